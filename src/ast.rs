@@ -1,0 +1,487 @@
+//! Stage 1 output: the syntax tree of one rule file, exactly as written.
+//!
+//! The parser (`syntax`) produces these types; the checker (`check`) consumes them. Nothing
+//! here is resolved or type-checked yet: names are plain strings and every node keeps the
+//! byte range of the source it came from, so later stages can point at it.
+
+use std::fmt;
+
+use crate::value::{Date, Duration};
+
+/// A byte range in one rule file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Offset one past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The range `start..end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// The span as a range, for slicing the source.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A syntax node with the span it was parsed from. Equality ignores the span, so tests can
+/// compare shapes without counting bytes.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    /// The node itself.
+    pub node: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Wraps `node` with its span.
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+/// One parsed `.accord` file: its top-level items in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleFile {
+    /// Items in the order written.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item. Each starts with its keyword at the beginning of a line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `evidence research_suggests "research suggests"`
+    Evidence(EvidenceLevel),
+    /// `source glasby_2012 authors "Glasby, J." year 2012 ...`
+    Source(Source),
+    /// `fact change.kind is one of none, merger ask "..."`
+    Fact(FactDecl),
+    /// `rule id when ... warn "title" "text" cite ...`
+    Rule(Rule),
+}
+
+/// A step on the evidence scale. Steps are declared strongest first.
+///
+/// `evidence research_suggests "research suggests"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvidenceLevel {
+    /// The name rules use: `research_suggests`.
+    pub key: Spanned<String>,
+    /// The words shown to readers: `research suggests`.
+    pub label: Spanned<String>,
+}
+
+/// A bibliography entry.
+///
+/// ```text
+/// source leutz_1999
+///   authors "Leutz, W."
+///   year 1999
+///   title "Five laws for integrating medical and social services"
+///   journal "Milbank Memorial Fund Quarterly"
+///   volume "77"
+///   pages "77-110"
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// The key citations use: `leutz_1999`.
+    pub key: Spanned<String>,
+    /// The fields in the order written; the checker demands `authors`, `year` and `title`.
+    pub fields: Vec<SourceField>,
+}
+
+/// One `name "value"` line of a source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceField {
+    /// Which field.
+    pub name: Spanned<SourceFieldName>,
+    /// Its value (for `year`, the digits as written).
+    pub value: Spanned<String>,
+}
+
+/// The fields a source may have. Which are given decides how the reference is rendered:
+/// a `journal` makes it an article, an `in` makes it a chapter, otherwise it is a book or
+/// report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceFieldName {
+    /// `authors "Peck, E. and Freeman, T."` as in the paper's reference list.
+    Authors,
+    /// `year 2005`
+    Year,
+    /// `title "Reconfiguring PCTs: influences and options"`
+    Title,
+    /// `note "briefing paper prepared for the NHS Alliance"`: shown in brackets after the title.
+    Note,
+    /// `in "E. Peck (ed.)"`: the editors of the book a chapter appears in.
+    In,
+    /// `book "Organisational development in healthcare"`: the book a chapter appears in.
+    Book,
+    /// `journal "Journal of Integrated Care"`
+    Journal,
+    /// `volume "13"`
+    Volume,
+    /// `issue "5"`
+    Issue,
+    /// `pages "27-30"`
+    Pages,
+    /// `published "Birmingham, Health Services Management Centre"`: place and publisher.
+    Published,
+    /// `text "texts/paper.txt"`: the full text, relative to the rule file, for quote checks.
+    Text,
+}
+
+impl SourceFieldName {
+    /// Every field with the keyword that introduces it.
+    pub const ALL: [(&'static str, SourceFieldName); 12] = [
+        ("authors", SourceFieldName::Authors),
+        ("year", SourceFieldName::Year),
+        ("title", SourceFieldName::Title),
+        ("note", SourceFieldName::Note),
+        ("in", SourceFieldName::In),
+        ("book", SourceFieldName::Book),
+        ("journal", SourceFieldName::Journal),
+        ("volume", SourceFieldName::Volume),
+        ("issue", SourceFieldName::Issue),
+        ("pages", SourceFieldName::Pages),
+        ("published", SourceFieldName::Published),
+        ("text", SourceFieldName::Text),
+    ];
+
+    /// The keyword as written in a rule file.
+    pub fn keyword(self) -> &'static str {
+        SourceFieldName::ALL
+            .iter()
+            .find(|(_, name)| *name == self)
+            .map(|(keyword, _)| *keyword)
+            .expect("ALL lists every field")
+    }
+}
+
+/// A declaration of one fact of the case vocabulary.
+///
+/// `fact groups[].needs is one of mild, moderate, new, complex, unpredictable`
+/// `  ask "How would you describe the needs of {groups[].name}?"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactDecl {
+    /// The path in the case file: `change.kind`, `groups[].needs`.
+    pub path: Spanned<FactPath>,
+    /// The declared type.
+    pub ty: Spanned<FactType>,
+    /// The question to ask when the fact is unknown.
+    pub question: Option<Spanned<Text>>,
+}
+
+/// A dotted path into the case file; `[]` after a segment means "each item of this list".
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FactPath {
+    /// The segments in order.
+    pub segments: Vec<PathSegment>,
+}
+
+/// One segment of a [`FactPath`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PathSegment {
+    /// The field name.
+    pub name: String,
+    /// Whether the segment was written `name[]`.
+    pub each: bool,
+}
+
+impl fmt::Display for FactPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.segments.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(&segment.name)?;
+            if segment.each {
+                f.write_str("[]")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The type of a fact, as written after `is`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactType {
+    /// `is true or false`
+    Bool,
+    /// `is text`
+    Text,
+    /// `is a number`
+    Number,
+    /// `is a date` (`YYYY-MM-DD` in the case file)
+    Date,
+    /// `is a list of text`
+    ListOfText,
+    /// `is a list of records`: a list of objects whose fields are declared as `path[].field`.
+    ListOfRecords,
+    /// `is one of linkage, coordination, full`
+    OneOf(Vec<Spanned<String>>),
+}
+
+/// A rule: one paragraph from `rule` to the next top-level keyword.
+///
+/// ```text
+/// rule merger_stalls_development
+///   lesson S4
+///   evidence research_suggests
+///   when change.kind is merger and as_of is before change.date + 18 months
+///   warn "Expect service development to stall until {change.date + 18 months as month}"
+///     "Research suggests ..."
+///   cite glasby_2012 at "The limits of reorganisation and structural change"
+///     quote "Mergers can stall positive service development for at least 18 months."
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// The rule's id.
+    pub id: Spanned<String>,
+    /// `lesson S4, S8`: the lessons the rule encodes.
+    pub lessons: Vec<Spanned<String>>,
+    /// `evidence research_suggests`: how strong the evidence behind the advice is.
+    pub evidence: Option<Spanned<String>>,
+    /// `for each group in groups`: the rule is evaluated once per item.
+    pub for_each: Option<ForEach>,
+    /// `when CONDITION`
+    pub condition: Spanned<Expr>,
+    /// `recommend|warn|note "title" "text"`
+    pub advice: Advice,
+    /// `cite key at "locator" quote "..."`, one or more.
+    pub citations: Vec<Citation>,
+}
+
+/// `for each group in groups`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForEach {
+    /// The name the item goes by in the rule: `group`.
+    pub var: Spanned<String>,
+    /// The list: `groups`.
+    pub list: Spanned<FactPath>,
+}
+
+/// The advice a rule gives when it fires.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Advice {
+    /// `recommend`, `warn` or `note`.
+    pub kind: Spanned<AdviceKind>,
+    /// The first string: a one-line title.
+    pub title: Spanned<Text>,
+    /// The second string: the advice itself.
+    pub text: Spanned<Text>,
+}
+
+/// What kind of advice a rule gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AdviceKind {
+    /// `recommend`: do this.
+    Recommendation,
+    /// `warn`: a risk to act on.
+    Warning,
+    /// `note`: context worth knowing.
+    Note,
+}
+
+impl AdviceKind {
+    /// The name used in JSON output: `recommendation`, `warning`, `note`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AdviceKind::Recommendation => "recommendation",
+            AdviceKind::Warning => "warning",
+            AdviceKind::Note => "note",
+        }
+    }
+}
+
+/// `cite glasby_2012 at "Figure 2" quote "..."`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Citation {
+    /// The source key.
+    pub source: Spanned<String>,
+    /// `at "..."`: section, page or figure.
+    pub locator: Option<Spanned<String>>,
+    /// `quote "..."`: verbatim words of the source.
+    pub quote: Option<Spanned<String>>,
+}
+
+/// A string with `{expression}` interpolations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Text {
+    /// Literal runs and interpolations in order.
+    pub parts: Vec<TextPart>,
+}
+
+/// A piece of a [`Text`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum TextPart {
+    /// Words as written (white space already folded).
+    Literal(String),
+    /// `{change.date + 18 months}` or `{change.date + 18 months as month}`.
+    Interpolation {
+        /// The expression to show.
+        expr: Spanned<Expr>,
+        /// `as month`: how to show a date.
+        style: DateStyle,
+    },
+}
+
+/// How an interpolated date is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateStyle {
+    /// `1 October 2014`
+    #[default]
+    Day,
+    /// `October 2014` (written `{... as month}`)
+    Month,
+}
+
+/// A condition or value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// `18`, `"save money"`, `true`, `2013-04-01`, `18 months`
+    Literal(Literal),
+    /// `change.kind`, `group.needs`, `merger` (an enumeration value), `group` (a bound item)
+    Name(FactPath),
+    /// `as_of`: the date the assessment is made.
+    AsOf,
+    /// `[complex, unpredictable]`: only after `in`.
+    List(Vec<Spanned<Expr>>),
+    /// `change.date + 18 months`, `as_of - 3 years`, `count of partners - 1`
+    Arith {
+        /// `+` or `-`.
+        op: ArithOp,
+        /// Left operand.
+        lhs: Box<Spanned<Expr>>,
+        /// Right operand.
+        rhs: Box<Spanned<Expr>>,
+    },
+    /// `months between change.date and as_of`
+    MonthsBetween {
+        /// The earlier date.
+        from: Box<Spanned<Expr>>,
+        /// The later date.
+        to: Box<Spanned<Expr>>,
+    },
+    /// `change.kind is merger`, `x != 3`, `as_of is before d`, `n is at least 2`
+    Compare {
+        /// The comparison.
+        op: CompareOp,
+        /// Left operand.
+        lhs: Box<Spanned<Expr>>,
+        /// Right operand.
+        rhs: Box<Spanned<Expr>>,
+    },
+    /// `group.needs in [complex, unpredictable]`, `"save money" in change.stated_reasons`,
+    /// `change.stated_reasons contains "save money"`, `x not in [...]`
+    In {
+        /// The value looked for.
+        needle: Box<Spanned<Expr>>,
+        /// A list literal or a list-valued fact.
+        haystack: Box<Spanned<Expr>>,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `change.date is known`, `change.date is unknown`
+    Known {
+        /// The value tested.
+        expr: Box<Spanned<Expr>>,
+        /// `is unknown`.
+        negated: bool,
+    },
+    /// `a and b`
+    And(Box<Spanned<Expr>>, Box<Spanned<Expr>>),
+    /// `a or b`
+    Or(Box<Spanned<Expr>>, Box<Spanned<Expr>>),
+    /// `not a`
+    Not(Box<Spanned<Expr>>),
+    /// `any group in groups where group.needs is complex`,
+    /// `all partner in partners where partner.provider`
+    Quantified {
+        /// `any` or `all`.
+        quantifier: Quantifier,
+        /// The name each item goes by.
+        var: Spanned<String>,
+        /// The list.
+        list: Spanned<FactPath>,
+        /// The condition each item is tested against.
+        body: Box<Spanned<Expr>>,
+    },
+    /// `count of partners`, `count partner in partners where partner.provider`
+    Count {
+        /// The name each item goes by, when there is a `where`.
+        var: Option<Spanned<String>>,
+        /// The list.
+        list: Spanned<FactPath>,
+        /// Only items meeting this condition are counted.
+        filter: Option<Box<Spanned<Expr>>>,
+    },
+}
+
+/// A literal value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `18`, `2.5`
+    Number(f64),
+    /// `"save money"`
+    Text(String),
+    /// `true`, `false`
+    Bool(bool),
+    /// `2013-04-01`
+    Date(Date),
+    /// `18 months`, `3 years`, `2 weeks`, `10 days`
+    Duration(Duration),
+}
+
+/// `+` or `-`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+}
+
+/// A comparison. Keyword forms map onto these: `is` is `==`, `is not` is `!=`,
+/// `is before` / `is less than` is `<`, `is after` / `is more than` is `>`,
+/// `is on or before` / `is at most` is `<=`, `is on or after` / `is at least` is `>=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `==`, `is`
+    Eq,
+    /// `!=`, `is not`
+    Ne,
+    /// `<`, `is before`, `is less than`
+    Lt,
+    /// `<=`, `is on or before`, `is at most`
+    Le,
+    /// `>`, `is after`, `is more than`
+    Gt,
+    /// `>=`, `is on or after`, `is at least`
+    Ge,
+}
+
+/// `any` or `all`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    /// True when some item meets the condition.
+    Any,
+    /// True when every item meets the condition (and so for an empty list).
+    All,
+}

@@ -1,0 +1,345 @@
+//! Stage 2 output: the checked rule base, in which every name is resolved and every type
+//! is known.
+//!
+//! The checker (`check`) builds a [`RuleBase`] from the syntax trees of all rule files;
+//! the case loader (`case`) reads cases against its [`Vocabulary`]; the evaluator (`eval`)
+//! runs its rules. Nothing downstream looks a name up or re-validates: fact paths are
+//! slots, enumeration values are small integers and citations point at rendered
+//! references.
+
+use indexmap::IndexMap;
+
+use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
+use crate::value::Value;
+
+/// A checked rule base: load it once, then advise any number of cases.
+#[derive(Clone, Debug)]
+pub struct RuleBase {
+    /// The case vocabulary.
+    pub vocabulary: Vocabulary,
+    /// The evidence scale, strongest first: key to label.
+    pub evidence: IndexMap<String, String>,
+    /// The bibliography in declaration order, by key.
+    pub sources: IndexMap<String, Reference>,
+    /// The rules, by file name and then position in the file.
+    pub rules: Vec<Rule>,
+}
+
+/// Index of a fact in [`Vocabulary::facts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FactId(pub usize);
+
+/// The facts a case may state, and the shape of the case file they make up.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    /// Every declared fact, in declaration order.
+    pub facts: Vec<Fact>,
+    /// The top-level object of a case file.
+    pub root: Shape,
+    /// How many case-level slots a case has.
+    pub case_slots: usize,
+}
+
+impl Vocabulary {
+    /// The fact declared with this path (`change.kind`, `groups[].needs`).
+    pub fn find(&self, path: &str) -> Option<FactId> {
+        self.facts.iter().position(|fact| fact.path == path).map(FactId)
+    }
+
+    /// The fact with this id.
+    pub fn fact(&self, id: FactId) -> &Fact {
+        &self.facts[id.0]
+    }
+}
+
+/// The fields an object of the case file may have, in declaration order.
+#[derive(Clone, Debug, Default)]
+pub struct Shape {
+    /// Field name to what it holds.
+    pub fields: IndexMap<String, Node>,
+}
+
+/// What one field of an object holds.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// A nested object (`change` in `change.kind`).
+    Object(Shape),
+    /// A declared fact.
+    Fact(FactId),
+}
+
+/// One declared fact.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    /// Its path as declared: `change.kind`, `groups[].needs`.
+    pub path: String,
+    /// Its type.
+    pub ty: Type,
+    /// The question to ask when it is unknown.
+    pub question: Option<Template>,
+    /// Where its value is kept in a [`crate::case::Case`].
+    pub place: Place,
+}
+
+/// Where a fact's value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In the case's own slots.
+    Case {
+        /// Index into the case's values.
+        slot: usize,
+    },
+    /// In each item of a list of records.
+    Field {
+        /// The list.
+        list: FactId,
+        /// Index into each record.
+        slot: usize,
+    },
+}
+
+/// A fact's type, with enumerations and records resolved.
+#[derive(Clone, Debug)]
+pub enum Type {
+    /// `true` or `false`.
+    Bool,
+    /// A string.
+    Text,
+    /// A number.
+    Number,
+    /// A `YYYY-MM-DD` date.
+    Date,
+    /// A list of strings.
+    TextList,
+    /// A list of objects.
+    Records(RecordType),
+    /// One of the named values, kept as its index.
+    Enum(Vec<String>),
+}
+
+impl Type {
+    /// The type in words, for messages: `a date`, `one of linkage, coordination, full`.
+    pub fn describe(&self) -> String {
+        match self {
+            Type::Bool => "true or false".into(),
+            Type::Text => "text".into(),
+            Type::Number => "a number".into(),
+            Type::Date => "a date".into(),
+            Type::TextList => "a list of text".into(),
+            Type::Records(_) => "a list of records".into(),
+            Type::Enum(values) => format!("one of {}", values.join(", ")),
+        }
+    }
+}
+
+/// The item type of a list of records.
+#[derive(Clone, Debug, Default)]
+pub struct RecordType {
+    /// The fields of each item.
+    pub shape: Shape,
+    /// How many slots each record has.
+    pub slots: usize,
+    /// The field that names an item in advice (its `name` field, where declared).
+    pub label: Option<FactId>,
+}
+
+/// A rendered bibliography entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// The key rules cite it by.
+    pub key: String,
+    /// Authors as in the paper's reference list: `Peck, E. and Freeman, T.`.
+    pub authors: String,
+    /// Year of publication.
+    pub year: u16,
+    /// The whole Harvard-style entry.
+    pub reference: String,
+}
+
+/// A checked rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Its id.
+    pub id: String,
+    /// The file it was written in.
+    pub file: String,
+    /// The lessons it encodes.
+    pub lessons: Vec<String>,
+    /// The label of its evidence level, if it declares one.
+    pub evidence: Option<String>,
+    /// `for each`: the list whose items the rule is evaluated for (binding 0).
+    pub for_each: Option<FactId>,
+    /// The condition.
+    pub condition: Expr,
+    /// The kind of advice.
+    pub kind: AdviceKind,
+    /// The title, to fill in.
+    pub title: Template,
+    /// The text, to fill in.
+    pub text: Template,
+    /// The citations in order.
+    pub citations: Vec<Citation>,
+}
+
+/// A checked citation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Citation {
+    /// Key into [`RuleBase::sources`].
+    pub source: String,
+    /// Section, page or figure.
+    pub locator: Option<String>,
+    /// Verbatim words of the source (checked against its text where one is given).
+    pub quote: Option<String>,
+}
+
+/// A text with values to fill in.
+#[derive(Clone, Debug, Default)]
+pub struct Template {
+    /// Literal runs and values in order.
+    pub parts: Vec<TemplatePart>,
+}
+
+/// A piece of a [`Template`].
+#[derive(Clone, Debug)]
+pub enum TemplatePart {
+    /// Words as written.
+    Literal(String),
+    /// A value to write out.
+    Value {
+        /// The expression.
+        expr: Expr,
+        /// How dates are written.
+        style: DateStyle,
+    },
+}
+
+/// A checked expression. Its type is known; conditions are `Bool`-typed.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// A constant (enumeration values already as indexes).
+    Const(Value),
+    /// A case-level fact.
+    Fact(FactId),
+    /// A field of the item bound at `binding` (0 is the outermost binding).
+    Field {
+        /// Index into the binding stack.
+        binding: usize,
+        /// The field's fact.
+        fact: FactId,
+    },
+    /// The item bound at `binding`, when it is a text (quantifying over a list of text).
+    Item {
+        /// Index into the binding stack.
+        binding: usize,
+    },
+    /// The assessment date.
+    AsOf,
+    /// `date + duration`, `date - duration`.
+    DatePlus {
+        /// The date.
+        date: Box<Expr>,
+        /// The duration.
+        duration: Box<Expr>,
+        /// Subtract instead.
+        minus: bool,
+    },
+    /// `number + number`, `number - number`.
+    NumberPlus {
+        /// Left operand.
+        lhs: Box<Expr>,
+        /// Right operand.
+        rhs: Box<Expr>,
+        /// Subtract instead.
+        minus: bool,
+    },
+    /// `months between from and to`.
+    MonthsBetween {
+        /// Start.
+        from: Box<Expr>,
+        /// End.
+        to: Box<Expr>,
+    },
+    /// `count of list` / `count x in list where ...` (binds the item at `binding`).
+    Count {
+        /// The list.
+        list: Box<Expr>,
+        /// The binding index of the item.
+        binding: usize,
+        /// Only items meeting this are counted.
+        filter: Option<Box<Expr>>,
+    },
+    /// A test that is true, false or unknown: the leaves of a condition.
+    Atom(Box<Atom>),
+    /// `a and b`
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b`
+    Or(Box<Expr>, Box<Expr>),
+    /// `not a`
+    Not(Box<Expr>),
+    /// `any` / `all` over a list (binds the item at `binding`).
+    Quantified {
+        /// Which quantifier.
+        quantifier: Quantifier,
+        /// The list.
+        list: Box<Expr>,
+        /// The binding index of the item.
+        binding: usize,
+        /// The condition.
+        body: Box<Expr>,
+    },
+}
+
+/// Index of an atom within its rule, in the order written.
+pub type AtomId = usize;
+
+/// A leaf of a condition.
+#[derive(Clone, Debug)]
+pub struct Atom {
+    /// Its index within the rule.
+    pub id: AtomId,
+    /// Its source text, for explanations: `change.kind is merger`.
+    pub text: String,
+    /// The test.
+    pub test: Test,
+}
+
+/// What an atom tests.
+#[derive(Clone, Debug)]
+pub enum Test {
+    /// Compares two values of the same type.
+    Compare {
+        /// The comparison.
+        op: CompareOp,
+        /// Left operand.
+        lhs: Expr,
+        /// Right operand.
+        rhs: Expr,
+    },
+    /// Membership in a list literal or a list of text.
+    In {
+        /// The value looked for.
+        needle: Expr,
+        /// The list: constants, or an expression giving a list of text.
+        haystack: Haystack,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `is known` / `is unknown`.
+    Known {
+        /// The value tested.
+        expr: Expr,
+        /// `is unknown`.
+        negated: bool,
+    },
+    /// A true-or-false fact used as a condition on its own.
+    Holds(Expr),
+}
+
+/// The list searched by an `in` test.
+#[derive(Clone, Debug)]
+pub enum Haystack {
+    /// `[a, b, c]`: constants.
+    Consts(Vec<Value>),
+    /// A list-of-text expression.
+    List(Expr),
+}

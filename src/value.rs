@@ -1,0 +1,260 @@
+//! Values the engine computes with: dates, durations and the values of facts.
+//!
+//! Shared by every stage: the parser reads date and duration literals, the case loader
+//! reads fact values, the evaluator computes with them and the report writes them out.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use jiff::civil;
+
+/// A calendar date (no time, no zone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(civil::Date);
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// The date `year-month-day`, or `None` when there is no such day (`2013-02-30`).
+    pub fn new(year: i16, month: i8, day: i8) -> Option<Date> {
+        civil::Date::new(year, month, day).ok().map(Date)
+    }
+
+    /// Parses exactly `YYYY-MM-DD`. The error says what is wrong, in words.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shape_ok {
+            return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
+        }
+        let number = |range: std::ops::Range<usize>| -> i16 {
+            text[range].parse().expect("checked to be four or two digits")
+        };
+        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        if !(1..=12).contains(&month) {
+            return Err(format!("`{text}` has no month {month}"));
+        }
+        Date::new(year, month as i8, day as i8)
+            .ok_or_else(|| format!("`{text}` is not a day: {} has no day {day}", month_year(year, month)))
+    }
+
+    /// Today's date in UTC, read from the system clock. Only the command line calls this,
+    /// and only when neither `--as-of` nor the case's `assessed_on` gives a date.
+    pub fn today() -> Date {
+        Date(jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// The date `duration` later (month arithmetic keeps the day, clamped to the month's
+    /// end: 31 January + 1 month is 28 or 29 February). `None` outside years 1-9999.
+    pub fn add(self, duration: Duration) -> Option<Date> {
+        let span = match duration.unit {
+            DurationUnit::Days => jiff::Span::new().try_days(duration.amount).ok()?,
+            DurationUnit::Weeks => jiff::Span::new().try_weeks(duration.amount).ok()?,
+            DurationUnit::Months => jiff::Span::new().try_months(duration.amount).ok()?,
+            DurationUnit::Years => jiff::Span::new().try_years(duration.amount).ok()?,
+        };
+        self.0.checked_add(span).ok().map(Date)
+    }
+
+    /// Whole months from `self` to `later` (negative when `later` is earlier): from
+    /// 2013-04-01 to 2013-09-01 is 5; to 2013-08-31 is 4.
+    pub fn months_until(self, later: Date) -> i64 {
+        let (a, b) = (self.0, later.0);
+        let mut months =
+            (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month());
+        if months > 0 && b.day() < a.day() {
+            months -= 1;
+        } else if months < 0 && b.day() > a.day() {
+            months += 1;
+        }
+        months
+    }
+
+    /// `1 October 2014`
+    pub fn long(self) -> String {
+        format!("{} {}", self.0.day(), month_year(self.0.year(), i16::from(self.0.month())))
+    }
+
+    /// `October 2014`
+    pub fn month_and_year(self) -> String {
+        month_year(self.0.year(), i16::from(self.0.month()))
+    }
+}
+
+fn month_year(year: i16, month: i16) -> String {
+    format!("{} {year}", MONTH_NAMES[(month - 1) as usize])
+}
+
+impl fmt::Display for Date {
+    /// `2013-04-01`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
+    }
+}
+
+/// A length of time: `18 months`, `3 years`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Duration {
+    /// How many units (may be negative after subtraction).
+    pub amount: i64,
+    /// Which unit.
+    pub unit: DurationUnit,
+}
+
+/// The unit of a [`Duration`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DurationUnit {
+    /// `days`
+    Days,
+    /// `weeks`
+    Weeks,
+    /// `months`
+    Months,
+    /// `years`
+    Years,
+}
+
+impl DurationUnit {
+    /// The unit's plural name, and the singular.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            DurationUnit::Days => ("days", "day"),
+            DurationUnit::Weeks => ("weeks", "week"),
+            DurationUnit::Months => ("months", "month"),
+            DurationUnit::Years => ("years", "year"),
+        }
+    }
+
+    /// The unit named by `word`, singular or plural.
+    pub fn from_word(word: &str) -> Option<DurationUnit> {
+        [DurationUnit::Days, DurationUnit::Weeks, DurationUnit::Months, DurationUnit::Years]
+            .into_iter()
+            .find(|unit| {
+                let (plural, singular) = unit.names();
+                word == plural || word == singular
+            })
+    }
+}
+
+impl fmt::Display for Duration {
+    /// `18 months`, `1 year`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (plural, singular) = self.unit.names();
+        let name = if self.amount.abs() == 1 { singular } else { plural };
+        write!(f, "{} {name}", self.amount)
+    }
+}
+
+/// The value of a fact or of an expression. Absent and `null` facts have no `Value`: they
+/// are unknown, which the evaluator represents with `Option<Value>`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `true` / `false`
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A text.
+    Text(String),
+    /// A value of an enumeration, as its index in the declared list.
+    Enum(u32),
+    /// A date.
+    Date(Date),
+    /// A duration.
+    Duration(Duration),
+    /// A list of text.
+    TextList(Vec<String>),
+    /// A list of records; each record holds its fields' values by slot.
+    Records(Vec<Record>),
+}
+
+/// One item of a list of records: the value of each declared field, by slot.
+pub type Record = Vec<Option<Value>>;
+
+/// Compares two numbers, treating them as equal within a rounding error.
+pub fn compare_numbers(a: f64, b: f64) -> Ordering {
+    if (a - b).abs() <= f64::EPSILON * a.abs().max(b.abs()).max(1.0) {
+        Ordering::Equal
+    } else {
+        a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+    }
+}
+
+/// Writes a number as people do: `18`, `2.5`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).expect("valid date in test")
+    }
+
+    fn months(amount: i64) -> Duration {
+        Duration { amount, unit: DurationUnit::Months }
+    }
+
+    #[test]
+    fn parses_only_real_dates() {
+        assert_eq!(date("2013-04-01").to_string(), "2013-04-01");
+        assert_eq!(Date::parse("2013-02-30").unwrap_err(), "`2013-02-30` is not a day: February 2013 has no day 30");
+        assert_eq!(Date::parse("2013-13-01").unwrap_err(), "`2013-13-01` has no month 13");
+        assert_eq!(Date::parse("1/4/2013").unwrap_err(), "`1/4/2013` is not a date in the form YYYY-MM-DD");
+        assert!(Date::parse("2012-02-29").is_ok());
+        assert!(Date::parse("2013-02-29").is_err());
+    }
+
+    #[test]
+    fn adds_months_clamping_to_month_end() {
+        assert_eq!(date("2013-04-01").add(months(18)), Some(date("2014-10-01")));
+        assert_eq!(date("2013-01-31").add(months(1)), Some(date("2013-02-28")));
+        assert_eq!(date("2013-04-01").add(months(-3)), Some(date("2013-01-01")));
+        let years = Duration { amount: 3, unit: DurationUnit::Years };
+        assert_eq!(date("2012-02-29").add(years), Some(date("2015-02-28")));
+        assert_eq!(date("9999-12-01").add(months(1)), None);
+    }
+
+    #[test]
+    fn counts_whole_months() {
+        assert_eq!(date("2013-04-01").months_until(date("2013-09-01")), 5);
+        assert_eq!(date("2013-04-01").months_until(date("2013-08-31")), 4);
+        assert_eq!(date("2013-09-01").months_until(date("2013-04-01")), -5);
+        assert_eq!(date("2013-09-01").months_until(date("2013-04-02")), -4);
+        assert_eq!(date("2013-04-01").months_until(date("2013-04-30")), 0);
+    }
+
+    #[test]
+    fn writes_dates_and_durations_in_words() {
+        assert_eq!(date("2014-10-01").long(), "1 October 2014");
+        assert_eq!(date("2014-10-01").month_and_year(), "October 2014");
+        assert_eq!(months(18).to_string(), "18 months");
+        assert_eq!(Duration { amount: 1, unit: DurationUnit::Years }.to_string(), "1 year");
+        assert_eq!(format_number(18.0), "18");
+        assert_eq!(format_number(2.5), "2.5");
+    }
+}
