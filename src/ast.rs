@@ -67,8 +67,8 @@ pub struct RuleFile {
 /// A top-level item. Each starts with its keyword at the beginning of a line.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    /// `evidence research_suggests "research suggests"`
-    Evidence(EvidenceLevel),
+    /// `evidence scale research_finding "research finding" research_suggests "research suggests"`
+    EvidenceScale(Vec<EvidenceLevel>),
     /// `source glasby_2012 authors "Glasby, J." year 2012 ...`
     Source(Source),
     /// `fact change.kind is one of none, merger ask "..."`
@@ -77,9 +77,9 @@ pub enum Item {
     Rule(Rule),
 }
 
-/// A step on the evidence scale. Steps are declared strongest first.
+/// A step on the evidence scale, declared in `evidence scale`, strongest first.
 ///
-/// `evidence research_suggests "research suggests"`
+/// `research_suggests "research suggests"`
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvidenceLevel {
     /// The name rules use: `research_suggests`.

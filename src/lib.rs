@@ -1,7 +1,39 @@
 //! accord: a rule-based partnership advisor.
+//!
+//! Policy teams write rules (`.accord` files) that carry the research behind them; accord
+//! checks them once into a [`RuleBase`], then advises any number of cases (partnerships
+//! described in JSON) with cited sources, and asks for the facts it is missing.
+//!
+//! ```
+//! use accord::{Date, RuleFiles};
+//!
+//! // Load and check the rule base once...
+//! let compiled = RuleFiles::embedded().compile();
+//! let rules = compiled.rule_base.expect("the shipped rules check cleanly");
+//!
+//! // ...then advise as many cases as you like.
+//! let case = r#"{"name": "Shire", "change": {"kind": "merger", "date": "2013-04-01"}}"#;
+//! let case = accord::parse_case("shire.json", case, &rules.vocabulary).expect("a valid case");
+//! let report = rules.advise(&case, Date::parse("2013-09-01").unwrap());
+//! assert!(report.advice.iter().any(|a| a.title.contains("October 2014")));
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod ast;
+pub mod bib;
+pub mod case;
+pub mod check;
 pub mod diag;
+pub mod eval;
+pub mod load;
+pub mod report;
 pub mod rulebase;
+pub mod suggest;
+pub mod syntax;
 pub mod value;
+
+pub use case::{Case, parse_case};
+pub use eval::{Advice, Question, Report, Truth};
+pub use load::{Compiled, RuleFiles};
+pub use rulebase::RuleBase;
+pub use value::Date;

@@ -1,0 +1,190 @@
+//! The command line: one function per subcommand, each a thin client of the library.
+//!
+//! Exit codes: 0 success, 1 the input (rules or a case) is wrong, 2 the command line is.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use accord::diag::{self, Diagnostic, SourceMap};
+use accord::{Date, RuleBase, RuleFiles, report};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// accord: advice on health and local government partnerships, from rules that cite their
+/// research.
+#[derive(Parser)]
+#[command(name = "accord", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate cases and print their advice, questions and sources.
+    Advise {
+        /// Case files (JSON).
+        #[arg(required = true, value_name = "CASE.json")]
+        cases: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArg,
+        /// Output format (default: text on a terminal, JSON otherwise).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The date of the assessment (YYYY-MM-DD); overrides the case's `assessed_on`.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Parse and check the rule base; report every problem.
+    Check {
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+    /// Print the bibliography of the rule base.
+    Sources {
+        #[command(flatten)]
+        rules: RulesArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args)]
+struct RulesArg {
+    /// The rule base: a folder of `.accord` files or one file (repeatable). Default: the
+    /// rules built into accord.
+    #[arg(long = "rules", value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text)
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Advise { cases, rules, format, as_of } => advise(&cases, &rules, format, as_of),
+        Command::Check { rules } => check(&rules),
+        Command::Sources { rules, format } => sources(&rules, format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failed) => ExitCode::from(1),
+    }
+}
+
+/// The input was wrong and the problem has been reported.
+struct Failed;
+
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn report_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let text = diag::render(diagnostics, sources, stderr_color());
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Loads and checks the rule base, reporting any problem.
+fn load_rules(rules: &RulesArg) -> Result<(RuleBase, Vec<Diagnostic>, SourceMap), Failed> {
+    let files = if rules.paths.is_empty() {
+        RuleFiles::embedded()
+    } else {
+        RuleFiles::from_paths(&rules.paths).map_err(|diagnostic| {
+            report_diagnostics(&[diagnostic], &SourceMap::default());
+            Failed
+        })?
+    };
+    let compiled = files.compile();
+    match compiled.rule_base {
+        Some(rule_base) => Ok((rule_base, compiled.diagnostics, compiled.sources)),
+        None => {
+            report_diagnostics(&compiled.diagnostics, &compiled.sources);
+            Err(Failed)
+        }
+    }
+}
+
+fn check(rules: &RulesArg) -> Result<ExitCode, Failed> {
+    let (rule_base, warnings, sources) = load_rules(rules)?;
+    report_diagnostics(&warnings, &sources);
+    println!(
+        "checked {} rules, {} facts and {} sources: no errors",
+        rule_base.rules.len(),
+        rule_base.vocabulary.facts.len(),
+        rule_base.sources.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sources(rules: &RulesArg, format: Format) -> Result<ExitCode, Failed> {
+    let (rule_base, _, _) = load_rules(rules)?;
+    let references = rule_base.sources.values();
+    let out = match format {
+        Format::Json => pretty(&report::sources_json(references)),
+        Format::Text => references.map(|r| format!("{}\n    {}\n", r.key, r.reference)).collect(),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn advise(cases: &[PathBuf], rules: &RulesArg, format: Option<Format>, as_of: Option<Date>) -> Result<ExitCode, Failed> {
+    let (rule_base, _, _) = load_rules(rules)?;
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json });
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for path in cases {
+        match advise_one(&rule_base, path, as_of) {
+            Ok(report) => reports.push(report),
+            Err(Failed) => failed = true,
+        }
+    }
+    let out = match format {
+        Format::Json if cases.len() == 1 => reports.first().map(|r| pretty(&report::to_json(r))).unwrap_or_default(),
+        Format::Json => pretty(&serde_json::Value::Array(reports.iter().map(report::to_json).collect())),
+        Format::Text => reports.iter().map(report::to_text).collect::<Vec<_>>().join("\n"),
+    };
+    print!("{out}");
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn advise_one(rule_base: &RuleBase, path: &PathBuf, as_of: Option<Date>) -> Result<accord::Report, Failed> {
+    let shown = path.display().to_string();
+    let text = accord::load::read_text(path).map_err(|diagnostic| {
+        report_diagnostics(&[diagnostic], &SourceMap::default());
+        Failed
+    })?;
+    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary).map_err(|diagnostics| {
+        let mut sources = SourceMap::default();
+        sources.add(shown.clone(), text.clone());
+        report_diagnostics(&diagnostics, &sources);
+        Failed
+    })?;
+    // The clock is read only when neither the command line nor the case gives a date.
+    let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);
+    Ok(rule_base.advise(&case, as_of))
+}
+
+fn pretty(json: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(json).expect("JSON values always serialise");
+    text.push('\n');
+    text
+}

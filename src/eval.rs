@@ -1,0 +1,769 @@
+//! Stage 3: a checked rule base and a case to advice.
+//!
+//! Conditions are evaluated in three-valued (Kleene) logic: a fact that is absent or `null`
+//! is unknown, `false and unknown` is false, `true or unknown` is true, and a rule fires
+//! only when its condition is true. For a rule left unknown, the engine asks about exactly
+//! the unknown facts some value of which would decide it.
+
+use std::collections::HashMap;
+
+use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
+use crate::case::Case;
+use crate::rulebase::*;
+use crate::value::{Date, Value, compare_numbers, format_number};
+
+/// A truth value of three-valued logic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Truth {
+    /// Known to hold.
+    True,
+    /// Known not to hold.
+    False,
+    /// Depends on facts that are unknown.
+    Unknown,
+}
+
+impl Truth {
+    /// Kleene conjunction: false wins, then unknown.
+    pub fn and(self, other: Truth) -> Truth {
+        match (self, other) {
+            (Truth::False, _) | (_, Truth::False) => Truth::False,
+            (Truth::True, Truth::True) => Truth::True,
+            _ => Truth::Unknown,
+        }
+    }
+
+    /// Kleene disjunction: true wins, then unknown.
+    pub fn or(self, other: Truth) -> Truth {
+        self.not().and(other.not()).not()
+    }
+
+    /// Negation; unknown stays unknown.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+
+    fn from_bool(b: bool) -> Truth {
+        if b { Truth::True } else { Truth::False }
+    }
+}
+
+/// One fact of one case: a case-level fact, or a field of one item of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactInstance {
+    /// The declared fact.
+    pub fact: FactId,
+    /// For a field of a list's items, which item.
+    pub item: Option<usize>,
+}
+
+/// A rule's outcome for a case (or for one item, for `for each` rules).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Index into [`RuleBase::rules`].
+    pub rule: usize,
+    /// For `for each` rules, the item.
+    pub item: Option<usize>,
+    /// Whether the condition holds.
+    pub truth: Truth,
+    /// For an unknown outcome: the unknown facts some value of which would decide it.
+    pub relevant_unknowns: Vec<FactInstance>,
+}
+
+/// The advice for one case.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The case's name (or id).
+    pub case: Option<String>,
+    /// The date the assessment is made.
+    pub as_of: Date,
+    /// The advice of the rules that fired, in rule order, items in list order.
+    pub advice: Vec<Advice>,
+    /// The unknown facts that could change the advice, most rules affected first.
+    pub questions: Vec<Question>,
+}
+
+/// One piece of advice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Advice {
+    /// The rule's id.
+    pub rule: String,
+    /// For `for each` rules: the item's path, `groups[0]`.
+    pub item: Option<String>,
+    /// Recommendation, warning or note.
+    pub kind: AdviceKind,
+    /// The rule's evidence level, as its label.
+    pub evidence: Option<String>,
+    /// The title, filled in.
+    pub title: String,
+    /// The text, filled in.
+    pub text: String,
+    /// The facts, with their values, that made the rule fire.
+    pub because: Vec<String>,
+    /// The sources cited.
+    pub citations: Vec<CitedSource>,
+}
+
+/// A citation with its reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CitedSource {
+    /// The source's entry.
+    pub reference: Reference,
+    /// Section, page or figure.
+    pub locator: Option<String>,
+    /// Verbatim words.
+    pub quote: Option<String>,
+}
+
+/// A question about an unknown fact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    /// The fact's path in the case, `change.date` or `groups[1].needs`.
+    pub fact: String,
+    /// The question.
+    pub text: String,
+    /// The ids of the rules whose outcome the answer could change.
+    pub affects: Vec<String>,
+}
+
+impl RuleBase {
+    /// Evaluates every rule against `case` as of `as_of` and writes the advice.
+    pub fn advise(&self, case: &Case, as_of: Date) -> Report {
+        let outcomes = self.evaluate(case, as_of);
+        let evaluator = Evaluator::new(self, case, as_of);
+        let advice = outcomes
+            .iter()
+            .filter(|outcome| outcome.truth == Truth::True)
+            .map(|outcome| evaluator.advice(outcome))
+            .collect();
+        Report {
+            case: case.name.clone().or_else(|| case.id.clone()),
+            as_of,
+            advice,
+            questions: evaluator.questions(&outcomes),
+        }
+    }
+
+    /// The outcome of every rule (per item for `for each` rules), in rule order.
+    pub fn evaluate(&self, case: &Case, as_of: Date) -> Vec<Outcome> {
+        let evaluator = Evaluator::new(self, case, as_of);
+        let mut outcomes = Vec::new();
+        for (index, rule) in self.rules.iter().enumerate() {
+            match rule.for_each {
+                None => outcomes.push(evaluator.outcome(index, None)),
+                Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
+                    Some(len) => outcomes.extend((0..len).map(|item| evaluator.outcome(index, Some(item)))),
+                    // The list itself is unknown: the rule can neither fire nor be ruled out.
+                    None => outcomes.push(Outcome { rule: index, item: None, truth: Truth::Unknown, relevant_unknowns: vec![FactInstance { fact: list, item: None }] }),
+                },
+            }
+        }
+        outcomes
+    }
+}
+
+/// What an evaluation assumes about one unknown fact, to test whether it matters.
+#[derive(Clone, Debug)]
+enum Hypothesis {
+    /// The fact has this value.
+    Value(FactInstance, Value),
+    /// Every atom that reads the fact has the given truth (for facts with too many values
+    /// to try: numbers, dates, text).
+    Atoms(FactInstance, HashMap<AtomId, bool>),
+}
+
+/// The state of one evaluation: bound items, facts read, and what is assumed.
+#[derive(Default)]
+struct Env {
+    /// For each binding: the list fact and the item's index.
+    bindings: Vec<(FactId, usize)>,
+    /// Facts read, with whether they were known.
+    reads: Vec<(FactInstance, bool)>,
+    /// Atoms that read the hypothesised fact.
+    atoms_reading_hypothesis: Vec<AtomId>,
+    hypothesis: Option<Hypothesis>,
+}
+
+struct Evaluator<'a> {
+    rule_base: &'a RuleBase,
+    case: &'a Case,
+    as_of: Date,
+}
+
+/// The most atoms of one rule reading one fact whose truths are tried together.
+const MAX_FORCED_ATOMS: usize = 8;
+
+impl<'a> Evaluator<'a> {
+    fn new(rule_base: &'a RuleBase, case: &'a Case, as_of: Date) -> Self {
+        Evaluator { rule_base, case, as_of }
+    }
+
+    fn vocabulary(&self) -> &Vocabulary {
+        &self.rule_base.vocabulary
+    }
+
+    fn env_for(&self, rule: &Rule, item: Option<usize>) -> Env {
+        let mut env = Env::default();
+        if let (Some(list), Some(item)) = (rule.for_each, item) {
+            env.bindings.push((list, item));
+        }
+        env
+    }
+
+    fn outcome(&self, index: usize, item: Option<usize>) -> Outcome {
+        let rule = &self.rule_base.rules[index];
+        let mut env = self.env_for(rule, item);
+        let truth = self.truth(&rule.condition, &mut env);
+        let relevant_unknowns = if truth == Truth::Unknown { self.relevant_unknowns(rule, item, &env.reads) } else { Vec::new() };
+        Outcome { rule: index, item, truth, relevant_unknowns }
+    }
+
+    /// The unknown facts read while evaluating, some value of which would decide the rule.
+    fn relevant_unknowns(&self, rule: &Rule, item: Option<usize>, reads: &[(FactInstance, bool)]) -> Vec<FactInstance> {
+        let mut unknowns: Vec<FactInstance> = reads.iter().filter(|(_, known)| !known).map(|(fact, _)| *fact).collect();
+        unknowns.sort();
+        unknowns.dedup();
+        unknowns.into_iter().filter(|fact| self.could_decide(rule, item, *fact)).collect()
+    }
+
+    /// Whether some value of `fact` makes the rule's condition true or false.
+    fn could_decide(&self, rule: &Rule, item: Option<usize>, fact: FactInstance) -> bool {
+        let decided = |hypothesis: Hypothesis| {
+            let mut env = self.env_for(rule, item);
+            env.hypothesis = Some(hypothesis);
+            self.truth(&rule.condition, &mut env) != Truth::Unknown
+        };
+        match &self.vocabulary().fact(fact.fact).ty {
+            Type::Bool => [true, false].into_iter().any(|b| decided(Hypothesis::Value(fact, Value::Bool(b)))),
+            Type::Enum(values) => (0..values.len() as u32).any(|i| decided(Hypothesis::Value(fact, Value::Enum(i)))),
+            Type::Records(_) => decided(Hypothesis::Value(fact, Value::Records(Vec::new()))),
+            Type::Text | Type::Number | Type::Date | Type::TextList => {
+                // Find the atoms that read the fact, then try every combination of their truths.
+                let mut env = self.env_for(rule, item);
+                env.hypothesis = Some(Hypothesis::Atoms(fact, HashMap::new()));
+                self.truth(&rule.condition, &mut env);
+                let mut atoms = env.atoms_reading_hypothesis;
+                atoms.sort_unstable();
+                atoms.dedup();
+                if atoms.len() > MAX_FORCED_ATOMS {
+                    return true;
+                }
+                (0..1u32 << atoms.len()).any(|bits| {
+                    let forced = atoms.iter().enumerate().map(|(i, atom)| (*atom, bits & (1 << i) != 0)).collect();
+                    decided(Hypothesis::Atoms(fact, forced))
+                })
+            }
+        }
+    }
+
+    // ----- reading facts -----
+
+    fn instance(&self, fact: FactId, env: &Env, binding: Option<usize>) -> FactInstance {
+        FactInstance { fact, item: binding.map(|b| env.bindings[b].1) }
+    }
+
+    /// The value of a fact instance, recording the read.
+    fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Value> {
+        if let Some(Hypothesis::Value(fact, value)) = &env.hypothesis {
+            if *fact == instance {
+                env.reads.push((instance, true));
+                return Some(value.clone());
+            }
+        }
+        let value = self.stored(instance).cloned();
+        env.reads.push((instance, value.is_some()));
+        value
+    }
+
+    fn stored(&self, instance: FactInstance) -> Option<&'a Value> {
+        match self.rule_base.vocabulary.fact(instance.fact).place {
+            Place::Case { slot } => self.case.value(slot),
+            Place::Field { list, slot } => {
+                let Place::Case { slot: list_slot } = self.rule_base.vocabulary.fact(list).place else { return None };
+                let Some(Value::Records(records)) = self.case.value(list_slot) else { return None };
+                records.get(instance.item?)?.get(slot)?.as_ref()
+            }
+        }
+    }
+
+    /// The number of items of a list, without copying them.
+    fn list_len(&self, list: &Expr, env: &mut Env) -> Option<usize> {
+        if let Expr::Fact(id) = list {
+            if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) {
+                let instance = FactInstance { fact: *id, item: None };
+                if let Some(Hypothesis::Value(fact, Value::Records(records))) = &env.hypothesis {
+                    if *fact == instance {
+                        return Some(records.len());
+                    }
+                }
+                let len = match self.stored(instance) {
+                    Some(Value::Records(records)) => Some(records.len()),
+                    _ => None,
+                };
+                env.reads.push((instance, len.is_some()));
+                return len;
+            }
+        }
+        match self.value(list, env)? {
+            Value::TextList(items) => Some(items.len()),
+            _ => None,
+        }
+    }
+
+    // ----- values -----
+
+    fn value(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
+        match expr {
+            Expr::Const(value) => Some(value.clone()),
+            Expr::Fact(id) => self.read(self.instance(*id, env, None), env),
+            Expr::Field { binding, fact } => self.read(self.instance(*fact, env, Some(*binding)), env),
+            Expr::Item { binding } => {
+                let (list, index) = env.bindings[*binding];
+                match self.read(FactInstance { fact: list, item: None }, env)? {
+                    Value::TextList(items) => items.get(index).cloned().map(Value::Text),
+                    _ => None,
+                }
+            }
+            Expr::AsOf => Some(Value::Date(self.as_of)),
+            Expr::DatePlus { date, duration, minus } => {
+                let (Value::Date(date), Value::Duration(mut duration)) = (self.value(date, env)?, self.value(duration, env)?) else { return None };
+                if *minus {
+                    duration.amount = -duration.amount;
+                }
+                date.add(duration).map(Value::Date)
+            }
+            Expr::NumberPlus { lhs, rhs, minus } => {
+                let (Value::Number(a), Value::Number(b)) = (self.value(lhs, env)?, self.value(rhs, env)?) else { return None };
+                Some(Value::Number(if *minus { a - b } else { a + b }))
+            }
+            Expr::MonthsBetween { from, to } => {
+                let (Value::Date(from), Value::Date(to)) = (self.value(from, env)?, self.value(to, env)?) else { return None };
+                Some(Value::Number(from.months_until(to) as f64))
+            }
+            Expr::Count { list, binding, filter } => self.count(list, *binding, filter.as_deref(), env),
+            condition => match self.truth(condition, env) {
+                Truth::True => Some(Value::Bool(true)),
+                Truth::False => Some(Value::Bool(false)),
+                Truth::Unknown => None,
+            },
+        }
+    }
+
+    /// `count`: unknown when the list is, or when an unknown item could tip the count.
+    fn count(&self, list: &Expr, binding: usize, filter: Option<&Expr>, env: &mut Env) -> Option<Value> {
+        let len = self.list_len(list, env)?;
+        let Some(filter) = filter else { return Some(Value::Number(len as f64)) };
+        let list_fact = list_fact(list);
+        debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
+        let mut counted = 0;
+        let mut unknown = false;
+        for item in 0..len {
+            env.bindings.push((list_fact, item));
+            match self.truth(filter, env) {
+                Truth::True => counted += 1,
+                Truth::False => {}
+                Truth::Unknown => unknown = true,
+            }
+            env.bindings.pop();
+        }
+        (!unknown).then_some(Value::Number(f64::from(counted)))
+    }
+
+    // ----- conditions -----
+
+    fn truth(&self, expr: &Expr, env: &mut Env) -> Truth {
+        match expr {
+            // Both sides are always evaluated, so that every fact that matters is read.
+            Expr::And(a, b) => {
+                let a = self.truth(a, env);
+                a.and(self.truth(b, env))
+            }
+            Expr::Or(a, b) => {
+                let a = self.truth(a, env);
+                a.or(self.truth(b, env))
+            }
+            Expr::Not(a) => self.truth(a, env).not(),
+            Expr::Atom(atom) => self.atom(atom, env),
+            Expr::Quantified { quantifier, list, binding, body } => self.quantified(*quantifier, list, *binding, body, env),
+            Expr::Const(Value::Bool(b)) => Truth::from_bool(*b),
+            other => match self.value(other, env) {
+                Some(Value::Bool(b)) => Truth::from_bool(b),
+                _ => Truth::Unknown,
+            },
+        }
+    }
+
+    fn quantified(&self, quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr, env: &mut Env) -> Truth {
+        let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
+        let list_fact = list_fact(list);
+        debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
+        let mut result = match quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
+        for item in 0..len {
+            env.bindings.push((list_fact, item));
+            let truth = self.truth(body, env);
+            env.bindings.pop();
+            result = match quantifier {
+                Quantifier::Any => result.or(truth),
+                Quantifier::All => result.and(truth),
+            };
+        }
+        result
+    }
+
+    fn atom(&self, atom: &Atom, env: &mut Env) -> Truth {
+        let reads_before = env.reads.len();
+        let truth = self.test(&atom.test, env);
+        let Some(Hypothesis::Atoms(fact, forced)) = &env.hypothesis else { return truth };
+        let fact = *fact;
+        if !env.reads[reads_before..].iter().any(|(read, _)| *read == fact) {
+            return truth;
+        }
+        match forced.get(&atom.id) {
+            Some(b) => Truth::from_bool(*b),
+            None => {
+                env.atoms_reading_hypothesis.push(atom.id);
+                truth
+            }
+        }
+    }
+
+    fn test(&self, test: &Test, env: &mut Env) -> Truth {
+        match test {
+            Test::Compare { op, lhs, rhs } => {
+                let (lhs, rhs) = (self.value(lhs, env), self.value(rhs, env));
+                match (lhs, rhs) {
+                    (Some(a), Some(b)) => Truth::from_bool(compare(*op, &a, &b)),
+                    _ => Truth::Unknown,
+                }
+            }
+            Test::In { needle, haystack, negated } => {
+                let needle = self.value(needle, env);
+                let found = match haystack {
+                    Haystack::Consts(values) => needle.map(|n| values.iter().any(|v| compare(CompareOp::Eq, &n, v))),
+                    Haystack::List(list) => match (needle, self.value(list, env)) {
+                        (Some(Value::Text(n)), Some(Value::TextList(items))) => Some(items.contains(&n)),
+                        _ => None,
+                    },
+                };
+                match found {
+                    Some(found) => Truth::from_bool(found != *negated),
+                    None => Truth::Unknown,
+                }
+            }
+            Test::Known { expr, negated } => {
+                let known = match expr {
+                    Expr::Fact(id) if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) => self.list_len(expr, env).is_some(),
+                    _ => self.value(expr, env).is_some(),
+                };
+                Truth::from_bool(known != *negated)
+            }
+            Test::Holds(expr) => self.truth(expr, env),
+        }
+    }
+
+    // ----- advice -----
+
+    fn advice(&self, outcome: &Outcome) -> Advice {
+        let rule = &self.rule_base.rules[outcome.rule];
+        let mut env = self.env_for(rule, outcome.item);
+        let mut because = Vec::new();
+        self.because(&rule.condition, false, &mut env, &mut because);
+        because.dedup();
+        let citations = rule
+            .citations
+            .iter()
+            .map(|citation| CitedSource {
+                reference: self.rule_base.sources[&citation.source].clone(),
+                locator: citation.locator.clone(),
+                quote: citation.quote.clone(),
+            })
+            .collect();
+        Advice {
+            rule: rule.id.clone(),
+            item: outcome.item.map(|item| self.item_path(rule, item)),
+            kind: rule.kind,
+            evidence: rule.evidence.clone(),
+            title: self.fill(&rule.title, &mut env),
+            text: self.fill(&rule.text, &mut env),
+            because,
+            citations,
+        }
+    }
+
+    fn item_path(&self, rule: &Rule, item: usize) -> String {
+        let list = rule.for_each.expect("only for-each outcomes have items");
+        format!("{}[{item}]", self.vocabulary().fact(list).path)
+    }
+
+    /// Collects, in words, the parts of a true condition that made it true (or, under
+    /// `not`, the parts of a false one that made it false).
+    fn because(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) {
+        let truth = self.truth(expr, env);
+        let wanted = if negated { Truth::False } else { Truth::True };
+        if truth != wanted {
+            return;
+        }
+        match (expr, negated) {
+            (Expr::And(a, b), false) | (Expr::Or(a, b), true) => {
+                self.because(a, negated, env, out);
+                self.because(b, negated, env, out);
+            }
+            (Expr::Or(a, b), false) | (Expr::And(a, b), true) => {
+                // One side suffices; name the first that does.
+                if self.truth(a, env) == wanted {
+                    self.because(a, negated, env, out);
+                } else {
+                    self.because(b, negated, env, out);
+                }
+            }
+            (Expr::Not(a), _) => self.because(a, !negated, env, out),
+            (Expr::Atom(atom), _) => out.push(self.describe_atom(atom, negated, env)),
+            (Expr::Quantified { list, binding, body, .. }, _) => {
+                let Some(len) = self.list_len(list, env) else { return };
+                let list_fact = list_fact(list);
+                for item in 0..len {
+                    env.bindings.push((list_fact, item));
+                    if self.truth(body, env) == wanted {
+                        let mut reasons = Vec::new();
+                        self.because(body, negated, env, &mut reasons);
+                        let label = self.item_label(list_fact, item, env);
+                        out.extend(reasons.into_iter().map(|reason| format!("{label}: {reason}")));
+                    }
+                    env.bindings.pop();
+                    debug_assert_eq!(env.bindings.len(), *binding);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `change.kind is merger`, or for a test on computed values, the values too:
+    /// `as_of is before change.date + 18 months (as_of 2013-09-01, change.date 2013-04-01)`.
+    fn describe_atom(&self, atom: &Atom, negated: bool, env: &mut Env) -> String {
+        let reads_before = env.reads.len();
+        self.test(&atom.test, env);
+        let simple = match &atom.test {
+            Test::Holds(_) => true,
+            Test::Compare { op: CompareOp::Eq, lhs, rhs } => matches!(rhs, Expr::Const(_)) || matches!(lhs, Expr::Const(_)),
+            _ => false,
+        };
+        let mut values: Vec<String> = Vec::new();
+        let uses_as_of = atom.text.contains("as_of");
+        if uses_as_of && !simple {
+            values.push(format!("as_of {}", self.as_of));
+        }
+        if !simple {
+            let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
+            for instance in dedup(reads) {
+                let shown = self.stored(instance).map_or("unknown".to_string(), |v| self.show_value(instance.fact, v));
+                values.push(format!("{} {shown}", self.vocabulary().fact(instance.fact).path.rsplit("[].").next().unwrap_or_default()));
+            }
+        }
+        let mut line = match (&atom.test, negated) {
+            (Test::Holds(_), false) => format!("{} is true", atom.text),
+            (Test::Holds(_), true) => format!("{} is false", atom.text),
+            (_, false) => atom.text.clone(),
+            (_, true) => format!("not: {}", atom.text),
+        };
+        if !values.is_empty() {
+            line.push_str(&format!(" ({})", values.join(", ")));
+        }
+        line
+    }
+
+    /// A value as written in explanations: enumeration values by name, dates as ISO.
+    fn show_value(&self, fact: FactId, value: &Value) -> String {
+        match (value, &self.vocabulary().fact(fact).ty) {
+            (Value::Enum(i), Type::Enum(values)) => values[*i as usize].clone(),
+            (Value::Text(t), _) => format!("\"{t}\""),
+            (Value::TextList(items), _) => format!("[{}]", items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")),
+            (Value::Records(records), _) => format!("{} items", records.len()),
+            (other, _) => plain(other),
+        }
+    }
+
+    fn item_label(&self, list: FactId, item: usize, env: &mut Env) -> String {
+        let label_fact = match &self.vocabulary().fact(list).ty {
+            Type::Records(record) => record.label,
+            Type::TextList => None,
+            _ => None,
+        };
+        let label = label_fact.and_then(|fact| match self.read(FactInstance { fact, item: Some(item) }, env) {
+            Some(Value::Text(name)) => Some(name),
+            _ => None,
+        });
+        label.unwrap_or_else(|| format!("{}[{item}]", self.vocabulary().fact(list).path))
+    }
+
+    /// Fills in a template's values.
+    fn fill(&self, template: &Template, env: &mut Env) -> String {
+        let mut out = String::new();
+        for part in &template.parts {
+            match part {
+                TemplatePart::Literal(text) => out.push_str(text),
+                TemplatePart::Value { expr, style } => out.push_str(&self.show_in_text(expr, *style, env)),
+            }
+        }
+        out
+    }
+
+    fn show_in_text(&self, expr: &Expr, style: DateStyle, env: &mut Env) -> String {
+        if let Expr::Item { binding } = expr {
+            let (list, item) = env.bindings[*binding];
+            if matches!(self.vocabulary().fact(list).ty, Type::Records(_)) {
+                return self.item_label(list, item, env);
+            }
+        }
+        let enum_values = match expr {
+            Expr::Fact(id) | Expr::Field { fact: id, .. } => match &self.vocabulary().fact(*id).ty {
+                Type::Enum(values) => Some(values.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (self.value(expr, env), enum_values) {
+            (None, _) => "(unknown)".into(),
+            (Some(Value::Enum(i)), Some(values)) => values[i as usize].replace('_', " "),
+            (Some(Value::Date(date)), _) if style == DateStyle::Month => date.month_and_year(),
+            (Some(Value::Date(date)), _) => date.long(),
+            (Some(Value::Bool(b)), _) => (if b { "yes" } else { "no" }).into(),
+            (Some(Value::TextList(items)), _) => join_in_words(&items),
+            (Some(other), _) => plain(&other),
+        }
+    }
+
+    // ----- questions -----
+
+    fn questions(&self, outcomes: &[Outcome]) -> Vec<Question> {
+        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::new();
+        for outcome in outcomes {
+            for fact in &outcome.relevant_unknowns {
+                match asked.iter_mut().find(|(asked_fact, _)| asked_fact == fact) {
+                    Some((_, rules)) if !rules.contains(&outcome.rule) => rules.push(outcome.rule),
+                    Some(_) => {}
+                    None => asked.push((*fact, vec![outcome.rule])),
+                }
+            }
+        }
+        // Most rules affected first; otherwise in the order the rules ask.
+        asked.sort_by_key(|(_, rules)| std::cmp::Reverse(rules.len()));
+        asked.into_iter().map(|(fact, rules)| self.question(fact, &rules)).collect()
+    }
+
+    fn question(&self, instance: FactInstance, rules: &[usize]) -> Question {
+        let fact = self.vocabulary().fact(instance.fact);
+        let path = match instance.item {
+            Some(item) => fact.path.replacen("[]", &format!("[{item}]"), 1),
+            None => fact.path.clone(),
+        };
+        let mut env = Env::default();
+        if let (Place::Field { list, .. }, Some(item)) = (fact.place, instance.item) {
+            env.bindings.push((list, item));
+        }
+        let text = match &fact.question {
+            Some(question) => self.fill(question, &mut env),
+            None => format!("What is `{path}`?"),
+        };
+        let affects = rules.iter().map(|r| self.rule_base.rules[*r].id.clone()).collect();
+        Question { fact: path, text, affects }
+    }
+}
+
+fn list_fact(list: &Expr) -> FactId {
+    match list {
+        Expr::Fact(id) | Expr::Field { fact: id, .. } => *id,
+        _ => unreachable!("the checker only binds names of lists"),
+    }
+}
+
+fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
+    use std::cmp::Ordering::*;
+    let ordering = match (a, b) {
+        (Value::Number(x), Value::Number(y)) => compare_numbers(*x, *y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Enum(x), Value::Enum(y)) => x.cmp(y),
+        (Value::Duration(x), Value::Duration(y)) if x.unit == y.unit => x.amount.cmp(&y.amount),
+        _ => return matches!(op, CompareOp::Ne),
+    };
+    match op {
+        CompareOp::Eq => ordering == Equal,
+        CompareOp::Ne => ordering != Equal,
+        CompareOp::Lt => ordering == Less,
+        CompareOp::Le => ordering != Greater,
+        CompareOp::Gt => ordering == Greater,
+        CompareOp::Ge => ordering != Less,
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format_number(*n),
+        Value::Text(t) => t.clone(),
+        Value::Enum(i) => format!("#{i}"),
+        Value::Date(d) => d.to_string(),
+        Value::Duration(d) => d.to_string(),
+        Value::TextList(items) => join_in_words(items),
+        Value::Records(records) => format!("{} items", records.len()),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`
+fn join_in_words(items: &[String]) -> String {
+    match items {
+        [] => "none".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Truth::{self, *};
+
+    const ALL: [Truth; 3] = [True, False, Unknown];
+
+    #[test]
+    fn kleene_and_or_not_tables() {
+        // Rows: left operand True, False, Unknown; columns: right operand in the same order.
+        let and = [[True, False, Unknown], [False, False, False], [Unknown, False, Unknown]];
+        let or = [[True, True, True], [True, False, Unknown], [True, Unknown, Unknown]];
+        for (i, a) in ALL.iter().enumerate() {
+            for (j, b) in ALL.iter().enumerate() {
+                assert_eq!(a.and(*b), and[i][j], "{a:?} and {b:?}");
+                assert_eq!(a.or(*b), or[i][j], "{a:?} or {b:?}");
+            }
+        }
+        assert_eq!([True.not(), False.not(), Unknown.not()], [False, True, Unknown]);
+    }
+
+    #[test]
+    fn de_morgan_holds_under_kleene_logic() {
+        for a in ALL {
+            for b in ALL {
+                assert_eq!(a.and(b).not(), a.not().or(b.not()));
+                assert_eq!(a.or(b).not(), a.not().and(b.not()));
+            }
+        }
+    }
+}

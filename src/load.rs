@@ -1,0 +1,153 @@
+//! Stage 0: files to text. Finds the rule files of a rule base (a folder, a file, or the
+//! rules embedded in the binary), reads them and the case files safely (size limit, UTF-8),
+//! and runs the parser and checker over a rule base.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, ParsedFile};
+use crate::diag::{Diagnostic, SourceMap};
+use crate::rulebase::RuleBase;
+use crate::syntax;
+
+/// Files larger than this are refused rather than read.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// The text of the rule files of one rule base, in evaluation order.
+#[derive(Clone, Debug)]
+pub struct RuleFiles {
+    files: Vec<(String, String)>,
+    embedded: bool,
+}
+
+/// The result of compiling a rule base: the rule base when there is no error, every
+/// diagnostic, and the text of every file they point into.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The checked rule base, when there is no error.
+    pub rule_base: Option<RuleBase>,
+    /// Errors and warnings, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files, for rendering diagnostics.
+    pub sources: SourceMap,
+}
+
+impl RuleFiles {
+    /// The project's own `rules/`, compiled into the binary.
+    pub fn embedded() -> RuleFiles {
+        let files = embedded::FILES
+            .iter()
+            .filter(|(path, _)| path.ends_with(".accord"))
+            .map(|(path, text)| (path.to_string(), text.to_string()))
+            .collect();
+        RuleFiles { files, embedded: true }
+    }
+
+    /// Rule files from folders (their `.accord` files, by file name) and single files, in
+    /// the order given.
+    pub fn from_paths(paths: &[PathBuf]) -> Result<RuleFiles, Diagnostic> {
+        let mut files = Vec::new();
+        for path in paths {
+            for file in rule_files_at(path)? {
+                let shown = file.to_string_lossy().into_owned();
+                let text = read_text(&file)?;
+                files.push((shown, text));
+            }
+        }
+        Ok(RuleFiles { files, embedded: false })
+    }
+
+    /// Rule files given as text, for tests and embedding: (path shown, text).
+    pub fn from_texts(files: Vec<(String, String)>) -> RuleFiles {
+        RuleFiles { files, embedded: false }
+    }
+
+    /// Parses and checks the files as one rule base.
+    pub fn compile(&self) -> Compiled {
+        let mut sources = SourceMap::default();
+        let mut diagnostics = Vec::new();
+        let mut parsed = Vec::new();
+        for (path, text) in &self.files {
+            sources.add(path.clone(), text.clone());
+            let (ast, errors) = syntax::parse_file(path, text);
+            diagnostics.extend(errors);
+            parsed.push((path, text, ast));
+        }
+        let files: Vec<ParsedFile<'_>> = parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect();
+        let read = |path: &str| self.read_source_text(path);
+        let (rule_base, found) = check::check(&files, &read);
+        diagnostics.extend(found);
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        Compiled { rule_base: if has_errors { None } else { rule_base }, diagnostics, sources }
+    }
+
+    fn read_source_text(&self, path: &str) -> Result<String, String> {
+        if self.embedded {
+            return embedded::FILES
+                .iter()
+                .find(|(embedded_path, _)| *embedded_path == path)
+                .map(|(_, text)| text.to_string())
+                .ok_or_else(|| "not among the embedded rule files".to_string());
+        }
+        read_text(Path::new(path)).map_err(|diagnostic| diagnostic.message)
+    }
+}
+
+/// The `.accord` files a `--rules` path names: the file itself, or a folder's files sorted
+/// by name.
+fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let shown = path.display();
+    if !path.is_dir() {
+        if !path.exists() {
+            return Err(Diagnostic::error("E0001", format!("cannot read `{shown}`: no such file or folder")));
+        }
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = fs::read_dir(path).map_err(|e| Diagnostic::error("E0001", format!("cannot read the folder `{shown}`: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "accord"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        let diagnostic = Diagnostic::error("E0001", format!("no rule files in `{shown}`")).help("rule files end in `.accord`");
+        return Err(diagnostic);
+    }
+    Ok(files)
+}
+
+/// Reads a text file: refuses one over [`MAX_FILE_BYTES`] or not UTF-8, and drops a
+/// byte order mark.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let shown = path.display();
+    let cannot_read = |why: String| Diagnostic::error("E0001", format!("cannot read `{shown}`: {why}"));
+    let metadata = fs::metadata(path).map_err(|e| cannot_read(describe_io_error(&e)))?;
+    if metadata.is_dir() {
+        return Err(cannot_read("it is a folder".into()));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        let message = format!("`{shown}` is too large: {} bytes, more than the limit of {MAX_FILE_BYTES}", metadata.len());
+        return Err(Diagnostic::error("E0003", message));
+    }
+    let bytes = fs::read(path).map_err(|e| cannot_read(describe_io_error(&e)))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let message = format!("`{shown}` is not UTF-8 text: invalid byte at offset {offset}");
+            Err(Diagnostic::error("E0002", message).help("rule and case files are UTF-8 text; is this the right file?"))
+        }
+    }
+}
+
+fn describe_io_error(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,1039 @@
+//! Stage 1: rule file text to syntax tree ([`crate::ast`]), with nom.
+//!
+//! Every node records the byte range it was parsed from. Inputs are always suffixes of the
+//! file, so a position is `file.len() - rest.len()`. A syntax error stops the item it is in;
+//! the parser then resumes at the next line that starts with a top-level keyword, so one
+//! run reports every broken item.
+
+use nom::IResult;
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::error::{ErrorKind, ParseError};
+
+use crate::ast::*;
+use crate::diag::Diagnostic;
+use crate::value::{Date, Duration, DurationUnit};
+
+/// The keywords that start a top-level item.
+const ITEM_KEYWORDS: [&str; 4] = ["rule", "source", "fact", "evidence"];
+
+/// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
+/// meaning where a name could also stand.
+const RESERVED: [&str; 26] = [
+    "and", "or", "not", "is", "in", "contains", "where", "when", "for", "each", "recommend",
+    "warn", "note", "cite", "lesson", "evidence", "rule", "source", "fact", "ask", "true",
+    "false", "as_of", "any", "all", "count",
+];
+
+/// What the parser expected where it failed. Each variant's doc shows an input that
+/// triggers it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expected {
+    /// `bogus x` at the top level.
+    Item,
+    /// `rule x when a warn "t"` (the text is missing): a particular word or symbol.
+    Token(&'static str),
+    /// `rule 42`: a name.
+    Name,
+    /// `fact 42 is text`: a fact path.
+    Path,
+    /// `title Glasby`: a string in double quotes.
+    String,
+    /// `year "n.d."`: a year.
+    Year,
+    /// `when and`: a value or condition.
+    Expression,
+    /// `fact x is colour`: a type.
+    FactType,
+    /// `rule x when a` followed by `frobnicate`: a rule clause.
+    Clause,
+    /// `source s wibble "x"`: a field of a source.
+    SourceField,
+    /// `title "unterminated`: the closing quote.
+    EndOfString,
+    /// `"\q"`: a valid escape.
+    Escape,
+    /// `rule r warn "t" "x" cite s` (no `when`): a clause every rule needs.
+    MissingClause(&'static str),
+    /// `when d is 2013-02-30`: a real date.
+    ValidDate(String),
+    /// `when x is 1.5 months`: a whole number of days, weeks, months or years.
+    WholeDuration,
+}
+
+/// A syntax error: where, and what was expected there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError<'s> {
+    at: &'s str,
+    expected: Expected,
+}
+
+impl<'s> ParseError<&'s str> for SyntaxError<'s> {
+    fn from_error_kind(input: &'s str, _kind: ErrorKind) -> Self {
+        SyntaxError { at: input, expected: Expected::Expression }
+    }
+
+    fn append(_input: &'s str, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    /// Of two failed alternatives, the one that got further explains more.
+    fn or(self, other: Self) -> Self {
+        if other.at.len() < self.at.len() { other } else { self }
+    }
+}
+
+type PResult<'s, T> = IResult<&'s str, T, SyntaxError<'s>>;
+
+fn fail<'s, T>(at: &'s str, expected: Expected) -> PResult<'s, T> {
+    Err(nom::Err::Error(SyntaxError { at, expected }))
+}
+
+/// Turns a recoverable error into a committed one: once a keyword has said what is being
+/// parsed, a failure is the user's mistake, not a cue to try something else.
+fn cut<'s, T>(result: PResult<'s, T>) -> PResult<'s, T> {
+    result.map_err(|e| match e {
+        nom::Err::Error(e) => nom::Err::Failure(e),
+        other => other,
+    })
+}
+
+/// Parses one rule file. Returns what could be parsed and a diagnostic per syntax error.
+pub fn parse_file(path: &str, src: &str) -> (RuleFile, Vec<Diagnostic>) {
+    let parser = Parser { src, path };
+    parser.file()
+}
+
+struct Parser<'s> {
+    src: &'s str,
+    path: &'s str,
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Skips white space and `#` comments.
+fn skip_space(mut i: &str) -> &str {
+    loop {
+        let trimmed = i.trim_start();
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            i = comment.find('\n').map_or("", |end| &comment[end..]);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+impl<'s> Parser<'s> {
+    fn offset(&self, rest: &str) -> usize {
+        self.src.len() - rest.len()
+    }
+
+    fn span(&self, before: &str, after: &str) -> Span {
+        Span::new(self.offset(before), self.offset(after))
+    }
+
+    /// The span of the token starting at `i` (after white space), for error marks.
+    fn token_span(&self, i: &str) -> Span {
+        let i = skip_space(i);
+        let start = self.offset(i);
+        let len = match i.chars().next() {
+            None => 0,
+            Some(c) if is_name_char(c) => i.find(|c: char| !is_name_char(c)).unwrap_or(i.len()),
+            Some(c) => c.len_utf8(),
+        };
+        Span::new(start, start + len)
+    }
+
+    fn file(&self) -> (RuleFile, Vec<Diagnostic>) {
+        let mut items = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut i = skip_space(self.src);
+        while !i.is_empty() {
+            match self.item(i) {
+                Ok((rest, item)) => {
+                    items.push(item);
+                    i = skip_space(rest);
+                }
+                Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                    diagnostics.push(self.diagnostic(&e));
+                    i = skip_space(self.recover(i, e.at));
+                }
+                Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers never ask for more"),
+            }
+        }
+        (RuleFile { items }, diagnostics)
+    }
+
+    /// The next line after the error that starts with a top-level keyword.
+    fn recover(&self, item_start: &'s str, error_at: &'s str) -> &'s str {
+        // Resume after the error, but never at the item that just failed.
+        let first_char = item_start.chars().next().map_or(0, char::len_utf8);
+        let from = if error_at.len() < item_start.len() { error_at } else { &item_start[first_char..] };
+        let mut rest = from;
+        while let Some(newline) = rest.find('\n') {
+            rest = &rest[newline + 1..];
+            if ITEM_KEYWORDS.iter().any(|kw| starts_with_word(rest, kw)) {
+                return rest;
+            }
+        }
+        ""
+    }
+
+    fn diagnostic(&self, e: &SyntaxError<'_>) -> Diagnostic {
+        let span = self.token_span(e.at);
+        let found = describe_found(skip_space(e.at));
+        let (code, message, label, help) = match &e.expected {
+            Expected::EndOfString => ("E0102", "unterminated string".to_string(), "this string is never closed".to_string(), Some("add the closing `\"`".to_string())),
+            Expected::Escape => ("E0106", format!("unknown escape {found}"), "not an escape".to_string(), Some("the escapes are `\\\"`, `\\\\`, `\\{`, `\\}` and `\\n`".to_string())),
+            Expected::ValidDate(why) => ("E0103", format!("invalid date: {why}"), "not a date".to_string(), None),
+            Expected::MissingClause(clause) => ("E0104", format!("rule {found} has no `{clause}` clause"), format!("this rule needs `{clause}`"), help_for(&e.expected, "")),
+            Expected::WholeDuration => ("E0107", "a duration must be a whole number".to_string(), "a whole number is needed here".to_string(), Some("write `18 months`, or `45 days` for part of a month".to_string())),
+            expected => {
+                let what = describe_expected(expected);
+                ("E0101", format!("expected {what}, found {found}"), format!("expected {what}"), help_for(expected, skip_space(e.at)))
+            }
+        };
+        Diagnostic::error(code, message).at(self.path, span, label).maybe_help(help)
+    }
+
+    // ----- tokens -----
+
+    fn keyword<'a>(&self, i: &'a str, word: &'static str) -> PResult<'a, &'a str> {
+        let start = skip_space(i);
+        match start.strip_prefix(word) {
+            Some(rest) if !rest.starts_with(is_name_char) => Ok((rest, &start[..word.len()])),
+            _ => fail(start, Expected::Token(word)),
+        }
+    }
+
+    fn symbol<'a>(&self, i: &'a str, symbol: &'static str) -> PResult<'a, &'a str> {
+        let start = skip_space(i);
+        tag::<_, _, SyntaxError<'a>>(symbol)(start).map_err(|_| nom::Err::Error(SyntaxError { at: start, expected: Expected::Token(symbol) }))
+    }
+
+    fn peek_keyword(&self, i: &str, word: &str) -> bool {
+        starts_with_word(skip_space(i), word)
+    }
+
+    /// A word: letters, digits and `_`, not starting with a digit.
+    fn word<'a>(&self, i: &'a str) -> PResult<'a, &'a str> {
+        let start = skip_space(i);
+        if !start.starts_with(is_name_start) {
+            return fail(start, Expected::Name);
+        }
+        take_while1(is_name_char)(start)
+    }
+
+    /// A name that is not a reserved word.
+    fn name(&self, i: &'s str) -> PResult<'s, Spanned<String>> {
+        let start = skip_space(i);
+        let (rest, word) = self.word(start)?;
+        if RESERVED.contains(&word) {
+            return fail(start, Expected::Name);
+        }
+        Ok((rest, Spanned::new(word.to_string(), self.span(start, rest))))
+    }
+
+    /// `change.kind`, `groups[].needs`
+    fn path(&self, i: &'s str) -> PResult<'s, Spanned<FactPath>> {
+        let start = skip_space(i);
+        let (mut rest, first) = self.name(start).map_err(|e| e.map(|e| SyntaxError { expected: Expected::Path, ..e }))?;
+        let mut segments = vec![PathSegment { name: first.node, each: false }];
+        loop {
+            if let Some(after) = rest.strip_prefix("[]") {
+                segments.last_mut().expect("a path has a first segment").each = true;
+                rest = after;
+            }
+            let Some(after_dot) = rest.strip_prefix('.') else { break };
+            let (after, segment) = take_while1(is_name_char)(after_dot).map_err(|_: nom::Err<SyntaxError>| nom::Err::Failure(SyntaxError { at: after_dot, expected: Expected::Name }))?;
+            segments.push(PathSegment { name: segment.to_string(), each: false });
+            rest = after;
+        }
+        Ok((rest, Spanned::new(FactPath { segments }, self.span(start, rest))))
+    }
+
+    /// A plain string: escapes resolved, white space across lines folded.
+    fn string(&self, i: &'s str) -> PResult<'s, Spanned<String>> {
+        let (rest, text) = self.text(i, false)?;
+        let plain = text.node.parts.into_iter().map(|part| match part {
+            TextPart::Literal(s) => s,
+            TextPart::Interpolation { .. } => unreachable!("plain strings have no interpolations"),
+        });
+        Ok((rest, Spanned::new(plain.collect(), text.span)))
+    }
+
+    /// A string; with `interpolate`, `{expression}` parts are parsed too.
+    fn text(&self, i: &'s str, interpolate: bool) -> PResult<'s, Spanned<Text>> {
+        let start = skip_space(i);
+        let Some(mut rest) = start.strip_prefix('"') else {
+            return fail(start, Expected::String);
+        };
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        loop {
+            let mut chars = rest.chars();
+            match chars.next() {
+                None => return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::EndOfString })),
+                Some('"') => {
+                    rest = chars.as_str();
+                    break;
+                }
+                Some('\\') => {
+                    let escaped = match chars.next() {
+                        Some('"') => '"',
+                        Some('\\') => '\\',
+                        Some('{') => '{',
+                        Some('}') => '}',
+                        Some('n') => '\n',
+                        _ => return Err(nom::Err::Failure(SyntaxError { at: rest, expected: Expected::Escape })),
+                    };
+                    literal.push(escaped);
+                    rest = chars.as_str();
+                }
+                Some('{') if interpolate => {
+                    if !literal.is_empty() {
+                        parts.push(TextPart::Literal(fold_space(&std::mem::take(&mut literal))));
+                    }
+                    let (after, part) = cut(self.interpolation(chars.as_str()))?;
+                    parts.push(part);
+                    rest = after;
+                }
+                Some(c) => {
+                    literal.push(c);
+                    rest = chars.as_str();
+                }
+            }
+        }
+        if !literal.is_empty() || parts.is_empty() {
+            parts.push(TextPart::Literal(fold_space(&literal)));
+        }
+        Ok((rest, Spanned::new(Text { parts }, self.span(start, rest))))
+    }
+
+    /// `change.date + 18 months as month}` (after the `{`)
+    fn interpolation(&self, i: &'s str) -> PResult<'s, TextPart> {
+        let (rest, expr) = self.expr(i)?;
+        let (rest, style) = match self.keyword(rest, "as") {
+            Ok((after_as, _)) => {
+                let (after, _) = cut(self.keyword(after_as, "month"))?;
+                (after, DateStyle::Month)
+            }
+            Err(_) => (rest, DateStyle::Day),
+        };
+        let (rest, _) = self.symbol(rest, "}")?;
+        Ok((rest, TextPart::Interpolation { expr, style }))
+    }
+
+    // ----- items -----
+
+    fn item(&self, i: &'s str) -> PResult<'s, Item> {
+        let start = skip_space(i);
+        if self.peek_keyword(start, "rule") {
+            self.rule(start).map(|(rest, rule)| (rest, Item::Rule(rule)))
+        } else if self.peek_keyword(start, "source") {
+            self.source(start).map(|(rest, source)| (rest, Item::Source(source)))
+        } else if self.peek_keyword(start, "fact") {
+            self.fact(start).map(|(rest, fact)| (rest, Item::Fact(fact)))
+        } else if self.peek_keyword(start, "evidence") {
+            self.evidence_scale(start).map(|(rest, levels)| (rest, Item::EvidenceScale(levels)))
+        } else {
+            fail(start, Expected::Item)
+        }
+    }
+
+    /// `evidence scale research_finding "research finding" research_suggests "..."`
+    fn evidence_scale(&self, i: &'s str) -> PResult<'s, Vec<EvidenceLevel>> {
+        let (rest, _) = self.keyword(i, "evidence")?;
+        let (mut rest, _) = cut(self.keyword(rest, "scale"))?;
+        let mut levels = Vec::new();
+        while !self.at_item_start(rest) {
+            let (after, key) = cut(self.name(rest))?;
+            let (after, label) = cut(self.string(after))?;
+            levels.push(EvidenceLevel { key, label });
+            rest = after;
+        }
+        Ok((rest, levels))
+    }
+
+    /// True at the end of the file or before a top-level keyword.
+    fn at_item_start(&self, i: &str) -> bool {
+        let next = skip_space(i);
+        next.is_empty() || ITEM_KEYWORDS.iter().any(|kw| starts_with_word(next, kw))
+    }
+
+    /// `source key` then `field "value"` lines.
+    fn source(&self, i: &'s str) -> PResult<'s, Source> {
+        let (rest, _) = self.keyword(i, "source")?;
+        let (mut rest, key) = cut(self.name(rest))?;
+        let mut fields = Vec::new();
+        while !self.at_item_start(rest) {
+            let (after, field) = cut(self.source_field(rest))?;
+            fields.push(field);
+            rest = after;
+        }
+        Ok((rest, Source { key, fields }))
+    }
+
+    fn source_field(&self, i: &'s str) -> PResult<'s, SourceField> {
+        let start = skip_space(i);
+        let Some((keyword, name)) = SourceFieldName::ALL.iter().find(|(kw, _)| starts_with_word(start, kw)) else {
+            return fail(start, Expected::SourceField);
+        };
+        let (rest, _) = self.keyword(start, keyword)?;
+        let name = Spanned::new(*name, self.span(start, rest));
+        let (rest, value) = if name.node == SourceFieldName::Year { self.year(rest)? } else { self.string(rest)? };
+        Ok((rest, SourceField { name, value }))
+    }
+
+    fn year(&self, i: &'s str) -> PResult<'s, Spanned<String>> {
+        let start = skip_space(i);
+        let (rest, digits) = take_while1::<_, _, SyntaxError<'s>>(|c: char| c.is_ascii_digit())(start)
+            .map_err(|_| nom::Err::Failure(SyntaxError { at: start, expected: Expected::Year }))?;
+        if digits.len() != 4 || rest.starts_with(is_name_char) {
+            return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::Year }));
+        }
+        Ok((rest, Spanned::new(digits.to_string(), self.span(start, rest))))
+    }
+
+    /// `fact path is TYPE` then optionally `ask "question"`.
+    fn fact(&self, i: &'s str) -> PResult<'s, FactDecl> {
+        let (rest, _) = self.keyword(i, "fact")?;
+        let (rest, path) = cut(self.path(rest))?;
+        let (rest, _) = cut(self.keyword(rest, "is"))?;
+        let (rest, ty) = cut(self.fact_type(rest))?;
+        let (rest, question) = match self.keyword(rest, "ask") {
+            Ok((after, _)) => {
+                let (after, question) = cut(self.text(after, true))?;
+                (after, Some(question))
+            }
+            Err(_) => (rest, None),
+        };
+        Ok((rest, FactDecl { path, ty, question }))
+    }
+
+    fn fact_type(&self, i: &'s str) -> PResult<'s, Spanned<FactType>> {
+        let start = skip_space(i);
+        let phrases: [(&[&'static str], FactType); 6] = [
+            (&["true", "or", "false"], FactType::Bool),
+            (&["text"], FactType::Text),
+            (&["a", "number"], FactType::Number),
+            (&["a", "date"], FactType::Date),
+            (&["a", "list", "of", "text"], FactType::ListOfText),
+            (&["a", "list", "of", "records"], FactType::ListOfRecords),
+        ];
+        for (words, ty) in phrases {
+            if let Ok((rest, ())) = self.phrase(start, words) {
+                return Ok((rest, Spanned::new(ty, self.span(start, rest))));
+            }
+        }
+        let Ok((rest, ())) = self.phrase(start, &["one", "of"]) else {
+            return fail(start, Expected::FactType);
+        };
+        let (rest, values) = self.comma_separated(rest, |p, i| p.name(i))?;
+        Ok((rest, Spanned::new(FactType::OneOf(values), self.span(start, rest))))
+    }
+
+    fn phrase<'a>(&self, i: &'a str, words: &[&'static str]) -> PResult<'a, ()> {
+        let mut rest = i;
+        for word in words {
+            rest = self.keyword(rest, word)?.0;
+        }
+        Ok((rest, ()))
+    }
+
+    fn comma_separated<T>(&self, i: &'s str, item: impl Fn(&Self, &'s str) -> PResult<'s, T>) -> PResult<'s, Vec<T>> {
+        let (mut rest, first) = item(self, i)?;
+        let mut items = vec![first];
+        while let Ok((after_comma, _)) = self.symbol(rest, ",") {
+            let (after, next) = cut(item(self, after_comma))?;
+            items.push(next);
+            rest = after;
+        }
+        Ok((rest, items))
+    }
+
+    /// `rule id` then its clauses, in any order.
+    fn rule(&self, i: &'s str) -> PResult<'s, Rule> {
+        let (rest, _) = self.keyword(i, "rule")?;
+        let id_start = skip_space(rest);
+        let (mut rest, id) = cut(self.name(rest))?;
+        let mut clauses = Clauses::default();
+        while !self.at_rule_end(rest) {
+            rest = cut(self.clause(rest, &mut clauses))?.0;
+        }
+        let missing = |what: &'static str| nom::Err::Failure(SyntaxError { at: id_start, expected: Expected::MissingClause(what) });
+        let rule = Rule {
+            condition: clauses.condition.ok_or_else(|| missing("when"))?,
+            advice: clauses.advice.ok_or_else(|| missing("recommend"))?,
+            citations: if clauses.citations.is_empty() { return Err(missing("cite")) } else { clauses.citations },
+            id,
+            lessons: clauses.lessons,
+            evidence: clauses.evidence,
+            for_each: clauses.for_each,
+        };
+        Ok((rest, rule))
+    }
+
+    /// A rule ends at the end of the file or at the next top-level item; `evidence` on its
+    /// own is a clause, `evidence scale` a new item.
+    fn at_rule_end(&self, i: &str) -> bool {
+        let next = skip_space(i);
+        if starts_with_word(next, "evidence") {
+            return self.phrase(next, &["evidence", "scale"]).is_ok();
+        }
+        self.at_item_start(next)
+    }
+
+    fn clause(&self, i: &'s str, clauses: &mut Clauses) -> PResult<'s, ()> {
+        let start = skip_space(i);
+        let duplicate = || nom::Err::Failure(SyntaxError { at: start, expected: Expected::Clause });
+        if let Ok((rest, _)) = self.keyword(start, "lesson") {
+            let (rest, lessons) = cut(self.comma_separated(rest, |p, i| p.name(i)))?;
+            clauses.lessons.extend(lessons);
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "evidence") {
+            let (rest, level) = cut(self.name(rest))?;
+            if clauses.evidence.replace(level).is_some() {
+                return Err(duplicate());
+            }
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "for") {
+            let (rest, _) = cut(self.keyword(rest, "each"))?;
+            let (rest, var) = cut(self.name(rest))?;
+            let (rest, _) = cut(self.keyword(rest, "in"))?;
+            let (rest, list) = cut(self.path(rest))?;
+            if clauses.for_each.replace(ForEach { var, list }).is_some() {
+                return Err(duplicate());
+            }
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "when") {
+            let (rest, condition) = cut(self.expr(rest))?;
+            if clauses.condition.replace(condition).is_some() {
+                return Err(duplicate());
+            }
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, kind)) = self.advice_kind(start) {
+            let (rest, title) = cut(self.text(rest, true))?;
+            let (rest, text) = cut(self.text(rest, true))?;
+            if clauses.advice.replace(Advice { kind, title, text }).is_some() {
+                return Err(duplicate());
+            }
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "cite") {
+            let (rest, citation) = cut(self.citation(rest))?;
+            clauses.citations.push(citation);
+            return Ok((rest, ()));
+        }
+        fail(start, Expected::Clause)
+    }
+
+    fn advice_kind(&self, i: &'s str) -> PResult<'s, Spanned<AdviceKind>> {
+        let start = skip_space(i);
+        let kinds = [("recommend", AdviceKind::Recommendation), ("warn", AdviceKind::Warning), ("note", AdviceKind::Note)];
+        for (word, kind) in kinds {
+            if let Ok((rest, _)) = self.keyword(start, word) {
+                return Ok((rest, Spanned::new(kind, self.span(start, rest))));
+            }
+        }
+        fail(start, Expected::Clause)
+    }
+
+    /// `key [at "locator"] [quote "words"]` (after `cite`)
+    fn citation(&self, i: &'s str) -> PResult<'s, Citation> {
+        let (rest, source) = self.name(i)?;
+        let (rest, locator) = self.optional_string_after(rest, "at")?;
+        let (rest, quote) = self.optional_string_after(rest, "quote")?;
+        Ok((rest, Citation { source, locator, quote }))
+    }
+
+    fn optional_string_after(&self, i: &'s str, keyword: &'static str) -> PResult<'s, Option<Spanned<String>>> {
+        match self.keyword(i, keyword) {
+            Ok((rest, _)) => cut(self.string(rest)).map(|(rest, s)| (rest, Some(s))),
+            Err(_) => Ok((i, None)),
+        }
+    }
+
+    // ----- expressions -----
+
+    /// `a or b`: the loosest binding.
+    fn expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (mut rest, mut lhs) = self.and_expr(i)?;
+        while let Ok((after, _)) = self.keyword(rest, "or") {
+            let (after, rhs) = cut(self.and_expr(after))?;
+            let span = lhs.span.to(rhs.span);
+            lhs = Spanned::new(Expr::Or(Box::new(lhs), Box::new(rhs)), span);
+            rest = after;
+        }
+        Ok((rest, lhs))
+    }
+
+    fn and_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (mut rest, mut lhs) = self.not_expr(i)?;
+        while let Ok((after, _)) = self.keyword(rest, "and") {
+            let (after, rhs) = cut(self.not_expr(after))?;
+            let span = lhs.span.to(rhs.span);
+            lhs = Spanned::new(Expr::And(Box::new(lhs), Box::new(rhs)), span);
+            rest = after;
+        }
+        Ok((rest, lhs))
+    }
+
+    fn not_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        if let Ok((rest, _)) = self.keyword(start, "not") {
+            let (rest, inner) = cut(self.not_expr(rest))?;
+            return Ok((rest, Spanned::new(Expr::Not(Box::new(inner)), self.span(start, rest))));
+        }
+        if self.peek_keyword(start, "any") || self.peek_keyword(start, "all") {
+            return self.quantified(start);
+        }
+        self.test(start)
+    }
+
+    /// `any group in groups where CONDITION` (the condition binds like `not`'s operand:
+    /// wrap `and`/`or` in brackets).
+    fn quantified(&self, start: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, word) = self.word(start)?;
+        let quantifier = if word == "any" { Quantifier::Any } else { Quantifier::All };
+        let (rest, var) = cut(self.name(rest))?;
+        let (rest, _) = cut(self.keyword(rest, "in"))?;
+        let (rest, list) = cut(self.path(rest))?;
+        let (rest, _) = cut(self.keyword(rest, "where"))?;
+        let (rest, body) = cut(self.not_expr(rest))?;
+        let expr = Expr::Quantified { quantifier, var, list, body: Box::new(body) };
+        Ok((rest, Spanned::new(expr, self.span(start, rest))))
+    }
+
+    /// A value, optionally followed by a comparison, membership or presence test.
+    fn test(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        let (rest, lhs) = self.arith(start)?;
+        let boxed = |e: Spanned<Expr>| Box::new(e);
+        if let Ok((after_is, _)) = self.keyword(rest, "is") {
+            return cut(self.after_is(start, after_is, lhs));
+        }
+        for (symbol, op) in SYMBOL_OPS {
+            if let Ok((after, _)) = self.symbol(rest, symbol) {
+                let (after, rhs) = cut(self.arith(after))?;
+                let expr = Expr::Compare { op, lhs: boxed(lhs), rhs: boxed(rhs) };
+                return Ok((after, Spanned::new(expr, self.span(start, after))));
+            }
+        }
+        let negated_in = self.phrase(rest, &["not", "in"]);
+        if let Ok((after, ())) = negated_in.or_else(|_| self.phrase(rest, &["in"])) {
+            let negated = self.peek_keyword(rest, "not");
+            let (after, haystack) = cut(self.arith(after))?;
+            let expr = Expr::In { needle: boxed(lhs), haystack: boxed(haystack), negated };
+            return Ok((after, Spanned::new(expr, self.span(start, after))));
+        }
+        if let Ok((after, _)) = self.keyword(rest, "contains") {
+            let (after, needle) = cut(self.arith(after))?;
+            let expr = Expr::In { needle: boxed(needle), haystack: boxed(lhs), negated: false };
+            return Ok((after, Spanned::new(expr, self.span(start, after))));
+        }
+        Ok((rest, lhs))
+    }
+
+    /// What follows `is`: `known`, `unknown`, `not ...`, `in [...]`, `before d`, `at least n`, a value.
+    fn after_is(&self, start: &'s str, i: &'s str, lhs: Spanned<Expr>) -> PResult<'s, Spanned<Expr>> {
+        let lhs = Box::new(lhs);
+        let done = |rest: &'s str, expr: Expr| Ok((rest, Spanned::new(expr, self.span(start, rest))));
+        let (i, negated) = match self.keyword(i, "not") {
+            Ok((rest, _)) => (rest, true),
+            Err(_) => (i, false),
+        };
+        if let Ok((rest, _)) = self.keyword(i, "known") {
+            return done(rest, Expr::Known { expr: lhs, negated });
+        }
+        if let Ok((rest, _)) = self.keyword(i, "unknown") {
+            return done(rest, Expr::Known { expr: lhs, negated: !negated });
+        }
+        if let Ok((rest, _)) = self.keyword(i, "in") {
+            let (rest, haystack) = self.arith(rest)?;
+            return done(rest, Expr::In { needle: lhs, haystack: Box::new(haystack), negated });
+        }
+        let mut op = if negated { CompareOp::Ne } else { CompareOp::Eq };
+        let mut rest = i;
+        if !negated {
+            if let Some((after, word_op)) = WORD_OPS.iter().find_map(|(words, op)| self.phrase(i, words).ok().map(|(r, ())| (r, *op))) {
+                op = word_op;
+                rest = after;
+            }
+        }
+        let (rest, rhs) = self.arith(rest)?;
+        done(rest, Expr::Compare { op, lhs, rhs: Box::new(rhs) })
+    }
+
+    /// `a + b - c`
+    fn arith(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (mut rest, mut lhs) = self.primary(i)?;
+        loop {
+            let op = if let Ok((after, _)) = self.symbol(rest, "+") {
+                rest = after;
+                ArithOp::Add
+            } else if let Ok((after, _)) = self.symbol(rest, "-") {
+                rest = after;
+                ArithOp::Sub
+            } else {
+                return Ok((rest, lhs));
+            };
+            let (after, rhs) = cut(self.primary(rest))?;
+            let span = lhs.span.to(rhs.span);
+            lhs = Spanned::new(Expr::Arith { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span);
+            rest = after;
+        }
+    }
+
+    fn primary(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        let done = |rest: &'s str, expr: Expr| Ok((rest, Spanned::new(expr, self.span(start, rest))));
+        if let Ok((rest, _)) = self.symbol(start, "(") {
+            let (rest, inner) = cut(self.expr(rest))?;
+            let (rest, _) = cut(self.symbol(rest, ")"))?;
+            return done(rest, inner.node);
+        }
+        if let Ok((rest, _)) = self.symbol(start, "[") {
+            return self.list(start, rest);
+        }
+        if start.starts_with('"') {
+            let (rest, text) = self.string(start)?;
+            return done(rest, Expr::Literal(Literal::Text(text.node)));
+        }
+        if start.starts_with(|c: char| c.is_ascii_digit()) {
+            return self.number_or_date(start);
+        }
+        for (word, value) in [("true", true), ("false", false)] {
+            if let Ok((rest, _)) = self.keyword(start, word) {
+                return done(rest, Expr::Literal(Literal::Bool(value)));
+            }
+        }
+        if let Ok((rest, _)) = self.keyword(start, "as_of") {
+            return done(rest, Expr::AsOf);
+        }
+        if let Ok((rest, ())) = self.phrase(start, &["months", "between"]) {
+            let (rest, from) = cut(self.arith(rest))?;
+            let (rest, _) = cut(self.keyword(rest, "and"))?;
+            let (rest, to) = cut(self.arith(rest))?;
+            return done(rest, Expr::MonthsBetween { from: Box::new(from), to: Box::new(to) });
+        }
+        if let Ok((rest, _)) = self.keyword(start, "count") {
+            return cut(self.count(start, rest));
+        }
+        match self.path(start) {
+            Ok((rest, path)) => done(rest, Expr::Name(path.node)),
+            Err(_) => fail(start, Expected::Expression),
+        }
+    }
+
+    /// `[a, b, c]` (after the `[`)
+    fn list(&self, start: &'s str, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, items) = match self.symbol(i, "]") {
+            Ok((rest, _)) => (rest, Vec::new()),
+            Err(_) => {
+                let (rest, items) = cut(self.comma_separated(i, |p, i| p.arith(i)))?;
+                let (rest, _) = cut(self.symbol(rest, "]"))?;
+                (rest, items)
+            }
+        };
+        Ok((rest, Spanned::new(Expr::List(items), self.span(start, rest))))
+    }
+
+    /// `count of list` or `count x in list [where CONDITION]` (after `count`)
+    fn count(&self, start: &'s str, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, var, list) = if let Ok((rest, _)) = self.keyword(i, "of") {
+            let (rest, list) = self.path(rest)?;
+            (rest, None, list)
+        } else {
+            let (rest, var) = self.name(i)?;
+            let (rest, _) = self.keyword(rest, "in")?;
+            let (rest, list) = self.path(rest)?;
+            (rest, Some(var), list)
+        };
+        let (rest, filter) = match (&var, self.keyword(rest, "where")) {
+            (Some(_), Ok((after, _))) => {
+                let (after, filter) = self.not_expr(after)?;
+                (after, Some(Box::new(filter)))
+            }
+            _ => (rest, None),
+        };
+        Ok((rest, Spanned::new(Expr::Count { var, list, filter }, self.span(start, rest))))
+    }
+
+    /// `2013-04-01`, `18`, `2.5`, `18 months`
+    fn number_or_date(&self, start: &'s str) -> PResult<'s, Spanned<Expr>> {
+        // Four digits and a dash start a date: `2013-4-1` is a mistyped date, not arithmetic.
+        let (rest, text) = take_while1(|c: char| c.is_ascii_digit() || c == '-')(start)?;
+        let looks_like_date = text.len() > 4 && text.as_bytes()[4] == b'-' && text[..4].bytes().all(|b| b.is_ascii_digit());
+        if looks_like_date {
+            return match Date::parse(text) {
+                Ok(date) => Ok((rest, Spanned::new(Expr::Literal(Literal::Date(date)), self.span(start, rest)))),
+                Err(why) => Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::ValidDate(why) })),
+            };
+        }
+        let (_, number) = take_while1(|c: char| c.is_ascii_digit() || c == '.')(start)?;
+        let Ok(value) = number.parse::<f64>() else {
+            return fail(start, Expected::Expression);
+        };
+        let after_number = &start[number.len()..];
+        let (after_unit, unit_word) = take_while::<_, _, SyntaxError<'s>>(is_name_char)(skip_space(after_number))?;
+        if let Some(unit) = DurationUnit::from_word(unit_word) {
+            if value.fract() != 0.0 || value > 1e6 {
+                return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::WholeDuration }));
+            }
+            let duration = Duration { amount: value as i64, unit };
+            return Ok((after_unit, Spanned::new(Expr::Literal(Literal::Duration(duration)), self.span(start, after_unit))));
+        }
+        Ok((after_number, Spanned::new(Expr::Literal(Literal::Number(value)), self.span(start, after_number))))
+    }
+}
+
+/// Comparisons written as symbols, longest first so `<=` is not read as `<`.
+const SYMBOL_OPS: [(&str, CompareOp); 6] = [
+    ("==", CompareOp::Eq),
+    ("!=", CompareOp::Ne),
+    ("<=", CompareOp::Le),
+    (">=", CompareOp::Ge),
+    ("<", CompareOp::Lt),
+    (">", CompareOp::Gt),
+];
+
+/// Comparisons written in words after `is`, longest first.
+const WORD_OPS: [(&[&str], CompareOp); 8] = [
+    (&["on", "or", "before"], CompareOp::Le),
+    (&["on", "or", "after"], CompareOp::Ge),
+    (&["before"], CompareOp::Lt),
+    (&["after"], CompareOp::Gt),
+    (&["at", "least"], CompareOp::Ge),
+    (&["at", "most"], CompareOp::Le),
+    (&["more", "than"], CompareOp::Gt),
+    (&["less", "than"], CompareOp::Lt),
+];
+
+#[derive(Default)]
+struct Clauses {
+    lessons: Vec<Spanned<String>>,
+    evidence: Option<Spanned<String>>,
+    for_each: Option<ForEach>,
+    condition: Option<Spanned<Expr>>,
+    advice: Option<Advice>,
+    citations: Vec<Citation>,
+}
+
+fn starts_with_word(text: &str, word: &str) -> bool {
+    text.strip_prefix(word).is_some_and(|rest| !rest.starts_with(is_name_char))
+}
+
+/// Folds white space that spans lines into one space, and a blank line into a paragraph
+/// break, so long texts can be wrapped freely in the rule file.
+fn fold_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run.push(c);
+            continue;
+        }
+        out.push_str(&fold_run(&run));
+        run.clear();
+        out.push(c);
+    }
+    out.push_str(&fold_run(&run));
+    out
+}
+
+fn fold_run(run: &str) -> String {
+    match run.matches('\n').count() {
+        0 => run.to_string(),
+        1 => " ".to_string(),
+        _ => "\n\n".to_string(),
+    }
+}
+
+fn describe_expected(expected: &Expected) -> String {
+    match expected {
+        Expected::Item => "`rule`, `source`, `fact` or `evidence scale`".into(),
+        Expected::Token("recommend") => "advice (`recommend`, `warn` or `note`)".into(),
+        Expected::Token(token) => format!("`{token}`"),
+        Expected::Name => "a name".into(),
+        Expected::Path => "a fact path".into(),
+        Expected::String => "a string in double quotes".into(),
+        Expected::Year => "a four-digit year".into(),
+        Expected::Expression => "a value or condition".into(),
+        Expected::FactType => "a type".into(),
+        Expected::Clause => "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note` or `cite`)".into(),
+        Expected::SourceField => "a source field".into(),
+        Expected::EndOfString | Expected::Escape | Expected::ValidDate(_) | Expected::WholeDuration | Expected::MissingClause(_) => {
+            unreachable!("reported with their own messages")
+        }
+    }
+}
+
+fn help_for(expected: &Expected, at: &str) -> Option<String> {
+    let word: String = at.chars().take_while(|c| is_name_char(*c)).collect();
+    let suggest = |options: &[&str]| {
+        crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+    };
+    match expected {
+        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact` or `evidence scale` at the start of a line".into())),
+        Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "and", "or"]),
+        Expected::SourceField => {
+            let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
+            suggest(&names).or(Some(format!("the fields of a source are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))
+        }
+        Expected::FactType => Some("the types are `true or false`, `text`, `a number`, `a date`, `a list of text`, `a list of records` and `one of a, b, c`".into()),
+        Expected::Name if RESERVED.contains(&word.as_str()) => Some(format!("`{word}` is a keyword; choose another name")),
+        Expected::MissingClause("when") => Some("every rule needs a condition: `when ...`".into()),
+        Expected::MissingClause("recommend") => Some("every rule needs its advice: `recommend`, `warn` or `note`, then a title and a text".into()),
+        Expected::MissingClause(_) => Some("every rule cites at least one source: `cite key`".into()),
+        Expected::Token(token) => suggest(&[token]),
+        _ => None,
+    }
+}
+
+fn describe_found(at: &str) -> String {
+    match at.chars().next() {
+        None => "end of file".into(),
+        Some(c) if is_name_char(c) => format!("`{}`", at.split(|c: char| !is_name_char(c)).next().unwrap_or_default()),
+        Some('"') => "a string".into(),
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(src: &str) -> Vec<Item> {
+        let (file, diagnostics) = parse_file("test.accord", src);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        file.items
+    }
+
+    fn condition(src: &str) -> Expr {
+        let rule = format!("rule r when {src} note \"t\" \"x\" cite s");
+        match parse_ok(&rule).remove(0) {
+            Item::Rule(rule) => rule.condition.node,
+            other => panic!("not a rule: {other:?}"),
+        }
+    }
+
+    fn errors(src: &str) -> Vec<String> {
+        let (_, diagnostics) = parse_file("test.accord", src);
+        diagnostics.iter().map(|d| format!("{} {} @{}", d.code, d.message, d.primary.as_ref().map_or(0, |l| l.span.start))).collect()
+    }
+
+    fn name(path: &str) -> Expr {
+        let segments = path.split('.').map(|s| PathSegment { name: s.into(), each: false }).collect();
+        Expr::Name(FactPath { segments })
+    }
+
+    fn sp(e: Expr) -> Box<Spanned<Expr>> {
+        Box::new(Spanned::new(e, Span::default()))
+    }
+
+    #[test]
+    fn comparisons_in_words_and_symbols_mean_the_same() {
+        let eq = Expr::Compare { op: CompareOp::Eq, lhs: sp(name("change.kind")), rhs: sp(name("merger")) };
+        assert_eq!(condition("change.kind is merger"), eq);
+        assert_eq!(condition("change.kind == merger"), eq);
+        let before = |op| Expr::Compare { op, lhs: sp(Expr::AsOf), rhs: sp(name("d")) };
+        assert_eq!(condition("as_of is before d"), before(CompareOp::Lt));
+        assert_eq!(condition("as_of < d"), before(CompareOp::Lt));
+        assert_eq!(condition("as_of is on or after d"), before(CompareOp::Ge));
+        assert_eq!(condition("as_of >= d"), before(CompareOp::Ge));
+        assert_eq!(condition("as_of is not d"), before(CompareOp::Ne));
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let (a, b, c) = (sp(name("a")), sp(name("b")), sp(name("c")));
+        let expected = Expr::Or(a, sp(Expr::And(b, c)));
+        assert_eq!(condition("a or b and c"), expected);
+    }
+
+    #[test]
+    fn reads_dates_durations_and_arithmetic() {
+        let date = Date::parse("2013-04-01").unwrap();
+        let months = Duration { amount: 18, unit: DurationUnit::Months };
+        let sum = Expr::Arith {
+            op: ArithOp::Add,
+            lhs: sp(Expr::Literal(Literal::Date(date))),
+            rhs: sp(Expr::Literal(Literal::Duration(months))),
+        };
+        assert_eq!(condition("as_of < 2013-04-01 + 18 months"), Expr::Compare { op: CompareOp::Lt, lhs: sp(Expr::AsOf), rhs: sp(sum) });
+        let between = Expr::MonthsBetween { from: sp(name("change.date")), to: sp(Expr::AsOf) };
+        assert_eq!(condition("months between change.date and as_of > 3"), Expr::Compare { op: CompareOp::Gt, lhs: sp(between), rhs: sp(Expr::Literal(Literal::Number(3.0))) });
+    }
+
+    #[test]
+    fn reads_membership_presence_and_quantifiers() {
+        let list = Expr::List(vec![Spanned::new(name("complex"), Span::default()), Spanned::new(name("unpredictable"), Span::default())]);
+        let membership = Expr::In { needle: sp(name("g.needs")), haystack: sp(list), negated: false };
+        assert_eq!(condition("g.needs in [complex, unpredictable]"), membership);
+        assert!(matches!(condition("g.needs is not in [complex]"), Expr::In { negated: true, .. }));
+        assert!(matches!(condition("g.needs not in [complex]"), Expr::In { negated: true, .. }));
+        assert!(matches!(condition("reasons contains \"save money\""), Expr::In { negated: false, .. }));
+        assert!(matches!(condition("change.date is known"), Expr::Known { negated: false, .. }));
+        assert!(matches!(condition("change.date is unknown"), Expr::Known { negated: true, .. }));
+        assert!(matches!(condition("any g in groups where g.needs is complex"), Expr::Quantified { quantifier: Quantifier::Any, .. }));
+        assert!(matches!(condition("count of groups > 1"), Expr::Compare { .. }));
+        assert!(matches!(condition("(count g in groups where g.pooled) >= 2"), Expr::Compare { .. }));
+    }
+
+    #[test]
+    fn folds_white_space_in_texts_and_reads_interpolations() {
+        let items = parse_ok("rule r\n  when a\n  warn \"Until {d + 18 months as month}\"\n    \"one\n     two\n\n     three \\{x\\}\"\n  cite s at \"Figure 2\" quote \"q\"");
+        let Item::Rule(rule) = &items[0] else { panic!() };
+        assert!(matches!(&rule.advice.title.node.parts[1], TextPart::Interpolation { style: DateStyle::Month, .. }));
+        assert_eq!(rule.advice.text.node.parts, vec![TextPart::Literal("one two\n\nthree {x}".into())]);
+        assert_eq!(rule.citations[0].locator.as_ref().unwrap().node, "Figure 2");
+    }
+
+    #[test]
+    fn reads_declarations() {
+        let items = parse_ok(concat!(
+            "evidence scale\n  finding \"research finding\"\n  suggests \"research suggests\"\n",
+            "# a comment\n",
+            "source leutz_1999\n  authors \"Leutz, W.\"\n  year 1999\n  title \"Five laws\"\n",
+            "fact groups[].needs is one of mild, complex ask \"How?\"\n",
+            "fact change.date is a date\n",
+        ));
+        assert!(matches!(&items[0], Item::EvidenceScale(levels) if levels.len() == 2));
+        assert!(matches!(&items[1], Item::Source(s) if s.fields.len() == 3));
+        let Item::Fact(fact) = &items[2] else { panic!() };
+        assert_eq!(fact.path.node.to_string(), "groups[].needs");
+        assert!(matches!(&fact.ty.node, FactType::OneOf(values) if values.len() == 2));
+        assert!(matches!(&items[3], Item::Fact(f) if f.ty.node == FactType::Date));
+    }
+
+    #[test]
+    fn reports_errors_where_they_are_and_recovers() {
+        assert_eq!(errors("rule r\n  when a and\n  warn \"t\" \"x\"\n  cite s\n"), ["E0101 expected a value or condition, found `warn` @22"]);
+        assert_eq!(errors("rule r when a warn \"t\" \"x\""), ["E0104 rule `r` has no `cite` clause @5"]);
+        assert_eq!(errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"), [
+            "E0101 expected `rule`, `source`, `fact` or `evidence scale`, found `bogus` @0",
+            "E0101 expected a type, found `colour` @50",
+        ]);
+        assert_eq!(errors("source s title \"open"), ["E0102 unterminated string @15"]);
+        assert_eq!(errors("rule r when d is 2013-02-30 note \"t\" \"x\" cite s"), ["E0103 invalid date: `2013-02-30` is not a day: February 2013 has no day 30 @17"]);
+        assert_eq!(errors("rule r when d is 1.5 months note \"t\" \"x\" cite s"), ["E0107 a duration must be a whole number @17"]);
+        assert_eq!(errors("source s title \"a \\q\""), ["E0106 unknown escape `\\` @18"]);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for src in ["", "\"", "rule", "rule r when (((", "fact x.", "rule r when [", "{", "é", "rule r when 2013-", "source s year 20", "rule r when a is", "\u{0}\u{1}"] {
+            let _ = parse_file("odd.accord", src);
+        }
+    }
+}
