@@ -33,12 +33,14 @@ pub struct ReferenceParts<'a> {
 ///
 /// - book or report: `Authors (year) *Title* (note). Place, Publisher`
 /// - chapter: `Authors (year) Title, in Editors *Book*. Place, Publisher`
-/// - article: `Authors (year) Title, *Journal*, volume(issue), pages`
+/// - article: `Authors (year) Title, note *Journal*, volume(issue), pages`
 pub fn harvard(parts: &ReferenceParts<'_>, emphasis: impl Fn(&str) -> String) -> String {
     let mut out = format!("{} ({}) ", parts.authors, parts.year);
     let note = parts.note.map(|note| format!(" ({note})")).unwrap_or_default();
     if let Some(journal) = parts.journal {
-        out.push_str(&format!("{}{note}, {}", parts.title, emphasis(journal)));
+        // An article's note says what the journal issue is: `special edition of`.
+        let note = parts.note.map(|note| format!("{note} ")).unwrap_or_default();
+        out.push_str(&format!("{}, {note}{}", parts.title, emphasis(journal)));
         let volume = match (parts.volume, parts.issue) {
             (Some(volume), Some(issue)) => Some(format!("{volume}({issue})")),
             (Some(volume), None) => Some(volume.to_string()),
@@ -55,7 +57,9 @@ pub fn harvard(parts: &ReferenceParts<'_>, emphasis: impl Fn(&str) -> String) ->
         out.push_str(&format!("{}{note}", emphasis(parts.title)));
     }
     if let Some(published) = parts.published {
-        out.push_str(&format!(". {published}"));
+        // A title that ends in its own punctuation needs no full stop after it.
+        let separator = if out.ends_with(['?', '!', '.']) { " " } else { ". " };
+        out.push_str(&format!("{separator}{published}"));
     }
     out
 }

@@ -614,7 +614,9 @@ impl Checker<'_> {
     fn name(&mut self, file: &str, scope: &Scope, path: &ast::FactPath, span: Span) -> Checked {
         let first = &path.segments[0].name;
         let written = path.to_string();
-        if let Some(binding) = scope.bindings.iter().rposition(|b| &b.name == first) {
+        // In a question, `groups[]` names the item asked about.
+        let bound = if path.segments[0].each { format!("{first}[]") } else { first.clone() };
+        if let Some(binding) = scope.bindings.iter().rposition(|b| b.name == bound) {
             return self.bound_name(file, scope, binding, path, span);
         }
         if let Some(id) = self.vocabulary.find(&written) {

@@ -558,13 +558,13 @@ impl<'a> Evaluator<'a> {
         let mut values: Vec<String> = Vec::new();
         let uses_as_of = atom.text.contains("as_of");
         if uses_as_of && !simple {
-            values.push(format!("as_of {}", self.as_of));
+            values.push(format!("as_of is {}", self.as_of));
         }
         if !simple {
             let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
             for instance in dedup(reads) {
                 let shown = self.stored(instance).map_or("unknown".to_string(), |v| self.show_value(instance.fact, v));
-                values.push(format!("{} {shown}", self.vocabulary().fact(instance.fact).path.rsplit("[].").next().unwrap_or_default()));
+                values.push(format!("{} is {shown}", self.instance_path(instance)));
             }
         }
         let mut line = match (&atom.test, negated) {
@@ -658,12 +658,18 @@ impl<'a> Evaluator<'a> {
         asked.into_iter().map(|(fact, rules)| self.question(fact, &rules)).collect()
     }
 
+    /// `change.date`, or `groups[1].needs` for a field of one item.
+    fn instance_path(&self, instance: FactInstance) -> String {
+        let path = &self.vocabulary().fact(instance.fact).path;
+        match instance.item {
+            Some(item) => path.replacen("[]", &format!("[{item}]"), 1),
+            None => path.clone(),
+        }
+    }
+
     fn question(&self, instance: FactInstance, rules: &[usize]) -> Question {
         let fact = self.vocabulary().fact(instance.fact);
-        let path = match instance.item {
-            Some(item) => fact.path.replacen("[]", &format!("[{item}]"), 1),
-            None => fact.path.clone(),
-        };
+        let path = self.instance_path(instance);
         let mut env = Env::default();
         if let (Place::Field { list, .. }, Some(item)) = (fact.place, instance.item) {
             env.bindings.push((list, item));
