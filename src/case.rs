@@ -101,7 +101,10 @@ fn syntax_error(path: &str, text: &str, start: usize, error: &serde_json::Error)
     let full = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     let reason = full.strip_suffix(&suffix).unwrap_or(&full);
-    let diagnostic = Diagnostic::error("E0301", format!("the case is not valid JSON: {reason}"));
+    let mut diagnostic = Diagnostic::error("E0301", format!("the case is not valid JSON: {reason}"));
+    if reason == "recursion limit exceeded" {
+        diagnostic = diagnostic.help("a case is nested a few levels deep; this one goes deeper than 128 levels");
+    }
     if error.line() == 0 {
         // serde gives line 0 only for errors that have no place in the text.
         return diagnostic.in_file(path);
@@ -679,7 +682,15 @@ impl<'a> Loader<'a> {
             display(&self.path),
             found(value)
         );
-        let diagnostic = self.value_error("E0303", message, format!("expected {expected}"));
+        let mut diagnostic = self.value_error("E0303", message, format!("expected {expected}"));
+        if let (Json::String(text), "true or false") = (value, expected) {
+            let likely = match text.to_lowercase().as_str() {
+                "true" | "yes" | "y" => Some("true"),
+                "false" | "no" | "n" => Some("false"),
+                _ => None,
+            };
+            diagnostic = diagnostic.maybe_help(likely.map(|b| format!("write `{b}`, without quotes")));
+        }
         self.diagnostics.push(diagnostic);
     }
 

@@ -222,7 +222,7 @@ impl Checker<'_> {
         match (self.read_text)(&resolved) {
             Ok(text) => Some(bib::normalise(&text)),
             Err(why) => {
-                let diagnostic = Diagnostic::error("E0211", format!("cannot read the source's text `{resolved}`: {why}"))
+                let diagnostic = Diagnostic::error("E0211", format!("cannot read the text of this source, `{resolved}`: {why}"))
                     .at(rule_file, text_path.span, "read from here")
                     .help("the path is relative to the folder of this rule file");
                 self.error(diagnostic);

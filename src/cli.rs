@@ -168,8 +168,8 @@ fn advise(cases: &[PathBuf], rules: &RulesArg, format: Option<Format>, as_of: Op
 
 fn advise_one(rule_base: &RuleBase, path: &PathBuf, as_of: Option<Date>) -> Result<accord::Report, Failed> {
     let shown = path.display().to_string();
-    let text = accord::load::read_text(path).map_err(|diagnostic| {
-        report_diagnostics(&[diagnostic], &SourceMap::default());
+    let text = accord::load::read_text(path).map_err(|error| {
+        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
         Failed
     })?;
     let case = accord::parse_case(&shown, &text, &rule_base.vocabulary).map_err(|diagnostics| {

@@ -54,7 +54,7 @@ impl RuleFiles {
         for path in paths {
             for file in rule_files_at(path)? {
                 let shown = file.to_string_lossy().into_owned();
-                let text = read_text(&file)?;
+                let text = read_text(&file).map_err(|e| e.diagnostic(&shown))?;
                 files.push((shown, text));
             }
         }
@@ -93,7 +93,7 @@ impl RuleFiles {
                 .map(|(_, text)| text.to_string())
                 .ok_or_else(|| "not among the embedded rule files".to_string());
         }
-        read_text(Path::new(path)).map_err(|diagnostic| diagnostic.message)
+        read_text(Path::new(path)).map_err(|e| e.reason())
     }
 }
 
@@ -102,9 +102,7 @@ impl RuleFiles {
 fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let shown = path.display();
     if !path.is_dir() {
-        if !path.exists() {
-            return Err(Diagnostic::error("E0001", format!("cannot read `{shown}`: no such file or folder")));
-        }
+        // A missing file is reported by `read_text`, with the others.
         return Ok(vec![path.to_path_buf()]);
     }
     let entries = fs::read_dir(path).map_err(|e| Diagnostic::error("E0001", format!("cannot read the folder `{shown}`: {e}")))?;
@@ -120,33 +118,58 @@ fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
+/// Why a file could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadError {
+    /// The file system refused: missing, a folder, no permission.
+    Io(String),
+    /// Larger than [`MAX_FILE_BYTES`].
+    TooLarge(u64),
+    /// Not UTF-8; the offset of the first bad byte.
+    NotUtf8(usize),
+}
+
+impl ReadError {
+    /// The reason in words, without the file's name.
+    pub fn reason(&self) -> String {
+        match self {
+            ReadError::Io(why) => why.clone(),
+            ReadError::TooLarge(len) => format!("it is too large: {len} bytes, more than the limit of {MAX_FILE_BYTES}"),
+            ReadError::NotUtf8(offset) => format!("it is not UTF-8 text: invalid byte at offset {offset}"),
+        }
+    }
+
+    /// The diagnostic for a file shown as `path`.
+    pub fn diagnostic(&self, path: &str) -> Diagnostic {
+        let message = format!("cannot read `{path}`: {}", self.reason());
+        match self {
+            ReadError::Io(_) => Diagnostic::error("E0001", message),
+            ReadError::TooLarge(_) => Diagnostic::error("E0003", message).help("rule and case files are small; is this the right file?"),
+            ReadError::NotUtf8(_) => Diagnostic::error("E0002", message).help("rule and case files are UTF-8 text; is this the right file?"),
+        }
+    }
+}
+
 /// Reads a text file: refuses one over [`MAX_FILE_BYTES`] or not UTF-8, and drops a
 /// byte order mark.
-pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let shown = path.display();
-    let cannot_read = |why: String| Diagnostic::error("E0001", format!("cannot read `{shown}`: {why}"));
-    let metadata = fs::metadata(path).map_err(|e| cannot_read(describe_io_error(&e)))?;
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if metadata.is_dir() {
-        return Err(cannot_read("it is a folder".into()));
+        return Err(ReadError::Io("it is a folder".into()));
     }
     if metadata.len() > MAX_FILE_BYTES {
-        let message = format!("`{shown}` is too large: {} bytes, more than the limit of {MAX_FILE_BYTES}", metadata.len());
-        return Err(Diagnostic::error("E0003", message));
+        return Err(ReadError::TooLarge(metadata.len()));
     }
-    let bytes = fs::read(path).map_err(|e| cannot_read(describe_io_error(&e)))?;
+    let bytes = fs::read(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let message = format!("`{shown}` is not UTF-8 text: invalid byte at offset {offset}");
-            Err(Diagnostic::error("E0002", message).help("rule and case files are UTF-8 text; is this the right file?"))
-        }
+        Err(e) => Err(ReadError::NotUtf8(e.utf8_error().valid_up_to())),
     }
 }
 
 fn describe_io_error(error: &std::io::Error) -> String {
     match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => error.to_string(),
     }

@@ -111,7 +111,8 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
     if let Some(evidence) = &advice.evidence {
         about.push_str(&format!("; evidence: {evidence}"));
     }
-    out.push_str(&format!("   ({about})\n\n"));
+    out.push_str(&wrap(&format!("({about})"), "   ", "    "));
+    out.push('\n');
     for paragraph in advice.text.split("\n\n") {
         out.push_str(&wrap(paragraph, "   ", "   "));
         out.push('\n');

@@ -185,7 +185,13 @@ impl<'s> Parser<'s> {
     }
 
     fn diagnostic(&self, e: &SyntaxError<'_>) -> Diagnostic {
-        let span = self.token_span(e.at);
+        let mut span = self.token_span(e.at);
+        if matches!(e.expected, Expected::ValidDate(_) | Expected::WholeDuration) {
+            // Mark the whole literal, not just its first digits.
+            let at = skip_space(e.at);
+            let len = at.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.')).unwrap_or(at.len());
+            span = Span::new(self.offset(at), self.offset(at) + len);
+        }
         let found = describe_found(skip_space(e.at));
         let (code, message, label, help) = match &e.expected {
             Expected::EndOfString => ("E0102", "unterminated string".to_string(), "this string is never closed".to_string(), Some("add the closing `\"`".to_string())),

@@ -1,0 +1,95 @@
+//! Snapshots of what users see: the advice for every fixture (text and JSON), and the
+//! rendered diagnostic for every broken rule file and case file.
+//!
+//! Update with `cargo insta review` after reading each change.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use accord::diag::{self, SourceMap};
+use accord::{Date, RuleBase, RuleFiles, report};
+
+/// Cases without `assessed_on` are assessed on this date, so snapshots never depend on
+/// the day the tests run.
+const DEFAULT_AS_OF: &str = "2013-06-01";
+
+fn rules() -> &'static RuleBase {
+    static RULES: OnceLock<RuleBase> = OnceLock::new();
+    RULES.get_or_init(|| RuleFiles::embedded().compile().rule_base.expect("the shipped rules check cleanly"))
+}
+
+/// The path relative to the crate, as a user running from the crate root would see it.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+fn advise(path: &Path) -> accord::Report {
+    let text = std::fs::read_to_string(path).expect("fixture is readable");
+    let case = accord::parse_case(&shown(path), &text, &rules().vocabulary).expect("fixture is a valid case");
+    let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
+    rules().advise(&case, as_of)
+}
+
+#[test]
+fn advice_as_text() {
+    insta::glob!("../fixtures", "*.json", |path| {
+        insta::assert_snapshot!(report::to_text(&advise(path)));
+    });
+}
+
+#[test]
+fn advice_as_json() {
+    insta::glob!("../fixtures", "*.json", |path| {
+        insta::assert_json_snapshot!(report::to_json(&advise(path)));
+    });
+}
+
+#[test]
+fn errors_in_case_files() {
+    insta::glob!("../fixtures/bad-cases", "*.json", |path| {
+        let shown = shown(path);
+        let rendered = match accord::load::read_text(path) {
+            Err(error) => diag::render(&[error.diagnostic(&shown)], &SourceMap::default(), false),
+            Ok(text) => {
+                let errors = accord::parse_case(&shown, &text, &rules().vocabulary).expect_err("a bad case is refused");
+                let mut sources = SourceMap::default();
+                sources.add(shown.clone(), text);
+                diag::render(&errors, &sources, false)
+            }
+        };
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+#[test]
+fn errors_in_rule_files() {
+    insta::glob!("../fixtures/bad-rules", "*.accord", |path| {
+        let relative = Path::new(env!("CARGO_MANIFEST_DIR")).join(shown(path));
+        let relative = relative.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("under the crate").to_path_buf();
+        let rendered = match RuleFiles::from_paths(&[relative]) {
+            Err(diagnostic) => diag::render(&[diagnostic], &SourceMap::default(), false),
+            Ok(files) => {
+                let compiled = files.compile();
+                assert!(compiled.rule_base.is_none(), "a broken rule file is refused");
+                diag::render(&compiled.diagnostics, &compiled.sources, false)
+            }
+        };
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+/// Every error code the rule checker and parser can give has a fixture that triggers it.
+#[test]
+fn every_rule_error_code_has_a_fixture() {
+    let sources = ["src/syntax.rs", "src/check.rs", "src/load.rs"].map(|f| std::fs::read_to_string(f).expect("source readable"));
+    let fixtures: Vec<String> = std::fs::read_dir("fixtures/bad-rules")
+        .expect("fixtures exist")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    for source in &sources {
+        for code in source.match_indices("\"E0").map(|(i, _)| &source[i + 1..i + 6]) {
+            let covered = fixtures.iter().any(|f| f.starts_with(code)) || matches!(code, "E0001" | "E0003");
+            assert!(covered, "no fixture in fixtures/bad-rules triggers {code}");
+        }
+    }
+}
