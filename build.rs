@@ -11,10 +11,13 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
-    let mut out = String::from("/// Every file under `rules/`, by its path relative to the crate.\npub static FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every file under `rules/`, by its path relative to the crate.\npub static FILES: &[(&str, &str)] = &[\n",
+    );
     for file in &files {
         println!("cargo::rerun-if-changed={}", file.display());
-        let relative = file.strip_prefix(&root).expect("under the crate").to_string_lossy().replace('\\', "/");
+        let relative =
+            file.strip_prefix(&root).expect("under the crate").to_string_lossy().replace('\\', "/");
         out.push_str(&format!("    ({relative:?}, include_str!({:?})),\n", file.display().to_string()));
     }
     out.push_str("];\n");

@@ -74,7 +74,7 @@ pub enum Item {
     /// `fact change.kind is one of none, merger ask "..."`
     Fact(FactDecl),
     /// `rule id when ... warn "title" "text" cite ...`
-    Rule(Rule),
+    Rule(Box<Rule>),
 }
 
 /// A step on the evidence scale, declared in `evidence scale`, strongest first.

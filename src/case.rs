@@ -51,27 +51,17 @@ impl Case {
 /// Every problem found, not just the first, in the order they occur in the text: invalid
 /// JSON (`E0301`), unknown fields (`E0302`), wrong types (`E0303`), values outside an
 /// enumeration (`E0304`), invalid dates (`E0305`) and fields given twice (`E0306`).
-pub fn parse_case(
-    path: &str,
-    text: &str,
-    vocabulary: &Vocabulary,
-) -> Result<Case, Vec<Diagnostic>> {
+pub fn parse_case(path: &str, text: &str, vocabulary: &Vocabulary) -> Result<Case, Vec<Diagnostic>> {
     // Editors on Windows may save a byte order mark; it is not JSON but means nothing.
-    let start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = &text[start..];
     if body.trim().is_empty() {
-        return Err(vec![
-            Diagnostic::error("E0301", "the case file is empty").in_file(path),
-        ]);
+        return Err(vec![Diagnostic::error("E0301", "the case file is empty").in_file(path)]);
     }
     // serde_json stops at 128 levels of nesting, so neither parsing nor dropping the
     // value can exhaust the stack however deep the input is.
-    let json: Json = serde_json::from_str(body)
-        .map_err(|error| vec![syntax_error(path, text, start, &error)])?;
+    let json: Json =
+        serde_json::from_str(body).map_err(|error| vec![syntax_error(path, text, start, &error)])?;
     let mut loader = Loader {
         file: path,
         text,
@@ -87,11 +77,7 @@ pub fn parse_case(
     } else {
         // The loader visits fields in serde's order, which moves a repeated key to its
         // first place; sorting by position gives the document order users read in.
-        diagnostics.sort_by_key(|d| {
-            d.primary
-                .as_ref()
-                .map_or(usize::MAX, |label| label.span.start)
-        });
+        diagnostics.sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |label| label.span.start));
         Err(diagnostics)
     }
 }
@@ -103,18 +89,15 @@ fn syntax_error(path: &str, text: &str, start: usize, error: &serde_json::Error)
     let reason = full.strip_suffix(&suffix).unwrap_or(&full);
     let mut diagnostic = Diagnostic::error("E0301", format!("the case is not valid JSON: {reason}"));
     if reason == "recursion limit exceeded" {
-        diagnostic = diagnostic.help("a case is nested a few levels deep; this one goes deeper than 128 levels");
+        diagnostic =
+            diagnostic.help("a case is nested a few levels deep; this one goes deeper than 128 levels");
     }
     if error.line() == 0 {
         // serde gives line 0 only for errors that have no place in the text.
         return diagnostic.in_file(path);
     }
     if error.classify() == serde_json::error::Category::Eof {
-        return diagnostic.at(
-            path,
-            Span::new(text.len(), text.len()),
-            "the file ends here",
-        );
+        return diagnostic.at(path, Span::new(text.len(), text.len()), "the file ends here");
     }
     let offset = byte_offset(&text[start..], error.line(), error.column()) + start;
     diagnostic.at(path, char_span(text, offset), "not valid JSON here")
@@ -123,13 +106,8 @@ fn syntax_error(path: &str, text: &str, start: usize, error: &serde_json::Error)
 /// The byte offset of serde's 1-based `line` and `column`. serde counts the column in
 /// bytes, up to and including the byte it stopped at.
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
+    let line_start =
+        if line <= 1 { 0 } else { text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1) };
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
@@ -202,13 +180,8 @@ struct Positions {
 impl Positions {
     /// Scans `text` (valid JSON from byte `start`) once, without recursion.
     fn scan(text: &str, start: usize) -> Positions {
-        let mut scanner = Scanner {
-            text,
-            pos: start,
-            path: Vec::new(),
-            frames: Vec::new(),
-            out: Positions::default(),
-        };
+        let mut scanner =
+            Scanner { text, pos: start, path: Vec::new(), frames: Vec::new(), out: Positions::default() };
         // `None` means the text was not the valid JSON promised; the positions found up
         // to that point are still right, and a missing one only costs a label.
         let _ = scanner.run();
@@ -259,11 +232,7 @@ impl Scanner<'_> {
                     self.pos += 1;
                     self.skip_whitespace();
                     if self.peek()? != b'}' {
-                        let frame = Frame::Object {
-                            start,
-                            key: Span::default(),
-                            seen: HashMap::new(),
-                        };
+                        let frame = Frame::Object { start, key: Span::default(), seen: HashMap::new() };
                         self.frames.push(frame);
                         self.member_key()?;
                         continue;
@@ -334,21 +303,14 @@ impl Scanner<'_> {
         self.skip_string()?;
         let span = Span::new(start, self.pos);
         let key = decode_key(&self.text[span.range()]);
-        let Some(Frame::Object {
-            key: current, seen, ..
-        }) = self.frames.last_mut()
-        else {
+        let Some(Frame::Object { key: current, seen, .. }) = self.frames.last_mut() else {
             return None;
         };
         *current = span;
         if let Some(&first) = seen.get(&key) {
             let mut path = self.path.clone();
             path.push(Step::Key(key.clone()));
-            self.out.duplicates.push(Duplicate {
-                path,
-                first,
-                second: span,
-            });
+            self.out.duplicates.push(Duplicate { path, first, second: span });
         } else {
             seen.insert(key.clone(), span);
         }
@@ -367,9 +329,7 @@ impl Scanner<'_> {
             Some(Frame::Object { key, .. }) => Some(*key),
             _ => None,
         };
-        self.out
-            .by_path
-            .insert(self.path.clone(), Located { key, value });
+        self.out.by_path.insert(self.path.clone(), Located { key, value });
     }
 
     fn peek(&self) -> Option<u8> {
@@ -400,10 +360,7 @@ impl Scanner<'_> {
 
     /// Skips a number, `true`, `false` or `null`.
     fn skip_scalar(&mut self) {
-        while !matches!(
-            self.peek(),
-            None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
-        ) {
+        while !matches!(self.peek(), None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
     }
@@ -411,9 +368,7 @@ impl Scanner<'_> {
 
 /// The text of a quoted key, escapes resolved, as serde gives it.
 fn decode_key(quoted: &str) -> String {
-    let inner = quoted
-        .get(1..quoted.len().saturating_sub(1))
-        .unwrap_or_default();
+    let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
     if inner.contains('\\') {
         serde_json::from_str(quoted).unwrap_or_else(|_| inner.to_string())
     } else {
@@ -447,11 +402,7 @@ fn json_kind(value: &Json) -> &'static str {
 
 /// `a`, `b`, `c`
 fn backticked<'c>(names: impl IntoIterator<Item = &'c str>) -> String {
-    names
-        .into_iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.into_iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Walks a parsed case along the vocabulary, collecting values and problems.
@@ -468,12 +419,8 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     fn root(&mut self, json: &Json) -> Case {
-        let mut case = Case {
-            name: None,
-            id: None,
-            assessed_on: None,
-            values: vec![None; self.vocabulary.case_slots],
-        };
+        let mut case =
+            Case { name: None, id: None, assessed_on: None, values: vec![None; self.vocabulary.case_slots] };
         let Some(object) = json.as_object() else {
             let message = format!("the case must be a JSON object, found {}", json_kind(json));
             let diagnostic = self.value_error("E0303", message, "expected an object");
@@ -512,12 +459,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Loads the fields of an object of `shape` into `slots`.
-    fn object(
-        &mut self,
-        shape: &'a Shape,
-        object: &Map<String, Json>,
-        slots: &mut [Option<Value>],
-    ) {
+    fn object(&mut self, shape: &'a Shape, object: &Map<String, Json>, slots: &mut [Option<Value>]) {
         for (key, value) in object {
             self.path.push(Step::Key(key.clone()));
             self.member(shape, key, value, slots, &[]);
@@ -621,9 +563,7 @@ impl<'a> Loader<'a> {
             None => format!("allowed values: {}", values.join(", ")),
         };
         let message = format!("`{given}` is not a value of `{}`", display(&self.path));
-        let diagnostic = self
-            .value_error("E0304", message, "not one of the allowed values")
-            .help(help);
+        let diagnostic = self.value_error("E0304", message, "not one of the allowed values").help(help);
         self.diagnostics.push(diagnostic);
         None
     }
@@ -677,11 +617,8 @@ impl<'a> Loader<'a> {
     }
 
     fn wrong_type(&mut self, expected: &str, value: &Json) {
-        let message = format!(
-            "wrong type at `{}`: expected {expected}, found {}",
-            display(&self.path),
-            found(value)
-        );
+        let message =
+            format!("wrong type at `{}`: expected {expected}, found {}", display(&self.path), found(value));
         let mut diagnostic = self.value_error("E0303", message, format!("expected {expected}"));
         if let (Json::String(text), "true or false") = (value, expected) {
             let likely = match text.to_lowercase().as_str() {
@@ -695,26 +632,16 @@ impl<'a> Loader<'a> {
     }
 
     fn unknown_field(&mut self, key: &str, shape: &Shape, extra: &[&str]) {
-        let allowed: Vec<&str> = extra
-            .iter()
-            .copied()
-            .chain(shape.fields.keys().map(String::as_str))
-            .collect();
+        let allowed: Vec<&str> =
+            extra.iter().copied().chain(shape.fields.keys().map(String::as_str)).collect();
         let help = match did_you_mean(key, allowed.iter().copied()) {
             Some(name) => format!("did you mean `{name}`?"),
             None if allowed.is_empty() => "no fields are allowed here".to_string(),
-            None => format!(
-                "the fields allowed here are {}",
-                backticked(allowed.iter().copied())
-            ),
+            None => format!("the fields allowed here are {}", backticked(allowed.iter().copied())),
         };
         let message = format!("unknown field `{}`", display(&self.path));
         let diagnostic = Diagnostic::error("E0302", message);
-        let diagnostic = match self
-            .positions
-            .get(&self.path)
-            .and_then(|located| located.key)
-        {
+        let diagnostic = match self.positions.get(&self.path).and_then(|located| located.key) {
             Some(span) => diagnostic.at(self.file, span, "not in the case vocabulary"),
             None => diagnostic.in_file(self.file),
         };
@@ -722,12 +649,7 @@ impl<'a> Loader<'a> {
     }
 
     /// An error marking the value at the current path.
-    fn value_error(
-        &self,
-        code: &'static str,
-        message: String,
-        label: impl Into<String>,
-    ) -> Diagnostic {
+    fn value_error(&self, code: &'static str, message: String, label: impl Into<String>) -> Diagnostic {
         let diagnostic = Diagnostic::error(code, message);
         match self.positions.get(&self.path) {
             Some(located) => diagnostic.at(self.file, located.value, label),
@@ -754,13 +676,9 @@ mod tests {
     /// (records of `name`, `needs`, `pooled_funding`, `contact.name`), `outcomes.measures`
     /// and `replaces.name`.
     fn vocabulary() -> Vocabulary {
-        let enumeration =
-            |values: &[&str]| Type::Enum(values.iter().map(ToString::to_string).collect());
+        let enumeration = |values: &[&str]| Type::Enum(values.iter().map(ToString::to_string).collect());
         let case = |slot| Place::Case { slot };
-        let field = |slot| Place::Field {
-            list: FactId(4),
-            slot,
-        };
+        let field = |slot| Place::Field { list: FactId(4), slot };
         let facts = [
             ("change.kind", enumeration(&["none", "merger"]), case(0)),
             ("change.date", Type::Date, case(1)),
@@ -768,11 +686,7 @@ mod tests {
             ("change.stated_reasons", Type::TextList, case(3)),
             ("groups", Type::Records(RecordType::default()), case(4)),
             ("groups[].name", Type::Text, field(0)),
-            (
-                "groups[].needs",
-                enumeration(&["mild", "complex"]),
-                field(1),
-            ),
+            ("groups[].needs", enumeration(&["mild", "complex"]), field(1)),
             ("groups[].pooled_funding", Type::Bool, field(2)),
             ("groups[].contact.name", Type::Text, field(3)),
             ("outcomes.measures", Type::Number, case(5)),
@@ -780,12 +694,7 @@ mod tests {
         ];
         let mut facts: Vec<Fact> = facts
             .into_iter()
-            .map(|(path, ty, place)| Fact {
-                path: path.to_string(),
-                ty,
-                question: None,
-                place,
-            })
+            .map(|(path, ty, place)| Fact { path: path.to_string(), ty, question: None, place })
             .collect();
         let record_shape = shape(vec![
             ("name", fact(5)),
@@ -793,11 +702,7 @@ mod tests {
             ("pooled_funding", fact(7)),
             ("contact", Node::Object(shape(vec![("name", fact(8))]))),
         ]);
-        facts[4].ty = Type::Records(RecordType {
-            shape: record_shape,
-            slots: 4,
-            label: Some(FactId(5)),
-        });
+        facts[4].ty = Type::Records(RecordType { shape: record_shape, slots: 4, label: Some(FactId(5)) });
         let root = shape(vec![
             (
                 "change",
@@ -812,11 +717,7 @@ mod tests {
             ("outcomes", Node::Object(shape(vec![("measures", fact(9))]))),
             ("replaces", Node::Object(shape(vec![("name", fact(10))]))),
         ]);
-        Vocabulary {
-            facts,
-            root,
-            case_slots: 7,
-        }
+        Vocabulary { facts, root, case_slots: 7 }
     }
 
     fn fact(index: usize) -> Node {
@@ -886,12 +787,7 @@ mod tests {
                 Some(Value::Bool(false)),
                 Some(Value::Text("Ann".into())),
             ],
-            vec![
-                Some(Value::Text("adults".into())),
-                Some(Value::Enum(0)),
-                None,
-                None,
-            ],
+            vec![Some(Value::Text("adults".into())), Some(Value::Enum(0)), None, None],
         ];
         assert_eq!(case.value(4), Some(&Value::Records(groups)));
         assert_eq!(case.value(5), Some(&Value::Number(25.0)));
@@ -929,10 +825,7 @@ mod tests {
     fn rejects_an_empty_file() {
         for text in ["", "  \n\t"] {
             let error = one_error(text);
-            assert_eq!(
-                (error.code, error.message.as_str()),
-                ("E0301", "the case file is empty")
-            );
+            assert_eq!((error.code, error.message.as_str()), ("E0301", "the case file is empty"));
             assert_eq!(error.file.as_deref(), Some(FILE));
         }
     }
@@ -960,39 +853,19 @@ mod tests {
     fn reports_an_unfinished_file_at_its_end() {
         let text = "{\"name\": \"a\"";
         let error = one_error(text);
-        assert_eq!(
-            error.message,
-            "the case is not valid JSON: EOF while parsing an object"
-        );
+        assert_eq!(error.message, "the case is not valid JSON: EOF while parsing an object");
         let span = error.primary.as_ref().expect("a primary label").span;
         assert_eq!(span, Span::new(text.len(), text.len()));
     }
 
     #[test]
     fn rejects_deep_nesting_without_overflowing_the_stack() {
-        for text in [
-            "[".repeat(100_000),
-            "{\"a\":".repeat(100_000),
-            "[".repeat(127) + &"]".repeat(127),
-        ] {
+        for text in ["[".repeat(100_000), "{\"a\":".repeat(100_000), "[".repeat(127) + &"]".repeat(127)] {
             let error = one_error(&text);
-            assert_eq!(
-                error.code,
-                if text.ends_with(']') {
-                    "E0303"
-                } else {
-                    "E0301"
-                },
-                "{}",
-                error.message
-            );
+            assert_eq!(error.code, if text.ends_with(']') { "E0303" } else { "E0301" }, "{}", error.message);
         }
         let error = one_error(&"[".repeat(100_000));
-        assert!(
-            error.message.contains("recursion limit exceeded"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("recursion limit exceeded"), "{}", error.message);
     }
 
     #[test]
@@ -1012,20 +885,14 @@ mod tests {
             ("E0303", "the case must be a JSON object, found an array")
         );
         assert_eq!(marked(text, &error), ((1, 2), "[1, 2]"));
-        assert_eq!(
-            one_error("null").message,
-            "the case must be a JSON object, found null"
-        );
+        assert_eq!(one_error("null").message, "the case must be a JSON object, found null");
     }
 
     #[test]
     fn names_an_unknown_field_and_suggests_a_close_one() {
         let text = "{\"change\": {\n  \"knd\": \"merger\"}}";
         let error = one_error(text);
-        assert_eq!(
-            (error.code, error.message.as_str()),
-            ("E0302", "unknown field `change.knd`")
-        );
+        assert_eq!((error.code, error.message.as_str()), ("E0302", "unknown field `change.knd`"));
         assert_eq!(marked(text, &error), ((2, 3), "\"knd\""));
         let label = error.primary.as_ref().expect("a primary label");
         assert_eq!(label.text, "not in the case vocabulary");
@@ -1046,8 +913,7 @@ mod tests {
     #[test]
     fn lists_the_allowed_fields_when_none_is_close() {
         let error = one_error(r#"{"change": {"banana": 1}}"#);
-        let help =
-            "the fields allowed here are `kind`, `date`, `expects_savings`, `stated_reasons`";
+        let help = "the fields allowed here are `kind`, `date`, `expects_savings`, `stated_reasons`";
         assert_eq!(error.help.as_deref(), Some(help));
         let error = one_error(r#"{"zzzzzzzz": 1}"#);
         let help = "the fields allowed here are `name`, `id`, `assessed_on`, `change`, `groups`, `outcomes`, `replaces`";
@@ -1058,31 +924,21 @@ mod tests {
     fn reports_a_wrong_type_at_the_value() {
         let text = r#"{"groups": [{"name": "a"}, {"pooled_funding": "yes"}]}"#;
         let error = one_error(text);
-        let message =
-            "wrong type at `groups[1].pooled_funding`: expected true or false, found a string";
+        let message = "wrong type at `groups[1].pooled_funding`: expected true or false, found a string";
         assert_eq!((error.code, error.message.as_str()), ("E0303", message));
         assert_eq!(marked(text, &error), ((1, 47), "\"yes\""));
-        assert_eq!(
-            error.primary.as_ref().map(|l| l.text.as_str()),
-            Some("expected true or false")
-        );
+        assert_eq!(error.primary.as_ref().map(|l| l.text.as_str()), Some("expected true or false"));
     }
 
     #[test]
     fn reports_a_wrong_type_for_each_kind_of_fact() {
         let cases = [
-            (
-                r#"{"change": "merger"}"#,
-                "wrong type at `change`: expected an object, found a string",
-            ),
+            (r#"{"change": "merger"}"#, "wrong type at `change`: expected an object, found a string"),
             (
                 r#"{"change": {"kind": 1}}"#,
                 "wrong type at `change.kind`: expected one of none, merger, found a number",
             ),
-            (
-                r#"{"change": {"date": []}}"#,
-                "wrong type at `change.date`: expected a date, found a list",
-            ),
+            (r#"{"change": {"date": []}}"#, "wrong type at `change.date`: expected a date, found a list"),
             (
                 r#"{"change": {"stated_reasons": "x"}}"#,
                 "wrong type at `change.stated_reasons`: expected a list of text, found a string",
@@ -1095,30 +951,15 @@ mod tests {
                 r#"{"replaces": {"name": {}}}"#,
                 "wrong type at `replaces.name`: expected text, found an object",
             ),
-            (
-                r#"{"groups": {}}"#,
-                "wrong type at `groups`: expected a list of records, found an object",
-            ),
+            (r#"{"groups": {}}"#, "wrong type at `groups`: expected a list of records, found an object"),
             (
                 r#"{"groups": [{"contact": 1}]}"#,
                 "wrong type at `groups[0].contact`: expected an object, found a number",
             ),
-            (
-                r#"{"name": 1}"#,
-                "wrong type at `name`: expected text, found a number",
-            ),
-            (
-                r#"{"id": true}"#,
-                "wrong type at `id`: expected text or a number, found true or false",
-            ),
-            (
-                r#"{"assessed_on": 20130901}"#,
-                "wrong type at `assessed_on`: expected a date, found a number",
-            ),
-            (
-                r#"{"$schema": 1}"#,
-                "wrong type at `$schema`: expected text, found a number",
-            ),
+            (r#"{"name": 1}"#, "wrong type at `name`: expected text, found a number"),
+            (r#"{"id": true}"#, "wrong type at `id`: expected text or a number, found true or false"),
+            (r#"{"assessed_on": 20130901}"#, "wrong type at `assessed_on`: expected a date, found a number"),
+            (r#"{"$schema": 1}"#, "wrong type at `$schema`: expected text, found a number"),
         ];
         for (text, message) in cases {
             let error = one_error(text);
@@ -1130,16 +971,10 @@ mod tests {
     fn rejects_null_items_in_lists() {
         let text = r#"{"change": {"stated_reasons": ["a", null]}}"#;
         let error = one_error(text);
-        assert_eq!(
-            error.message,
-            "wrong type at `change.stated_reasons[1]`: expected text, found null"
-        );
+        assert_eq!(error.message, "wrong type at `change.stated_reasons[1]`: expected text, found null");
         assert_eq!(marked(text, &error), ((1, 37), "null"));
         let error = one_error(r#"{"groups": [null]}"#);
-        assert_eq!(
-            error.message,
-            "wrong type at `groups[0]`: expected an object, found null"
-        );
+        assert_eq!(error.message, "wrong type at `groups[0]`: expected an object, found null");
     }
 
     #[test]
@@ -1162,13 +997,11 @@ mod tests {
     fn reports_an_invalid_date() {
         let text = r#"{"change": {"date": "2013-02-30"}}"#;
         let error = one_error(text);
-        let message =
-            "invalid date at `change.date`: `2013-02-30` is not a day: February 2013 has no day 30";
+        let message = "invalid date at `change.date`: `2013-02-30` is not a day: February 2013 has no day 30";
         assert_eq!((error.code, error.message.as_str()), ("E0305", message));
         assert_eq!(marked(text, &error), ((1, 21), "\"2013-02-30\""));
         let error = one_error(r#"{"assessed_on": "1/9/2013"}"#);
-        let message =
-            "invalid date at `assessed_on`: `1/9/2013` is not a date in the form YYYY-MM-DD";
+        let message = "invalid date at `assessed_on`: `1/9/2013` is not a date in the form YYYY-MM-DD";
         assert_eq!((error.code, error.message.as_str()), ("E0305", message));
     }
 
@@ -1176,16 +1009,10 @@ mod tests {
     fn reports_a_duplicate_field() {
         let text = "{\"change\": {\"kind\": \"none\",\n \"kind\": \"merger\"}}";
         let error = one_error(text);
-        assert_eq!(
-            (error.code, error.message.as_str()),
-            ("E0306", "duplicate field `change.kind`")
-        );
+        assert_eq!((error.code, error.message.as_str()), ("E0306", "duplicate field `change.kind`"));
         assert_eq!(marked(text, &error), ((2, 2), "\"kind\""));
         let first = &error.secondary[0];
-        assert_eq!(
-            (line_col(text, first.span.start), first.text.as_str()),
-            ((1, 13), "first given here")
-        );
+        assert_eq!((line_col(text, first.span.start), first.text.as_str()), ((1, 13), "first given here"));
     }
 
     #[test]
@@ -1195,43 +1022,22 @@ mod tests {
         assert_eq!(case.value(6), Some(&Value::Text("c".into())));
         let text = r#"{"groups": [{"name": "a", "needs": "mild", "name": "b"}], "name": "x", "name": "y"}"#;
         let messages: Vec<String> = errors(text).into_iter().map(|e| e.message).collect();
-        assert_eq!(
-            messages,
-            ["duplicate field `groups[0].name`", "duplicate field `name`"]
-        );
+        assert_eq!(messages, ["duplicate field `groups[0].name`", "duplicate field `name`"]);
     }
 
     #[test]
     fn collects_every_error_in_document_order() {
         let text = "{\n\"outcomes\": {\"measures\": \"3\"},\n\"change\": {\"kind\": \"mergr\", \"date\": \"2013-13-01\"},\n\"chnage\": {},\n\"name\": \"a\", \"name\": \"b\"\n}";
-        let found: Vec<(&str, usize)> = errors(text)
-            .iter()
-            .map(|e| (e.code, marked(text, e).0.0))
-            .collect();
-        assert_eq!(
-            found,
-            [
-                ("E0303", 2),
-                ("E0304", 3),
-                ("E0305", 3),
-                ("E0302", 4),
-                ("E0306", 5)
-            ]
-        );
-        assert_eq!(
-            errors(text)[3].help.as_deref(),
-            Some("did you mean `change`?")
-        );
+        let found: Vec<(&str, usize)> = errors(text).iter().map(|e| (e.code, marked(text, e).0.0)).collect();
+        assert_eq!(found, [("E0303", 2), ("E0304", 3), ("E0305", 3), ("E0302", 4), ("E0306", 5)]);
+        assert_eq!(errors(text)[3].help.as_deref(), Some("did you mean `change`?"));
     }
 
     #[test]
     fn locates_values_after_unicode_and_escapes() {
         let text = "{\"name\": \"Caf\u{e9} \\\"\u{2603}\\\" \\u00e9\", \"replaces\": {\"name\": \"\u{dc}n\u{ef}c\u{f8}d\u{e9}\"}, \"change\": {\"kind\": \"m\u{e9}rger\"}}";
         let error = one_error(text);
-        assert_eq!(
-            error.message,
-            "`m\u{e9}rger` is not a value of `change.kind`"
-        );
+        assert_eq!(error.message, "`m\u{e9}rger` is not a value of `change.kind`");
         assert_eq!(marked(text, &error), ((1, 83), "\"m\u{e9}rger\""));
         let text = r#"{"na\"me\u0021": 1}"#;
         let error = one_error(text);
@@ -1241,25 +1047,20 @@ mod tests {
 
     #[test]
     fn scanner_handles_any_valid_json() {
-        let text = "\r\n{ \"a\" : [ -1.5e-3 , {\"b\":[]} , \"x\\\\\\\"]}\" , true,null ] , \"c\":{ }, \"\":0 }\t";
+        let text =
+            "\r\n{ \"a\" : [ -1.5e-3 , {\"b\":[]} , \"x\\\\\\\"]}\" , true,null ] , \"c\":{ }, \"\":0 }\t";
         assert!(serde_json::from_str::<Json>(text).is_ok());
         let positions = Positions::scan(text, 0);
         let at = |path: &[Step]| {
             let located = positions.get(path).expect("every value is located");
-            (
-                located.key.map(|key| &text[key.range()]),
-                &text[located.value.range()],
-            )
+            (located.key.map(|key| &text[key.range()]), &text[located.value.range()])
         };
         let key = |name: &str| Step::Key(name.to_string());
         assert_eq!(at(&[]), (None, text.trim()));
         assert_eq!(at(&[key("a")]).0, Some("\"a\""));
         assert_eq!(at(&[key("a"), Step::Index(0)]), (None, "-1.5e-3"));
         assert_eq!(at(&[key("a"), Step::Index(1)]), (None, "{\"b\":[]}"));
-        assert_eq!(
-            at(&[key("a"), Step::Index(1), key("b")]),
-            (Some("\"b\""), "[]")
-        );
+        assert_eq!(at(&[key("a"), Step::Index(1), key("b")]), (Some("\"b\""), "[]"));
         assert_eq!(at(&[key("a"), Step::Index(2)]), (None, "\"x\\\\\\\"]}\""));
         assert_eq!(at(&[key("a"), Step::Index(3)]), (None, "true"));
         assert_eq!(at(&[key("a"), Step::Index(4)]), (None, "null"));
@@ -1270,16 +1071,7 @@ mod tests {
 
     #[test]
     fn scanner_survives_invalid_text() {
-        for text in [
-            "",
-            "{",
-            "[1,",
-            "{\"a\"",
-            "{\"a\":1,}",
-            "\"\\",
-            "]]]",
-            "{\"a\" 1}",
-        ] {
+        for text in ["", "{", "[1,", "{\"a\"", "{\"a\":1,}", "\"\\", "]]]", "{\"a\" 1}"] {
             let _ = Positions::scan(text, 0);
         }
     }

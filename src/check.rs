@@ -39,7 +39,12 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let rules = checker.rules(files, &evidence, &sources);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     let sources = sources.into_iter().map(|(key, declared)| (key, declared.reference)).collect();
-    let rule_base = RuleBase { vocabulary: checker.vocabulary, evidence: evidence.into_iter().map(|(k, (label, _))| (k, label)).collect(), sources, rules };
+    let rule_base = RuleBase {
+        vocabulary: checker.vocabulary,
+        evidence: evidence.into_iter().map(|(k, (label, _))| (k, label)).collect(),
+        sources,
+        rules,
+    };
     (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
 }
 
@@ -135,7 +140,14 @@ impl Checker<'_> {
                 let Item::EvidenceScale(levels) = item else { continue };
                 for level in levels {
                     if let Some((_, (first_file, first_span))) = scale.get(&level.key.node) {
-                        let diagnostic = duplicate("evidence level", &level.key.node, file.path, level.key.span, first_file, *first_span);
+                        let diagnostic = duplicate(
+                            "evidence level",
+                            &level.key.node,
+                            file.path,
+                            level.key.span,
+                            first_file,
+                            *first_span,
+                        );
                         self.error(diagnostic);
                         continue;
                     }
@@ -153,7 +165,14 @@ impl Checker<'_> {
             for item in &file.ast.items {
                 let Item::Source(source) = item else { continue };
                 if let Some(first) = sources.get(&source.key.node) {
-                    let diagnostic = duplicate("source", &source.key.node, file.path, source.key.span, &first.file, first.span);
+                    let diagnostic = duplicate(
+                        "source",
+                        &source.key.node,
+                        file.path,
+                        source.key.span,
+                        &first.file,
+                        first.span,
+                    );
                     self.error(diagnostic);
                     continue;
                 }
@@ -169,7 +188,8 @@ impl Checker<'_> {
         let mut fields: IndexMap<SourceFieldName, &Spanned<String>> = IndexMap::new();
         for field in &source.fields {
             if let Some(first) = fields.get(&field.name.node) {
-                let message = format!("source `{}` gives `{}` twice", source.key.node, field.name.node.keyword());
+                let message =
+                    format!("source `{}` gives `{}` twice", source.key.node, field.name.node.keyword());
                 let diagnostic = Diagnostic::error("E0208", message)
                     .at(path, field.name.span, "given again here")
                     .also(path, first.span, "first given here");
@@ -186,9 +206,12 @@ impl Checker<'_> {
             .collect();
         if !missing.is_empty() {
             let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
-            let diagnostic = Diagnostic::error("E0208", format!("source `{}` has no {list}", source.key.node))
-                .at(path, source.key.span, "incomplete source")
-                .help("every source needs `authors`, `year` and `title`, as in the paper's reference list");
+            let diagnostic =
+                Diagnostic::error("E0208", format!("source `{}` has no {list}", source.key.node))
+                    .at(path, source.key.span, "incomplete source")
+                    .help(
+                        "every source needs `authors`, `year` and `title`, as in the paper's reference list",
+                    );
             self.error(diagnostic);
             return None;
         }
@@ -222,9 +245,12 @@ impl Checker<'_> {
         match (self.read_text)(&resolved) {
             Ok(text) => Some(bib::normalise(&text)),
             Err(why) => {
-                let diagnostic = Diagnostic::error("E0211", format!("cannot read the text of this source, `{resolved}`: {why}"))
-                    .at(rule_file, text_path.span, "read from here")
-                    .help("the path is relative to the folder of this rule file");
+                let diagnostic = Diagnostic::error(
+                    "E0211",
+                    format!("cannot read the text of this source, `{resolved}`: {why}"),
+                )
+                .at(rule_file, text_path.span, "read from here")
+                .help("the path is relative to the folder of this rule file");
                 self.error(diagnostic);
                 None
             }
@@ -237,12 +263,15 @@ impl Checker<'_> {
         let mut first_seen: IndexMap<String, FirstSeen> = IndexMap::new();
         let declarations: Vec<(&ParsedFile<'_>, &ast::FactDecl)> = files
             .iter()
-            .flat_map(|file| file.ast.items.iter().filter_map(move |item| match item {
-                Item::Fact(fact) => Some((file, fact)),
-                _ => None,
-            }))
+            .flat_map(|file| {
+                file.ast.items.iter().filter_map(move |item| match item {
+                    Item::Fact(fact) => Some((file, fact)),
+                    _ => None,
+                })
+            })
             .collect();
-        let (lists, others): (Vec<_>, Vec<_>) = declarations.into_iter().partition(|(_, fact)| fact.ty.node == FactType::ListOfRecords);
+        let (lists, others): (Vec<_>, Vec<_>) =
+            declarations.into_iter().partition(|(_, fact)| fact.ty.node == FactType::ListOfRecords);
         for (file, fact) in lists.into_iter().chain(others) {
             let path = fact.path.node.to_string();
             if let Some((first_file, first_span)) = first_seen.get(&path) {
@@ -258,8 +287,11 @@ impl Checker<'_> {
 
     fn declare_fact(&mut self, file: &str, decl: &ast::FactDecl) {
         let segments = &decl.path.node.segments;
-        let invalid = |message: String, help: &str| Diagnostic::error("E0210", message).at(file, decl.path.span, "declared here").help(help);
-        let each_at: Vec<usize> = segments.iter().enumerate().filter(|(_, s)| s.each).map(|(i, _)| i).collect();
+        let invalid = |message: String, help: &str| {
+            Diagnostic::error("E0210", message).at(file, decl.path.span, "declared here").help(help)
+        };
+        let each_at: Vec<usize> =
+            segments.iter().enumerate().filter(|(_, s)| s.each).map(|(i, _)| i).collect();
         let id = FactId(self.vocabulary.facts.len());
         let ty = match &decl.ty.node {
             FactType::Bool => Type::Bool,
@@ -282,21 +314,37 @@ impl Checker<'_> {
                 Place::Case { slot }
             }
             [at] if *at + 1 < segments.len() && !matches!(ty, Type::Records(_)) => {
-                let list_path = ast::FactPath { segments: segments[..=*at].iter().map(|s| ast::PathSegment { name: s.name.clone(), each: false }).collect() };
+                let list_path = ast::FactPath {
+                    segments: segments[..=*at]
+                        .iter()
+                        .map(|s| ast::PathSegment { name: s.name.clone(), each: false })
+                        .collect(),
+                };
                 let list_path = list_path.to_string();
-                let Some(list) = self.vocabulary.find(&list_path).filter(|l| matches!(self.vocabulary.fact(*l).ty, Type::Records(_))) else {
+                let Some(list) = self
+                    .vocabulary
+                    .find(&list_path)
+                    .filter(|l| matches!(self.vocabulary.fact(*l).ty, Type::Records(_)))
+                else {
                     let message = format!("`{}` is not declared as a list of records", list_path);
-                    self.error(invalid(message, &format!("declare it first: `fact {list_path} is a list of records`")));
+                    self.error(invalid(
+                        message,
+                        &format!("declare it first: `fact {list_path} is a list of records`"),
+                    ));
                     return;
                 };
-                let Type::Records(record) = &mut self.vocabulary.facts[list.0].ty else { unreachable!("filtered above") };
+                let Type::Records(record) = &mut self.vocabulary.facts[list.0].ty else {
+                    unreachable!("filtered above")
+                };
                 if let Err(message) = insert_path(&mut record.shape, &segments[*at + 1..], id) {
                     self.error(invalid(message, "a path is either a fact or a group of facts, not both"));
                     return;
                 }
                 let slot = record.slots;
                 record.slots += 1;
-                let is_label = segments[*at + 1..].len() == 1 && segments[*at + 1].name == "name" && matches!(ty, Type::Text);
+                let is_label = segments[*at + 1..].len() == 1
+                    && segments[*at + 1].name == "name"
+                    && matches!(ty, Type::Text);
                 if is_label {
                     record.label = Some(id);
                 }
@@ -347,17 +395,23 @@ impl Checker<'_> {
 
     // ----- rules -----
 
-    fn rules(&mut self, files: &[ParsedFile<'_>], evidence: &IndexMap<String, (String, FirstSeen)>, sources: &IndexMap<String, DeclaredSource>) -> Vec<Rule> {
+    fn rules(
+        &mut self,
+        files: &[ParsedFile<'_>],
+        evidence: &IndexMap<String, (String, FirstSeen)>,
+        sources: &IndexMap<String, DeclaredSource>,
+    ) -> Vec<Rule> {
         let mut first_seen: IndexMap<String, FirstSeen> = IndexMap::new();
         let mut rules = Vec::new();
         for file in files {
             for item in &file.ast.items {
                 let Item::Rule(rule) = item else { continue };
                 if let Some((first_file, first_span)) = first_seen.get(&rule.id.node) {
-                    let diagnostic = Diagnostic::error("E0201", format!("duplicate rule id `{}`", rule.id.node))
-                        .at(file.path, rule.id.span, "used again here")
-                        .also(first_file, *first_span, "first used here")
-                        .help("rule ids must be unique across all rule files; rename one of them");
+                    let diagnostic =
+                        Diagnostic::error("E0201", format!("duplicate rule id `{}`", rule.id.node))
+                            .at(file.path, rule.id.span, "used again here")
+                            .also(first_file, *first_span, "first used here")
+                            .help("rule ids must be unique across all rule files; rename one of them");
                     self.error(diagnostic);
                     continue;
                 }
@@ -370,10 +424,18 @@ impl Checker<'_> {
         rules
     }
 
-    fn rule(&mut self, file: &ParsedFile<'_>, rule: &ast::Rule, evidence: &IndexMap<String, (String, FirstSeen)>, sources: &IndexMap<String, DeclaredSource>) -> Option<Rule> {
+    fn rule(
+        &mut self,
+        file: &ParsedFile<'_>,
+        rule: &ast::Rule,
+        evidence: &IndexMap<String, (String, FirstSeen)>,
+        sources: &IndexMap<String, DeclaredSource>,
+    ) -> Option<Rule> {
         let mut context = RuleContext { file: file.path, text: file.text, atoms: 0 };
-        let evidence_label = rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, evidence));
-        let citations: Vec<Citation> = rule.citations.iter().filter_map(|c| self.citation(file.path, c, sources)).collect();
+        let evidence_label =
+            rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, evidence));
+        let citations: Vec<Citation> =
+            rule.citations.iter().filter_map(|c| self.citation(file.path, c, sources)).collect();
         let mut scope = Scope::default();
         let for_each = match &rule.for_each {
             Some(for_each) => {
@@ -400,13 +462,20 @@ impl Checker<'_> {
         })
     }
 
-    fn evidence_level(&mut self, file: &str, level: &Spanned<String>, scale: &IndexMap<String, (String, FirstSeen)>) -> Option<String> {
+    fn evidence_level(
+        &mut self,
+        file: &str,
+        level: &Spanned<String>,
+        scale: &IndexMap<String, (String, FirstSeen)>,
+    ) -> Option<String> {
         if let Some((label, _)) = scale.get(&level.node) {
             return Some(label.clone());
         }
         let help = did_you_mean(&level.node, scale.keys().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| Some(format!("the levels declared in `evidence scale` are {}", backticked(scale.keys()))));
+            .or_else(|| {
+                Some(format!("the levels declared in `evidence scale` are {}", backticked(scale.keys())))
+            });
         let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
             .at(file, level.span, "not on the evidence scale")
             .maybe_help(help);
@@ -414,7 +483,12 @@ impl Checker<'_> {
         None
     }
 
-    fn citation(&mut self, file: &str, citation: &ast::Citation, sources: &IndexMap<String, DeclaredSource>) -> Option<Citation> {
+    fn citation(
+        &mut self,
+        file: &str,
+        citation: &ast::Citation,
+        sources: &IndexMap<String, DeclaredSource>,
+    ) -> Option<Citation> {
         let Some(source) = sources.get(&citation.source.node) else {
             let help = did_you_mean(&citation.source.node, sources.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
@@ -425,15 +499,15 @@ impl Checker<'_> {
             self.error(diagnostic);
             return None;
         };
-        if let (Some(quote), Some(text)) = (&citation.quote, &source.text) {
-            if !text.contains(&bib::normalise(&quote.node)) {
-                let diagnostic = Diagnostic::error("E0205", format!("quote not found in the text of `{}`", citation.source.node))
+        if let (Some(quote), Some(text)) = (&citation.quote, &source.text)
+            && !text.contains(&bib::normalise(&quote.node))
+        {
+            let diagnostic = Diagnostic::error("E0205", format!("quote not found in the text of `{}`", citation.source.node))
                     .at(file, quote.span, "not in the source's text")
                     .also(&source.file, source.span, "the source is declared here")
                     .help("quote the source word for word; white space, typographic quotes and dashes, and `*emphasis*` marks need not match");
-                self.error(diagnostic);
-                return None;
-            }
+            self.error(diagnostic);
+            return None;
         }
         Some(Citation {
             source: citation.source.node.clone(),
@@ -445,16 +519,29 @@ impl Checker<'_> {
     fn for_each_list(&mut self, file: &str, for_each: &ast::ForEach) -> Option<FactId> {
         let path = for_each.list.node.to_string();
         match self.vocabulary.find(&path) {
-            Some(id) if matches!(self.vocabulary.fact(id).ty, Type::Records(_)) && matches!(self.vocabulary.fact(id).place, Place::Case { .. }) => Some(id),
+            Some(id)
+                if matches!(self.vocabulary.fact(id).ty, Type::Records(_))
+                    && matches!(self.vocabulary.fact(id).place, Place::Case { .. }) =>
+            {
+                Some(id)
+            }
             Some(id) => {
                 let ty = self.vocabulary.fact(id).ty.describe();
-                let diagnostic = Diagnostic::error("E0204", format!("`for each` needs a list of records, but `{path}` is {ty}"))
-                    .at(file, for_each.list.span, "not a list of records");
+                let diagnostic = Diagnostic::error(
+                    "E0204",
+                    format!("`for each` needs a list of records, but `{path}` is {ty}"),
+                )
+                .at(file, for_each.list.span, "not a list of records");
                 self.error(diagnostic);
                 None
             }
             None => {
-                self.error(self.unknown_name(file, &for_each.list.node.to_string(), for_each.list.span, &Scope::default()));
+                self.error(self.unknown_name(
+                    file,
+                    &for_each.list.node.to_string(),
+                    for_each.list.span,
+                    &Scope::default(),
+                ));
                 None
             }
         }
@@ -468,8 +555,15 @@ impl Checker<'_> {
                 ast::TextPart::Interpolation { expr, style } => {
                     let Some((checked, ty)) = self.expr(context, scope, expr) else { continue };
                     if *style == ast::DateStyle::Month && ty != Ty::Date {
-                        let message = format!("`as month` writes a date, but this is {}", ty.describe(&self.vocabulary));
-                        self.error(Diagnostic::error("E0204", message).at(context.file, expr.span, "not a date"));
+                        let message = format!(
+                            "`as month` writes a date, but this is {}",
+                            ty.describe(&self.vocabulary)
+                        );
+                        self.error(Diagnostic::error("E0204", message).at(
+                            context.file,
+                            expr.span,
+                            "not a date",
+                        ));
                         continue;
                     }
                     if let Ty::Word(word) = &ty {
@@ -486,7 +580,12 @@ impl Checker<'_> {
     // ----- expressions -----
 
     /// Checks a condition: an expression of type true-or-false.
-    fn condition(&mut self, context: &mut RuleContext<'_>, scope: &Scope, expr: &Spanned<ast::Expr>) -> Option<Expr> {
+    fn condition(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        expr: &Spanned<ast::Expr>,
+    ) -> Option<Expr> {
         let (checked, ty) = self.expr(context, scope, expr)?;
         match ty {
             Ty::Bool if is_condition(&checked) => Some(checked),
@@ -496,8 +595,11 @@ impl Checker<'_> {
                 None
             }
             other => {
-                let mut diagnostic = Diagnostic::error("E0204", format!("expected a condition, found {}", other.describe(&self.vocabulary)))
-                    .at(context.file, expr.span, "not true or false");
+                let mut diagnostic = Diagnostic::error(
+                    "E0204",
+                    format!("expected a condition, found {}", other.describe(&self.vocabulary)),
+                )
+                .at(context.file, expr.span, "not true or false");
                 if matches!(expr.node, ast::Expr::Count { .. }) || matches!(other, Ty::Number) {
                     diagnostic = diagnostic.help("compare it with something; a `count ... where ...` that is compared goes in brackets: `(count g in groups where g.pooled_funding) >= 2`");
                 }
@@ -520,7 +622,11 @@ impl Checker<'_> {
             ast::Expr::Name(path) => self.name(file, scope, path, expr.span),
             ast::Expr::AsOf => Some((Expr::AsOf, Ty::Date)),
             ast::Expr::List(_) => {
-                self.error(Diagnostic::error("E0204", "a list can only follow `in`").at(file, expr.span, "list here"));
+                self.error(Diagnostic::error("E0204", "a list can only follow `in`").at(
+                    file,
+                    expr.span,
+                    "list here",
+                ));
                 None
             }
             ast::Expr::Arith { op, lhs, rhs } => self.arith(context, scope, *op, lhs, rhs),
@@ -550,19 +656,28 @@ impl Checker<'_> {
                 let a = self.condition(context, scope, a);
                 let b = self.condition(context, scope, b);
                 let (a, b) = (Box::new(a?), Box::new(b?));
-                let combined = if matches!(expr.node, ast::Expr::And(..)) { Expr::And(a, b) } else { Expr::Or(a, b) };
+                let combined =
+                    if matches!(expr.node, ast::Expr::And(..)) { Expr::And(a, b) } else { Expr::Or(a, b) };
                 Some((combined, Ty::Bool))
             }
-            ast::Expr::Not(inner) => Some((Expr::Not(Box::new(self.condition(context, scope, inner)?)), Ty::Bool)),
+            ast::Expr::Not(inner) => {
+                Some((Expr::Not(Box::new(self.condition(context, scope, inner)?)), Ty::Bool))
+            }
             ast::Expr::Quantified { quantifier, var, list, body } => {
                 let (list_expr, inner_scope, binding) = self.bind(file, scope, var, list)?;
                 let body = self.condition(context, &inner_scope, body)?;
-                let quantified = Expr::Quantified { quantifier: *quantifier, list: Box::new(list_expr), binding, body: Box::new(body) };
+                let quantified = Expr::Quantified {
+                    quantifier: *quantifier,
+                    list: Box::new(list_expr),
+                    binding,
+                    body: Box::new(body),
+                };
                 Some((quantified, Ty::Bool))
             }
             ast::Expr::Count { var, list, filter } => {
                 let unnamed = Spanned::new(String::new(), list.span);
-                let (list_expr, inner_scope, binding) = self.bind(file, scope, var.as_ref().unwrap_or(&unnamed), list)?;
+                let (list_expr, inner_scope, binding) =
+                    self.bind(file, scope, var.as_ref().unwrap_or(&unnamed), list)?;
                 let filter = match filter {
                     Some(filter) => Some(Box::new(self.condition(context, &inner_scope, filter)?)),
                     None => None,
@@ -573,7 +688,13 @@ impl Checker<'_> {
     }
 
     /// Checks an expression that must have type `want`.
-    fn expect(&mut self, context: &mut RuleContext<'_>, scope: &Scope, expr: &Spanned<ast::Expr>, want: Ty) -> Option<Expr> {
+    fn expect(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        expr: &Spanned<ast::Expr>,
+        want: Ty,
+    ) -> Option<Expr> {
         let (checked, ty) = self.expr(context, scope, expr)?;
         if ty == want {
             return Some(checked);
@@ -588,19 +709,33 @@ impl Checker<'_> {
             return;
         }
         let (want, found) = (want.describe(&self.vocabulary), found.describe(&self.vocabulary));
-        let diagnostic = Diagnostic::error("E0204", format!("expected {want}, found {found}")).at(file, span, format!("expected {want}"));
+        let diagnostic = Diagnostic::error("E0204", format!("expected {want}, found {found}")).at(
+            file,
+            span,
+            format!("expected {want}"),
+        );
         self.error(diagnostic);
     }
 
     /// Makes `var` stand for each item of `list` in a nested scope.
-    fn bind(&mut self, file: &str, scope: &Scope, var: &Spanned<String>, list: &Spanned<ast::FactPath>) -> Option<(Expr, Scope, usize)> {
+    fn bind(
+        &mut self,
+        file: &str,
+        scope: &Scope,
+        var: &Spanned<String>,
+        list: &Spanned<ast::FactPath>,
+    ) -> Option<(Expr, Scope, usize)> {
         let (list_expr, ty) = self.name(file, scope, &list.node, list.span)?;
         let list_fact = match (&ty, &list_expr) {
             (Ty::Records(id), _) => *id,
             (Ty::TextList, Expr::Fact(id) | Expr::Field { fact: id, .. }) => *id,
             _ => {
                 let found = ty.describe(&self.vocabulary);
-                self.error(Diagnostic::error("E0204", format!("expected a list, found {found}")).at(file, list.span, "not a list"));
+                self.error(Diagnostic::error("E0204", format!("expected a list, found {found}")).at(
+                    file,
+                    list.span,
+                    "not a list",
+                ));
                 return None;
             }
         };
@@ -638,7 +773,14 @@ impl Checker<'_> {
         None
     }
 
-    fn bound_name(&mut self, file: &str, scope: &Scope, binding: usize, path: &ast::FactPath, span: Span) -> Checked {
+    fn bound_name(
+        &mut self,
+        file: &str,
+        scope: &Scope,
+        binding: usize,
+        path: &ast::FactPath,
+        span: Span,
+    ) -> Checked {
         let list = scope.bindings[binding].list;
         let list_fact = self.vocabulary.fact(list);
         if path.segments.len() == 1 {
@@ -676,16 +818,29 @@ impl Checker<'_> {
         let help = did_you_mean(written, candidates.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| "facts are declared with `fact path is type`; names bound by `for each`, `any`, `all` or `count` can be used inside them".into());
-        Diagnostic::error("E0203", format!("unknown name `{written}`")).at(file, span, "not a declared fact or a bound name").help(help)
+        Diagnostic::error("E0203", format!("unknown name `{written}`"))
+            .at(file, span, "not a declared fact or a bound name")
+            .help(help)
     }
 
-    fn arith(&mut self, context: &mut RuleContext<'_>, scope: &Scope, op: ArithOp, lhs: &Spanned<ast::Expr>, rhs: &Spanned<ast::Expr>) -> Checked {
+    fn arith(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        op: ArithOp,
+        lhs: &Spanned<ast::Expr>,
+        rhs: &Spanned<ast::Expr>,
+    ) -> Checked {
         let (l, lt) = self.expr(context, scope, lhs)?;
         let (r, rt) = self.expr(context, scope, rhs)?;
         let minus = op == ArithOp::Sub;
         match (&lt, &rt) {
-            (Ty::Date, Ty::Duration) => Some((Expr::DatePlus { date: Box::new(l), duration: Box::new(r), minus }, Ty::Date)),
-            (Ty::Number, Ty::Number) => Some((Expr::NumberPlus { lhs: Box::new(l), rhs: Box::new(r), minus }, Ty::Number)),
+            (Ty::Date, Ty::Duration) => {
+                Some((Expr::DatePlus { date: Box::new(l), duration: Box::new(r), minus }, Ty::Date))
+            }
+            (Ty::Number, Ty::Number) => {
+                Some((Expr::NumberPlus { lhs: Box::new(l), rhs: Box::new(r), minus }, Ty::Number))
+            }
             (Ty::Date, Ty::Date) if minus => {
                 let diagnostic = Diagnostic::error("E0204", "dates cannot be subtracted")
                     .at(context.file, lhs.span.to(rhs.span), "date minus date")
@@ -703,9 +858,12 @@ impl Checker<'_> {
             }
             (other, _) => {
                 let found = other.describe(&self.vocabulary);
-                let diagnostic = Diagnostic::error("E0204", format!("cannot add to or subtract from {found}"))
-                    .at(context.file, lhs.span, "not a date or a number")
-                    .help("`+` and `-` work on numbers, and on a date with a duration such as `18 months`");
+                let diagnostic =
+                    Diagnostic::error("E0204", format!("cannot add to or subtract from {found}"))
+                        .at(context.file, lhs.span, "not a date or a number")
+                        .help(
+                            "`+` and `-` work on numbers, and on a date with a duration such as `18 months`",
+                        );
                 if let Ty::Word(word) = other {
                     self.error(self.unknown_name(context.file, word, lhs.span, scope));
                 } else {
@@ -716,7 +874,14 @@ impl Checker<'_> {
         }
     }
 
-    fn compare(&mut self, context: &mut RuleContext<'_>, scope: &Scope, op: CompareOp, lhs: &Spanned<ast::Expr>, rhs: &Spanned<ast::Expr>) -> Option<Test> {
+    fn compare(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        op: CompareOp,
+        lhs: &Spanned<ast::Expr>,
+        rhs: &Spanned<ast::Expr>,
+    ) -> Option<Test> {
         let left = self.expr(context, scope, lhs);
         let right = self.expr(context, scope, rhs);
         let ((l, lt), (r, rt)) = (left?, right?);
@@ -732,7 +897,11 @@ impl Checker<'_> {
             _ => (l, lt, r, rt),
         };
         if !comparable(&self.vocabulary, &lt, &rt) {
-            let message = format!("cannot compare {} with {}", lt.describe(&self.vocabulary), rt.describe(&self.vocabulary));
+            let message = format!(
+                "cannot compare {} with {}",
+                lt.describe(&self.vocabulary),
+                rt.describe(&self.vocabulary)
+            );
             let (word_side, other) = match (&lt, &rt) {
                 (Ty::Word(w), _) => (Some((w.clone(), lhs.span)), &rt),
                 (_, Ty::Word(w)) => (Some((w.clone(), rhs.span)), &lt),
@@ -740,25 +909,40 @@ impl Checker<'_> {
             };
             match (word_side, other) {
                 (Some((word, span)), Ty::Text) => {
-                    let diagnostic = Diagnostic::error("E0204", message).at(context.file, span, "a bare word").help(format!("write text in double quotes: `\"{word}\"`"));
+                    let diagnostic = Diagnostic::error("E0204", message)
+                        .at(context.file, span, "a bare word")
+                        .help(format!("write text in double quotes: `\"{word}\"`"));
                     self.error(diagnostic);
                 }
                 (Some((word, span)), _) => self.error(self.unknown_name(context.file, &word, span, scope)),
-                (None, _) => self.error(Diagnostic::error("E0204", message).at(context.file, lhs.span.to(rhs.span), "different types")),
+                (None, _) => self.error(Diagnostic::error("E0204", message).at(
+                    context.file,
+                    lhs.span.to(rhs.span),
+                    "different types",
+                )),
             }
             return None;
         }
         let ordered = matches!(op, CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge);
         if ordered && !matches!(lt, Ty::Number | Ty::Date) {
-            let message = format!("`before`, `after`, `<` and `>` compare numbers or dates, not {}", lt.describe(&self.vocabulary));
-            self.error(Diagnostic::error("E0204", message).at(context.file, lhs.span.to(rhs.span), "not ordered"));
+            let message = format!(
+                "`before`, `after`, `<` and `>` compare numbers or dates, not {}",
+                lt.describe(&self.vocabulary)
+            );
+            self.error(Diagnostic::error("E0204", message).at(
+                context.file,
+                lhs.span.to(rhs.span),
+                "not ordered",
+            ));
             return None;
         }
         Some(Test::Compare { op, lhs: l, rhs: r })
     }
 
     fn enum_value(&mut self, file: &str, fact: FactId, word: &str, span: Span) -> Option<Expr> {
-        let Type::Enum(values) = &self.vocabulary.fact(fact).ty else { unreachable!("Ty::Enum is only made for enumerations") };
+        let Type::Enum(values) = &self.vocabulary.fact(fact).ty else {
+            unreachable!("Ty::Enum is only made for enumerations")
+        };
         if let Some(index) = values.iter().position(|v| v == word) {
             return Some(Expr::Const(Value::Enum(index as u32)));
         }
@@ -766,12 +950,21 @@ impl Checker<'_> {
         let help = did_you_mean(word, values.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| format!("the values of `{path}` are {}", backticked(values.iter())));
-        let diagnostic = Diagnostic::error("E0206", format!("`{word}` is not a value of `{path}`")).at(file, span, "not one of its values").help(help);
+        let diagnostic = Diagnostic::error("E0206", format!("`{word}` is not a value of `{path}`"))
+            .at(file, span, "not one of its values")
+            .help(help);
         self.error(diagnostic);
         None
     }
 
-    fn membership(&mut self, context: &mut RuleContext<'_>, scope: &Scope, needle: &Spanned<ast::Expr>, haystack: &Spanned<ast::Expr>, negated: bool) -> Option<Test> {
+    fn membership(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        needle: &Spanned<ast::Expr>,
+        haystack: &Spanned<ast::Expr>,
+        negated: bool,
+    ) -> Option<Test> {
         let (needle_expr, needle_ty) = self.expr(context, scope, needle)?;
         if let ast::Expr::List(items) = &haystack.node {
             let mut values = Vec::new();
@@ -782,11 +975,16 @@ impl Checker<'_> {
         }
         let (list, list_ty) = self.expr(context, scope, haystack)?;
         match (&needle_ty, &list_ty) {
-            (Ty::Text, Ty::TextList) => Some(Test::In { needle: needle_expr, haystack: Haystack::List(list), negated }),
+            (Ty::Text, Ty::TextList) => {
+                Some(Test::In { needle: needle_expr, haystack: Haystack::List(list), negated })
+            }
             (Ty::Word(word), Ty::TextList) => {
-                let diagnostic = Diagnostic::error("E0204", format!("cannot look for the word `{word}` in a list of text"))
-                    .at(context.file, needle.span, "a bare word")
-                    .help(format!("write text in double quotes: `\"{word}\"`"));
+                let diagnostic = Diagnostic::error(
+                    "E0204",
+                    format!("cannot look for the word `{word}` in a list of text"),
+                )
+                .at(context.file, needle.span, "a bare word")
+                .help(format!("write text in double quotes: `\"{word}\"`"));
                 self.error(diagnostic);
                 None
             }
@@ -806,20 +1004,32 @@ impl Checker<'_> {
     }
 
     /// One value of an `in [...]` list, of the needle's type.
-    fn list_item(&mut self, context: &mut RuleContext<'_>, scope: &Scope, needle_ty: &Ty, item: &Spanned<ast::Expr>) -> Option<Value> {
+    fn list_item(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        needle_ty: &Ty,
+        item: &Spanned<ast::Expr>,
+    ) -> Option<Value> {
         let (expr, ty) = self.expr(context, scope, item)?;
         match (needle_ty, &ty, expr) {
-            (Ty::Enum(fact), Ty::Word(word), _) => match self.enum_value(context.file, *fact, word, item.span)? {
-                Expr::Const(value) => Some(value),
-                _ => unreachable!("enum_value gives a constant"),
-            },
+            (Ty::Enum(fact), Ty::Word(word), _) => {
+                match self.enum_value(context.file, *fact, word, item.span)? {
+                    Expr::Const(value) => Some(value),
+                    _ => unreachable!("enum_value gives a constant"),
+                }
+            }
             (_, _, Expr::Const(value)) if comparable(&self.vocabulary, needle_ty, &ty) => Some(value),
             (_, _, Expr::Const(_)) => {
                 self.mismatch(context.file, item.span, needle_ty, &ty, scope);
                 None
             }
             _ => {
-                let diagnostic = Diagnostic::error("E0204", "the items of an `in [...]` list must be written out").at(context.file, item.span, "not a literal value");
+                let diagnostic = Diagnostic::error(
+                    "E0204",
+                    "the items of an `in [...]` list must be written out",
+                )
+                .at(context.file, item.span, "not a literal value");
                 self.error(diagnostic);
                 None
             }
@@ -867,7 +1077,15 @@ fn comparable(vocabulary: &Vocabulary, a: &Ty, b: &Ty) -> bool {
 
 /// Whether an expression is already a condition (not a bare true-or-false value).
 fn is_condition(expr: &Expr) -> bool {
-    matches!(expr, Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } | Expr::Const(Value::Bool(_)))
+    matches!(
+        expr,
+        Expr::Atom(_)
+            | Expr::And(..)
+            | Expr::Or(..)
+            | Expr::Not(_)
+            | Expr::Quantified { .. }
+            | Expr::Const(Value::Bool(_))
+    )
 }
 
 /// Adds `id` at `path` in `shape`, making nested objects as needed.
@@ -878,11 +1096,15 @@ fn insert_path(shape: &mut Shape, path: &[ast::PathSegment], id: FactId) -> Resu
         let node = shape.fields.entry(segment.name.clone()).or_insert_with(|| Node::Object(Shape::default()));
         match node {
             Node::Object(inner) => shape = inner,
-            Node::Fact(_) => return Err(format!("`{}` is a fact, so it cannot hold other facts", segment.name)),
+            Node::Fact(_) => {
+                return Err(format!("`{}` is a fact, so it cannot hold other facts", segment.name));
+            }
         }
     }
     match shape.fields.get(&last.name) {
-        Some(Node::Object(_)) => Err(format!("`{}` already holds other facts, so it cannot be a fact itself", last.name)),
+        Some(Node::Object(_)) => {
+            Err(format!("`{}` already holds other facts, so it cannot be a fact itself", last.name))
+        }
         Some(Node::Fact(_)) => Err(format!("`{}` is declared twice", last.name)),
         None => {
             shape.fields.insert(last.name.clone(), Node::Fact(id));
@@ -891,11 +1113,18 @@ fn insert_path(shape: &mut Shape, path: &[ast::PathSegment], id: FactId) -> Resu
     }
 }
 
-fn duplicate(what: &str, name: &str, file: &str, span: Span, first_file: &str, first_span: Span) -> Diagnostic {
+fn duplicate(
+    what: &str,
+    name: &str,
+    file: &str,
+    span: Span,
+    first_file: &str,
+    first_span: Span,
+) -> Diagnostic {
     Diagnostic::error("E0207", format!("{what} `{name}` is declared twice"))
         .at(file, span, "declared again here")
         .also(first_file, first_span, "first declared here")
-        .help(format!("remove one, or give it another name"))
+        .help("remove one, or give it another name")
 }
 
 fn backticked<'a>(names: impl Iterator<Item = &'a String>) -> String {

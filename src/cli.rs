@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 1 the input (rules or a case) is wrong, 2 the command line is.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
@@ -146,7 +146,12 @@ fn sources(rules: &RulesArg, format: Format) -> Result<ExitCode, Failed> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn advise(cases: &[PathBuf], rules: &RulesArg, format: Option<Format>, as_of: Option<Date>) -> Result<ExitCode, Failed> {
+fn advise(
+    cases: &[PathBuf],
+    rules: &RulesArg,
+    format: Option<Format>,
+    as_of: Option<Date>,
+) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
     let format = format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json });
     let mut reports = Vec::new();
@@ -158,7 +163,9 @@ fn advise(cases: &[PathBuf], rules: &RulesArg, format: Option<Format>, as_of: Op
         }
     }
     let out = match format {
-        Format::Json if cases.len() == 1 => reports.first().map(|r| pretty(&report::to_json(r))).unwrap_or_default(),
+        Format::Json if cases.len() == 1 => {
+            reports.first().map(|r| pretty(&report::to_json(r))).unwrap_or_default()
+        }
         Format::Json => pretty(&serde_json::Value::Array(reports.iter().map(report::to_json).collect())),
         Format::Text => reports.iter().map(report::to_text).collect::<Vec<_>>().join("\n"),
     };
@@ -166,7 +173,7 @@ fn advise(cases: &[PathBuf], rules: &RulesArg, format: Option<Format>, as_of: Op
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn advise_one(rule_base: &RuleBase, path: &PathBuf, as_of: Option<Date>) -> Result<accord::Report, Failed> {
+fn advise_one(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<accord::Report, Failed> {
     let shown = path.display().to_string();
     let text = accord::load::read_text(path).map_err(|error| {
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());

@@ -196,20 +196,19 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, renderer: &Renderer)
         let snippet = snippets
             .shift_remove(label.file.as_str())
             .unwrap_or_else(|| Snippet::source(text).path(label.file.as_str()).fold(true));
-        let annotation = kind.span(span.range()).label((!label.text.is_empty()).then_some(label.text.as_str()));
+        let annotation =
+            kind.span(span.range()).label((!label.text.is_empty()).then_some(label.text.as_str()));
         snippets.insert(label.file.as_str(), snippet.annotation(annotation));
     }
     for (_, snippet) in snippets {
         group = group.element(snippet);
     }
-    let mut notes: Vec<String> = unplaced
-        .iter()
-        .map(|label| format!("in {}: {}", label.file, label.text))
-        .collect();
-    if diagnostic.primary.is_none() {
-        if let Some(file) = &diagnostic.file {
-            notes.insert(0, format!("in {file}"));
-        }
+    let mut notes: Vec<String> =
+        unplaced.iter().map(|label| format!("in {}: {}", label.file, label.text)).collect();
+    if diagnostic.primary.is_none()
+        && let Some(file) = &diagnostic.file
+    {
+        notes.insert(0, format!("in {file}"));
     }
     let mut report = vec![group];
     for note in &notes {

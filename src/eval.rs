@@ -159,7 +159,12 @@ impl RuleBase {
                 Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
                     Some(len) => outcomes.extend((0..len).map(|item| evaluator.outcome(index, Some(item)))),
                     // The list itself is unknown: the rule can neither fire nor be ruled out.
-                    None => outcomes.push(Outcome { rule: index, item: None, truth: Truth::Unknown, relevant_unknowns: vec![FactInstance { fact: list, item: None }] }),
+                    None => outcomes.push(Outcome {
+                        rule: index,
+                        item: None,
+                        truth: Truth::Unknown,
+                        relevant_unknowns: vec![FactInstance { fact: list, item: None }],
+                    }),
                 },
             }
         }
@@ -219,15 +224,20 @@ impl<'a> Evaluator<'a> {
         let rule = &self.rule_base.rules[index];
         let mut env = self.env_for(rule, item);
         let truth = self.truth(&rule.condition, &mut env);
-        let relevant_unknowns = if truth == Truth::Unknown { self.relevant_unknowns(rule, item, &env.reads) } else { Vec::new() };
+        let relevant_unknowns =
+            if truth == Truth::Unknown { self.relevant_unknowns(rule, item, &env.reads) } else { Vec::new() };
         Outcome { rule: index, item, truth, relevant_unknowns }
     }
 
     /// The unknown facts read while evaluating, some value of which would decide the rule.
-    fn relevant_unknowns(&self, rule: &Rule, item: Option<usize>, reads: &[(FactInstance, bool)]) -> Vec<FactInstance> {
-        let mut unknowns: Vec<FactInstance> = reads.iter().filter(|(_, known)| !known).map(|(fact, _)| *fact).collect();
-        unknowns.sort();
-        unknowns.dedup();
+    fn relevant_unknowns(
+        &self,
+        rule: &Rule,
+        item: Option<usize>,
+        reads: &[(FactInstance, bool)],
+    ) -> Vec<FactInstance> {
+        // In the order the condition first reads them.
+        let unknowns = dedup(reads.iter().filter(|(_, known)| !known).map(|(fact, _)| *fact).collect());
         unknowns.into_iter().filter(|fact| self.could_decide(rule, item, *fact)).collect()
     }
 
@@ -240,7 +250,9 @@ impl<'a> Evaluator<'a> {
         };
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => [true, false].into_iter().any(|b| decided(Hypothesis::Value(fact, Value::Bool(b)))),
-            Type::Enum(values) => (0..values.len() as u32).any(|i| decided(Hypothesis::Value(fact, Value::Enum(i)))),
+            Type::Enum(values) => {
+                (0..values.len() as u32).any(|i| decided(Hypothesis::Value(fact, Value::Enum(i))))
+            }
             Type::Records(_) => decided(Hypothesis::Value(fact, Value::Records(Vec::new()))),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
                 // Find the atoms that read the fact, then try every combination of their truths.
@@ -254,7 +266,8 @@ impl<'a> Evaluator<'a> {
                     return true;
                 }
                 (0..1u32 << atoms.len()).any(|bits| {
-                    let forced = atoms.iter().enumerate().map(|(i, atom)| (*atom, bits & (1 << i) != 0)).collect();
+                    let forced =
+                        atoms.iter().enumerate().map(|(i, atom)| (*atom, bits & (1 << i) != 0)).collect();
                     decided(Hypothesis::Atoms(fact, forced))
                 })
             }
@@ -269,11 +282,11 @@ impl<'a> Evaluator<'a> {
 
     /// The value of a fact instance, recording the read.
     fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Value> {
-        if let Some(Hypothesis::Value(fact, value)) = &env.hypothesis {
-            if *fact == instance {
-                env.reads.push((instance, true));
-                return Some(value.clone());
-            }
+        if let Some(Hypothesis::Value(fact, value)) = &env.hypothesis
+            && *fact == instance
+        {
+            env.reads.push((instance, true));
+            return Some(value.clone());
         }
         let value = self.stored(instance).cloned();
         env.reads.push((instance, value.is_some()));
@@ -284,7 +297,9 @@ impl<'a> Evaluator<'a> {
         match self.rule_base.vocabulary.fact(instance.fact).place {
             Place::Case { slot } => self.case.value(slot),
             Place::Field { list, slot } => {
-                let Place::Case { slot: list_slot } = self.rule_base.vocabulary.fact(list).place else { return None };
+                let Place::Case { slot: list_slot } = self.rule_base.vocabulary.fact(list).place else {
+                    return None;
+                };
                 let Some(Value::Records(records)) = self.case.value(list_slot) else { return None };
                 records.get(instance.item?)?.get(slot)?.as_ref()
             }
@@ -293,21 +308,21 @@ impl<'a> Evaluator<'a> {
 
     /// The number of items of a list, without copying them.
     fn list_len(&self, list: &Expr, env: &mut Env) -> Option<usize> {
-        if let Expr::Fact(id) = list {
-            if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) {
-                let instance = FactInstance { fact: *id, item: None };
-                if let Some(Hypothesis::Value(fact, Value::Records(records))) = &env.hypothesis {
-                    if *fact == instance {
-                        return Some(records.len());
-                    }
-                }
-                let len = match self.stored(instance) {
-                    Some(Value::Records(records)) => Some(records.len()),
-                    _ => None,
-                };
-                env.reads.push((instance, len.is_some()));
-                return len;
+        if let Expr::Fact(id) = list
+            && matches!(self.vocabulary().fact(*id).ty, Type::Records(_))
+        {
+            let instance = FactInstance { fact: *id, item: None };
+            if let Some(Hypothesis::Value(fact, Value::Records(records))) = &env.hypothesis
+                && *fact == instance
+            {
+                return Some(records.len());
             }
+            let len = match self.stored(instance) {
+                Some(Value::Records(records)) => Some(records.len()),
+                _ => None,
+            };
+            env.reads.push((instance, len.is_some()));
+            return len;
         }
         match self.value(list, env)? {
             Value::TextList(items) => Some(items.len()),
@@ -331,18 +346,28 @@ impl<'a> Evaluator<'a> {
             }
             Expr::AsOf => Some(Value::Date(self.as_of)),
             Expr::DatePlus { date, duration, minus } => {
-                let (Value::Date(date), Value::Duration(mut duration)) = (self.value(date, env)?, self.value(duration, env)?) else { return None };
+                let (Value::Date(date), Value::Duration(mut duration)) =
+                    (self.value(date, env)?, self.value(duration, env)?)
+                else {
+                    return None;
+                };
                 if *minus {
                     duration.amount = -duration.amount;
                 }
-                date.add(duration).map(Value::Date)
+                date.plus(duration).map(Value::Date)
             }
             Expr::NumberPlus { lhs, rhs, minus } => {
-                let (Value::Number(a), Value::Number(b)) = (self.value(lhs, env)?, self.value(rhs, env)?) else { return None };
+                let (Value::Number(a), Value::Number(b)) = (self.value(lhs, env)?, self.value(rhs, env)?)
+                else {
+                    return None;
+                };
                 Some(Value::Number(if *minus { a - b } else { a + b }))
             }
             Expr::MonthsBetween { from, to } => {
-                let (Value::Date(from), Value::Date(to)) = (self.value(from, env)?, self.value(to, env)?) else { return None };
+                let (Value::Date(from), Value::Date(to)) = (self.value(from, env)?, self.value(to, env)?)
+                else {
+                    return None;
+                };
                 Some(Value::Number(from.months_until(to) as f64))
             }
             Expr::Count { list, binding, filter } => self.count(list, *binding, filter.as_deref(), env),
@@ -354,24 +379,66 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `count`: unknown when the list is, or when an unknown item could tip the count.
+    /// `count`: a single number when every item is decided, else unknown.
     fn count(&self, list: &Expr, binding: usize, filter: Option<&Expr>, env: &mut Env) -> Option<Value> {
+        let (least, most) = self.count_range(list, binding, filter, env)?;
+        (least == most).then_some(Value::Number(least as f64))
+    }
+
+    /// The least and most the count can be, given the items whose filter is unknown.
+    fn count_range(
+        &self,
+        list: &Expr,
+        binding: usize,
+        filter: Option<&Expr>,
+        env: &mut Env,
+    ) -> Option<(usize, usize)> {
         let len = self.list_len(list, env)?;
-        let Some(filter) = filter else { return Some(Value::Number(len as f64)) };
+        let Some(filter) = filter else { return Some((len, len)) };
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
-        let mut counted = 0;
-        let mut unknown = false;
+        let (mut least, mut most) = (0, 0);
         for item in 0..len {
             env.bindings.push((list_fact, item));
             match self.truth(filter, env) {
-                Truth::True => counted += 1,
+                Truth::True => (least, most) = (least + 1, most + 1),
                 Truth::False => {}
-                Truth::Unknown => unknown = true,
+                Truth::Unknown => most += 1,
             }
             env.bindings.pop();
         }
-        (!unknown).then_some(Value::Number(f64::from(counted)))
+        Some((least, most))
+    }
+
+    /// Compares a count that unknown items leave uncertain: true if every possible count
+    /// passes, false if none does, unknown otherwise.
+    fn compare_count(
+        &self,
+        op: CompareOp,
+        count: &Expr,
+        other: &Expr,
+        count_on_left: bool,
+        env: &mut Env,
+    ) -> Option<Truth> {
+        let Expr::Count { list, binding, filter } = count else { return None };
+        let (least, most) = self.count_range(list, *binding, filter.as_deref(), env)?;
+        let Some(Value::Number(other)) = self.value(other, env) else { return Some(Truth::Unknown) };
+        let passes = |n: usize| {
+            let (a, b) = if count_on_left {
+                (Value::Number(n as f64), Value::Number(other))
+            } else {
+                (Value::Number(other), Value::Number(n as f64))
+            };
+            compare(op, &a, &b)
+        };
+        let results: Vec<bool> = (least..=most).map(passes).collect();
+        Some(if results.iter().all(|r| *r) {
+            Truth::True
+        } else if results.iter().all(|r| !*r) {
+            Truth::False
+        } else {
+            Truth::Unknown
+        })
     }
 
     // ----- conditions -----
@@ -389,7 +456,9 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Not(a) => self.truth(a, env).not(),
             Expr::Atom(atom) => self.atom(atom, env),
-            Expr::Quantified { quantifier, list, binding, body } => self.quantified(*quantifier, list, *binding, body, env),
+            Expr::Quantified { quantifier, list, binding, body } => {
+                self.quantified(*quantifier, list, *binding, body, env)
+            }
             Expr::Const(Value::Bool(b)) => Truth::from_bool(*b),
             other => match self.value(other, env) {
                 Some(Value::Bool(b)) => Truth::from_bool(b),
@@ -398,7 +467,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn quantified(&self, quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr, env: &mut Env) -> Truth {
+    fn quantified(
+        &self,
+        quantifier: Quantifier,
+        list: &Expr,
+        binding: usize,
+        body: &Expr,
+        env: &mut Env,
+    ) -> Truth {
         let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
@@ -437,6 +513,12 @@ impl<'a> Evaluator<'a> {
 
     fn test(&self, test: &Test, env: &mut Env) -> Truth {
         match test {
+            Test::Compare { op, lhs: count @ Expr::Count { .. }, rhs } => {
+                self.compare_count(*op, count, rhs, true, env).unwrap_or(Truth::Unknown)
+            }
+            Test::Compare { op, lhs, rhs: count @ Expr::Count { .. } } => {
+                self.compare_count(*op, count, lhs, false, env).unwrap_or(Truth::Unknown)
+            }
             Test::Compare { op, lhs, rhs } => {
                 let (lhs, rhs) = (self.value(lhs, env), self.value(rhs, env));
                 match (lhs, rhs) {
@@ -447,7 +529,9 @@ impl<'a> Evaluator<'a> {
             Test::In { needle, haystack, negated } => {
                 let needle = self.value(needle, env);
                 let found = match haystack {
-                    Haystack::Consts(values) => needle.map(|n| values.iter().any(|v| compare(CompareOp::Eq, &n, v))),
+                    Haystack::Consts(values) => {
+                        needle.map(|n| values.iter().any(|v| compare(CompareOp::Eq, &n, v)))
+                    }
                     Haystack::List(list) => match (needle, self.value(list, env)) {
                         (Some(Value::Text(n)), Some(Value::TextList(items))) => Some(items.contains(&n)),
                         _ => None,
@@ -460,7 +544,9 @@ impl<'a> Evaluator<'a> {
             }
             Test::Known { expr, negated } => {
                 let known = match expr {
-                    Expr::Fact(id) if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) => self.list_len(expr, env).is_some(),
+                    Expr::Fact(id) if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) => {
+                        self.list_len(expr, env).is_some()
+                    }
                     _ => self.value(expr, env).is_some(),
                 };
                 Truth::from_bool(known != *negated)
@@ -552,7 +638,9 @@ impl<'a> Evaluator<'a> {
         self.test(&atom.test, env);
         let simple = match &atom.test {
             Test::Holds(_) => true,
-            Test::Compare { op: CompareOp::Eq, lhs, rhs } => matches!(rhs, Expr::Const(_)) || matches!(lhs, Expr::Const(_)),
+            Test::Compare { op: CompareOp::Eq, lhs, rhs } => {
+                matches!(rhs, Expr::Const(_)) || matches!(lhs, Expr::Const(_))
+            }
             _ => false,
         };
         let mut values: Vec<String> = Vec::new();
@@ -563,7 +651,9 @@ impl<'a> Evaluator<'a> {
         if !simple {
             let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
             for instance in dedup(reads) {
-                let shown = self.stored(instance).map_or("unknown".to_string(), |v| self.show_value(instance.fact, v));
+                let shown = self
+                    .stored(instance)
+                    .map_or("unknown".to_string(), |v| self.show_value(instance.fact, v));
                 values.push(format!("{} is {shown}", self.instance_path(instance)));
             }
         }
@@ -584,7 +674,9 @@ impl<'a> Evaluator<'a> {
         match (value, &self.vocabulary().fact(fact).ty) {
             (Value::Enum(i), Type::Enum(values)) => values[*i as usize].clone(),
             (Value::Text(t), _) => format!("\"{t}\""),
-            (Value::TextList(items), _) => format!("[{}]", items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")),
+            (Value::TextList(items), _) => {
+                format!("[{}]", items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", "))
+            }
             (Value::Records(records), _) => format!("{} items", records.len()),
             (other, _) => plain(other),
         }
@@ -596,10 +688,11 @@ impl<'a> Evaluator<'a> {
             Type::TextList => None,
             _ => None,
         };
-        let label = label_fact.and_then(|fact| match self.read(FactInstance { fact, item: Some(item) }, env) {
-            Some(Value::Text(name)) => Some(name),
-            _ => None,
-        });
+        let label =
+            label_fact.and_then(|fact| match self.read(FactInstance { fact, item: Some(item) }, env) {
+                Some(Value::Text(name)) => Some(name),
+                _ => None,
+            });
         label.unwrap_or_else(|| format!("{}[{item}]", self.vocabulary().fact(list).path))
     }
 

@@ -2,6 +2,9 @@
 //! rules embedded in the binary), reads them and the case files safely (size limit, UTF-8),
 //! and runs the parser and checker over a rule base.
 
+// A `Diagnostic` is large, but reading files fails rarely and never in a loop.
+#![allow(clippy::result_large_err)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -77,7 +80,8 @@ impl RuleFiles {
             diagnostics.extend(errors);
             parsed.push((path, text, ast));
         }
-        let files: Vec<ParsedFile<'_>> = parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect();
+        let files: Vec<ParsedFile<'_>> =
+            parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect();
         let read = |path: &str| self.read_source_text(path);
         let (rule_base, found) = check::check(&files, &read);
         diagnostics.extend(found);
@@ -105,14 +109,16 @@ fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         // A missing file is reported by `read_text`, with the others.
         return Ok(vec![path.to_path_buf()]);
     }
-    let entries = fs::read_dir(path).map_err(|e| Diagnostic::error("E0001", format!("cannot read the folder `{shown}`: {e}")))?;
+    let entries = fs::read_dir(path)
+        .map_err(|e| Diagnostic::error("E0001", format!("cannot read the folder `{shown}`: {e}")))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "accord"))
         .collect();
     files.sort();
     if files.is_empty() {
-        let diagnostic = Diagnostic::error("E0001", format!("no rule files in `{shown}`")).help("rule files end in `.accord`");
+        let diagnostic = Diagnostic::error("E0001", format!("no rule files in `{shown}`"))
+            .help("rule files end in `.accord`");
         return Err(diagnostic);
     }
     Ok(files)
@@ -134,7 +140,9 @@ impl ReadError {
     pub fn reason(&self) -> String {
         match self {
             ReadError::Io(why) => why.clone(),
-            ReadError::TooLarge(len) => format!("it is too large: {len} bytes, more than the limit of {MAX_FILE_BYTES}"),
+            ReadError::TooLarge(len) => {
+                format!("it is too large: {len} bytes, more than the limit of {MAX_FILE_BYTES}")
+            }
             ReadError::NotUtf8(offset) => format!("it is not UTF-8 text: invalid byte at offset {offset}"),
         }
     }
@@ -144,8 +152,10 @@ impl ReadError {
         let message = format!("cannot read `{path}`: {}", self.reason());
         match self {
             ReadError::Io(_) => Diagnostic::error("E0001", message),
-            ReadError::TooLarge(_) => Diagnostic::error("E0003", message).help("rule and case files are small; is this the right file?"),
-            ReadError::NotUtf8(_) => Diagnostic::error("E0002", message).help("rule and case files are UTF-8 text; is this the right file?"),
+            ReadError::TooLarge(_) => Diagnostic::error("E0003", message)
+                .help("rule and case files are small; is this the right file?"),
+            ReadError::NotUtf8(_) => Diagnostic::error("E0002", message)
+                .help("rule and case files are UTF-8 text; is this the right file?"),
         }
     }
 }

@@ -19,9 +19,32 @@ const ITEM_KEYWORDS: [&str; 4] = ["rule", "source", "fact", "evidence"];
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
 const RESERVED: [&str; 26] = [
-    "and", "or", "not", "is", "in", "contains", "where", "when", "for", "each", "recommend",
-    "warn", "note", "cite", "lesson", "evidence", "rule", "source", "fact", "ask", "true",
-    "false", "as_of", "any", "all", "count",
+    "and",
+    "or",
+    "not",
+    "is",
+    "in",
+    "contains",
+    "where",
+    "when",
+    "for",
+    "each",
+    "recommend",
+    "warn",
+    "note",
+    "cite",
+    "lesson",
+    "evidence",
+    "rule",
+    "source",
+    "fact",
+    "ask",
+    "true",
+    "false",
+    "as_of",
+    "any",
+    "all",
+    "count",
 ];
 
 /// What the parser expected where it failed. Each variant's doc shows an input that
@@ -194,14 +217,41 @@ impl<'s> Parser<'s> {
         }
         let found = describe_found(skip_space(e.at));
         let (code, message, label, help) = match &e.expected {
-            Expected::EndOfString => ("E0102", "unterminated string".to_string(), "this string is never closed".to_string(), Some("add the closing `\"`".to_string())),
-            Expected::Escape => ("E0106", format!("unknown escape {found}"), "not an escape".to_string(), Some("the escapes are `\\\"`, `\\\\`, `\\{`, `\\}` and `\\n`".to_string())),
-            Expected::ValidDate(why) => ("E0103", format!("invalid date: {why}"), "not a date".to_string(), None),
-            Expected::MissingClause(clause) => ("E0104", format!("rule {found} has no `{clause}` clause"), format!("this rule needs `{clause}`"), help_for(&e.expected, "")),
-            Expected::WholeDuration => ("E0107", "a duration must be a whole number".to_string(), "a whole number is needed here".to_string(), Some("write `18 months`, or `45 days` for part of a month".to_string())),
+            Expected::EndOfString => (
+                "E0102",
+                "unterminated string".to_string(),
+                "this string is never closed".to_string(),
+                Some("add the closing `\"`".to_string()),
+            ),
+            Expected::Escape => (
+                "E0106",
+                format!("unknown escape {found}"),
+                "not an escape".to_string(),
+                Some("the escapes are `\\\"`, `\\\\`, `\\{`, `\\}` and `\\n`".to_string()),
+            ),
+            Expected::ValidDate(why) => {
+                ("E0103", format!("invalid date: {why}"), "not a date".to_string(), None)
+            }
+            Expected::MissingClause(clause) => (
+                "E0104",
+                format!("rule {found} has no `{clause}` clause"),
+                format!("this rule needs `{clause}`"),
+                help_for(&e.expected, ""),
+            ),
+            Expected::WholeDuration => (
+                "E0107",
+                "a duration must be a whole number".to_string(),
+                "a whole number is needed here".to_string(),
+                Some("write `18 months`, or `45 days` for part of a month".to_string()),
+            ),
             expected => {
                 let what = describe_expected(expected);
-                ("E0101", format!("expected {what}, found {found}"), format!("expected {what}"), help_for(expected, skip_space(e.at)))
+                (
+                    "E0101",
+                    format!("expected {what}, found {found}"),
+                    format!("expected {what}"),
+                    help_for(expected, skip_space(e.at)),
+                )
             }
         };
         Diagnostic::error(code, message).at(self.path, span, label).maybe_help(help)
@@ -219,7 +269,8 @@ impl<'s> Parser<'s> {
 
     fn symbol<'a>(&self, i: &'a str, symbol: &'static str) -> PResult<'a, &'a str> {
         let start = skip_space(i);
-        tag::<_, _, SyntaxError<'a>>(symbol)(start).map_err(|_| nom::Err::Error(SyntaxError { at: start, expected: Expected::Token(symbol) }))
+        tag::<_, _, SyntaxError<'a>>(symbol)(start)
+            .map_err(|_| nom::Err::Error(SyntaxError { at: start, expected: Expected::Token(symbol) }))
     }
 
     fn peek_keyword(&self, i: &str, word: &str) -> bool {
@@ -248,7 +299,8 @@ impl<'s> Parser<'s> {
     /// `change.kind`, `groups[].needs`
     fn path(&self, i: &'s str) -> PResult<'s, Spanned<FactPath>> {
         let start = skip_space(i);
-        let (mut rest, first) = self.name(start).map_err(|e| e.map(|e| SyntaxError { expected: Expected::Path, ..e }))?;
+        let (mut rest, first) =
+            self.name(start).map_err(|e| e.map(|e| SyntaxError { expected: Expected::Path, ..e }))?;
         let mut segments = vec![PathSegment { name: first.node, each: false }];
         loop {
             if let Some(after) = rest.strip_prefix("[]") {
@@ -256,7 +308,10 @@ impl<'s> Parser<'s> {
                 rest = after;
             }
             let Some(after_dot) = rest.strip_prefix('.') else { break };
-            let (after, segment) = take_while1(is_name_char)(after_dot).map_err(|_: nom::Err<SyntaxError>| nom::Err::Failure(SyntaxError { at: after_dot, expected: Expected::Name }))?;
+            let (after, segment) =
+                take_while1(is_name_char)(after_dot).map_err(|_: nom::Err<SyntaxError>| {
+                    nom::Err::Failure(SyntaxError { at: after_dot, expected: Expected::Name })
+                })?;
             segments.push(PathSegment { name: segment.to_string(), each: false });
             rest = after;
         }
@@ -284,7 +339,12 @@ impl<'s> Parser<'s> {
         loop {
             let mut chars = rest.chars();
             match chars.next() {
-                None => return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::EndOfString })),
+                None => {
+                    return Err(nom::Err::Failure(SyntaxError {
+                        at: start,
+                        expected: Expected::EndOfString,
+                    }));
+                }
                 Some('"') => {
                     rest = chars.as_str();
                     break;
@@ -296,7 +356,12 @@ impl<'s> Parser<'s> {
                         Some('{') => '{',
                         Some('}') => '}',
                         Some('n') => '\n',
-                        _ => return Err(nom::Err::Failure(SyntaxError { at: rest, expected: Expected::Escape })),
+                        _ => {
+                            return Err(nom::Err::Failure(SyntaxError {
+                                at: rest,
+                                expected: Expected::Escape,
+                            }));
+                        }
                     };
                     literal.push(escaped);
                     rest = chars.as_str();
@@ -340,7 +405,7 @@ impl<'s> Parser<'s> {
     fn item(&self, i: &'s str) -> PResult<'s, Item> {
         let start = skip_space(i);
         if self.peek_keyword(start, "rule") {
-            self.rule(start).map(|(rest, rule)| (rest, Item::Rule(rule)))
+            self.rule(start).map(|(rest, rule)| (rest, Item::Rule(Box::new(rule))))
         } else if self.peek_keyword(start, "source") {
             self.source(start).map(|(rest, source)| (rest, Item::Source(source)))
         } else if self.peek_keyword(start, "fact") {
@@ -387,12 +452,14 @@ impl<'s> Parser<'s> {
 
     fn source_field(&self, i: &'s str) -> PResult<'s, SourceField> {
         let start = skip_space(i);
-        let Some((keyword, name)) = SourceFieldName::ALL.iter().find(|(kw, _)| starts_with_word(start, kw)) else {
+        let Some((keyword, name)) = SourceFieldName::ALL.iter().find(|(kw, _)| starts_with_word(start, kw))
+        else {
             return fail(start, Expected::SourceField);
         };
         let (rest, _) = self.keyword(start, keyword)?;
         let name = Spanned::new(*name, self.span(start, rest));
-        let (rest, value) = if name.node == SourceFieldName::Year { self.year(rest)? } else { self.string(rest)? };
+        let (rest, value) =
+            if name.node == SourceFieldName::Year { self.year(rest)? } else { self.string(rest)? };
         Ok((rest, SourceField { name, value }))
     }
 
@@ -452,7 +519,11 @@ impl<'s> Parser<'s> {
         Ok((rest, ()))
     }
 
-    fn comma_separated<T>(&self, i: &'s str, item: impl Fn(&Self, &'s str) -> PResult<'s, T>) -> PResult<'s, Vec<T>> {
+    fn comma_separated<T>(
+        &self,
+        i: &'s str,
+        item: impl Fn(&Self, &'s str) -> PResult<'s, T>,
+    ) -> PResult<'s, Vec<T>> {
         let (mut rest, first) = item(self, i)?;
         let mut items = vec![first];
         while let Ok((after_comma, _)) = self.symbol(rest, ",") {
@@ -472,11 +543,17 @@ impl<'s> Parser<'s> {
         while !self.at_rule_end(rest) {
             rest = cut(self.clause(rest, &mut clauses))?.0;
         }
-        let missing = |what: &'static str| nom::Err::Failure(SyntaxError { at: id_start, expected: Expected::MissingClause(what) });
+        let missing = |what: &'static str| {
+            nom::Err::Failure(SyntaxError { at: id_start, expected: Expected::MissingClause(what) })
+        };
         let rule = Rule {
             condition: clauses.condition.ok_or_else(|| missing("when"))?,
             advice: clauses.advice.ok_or_else(|| missing("recommend"))?,
-            citations: if clauses.citations.is_empty() { return Err(missing("cite")) } else { clauses.citations },
+            citations: if clauses.citations.is_empty() {
+                return Err(missing("cite"));
+            } else {
+                clauses.citations
+            },
             id,
             lessons: clauses.lessons,
             evidence: clauses.evidence,
@@ -545,7 +622,11 @@ impl<'s> Parser<'s> {
 
     fn advice_kind(&self, i: &'s str) -> PResult<'s, Spanned<AdviceKind>> {
         let start = skip_space(i);
-        let kinds = [("recommend", AdviceKind::Recommendation), ("warn", AdviceKind::Warning), ("note", AdviceKind::Note)];
+        let kinds = [
+            ("recommend", AdviceKind::Recommendation),
+            ("warn", AdviceKind::Warning),
+            ("note", AdviceKind::Note),
+        ];
         for (word, kind) in kinds {
             if let Ok((rest, _)) = self.keyword(start, word) {
                 return Ok((rest, Spanned::new(kind, self.span(start, rest))));
@@ -562,7 +643,11 @@ impl<'s> Parser<'s> {
         Ok((rest, Citation { source, locator, quote }))
     }
 
-    fn optional_string_after(&self, i: &'s str, keyword: &'static str) -> PResult<'s, Option<Spanned<String>>> {
+    fn optional_string_after(
+        &self,
+        i: &'s str,
+        keyword: &'static str,
+    ) -> PResult<'s, Option<Spanned<String>>> {
         match self.keyword(i, keyword) {
             Ok((rest, _)) => cut(self.string(rest)).map(|(rest, s)| (rest, Some(s))),
             Err(_) => Ok((i, None)),
@@ -670,11 +755,12 @@ impl<'s> Parser<'s> {
         }
         let mut op = if negated { CompareOp::Ne } else { CompareOp::Eq };
         let mut rest = i;
-        if !negated {
-            if let Some((after, word_op)) = WORD_OPS.iter().find_map(|(words, op)| self.phrase(i, words).ok().map(|(r, ())| (r, *op))) {
-                op = word_op;
-                rest = after;
-            }
+        if !negated
+            && let Some((after, word_op)) =
+                WORD_OPS.iter().find_map(|(words, op)| self.phrase(i, words).ok().map(|(r, ())| (r, *op)))
+        {
+            op = word_op;
+            rest = after;
         }
         let (rest, rhs) = self.arith(rest)?;
         done(rest, Expr::Compare { op, lhs, rhs: Box::new(rhs) })
@@ -779,11 +865,16 @@ impl<'s> Parser<'s> {
     fn number_or_date(&self, start: &'s str) -> PResult<'s, Spanned<Expr>> {
         // Four digits and a dash start a date: `2013-4-1` is a mistyped date, not arithmetic.
         let (rest, text) = take_while1(|c: char| c.is_ascii_digit() || c == '-')(start)?;
-        let looks_like_date = text.len() > 4 && text.as_bytes()[4] == b'-' && text[..4].bytes().all(|b| b.is_ascii_digit());
+        let looks_like_date =
+            text.len() > 4 && text.as_bytes()[4] == b'-' && text[..4].bytes().all(|b| b.is_ascii_digit());
         if looks_like_date {
             return match Date::parse(text) {
-                Ok(date) => Ok((rest, Spanned::new(Expr::Literal(Literal::Date(date)), self.span(start, rest)))),
-                Err(why) => Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::ValidDate(why) })),
+                Ok(date) => {
+                    Ok((rest, Spanned::new(Expr::Literal(Literal::Date(date)), self.span(start, rest))))
+                }
+                Err(why) => {
+                    Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::ValidDate(why) }))
+                }
             };
         }
         let (_, number) = take_while1(|c: char| c.is_ascii_digit() || c == '.')(start)?;
@@ -791,15 +882,22 @@ impl<'s> Parser<'s> {
             return fail(start, Expected::Expression);
         };
         let after_number = &start[number.len()..];
-        let (after_unit, unit_word) = take_while::<_, _, SyntaxError<'s>>(is_name_char)(skip_space(after_number))?;
+        let (after_unit, unit_word) =
+            take_while::<_, _, SyntaxError<'s>>(is_name_char)(skip_space(after_number))?;
         if let Some(unit) = DurationUnit::from_word(unit_word) {
             if value.fract() != 0.0 || value > 1e6 {
                 return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::WholeDuration }));
             }
             let duration = Duration { amount: value as i64, unit };
-            return Ok((after_unit, Spanned::new(Expr::Literal(Literal::Duration(duration)), self.span(start, after_unit))));
+            return Ok((
+                after_unit,
+                Spanned::new(Expr::Literal(Literal::Duration(duration)), self.span(start, after_unit)),
+            ));
         }
-        Ok((after_number, Spanned::new(Expr::Literal(Literal::Number(value)), self.span(start, after_number))))
+        Ok((
+            after_number,
+            Spanned::new(Expr::Literal(Literal::Number(value)), self.span(start, after_number)),
+        ))
     }
 }
 
@@ -876,9 +974,16 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::Year => "a four-digit year".into(),
         Expected::Expression => "a value or condition".into(),
         Expected::FactType => "a type".into(),
-        Expected::Clause => "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note` or `cite`)".into(),
+        Expected::Clause => {
+            "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note` or `cite`)"
+                .into()
+        }
         Expected::SourceField => "a source field".into(),
-        Expected::EndOfString | Expected::Escape | Expected::ValidDate(_) | Expected::WholeDuration | Expected::MissingClause(_) => {
+        Expected::EndOfString
+        | Expected::Escape
+        | Expected::ValidDate(_)
+        | Expected::WholeDuration
+        | Expected::MissingClause(_) => {
             unreachable!("reported with their own messages")
         }
     }
@@ -909,7 +1014,9 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
 fn describe_found(at: &str) -> String {
     match at.chars().next() {
         None => "end of file".into(),
-        Some(c) if is_name_char(c) => format!("`{}`", at.split(|c: char| !is_name_char(c)).next().unwrap_or_default()),
+        Some(c) if is_name_char(c) => {
+            format!("`{}`", at.split(|c: char| !is_name_char(c)).next().unwrap_or_default())
+        }
         Some('"') => "a string".into(),
         Some(c) => format!("`{c}`"),
     }
@@ -935,7 +1042,10 @@ mod tests {
 
     fn errors(src: &str) -> Vec<String> {
         let (_, diagnostics) = parse_file("test.accord", src);
-        diagnostics.iter().map(|d| format!("{} {} @{}", d.code, d.message, d.primary.as_ref().map_or(0, |l| l.span.start))).collect()
+        diagnostics
+            .iter()
+            .map(|d| format!("{} {} @{}", d.code, d.message, d.primary.as_ref().map_or(0, |l| l.span.start)))
+            .collect()
     }
 
     fn name(path: &str) -> Expr {
@@ -976,14 +1086,27 @@ mod tests {
             lhs: sp(Expr::Literal(Literal::Date(date))),
             rhs: sp(Expr::Literal(Literal::Duration(months))),
         };
-        assert_eq!(condition("as_of < 2013-04-01 + 18 months"), Expr::Compare { op: CompareOp::Lt, lhs: sp(Expr::AsOf), rhs: sp(sum) });
+        assert_eq!(
+            condition("as_of < 2013-04-01 + 18 months"),
+            Expr::Compare { op: CompareOp::Lt, lhs: sp(Expr::AsOf), rhs: sp(sum) }
+        );
         let between = Expr::MonthsBetween { from: sp(name("change.date")), to: sp(Expr::AsOf) };
-        assert_eq!(condition("months between change.date and as_of > 3"), Expr::Compare { op: CompareOp::Gt, lhs: sp(between), rhs: sp(Expr::Literal(Literal::Number(3.0))) });
+        assert_eq!(
+            condition("months between change.date and as_of > 3"),
+            Expr::Compare {
+                op: CompareOp::Gt,
+                lhs: sp(between),
+                rhs: sp(Expr::Literal(Literal::Number(3.0)))
+            }
+        );
     }
 
     #[test]
     fn reads_membership_presence_and_quantifiers() {
-        let list = Expr::List(vec![Spanned::new(name("complex"), Span::default()), Spanned::new(name("unpredictable"), Span::default())]);
+        let list = Expr::List(vec![
+            Spanned::new(name("complex"), Span::default()),
+            Spanned::new(name("unpredictable"), Span::default()),
+        ]);
         let membership = Expr::In { needle: sp(name("g.needs")), haystack: sp(list), negated: false };
         assert_eq!(condition("g.needs in [complex, unpredictable]"), membership);
         assert!(matches!(condition("g.needs is not in [complex]"), Expr::In { negated: true, .. }));
@@ -991,16 +1114,24 @@ mod tests {
         assert!(matches!(condition("reasons contains \"save money\""), Expr::In { negated: false, .. }));
         assert!(matches!(condition("change.date is known"), Expr::Known { negated: false, .. }));
         assert!(matches!(condition("change.date is unknown"), Expr::Known { negated: true, .. }));
-        assert!(matches!(condition("any g in groups where g.needs is complex"), Expr::Quantified { quantifier: Quantifier::Any, .. }));
+        assert!(matches!(
+            condition("any g in groups where g.needs is complex"),
+            Expr::Quantified { quantifier: Quantifier::Any, .. }
+        ));
         assert!(matches!(condition("count of groups > 1"), Expr::Compare { .. }));
         assert!(matches!(condition("(count g in groups where g.pooled) >= 2"), Expr::Compare { .. }));
     }
 
     #[test]
     fn folds_white_space_in_texts_and_reads_interpolations() {
-        let items = parse_ok("rule r\n  when a\n  warn \"Until {d + 18 months as month}\"\n    \"one\n     two\n\n     three \\{x\\}\"\n  cite s at \"Figure 2\" quote \"q\"");
+        let items = parse_ok(
+            "rule r\n  when a\n  warn \"Until {d + 18 months as month}\"\n    \"one\n     two\n\n     three \\{x\\}\"\n  cite s at \"Figure 2\" quote \"q\"",
+        );
         let Item::Rule(rule) = &items[0] else { panic!() };
-        assert!(matches!(&rule.advice.title.node.parts[1], TextPart::Interpolation { style: DateStyle::Month, .. }));
+        assert!(matches!(
+            &rule.advice.title.node.parts[1],
+            TextPart::Interpolation { style: DateStyle::Month, .. }
+        ));
         assert_eq!(rule.advice.text.node.parts, vec![TextPart::Literal("one two\n\nthree {x}".into())]);
         assert_eq!(rule.citations[0].locator.as_ref().unwrap().node, "Figure 2");
     }
@@ -1024,21 +1155,46 @@ mod tests {
 
     #[test]
     fn reports_errors_where_they_are_and_recovers() {
-        assert_eq!(errors("rule r\n  when a and\n  warn \"t\" \"x\"\n  cite s\n"), ["E0101 expected a value or condition, found `warn` @22"]);
+        assert_eq!(
+            errors("rule r\n  when a and\n  warn \"t\" \"x\"\n  cite s\n"),
+            ["E0101 expected a value or condition, found `warn` @22"]
+        );
         assert_eq!(errors("rule r when a warn \"t\" \"x\""), ["E0104 rule `r` has no `cite` clause @5"]);
-        assert_eq!(errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"), [
-            "E0101 expected `rule`, `source`, `fact` or `evidence scale`, found `bogus` @0",
-            "E0101 expected a type, found `colour` @50",
-        ]);
+        assert_eq!(
+            errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"),
+            [
+                "E0101 expected `rule`, `source`, `fact` or `evidence scale`, found `bogus` @0",
+                "E0101 expected a type, found `colour` @50",
+            ]
+        );
         assert_eq!(errors("source s title \"open"), ["E0102 unterminated string @15"]);
-        assert_eq!(errors("rule r when d is 2013-02-30 note \"t\" \"x\" cite s"), ["E0103 invalid date: `2013-02-30` is not a day: February 2013 has no day 30 @17"]);
-        assert_eq!(errors("rule r when d is 1.5 months note \"t\" \"x\" cite s"), ["E0107 a duration must be a whole number @17"]);
+        assert_eq!(
+            errors("rule r when d is 2013-02-30 note \"t\" \"x\" cite s"),
+            ["E0103 invalid date: `2013-02-30` is not a day: February 2013 has no day 30 @17"]
+        );
+        assert_eq!(
+            errors("rule r when d is 1.5 months note \"t\" \"x\" cite s"),
+            ["E0107 a duration must be a whole number @17"]
+        );
         assert_eq!(errors("source s title \"a \\q\""), ["E0106 unknown escape `\\` @18"]);
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for src in ["", "\"", "rule", "rule r when (((", "fact x.", "rule r when [", "{", "é", "rule r when 2013-", "source s year 20", "rule r when a is", "\u{0}\u{1}"] {
+        for src in [
+            "",
+            "\"",
+            "rule",
+            "rule r when (((",
+            "fact x.",
+            "rule r when [",
+            "{",
+            "é",
+            "rule r when 2013-",
+            "source s year 20",
+            "rule r when a is",
+            "\u{0}\u{1}",
+        ] {
             let _ = parse_file("odd.accord", src);
         }
     }

@@ -39,10 +39,7 @@ impl Date {
         let shape_ok = bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shape_ok {
             return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
         }
@@ -65,7 +62,7 @@ impl Date {
 
     /// The date `duration` later (month arithmetic keeps the day, clamped to the month's
     /// end: 31 January + 1 month is 28 or 29 February). `None` outside years 1-9999.
-    pub fn add(self, duration: Duration) -> Option<Date> {
+    pub fn plus(self, duration: Duration) -> Option<Date> {
         let span = match duration.unit {
             DurationUnit::Days => jiff::Span::new().try_days(duration.amount).ok()?,
             DurationUnit::Weeks => jiff::Span::new().try_weeks(duration.amount).ok()?,
@@ -146,12 +143,12 @@ impl DurationUnit {
 
     /// The unit named by `word`, singular or plural.
     pub fn from_word(word: &str) -> Option<DurationUnit> {
-        [DurationUnit::Days, DurationUnit::Weeks, DurationUnit::Months, DurationUnit::Years]
-            .into_iter()
-            .find(|unit| {
+        [DurationUnit::Days, DurationUnit::Weeks, DurationUnit::Months, DurationUnit::Years].into_iter().find(
+            |unit| {
                 let (plural, singular) = unit.names();
                 word == plural || word == singular
-            })
+            },
+        )
     }
 }
 
@@ -200,11 +197,7 @@ pub fn compare_numbers(a: f64, b: f64) -> Ordering {
 
 /// Writes a number as people do: `18`, `2.5`.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
 }
 
 #[cfg(test)]
@@ -222,7 +215,10 @@ mod tests {
     #[test]
     fn parses_only_real_dates() {
         assert_eq!(date("2013-04-01").to_string(), "2013-04-01");
-        assert_eq!(Date::parse("2013-02-30").unwrap_err(), "`2013-02-30` is not a day: February 2013 has no day 30");
+        assert_eq!(
+            Date::parse("2013-02-30").unwrap_err(),
+            "`2013-02-30` is not a day: February 2013 has no day 30"
+        );
         assert_eq!(Date::parse("2013-13-01").unwrap_err(), "`2013-13-01` has no month 13");
         assert_eq!(Date::parse("1/4/2013").unwrap_err(), "`1/4/2013` is not a date in the form YYYY-MM-DD");
         assert!(Date::parse("2012-02-29").is_ok());
@@ -231,12 +227,12 @@ mod tests {
 
     #[test]
     fn adds_months_clamping_to_month_end() {
-        assert_eq!(date("2013-04-01").add(months(18)), Some(date("2014-10-01")));
-        assert_eq!(date("2013-01-31").add(months(1)), Some(date("2013-02-28")));
-        assert_eq!(date("2013-04-01").add(months(-3)), Some(date("2013-01-01")));
+        assert_eq!(date("2013-04-01").plus(months(18)), Some(date("2014-10-01")));
+        assert_eq!(date("2013-01-31").plus(months(1)), Some(date("2013-02-28")));
+        assert_eq!(date("2013-04-01").plus(months(-3)), Some(date("2013-01-01")));
         let years = Duration { amount: 3, unit: DurationUnit::Years };
-        assert_eq!(date("2012-02-29").add(years), Some(date("2015-02-28")));
-        assert_eq!(date("9999-12-01").add(months(1)), None);
+        assert_eq!(date("2012-02-29").plus(years), Some(date("2015-02-28")));
+        assert_eq!(date("9999-12-01").plus(months(1)), None);
     }
 
     #[test]

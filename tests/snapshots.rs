@@ -51,7 +51,8 @@ fn errors_in_case_files() {
         let rendered = match accord::load::read_text(path) {
             Err(error) => diag::render(&[error.diagnostic(&shown)], &SourceMap::default(), false),
             Ok(text) => {
-                let errors = accord::parse_case(&shown, &text, &rules().vocabulary).expect_err("a bad case is refused");
+                let errors = accord::parse_case(&shown, &text, &rules().vocabulary)
+                    .expect_err("a bad case is refused");
                 let mut sources = SourceMap::default();
                 sources.add(shown.clone(), text);
                 diag::render(&errors, &sources, false)
@@ -65,7 +66,8 @@ fn errors_in_case_files() {
 fn errors_in_rule_files() {
     insta::glob!("../fixtures/bad-rules", "*.accord", |path| {
         let relative = Path::new(env!("CARGO_MANIFEST_DIR")).join(shown(path));
-        let relative = relative.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("under the crate").to_path_buf();
+        let relative =
+            relative.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("under the crate").to_path_buf();
         let rendered = match RuleFiles::from_paths(&[relative]) {
             Err(diagnostic) => diag::render(&[diagnostic], &SourceMap::default(), false),
             Ok(files) => {
@@ -81,7 +83,8 @@ fn errors_in_rule_files() {
 /// Every error code the rule checker and parser can give has a fixture that triggers it.
 #[test]
 fn every_rule_error_code_has_a_fixture() {
-    let sources = ["src/syntax.rs", "src/check.rs", "src/load.rs"].map(|f| std::fs::read_to_string(f).expect("source readable"));
+    let sources = ["src/syntax.rs", "src/check.rs", "src/load.rs"]
+        .map(|f| std::fs::read_to_string(f).expect("source readable"));
     let fixtures: Vec<String> = std::fs::read_dir("fixtures/bad-rules")
         .expect("fixtures exist")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

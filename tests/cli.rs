@@ -1,0 +1,184 @@
+//! End-to-end: the built `accord` binary, its exit codes, stdout and stderr.
+
+use std::process::{Command, Output};
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
+
+#[test]
+fn advises_the_contract_example_with_its_dates_and_sources() {
+    let output = accord(&["advise", "--format", "json", SHIRE]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let advice = json(&output);
+    assert_eq!(advice["format"], "accord.advice.v1");
+    assert_eq!(advice["case"], "Shire integrated care partnership");
+    assert_eq!(advice["as_of"], "2013-09-01");
+    let stall = advice["advice"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule"] == "merger_stalls_development")
+        .expect("the stall warning");
+    assert_eq!(stall["kind"], "warning");
+    assert_eq!(stall["evidence"], "research suggests");
+    assert!(stall["title"].as_str().unwrap().contains("October 2014"));
+    assert_eq!(stall["citations"][0]["key"], "glasby_2012");
+    assert_eq!(
+        stall["citations"][0]["quote"],
+        "Mergers can stall positive service development for at least 18 months."
+    );
+}
+
+#[test]
+fn as_of_on_the_command_line_overrides_the_case() {
+    let output = accord(&["advise", "--format", "json", "--as-of", "2015-01-01", SHIRE]);
+    let advice = json(&output);
+    assert_eq!(advice["as_of"], "2015-01-01");
+    assert!(advice["advice"].as_array().unwrap().iter().all(|a| a["rule"] != "merger_stalls_development"));
+}
+
+#[test]
+fn several_cases_give_an_array_in_argument_order() {
+    let output =
+        accord(&["advise", "--format", "json", "fixtures/08-stanmere-no-change-well-matched.json", SHIRE]);
+    let names: Vec<String> =
+        json(&output).as_array().unwrap().iter().map(|d| d["case"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["Stanmere integrated care partnership", "Shire integrated care partnership"]);
+}
+
+#[test]
+fn output_is_byte_identical_run_to_run() {
+    for format in ["json", "text"] {
+        let first =
+            accord(&["advise", "--format", format, SHIRE, "fixtures/09-ravensholt-several-groups.json"]);
+        let second =
+            accord(&["advise", "--format", format, SHIRE, "fixtures/09-ravensholt-several-groups.json"]);
+        assert_eq!(first.stdout, second.stdout);
+    }
+}
+
+#[test]
+fn text_report_has_advice_questions_and_references() {
+    let output = accord(&["advise", "--format", "text", "fixtures/05-tarnbridge-merger-date-absent.json"]);
+    let text = stdout(&output);
+    assert!(text.contains("Questions that could change this advice"), "{text}");
+    assert!(text.contains("(change.date)"), "{text}");
+    assert!(text.contains("References\n[1] Glasby, J. (2012)"), "{text}");
+}
+
+#[test]
+fn a_bad_case_exits_1_with_its_place_and_a_suggestion() {
+    let output = accord(&["advise", "--format", "json", "fixtures/bad-cases/unknown-field-typo.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("error[E0302]: unknown field `chnage`"), "{err}");
+    assert!(err.contains("fixtures/bad-cases/unknown-field-typo.json:4:3"), "{err}");
+    assert!(err.contains("did you mean `change`?"), "{err}");
+}
+
+#[test]
+fn the_good_cases_are_still_advised_when_one_is_bad() {
+    let output = accord(&["advise", "--format", "json", SHIRE, "fixtures/bad-cases/empty.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json(&output).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn every_bad_input_exits_1_without_panicking() {
+    let bad_cases =
+        std::fs::read_dir("fixtures/bad-cases").expect("fixtures").map(|e| e.expect("entry").path());
+    for path in bad_cases {
+        let output = accord(&["advise", "--format", "json", path.to_str().unwrap()]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{}: {err}", path.display());
+        assert!(err.starts_with("error[E0"), "{}: {err}", path.display());
+        assert!(!err.contains("panicked"), "{}: {err}", path.display());
+    }
+    let output = accord(&["advise", "no-such-case.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cannot read `no-such-case.json`: no such file or folder"));
+}
+
+#[test]
+fn a_case_nested_100000_deep_is_an_error_not_a_crash() {
+    let path = std::env::temp_dir().join(format!("accord-deep-{}.json", std::process::id()));
+    std::fs::write(&path, "[".repeat(100_000) + &"]".repeat(100_000)).expect("temp file");
+    let output = accord(&["advise", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("recursion limit exceeded"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_wrong_command_line_exits_2() {
+    for args in [
+        &["advise"][..],
+        &["frobnicate"],
+        &["advise", "--format", "yaml", SHIRE],
+        &["advise", "--as-of", "2013-02-30", SHIRE],
+        &["check", "--bogus"],
+    ] {
+        let output = accord(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn check_accepts_the_shipped_rules_and_rejects_broken_ones() {
+    let shipped = accord(&["check"]);
+    assert_eq!(shipped.status.code(), Some(0), "{}", stderr(&shipped));
+    assert_eq!(stderr(&shipped), "", "the shipped rules give no warning");
+    let from_folder = accord(&["check", "--rules", "rules"]);
+    assert_eq!(from_folder.status.code(), Some(0), "{}", stderr(&from_folder));
+    let broken = accord(&["check", "--rules", "fixtures/bad-rules/several-errors-recovered.accord"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let err = stderr(&broken);
+    assert!(err.contains("fixtures/bad-rules/several-errors-recovered.accord:1:1"), "{err}");
+    assert!(err.matches("error[E0").count() >= 3, "recovers and reports every broken item: {err}");
+}
+
+#[test]
+fn sources_lists_the_bibliography_as_json() {
+    let output = accord(&["sources", "--format", "json"]);
+    let sources = json(&output);
+    let sources = sources.as_array().unwrap();
+    assert_eq!(sources.len(), 22);
+    let peck = sources.iter().find(|s| s["key"] == "peck_freeman_2005").expect("Peck and Freeman");
+    assert_eq!(peck["authors"], "Peck, E. and Freeman, T.");
+    assert_eq!(peck["year"], 2005);
+    assert_eq!(
+        peck["reference"],
+        "Peck, E. and Freeman, T. (2005) Reconfiguring PCTs: influences and options (briefing paper prepared for the NHS Alliance). Birmingham, Health Services Management Centre"
+    );
+}
+
+#[test]
+fn advise_works_from_any_folder_with_the_built_in_rules() {
+    let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIRE);
+    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["advise", "--format", "json", case.to_str().unwrap()])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

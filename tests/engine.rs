@@ -1,0 +1,217 @@
+//! The engine on small rule bases: three-valued logic, questions, quantifiers, dates and
+//! text. One case per line: the condition, the case, what should happen.
+
+use accord::{Date, Report, RuleFiles};
+
+const VOCABULARY: &str = r#"
+source s
+  authors "Author, A."
+  year 2000
+  title "A title"
+fact a is true or false
+  ask "Is a so?"
+fact b is true or false
+  ask "Is b so?"
+fact n is a number
+  ask "What is n?"
+fact d is a date
+  ask "When is d?"
+fact kind is one of none, merger
+  ask "What kind?"
+fact reasons is a list of text
+  ask "What reasons?"
+fact groups is a list of records
+  ask "Which groups?"
+fact groups[].name is text
+  ask "What is the group called?"
+fact groups[].needs is one of mild, complex
+  ask "What are the needs of {groups[].name}?"
+"#;
+
+/// Advice for `case` from the vocabulary plus `rules`, as of 1 September 2013.
+fn run(rules: &str, case: &str) -> Report {
+    let files = vec![
+        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
+        ("rules.accord".to_string(), rules.to_string()),
+    ];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let rule_base =
+        compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics));
+    let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
+    rule_base.advise(&case, Date::parse("2013-09-01").expect("valid"))
+}
+
+fn rule(condition: &str) -> String {
+    format!("rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n")
+}
+
+fn fires(condition: &str, case: &str) -> bool {
+    !run(&rule(condition), case).advice.is_empty()
+}
+
+fn asked(condition: &str, case: &str) -> Vec<String> {
+    run(&rule(condition), case).questions.into_iter().map(|q| q.fact).collect()
+}
+
+fn text(template: &str, case: &str) -> String {
+    let rules = format!("rule r\n  when true\n  note \"t\" \"{template}\"\n  cite s\n");
+    run(&rules, case).advice.remove(0).text
+}
+
+#[test]
+fn a_rule_fires_only_when_its_condition_is_true() {
+    assert!(fires("a", r#"{"a": true}"#));
+    assert!(!fires("a", r#"{"a": false}"#));
+    assert!(!fires("a", r#"{}"#));
+    assert!(!fires("a", r#"{"a": null}"#));
+    assert!(fires("a or b", r#"{"a": true}"#));
+    assert!(!fires("a and b", r#"{"a": true}"#));
+    assert!(fires("not a", r#"{"a": false}"#));
+    assert!(!fires("not a", r#"{}"#));
+}
+
+#[test]
+fn asks_exactly_the_unknown_facts_that_could_decide() {
+    assert_eq!(asked("a and b", r#"{"a": false}"#), Vec::<String>::new());
+    assert_eq!(asked("a and b", r#"{"a": true}"#), ["b"]);
+    assert_eq!(asked("a and b", r#"{}"#), ["a", "b"]);
+    assert_eq!(asked("a or b", r#"{"a": true}"#), Vec::<String>::new());
+    assert_eq!(asked("a or b", r#"{"a": false}"#), ["b"]);
+    assert_eq!(
+        asked("kind is merger and d is before 2013-01-01", r#"{"kind": "none"}"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(asked("kind is merger and d is before 2013-01-01", r#"{"kind": "merger"}"#), ["d"]);
+    assert_eq!(asked("n > 3", r#"{}"#), ["n"]);
+    // No value of `kind` makes `kind is merger and kind is none` true, and `b` is false.
+    assert_eq!(asked("(kind is merger and kind is none) or b", r#"{"b": false}"#), ["kind"]);
+    assert_eq!(asked("(kind is merger and kind is none) and b", r#"{}"#), ["kind", "b"]);
+    // Presence tests are never unknown, so they ask nothing.
+    assert_eq!(asked("d is unknown", r#"{}"#), Vec::<String>::new());
+}
+
+#[test]
+fn a_fact_no_value_of_which_can_decide_is_not_asked_about() {
+    // Whatever `kind` is, `kind is merger and kind is none` is false, leaving `a` to decide.
+    assert_eq!(asked("(kind is merger and kind is none) or a", r#"{}"#), ["a"]);
+    // Every value of `kind` makes this true once `a` is: `kind` is asked, and decides.
+    assert_eq!(asked("(kind is merger or kind is none) and a", r#"{"a": true}"#), ["kind"]);
+}
+
+#[test]
+fn quantifiers_follow_kleene_logic() {
+    let groups = |needs: &[&str]| {
+        let items: Vec<String> = needs.iter().map(|n| format!(r#"{{"name": "g", "needs": {n}}}"#)).collect();
+        format!(r#"{{"groups": [{}]}}"#, items.join(","))
+    };
+    let any = "any g in groups where g.needs is complex";
+    let all = "all g in groups where g.needs is complex";
+    assert!(fires(any, &groups(&["\"mild\"", "\"complex\""])));
+    assert!(fires(any, &groups(&["null", "\"complex\""])));
+    assert!(!fires(any, &groups(&["\"mild\"", "null"])));
+    assert_eq!(asked(any, &groups(&["\"mild\"", "null"])), ["groups[1].needs"]);
+    assert!(!fires(any, &groups(&[])));
+    assert!(fires(all, &groups(&[])));
+    assert!(!fires(all, &groups(&["\"complex\"", "null"])));
+    assert!(!fires(all, &groups(&["\"mild\"", "null"])));
+    assert_eq!(asked(all, &groups(&["\"mild\"", "null"])), Vec::<String>::new());
+    assert_eq!(asked(any, r#"{}"#), ["groups"]);
+    let count = "(count g in groups where g.needs is complex) >= 2";
+    assert!(fires(count, &groups(&["\"complex\"", "\"complex\"", "null"])));
+    assert!(!fires(count, &groups(&["\"complex\"", "null"])));
+    assert_eq!(asked(count, &groups(&["\"complex\"", "null"])), ["groups[1].needs"]);
+    assert!(fires("count of groups == 3", &groups(&["null", "null", "null"])));
+}
+
+#[test]
+fn per_item_rules_give_advice_per_item_in_list_order() {
+    let rules = "rule r\n  for each g in groups\n  when g.needs is complex\n  warn \"Complex needs: {g.name}\" \"For {g}.\"\n  cite s\n";
+    let case = r#"{"groups": [{"name": "one", "needs": "complex"}, {"name": "two", "needs": "mild"}, {"name": "three", "needs": "complex"}, {"name": "four"}]}"#;
+    let report = run(rules, case);
+    let titles: Vec<(&str, Option<&str>)> =
+        report.advice.iter().map(|a| (a.title.as_str(), a.item.as_deref())).collect();
+    assert_eq!(
+        titles,
+        [("Complex needs: one", Some("groups[0]")), ("Complex needs: three", Some("groups[2]"))]
+    );
+    assert_eq!(report.advice[0].text, "For one.");
+    let questions: Vec<(&str, &str)> =
+        report.questions.iter().map(|q| (q.fact.as_str(), q.text.as_str())).collect();
+    assert_eq!(questions, [("groups[3].needs", "What are the needs of four?")]);
+}
+
+#[test]
+fn dates_and_durations() {
+    assert!(fires("as_of is before d + 18 months", r#"{"d": "2013-04-01"}"#));
+    assert!(!fires("as_of is before d + 18 months", r#"{"d": "2012-03-01"}"#));
+    // 2012-03-01 + 18 months is 2013-09-01, the assessment date: no longer before it.
+    assert!(fires("as_of is on or after d + 18 months", r#"{"d": "2012-03-01"}"#));
+    assert!(fires("months between d and as_of == 5", r#"{"d": "2013-04-01"}"#));
+    assert!(fires("months between d and as_of == 4", r#"{"d": "2013-04-02"}"#));
+    assert!(fires("d - 1 year == 2012-04-01", r#"{"d": "2013-04-01"}"#));
+    assert!(fires("d + 2 weeks == 2013-04-15", r#"{"d": "2013-04-01"}"#));
+}
+
+#[test]
+fn membership_and_presence() {
+    assert!(fires("kind in [merger, none]", r#"{"kind": "none"}"#));
+    assert!(fires("kind not in [merger]", r#"{"kind": "none"}"#));
+    assert!(fires("\"save money\" in reasons", r#"{"reasons": ["save money"]}"#));
+    assert!(fires("reasons contains \"save money\"", r#"{"reasons": ["integrate", "save money"]}"#));
+    assert!(!fires("reasons contains \"save money\"", r#"{}"#));
+    assert!(fires("d is known", r#"{"d": "2013-04-01"}"#));
+    assert!(fires("d is unknown", r#"{"d": null}"#));
+    assert!(fires("groups is unknown", r#"{}"#));
+    assert!(fires("groups is known", r#"{"groups": []}"#));
+    assert!(fires("n is at least 2 and n is less than 3", r#"{"n": 2}"#));
+}
+
+#[test]
+fn texts_write_values_for_people() {
+    assert_eq!(text("{d + 18 months as month}", r#"{"d": "2013-04-01"}"#), "October 2014");
+    assert_eq!(text("{d}", r#"{"d": "2013-04-01"}"#), "1 April 2013");
+    assert_eq!(text("{reasons}", r#"{"reasons": ["a", "b", "c"]}"#), "a, b and c");
+    assert_eq!(text("{a} and {n}", r#"{"a": true, "n": 2.5}"#), "yes and 2.5");
+    assert_eq!(text("{d}", r#"{}"#), "(unknown)");
+    assert_eq!(text("{months between d and as_of} months", r#"{"d": "2013-04-01"}"#), "5 months");
+}
+
+#[test]
+fn because_lines_name_the_facts_and_values() {
+    let report = run(
+        &rule("kind is merger and not a and as_of is before d + 18 months"),
+        r#"{"kind": "merger", "a": false, "d": "2013-04-01"}"#,
+    );
+    assert_eq!(
+        report.advice[0].because,
+        [
+            "kind is merger",
+            "a is false",
+            "as_of is before d + 18 months (as_of is 2013-09-01, d is 2013-04-01)"
+        ]
+    );
+}
+
+#[test]
+fn questions_list_the_rules_they_affect_most_first() {
+    let rules = format!(
+        "{}{}{}",
+        rule("a").replace("rule r", "rule one"),
+        rule("a and b").replace("rule r", "rule two"),
+        rule("b or a").replace("rule r", "rule three")
+    );
+    let report = run(&rules, "{}");
+    let questions: Vec<(&str, Vec<&str>)> = report
+        .questions
+        .iter()
+        .map(|q| (q.fact.as_str(), q.affects.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(questions, [("a", vec!["one", "two", "three"]), ("b", vec!["two", "three"])]);
+}
+
+#[test]
+fn advice_is_deterministic() {
+    let case = r#"{"kind": "merger", "groups": [{"name": "x", "needs": "complex"}]}"#;
+    let rules = rule("kind is merger and any g in groups where g.needs is complex");
+    assert_eq!(run(&rules, case), run(&rules, case));
+}
