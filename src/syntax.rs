@@ -5,6 +5,8 @@
 //! the parser then resumes at the next line that starts with a top-level keyword, so one
 //! run reports every broken item.
 
+use std::cell::Cell;
+
 use nom::IResult;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::error::{ErrorKind, ParseError};
@@ -67,6 +69,8 @@ pub enum Expected {
     Expression,
     /// `fact x is colour`: a type.
     FactType,
+    /// `when ((((((...` nested more than [`MAX_NESTING`] deep.
+    ShallowerNesting,
     /// `rule x when a` followed by `frobnicate`: a rule clause.
     Clause,
     /// `source s wibble "x"`: a field of a source.
@@ -122,14 +126,21 @@ fn cut<'s, T>(result: PResult<'s, T>) -> PResult<'s, T> {
 
 /// Parses one rule file. Returns what could be parsed and a diagnostic per syntax error.
 pub fn parse_file(path: &str, src: &str) -> (RuleFile, Vec<Diagnostic>) {
-    let parser = Parser { src, path };
+    let parser = Parser { src, path, depth: Cell::new(0) };
     parser.file()
 }
 
 struct Parser<'s> {
     src: &'s str,
     path: &'s str,
+    /// How deeply the expression being parsed nests; bounded so that no input can
+    /// overflow the stack of the parser or of the stages after it.
+    depth: Cell<usize>,
 }
+
+/// The deepest an expression may nest (brackets, `not`, quantifiers, chains of `and`,
+/// `or`, `+` and `-`).
+pub const MAX_NESTING: usize = 50;
 
 fn is_name_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
@@ -177,6 +188,7 @@ impl<'s> Parser<'s> {
         let mut diagnostics = Vec::new();
         let mut i = skip_space(self.src);
         while !i.is_empty() {
+            self.depth.set(0);
             match self.item(i) {
                 Ok((rest, item)) => {
                     items.push(item);
@@ -237,6 +249,12 @@ impl<'s> Parser<'s> {
                 format!("rule {found} has no `{clause}` clause"),
                 format!("this rule needs `{clause}`"),
                 help_for(&e.expected, ""),
+            ),
+            Expected::ShallowerNesting => (
+                "E0108",
+                format!("this expression nests more than {MAX_NESTING} levels deep"),
+                "too deep".to_string(),
+                Some("split the condition into simpler parts".to_string()),
             ),
             Expected::WholeDuration => (
                 "E0107",
@@ -656,37 +674,64 @@ impl<'s> Parser<'s> {
 
     // ----- expressions -----
 
+    /// Goes one level deeper, failing past [`MAX_NESTING`]. Levels are given back by
+    /// [`Parser::leave`]; after an error, parsing restarts at the next item from zero.
+    fn enter(&self, at: &'s str) -> Result<(), nom::Err<SyntaxError<'s>>> {
+        self.depth.set(self.depth.get() + 1);
+        if self.depth.get() > MAX_NESTING {
+            return Err(nom::Err::Failure(SyntaxError { at, expected: Expected::ShallowerNesting }));
+        }
+        Ok(())
+    }
+
+    fn leave(&self, levels: usize) {
+        self.depth.set(self.depth.get().saturating_sub(levels));
+    }
+
     /// `a or b`: the loosest binding.
     fn expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let (mut rest, mut lhs) = self.and_expr(i)?;
+        let mut levels = 0;
         while let Ok((after, _)) = self.keyword(rest, "or") {
+            self.enter(after)?;
+            levels += 1;
             let (after, rhs) = cut(self.and_expr(after))?;
             let span = lhs.span.to(rhs.span);
             lhs = Spanned::new(Expr::Or(Box::new(lhs), Box::new(rhs)), span);
             rest = after;
         }
+        self.leave(levels);
         Ok((rest, lhs))
     }
 
     fn and_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let (mut rest, mut lhs) = self.not_expr(i)?;
+        let mut levels = 0;
         while let Ok((after, _)) = self.keyword(rest, "and") {
+            self.enter(after)?;
+            levels += 1;
             let (after, rhs) = cut(self.not_expr(after))?;
             let span = lhs.span.to(rhs.span);
             lhs = Spanned::new(Expr::And(Box::new(lhs), Box::new(rhs)), span);
             rest = after;
         }
+        self.leave(levels);
         Ok((rest, lhs))
     }
 
     fn not_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let start = skip_space(i);
         if let Ok((rest, _)) = self.keyword(start, "not") {
+            self.enter(rest)?;
             let (rest, inner) = cut(self.not_expr(rest))?;
+            self.leave(1);
             return Ok((rest, Spanned::new(Expr::Not(Box::new(inner)), self.span(start, rest))));
         }
         if self.peek_keyword(start, "any") || self.peek_keyword(start, "all") {
-            return self.quantified(start);
+            self.enter(start)?;
+            let quantified = self.quantified(start)?;
+            self.leave(1);
+            return Ok(quantified);
         }
         self.test(start)
     }
@@ -769,6 +814,7 @@ impl<'s> Parser<'s> {
     /// `a + b - c`
     fn arith(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let (mut rest, mut lhs) = self.primary(i)?;
+        let mut levels = 0;
         loop {
             let op = if let Ok((after, _)) = self.symbol(rest, "+") {
                 rest = after;
@@ -777,8 +823,11 @@ impl<'s> Parser<'s> {
                 rest = after;
                 ArithOp::Sub
             } else {
+                self.leave(levels);
                 return Ok((rest, lhs));
             };
+            self.enter(rest)?;
+            levels += 1;
             let (after, rhs) = cut(self.primary(rest))?;
             let span = lhs.span.to(rhs.span);
             lhs = Spanned::new(Expr::Arith { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span);
@@ -790,7 +839,9 @@ impl<'s> Parser<'s> {
         let start = skip_space(i);
         let done = |rest: &'s str, expr: Expr| Ok((rest, Spanned::new(expr, self.span(start, rest))));
         if let Ok((rest, _)) = self.symbol(start, "(") {
+            self.enter(start)?;
             let (rest, inner) = cut(self.expr(rest))?;
+            self.leave(1);
             let (rest, _) = cut(self.symbol(rest, ")"))?;
             return done(rest, inner.node);
         }
@@ -980,6 +1031,7 @@ fn describe_expected(expected: &Expected) -> String {
         }
         Expected::SourceField => "a source field".into(),
         Expected::EndOfString
+        | Expected::ShallowerNesting
         | Expected::Escape
         | Expected::ValidDate(_)
         | Expected::WholeDuration
@@ -1177,6 +1229,22 @@ mod tests {
             ["E0107 a duration must be a whole number @17"]
         );
         assert_eq!(errors("source s title \"a \\q\""), ["E0106 unknown escape `\\` @18"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for deep in [
+            "(".repeat(100_000),
+            "not ".repeat(100_000),
+            "a and ".repeat(100_000) + "a",
+            "1 + ".repeat(100_000) + "1",
+        ] {
+            let src = format!("rule r when {deep} note \"t\" \"x\" cite s");
+            let codes: Vec<&str> = parse_file("deep.accord", &src).1.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["E0108"]);
+        }
+        let nested = format!("rule r when {}a{} note \"t\" \"x\" cite s", "(".repeat(49), ")".repeat(49));
+        assert!(parse_file("ok.accord", &nested).1.is_empty());
     }
 
     #[test]

@@ -215,3 +215,11 @@ fn advice_is_deterministic() {
     let rules = rule("kind is merger and any g in groups where g.needs is complex");
     assert_eq!(run(&rules, case), run(&rules, case));
 }
+
+#[test]
+fn the_deepest_nesting_allowed_checks_and_evaluates() {
+    let depth = accord::syntax::MAX_NESTING - 1;
+    let condition = format!("{}not a{}", "(".repeat(depth - 1), ")".repeat(depth - 1));
+    assert!(fires(&condition, r#"{"a": false}"#));
+    assert_eq!(asked(&condition, r#"{}"#), ["a"]);
+}
