@@ -182,3 +182,14 @@ fn advise_works_from_any_folder_with_the_built_in_rules() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused() {
+    let path = std::env::temp_dir().join(format!("accord-large-{}.json", std::process::id()));
+    let file = std::fs::File::create(&path).expect("temp file");
+    file.set_len(accord::load::MAX_FILE_BYTES + 1).expect("sparse file");
+    let output = accord(&["advise", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("error[E0003]"), "{}", stderr(&output));
+}

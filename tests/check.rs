@@ -1,0 +1,100 @@
+//! The checker on one-line rules: each mistake, the code and message it gets.
+
+use accord::RuleFiles;
+
+const VOCABULARY: &str = r#"
+evidence scale
+  strong "research suggests"
+source s
+  authors "Author, A."
+  year 2000
+  title "A title"
+fact a is true or false
+  ask "Is a so?"
+fact n is a number
+  ask "What is n?"
+fact d is a date
+  ask "When is d?"
+fact kind is one of none, merger
+  ask "What kind?"
+fact label is text
+  ask "What label?"
+fact reasons is a list of text
+  ask "What reasons?"
+fact groups is a list of records
+  ask "Which groups?"
+fact groups[].needs is one of mild, complex
+  ask "What needs?"
+"#;
+
+/// The errors for a rule with this condition, as `CODE message`.
+fn errors(condition: &str) -> Vec<String> {
+    errors_in(&format!("rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n"))
+}
+
+fn errors_in(rules: &str) -> Vec<String> {
+    let files =
+        vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    compiled.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect()
+}
+
+#[test]
+fn well_typed_conditions_pass() {
+    for condition in [
+        "a",
+        "not a and kind is merger",
+        "kind in [none, merger]",
+        "n >= 2 and n - 1 < 5",
+        "d + 18 months is after as_of",
+        "months between d and as_of is at least 18",
+        "label is \"x\" or \"y\" in reasons",
+        "any g in groups where g.needs is complex",
+        "(count g in groups where g.needs is mild) > 1",
+        "count of groups == 0 or reasons is unknown",
+    ] {
+        assert_eq!(errors(condition), Vec::<String>::new(), "{condition}");
+    }
+}
+
+#[test]
+fn mistakes_get_a_code_and_a_message() {
+    let cases: &[(&str, &str)] = &[
+        ("kind is mergr", "E0206 `mergr` is not a value of `kind`"),
+        ("knd is merger", "E0203 unknown name `knd`"),
+        ("d is before 18", "E0204 cannot compare a date with a number"),
+        ("label is x", "E0204 cannot compare text with the word `x`"),
+        ("label < \"x\"", "E0204 `before`, `after`, `<` and `>` compare numbers or dates, not text"),
+        ("n", "E0204 expected a condition, found a number"),
+        ("count g in groups where g.needs is mild", "E0204 expected a condition, found a number"),
+        ("d - d", "E0204 dates cannot be subtracted"),
+        ("d + 3", "E0204 expected a duration, found a number"),
+        ("groups[].needs is mild", "E0203 `groups[].needs` is a field of each item of `groups`"),
+        ("any g in kind where g", "E0204 expected a list, found a value of `kind`"),
+        ("any g in groups where g.need is mild", "E0203 unknown name `g.need`"),
+        ("(any g in groups where a) and g.needs is mild", "E0203 unknown name `g.needs`"),
+        ("n in reasons", "E0204 expected text, found a number"),
+        ("label in kind", "E0204 `in` needs a list, found a value of `kind`"),
+    ];
+    for (condition, expected) in cases {
+        assert_eq!(errors(condition), [*expected], "{condition}");
+    }
+}
+
+#[test]
+fn rules_and_citations_are_checked() {
+    let rule = |id: &str, extra: &str| format!("rule {id}\n  when a\n  note \"t\" \"x\"\n  cite s\n{extra}");
+    assert_eq!(errors_in(&(rule("r", "") + &rule("r", ""))), ["E0201 duplicate rule id `r`"]);
+    assert_eq!(errors_in(&rule("r", "  cite t\n")), ["E0202 unknown source `t`"]);
+    assert_eq!(errors_in(&rule("r", "  evidence strng\n")), ["E0209 unknown evidence level `strng`"]);
+    let per_item = "rule r\n  for each g in kind\n  when a\n  note \"t\" \"x\"\n  cite s\n";
+    assert_eq!(
+        errors_in(per_item),
+        ["E0204 `for each` needs a list of records, but `kind` is one of none, merger"]
+    );
+    let bad_text = "rule r\n  when a\n  note \"{n as month}\" \"{nope}\"\n  cite s\n";
+    assert_eq!(
+        errors_in(bad_text),
+        ["E0204 `as month` writes a date, but this is a number", "E0203 unknown name `nope`"]
+    );
+}
