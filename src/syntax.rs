@@ -690,29 +690,30 @@ impl<'s> Parser<'s> {
 
     /// `a or b`: the loosest binding.
     fn expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
-        let (mut rest, mut lhs) = self.and_expr(i)?;
-        let mut levels = 0;
-        while let Ok((after, _)) = self.keyword(rest, "or") {
-            self.enter(after)?;
-            levels += 1;
-            let (after, rhs) = cut(self.and_expr(after))?;
-            let span = lhs.span.to(rhs.span);
-            lhs = Spanned::new(Expr::Or(Box::new(lhs), Box::new(rhs)), span);
-            rest = after;
-        }
-        self.leave(levels);
-        Ok((rest, lhs))
+        self.chain(i, "or", Self::and_expr, Expr::Or)
     }
 
     fn and_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
-        let (mut rest, mut lhs) = self.not_expr(i)?;
+        self.chain(i, "and", Self::not_expr, Expr::And)
+    }
+
+    /// `operand keyword operand keyword ...`, grouped from the left: `a and b and c` is
+    /// `(a and b) and c`. Each link nests the tree one level deeper.
+    fn chain(
+        &self,
+        i: &'s str,
+        keyword: &'static str,
+        operand: fn(&Self, &'s str) -> PResult<'s, Spanned<Expr>>,
+        combine: fn(Box<Spanned<Expr>>, Box<Spanned<Expr>>) -> Expr,
+    ) -> PResult<'s, Spanned<Expr>> {
+        let (mut rest, mut lhs) = operand(self, i)?;
         let mut levels = 0;
-        while let Ok((after, _)) = self.keyword(rest, "and") {
+        while let Ok((after, _)) = self.keyword(rest, keyword) {
             self.enter(after)?;
             levels += 1;
-            let (after, rhs) = cut(self.not_expr(after))?;
+            let (after, rhs) = cut(operand(self, after))?;
             let span = lhs.span.to(rhs.span);
-            lhs = Spanned::new(Expr::And(Box::new(lhs), Box::new(rhs)), span);
+            lhs = Spanned::new(combine(Box::new(lhs), Box::new(rhs)), span);
             rest = after;
         }
         self.leave(levels);
