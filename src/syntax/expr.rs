@@ -1,0 +1,306 @@
+//! Parsing conditions and values: `and`/`or`/`not`, comparisons, membership, quantifiers,
+//! arithmetic, dates and durations.
+
+use super::*;
+
+impl<'s> Parser<'s> {
+    /// Goes one level deeper, failing past [`MAX_NESTING`]. Levels are given back by
+    /// [`Parser::leave`]; after an error, parsing restarts at the next item from zero.
+    fn enter(&self, at: &'s str) -> Result<(), nom::Err<SyntaxError<'s>>> {
+        self.depth.set(self.depth.get() + 1);
+        if self.depth.get() > MAX_NESTING {
+            return Err(nom::Err::Failure(SyntaxError { at, expected: Expected::ShallowerNesting }));
+        }
+        Ok(())
+    }
+
+    fn leave(&self, levels: usize) {
+        self.depth.set(self.depth.get().saturating_sub(levels));
+    }
+
+    /// `a or b`: the loosest binding.
+    pub(super) fn expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        self.chain(i, "or", Self::and_expr, Expr::Or)
+    }
+
+    fn and_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        self.chain(i, "and", Self::not_expr, Expr::And)
+    }
+
+    /// `operand keyword operand keyword ...`, grouped from the left: `a and b and c` is
+    /// `(a and b) and c`. Each link nests the tree one level deeper.
+    fn chain(
+        &self,
+        i: &'s str,
+        keyword: &'static str,
+        operand: fn(&Self, &'s str) -> PResult<'s, Spanned<Expr>>,
+        combine: fn(Box<Spanned<Expr>>, Box<Spanned<Expr>>) -> Expr,
+    ) -> PResult<'s, Spanned<Expr>> {
+        let (mut rest, mut lhs) = operand(self, i)?;
+        let mut levels = 0;
+        while let Ok((after, _)) = self.keyword(rest, keyword) {
+            self.enter(after)?;
+            levels += 1;
+            let (after, rhs) = cut(operand(self, after))?;
+            let span = lhs.span.to(rhs.span);
+            lhs = Spanned::new(combine(Box::new(lhs), Box::new(rhs)), span);
+            rest = after;
+        }
+        self.leave(levels);
+        Ok((rest, lhs))
+    }
+
+    pub(super) fn not_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        if let Ok((rest, _)) = self.keyword(start, "not") {
+            self.enter(rest)?;
+            let (rest, inner) = cut(self.not_expr(rest))?;
+            self.leave(1);
+            return Ok((rest, Spanned::new(Expr::Not(Box::new(inner)), self.span(start, rest))));
+        }
+        if self.peek_keyword(start, "any") || self.peek_keyword(start, "all") {
+            self.enter(start)?;
+            let quantified = self.quantified(start)?;
+            self.leave(1);
+            return Ok(quantified);
+        }
+        self.test(start)
+    }
+
+    /// `any group in groups where CONDITION` (the condition binds like `not`'s operand:
+    /// wrap `and`/`or` in brackets).
+    fn quantified(&self, start: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, word) = self.word(start)?;
+        let quantifier = if word == "any" { Quantifier::Any } else { Quantifier::All };
+        let (rest, var) = cut(self.name(rest))?;
+        let (rest, _) = cut(self.keyword(rest, "in"))?;
+        let (rest, list) = cut(self.path(rest))?;
+        let (rest, _) = cut(self.keyword(rest, "where"))?;
+        let (rest, body) = cut(self.not_expr(rest))?;
+        let expr = Expr::Quantified { quantifier, var, list, body: Box::new(body) };
+        Ok((rest, Spanned::new(expr, self.span(start, rest))))
+    }
+
+    /// A value, optionally followed by a comparison, membership or presence test.
+    fn test(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        let (rest, lhs) = self.arith(start)?;
+        let boxed = |e: Spanned<Expr>| Box::new(e);
+        if let Ok((after_is, _)) = self.keyword(rest, "is") {
+            return cut(self.after_is(start, after_is, lhs));
+        }
+        for (symbol, op) in SYMBOL_OPS {
+            if let Ok((after, _)) = self.symbol(rest, symbol) {
+                let (after, rhs) = cut(self.arith(after))?;
+                let expr = Expr::Compare { op, lhs: boxed(lhs), rhs: boxed(rhs) };
+                return Ok((after, Spanned::new(expr, self.span(start, after))));
+            }
+        }
+        let negated_in = self.phrase(rest, &["not", "in"]);
+        if let Ok((after, ())) = negated_in.or_else(|_| self.phrase(rest, &["in"])) {
+            let negated = self.peek_keyword(rest, "not");
+            let (after, haystack) = cut(self.arith(after))?;
+            let expr = Expr::In { needle: boxed(lhs), haystack: boxed(haystack), negated };
+            return Ok((after, Spanned::new(expr, self.span(start, after))));
+        }
+        if let Ok((after, _)) = self.keyword(rest, "contains") {
+            let (after, needle) = cut(self.arith(after))?;
+            let expr = Expr::In { needle: boxed(needle), haystack: boxed(lhs), negated: false };
+            return Ok((after, Spanned::new(expr, self.span(start, after))));
+        }
+        Ok((rest, lhs))
+    }
+
+    /// What follows `is`: `known`, `unknown`, `not ...`, `in [...]`, `before d`, `at least n`, a value.
+    fn after_is(&self, start: &'s str, i: &'s str, lhs: Spanned<Expr>) -> PResult<'s, Spanned<Expr>> {
+        let lhs = Box::new(lhs);
+        let done = |rest: &'s str, expr: Expr| Ok((rest, Spanned::new(expr, self.span(start, rest))));
+        let (i, negated) = match self.keyword(i, "not") {
+            Ok((rest, _)) => (rest, true),
+            Err(_) => (i, false),
+        };
+        if let Ok((rest, _)) = self.keyword(i, "known") {
+            return done(rest, Expr::Known { expr: lhs, negated });
+        }
+        if let Ok((rest, _)) = self.keyword(i, "unknown") {
+            return done(rest, Expr::Known { expr: lhs, negated: !negated });
+        }
+        if let Ok((rest, _)) = self.keyword(i, "in") {
+            let (rest, haystack) = self.arith(rest)?;
+            return done(rest, Expr::In { needle: lhs, haystack: Box::new(haystack), negated });
+        }
+        let mut op = if negated { CompareOp::Ne } else { CompareOp::Eq };
+        let mut rest = i;
+        if !negated
+            && let Some((after, word_op)) =
+                WORD_OPS.iter().find_map(|(words, op)| self.phrase(i, words).ok().map(|(r, ())| (r, *op)))
+        {
+            op = word_op;
+            rest = after;
+        }
+        let (rest, rhs) = self.arith(rest)?;
+        done(rest, Expr::Compare { op, lhs, rhs: Box::new(rhs) })
+    }
+
+    /// `a + b - c`
+    fn arith(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (mut rest, mut lhs) = self.primary(i)?;
+        let mut levels = 0;
+        loop {
+            let op = if let Ok((after, _)) = self.symbol(rest, "+") {
+                rest = after;
+                ArithOp::Add
+            } else if let Ok((after, _)) = self.symbol(rest, "-") {
+                rest = after;
+                ArithOp::Sub
+            } else {
+                self.leave(levels);
+                return Ok((rest, lhs));
+            };
+            self.enter(rest)?;
+            levels += 1;
+            let (after, rhs) = cut(self.primary(rest))?;
+            let span = lhs.span.to(rhs.span);
+            lhs = Spanned::new(Expr::Arith { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span);
+            rest = after;
+        }
+    }
+
+    fn primary(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        let done = |rest: &'s str, expr: Expr| Ok((rest, Spanned::new(expr, self.span(start, rest))));
+        if let Ok((rest, _)) = self.symbol(start, "(") {
+            self.enter(start)?;
+            let (rest, inner) = cut(self.expr(rest))?;
+            self.leave(1);
+            let (rest, _) = cut(self.symbol(rest, ")"))?;
+            return done(rest, inner.node);
+        }
+        if let Ok((rest, _)) = self.symbol(start, "[") {
+            return self.list(start, rest);
+        }
+        if start.starts_with('"') {
+            let (rest, text) = self.string(start)?;
+            return done(rest, Expr::Literal(Literal::Text(text.node)));
+        }
+        if start.starts_with(|c: char| c.is_ascii_digit()) {
+            return self.number_or_date(start);
+        }
+        for (word, value) in [("true", true), ("false", false)] {
+            if let Ok((rest, _)) = self.keyword(start, word) {
+                return done(rest, Expr::Literal(Literal::Bool(value)));
+            }
+        }
+        if let Ok((rest, _)) = self.keyword(start, "as_of") {
+            return done(rest, Expr::AsOf);
+        }
+        if let Ok((rest, ())) = self.phrase(start, &["months", "between"]) {
+            let (rest, from) = cut(self.arith(rest))?;
+            let (rest, _) = cut(self.keyword(rest, "and"))?;
+            let (rest, to) = cut(self.arith(rest))?;
+            return done(rest, Expr::MonthsBetween { from: Box::new(from), to: Box::new(to) });
+        }
+        if let Ok((rest, _)) = self.keyword(start, "count") {
+            return cut(self.count(start, rest));
+        }
+        match self.path(start) {
+            Ok((rest, path)) => done(rest, Expr::Name(path.node)),
+            Err(_) => fail(start, Expected::Expression),
+        }
+    }
+
+    /// `[a, b, c]` (after the `[`)
+    fn list(&self, start: &'s str, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, items) = match self.symbol(i, "]") {
+            Ok((rest, _)) => (rest, Vec::new()),
+            Err(_) => {
+                let (rest, items) = cut(self.comma_separated(i, |p, i| p.arith(i)))?;
+                let (rest, _) = cut(self.symbol(rest, "]"))?;
+                (rest, items)
+            }
+        };
+        Ok((rest, Spanned::new(Expr::List(items), self.span(start, rest))))
+    }
+
+    /// `count of list` or `count x in list [where CONDITION]` (after `count`)
+    fn count(&self, start: &'s str, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, var, list) = if let Ok((rest, _)) = self.keyword(i, "of") {
+            let (rest, list) = self.path(rest)?;
+            (rest, None, list)
+        } else {
+            let (rest, var) = self.name(i)?;
+            let (rest, _) = self.keyword(rest, "in")?;
+            let (rest, list) = self.path(rest)?;
+            (rest, Some(var), list)
+        };
+        let (rest, filter) = match (&var, self.keyword(rest, "where")) {
+            (Some(_), Ok((after, _))) => {
+                let (after, filter) = self.not_expr(after)?;
+                (after, Some(Box::new(filter)))
+            }
+            _ => (rest, None),
+        };
+        Ok((rest, Spanned::new(Expr::Count { var, list, filter }, self.span(start, rest))))
+    }
+
+    /// `2013-04-01`, `18`, `2.5`, `18 months`
+    fn number_or_date(&self, start: &'s str) -> PResult<'s, Spanned<Expr>> {
+        // Four digits and a dash start a date: `2013-4-1` is a mistyped date, not arithmetic.
+        let (rest, text) = take_while1(|c: char| c.is_ascii_digit() || c == '-')(start)?;
+        let looks_like_date =
+            text.len() > 4 && text.as_bytes()[4] == b'-' && text[..4].bytes().all(|b| b.is_ascii_digit());
+        if looks_like_date {
+            return match Date::parse(text) {
+                Ok(date) => {
+                    Ok((rest, Spanned::new(Expr::Literal(Literal::Date(date)), self.span(start, rest))))
+                }
+                Err(why) => {
+                    Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::ValidDate(why) }))
+                }
+            };
+        }
+        let (_, number) = take_while1(|c: char| c.is_ascii_digit() || c == '.')(start)?;
+        let Ok(value) = number.parse::<f64>() else {
+            return fail(start, Expected::Expression);
+        };
+        let after_number = &start[number.len()..];
+        let (after_unit, unit_word) =
+            take_while::<_, _, SyntaxError<'s>>(is_name_char)(skip_space(after_number))?;
+        if let Some(unit) = DurationUnit::from_word(unit_word) {
+            if value.fract() != 0.0 || value > 1e6 {
+                return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::WholeDuration }));
+            }
+            let duration = Duration { amount: value as i64, unit };
+            return Ok((
+                after_unit,
+                Spanned::new(Expr::Literal(Literal::Duration(duration)), self.span(start, after_unit)),
+            ));
+        }
+        Ok((
+            after_number,
+            Spanned::new(Expr::Literal(Literal::Number(value)), self.span(start, after_number)),
+        ))
+    }
+}
+
+/// Comparisons written as symbols, longest first so `<=` is not read as `<`.
+const SYMBOL_OPS: [(&str, CompareOp); 6] = [
+    ("==", CompareOp::Eq),
+    ("!=", CompareOp::Ne),
+    ("<=", CompareOp::Le),
+    (">=", CompareOp::Ge),
+    ("<", CompareOp::Lt),
+    (">", CompareOp::Gt),
+];
+
+/// Comparisons written in words after `is`, longest first.
+const WORD_OPS: [(&[&str], CompareOp); 8] = [
+    (&["on", "or", "before"], CompareOp::Le),
+    (&["on", "or", "after"], CompareOp::Ge),
+    (&["before"], CompareOp::Lt),
+    (&["after"], CompareOp::Gt),
+    (&["at", "least"], CompareOp::Ge),
+    (&["at", "most"], CompareOp::Le),
+    (&["more", "than"], CompareOp::Gt),
+    (&["less", "than"], CompareOp::Lt),
+];
