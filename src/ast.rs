@@ -460,7 +460,8 @@ pub enum ArithOp {
 
 /// A comparison. Keyword forms map onto these: `is` is `==`, `is not` is `!=`,
 /// `is before` / `is less than` is `<`, `is after` / `is more than` is `>`,
-/// `is on or before` / `is at most` is `<=`, `is on or after` / `is at least` is `>=`.
+/// `is on or before` / `is at most` is `<=`, `is on or after` / `is at least` is `>=`;
+/// `is not before` and the like are the opposite comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompareOp {
     /// `==`, `is`

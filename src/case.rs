@@ -18,7 +18,7 @@ use crate::suggest::did_you_mean;
 use crate::value::{Date, Record, Value};
 
 /// Top-level fields every case may have, whatever the vocabulary declares.
-const BUILT_INS: [&str; 3] = ["name", "id", "assessed_on"];
+pub const BUILT_INS: [&str; 3] = ["name", "id", "assessed_on"];
 
 /// Names a JSON schema for editors; accepted at the top level and otherwise ignored.
 const SCHEMA_FIELD: &str = "$schema";
@@ -437,7 +437,13 @@ impl<'a> Loader<'a> {
                 SCHEMA_FIELD => {
                     self.string(value);
                 }
-                _ => self.member(root, key, value, &mut case.values, &BUILT_INS),
+                _ => self.member(
+                    root,
+                    key,
+                    value,
+                    &mut case.values,
+                    &[BUILT_INS[0], BUILT_INS[1], BUILT_INS[2], SCHEMA_FIELD],
+                ),
             }
             self.path.pop();
         }
@@ -916,7 +922,7 @@ mod tests {
         let help = "the fields allowed here are `kind`, `date`, `expects_savings`, `stated_reasons`";
         assert_eq!(error.help.as_deref(), Some(help));
         let error = one_error(r#"{"zzzzzzzz": 1}"#);
-        let help = "the fields allowed here are `name`, `id`, `assessed_on`, `change`, `groups`, `outcomes`, `replaces`";
+        let help = "the fields allowed here are `name`, `id`, `assessed_on`, `$schema`, `change`, `groups`, `outcomes`, `replaces`";
         assert_eq!(error.help.as_deref(), Some(help));
     }
 

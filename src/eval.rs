@@ -97,6 +97,8 @@ pub struct Advice {
     pub item: Option<String>,
     /// Recommendation, warning or note.
     pub kind: AdviceKind,
+    /// The lessons the rule encodes.
+    pub lessons: Vec<String>,
     /// The rule's evidence level, as its label.
     pub evidence: Option<String>,
     /// The title, filled in.
@@ -576,6 +578,7 @@ impl<'a> Evaluator<'a> {
             rule: rule.id.clone(),
             item: outcome.item.map(|item| self.item_path(rule, item)),
             kind: rule.kind,
+            lessons: rule.lessons.clone(),
             evidence: rule.evidence.clone(),
             title: self.fill(&rule.title, &mut env),
             text: self.fill(&rule.text, &mut env),
@@ -637,7 +640,7 @@ impl<'a> Evaluator<'a> {
         let reads_before = env.reads.len();
         self.test(&atom.test, env);
         let simple = match &atom.test {
-            Test::Holds(_) => true,
+            Test::Holds(_) | Test::Known { .. } => true,
             Test::Compare { op: CompareOp::Eq, lhs, rhs } => {
                 matches!(rhs, Expr::Const(_)) || matches!(lhs, Expr::Const(_))
             }
@@ -723,13 +726,29 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         match (self.value(expr, env), enum_values) {
-            (None, _) => "(unknown)".into(),
+            (None, _) => match self.unnamed_item(expr, env) {
+                Some(path) => path,
+                None => "(unknown)".into(),
+            },
             (Some(Value::Enum(i)), Some(values)) => values[i as usize].replace('_', " "),
             (Some(Value::Date(date)), _) if style == DateStyle::Month => date.month_and_year(),
             (Some(Value::Date(date)), _) => date.long(),
             (Some(Value::Bool(b)), _) => (if b { "yes" } else { "no" }).into(),
             (Some(Value::TextList(items)), _) => join_in_words(&items),
             (Some(other), _) => plain(&other),
+        }
+    }
+
+    /// For the name field of an item whose name is unknown, the item's path (`groups[2]`),
+    /// so texts and questions still say which item they mean.
+    fn unnamed_item(&self, expr: &Expr, env: &Env) -> Option<String> {
+        let Expr::Field { binding, fact } = expr else { return None };
+        let (list, item) = env.bindings[*binding];
+        match &self.vocabulary().fact(list).ty {
+            Type::Records(record) if record.label == Some(*fact) => {
+                Some(format!("{}[{item}]", self.vocabulary().fact(list).path))
+            }
+            _ => None,
         }
     }
 
@@ -791,7 +810,11 @@ fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
         (Value::Text(x), Value::Text(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         (Value::Enum(x), Value::Enum(y)) => x.cmp(y),
-        (Value::Duration(x), Value::Duration(y)) if x.unit == y.unit => x.amount.cmp(&y.amount),
+        (Value::Duration(x), Value::Duration(y)) => match (x.in_common_unit(), y.in_common_unit()) {
+            (Some((a, unit_a)), Some((b, unit_b))) if unit_a == unit_b => a.cmp(&b),
+            // Months and days do not convert: such durations are never equal or ordered.
+            _ => return matches!(op, CompareOp::Ne),
+        },
         _ => return matches!(op, CompareOp::Ne),
     };
     match op {

@@ -28,6 +28,7 @@ fn advice_json(advice: &Advice) -> Json {
         "rule": advice.rule,
         "item": advice.item,
         "kind": advice.kind.name(),
+        "lessons": advice.lessons,
         "evidence": advice.evidence,
         "title": advice.title,
         "text": advice.text,
@@ -107,6 +108,9 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
     let mut about = format!("rule {}", advice.rule);
     if let Some(item) = &advice.item {
         about.push_str(&format!(", for {item}"));
+    }
+    if !advice.lessons.is_empty() {
+        about.push_str(&format!("; lesson {}", advice.lessons.join(", ")));
     }
     if let Some(evidence) = &advice.evidence {
         about.push_str(&format!("; evidence: {evidence}"));

@@ -152,6 +152,18 @@ impl DurationUnit {
     }
 }
 
+impl Duration {
+    /// The duration in the smallest unit it converts to exactly: years and months as
+    /// months, weeks and days as days.
+    pub fn in_common_unit(self) -> Option<(i64, DurationUnit)> {
+        match self.unit {
+            DurationUnit::Years => self.amount.checked_mul(12).map(|m| (m, DurationUnit::Months)),
+            DurationUnit::Weeks => self.amount.checked_mul(7).map(|d| (d, DurationUnit::Days)),
+            unit => Some((self.amount, unit)),
+        }
+    }
+}
+
 impl fmt::Display for Duration {
     /// `18 months`, `1 year`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -64,7 +64,10 @@ fn mistakes_get_a_code_and_a_message() {
         ("knd is merger", "E0203 unknown name `knd`"),
         ("d is before 18", "E0204 cannot compare a date with a number"),
         ("label is x", "E0204 cannot compare text with the word `x`"),
-        ("label < \"x\"", "E0204 `before`, `after`, `<` and `>` compare numbers or dates, not text"),
+        (
+            "label < \"x\"",
+            "E0204 `before`, `after`, `<` and `>` compare numbers, dates or durations, not text",
+        ),
         ("n", "E0204 expected a condition, found a number"),
         ("count g in groups where g.needs is mild", "E0204 expected a condition, found a number"),
         ("d - d", "E0204 dates cannot be subtracted"),
@@ -74,7 +77,7 @@ fn mistakes_get_a_code_and_a_message() {
         ("any g in groups where g.need is mild", "E0203 unknown name `g.need`"),
         ("(any g in groups where a) and g.needs is mild", "E0203 unknown name `g.needs`"),
         ("n in reasons", "E0204 expected text, found a number"),
-        ("label in kind", "E0204 `in` needs a list, found a value of `kind`"),
+        ("label in kind", "E0204 `in` and `contains` need a list, found a value of `kind`"),
     ];
     for (condition, expected) in cases {
         assert_eq!(errors(condition), [*expected], "{condition}");
@@ -97,4 +100,37 @@ fn rules_and_citations_are_checked() {
         errors_in(bad_text),
         ["E0204 `as month` writes a date, but this is a number", "E0203 unknown name `nope`"]
     );
+}
+
+#[test]
+fn declarations_are_checked() {
+    assert_eq!(errors_in("fact id is a number\n"), ["E0210 `id` is a built-in field of every case"]);
+    assert_eq!(
+        errors_in("fact groups[].needs.x is text\n"),
+        ["E0210 `needs` is a fact, so it cannot hold other facts"]
+    );
+    let chapter = "source c\n  authors \"A\"\n  year 2001\n  title \"T\"\n  in \"E. Ditor (ed.)\"\n";
+    assert_eq!(
+        errors_in(chapter),
+        ["E0208 source `c` is a chapter, which needs both `in` (the editors) and `book`"]
+    );
+    let both =
+        "source c\n  authors \"A\"\n  year 2001\n  title \"T\"\n  journal \"J\"\n  in \"E\"\n  book \"B\"\n";
+    assert_eq!(
+        errors_in(both),
+        ["E0208 source `c` is both an article (`journal`) and a chapter (`in`, `book`)"]
+    );
+    let pages = "source c\n  authors \"A\"\n  year 2001\n  title \"T\"\n  pages \"1-2\"\n";
+    assert_eq!(errors_in(pages), ["E0208 source `c` has `volume`, `issue` or `pages` but no `journal`"]);
+}
+
+#[test]
+fn a_name_used_after_its_quantifier_ends_gets_a_bracketing_hint() {
+    let files = vec![
+        ("v.accord".to_string(), VOCABULARY.to_string()),
+        ("r.accord".to_string(), "rule r\n  when any g in groups where g.needs is complex and g.needs is mild\n  note \"t\" \"x\"\n  cite s\n".to_string()),
+    ];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let help = compiled.diagnostics[0].help.clone().unwrap_or_default();
+    assert!(help.contains("bracket the condition after `where`"), "{help}");
 }

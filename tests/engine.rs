@@ -138,6 +138,8 @@ fn per_item_rules_give_advice_per_item_in_list_order() {
     let questions: Vec<(&str, &str)> =
         report.questions.iter().map(|q| (q.fact.as_str(), q.text.as_str())).collect();
     assert_eq!(questions, [("groups[3].needs", "What are the needs of four?")]);
+    let unnamed = run(rules, r#"{"groups": [{"needs": null}]}"#);
+    assert_eq!(unnamed.questions[0].text, "What are the needs of groups[0]?");
 }
 
 #[test]
@@ -150,6 +152,9 @@ fn dates_and_durations() {
     assert!(fires("months between d and as_of == 4", r#"{"d": "2013-04-02"}"#));
     assert!(fires("d - 1 year == 2012-04-01", r#"{"d": "2013-04-01"}"#));
     assert!(fires("d + 2 weeks == 2013-04-15", r#"{"d": "2013-04-01"}"#));
+    assert!(fires("12 months is 1 year and 14 days is 2 weeks", "{}"));
+    assert!(!fires("30 days is 1 month", "{}"));
+    assert!(fires("18 months is more than 1 year", "{}"));
 }
 
 #[test]

@@ -94,7 +94,9 @@ impl Checker<'_> {
             }
             ast::Expr::Quantified { quantifier, var, list, body } => {
                 let (list_expr, inner_scope, binding) = self.bind(file, scope, var, list)?;
-                let body = self.condition(context, &inner_scope, body)?;
+                let body = self.condition(context, &inner_scope, body);
+                self.closed_bindings.push(var.node.clone());
+                let body = body?;
                 let quantified = Expr::Quantified {
                     quantifier: *quantifier,
                     list: Box::new(list_expr),
@@ -108,7 +110,11 @@ impl Checker<'_> {
                 let (list_expr, inner_scope, binding) =
                     self.bind(file, scope, var.as_ref().unwrap_or(&unnamed), list)?;
                 let filter = match filter {
-                    Some(filter) => Some(Box::new(self.condition(context, &inner_scope, filter)?)),
+                    Some(filter) => {
+                        let checked = self.condition(context, &inner_scope, filter);
+                        self.closed_bindings.push(inner_scope.bindings[binding].name.clone());
+                        Some(Box::new(checked?))
+                    }
                     None => None,
                 };
                 Some((Expr::Count { list: Box::new(list_expr), binding, filter }, Ty::Number))
@@ -244,6 +250,15 @@ impl Checker<'_> {
             }
         }
         candidates.extend(scope.bindings.iter().map(|b| b.name.clone()));
+        let first = written.split('.').next().unwrap_or_default();
+        if self.closed_bindings.iter().any(|b| b == first) {
+            let help = format!(
+                "`{first}` is only known inside its `any`, `all` or `count`; to test more than one thing about each item, bracket the condition after `where`: `any {first} in ... where ({first}.a and {first}.b)`"
+            );
+            return Diagnostic::error("E0203", format!("unknown name `{written}`"))
+                .at(file, span, format!("`{first}` is not known here"))
+                .help(help);
+        }
         let help = did_you_mean(written, candidates.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| "facts are declared with `fact path is type`; names bound by `for each`, `any`, `all` or `count` can be used inside them".into());
@@ -353,9 +368,9 @@ impl Checker<'_> {
             return None;
         }
         let ordered = matches!(op, CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge);
-        if ordered && !matches!(lt, Ty::Number | Ty::Date) {
+        if ordered && !matches!(lt, Ty::Number | Ty::Date | Ty::Duration) {
             let message = format!(
-                "`before`, `after`, `<` and `>` compare numbers or dates, not {}",
+                "`before`, `after`, `<` and `>` compare numbers, dates or durations, not {}",
                 lt.describe(&self.vocabulary)
             );
             self.error(Diagnostic::error("E0204", message).at(
@@ -423,9 +438,10 @@ impl Checker<'_> {
             }
             _ => {
                 let found = list_ty.describe(&self.vocabulary);
-                let diagnostic = Diagnostic::error("E0204", format!("`in` needs a list, found {found}"))
-                    .at(context.file, haystack.span, "not a list")
-                    .help("write the values in brackets, `in [a, b]`, or name a list of text");
+                let diagnostic =
+                    Diagnostic::error("E0204", format!("`in` and `contains` need a list, found {found}"))
+                        .at(context.file, haystack.span, "not a list")
+                        .help("write the values in brackets, `in [a, b]`, or name a list of text");
                 self.error(diagnostic);
                 None
             }

@@ -34,7 +34,12 @@ pub type TextReader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 /// Checks the rule files (in the order given) as one rule base. Returns the rule base when
 /// there is no error, and every diagnostic found either way.
 pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<RuleBase>, Vec<Diagnostic>) {
-    let mut checker = Checker { diagnostics: Vec::new(), vocabulary: Vocabulary::default(), read_text };
+    let mut checker = Checker {
+        diagnostics: Vec::new(),
+        closed_bindings: Vec::new(),
+        vocabulary: Vocabulary::default(),
+        read_text,
+    };
     let evidence = checker.evidence_scale(files);
     let sources = checker.sources(files);
     checker.facts(files);
@@ -52,6 +57,9 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
 
 struct Checker<'r> {
     diagnostics: Vec<Diagnostic>,
+    /// Names bound by quantifiers that have ended, in the rule being checked: a later use
+    /// of one most likely meant to be inside the quantifier's `where`.
+    closed_bindings: Vec<String>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
 }
@@ -217,6 +225,13 @@ impl Checker<'_> {
             self.error(diagnostic);
             return None;
         }
+        if let Some(problem) = source_shape_problem(&|name| get(name).is_some()) {
+            let diagnostic = Diagnostic::error("E0208", format!("source `{}` {problem}", source.key.node))
+                .at(path, source.key.span, "fields that do not fit together")
+                .help("an article has `journal` (and `volume`, `issue`, `pages`); a chapter has `in` and `book`; a book or report has neither");
+            self.error(diagnostic);
+            return None;
+        }
         let parts = ReferenceParts {
             authors: get(SourceFieldName::Authors)?,
             year: get(SourceFieldName::Year)?,
@@ -304,6 +319,14 @@ impl Checker<'_> {
             FactType::ListOfRecords => Type::Records(RecordType::default()),
             FactType::OneOf(values) => Type::Enum(self.enum_values(file, values)),
         };
+        if segments.len() == 1 && crate::case::BUILT_INS.contains(&segments[0].name.as_str()) {
+            let message = format!("`{}` is a built-in field of every case", segments[0].name);
+            self.error(invalid(
+                message,
+                "`name`, `id` and `assessed_on` are read by accord itself; choose another name",
+            ));
+            return;
+        }
         let place = match each_at.as_slice() {
             [] => {
                 let (shape, name) = (&mut self.vocabulary.root, segments);
@@ -434,6 +457,7 @@ impl Checker<'_> {
         sources: &IndexMap<String, DeclaredSource>,
     ) -> Option<Rule> {
         let mut context = RuleContext { file: file.path, text: file.text, atoms: 0 };
+        self.closed_bindings.clear();
         let evidence_label =
             rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, evidence));
         let citations: Vec<Citation> =
@@ -476,7 +500,11 @@ impl Checker<'_> {
         let help = did_you_mean(&level.node, scale.keys().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| {
-                Some(format!("the levels declared in `evidence scale` are {}", backticked(scale.keys())))
+                Some(if scale.is_empty() {
+                    "declare the scale first: `evidence scale`, then a line `key \"label\"` per level, strongest first".to_string()
+                } else {
+                    format!("the levels declared in `evidence scale` are {}", backticked(scale.keys()))
+                })
             });
         let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
             .at(file, level.span, "not on the evidence scale")
@@ -617,6 +645,22 @@ fn duplicate(
         .at(file, span, "declared again here")
         .also(first_file, first_span, "first declared here")
         .help("remove one, or give it another name")
+}
+
+/// What is wrong with a source's combination of fields, if anything: a chapter needs both
+/// `in` and `book`, and an entry cannot be both an article and a chapter.
+fn source_shape_problem(has: &dyn Fn(SourceFieldName) -> bool) -> Option<&'static str> {
+    use SourceFieldName::*;
+    let article_parts = has(Volume) || has(Issue) || has(Pages);
+    if has(Journal) && (has(In) || has(Book)) {
+        Some("is both an article (`journal`) and a chapter (`in`, `book`)")
+    } else if has(In) != has(Book) {
+        Some("is a chapter, which needs both `in` (the editors) and `book`")
+    } else if article_parts && !has(Journal) {
+        Some("has `volume`, `issue` or `pages` but no `journal`")
+    } else {
+        None
+    }
 }
 
 fn backticked<'a>(names: impl Iterator<Item = &'a String>) -> String {

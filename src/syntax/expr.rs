@@ -131,11 +131,11 @@ impl<'s> Parser<'s> {
         }
         let mut op = if negated { CompareOp::Ne } else { CompareOp::Eq };
         let mut rest = i;
-        if !negated
-            && let Some((after, word_op)) =
-                WORD_OPS.iter().find_map(|(words, op)| self.phrase(i, words).ok().map(|(r, ())| (r, *op)))
+        if let Some((after, word_op)) =
+            WORD_OPS.iter().find_map(|(words, op)| self.phrase(i, words).ok().map(|(r, ())| (r, *op)))
         {
-            op = word_op;
+            // `is not before` is `is on or after`, and so on.
+            op = if negated { opposite(word_op) } else { word_op };
             rest = after;
         }
         let (rest, rhs) = self.arith(rest)?;
@@ -280,6 +280,18 @@ impl<'s> Parser<'s> {
             after_number,
             Spanned::new(Expr::Literal(Literal::Number(value)), self.span(start, after_number)),
         ))
+    }
+}
+
+/// The comparison that holds exactly when `op` does not.
+fn opposite(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Eq => CompareOp::Ne,
+        CompareOp::Ne => CompareOp::Eq,
+        CompareOp::Lt => CompareOp::Ge,
+        CompareOp::Ge => CompareOp::Lt,
+        CompareOp::Gt => CompareOp::Le,
+        CompareOp::Le => CompareOp::Gt,
     }
 }
 

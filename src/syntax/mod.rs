@@ -73,6 +73,8 @@ pub enum Expected {
     FactType,
     /// `when ((((((...` nested more than [`MAX_NESTING`] deep.
     ShallowerNesting,
+    /// `rule x when a when b`: a clause given twice.
+    DuplicateClause(&'static str),
     /// `rule x when a` followed by `frobnicate`: a rule clause.
     Clause,
     /// `source s wibble "x"`: a field of a source.
@@ -239,7 +241,7 @@ impl<'s> Parser<'s> {
             ),
             Expected::Escape => (
                 "E0106",
-                format!("unknown escape {found}"),
+                format!("unknown escape `{}`", skip_space(e.at).chars().take(2).collect::<String>()),
                 "not an escape".to_string(),
                 Some("the escapes are `\\\"`, `\\\\`, `\\{`, `\\}` and `\\n`".to_string()),
             ),
@@ -248,15 +250,21 @@ impl<'s> Parser<'s> {
             }
             Expected::MissingClause(clause) => (
                 "E0104",
-                format!("rule {found} has no `{clause}` clause"),
-                format!("this rule needs `{clause}`"),
+                format!("rule {found} has no {}", clause_name(clause)),
+                "incomplete rule".to_string(),
                 help_for(&e.expected, ""),
+            ),
+            Expected::DuplicateClause(clause) => (
+                "E0105",
+                format!("this rule already has its {}", clause_name(clause)),
+                "given again here".to_string(),
+                Some("a rule has one condition and one piece of advice; combine conditions with `and` or `or`, or write a second rule".to_string()),
             ),
             Expected::ShallowerNesting => (
                 "E0108",
                 format!("this expression nests more than {MAX_NESTING} levels deep"),
                 "too deep".to_string(),
-                Some("split the condition into simpler parts".to_string()),
+                Some("brackets, `not`, `any` and `all` each add a level, as does each `and`, `or`, `+` or `-` in a chain; split the condition into simpler rules".to_string()),
             ),
             Expected::WholeDuration => (
                 "E0107",
@@ -355,6 +363,8 @@ impl<'s> Parser<'s> {
             return fail(start, Expected::String);
         };
         let mut parts = Vec::new();
+        // What was typed is folded (line breaks to spaces); what was escaped is kept.
+        let mut typed = String::new();
         let mut literal = String::new();
         loop {
             let mut chars = rest.chars();
@@ -383,25 +393,28 @@ impl<'s> Parser<'s> {
                             }));
                         }
                     };
+                    literal.push_str(&fold_space(&std::mem::take(&mut typed)));
                     literal.push(escaped);
                     rest = chars.as_str();
                 }
                 Some('{') if interpolate => {
+                    literal.push_str(&fold_space(&std::mem::take(&mut typed)));
                     if !literal.is_empty() {
-                        parts.push(TextPart::Literal(fold_space(&std::mem::take(&mut literal))));
+                        parts.push(TextPart::Literal(std::mem::take(&mut literal)));
                     }
                     let (after, part) = cut(self.interpolation(chars.as_str()))?;
                     parts.push(part);
                     rest = after;
                 }
                 Some(c) => {
-                    literal.push(c);
+                    typed.push(c);
                     rest = chars.as_str();
                 }
             }
         }
+        literal.push_str(&fold_space(&typed));
         if !literal.is_empty() || parts.is_empty() {
-            parts.push(TextPart::Literal(fold_space(&literal)));
+            parts.push(TextPart::Literal(literal));
         }
         Ok((rest, Spanned::new(Text { parts }, self.span(start, rest))))
     }
@@ -594,7 +607,9 @@ impl<'s> Parser<'s> {
 
     fn clause(&self, i: &'s str, clauses: &mut Clauses) -> PResult<'s, ()> {
         let start = skip_space(i);
-        let duplicate = || nom::Err::Failure(SyntaxError { at: start, expected: Expected::Clause });
+        let duplicate = |clause| {
+            nom::Err::Failure(SyntaxError { at: start, expected: Expected::DuplicateClause(clause) })
+        };
         if let Ok((rest, _)) = self.keyword(start, "lesson") {
             let (rest, lessons) = cut(self.comma_separated(rest, |p, i| p.name(i)))?;
             clauses.lessons.extend(lessons);
@@ -603,7 +618,7 @@ impl<'s> Parser<'s> {
         if let Ok((rest, _)) = self.keyword(start, "evidence") {
             let (rest, level) = cut(self.name(rest))?;
             if clauses.evidence.replace(level).is_some() {
-                return Err(duplicate());
+                return Err(duplicate("evidence"));
             }
             return Ok((rest, ()));
         }
@@ -613,14 +628,14 @@ impl<'s> Parser<'s> {
             let (rest, _) = cut(self.keyword(rest, "in"))?;
             let (rest, list) = cut(self.path(rest))?;
             if clauses.for_each.replace(ForEach { var, list }).is_some() {
-                return Err(duplicate());
+                return Err(duplicate("for"));
             }
             return Ok((rest, ()));
         }
         if let Ok((rest, _)) = self.keyword(start, "when") {
             let (rest, condition) = cut(self.expr(rest))?;
             if clauses.condition.replace(condition).is_some() {
-                return Err(duplicate());
+                return Err(duplicate("when"));
             }
             return Ok((rest, ()));
         }
@@ -628,7 +643,7 @@ impl<'s> Parser<'s> {
             let (rest, title) = cut(self.text(rest, true))?;
             let (rest, text) = cut(self.text(rest, true))?;
             if clauses.advice.replace(Advice { kind, title, text }).is_some() {
-                return Err(duplicate());
+                return Err(duplicate("recommend"));
             }
             return Ok((rest, ()));
         }
@@ -715,6 +730,15 @@ fn fold_run(run: &str) -> String {
     }
 }
 
+/// A clause as people call it: `` a `when` clause ``, `advice (...)`.
+fn clause_name(clause: &str) -> String {
+    match clause {
+        "recommend" => "advice (`recommend`, `warn` or `note`)".into(),
+        "for" => "`for each` clause".into(),
+        other => format!("`{other}` clause"),
+    }
+}
+
 fn describe_expected(expected: &Expected) -> String {
     match expected {
         Expected::Item => "`rule`, `source`, `fact` or `evidence scale`".into(),
@@ -733,6 +757,7 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::SourceField => "a source field".into(),
         Expected::EndOfString
         | Expected::ShallowerNesting
+        | Expected::DuplicateClause(_)
         | Expected::Escape
         | Expected::ValidDate(_)
         | Expected::WholeDuration
@@ -755,11 +780,11 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
             suggest(&names).or(Some(format!("the fields of a source are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))
         }
         Expected::FactType => Some("the types are `true or false`, `text`, `a number`, `a date`, `a list of text`, `a list of records` and `one of a, b, c`".into()),
-        Expected::Name if RESERVED.contains(&word.as_str()) => Some(format!("`{word}` is a keyword; choose another name")),
+        Expected::Name | Expected::Path if RESERVED.contains(&word.as_str()) => Some(format!("`{word}` is a keyword; choose another name")),
         Expected::MissingClause("when") => Some("every rule needs a condition: `when ...`".into()),
         Expected::MissingClause("recommend") => Some("every rule needs its advice: `recommend`, `warn` or `note`, then a title and a text".into()),
         Expected::MissingClause(_) => Some("every rule cites at least one source: `cite key`".into()),
-        Expected::Token(token) => suggest(&[token]),
+        Expected::Token(token) if token.chars().all(is_name_char) => suggest(&[token]),
         _ => None,
     }
 }
@@ -821,6 +846,8 @@ mod tests {
         assert_eq!(condition("as_of is on or after d"), before(CompareOp::Ge));
         assert_eq!(condition("as_of >= d"), before(CompareOp::Ge));
         assert_eq!(condition("as_of is not d"), before(CompareOp::Ne));
+        assert_eq!(condition("as_of is not before d"), before(CompareOp::Ge));
+        assert_eq!(condition("as_of is not at most d"), before(CompareOp::Gt));
     }
 
     #[test]
@@ -887,6 +914,9 @@ mod tests {
         ));
         assert_eq!(rule.advice.text.node.parts, vec![TextPart::Literal("one two\n\nthree {x}".into())]);
         assert_eq!(rule.citations[0].locator.as_ref().unwrap().node, "Figure 2");
+        let items = parse_ok("rule r when a note \"t\" \"one\\ntwo\n  three\" cite s");
+        let Item::Rule(rule) = &items[0] else { panic!() };
+        assert_eq!(rule.advice.text.node.parts, vec![TextPart::Literal("one\ntwo three".into())]);
     }
 
     #[test]
@@ -909,6 +939,14 @@ mod tests {
     #[test]
     fn reports_errors_where_they_are_and_recovers() {
         assert_eq!(
+            errors("rule r when a when b note \"t\" \"x\" cite s"),
+            ["E0105 this rule already has its `when` clause @14"]
+        );
+        assert_eq!(
+            errors("rule r when a cite s"),
+            ["E0104 rule `r` has no advice (`recommend`, `warn` or `note`) @5"]
+        );
+        assert_eq!(
             errors("rule r\n  when a and\n  warn \"t\" \"x\"\n  cite s\n"),
             ["E0101 expected a value or condition, found `warn` @22"]
         );
@@ -929,7 +967,7 @@ mod tests {
             errors("rule r when d is 1.5 months note \"t\" \"x\" cite s"),
             ["E0107 a duration must be a whole number @17"]
         );
-        assert_eq!(errors("source s title \"a \\q\""), ["E0106 unknown escape `\\` @18"]);
+        assert_eq!(errors("source s title \"a \\q\""), ["E0106 unknown escape `\\q` @18"]);
     }
 
     #[test]
