@@ -69,6 +69,8 @@ pub struct RuleFile {
 pub enum Item {
     /// `evidence scale research_finding "research finding" research_suggests "research suggests"`
     EvidenceScale(Vec<EvidenceLevel>),
+    /// `lessons S4 "Mergers can stall service development" S8 "Levels of integration"`
+    Lessons(Vec<Lesson>),
     /// `source glasby_2012 authors "Glasby, J." year 2012 ...`
     Source(Source),
     /// `fact change.kind is one of none, merger ask "..."`
@@ -86,6 +88,18 @@ pub struct EvidenceLevel {
     pub key: Spanned<String>,
     /// The words shown to readers: `research suggests`.
     pub label: Spanned<String>,
+}
+
+/// A lesson that rules encode, declared in `lessons` so that every rule's `lesson` tag
+/// can be checked and every lesson can be traced to its rules.
+///
+/// `S4 "Mergers can stall positive service development for at least 18 months"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    /// The id rules use: `S4`.
+    pub id: Spanned<String>,
+    /// What the lesson says, in a line.
+    pub summary: Spanned<String>,
 }
 
 /// A bibliography entry.

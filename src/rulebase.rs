@@ -19,6 +19,8 @@ pub struct RuleBase {
     pub vocabulary: Vocabulary,
     /// The evidence scale, strongest first: key to label.
     pub evidence: IndexMap<String, String>,
+    /// The lessons rules encode, by id, with what each says.
+    pub lessons: IndexMap<String, String>,
     /// The bibliography in declaration order, by key.
     pub sources: IndexMap<String, Reference>,
     /// The rules, by file name and then position in the file.

@@ -49,7 +49,7 @@ fn every_error_code_is_explained() {
         }
     }
     for source in &sources {
-        for (i, _) in source.match_indices("\"E0") {
+        for (i, _) in source.match_indices("\"E0").chain(source.match_indices("\"W0")) {
             let code = &source[i + 1..i + 6];
             assert!(explained.contains(&format!("## {code}")), "docs/errors.md does not explain {code}");
         }

@@ -41,14 +41,18 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         read_text,
     };
     let evidence = checker.evidence_scale(files);
+    let lessons = checker.lessons(files);
     let sources = checker.sources(files);
     checker.facts(files);
-    let rules = checker.rules(files, &evidence, &sources);
+    let declared = Declarations { evidence: &evidence, lessons: &lessons, sources: &sources };
+    let rules = checker.rules(files, &declared);
+    checker.untraced_lessons(&lessons, &rules);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     let sources = sources.into_iter().map(|(key, declared)| (key, declared.reference)).collect();
     let rule_base = RuleBase {
         vocabulary: checker.vocabulary,
         evidence: evidence.into_iter().map(|(k, (label, _))| (k, label)).collect(),
+        lessons: lessons.into_iter().map(|(id, (summary, _))| (id, summary)).collect(),
         sources,
         rules,
     };
@@ -64,6 +68,13 @@ struct Checker<'r> {
     read_text: TextReader<'r>,
 }
 
+/// What rules may refer to: evidence levels, lessons and sources.
+struct Declarations<'a> {
+    evidence: &'a Declared,
+    lessons: &'a Declared,
+    sources: &'a IndexMap<String, DeclaredSource>,
+}
+
 /// A source as declared: its reference, where it was declared, and its normalised text.
 struct DeclaredSource {
     reference: Reference,
@@ -74,6 +85,9 @@ struct DeclaredSource {
 
 /// Where a name was first declared, for duplicate reports.
 type FirstSeen = (String, Span);
+
+/// Names declared with a text (evidence levels, lessons): name to (text, where declared).
+type Declared = IndexMap<String, (String, FirstSeen)>;
 
 /// The names bound by `for each`, `any`, `all` and `count`, innermost last.
 #[derive(Clone, Default)]
@@ -143,30 +157,52 @@ impl Checker<'_> {
 
     // ----- declarations -----
 
-    fn evidence_scale(&mut self, files: &[ParsedFile<'_>]) -> IndexMap<String, (String, FirstSeen)> {
-        let mut scale: IndexMap<String, (String, FirstSeen)> = IndexMap::new();
+    fn evidence_scale(&mut self, files: &[ParsedFile<'_>]) -> Declared {
+        self.named_strings(files, "evidence level", |item| match item {
+            Item::EvidenceScale(levels) => levels.iter().map(|l| (&l.key, &l.label)).collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    fn lessons(&mut self, files: &[ParsedFile<'_>]) -> Declared {
+        self.named_strings(files, "lesson", |item| match item {
+            Item::Lessons(lessons) => lessons.iter().map(|l| (&l.id, &l.summary)).collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    /// Collects `name "text"` declarations across files, reporting names declared twice.
+    fn named_strings<'f>(
+        &mut self,
+        files: &'f [ParsedFile<'_>],
+        what: &str,
+        pairs: impl Fn(&'f Item) -> Vec<(&'f Spanned<String>, &'f Spanned<String>)>,
+    ) -> Declared {
+        let mut declared = Declared::new();
         for file in files {
-            for item in &file.ast.items {
-                let Item::EvidenceScale(levels) = item else { continue };
-                for level in levels {
-                    if let Some((_, (first_file, first_span))) = scale.get(&level.key.node) {
-                        let diagnostic = duplicate(
-                            "evidence level",
-                            &level.key.node,
-                            file.path,
-                            level.key.span,
-                            first_file,
-                            *first_span,
-                        );
-                        self.error(diagnostic);
-                        continue;
-                    }
-                    let seen = (file.path.to_string(), level.key.span);
-                    scale.insert(level.key.node.clone(), (level.label.node.clone(), seen));
+            for (name, text) in file.ast.items.iter().flat_map(&pairs) {
+                if let Some((_, (first_file, first_span))) = declared.get(&name.node) {
+                    let diagnostic = duplicate(what, &name.node, file.path, name.span, first_file, *first_span);
+                    self.error(diagnostic);
+                    continue;
                 }
+                let seen = (file.path.to_string(), name.span);
+                declared.insert(name.node.clone(), (text.node.clone(), seen));
             }
         }
-        scale
+        declared
+    }
+
+    /// Warns about each declared lesson that no rule encodes.
+    fn untraced_lessons(&mut self, lessons: &Declared, rules: &[Rule]) {
+        for (id, (_, (file, span))) in lessons {
+            if !rules.iter().any(|rule| rule.lessons.contains(id)) {
+                let diagnostic = Diagnostic::warning("W0201", format!("no rule encodes lesson `{id}`"))
+                    .at(file, *span, "declared here")
+                    .help(format!("tag the rules that carry it with `lesson {id}`, or remove the lesson"));
+                self.error(diagnostic);
+            }
+        }
     }
 
     fn sources(&mut self, files: &[ParsedFile<'_>]) -> IndexMap<String, DeclaredSource> {
@@ -420,12 +456,7 @@ impl Checker<'_> {
 
     // ----- rules -----
 
-    fn rules(
-        &mut self,
-        files: &[ParsedFile<'_>],
-        evidence: &IndexMap<String, (String, FirstSeen)>,
-        sources: &IndexMap<String, DeclaredSource>,
-    ) -> Vec<Rule> {
+    fn rules(&mut self, files: &[ParsedFile<'_>], declared: &Declarations<'_>) -> Vec<Rule> {
         let mut first_seen: IndexMap<String, FirstSeen> = IndexMap::new();
         let mut rules = Vec::new();
         for file in files {
@@ -441,7 +472,7 @@ impl Checker<'_> {
                     continue;
                 }
                 first_seen.insert(rule.id.node.clone(), (file.path.to_string(), rule.id.span));
-                if let Some(checked) = self.rule(file, rule, evidence, sources) {
+                if let Some(checked) = self.rule(file, rule, declared) {
                     rules.push(checked);
                 }
             }
@@ -449,19 +480,15 @@ impl Checker<'_> {
         rules
     }
 
-    fn rule(
-        &mut self,
-        file: &ParsedFile<'_>,
-        rule: &ast::Rule,
-        evidence: &IndexMap<String, (String, FirstSeen)>,
-        sources: &IndexMap<String, DeclaredSource>,
-    ) -> Option<Rule> {
+    fn rule(&mut self, file: &ParsedFile<'_>, rule: &ast::Rule, declared: &Declarations<'_>) -> Option<Rule> {
         let mut context = RuleContext { file: file.path, text: file.text, atoms: 0 };
         self.closed_bindings.clear();
         let evidence_label =
-            rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, evidence));
+            rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, declared.evidence));
         let citations: Vec<Citation> =
-            rule.citations.iter().filter_map(|c| self.citation(file.path, c, sources)).collect();
+            rule.citations.iter().filter_map(|c| self.citation(file.path, c, declared.sources)).collect();
+        let lessons: Vec<String> =
+            rule.lessons.iter().filter_map(|l| self.lesson(file.path, l, declared.lessons)).collect();
         let mut scope = Scope::default();
         let for_each = match &rule.for_each {
             Some(for_each) => {
@@ -477,7 +504,7 @@ impl Checker<'_> {
         Some(Rule {
             id: rule.id.node.clone(),
             file: file.path.to_string(),
-            lessons: rule.lessons.iter().map(|l| l.node.clone()).collect(),
+            lessons: (lessons.len() == rule.lessons.len()).then_some(lessons)?,
             evidence: evidence_label,
             for_each,
             condition: condition?,
@@ -492,7 +519,7 @@ impl Checker<'_> {
         &mut self,
         file: &str,
         level: &Spanned<String>,
-        scale: &IndexMap<String, (String, FirstSeen)>,
+        scale: &Declared,
     ) -> Option<String> {
         if let Some((label, _)) = scale.get(&level.node) {
             return Some(label.clone());
@@ -509,6 +536,20 @@ impl Checker<'_> {
         let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
             .at(file, level.span, "not on the evidence scale")
             .maybe_help(help);
+        self.error(diagnostic);
+        None
+    }
+
+    fn lesson(&mut self, file: &str, lesson: &Spanned<String>, lessons: &Declared) -> Option<String> {
+        if lessons.contains_key(&lesson.node) {
+            return Some(lesson.node.clone());
+        }
+        let help = did_you_mean(&lesson.node, lessons.keys().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into());
+        let diagnostic = Diagnostic::error("E0212", format!("unknown lesson `{}`", lesson.node))
+            .at(file, lesson.span, "not declared in `lessons`")
+            .help(help);
         self.error(diagnostic);
         None
     }

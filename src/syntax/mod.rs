@@ -18,7 +18,7 @@ use crate::value::{Date, Duration, DurationUnit};
 mod expr;
 
 /// The keywords that start a top-level item.
-const ITEM_KEYWORDS: [&str; 4] = ["rule", "source", "fact", "evidence"];
+const ITEM_KEYWORDS: [&str; 5] = ["rule", "source", "fact", "evidence", "lessons"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
@@ -445,6 +445,8 @@ impl<'s> Parser<'s> {
             self.fact(start).map(|(rest, fact)| (rest, Item::Fact(fact)))
         } else if self.peek_keyword(start, "evidence") {
             self.evidence_scale(start).map(|(rest, levels)| (rest, Item::EvidenceScale(levels)))
+        } else if self.peek_keyword(start, "lessons") {
+            self.lessons(start).map(|(rest, lessons)| (rest, Item::Lessons(lessons)))
         } else {
             fail(start, Expected::Item)
         }
@@ -453,15 +455,28 @@ impl<'s> Parser<'s> {
     /// `evidence scale research_finding "research finding" research_suggests "..."`
     fn evidence_scale(&self, i: &'s str) -> PResult<'s, Vec<EvidenceLevel>> {
         let (rest, _) = self.keyword(i, "evidence")?;
-        let (mut rest, _) = cut(self.keyword(rest, "scale"))?;
-        let mut levels = Vec::new();
+        let (rest, _) = cut(self.keyword(rest, "scale"))?;
+        let (rest, pairs) = self.named_strings(rest)?;
+        Ok((rest, pairs.into_iter().map(|(key, label)| EvidenceLevel { key, label }).collect()))
+    }
+
+    /// `lessons S4 "Mergers can stall ..." S8 "..."`
+    fn lessons(&self, i: &'s str) -> PResult<'s, Vec<Lesson>> {
+        let (rest, _) = self.keyword(i, "lessons")?;
+        let (rest, pairs) = self.named_strings(rest)?;
+        Ok((rest, pairs.into_iter().map(|(id, summary)| Lesson { id, summary }).collect()))
+    }
+
+    /// `name "string"` pairs up to the next item.
+    fn named_strings(&self, mut rest: &'s str) -> PResult<'s, Vec<(Spanned<String>, Spanned<String>)>> {
+        let mut pairs = Vec::new();
         while !self.at_item_start(rest) {
-            let (after, key) = cut(self.name(rest))?;
-            let (after, label) = cut(self.string(after))?;
-            levels.push(EvidenceLevel { key, label });
+            let (after, name) = cut(self.name(rest))?;
+            let (after, text) = cut(self.string(after))?;
+            pairs.push((name, text));
             rest = after;
         }
-        Ok((rest, levels))
+        Ok((rest, pairs))
     }
 
     /// True at the end of the file or before a top-level keyword.
@@ -741,7 +756,7 @@ fn clause_name(clause: &str) -> String {
 
 fn describe_expected(expected: &Expected) -> String {
     match expected {
-        Expected::Item => "`rule`, `source`, `fact` or `evidence scale`".into(),
+        Expected::Item => "`rule`, `source`, `fact`, `evidence scale` or `lessons`".into(),
         Expected::Token("recommend") => "advice (`recommend`, `warn` or `note`)".into(),
         Expected::Token(token) => format!("`{token}`"),
         Expected::Name => "a name".into(),
@@ -773,7 +788,7 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
         crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
     match expected {
-        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact` or `evidence scale` at the start of a line".into())),
+        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `evidence scale` or `lessons` at the start of a line".into())),
         Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "and", "or"]),
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
@@ -954,7 +969,7 @@ mod tests {
         assert_eq!(
             errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"),
             [
-                "E0101 expected `rule`, `source`, `fact` or `evidence scale`, found `bogus` @0",
+                "E0101 expected `rule`, `source`, `fact`, `evidence scale` or `lessons`, found `bogus` @0",
                 "E0101 expected a type, found `colour` @50",
             ]
         );

@@ -1,0 +1,95 @@
+//! The shipped rule base as content: every lesson of docs/LESSONS.md is encoded, every rule
+//! is traceable and cited, and every rule both fires and stays silent somewhere among the
+//! fixtures, so each one's advice is shown (and snapshot) in context.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use accord::{Date, RuleBase, RuleFiles, Truth};
+
+fn rules() -> RuleBase {
+    RuleFiles::embedded().compile().rule_base.expect("the shipped rules check cleanly")
+}
+
+/// The lesson ids of docs/LESSONS.md: the lines `- F1 ...`.
+fn lessons_of_the_paper() -> BTreeSet<String> {
+    let text = std::fs::read_to_string("docs/LESSONS.md").expect("docs/LESSONS.md exists");
+    text.lines()
+        .filter_map(|line| line.strip_prefix("- "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|id| id.len() == 2 && id.starts_with(['F', 'C', 'S', 'O']))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_lesson_of_the_paper_is_declared_and_encoded() {
+    let rules = rules();
+    let paper = lessons_of_the_paper();
+    assert_eq!(paper.len(), 20, "LESSONS.md has F1-F2, C1-C4, S1-S9, O1-O5");
+    let declared: BTreeSet<String> = rules.lessons.keys().cloned().collect();
+    assert_eq!(declared, paper, "rules/lessons.accord declares exactly the lessons of the paper");
+    for lesson in &paper {
+        let encoded_by = rules.rules.iter().filter(|r| r.lessons.contains(lesson)).count();
+        assert!(encoded_by > 0, "no rule encodes lesson {lesson}");
+    }
+}
+
+#[test]
+fn every_rule_is_traceable_graded_and_cites_the_paper_with_a_locator() {
+    for rule in rules().rules {
+        assert!(!rule.lessons.is_empty(), "rule {} names no lesson", rule.id);
+        assert!(rule.evidence.is_some(), "rule {} gives no evidence level", rule.id);
+        let paper = rule.citations.iter().find(|c| c.source == "glasby_2012");
+        let locator = paper.and_then(|c| c.locator.as_deref());
+        assert!(locator.is_some_and(|l| !l.is_empty()), "rule {} does not cite the paper's section", rule.id);
+    }
+}
+
+#[test]
+fn every_source_is_cited_by_some_rule() {
+    let rules = rules();
+    assert_eq!(rules.sources.len(), 22, "the paper and the 21 works of its reference list");
+    for key in rules.sources.keys() {
+        let cited = rules.rules.iter().any(|r| r.citations.iter().any(|c| &c.source == key));
+        assert!(cited, "no rule cites {key}");
+    }
+}
+
+/// Cases without `assessed_on` are assessed on the same date as in the snapshots.
+const DEFAULT_AS_OF: &str = "2013-06-01";
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .expect("fixtures exist")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
+    let rules = rules();
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 25, "at least 25 fixtures");
+    let mut fired = vec![false; rules.rules.len()];
+    let mut silent = vec![false; rules.rules.len()];
+    for path in &fixtures {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let case = accord::parse_case(&path.to_string_lossy(), &text, &rules.vocabulary).expect("valid fixture");
+        let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
+        for outcome in rules.evaluate(&case, as_of) {
+            match outcome.truth {
+                Truth::True => fired[outcome.rule] = true,
+                Truth::False => silent[outcome.rule] = true,
+                Truth::Unknown => {}
+            }
+        }
+    }
+    let never_fired: Vec<&str> = rules.rules.iter().zip(&fired).filter(|(_, f)| !**f).map(|(r, _)| r.id.as_str()).collect();
+    let never_silent: Vec<&str> = rules.rules.iter().zip(&silent).filter(|(_, s)| !**s).map(|(r, _)| r.id.as_str()).collect();
+    assert!(never_fired.is_empty(), "rules that fire in no fixture: {never_fired:?}");
+    assert!(never_silent.is_empty(), "rules that are silent in no fixture: {never_silent:?}");
+}
