@@ -458,7 +458,7 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Not(a) => self.truth(a, env).not(),
             Expr::Atom(atom) => self.atom(atom, env),
-            Expr::Quantified { quantifier, list, binding, body } => {
+            Expr::Quantified { quantifier, list, binding, body, .. } => {
                 self.quantified(*quantifier, list, *binding, body, env)
             }
             Expr::Const(Value::Bool(b)) => Truth::from_bool(*b),
@@ -615,9 +615,20 @@ impl<'a> Evaluator<'a> {
             }
             (Expr::Not(a), _) => self.because(a, !negated, env, out),
             (Expr::Atom(atom), _) => out.push(self.describe_atom(atom, negated, env)),
-            (Expr::Quantified { list, binding, body, .. }, _) => {
+            (Expr::Quantified { quantifier, list, binding, body, text }, _) => {
                 let Some(len) = self.list_len(list, env) else { return };
                 let list_fact = list_fact(list);
+                // "None of them" and "all of them" are said once; "some of them" names which.
+                let every_item = match (quantifier, negated) {
+                    (Quantifier::Any, true) => Some("none of"),
+                    (Quantifier::All, false) => Some("all of"),
+                    _ => None,
+                };
+                if let Some(words) = every_item {
+                    let list_path = &self.vocabulary().fact(list_fact).path;
+                    out.push(format!("{words} the {len} items of {list_path}: {text}"));
+                    return;
+                }
                 for item in 0..len {
                     env.bindings.push((list_fact, item));
                     if self.truth(body, env) == wanted {

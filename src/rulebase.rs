@@ -288,6 +288,8 @@ pub enum Expr {
         binding: usize,
         /// The condition.
         body: Box<Expr>,
+        /// The condition as written, for explanations.
+        text: String,
     },
 }
 

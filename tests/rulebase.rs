@@ -78,7 +78,8 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
     let mut silent = vec![false; rules.rules.len()];
     for path in &fixtures {
         let text = std::fs::read_to_string(path).expect("readable");
-        let case = accord::parse_case(&path.to_string_lossy(), &text, &rules.vocabulary).expect("valid fixture");
+        let case =
+            accord::parse_case(&path.to_string_lossy(), &text, &rules.vocabulary).expect("valid fixture");
         let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
         for outcome in rules.evaluate(&case, as_of) {
             match outcome.truth {
@@ -88,8 +89,10 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
             }
         }
     }
-    let never_fired: Vec<&str> = rules.rules.iter().zip(&fired).filter(|(_, f)| !**f).map(|(r, _)| r.id.as_str()).collect();
-    let never_silent: Vec<&str> = rules.rules.iter().zip(&silent).filter(|(_, s)| !**s).map(|(r, _)| r.id.as_str()).collect();
+    let never_fired: Vec<&str> =
+        rules.rules.iter().zip(&fired).filter(|(_, f)| !**f).map(|(r, _)| r.id.as_str()).collect();
+    let never_silent: Vec<&str> =
+        rules.rules.iter().zip(&silent).filter(|(_, s)| !**s).map(|(r, _)| r.id.as_str()).collect();
     assert!(never_fired.is_empty(), "rules that fire in no fixture: {never_fired:?}");
     assert!(never_silent.is_empty(), "rules that are silent in no fixture: {never_silent:?}");
 }

@@ -94,6 +94,7 @@ impl Checker<'_> {
             }
             ast::Expr::Quantified { quantifier, var, list, body } => {
                 let (list_expr, inner_scope, binding) = self.bind(file, scope, var, list)?;
+                let text = context.source_text(body.span);
                 let body = self.condition(context, &inner_scope, body);
                 self.closed_bindings.push(var.node.clone());
                 let body = body?;
@@ -102,6 +103,7 @@ impl Checker<'_> {
                     list: Box::new(list_expr),
                     binding,
                     body: Box::new(body),
+                    text,
                 };
                 Some((quantified, Ty::Bool))
             }

@@ -182,7 +182,8 @@ impl Checker<'_> {
         for file in files {
             for (name, text) in file.ast.items.iter().flat_map(&pairs) {
                 if let Some((_, (first_file, first_span))) = declared.get(&name.node) {
-                    let diagnostic = duplicate(what, &name.node, file.path, name.span, first_file, *first_span);
+                    let diagnostic =
+                        duplicate(what, &name.node, file.path, name.span, first_file, *first_span);
                     self.error(diagnostic);
                     continue;
                 }
@@ -515,12 +516,7 @@ impl Checker<'_> {
         })
     }
 
-    fn evidence_level(
-        &mut self,
-        file: &str,
-        level: &Spanned<String>,
-        scale: &Declared,
-    ) -> Option<String> {
+    fn evidence_level(&mut self, file: &str, level: &Spanned<String>, scale: &Declared) -> Option<String> {
         if let Some((label, _)) = scale.get(&level.node) {
             return Some(label.clone());
         }
@@ -546,7 +542,9 @@ impl Checker<'_> {
         }
         let help = did_you_mean(&lesson.node, lessons.keys().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into());
+            .unwrap_or_else(|| {
+                "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into()
+            });
         let diagnostic = Diagnostic::error("E0212", format!("unknown lesson `{}`", lesson.node))
             .at(file, lesson.span, "not declared in `lessons`")
             .help(help);
