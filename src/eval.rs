@@ -131,6 +131,54 @@ pub struct Question {
     pub text: String,
     /// The ids of the rules whose outcome the answer could change.
     pub affects: Vec<String>,
+    /// What kind of answer it takes.
+    pub answer: Answer,
+}
+
+/// The kind of answer a question takes: the fact's type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// `true` or `false`.
+    YesNo,
+    /// One of the named values.
+    OneOf(Vec<String>),
+    /// A `YYYY-MM-DD` date.
+    Date,
+    /// A number.
+    Number,
+    /// A text.
+    Text,
+    /// A list of texts.
+    ListOfText,
+    /// A list of records (answered by editing the case).
+    ListOfRecords,
+}
+
+impl Answer {
+    /// The kind's name in JSON output: `true_or_false`, `one_of`, `date`, ...
+    pub fn name(&self) -> &'static str {
+        match self {
+            Answer::YesNo => "true_or_false",
+            Answer::OneOf(_) => "one_of",
+            Answer::Date => "date",
+            Answer::Number => "number",
+            Answer::Text => "text",
+            Answer::ListOfText => "list_of_text",
+            Answer::ListOfRecords => "list_of_records",
+        }
+    }
+
+    fn of(ty: &Type) -> Answer {
+        match ty {
+            Type::Bool => Answer::YesNo,
+            Type::Enum(values) => Answer::OneOf(values.clone()),
+            Type::Date => Answer::Date,
+            Type::Number => Answer::Number,
+            Type::Text => Answer::Text,
+            Type::TextList => Answer::ListOfText,
+            Type::Records(_) => Answer::ListOfRecords,
+        }
+    }
 }
 
 impl RuleBase {
@@ -802,7 +850,7 @@ impl<'a> Evaluator<'a> {
             None => format!("What is `{path}`?"),
         };
         let affects = rules.iter().map(|r| self.rule_base.rules[*r].id.clone()).collect();
-        Question { fact: path, text, affects }
+        Question { fact: path, text, affects, answer: Answer::of(&fact.ty) }
     }
 }
 

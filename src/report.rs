@@ -3,7 +3,7 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::eval::{Advice, CitedSource, Question, Report};
+use crate::eval::{Advice, Answer, CitedSource, Question, Report};
 use crate::rulebase::Reference;
 
 /// Names the layout of the JSON advice; changes only when the layout does.
@@ -53,6 +53,11 @@ fn question_json(question: &Question) -> Json {
         "fact": question.fact,
         "text": question.text,
         "affects": question.affects,
+        "answer": question.answer.name(),
+        "choices": match &question.answer {
+            Answer::OneOf(choices) => Some(choices),
+            _ => None,
+        },
     })
 }
 
@@ -150,6 +155,9 @@ fn write_question(out: &mut String, n: usize, question: &Question) {
     let label = format!("{n}. ");
     let indent = " ".repeat(label.len());
     out.push_str(&wrap(&format!("{} ({})", question.text, question.fact), &label, &indent));
+    if let Answer::OneOf(choices) = &question.answer {
+        out.push_str(&wrap(&format!("Answers: {}", choices.join(", ")), &indent, &indent));
+    }
     out.push_str(&wrap(&format!("Could change: {}", question.affects.join(", ")), &indent, &indent));
 }
 
