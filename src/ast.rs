@@ -69,6 +69,8 @@ pub struct RuleFile {
 pub enum Item {
     /// `evidence scale research_finding "research finding" research_suggests "research suggests"`
     EvidenceScale(Vec<EvidenceLevel>),
+    /// `define months_since_merger as months between change.date and as_of`
+    Definition(Definition),
     /// `lessons S4 "Mergers can stall service development" S8 "Levels of integration"`
     Lessons(Vec<Lesson>),
     /// `source glasby_2012 authors "Glasby, J." year 2012 ...`
@@ -100,6 +102,17 @@ pub struct Lesson {
     pub id: Spanned<String>,
     /// What the lesson says, in a line.
     pub summary: Spanned<String>,
+}
+
+/// A derived fact: a name for a value or condition computed from other facts.
+///
+/// `define in_stall_window as change.kind is merger and as_of is before change.date + 18 months`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Definition {
+    /// The name conditions and texts use.
+    pub name: Spanned<String>,
+    /// What it stands for.
+    pub expr: Spanned<Expr>,
 }
 
 /// A bibliography entry.
@@ -280,6 +293,9 @@ pub struct Rule {
     pub advice: Advice,
     /// `cite key at "locator" quote "..."`, one or more.
     pub citations: Vec<Citation>,
+    /// `overrides other_rule, another`: when this rule and one of those fire (for the same
+    /// item), only this rule's advice is given.
+    pub overrides: Vec<Spanned<String>>,
 }
 
 /// `for each group in groups`
@@ -436,6 +452,17 @@ pub enum Expr {
         list: Spanned<FactPath>,
         /// The condition each item is tested against.
         body: Box<Spanned<Expr>>,
+    },
+    /// `highest g.needs for g in groups`, `lowest p.budget for p in partners`
+    Extreme {
+        /// `highest` or `lowest`.
+        highest: bool,
+        /// The value compared, for each item.
+        value: Box<Spanned<Expr>>,
+        /// The name each item goes by.
+        var: Spanned<String>,
+        /// The list.
+        list: Spanned<FactPath>,
     },
     /// `count of partners`, `count partner in partners where partner.provider`
     Count {

@@ -35,6 +35,23 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Ask a case's unknown facts that matter, one at a time, then print the advice.
+    ///
+    /// Answers are read line by line from standard input (a terminal or a script):
+    /// "skip" leaves a fact unknown, "quit" stops.
+    Interview {
+        /// The case file (JSON).
+        #[arg(value_name = "CASE.json")]
+        case: PathBuf,
+        /// Save the answers into the case file (the original is kept as CASE.json.bak).
+        #[arg(long)]
+        write: bool,
+        #[command(flatten)]
+        rules: RulesArg,
+        /// The date of the assessment (YYYY-MM-DD); overrides the case's `assessed_on`.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Parse and check the rule base; report every problem.
     Check {
         #[command(flatten)]
@@ -79,6 +96,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Advise { cases, rules, format, as_of } => advise(&cases, &rules, format, as_of),
+        Command::Interview { case, write, rules, as_of } => interview(&case, &rules, as_of, write),
         Command::Check { rules } => check(&rules),
         Command::Sources { rules, format } => sources(&rules, format),
     };
@@ -188,6 +206,57 @@ fn advise_one(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<
     // The clock is read only when neither the command line nor the case gives a date.
     let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);
     Ok(rule_base.advise(&case, as_of))
+}
+
+fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) -> Result<ExitCode, Failed> {
+    use accord::interview::{Interview, save_case};
+    let (rule_base, _, _) = load_rules(rules)?;
+    let shown = path.display().to_string();
+    let text = accord::load::read_text(path).map_err(|error| {
+        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
+        Failed
+    })?;
+    let case_diagnostics = |diagnostics: Vec<Diagnostic>| {
+        let mut sources = SourceMap::default();
+        sources.add(shown.clone(), text.clone());
+        report_diagnostics(&diagnostics, &sources);
+        Failed
+    };
+    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary).map_err(case_diagnostics)?;
+    // As for `advise`, the clock is read only when neither the command line nor the case
+    // gives a date.
+    let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);
+    let mut session = Interview::new(&rule_base, &shown, &text, as_of).map_err(case_diagnostics)?;
+    let stdin = std::io::stdin();
+    // Typed answers already show on a terminal; a script's are echoed so that the
+    // transcript reads the same.
+    let echo = !stdin.is_terminal();
+    let mut out = std::io::stdout().lock();
+    let written = session.run(stdin.lock(), &mut out, echo).and_then(|_| {
+        write!(out, "\n{}", report::to_text(&session.report()))?;
+        match (write, session.answered().is_empty()) {
+            (_, true) => Ok(()),
+            (false, false) => writeln!(out, "\nThe answers were not saved: run with --write to save them."),
+            (true, false) => out.flush(),
+        }
+    });
+    if let Err(error) = written {
+        // The output or the input went away (a closed pipe, say): nothing more to say.
+        eprintln!("error: interview of `{shown}` stopped: {error}");
+        return Err(Failed);
+    }
+    if write && !session.answered().is_empty() {
+        match save_case(path, session.case_text().as_bytes()) {
+            Ok(backup) => {
+                let _ = writeln!(out, "\nSaved {shown} (the original is kept as {}).", backup.display());
+            }
+            Err(error) => {
+                eprintln!("error: cannot save `{shown}`: {error}; the file is unchanged");
+                return Err(Failed);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn pretty(json: &serde_json::Value) -> String {

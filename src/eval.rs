@@ -73,6 +73,16 @@ pub struct Outcome {
     pub truth: Truth,
     /// For an unknown outcome: the unknown facts some value of which would decide it.
     pub relevant_unknowns: Vec<FactInstance>,
+    /// The rule whose advice replaces this one's: set when a rule that overrides this one
+    /// fired (for the same item) and this one's condition is not false.
+    pub overridden_by: Option<usize>,
+}
+
+impl Outcome {
+    /// Whether this outcome gives advice: fired, and not overridden.
+    pub fn gives_advice(&self) -> bool {
+        self.truth == Truth::True && self.overridden_by.is_none()
+    }
 }
 
 /// The advice for one case.
@@ -188,7 +198,7 @@ impl RuleBase {
         let evaluator = Evaluator::new(self, case, as_of);
         let advice = outcomes
             .iter()
-            .filter(|outcome| outcome.truth == Truth::True)
+            .filter(|outcome| outcome.gives_advice())
             .map(|outcome| evaluator.advice(outcome))
             .collect();
         Report {
@@ -214,11 +224,32 @@ impl RuleBase {
                         item: None,
                         truth: Truth::Unknown,
                         relevant_unknowns: vec![FactInstance { fact: list, item: None }],
+                        overridden_by: None,
                     }),
                 },
             }
         }
+        self.resolve_overrides(&mut outcomes);
         outcomes
+    }
+
+    /// Marks the outcomes whose advice an overriding rule replaces. A rule overridden can
+    /// show nothing, so its unknown facts are no longer worth asking about.
+    fn resolve_overrides(&self, outcomes: &mut [Outcome]) {
+        let fired: Vec<(usize, Option<usize>)> =
+            outcomes.iter().filter(|o| o.truth == Truth::True).map(|o| (o.rule, o.item)).collect();
+        for outcome in outcomes.iter_mut().filter(|o| o.truth != Truth::False) {
+            let overrider = fired.iter().find(|(rule, item)| {
+                let overriding = &self.rules[*rule];
+                let per_same_list =
+                    overriding.for_each.is_some() && overriding.for_each == self.rules[outcome.rule].for_each;
+                overriding.overrides.contains(&outcome.rule) && (!per_same_list || *item == outcome.item)
+            });
+            if let Some((rule, _)) = overrider {
+                outcome.overridden_by = Some(*rule);
+                outcome.relevant_unknowns.clear();
+            }
+        }
     }
 }
 
@@ -276,7 +307,7 @@ impl<'a> Evaluator<'a> {
         let truth = self.truth(&rule.condition, &mut env);
         let relevant_unknowns =
             if truth == Truth::Unknown { self.relevant_unknowns(rule, item, &env.reads) } else { Vec::new() };
-        Outcome { rule: index, item, truth, relevant_unknowns }
+        Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
     }
 
     /// The unknown facts read while evaluating, some value of which would decide the rule.
@@ -395,6 +426,16 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Expr::AsOf => Some(Value::Date(self.as_of)),
+            Expr::Derived(id) => {
+                // A derived fact binds no item: evaluate it on a stack of its own.
+                let outer = std::mem::take(&mut env.bindings);
+                let value = self.value(&self.rule_base.definitions[*id].expr, env);
+                env.bindings = outer;
+                value
+            }
+            Expr::Extreme { highest, list, binding, value } => {
+                self.extreme(*highest, list, *binding, value, env)
+            }
             Expr::DatePlus { date, duration, minus } => {
                 let (Value::Date(date), Value::Duration(mut duration)) =
                     (self.value(date, env)?, self.value(duration, env)?)
@@ -427,6 +468,40 @@ impl<'a> Evaluator<'a> {
                 Truth::Unknown => None,
             },
         }
+    }
+
+    /// `highest`/`lowest`: unknown when the list is empty or any item's value is unknown.
+    fn extreme(
+        &self,
+        highest: bool,
+        list: &Expr,
+        binding: usize,
+        value: &Expr,
+        env: &mut Env,
+    ) -> Option<Value> {
+        let len = self.list_len(list, env)?;
+        let list_fact = list_fact(list);
+        debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
+        let mut best: Option<Value> = None;
+        let mut unknown = false;
+        for item in 0..len {
+            env.bindings.push((list_fact, item));
+            let item_value = self.value(value, env);
+            env.bindings.pop();
+            match item_value {
+                None => unknown = true,
+                Some(v) => {
+                    let better = best.as_ref().is_none_or(|b| {
+                        let op = if highest { CompareOp::Gt } else { CompareOp::Lt };
+                        compare(op, &v, b)
+                    });
+                    if better {
+                        best = Some(v);
+                    }
+                }
+            }
+        }
+        if unknown { None } else { best }
     }
 
     /// `count`: a single number when every item is decided, else unknown.
@@ -777,13 +852,7 @@ impl<'a> Evaluator<'a> {
                 return self.item_label(list, item, env);
             }
         }
-        let enum_values = match expr {
-            Expr::Fact(id) | Expr::Field { fact: id, .. } => match &self.vocabulary().fact(*id).ty {
-                Type::Enum(values) => Some(values.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
+        let enum_values = self.enum_values_of(expr).cloned();
         match (self.value(expr, env), enum_values) {
             (None, _) => match self.unnamed_item(expr, env) {
                 Some(path) => path,
@@ -795,6 +864,19 @@ impl<'a> Evaluator<'a> {
             (Some(Value::Bool(b)), _) => (if b { "yes" } else { "no" }).into(),
             (Some(Value::TextList(items)), _) => join_in_words(&items),
             (Some(other), _) => plain(&other),
+        }
+    }
+
+    /// The values of the enumeration an expression's value belongs to, if it is one.
+    fn enum_values_of(&self, expr: &Expr) -> Option<&Vec<String>> {
+        match expr {
+            Expr::Fact(id) | Expr::Field { fact: id, .. } => match &self.vocabulary().fact(*id).ty {
+                Type::Enum(values) => Some(values),
+                _ => None,
+            },
+            Expr::Derived(id) => self.enum_values_of(&self.rule_base.definitions[*id].expr),
+            Expr::Extreme { value, .. } => self.enum_values_of(value),
+            _ => None,
         }
     }
 

@@ -25,6 +25,7 @@ pub mod case;
 pub mod check;
 pub mod diag;
 pub mod eval;
+pub mod interview;
 pub mod load;
 pub mod report;
 pub mod rulebase;

@@ -25,6 +25,17 @@ pub struct RuleBase {
     pub sources: IndexMap<String, Reference>,
     /// The rules, by file name and then position in the file.
     pub rules: Vec<Rule>,
+    /// The derived facts (`define`), in the order they were checked.
+    pub definitions: Vec<Definition>,
+}
+
+/// A derived fact: a value or condition computed from other facts.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    /// Its name.
+    pub name: String,
+    /// What it stands for; it binds no item, so it is evaluated on its own.
+    pub expr: Expr,
 }
 
 /// Index of a fact in [`Vocabulary::facts`].
@@ -181,6 +192,8 @@ pub struct Rule {
     pub text: Template,
     /// The citations in order.
     pub citations: Vec<Citation>,
+    /// Indexes (into [`RuleBase::rules`]) of the rules whose advice this rule's replaces.
+    pub overrides: Vec<usize>,
 }
 
 /// A checked citation.
@@ -236,6 +249,19 @@ pub enum Expr {
     },
     /// The assessment date.
     AsOf,
+    /// A derived fact: index into [`RuleBase::definitions`].
+    Derived(usize),
+    /// `highest value for x in list` (or `lowest`): the binding at `binding` is each item.
+    Extreme {
+        /// `highest` rather than `lowest`.
+        highest: bool,
+        /// The list.
+        list: Box<Expr>,
+        /// The binding index of the item.
+        binding: usize,
+        /// The value compared, for each item.
+        value: Box<Expr>,
+    },
     /// `date + duration`, `date - duration`.
     DatePlus {
         /// The date.

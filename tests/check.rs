@@ -66,7 +66,7 @@ fn mistakes_get_a_code_and_a_message() {
         ("label is x", "E0204 cannot compare text with the word `x`"),
         (
             "label < \"x\"",
-            "E0204 `before`, `after`, `<` and `>` compare numbers, dates or durations, not text",
+            "E0204 `before`, `after`, `<` and `>` compare numbers, dates, durations or values of a `one of` fact (in the order declared), not text",
         ),
         ("n", "E0204 expected a condition, found a number"),
         ("count g in groups where g.needs is mild", "E0204 expected a condition, found a number"),

@@ -228,3 +228,53 @@ fn the_deepest_nesting_allowed_checks_and_evaluates() {
     assert!(fires(&condition, r#"{"a": false}"#));
     assert_eq!(asked(&condition, r#"{}"#), ["a"]);
 }
+
+#[test]
+fn an_overriding_rule_replaces_the_advice_it_overrides_item_by_item() {
+    let rules = "rule general\n  for each g in groups\n  when g.needs is complex\n  note \"General for {g.name}\" \"x\"\n  cite s\n\
+rule specific\n  for each g in groups\n  when g.needs is complex and a\n  overrides general\n  warn \"Specific for {g.name}\" \"x\"\n  cite s\n";
+    let case = r#"{"a": true, "groups": [{"name": "one", "needs": "complex"}, {"name": "two", "needs": "complex"}]}"#;
+    let titles: Vec<String> = run(rules, case).advice.into_iter().map(|a| a.title).collect();
+    assert_eq!(titles, ["Specific for one", "Specific for two"]);
+    let without_a = r#"{"a": false, "groups": [{"name": "one", "needs": "complex"}]}"#;
+    let titles: Vec<String> = run(rules, without_a).advice.into_iter().map(|a| a.title).collect();
+    assert_eq!(titles, ["General for one"]);
+}
+
+#[test]
+fn a_rule_that_would_be_overridden_asks_nothing() {
+    let rules = "rule general\n  when b\n  note \"General\" \"x\"\n  cite s\n\
+rule specific\n  when a\n  overrides general\n  note \"Specific\" \"x\"\n  cite s\n";
+    let report = run(rules, r#"{"a": true}"#);
+    assert_eq!(report.advice.len(), 1);
+    assert!(report.questions.is_empty(), "b cannot change the advice: {:?}", report.questions);
+    let report = run(rules, r#"{"a": false}"#);
+    assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["b"]);
+}
+
+#[test]
+fn derived_facts_compute_values_and_conditions() {
+    let definitions = "define months_since as months between d and as_of\n\
+define recent as months_since < 18 and kind is merger\n\
+define most_needed as highest g.needs for g in groups\n";
+    let rules = format!(
+        "{definitions}rule r\n  when recent\n  note \"t\" \"{{months_since}} months; highest need {{most_needed}}\"\n  cite s\n"
+    );
+    let case =
+        r#"{"d": "2013-04-01", "kind": "merger", "groups": [{"needs": "mild"}, {"needs": "complex"}]}"#;
+    assert_eq!(run(&rules, case).advice[0].text, "5 months; highest need complex");
+    let unknown_date = run(&rules, r#"{"kind": "merger"}"#);
+    assert!(unknown_date.advice.is_empty());
+    assert_eq!(unknown_date.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["d"]);
+}
+
+#[test]
+fn highest_and_lowest_follow_the_declared_order_and_unknown_items() {
+    let groups = r#"{"groups": [{"needs": "mild"}, {"needs": "complex"}]}"#;
+    assert!(fires("(highest g.needs for g in groups) is complex", groups));
+    assert!(fires("(lowest g.needs for g in groups) is mild", groups));
+    assert!(fires("(highest g.needs for g in groups) > mild", groups));
+    let one_unknown = r#"{"groups": [{"needs": "mild"}, {"needs": null}]}"#;
+    assert!(!fires("(highest g.needs for g in groups) is mild", one_unknown));
+    assert_eq!(asked("(highest g.needs for g in groups) is mild", one_unknown), ["groups[1].needs"]);
+}

@@ -34,8 +34,8 @@ impl Checker<'_> {
     }
 
     fn atom(&mut self, context: &mut RuleContext<'_>, span: Span, test: Test) -> Expr {
-        let id = context.atoms;
-        context.atoms += 1;
+        let id = self.next_atom;
+        self.next_atom += 1;
         Expr::Atom(Box::new(Atom { id, text: context.source_text(span), test }))
     }
 
@@ -107,6 +107,30 @@ impl Checker<'_> {
                 };
                 Some((quantified, Ty::Bool))
             }
+            ast::Expr::Extreme { highest, value, var, list } => {
+                let (list_expr, inner_scope, binding) = self.bind(file, scope, var, list)?;
+                let checked = self.expr(context, &inner_scope, value);
+                self.closed_bindings.push(var.node.clone());
+                let (value_expr, ty) = checked?;
+                if !matches!(ty, Ty::Number | Ty::Date | Ty::Enum(_)) {
+                    let found = ty.describe(&self.vocabulary);
+                    let word = if *highest { "highest" } else { "lowest" };
+                    let diagnostic = Diagnostic::error(
+                        "E0204",
+                        format!("`{word}` compares numbers, dates or values of a `one of` fact, not {found}"),
+                    )
+                    .at(file, value.span, "cannot be ordered");
+                    self.error(diagnostic);
+                    return None;
+                }
+                let extreme = Expr::Extreme {
+                    highest: *highest,
+                    list: Box::new(list_expr),
+                    binding,
+                    value: Box::new(value_expr),
+                };
+                Some((extreme, ty))
+            }
             ast::Expr::Count { var, list, filter } => {
                 let unnamed = Spanned::new(String::new(), list.span);
                 let (list_expr, inner_scope, binding) =
@@ -121,6 +145,27 @@ impl Checker<'_> {
                 };
                 Some((Expr::Count { list: Box::new(list_expr), binding, filter }, Ty::Number))
             }
+        }
+    }
+
+    /// Checks a derived fact's expression: a value, or a condition (a true-or-false fact
+    /// on its own becomes a test, as in a rule's `when`).
+    pub(super) fn value_or_condition(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        expr: &Spanned<ast::Expr>,
+    ) -> Checked {
+        let (checked, ty) = self.expr(context, scope, expr)?;
+        match ty {
+            Ty::Word(word) => {
+                self.error(self.unknown_name(context.file, &word, expr.span, scope));
+                None
+            }
+            Ty::Bool if !is_condition(&checked) => {
+                Some((self.atom(context, expr.span, Test::Holds(checked)), Ty::Bool))
+            }
+            ty => Some((checked, ty)),
         }
     }
 
@@ -204,6 +249,10 @@ impl Checker<'_> {
             return Some((Expr::Fact(id), fact_ty(id, &fact.ty)));
         }
         if path.segments.len() == 1 && !path.segments[0].each {
+            if self.definitions.contains_key(first.as_str()) {
+                let (id, ty) = self.definition(first, Some((file, span)))?;
+                return Some((Expr::Derived(id), ty));
+            }
             return Some((Expr::Const(Value::Bool(false)), Ty::Word(first.clone())));
         }
         self.error(self.unknown_name(file, &written, span, scope));
@@ -370,9 +419,9 @@ impl Checker<'_> {
             return None;
         }
         let ordered = matches!(op, CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge);
-        if ordered && !matches!(lt, Ty::Number | Ty::Date | Ty::Duration) {
+        if ordered && !matches!(lt, Ty::Number | Ty::Date | Ty::Duration | Ty::Enum(_)) {
             let message = format!(
-                "`before`, `after`, `<` and `>` compare numbers, dates or durations, not {}",
+                "`before`, `after`, `<` and `>` compare numbers, dates, durations or values of a `one of` fact (in the order declared), not {}",
                 lt.describe(&self.vocabulary)
             );
             self.error(Diagnostic::error("E0204", message).at(

@@ -37,6 +37,9 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let mut checker = Checker {
         diagnostics: Vec::new(),
         closed_bindings: Vec::new(),
+        next_atom: 0,
+        definitions: IndexMap::new(),
+        checked_definitions: Vec::new(),
         vocabulary: Vocabulary::default(),
         read_text,
     };
@@ -44,9 +47,11 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let lessons = checker.lessons(files);
     let sources = checker.sources(files);
     checker.facts(files);
+    checker.collect_definitions(files);
     let declared = Declarations { evidence: &evidence, lessons: &lessons, sources: &sources };
     let rules = checker.rules(files, &declared);
     checker.untraced_lessons(&lessons, &rules);
+    checker.check_unused_definitions();
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     let sources = sources.into_iter().map(|(key, declared)| (key, declared.reference)).collect();
     let rule_base = RuleBase {
@@ -55,6 +60,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         lessons: lessons.into_iter().map(|(id, (summary, _))| (id, summary)).collect(),
         sources,
         rules,
+        definitions: std::mem::take(&mut checker.checked_definitions),
     };
     (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
 }
@@ -64,8 +70,27 @@ struct Checker<'r> {
     /// Names bound by quantifiers that have ended, in the rule being checked: a later use
     /// of one most likely meant to be inside the quantifier's `where`.
     closed_bindings: Vec<String>,
+    /// The next atom id: ids are unique across the rule base, so an atom inside a derived
+    /// fact is never mistaken for one of the rule that uses it.
+    next_atom: usize,
+    /// Derived facts by name, checked on first use (so their order does not matter).
+    definitions: IndexMap<String, DefinitionState>,
+    /// The derived facts checked so far.
+    checked_definitions: Vec<crate::rulebase::Definition>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
+}
+
+/// Where a derived fact is in being checked.
+enum DefinitionState {
+    /// Declared, not yet checked: its file, the file's text, and the definition.
+    Pending(String, String, Box<ast::Definition>),
+    /// Being checked: a use now is a cycle. Where it is declared.
+    InProgress(String, Span),
+    /// Checked: its index and type.
+    Done(usize, Ty),
+    /// Checked, with errors already reported.
+    Failed,
 }
 
 /// What rules may refer to: evidence levels, lessons and sources.
@@ -141,7 +166,6 @@ type Checked = Option<(Expr, Ty)>;
 struct RuleContext<'a> {
     file: &'a str,
     text: &'a str,
-    atoms: usize,
 }
 
 impl RuleContext<'_> {
@@ -192,6 +216,101 @@ impl Checker<'_> {
             }
         }
         declared
+    }
+
+    /// Gathers the `define` items, refusing names that are taken.
+    fn collect_definitions(&mut self, files: &[ParsedFile<'_>]) {
+        for file in files {
+            for item in &file.ast.items {
+                let Item::Definition(definition) = item else { continue };
+                let name = &definition.name;
+                if let Some(clash) = self.name_clash(&name.node) {
+                    let diagnostic =
+                        Diagnostic::error("E0216", format!("`{}` is already {clash}", name.node))
+                            .at(file.path, name.span, "defined here")
+                            .help("give the derived fact a name of its own");
+                    self.error(diagnostic);
+                    continue;
+                }
+                let pending = DefinitionState::Pending(
+                    file.path.to_string(),
+                    file.text.to_string(),
+                    Box::new(definition.clone()),
+                );
+                self.definitions.insert(name.node.clone(), pending);
+            }
+        }
+    }
+
+    /// What a derived fact's name would clash with: a fact, a value of an enumeration, or
+    /// another derived fact.
+    fn name_clash(&self, name: &str) -> Option<String> {
+        if self.definitions.contains_key(name) {
+            return Some("defined".into());
+        }
+        if self.vocabulary.find(name).is_some() || self.vocabulary.root.fields.contains_key(name) {
+            return Some("a fact of the case".into());
+        }
+        self.vocabulary.facts.iter().find_map(|fact| match &fact.ty {
+            Type::Enum(values) if values.iter().any(|v| v == name) => {
+                Some(format!("a value of `{}`", fact.path))
+            }
+            _ => None,
+        })
+    }
+
+    /// Checks the derived facts no rule used, so their errors are reported too.
+    fn check_unused_definitions(&mut self) {
+        let pending: Vec<String> = self
+            .definitions
+            .iter()
+            .filter(|(_, state)| matches!(state, DefinitionState::Pending(..)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in pending {
+            self.definition(&name, None);
+        }
+    }
+
+    /// The derived fact `name`, checked on first use; `used_at` is the use, for cycles.
+    fn definition(&mut self, name: &str, used_at: Option<(&str, Span)>) -> Option<(usize, Ty)> {
+        let state = self.definitions.get_mut(name)?;
+        match state {
+            DefinitionState::Done(id, ty) => return Some((*id, ty.clone())),
+            DefinitionState::Failed => return None,
+            DefinitionState::InProgress(file, span) => {
+                let (file, span) = (file.clone(), *span);
+                let mut diagnostic =
+                    Diagnostic::error("E0215", format!("`{name}` is defined in terms of itself"))
+                        .at(&file, span, "defined here")
+                        .help("a derived fact cannot depend, directly or through others, on itself");
+                if let Some((use_file, use_span)) = used_at {
+                    diagnostic = diagnostic.also(use_file, use_span, "used here, inside its own definition");
+                }
+                self.error(diagnostic);
+                *self.definitions.get_mut(name).expect("present") = DefinitionState::Failed;
+                return None;
+            }
+            DefinitionState::Pending(..) => {}
+        }
+        let DefinitionState::Pending(file, text, definition) =
+            std::mem::replace(state, DefinitionState::InProgress(String::new(), Span::default()))
+        else {
+            unreachable!("matched above")
+        };
+        *self.definitions.get_mut(name).expect("present") =
+            DefinitionState::InProgress(file.clone(), definition.name.span);
+        let mut context = RuleContext { file: &file, text: &text };
+        let checked = self.value_or_condition(&mut context, &Scope::default(), &definition.expr);
+        let failed = matches!(self.definitions.get(name), Some(DefinitionState::Failed));
+        let Some((expr, ty)) = checked.filter(|_| !failed) else {
+            *self.definitions.get_mut(name).expect("present") = DefinitionState::Failed;
+            return None;
+        };
+        let id = self.checked_definitions.len();
+        self.checked_definitions.push(crate::rulebase::Definition { name: name.to_string(), expr });
+        *self.definitions.get_mut(name).expect("present") = DefinitionState::Done(id, ty.clone());
+        Some((id, ty))
     }
 
     /// Warns about each declared lesson that no rule encodes.
@@ -448,7 +567,7 @@ impl Checker<'_> {
                     let name = format!("{}[]", self.vocabulary.fact(list).path);
                     scope.bindings.push(Binding { name, list });
                 }
-                let mut context = RuleContext { file: file.path, text: file.text, atoms: 0 };
+                let mut context = RuleContext { file: file.path, text: file.text };
                 let template = self.template(&mut context, &scope, &question.node);
                 self.vocabulary.facts[id.0].question = Some(template);
             }
@@ -460,6 +579,7 @@ impl Checker<'_> {
     fn rules(&mut self, files: &[ParsedFile<'_>], declared: &Declarations<'_>) -> Vec<Rule> {
         let mut first_seen: IndexMap<String, FirstSeen> = IndexMap::new();
         let mut rules = Vec::new();
+        let mut written: Vec<(&str, &ast::Rule)> = Vec::new();
         for file in files {
             for item in &file.ast.items {
                 let Item::Rule(rule) = item else { continue };
@@ -475,14 +595,58 @@ impl Checker<'_> {
                 first_seen.insert(rule.id.node.clone(), (file.path.to_string(), rule.id.span));
                 if let Some(checked) = self.rule(file, rule, declared) {
                     rules.push(checked);
+                    written.push((file.path, rule));
                 }
             }
         }
+        self.overrides(&mut rules, &written, &first_seen);
         rules
     }
 
+    /// Resolves `overrides` to rule indexes, refusing unknown rules and cycles.
+    fn overrides(
+        &mut self,
+        rules: &mut [Rule],
+        written: &[(&str, &ast::Rule)],
+        declared: &IndexMap<String, FirstSeen>,
+    ) {
+        for (index, (file, rule)) in written.iter().enumerate() {
+            for target in &rule.overrides {
+                if target.node == rule.id.node {
+                    let diagnostic = Diagnostic::error(
+                        "E0213",
+                        format!("rule `{}` overrides itself", target.node),
+                    )
+                    .at(file, target.span, "this rule");
+                    self.error(diagnostic);
+                } else if let Some(position) = rules.iter().position(|r| r.id == target.node) {
+                    rules[index].overrides.push(position);
+                } else if !declared.contains_key(&target.node) {
+                    let help = did_you_mean(&target.node, declared.keys().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "`overrides` names other rules by their ids".into());
+                    let diagnostic = Diagnostic::error("E0213", format!("unknown rule `{}`", target.node))
+                        .at(file, target.span, "no rule has this id")
+                        .help(help);
+                    self.error(diagnostic);
+                }
+            }
+        }
+        if let Some(cycle) = override_cycle(rules) {
+            let names: Vec<&str> = cycle.iter().map(|i| rules[*i].id.as_str()).collect();
+            let (file, rule) = written[cycle[0]];
+            let diagnostic = Diagnostic::error(
+                "E0214",
+                format!("rules override each other in a cycle: {}", names.join(" -> ")),
+            )
+            .at(file, rule.id.span, "the cycle starts here")
+            .help("decide which advice should win and remove the other `overrides`");
+            self.error(diagnostic);
+        }
+    }
+
     fn rule(&mut self, file: &ParsedFile<'_>, rule: &ast::Rule, declared: &Declarations<'_>) -> Option<Rule> {
-        let mut context = RuleContext { file: file.path, text: file.text, atoms: 0 };
+        let mut context = RuleContext { file: file.path, text: file.text };
         self.closed_bindings.clear();
         let evidence_label =
             rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, declared.evidence));
@@ -506,6 +670,7 @@ impl Checker<'_> {
             id: rule.id.node.clone(),
             file: file.path.to_string(),
             lessons: (lessons.len() == rule.lessons.len()).then_some(lessons)?,
+            overrides: Vec::new(),
             evidence: evidence_label,
             for_each,
             condition: condition?,
@@ -684,6 +849,38 @@ fn duplicate(
         .at(file, span, "declared again here")
         .also(first_file, first_span, "first declared here")
         .help("remove one, or give it another name")
+}
+
+/// A cycle among `overrides`, as rule indexes from its first rule back to it, if any.
+fn override_cycle(rules: &[Rule]) -> Option<Vec<usize>> {
+    // Depth-first search with colours: 0 unvisited, 1 on the current path, 2 finished.
+    fn visit(rules: &[Rule], at: usize, colour: &mut [u8], path: &mut Vec<usize>) -> Option<Vec<usize>> {
+        colour[at] = 1;
+        path.push(at);
+        for &next in &rules[at].overrides {
+            if colour[next] == 1 {
+                let start = path.iter().position(|&p| p == next).expect("on the path");
+                let mut cycle = path[start..].to_vec();
+                cycle.push(next);
+                return Some(cycle);
+            }
+            if colour[next] == 0
+                && let Some(cycle) = visit(rules, next, colour, path)
+            {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        colour[at] = 2;
+        None
+    }
+    let mut colour = vec![0u8; rules.len()];
+    (0..rules.len()).find_map(|start| {
+        if colour[start] != 0 {
+            return None;
+        }
+        visit(rules, start, &mut colour, &mut Vec::new())
+    })
 }
 
 /// What is wrong with a source's combination of fields, if anything: a chapter needs both

@@ -200,6 +200,18 @@ impl<'s> Parser<'s> {
             let (rest, to) = cut(self.arith(rest))?;
             return done(rest, Expr::MonthsBetween { from: Box::new(from), to: Box::new(to) });
         }
+        for (word, highest) in [("highest", true), ("lowest", false)] {
+            if let Ok((rest, _)) = self.keyword(start, word) {
+                self.enter(start)?;
+                let (rest, value) = cut(self.arith(rest))?;
+                self.leave(1);
+                let (rest, _) = cut(self.keyword(rest, "for"))?;
+                let (rest, var) = cut(self.name(rest))?;
+                let (rest, _) = cut(self.keyword(rest, "in"))?;
+                let (rest, list) = cut(self.path(rest))?;
+                return done(rest, Expr::Extreme { highest, value: Box::new(value), var, list });
+            }
+        }
         if let Ok((rest, _)) = self.keyword(start, "count") {
             return cut(self.count(start, rest));
         }

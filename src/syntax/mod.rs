@@ -18,11 +18,16 @@ use crate::value::{Date, Duration, DurationUnit};
 mod expr;
 
 /// The keywords that start a top-level item.
-const ITEM_KEYWORDS: [&str; 5] = ["rule", "source", "fact", "evidence", "lessons"];
+const ITEM_KEYWORDS: [&str; 6] = ["rule", "source", "fact", "evidence", "lessons", "define"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
-const RESERVED: [&str; 26] = [
+const RESERVED: [&str; 31] = [
+    "overrides",
+    "define",
+    "highest",
+    "lowest",
+    "lessons",
     "and",
     "or",
     "not",
@@ -445,6 +450,8 @@ impl<'s> Parser<'s> {
             self.fact(start).map(|(rest, fact)| (rest, Item::Fact(fact)))
         } else if self.peek_keyword(start, "evidence") {
             self.evidence_scale(start).map(|(rest, levels)| (rest, Item::EvidenceScale(levels)))
+        } else if self.peek_keyword(start, "define") {
+            self.definition(start).map(|(rest, definition)| (rest, Item::Definition(definition)))
         } else if self.peek_keyword(start, "lessons") {
             self.lessons(start).map(|(rest, lessons)| (rest, Item::Lessons(lessons)))
         } else {
@@ -458,6 +465,15 @@ impl<'s> Parser<'s> {
         let (rest, _) = cut(self.keyword(rest, "scale"))?;
         let (rest, pairs) = self.named_strings(rest)?;
         Ok((rest, pairs.into_iter().map(|(key, label)| EvidenceLevel { key, label }).collect()))
+    }
+
+    /// `define months_since_merger as months between change.date and as_of`
+    fn definition(&self, i: &'s str) -> PResult<'s, Definition> {
+        let (rest, _) = self.keyword(i, "define")?;
+        let (rest, name) = cut(self.name(rest))?;
+        let (rest, _) = cut(self.keyword(rest, "as"))?;
+        let (rest, expr) = cut(self.expr(rest))?;
+        Ok((rest, Definition { name, expr }))
     }
 
     /// `lessons S4 "Mergers can stall ..." S8 "..."`
@@ -606,6 +622,7 @@ impl<'s> Parser<'s> {
             lessons: clauses.lessons,
             evidence: clauses.evidence,
             for_each: clauses.for_each,
+            overrides: clauses.overrides,
         };
         Ok((rest, rule))
     }
@@ -662,6 +679,11 @@ impl<'s> Parser<'s> {
             }
             return Ok((rest, ()));
         }
+        if let Ok((rest, _)) = self.keyword(start, "overrides") {
+            let (rest, rules) = cut(self.comma_separated(rest, |p, i| p.name(i)))?;
+            clauses.overrides.extend(rules);
+            return Ok((rest, ()));
+        }
         if let Ok((rest, _)) = self.keyword(start, "cite") {
             let (rest, citation) = cut(self.citation(rest))?;
             clauses.citations.push(citation);
@@ -713,6 +735,7 @@ struct Clauses {
     condition: Option<Spanned<Expr>>,
     advice: Option<Advice>,
     citations: Vec<Citation>,
+    overrides: Vec<Spanned<String>>,
 }
 
 fn starts_with_word(text: &str, word: &str) -> bool {
@@ -756,7 +779,7 @@ fn clause_name(clause: &str) -> String {
 
 fn describe_expected(expected: &Expected) -> String {
     match expected {
-        Expected::Item => "`rule`, `source`, `fact`, `evidence scale` or `lessons`".into(),
+        Expected::Item => "`rule`, `source`, `fact`, `define`, `evidence scale` or `lessons`".into(),
         Expected::Token("recommend") => "advice (`recommend`, `warn` or `note`)".into(),
         Expected::Token(token) => format!("`{token}`"),
         Expected::Name => "a name".into(),
@@ -766,7 +789,7 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::Expression => "a value or condition".into(),
         Expected::FactType => "a type".into(),
         Expected::Clause => {
-            "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note` or `cite`)"
+            "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note`, `cite` or `overrides`)"
                 .into()
         }
         Expected::SourceField => "a source field".into(),
@@ -788,8 +811,8 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
         crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
     match expected {
-        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `evidence scale` or `lessons` at the start of a line".into())),
-        Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "and", "or"]),
+        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons` at the start of a line".into())),
+        Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "overrides", "and", "or"]),
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
             suggest(&names).or(Some(format!("the fields of a source are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))
@@ -969,7 +992,7 @@ mod tests {
         assert_eq!(
             errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"),
             [
-                "E0101 expected `rule`, `source`, `fact`, `evidence scale` or `lessons`, found `bogus` @0",
+                "E0101 expected `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons`, found `bogus` @0",
                 "E0101 expected a type, found `colour` @50",
             ]
         );
