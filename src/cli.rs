@@ -52,6 +52,24 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Explain, rule by rule, why each did or did not fire for a case, and what would
+    /// change it.
+    Explain {
+        /// The case file (JSON).
+        #[arg(value_name = "CASE.json")]
+        case: PathBuf,
+        /// Only these rules (by id); default: every rule.
+        #[arg(value_name = "RULE")]
+        only: Vec<String>,
+        #[command(flatten)]
+        rules: RulesArg,
+        /// Output format (default: text on a terminal, JSON otherwise).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The date of the assessment (YYYY-MM-DD); overrides the case's `assessed_on`.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Parse and check the rule base; report every problem.
     Check {
         #[command(flatten)]
@@ -98,6 +116,7 @@ pub fn main() -> ExitCode {
         Command::Advise { cases, rules, format, as_of } => advise(&cases, &rules, format, as_of),
         Command::Interview { case, write, rules, as_of } => interview(&case, &rules, as_of, write),
         Command::Check { rules } => check(&rules),
+        Command::Explain { case, only, rules, format, as_of } => explain(&case, &only, &rules, format, as_of),
         Command::Sources { rules, format } => sources(&rules, format),
     };
     match result {
@@ -171,7 +190,7 @@ fn advise(
     as_of: Option<Date>,
 ) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
-    let format = format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json });
+    let format = output_format(format);
     let mut reports = Vec::new();
     let mut failed = false;
     for path in cases {
@@ -192,6 +211,46 @@ fn advise(
 }
 
 fn advise_one(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<accord::Report, Failed> {
+    let (case, as_of) = load_case(rule_base, path, as_of)?;
+    Ok(rule_base.advise(&case, as_of))
+}
+
+fn explain(
+    path: &Path,
+    only: &[String],
+    rules: &RulesArg,
+    format: Option<Format>,
+    as_of: Option<Date>,
+) -> Result<ExitCode, Failed> {
+    let (rule_base, _, _) = load_rules(rules)?;
+    for id in only {
+        if !rule_base.rules.iter().any(|r| &r.id == id) {
+            let ids = rule_base.rules.iter().map(|r| r.id.as_str());
+            let hint = accord::suggest::did_you_mean(id, ids)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            eprintln!("error: no rule `{id}` in the rule base{hint}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let (case, as_of) = load_case(&rule_base, path, as_of)?;
+    let explanations = rule_base.explain(&case, as_of, only);
+    let name = case.name.as_deref().or(case.id.as_deref());
+    let out = match output_format(format) {
+        Format::Json => pretty(&report::explanation_json(name, as_of, &explanations)),
+        Format::Text => report::explanation_text(name, as_of, &explanations),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The format asked for, else text on a terminal and JSON otherwise.
+fn output_format(format: Option<Format>) -> Format {
+    format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json })
+}
+
+/// Reads and checks a case, reporting any problem, and settles its assessment date.
+fn load_case(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<(accord::Case, Date), Failed> {
     let shown = path.display().to_string();
     let text = accord::load::read_text(path).map_err(|error| {
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
@@ -205,7 +264,7 @@ fn advise_one(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<
     })?;
     // The clock is read only when neither the command line nor the case gives a date.
     let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);
-    Ok(rule_base.advise(&case, as_of))
+    Ok((case, as_of))
 }
 
 fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) -> Result<ExitCode, Failed> {
@@ -241,8 +300,10 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
         }
     });
     if let Err(error) = written {
-        // The output or the input went away (a closed pipe, say): nothing more to say.
-        eprintln!("error: interview of `{shown}` stopped: {error}");
+        // Whoever read the output has gone (`| head`, say): nothing more to tell them.
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: interview of `{shown}` stopped: {error}");
+        }
         return Err(Failed);
     }
     if write && !session.answered().is_empty() {

@@ -320,7 +320,7 @@ pub fn parse_reply(answer: &Answer, line: &str) -> Result<Reply, String> {
 pub fn parse_answer(answer: &Answer, text: &str) -> Result<Json, String> {
     let text = text.trim();
     if text.is_empty() && !matches!(answer, Answer::ListOfText | Answer::ListOfRecords) {
-        return Err("no answer given: type one, or \"skip\" to leave it unknown".into());
+        return Err("the line is empty: type an answer, or \"skip\" to leave the fact unknown".into());
     }
     match answer {
         Answer::YesNo => match text.to_ascii_lowercase().as_str() {

@@ -1,10 +1,11 @@
 //! Stage 4: advice to output: the text report for a person, and the JSON document of the
-//! contract (`accord.advice.v1`).
+//! contract (`accord.advice.v1`); and explanations, as text or JSON (`accord.explain.v1`).
 
 use serde_json::{Value as Json, json};
 
-use crate::eval::{Advice, Answer, CitedSource, Question, Report};
+use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, Report, Truth};
 use crate::rulebase::Reference;
+use crate::value::Date;
 
 /// Names the layout of the JSON advice; changes only when the layout does.
 pub const ADVICE_FORMAT: &str = "accord.advice.v1";
@@ -186,6 +187,135 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
     out.push_str(&line);
     out.push('\n');
     out
+}
+
+/// Names the layout of the JSON explanation; changes only when the layout does.
+pub const EXPLAIN_FORMAT: &str = "accord.explain.v1";
+
+/// The JSON document explaining a case's rules.
+pub fn explanation_json(case: Option<&str>, as_of: Date, explanations: &[Explanation]) -> Json {
+    json!({
+        "format": EXPLAIN_FORMAT,
+        "case": case,
+        "as_of": as_of.to_string(),
+        "rules": explanations.iter().map(|e| json!({
+            "rule": e.rule,
+            "item": e.item,
+            "outcome": e.outcome.name(),
+            "overridden_by": e.overridden_by,
+            "conditions": node_json(&e.condition),
+            "reasons": e.reasons,
+            "unknown_facts": e.unknown_facts,
+            "would_fire_if": e.would_fire_if.as_ref().map(|changes| changes
+                .iter()
+                .map(|(fact, value)| json!({"fact": fact, "value": value}))
+                .collect::<Vec<_>>()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn truth_name(truth: Truth) -> &'static str {
+    match truth {
+        Truth::True => "true",
+        Truth::False => "false",
+        Truth::Unknown => "unknown",
+    }
+}
+
+fn node_json(node: &Node) -> Json {
+    let value = truth_name(node.value());
+    match node {
+        Node::Test { text, facts, .. } => {
+            let facts: serde_json::Map<String, Json> =
+                facts.iter().map(|(fact, v)| (fact.clone(), Json::String(v.clone()))).collect();
+            json!({"test": text, "value": value, "facts": facts})
+        }
+        Node::All { parts, .. } => {
+            json!({"all": parts.iter().map(node_json).collect::<Vec<_>>(), "value": value})
+        }
+        Node::Any { parts, .. } => {
+            json!({"any": parts.iter().map(node_json).collect::<Vec<_>>(), "value": value})
+        }
+        Node::Not { part, .. } => json!({"not": node_json(part), "value": value}),
+        Node::Each { text, items, .. } => json!({
+            "each": text,
+            "value": value,
+            "items": items.iter().map(|(item, node)| json!({"item": item, "condition": node_json(node)})).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// The text explaining a case's rules, one paragraph per rule (and item).
+pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explanation]) -> String {
+    let name = case.unwrap_or("Unnamed case");
+    let mut out = format!("{name}: why each rule did or did not fire, as of {}\n", as_of.long());
+    for explanation in explanations {
+        out.push('\n');
+        let item = explanation.item.as_deref().map(|i| format!(" for {i}")).unwrap_or_default();
+        let outcome = explanation.outcome.name().replace('_', " ");
+        out.push_str(&format!("{}{item}: {outcome}", explanation.rule));
+        if let Some(by) = &explanation.overridden_by {
+            out.push_str(&format!(" by {by}"));
+        }
+        out.push('\n');
+        write_node(&mut out, &explanation.condition, 1);
+        if !explanation.reasons.is_empty() {
+            let heading = match explanation.outcome {
+                crate::eval::OutcomeKind::NotFired => "false because",
+                _ => "true because",
+            };
+            out.push_str(&format!("  {heading}:\n"));
+            for reason in &explanation.reasons {
+                out.push_str(&wrap(reason, "  - ", "    "));
+            }
+        }
+        if !explanation.unknown_facts.is_empty() {
+            out.push_str(&wrap(&explanation.unknown_facts.join(", "), "  unknown: ", "      "));
+        }
+        if let Some(changes) = &explanation.would_fire_if {
+            let changes: Vec<String> =
+                changes.iter().map(|(fact, value)| format!("{fact} were {value}")).collect();
+            out.push_str(&wrap(&changes.join(" and "), "  would fire if ", "      "));
+        }
+    }
+    out
+}
+
+fn write_node(out: &mut String, node: &Node, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let value = truth_name(node.value());
+    match node {
+        Node::Test { text, facts, .. } => {
+            let mut line = text.clone();
+            if !facts.is_empty() {
+                let shown: Vec<String> = facts.iter().map(|(fact, v)| format!("{fact} = {v}")).collect();
+                line.push_str(&format!(" [{}]", shown.join(", ")));
+            }
+            out.push_str(&wrap(&line, &format!("{indent}{value:<8}"), &format!("{indent}          ")));
+        }
+        Node::All { parts, .. } | Node::Any { parts, .. } => {
+            let words = if matches!(node, Node::All { .. }) { "all of" } else { "any of" };
+            out.push_str(&format!("{indent}{value:<8}{words}:\n"));
+            for part in parts {
+                write_node(out, part, depth + 1);
+            }
+        }
+        Node::Not { part, .. } => {
+            out.push_str(&format!("{indent}{value:<8}not:\n"));
+            write_node(out, part, depth + 1);
+        }
+        Node::Each { text, items, .. } => {
+            out.push_str(&wrap(
+                &format!("{text}:"),
+                &format!("{indent}{value:<8}"),
+                &format!("{indent}          "),
+            ));
+            for (item, condition) in items {
+                out.push_str(&format!("{indent}  {item}:\n"));
+                write_node(out, condition, depth + 2);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -104,3 +104,32 @@ fn every_rule_error_code_has_a_fixture() {
         }
     }
 }
+
+/// Explanations, text and JSON, for cases that show each outcome: fired, not fired,
+/// undetermined (unknown facts) and overridden.
+#[test]
+fn explanations() {
+    let cases = [
+        "fixtures/01-shire-integrated-care.json",
+        "fixtures/03-brackleigh-care-trust-past-stall-window.json",
+        "fixtures/09-ravensholt-several-groups.json",
+        "fixtures/12-sedgecombe-mild-needs-full-integration.json",
+    ];
+    for case in cases {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(case);
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let parsed = accord::parse_case(case, &text, &rules().vocabulary).expect("valid case");
+        let as_of = parsed.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
+        let explanations = rules().explain(&parsed, as_of, &[]);
+        let name = parsed.name.as_deref();
+        let stem = path.file_stem().expect("a file name").to_string_lossy().into_owned();
+        insta::assert_snapshot!(
+            format!("explain_text@{stem}"),
+            report::explanation_text(name, as_of, &explanations)
+        );
+        insta::assert_json_snapshot!(
+            format!("explain_json@{stem}"),
+            report::explanation_json(name, as_of, &explanations)
+        );
+    }
+}

@@ -7,6 +7,10 @@
 
 use std::collections::HashMap;
 
+mod explain;
+
+pub use explain::{Explanation, Node, OutcomeKind};
+
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
 use crate::rulebase::*;
@@ -256,8 +260,8 @@ impl RuleBase {
 /// What an evaluation assumes about one unknown fact, to test whether it matters.
 #[derive(Clone, Debug)]
 enum Hypothesis {
-    /// The fact has this value.
-    Value(FactInstance, Value),
+    /// The facts have these values.
+    Values(Vec<(FactInstance, Value)>),
     /// Every atom that reads the fact has the given truth (for facts with too many values
     /// to try: numbers, dates, text).
     Atoms(FactInstance, HashMap<AtomId, bool>),
@@ -273,6 +277,18 @@ struct Env {
     /// Atoms that read the hypothesised fact.
     atoms_reading_hypothesis: Vec<AtomId>,
     hypothesis: Option<Hypothesis>,
+}
+
+impl Env {
+    /// The value the hypothesis gives `instance`, if it gives one.
+    fn assumed(&self, instance: FactInstance) -> Option<&Value> {
+        match &self.hypothesis {
+            Some(Hypothesis::Values(values)) => {
+                values.iter().find(|(fact, _)| *fact == instance).map(|(_, v)| v)
+            }
+            _ => None,
+        }
+    }
 }
 
 struct Evaluator<'a> {
@@ -330,11 +346,13 @@ impl<'a> Evaluator<'a> {
             self.truth(&rule.condition, &mut env) != Truth::Unknown
         };
         match &self.vocabulary().fact(fact.fact).ty {
-            Type::Bool => [true, false].into_iter().any(|b| decided(Hypothesis::Value(fact, Value::Bool(b)))),
-            Type::Enum(values) => {
-                (0..values.len() as u32).any(|i| decided(Hypothesis::Value(fact, Value::Enum(i))))
+            Type::Bool => {
+                [true, false].into_iter().any(|b| decided(Hypothesis::Values(vec![(fact, Value::Bool(b))])))
             }
-            Type::Records(_) => decided(Hypothesis::Value(fact, Value::Records(Vec::new()))),
+            Type::Enum(values) => {
+                (0..values.len() as u32).any(|i| decided(Hypothesis::Values(vec![(fact, Value::Enum(i))])))
+            }
+            Type::Records(_) => decided(Hypothesis::Values(vec![(fact, Value::Records(Vec::new()))])),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
                 // Find the atoms that read the fact, then try every combination of their truths.
                 let mut env = self.env_for(rule, item);
@@ -363,11 +381,9 @@ impl<'a> Evaluator<'a> {
 
     /// The value of a fact instance, recording the read.
     fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Value> {
-        if let Some(Hypothesis::Value(fact, value)) = &env.hypothesis
-            && *fact == instance
-        {
+        if let Some(value) = env.assumed(instance).cloned() {
             env.reads.push((instance, true));
-            return Some(value.clone());
+            return Some(value);
         }
         let value = self.stored(instance).cloned();
         env.reads.push((instance, value.is_some()));
@@ -393,9 +409,7 @@ impl<'a> Evaluator<'a> {
             && matches!(self.vocabulary().fact(*id).ty, Type::Records(_))
         {
             let instance = FactInstance { fact: *id, item: None };
-            if let Some(Hypothesis::Value(fact, Value::Records(records))) = &env.hypothesis
-                && *fact == instance
-            {
+            if let Some(Value::Records(records)) = env.assumed(instance) {
                 return Some(records.len());
             }
             let len = match self.stored(instance) {
@@ -728,8 +742,13 @@ impl<'a> Evaluator<'a> {
                 self.because(a, negated, env, out);
                 self.because(b, negated, env, out);
             }
-            (Expr::Or(a, b), false) | (Expr::And(a, b), true) => {
-                // One side suffices; name the first that does.
+            (Expr::And(a, b), true) => {
+                // Every false part is a reason.
+                self.because(a, negated, env, out);
+                self.because(b, negated, env, out);
+            }
+            (Expr::Or(a, b), false) => {
+                // One true side suffices; name the first.
                 if self.truth(a, env) == wanted {
                     self.because(a, negated, env, out);
                 } else {

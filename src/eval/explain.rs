@@ -1,0 +1,483 @@
+//! Explanations: for each rule (and item), whether it fired and why, the condition as a
+//! tree with each part's value and the facts it read, the unknown facts that leave it
+//! undetermined, and the smallest change to the case that would make it fire.
+
+use super::*;
+use crate::value::{Duration, DurationUnit};
+
+/// How a rule came out for a case (or an item).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// The condition is true and the advice is given.
+    Fired,
+    /// The condition is false.
+    NotFired,
+    /// The condition depends on unknown facts.
+    Unknown,
+    /// A rule that overrides this one fired, so its advice is not given.
+    Overridden,
+}
+
+impl OutcomeKind {
+    /// The name used in output: `fired`, `not_fired`, `unknown`, `overridden`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeKind::Fired => "fired",
+            OutcomeKind::NotFired => "not_fired",
+            OutcomeKind::Unknown => "unknown",
+            OutcomeKind::Overridden => "overridden",
+        }
+    }
+}
+
+/// The explanation of one rule's outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The rule's id.
+    pub rule: String,
+    /// For `for each` rules, the item's path (`groups[1]`).
+    pub item: Option<String>,
+    /// How it came out.
+    pub outcome: OutcomeKind,
+    /// For an overridden rule, the rule that overrode it.
+    pub overridden_by: Option<String>,
+    /// The condition, part by part.
+    pub condition: Node,
+    /// In words: what made it true (fired) or false (not fired).
+    pub reasons: Vec<String>,
+    /// The unknown facts that leave it undetermined (with questions where they matter).
+    pub unknown_facts: Vec<String>,
+    /// The fewest changes to the case's facts that would make it fire, if some (at most
+    /// two facts) do: fact path and value.
+    pub would_fire_if: Option<Vec<(String, String)>>,
+}
+
+/// A part of a condition with its value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A test, with the facts (and derived facts) it read and their values.
+    Test {
+        /// The test as written.
+        text: String,
+        /// Its value.
+        value: Truth,
+        /// Fact path (or derived fact name) and value, as read.
+        facts: Vec<(String, String)>,
+    },
+    /// `a and b and ...`
+    All {
+        /// Its value.
+        value: Truth,
+        /// The parts.
+        parts: Vec<Node>,
+    },
+    /// `a or b or ...`
+    Any {
+        /// Its value.
+        value: Truth,
+        /// The parts.
+        parts: Vec<Node>,
+    },
+    /// `not a`
+    Not {
+        /// Its value.
+        value: Truth,
+        /// The part negated.
+        part: Box<Node>,
+    },
+    /// `any`/`all` over a list: the condition for each item.
+    Each {
+        /// `any item of groups` or `all items of groups`.
+        text: String,
+        /// Its value.
+        value: Truth,
+        /// Item label and its condition.
+        items: Vec<(String, Node)>,
+    },
+}
+
+impl Node {
+    /// The part's value.
+    pub fn value(&self) -> Truth {
+        match self {
+            Node::Test { value, .. }
+            | Node::All { value, .. }
+            | Node::Any { value, .. }
+            | Node::Not { value, .. }
+            | Node::Each { value, .. } => *value,
+        }
+    }
+}
+
+/// How many facts `would_fire_if` changes at most.
+const MAX_CHANGES: usize = 2;
+
+impl RuleBase {
+    /// Explains every rule (or the rules named) for `case`, per item for `for each` rules.
+    pub fn explain(&self, case: &Case, as_of: Date, only: &[String]) -> Vec<Explanation> {
+        let outcomes = self.evaluate(case, as_of);
+        let evaluator = Evaluator::new(self, case, as_of);
+        outcomes
+            .iter()
+            .filter(|o| only.is_empty() || only.contains(&self.rules[o.rule].id))
+            .map(|outcome| evaluator.explanation(outcome))
+            .collect()
+    }
+}
+
+impl Evaluator<'_> {
+    fn explanation(&self, outcome: &Outcome) -> Explanation {
+        let rule = &self.rule_base.rules[outcome.rule];
+        let kind = match (outcome.overridden_by, outcome.truth) {
+            (Some(_), _) => OutcomeKind::Overridden,
+            (None, Truth::True) => OutcomeKind::Fired,
+            (None, Truth::False) => OutcomeKind::NotFired,
+            (None, Truth::Unknown) => OutcomeKind::Unknown,
+        };
+        let mut env = self.env_for(rule, outcome.item);
+        let listless = rule.for_each.is_some() && outcome.item.is_none();
+        let condition = if listless {
+            // The list is unknown: there is no item to evaluate the condition for.
+            let list = rule.for_each.expect("checked above");
+            let text = format!("{} is known", self.vocabulary().fact(list).path);
+            Node::Test { text, value: Truth::Unknown, facts: Vec::new() }
+        } else {
+            self.node(&rule.condition, &mut env)
+        };
+        let mut reasons = Vec::new();
+        match outcome.truth {
+            Truth::True => {
+                self.because(&rule.condition, false, &mut self.env_for(rule, outcome.item), &mut reasons)
+            }
+            Truth::False => {
+                self.because(&rule.condition, true, &mut self.env_for(rule, outcome.item), &mut reasons)
+            }
+            Truth::Unknown => {}
+        }
+        let unknown_facts = match &outcome.relevant_unknowns[..] {
+            [] if listless => vec![self.vocabulary().fact(rule.for_each.expect("listless")).path.clone()],
+            facts => facts.iter().map(|f| self.instance_path(*f)).collect(),
+        };
+        let would_fire_if = match kind {
+            OutcomeKind::NotFired | OutcomeKind::Unknown if !listless => {
+                self.would_fire_if(rule, outcome.item)
+            }
+            _ => None,
+        };
+        Explanation {
+            rule: rule.id.clone(),
+            item: outcome.item.map(|item| self.item_path(rule, item)),
+            outcome: kind,
+            overridden_by: outcome.overridden_by.map(|r| self.rule_base.rules[r].id.clone()),
+            condition,
+            reasons,
+            unknown_facts,
+            would_fire_if,
+        }
+    }
+
+    /// The condition tree, each part with its value; chains of `and` (or `or`) are flat.
+    fn node(&self, expr: &Expr, env: &mut Env) -> Node {
+        match expr {
+            Expr::And(..) | Expr::Or(..) => {
+                let is_and = matches!(expr, Expr::And(..));
+                let mut operands = Vec::new();
+                flatten(expr, is_and, &mut operands);
+                let parts: Vec<Node> = operands.into_iter().map(|e| self.node(e, env)).collect();
+                let value = self.truth(expr, env);
+                if is_and { Node::All { value, parts } } else { Node::Any { value, parts } }
+            }
+            Expr::Not(inner) => {
+                let part = self.node(inner, env);
+                Node::Not { value: part.value().not(), part: Box::new(part) }
+            }
+            Expr::Quantified { quantifier, list, binding, body, text } => {
+                self.each_node(*quantifier, list, *binding, body, text, env)
+            }
+            Expr::Atom(atom) => self.test_node(atom, env),
+            other => {
+                let value = self.truth(other, env);
+                Node::Test { text: other_text(other, self), value, facts: Vec::new() }
+            }
+        }
+    }
+
+    fn each_node(
+        &self,
+        quantifier: Quantifier,
+        list: &Expr,
+        binding: usize,
+        body: &Expr,
+        text: &str,
+        env: &mut Env,
+    ) -> Node {
+        let value = self.quantified(quantifier, list, binding, body, env);
+        let list_fact = list_fact(list);
+        let list_path = &self.vocabulary().fact(list_fact).path;
+        let words = match quantifier {
+            Quantifier::Any => format!("any item of {list_path} where {text}"),
+            Quantifier::All => format!("all items of {list_path} where {text}"),
+        };
+        let mut items = Vec::new();
+        for item in 0..self.list_len(list, env).unwrap_or(0) {
+            env.bindings.push((list_fact, item));
+            let label = self.item_label(list_fact, item, env);
+            items.push((label, self.node(body, env)));
+            env.bindings.pop();
+        }
+        Node::Each { text: words, value, items }
+    }
+
+    fn test_node(&self, atom: &Atom, env: &mut Env) -> Node {
+        let reads_before = env.reads.len();
+        let value = self.atom(atom, env);
+        let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
+        let mut facts: Vec<(String, String)> = dedup(reads)
+            .into_iter()
+            .map(|instance| {
+                let shown = self
+                    .stored(instance)
+                    .map_or("unknown".to_string(), |v| self.show_value(instance.fact, v));
+                (self.instance_path(instance), shown)
+            })
+            .collect();
+        if atom.text.contains("as_of") {
+            facts.insert(0, ("as_of".to_string(), self.as_of.to_string()));
+        }
+        facts.extend(self.derived_values(&atom.test, env));
+        Node::Test { text: atom.text.clone(), value, facts }
+    }
+
+    /// The derived facts a test uses, with their values.
+    fn derived_values(&self, test: &Test, env: &mut Env) -> Vec<(String, String)> {
+        let mut ids = Vec::new();
+        match test {
+            Test::Compare { lhs, rhs, .. } => {
+                derived_in(lhs, &mut ids);
+                derived_in(rhs, &mut ids);
+            }
+            Test::In { needle, haystack, .. } => {
+                derived_in(needle, &mut ids);
+                if let Haystack::List(list) = haystack {
+                    derived_in(list, &mut ids);
+                }
+            }
+            Test::Known { expr, .. } | Test::Holds(expr) => derived_in(expr, &mut ids),
+        }
+        ids.into_iter()
+            .map(|id| {
+                let expr = Expr::Derived(id);
+                let shown = match self.value(&expr, env) {
+                    None => "unknown".to_string(),
+                    Some(Value::Date(date)) => date.to_string(),
+                    Some(_) => self.show_in_text(&expr, DateStyle::Day, env),
+                };
+                (self.rule_base.definitions[id].name.clone(), shown)
+            })
+            .collect()
+    }
+
+    /// The fewest facts (changed or answered) that make the rule fire, trying each fact the
+    /// condition reads with values drawn from its type and the rule's constants.
+    fn would_fire_if(&self, rule: &Rule, item: Option<usize>) -> Option<Vec<(String, String)>> {
+        let mut env = self.env_for(rule, item);
+        self.truth(&rule.condition, &mut env);
+        let facts = dedup(env.reads.iter().map(|(fact, _)| *fact).collect());
+        let mut constants = Vec::new();
+        constants_in(&rule.condition, &mut constants);
+        let candidates: Vec<(FactInstance, Vec<Value>)> =
+            facts.iter().map(|f| (*f, self.candidate_values(*f, &constants))).collect();
+        let fires = |assumed: Vec<(FactInstance, Value)>| {
+            let mut env = self.env_for(rule, item);
+            env.hypothesis = Some(Hypothesis::Values(assumed));
+            self.truth(&rule.condition, &mut env) == Truth::True
+        };
+        for size in 1..=MAX_CHANGES {
+            if let Some(found) = search(&candidates, size, &fires) {
+                let shown = found
+                    .into_iter()
+                    .map(|(fact, value)| (self.instance_path(fact), self.show_value(fact.fact, &value)))
+                    .collect();
+                return Some(shown);
+            }
+        }
+        None
+    }
+
+    /// Values worth trying for a fact, in a fixed order: every value of a true-or-false
+    /// or `one of` fact; for the others, values near the rule's own constants.
+    fn candidate_values(&self, fact: FactInstance, constants: &[Value]) -> Vec<Value> {
+        let current = self.stored(fact);
+        let mut values = match &self.vocabulary().fact(fact.fact).ty {
+            Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            Type::Enum(names) => (0..names.len() as u32).map(Value::Enum).collect(),
+            Type::Records(_) => vec![Value::Records(Vec::new())],
+            Type::Number => number_candidates(constants),
+            Type::Date => self.date_candidates(constants),
+            Type::Text => constants.iter().filter(|c| matches!(c, Value::Text(_))).cloned().collect(),
+            Type::TextList => {
+                let texts = constants.iter().filter_map(|c| match c {
+                    Value::Text(t) => Some(Value::TextList(vec![t.clone()])),
+                    _ => None,
+                });
+                std::iter::once(Value::TextList(Vec::new())).chain(texts).collect()
+            }
+        };
+        values.retain(|v| Some(v) != current);
+        values
+    }
+
+    fn date_candidates(&self, constants: &[Value]) -> Vec<Value> {
+        let day = |n| Duration { amount: n, unit: DurationUnit::Days };
+        let mut dates = vec![self.as_of];
+        for constant in constants {
+            match constant {
+                Value::Duration(d) => {
+                    let back = Duration { amount: -d.amount, unit: d.unit };
+                    for base in [self.as_of.plus(back), self.as_of.plus(*d)].into_iter().flatten() {
+                        dates.extend(
+                            [base.plus(day(1)), Some(base), base.plus(day(-1))].into_iter().flatten(),
+                        );
+                    }
+                }
+                Value::Date(d) => {
+                    dates.extend([d.plus(day(1)), Some(*d), d.plus(day(-1))].into_iter().flatten())
+                }
+                _ => {}
+            }
+        }
+        dates.extend([self.as_of.plus(day(1)), self.as_of.plus(day(-1))].into_iter().flatten());
+        dedup(dates).into_iter().map(Value::Date).collect()
+    }
+}
+
+/// The first combination of `size` different facts, each with one of its candidate values,
+/// for which `fires` holds; facts and values are tried in order.
+fn search(
+    candidates: &[(FactInstance, Vec<Value>)],
+    size: usize,
+    fires: &dyn Fn(Vec<(FactInstance, Value)>) -> bool,
+) -> Option<Vec<(FactInstance, Value)>> {
+    fn extend(
+        candidates: &[(FactInstance, Vec<Value>)],
+        from: usize,
+        left: usize,
+        chosen: &mut Vec<(FactInstance, Value)>,
+        fires: &dyn Fn(Vec<(FactInstance, Value)>) -> bool,
+    ) -> Option<Vec<(FactInstance, Value)>> {
+        if left == 0 {
+            return fires(chosen.clone()).then(|| chosen.clone());
+        }
+        for index in from..candidates.len() {
+            let (fact, values) = &candidates[index];
+            for value in values {
+                chosen.push((*fact, value.clone()));
+                let found = extend(candidates, index + 1, left - 1, chosen, fires);
+                chosen.pop();
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+        None
+    }
+    extend(candidates, 0, size, &mut Vec::new(), fires)
+}
+
+fn number_candidates(constants: &[Value]) -> Vec<Value> {
+    let mut numbers = vec![0.0];
+    for constant in constants {
+        if let Value::Number(n) = constant {
+            numbers.extend([n - 1.0, *n, n + 1.0]);
+        }
+    }
+    dedup(numbers).into_iter().map(Value::Number).collect()
+}
+
+/// The operands of a chain of `and` (or of `or`), left to right.
+fn flatten<'e>(expr: &'e Expr, is_and: bool, out: &mut Vec<&'e Expr>) {
+    match (expr, is_and) {
+        (Expr::And(a, b), true) | (Expr::Or(a, b), false) => {
+            flatten(a, is_and, out);
+            flatten(b, is_and, out);
+        }
+        (other, _) => out.push(other),
+    }
+}
+
+/// The constants a condition compares with, for guessing values that would change it.
+fn constants_in(expr: &Expr, out: &mut Vec<Value>) {
+    let mut visit = |e: &Expr| constants_in(e, out);
+    match expr {
+        Expr::Const(value) => out.push(value.clone()),
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            visit(a);
+            visit(b);
+        }
+        Expr::Not(a) => visit(a),
+        Expr::Quantified { list, body, .. } => {
+            visit(list);
+            visit(body);
+        }
+        Expr::DatePlus { date, duration, .. } => {
+            visit(date);
+            visit(duration);
+        }
+        Expr::NumberPlus { lhs, rhs, .. } => {
+            visit(lhs);
+            visit(rhs);
+        }
+        Expr::MonthsBetween { from, to } => {
+            visit(from);
+            visit(to);
+        }
+        Expr::Count { list, filter, .. } => {
+            visit(list);
+            if let Some(filter) = filter {
+                visit(filter);
+            }
+        }
+        Expr::Extreme { list, value, .. } => {
+            visit(list);
+            visit(value);
+        }
+        Expr::Atom(atom) => match &atom.test {
+            Test::Compare { lhs, rhs, .. } => {
+                visit(lhs);
+                visit(rhs);
+            }
+            Test::In { needle, haystack, .. } => {
+                visit(needle);
+                match haystack {
+                    Haystack::Consts(values) => out.extend(values.iter().cloned()),
+                    Haystack::List(list) => constants_in(list, out),
+                }
+            }
+            Test::Known { expr, .. } | Test::Holds(expr) => visit(expr),
+        },
+        Expr::Fact(_) | Expr::Field { .. } | Expr::Item { .. } | Expr::AsOf | Expr::Derived(_) => {}
+    }
+}
+
+/// The derived facts an expression uses directly.
+fn derived_in(expr: &Expr, out: &mut Vec<usize>) {
+    match expr {
+        Expr::Derived(id) if !out.contains(id) => out.push(*id),
+        Expr::DatePlus { date: a, duration: b, .. }
+        | Expr::NumberPlus { lhs: a, rhs: b, .. }
+        | Expr::MonthsBetween { from: a, to: b } => {
+            derived_in(a, out);
+            derived_in(b, out);
+        }
+        _ => {}
+    }
+}
+
+/// A short text for a part of a condition that is not a test (a constant, a derived fact).
+fn other_text(expr: &Expr, evaluator: &Evaluator<'_>) -> String {
+    match expr {
+        Expr::Derived(id) => evaluator.rule_base.definitions[*id].name.clone(),
+        Expr::Const(Value::Bool(b)) => b.to_string(),
+        _ => "condition".to_string(),
+    }
+}
