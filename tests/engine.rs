@@ -278,3 +278,65 @@ fn highest_and_lowest_follow_the_declared_order_and_unknown_items() {
     assert!(!fires("(highest g.needs for g in groups) is mild", one_unknown));
     assert_eq!(asked("(highest g.needs for g in groups) is mild", one_unknown), ["groups[1].needs"]);
 }
+
+/// The outcome of the single rule `r` in a report: fired, or not (then whether it is
+/// decided is told by the questions, so the full outcome comes from `explain`).
+fn outcome(condition: &str, case: &str) -> accord::eval::OutcomeKind {
+    let files = vec![
+        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
+        ("rules.accord".to_string(), rule(condition)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
+    rule_base.explain(&case, Date::parse("2013-09-01").expect("valid"), &[]).remove(0).outcome
+}
+
+/// A fact is asked about if and only if some value of it changes the rule's outcome, given
+/// everything else that is known: checked by brute force over every combination of known
+/// and unknown values of three facts, for conditions that mix `and`, `or`, `not`, repeated
+/// facts and contradictions.
+#[test]
+fn a_fact_is_asked_about_exactly_when_some_value_of_it_changes_an_outcome() {
+    let conditions = [
+        "a and b",
+        "a or b",
+        "not a and kind is merger",
+        "(a or kind is none) and not b",
+        "(kind is merger and kind is none) or a",
+        "(a and not a) or (b and kind is merger)",
+        "a and (b or not b)",
+        "not (a or b) or kind in [merger]",
+    ];
+    let a_values = ["true", "false", "null"];
+    let kind_values = ["\"none\"", "\"merger\"", "null"];
+    for condition in conditions {
+        for a in a_values {
+            for b in a_values {
+                for kind in kind_values {
+                    let case =
+                        |a: &str, b: &str, kind: &str| format!(r#"{{"a": {a}, "b": {b}, "kind": {kind}}}"#);
+                    let base = outcome(condition, &case(a, b, kind));
+                    let mut expected = Vec::new();
+                    let changes = |v: &str, alternatives: &[&str], build: &dyn Fn(&str) -> String| {
+                        v == "null"
+                            && alternatives
+                                .iter()
+                                .any(|alt| *alt != "null" && outcome(condition, &build(alt)) != base)
+                    };
+                    if changes(a, &a_values, &|v| case(v, b, kind)) {
+                        expected.push("a");
+                    }
+                    if changes(b, &a_values, &|v| case(a, v, kind)) {
+                        expected.push("b");
+                    }
+                    if changes(kind, &kind_values, &|v| case(a, b, v)) {
+                        expected.push("kind");
+                    }
+                    let mut got = asked(condition, &case(a, b, kind));
+                    got.sort();
+                    assert_eq!(got, expected, "{condition} with a={a} b={b} kind={kind}");
+                }
+            }
+        }
+    }
+}
