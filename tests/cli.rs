@@ -193,3 +193,29 @@ fn a_file_over_the_size_limit_is_refused() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("error[E0003]"), "{}", stderr(&output));
 }
+
+#[test]
+fn explain_gives_each_outcome_under_a_format_version() {
+    let output =
+        accord(&["explain", "--format", "json", "fixtures/12-sedgecombe-mild-needs-full-integration.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let explained = json(&output);
+    assert_eq!(explained["format"], "accord.explain.v1");
+    let rules = explained["rules"].as_array().unwrap();
+    let outcomes: std::collections::BTreeSet<&str> =
+        rules.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["fired", "not_fired", "overridden"].into_iter().collect());
+    let overridden = rules.iter().find(|r| r["outcome"] == "overridden").unwrap();
+    assert_eq!(overridden["overridden_by"], "linkage_may_suffice");
+    assert_eq!(overridden["item"], "groups[1]");
+}
+
+#[test]
+fn explain_names_only_the_rules_asked_for_and_refuses_unknown_ones() {
+    let output = accord(&["explain", "--format", "json", SHIRE, "merger_stalls_development"]);
+    let explained = json(&output);
+    assert_eq!(explained["rules"].as_array().unwrap().len(), 1);
+    let unknown = accord(&["explain", SHIRE, "merger_stals_development"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("did you mean `merger_stalls_development`?"), "{}", stderr(&unknown));
+}
