@@ -132,6 +132,17 @@ pub struct Source {
     pub key: Spanned<String>,
     /// The fields in the order written; the checker demands `authors`, `year` and `title`.
     pub fields: Vec<SourceField>,
+    /// `allow W0303 "reason"`: warnings silenced for this source.
+    pub allows: Vec<Allow>,
+}
+
+/// `allow W0304 "kept for the interview"`: a warning silenced deliberately, with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allow {
+    /// The warning's code.
+    pub code: Spanned<String>,
+    /// Why it is deliberate.
+    pub reason: Spanned<String>,
 }
 
 /// One `name "value"` line of a source.
@@ -213,6 +224,8 @@ pub struct FactDecl {
     pub ty: Spanned<FactType>,
     /// The question to ask when the fact is unknown.
     pub question: Option<Spanned<Text>>,
+    /// `allow W0304 "reason"`: warnings silenced for this fact.
+    pub allows: Vec<Allow>,
 }
 
 /// A dotted path into the case file; `[]` after a segment means "each item of this list".
@@ -296,6 +309,11 @@ pub struct Rule {
     /// `overrides other_rule, another`: when this rule and one of those fire (for the same
     /// item), only this rule's advice is given.
     pub overrides: Vec<Spanned<String>>,
+    /// `contradicts other_rule`: the two pieces of advice must never be given together;
+    /// `accord check` looks for a case where they would be.
+    pub contradicts: Vec<Spanned<String>>,
+    /// `allow W0301 "reason"`: warnings silenced for this rule.
+    pub allows: Vec<Allow>,
 }
 
 /// `for each group in groups`

@@ -228,6 +228,32 @@ fn clamp(text: &str, span: Span) -> Span {
     Span::new(start, end)
 }
 
+/// Diagnostics as JSON, for editors and CI: one object each, with 1-based line and column.
+pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
+    serde_json::Value::Array(diagnostics.iter().map(|d| diagnostic_json(d, sources)).collect())
+}
+
+fn diagnostic_json(diagnostic: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
+    let place = |label: &Label| {
+        let text = sources.get(&label.file).unwrap_or_default();
+        let (line, column) = line_col(text, label.span.start);
+        let (end_line, end_column) = line_col(text, label.span.end);
+        serde_json::json!({
+            "file": label.file, "line": line, "column": column,
+            "end_line": end_line, "end_column": end_column, "label": label.text,
+        })
+    };
+    serde_json::json!({
+        "severity": match diagnostic.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "location": diagnostic.primary.as_ref().map(place),
+        "file": diagnostic.primary.as_ref().map(|l| l.file.clone()).or_else(|| diagnostic.file.clone()),
+        "related": diagnostic.secondary.iter().map(place).collect::<Vec<_>>(),
+        "help": diagnostic.help,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

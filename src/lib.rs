@@ -20,15 +20,21 @@
 #![forbid(unsafe_code)]
 
 pub mod ast;
+pub mod batch;
 pub mod bib;
 pub mod case;
 pub mod check;
+pub mod coverage;
 pub mod diag;
+pub mod diff;
 pub mod eval;
+pub mod format;
 pub mod interview;
+pub mod lint;
 pub mod load;
 pub mod report;
 pub mod rulebase;
+pub mod schema;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

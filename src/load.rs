@@ -13,8 +13,34 @@ use crate::diag::{Diagnostic, SourceMap};
 use crate::rulebase::RuleBase;
 use crate::syntax;
 
-/// Files larger than this are refused rather than read.
+/// Files larger than this are refused rather than read, unless [`MAX_FILE_BYTES_VAR`]
+/// sets another limit.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The environment variable that sets the size limit, in bytes
+/// (`ACCORD_MAX_FILE_BYTES=67108864`); unset or empty, the limit is [`MAX_FILE_BYTES`].
+pub const MAX_FILE_BYTES_VAR: &str = "ACCORD_MAX_FILE_BYTES";
+
+/// The size limit in force for rule, case and source files: [`MAX_FILE_BYTES_VAR`] when
+/// set, otherwise [`MAX_FILE_BYTES`].
+///
+/// # Errors
+///
+/// The problem with the variable's value, when it is not a whole number of bytes.
+pub fn max_file_bytes() -> Result<u64, String> {
+    match std::env::var(MAX_FILE_BYTES_VAR) {
+        Err(std::env::VarError::NotPresent) => Ok(MAX_FILE_BYTES),
+        Ok(value) if value.trim().is_empty() => Ok(MAX_FILE_BYTES),
+        Ok(value) => value.trim().parse::<u64>().map_err(|_| {
+            format!(
+                "{MAX_FILE_BYTES_VAR} is `{value}`, not a size in bytes (a whole number such as 67108864)"
+            )
+        }),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("{MAX_FILE_BYTES_VAR} is not a size in bytes (a whole number such as 67108864)"))
+        }
+    }
+}
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -67,6 +93,15 @@ impl RuleFiles {
     /// Rule files given as text, for tests and embedding: (path shown, text).
     pub fn from_texts(files: Vec<(String, String)>) -> RuleFiles {
         RuleFiles { files, embedded: false }
+    }
+
+    /// The rule files in `rules/` at a git revision (`main`, `HEAD~1`, a commit) of the
+    /// repository at `repo`; the source texts they name are read from the same revision.
+    /// The files are written out first, to a folder reused for the same content (see
+    /// [`crate::diff::git`]); paths are shown under that folder.
+    pub fn from_git(repo: &Path, revision: &str) -> Result<RuleFiles, Diagnostic> {
+        let at = crate::diff::git::rules_at(repo, revision).map_err(|e| e.diagnostic())?;
+        RuleFiles::from_paths(&[at.rules])
     }
 
     /// Parses and checks the files as one rule base.
@@ -129,7 +164,8 @@ fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 pub enum ReadError {
     /// The file system refused: missing, a folder, no permission.
     Io(String),
-    /// Larger than [`MAX_FILE_BYTES`].
+    /// Larger than the size limit ([`max_file_bytes`]): its size, or one more byte than
+    /// the limit when its size shows only on reading (a device, a pipe).
     TooLarge(u64),
     /// Not UTF-8; the offset of the first bad byte.
     NotUtf8(usize),
@@ -141,7 +177,12 @@ impl ReadError {
         match self {
             ReadError::Io(why) => why.clone(),
             ReadError::TooLarge(len) => {
-                format!("it is too large: {len} bytes, more than the limit of {MAX_FILE_BYTES}")
+                let limit = max_file_bytes().unwrap_or(MAX_FILE_BYTES);
+                if *len == limit.saturating_add(1) {
+                    format!("it is too large: more than the limit of {limit} bytes")
+                } else {
+                    format!("it is too large: {len} bytes, more than the limit of {limit}")
+                }
             }
             ReadError::NotUtf8(offset) => format!("it is not UTF-8 text: invalid byte at offset {offset}"),
         }
@@ -160,17 +201,26 @@ impl ReadError {
     }
 }
 
-/// Reads a text file: refuses one over [`MAX_FILE_BYTES`] or not UTF-8, and drops a
-/// byte order mark.
+/// Reads a text file: refuses one over the size limit ([`max_file_bytes`]) or not UTF-8,
+/// and drops a byte order mark.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let limit = max_file_bytes().map_err(ReadError::Io)?;
     let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if metadata.is_dir() {
         return Err(ReadError::Io("it is a folder".into()));
     }
-    if metadata.len() > MAX_FILE_BYTES {
+    if metadata.len() > limit {
         return Err(ReadError::TooLarge(metadata.len()));
     }
-    let bytes = fs::read(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
+    // A device or a pipe has no size until read (`/dev/zero` never ends): read no more
+    // than one byte past the limit.
+    let file = fs::File::open(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit.saturating_add(1)), &mut bytes)
+        .map_err(|e| ReadError::Io(describe_io_error(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
         Err(e) => Err(ReadError::NotUtf8(e.utf8_error().valid_up_to())),

@@ -27,6 +27,30 @@ pub struct RuleBase {
     pub rules: Vec<Rule>,
     /// The derived facts (`define`), in the order they were checked.
     pub definitions: Vec<Definition>,
+    /// Where each source is declared, and the warnings silenced for it.
+    pub source_origins: IndexMap<String, Origin>,
+}
+
+/// Where an item was declared, and the warnings silenced for it with `allow`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Origin {
+    /// The rule file.
+    pub file: String,
+    /// The item's name in it.
+    pub span: crate::ast::Span,
+    /// `allow CODE "reason"` annotations.
+    pub allows: Vec<Allowed>,
+}
+
+/// A warning silenced deliberately.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allowed {
+    /// The warning's code.
+    pub code: String,
+    /// Why it is deliberate.
+    pub reason: String,
+    /// Where the `allow` is written.
+    pub span: crate::ast::Span,
 }
 
 /// A derived fact: a value or condition computed from other facts.
@@ -72,6 +96,18 @@ pub struct Shape {
     pub fields: IndexMap<String, Node>,
 }
 
+impl Shape {
+    /// The field named `key`: its position and what it holds. Objects have a handful of
+    /// fields, so a scan beats hashing the key.
+    pub fn field(&self, key: &str) -> Option<(usize, &Node)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .find(|(_, (name, _))| name.as_str() == key)
+            .map(|(i, (_, node))| (i, node))
+    }
+}
+
 /// What one field of an object holds.
 #[derive(Clone, Debug)]
 pub enum Node {
@@ -92,6 +128,8 @@ pub struct Fact {
     pub question: Option<Template>,
     /// Where its value is kept in a [`crate::case::Case`].
     pub place: Place,
+    /// Where it is declared, and the warnings silenced for it.
+    pub origin: Origin,
 }
 
 /// Where a fact's value lives.
@@ -194,6 +232,10 @@ pub struct Rule {
     pub citations: Vec<Citation>,
     /// Indexes (into [`RuleBase::rules`]) of the rules whose advice this rule's replaces.
     pub overrides: Vec<usize>,
+    /// Indexes of the rules whose advice must never be given with this rule's.
+    pub contradicts: Vec<usize>,
+    /// Where it is declared (its id), and the warnings silenced for it.
+    pub origin: Origin,
 }
 
 /// A checked citation.

@@ -53,6 +53,8 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     checker.untraced_lessons(&lessons, &rules);
     checker.check_unused_definitions();
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
+    let source_origins =
+        sources.iter().map(|(key, declared)| (key.clone(), declared.origin.clone())).collect();
     let sources = sources.into_iter().map(|(key, declared)| (key, declared.reference)).collect();
     let rule_base = RuleBase {
         vocabulary: checker.vocabulary,
@@ -61,6 +63,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         sources,
         rules,
         definitions: std::mem::take(&mut checker.checked_definitions),
+        source_origins,
     };
     (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
 }
@@ -106,6 +109,7 @@ struct DeclaredSource {
     file: String,
     span: Span,
     text: Option<String>,
+    origin: Origin,
 }
 
 /// Where a name was first declared, for duplicate reports.
@@ -313,6 +317,31 @@ impl Checker<'_> {
         Some((id, ty))
     }
 
+    /// An item's origin, with its `allow` annotations checked against the warning codes.
+    fn origin(&mut self, file: &str, span: Span, allows: &[ast::Allow]) -> Origin {
+        let mut allowed = Vec::new();
+        for allow in allows {
+            if !crate::lint::WARNINGS.contains(&allow.code.node.as_str()) {
+                let help = did_you_mean(&allow.code.node, crate::lint::WARNINGS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!("the warnings that can be allowed are {}", crate::lint::WARNINGS.join(", "))
+                    });
+                let diagnostic = Diagnostic::error("E0217", format!("unknown warning `{}`", allow.code.node))
+                    .at(file, allow.code.span, "not a warning code")
+                    .help(help);
+                self.error(diagnostic);
+                continue;
+            }
+            allowed.push(Allowed {
+                code: allow.code.node.clone(),
+                reason: allow.reason.node.clone(),
+                span: allow.code.span,
+            });
+        }
+        Origin { file: file.to_string(), span, allows: allowed }
+    }
+
     /// Warns about each declared lesson that no rule encodes.
     fn untraced_lessons(&mut self, lessons: &Declared, rules: &[Rule]) {
         for (id, (_, (file, span))) in lessons {
@@ -408,7 +437,8 @@ impl Checker<'_> {
             reference: bib::harvard(&parts, str::to_string),
         };
         let text = fields.get(&SourceFieldName::Text).and_then(|text_path| self.full_text(path, text_path));
-        Some(DeclaredSource { reference, file: path.to_string(), span: source.key.span, text })
+        let origin = self.origin(path, source.key.span, &source.allows);
+        Some(DeclaredSource { reference, file: path.to_string(), span: source.key.span, text, origin })
     }
 
     /// Reads a source's full text, relative to the rule file that declares it.
@@ -538,7 +568,8 @@ impl Checker<'_> {
             }
         };
         let path = decl.path.node.to_string();
-        self.vocabulary.facts.push(Fact { path, ty, question: None, place });
+        let origin = self.origin(file, decl.path.span, &decl.allows);
+        self.vocabulary.facts.push(Fact { path, ty, question: None, place, origin });
     }
 
     fn enum_values(&mut self, file: &str, values: &[Spanned<String>]) -> Vec<String> {
@@ -603,7 +634,8 @@ impl Checker<'_> {
         rules
     }
 
-    /// Resolves `overrides` to rule indexes, refusing unknown rules and cycles.
+    /// Resolves `overrides` and `contradicts` to rule indexes, refusing unknown rules and
+    /// cycles of overrides.
     fn overrides(
         &mut self,
         rules: &mut [Rule],
@@ -611,24 +643,16 @@ impl Checker<'_> {
         declared: &IndexMap<String, FirstSeen>,
     ) {
         for (index, (file, rule)) in written.iter().enumerate() {
-            for target in &rule.overrides {
-                if target.node == rule.id.node {
-                    let diagnostic = Diagnostic::error(
-                        "E0213",
-                        format!("rule `{}` overrides itself", target.node),
-                    )
-                    .at(file, target.span, "this rule");
-                    self.error(diagnostic);
-                } else if let Some(position) = rules.iter().position(|r| r.id == target.node) {
-                    rules[index].overrides.push(position);
-                } else if !declared.contains_key(&target.node) {
-                    let help = did_you_mean(&target.node, declared.keys().map(String::as_str))
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| "`overrides` names other rules by their ids".into());
-                    let diagnostic = Diagnostic::error("E0213", format!("unknown rule `{}`", target.node))
-                        .at(file, target.span, "no rule has this id")
-                        .help(help);
-                    self.error(diagnostic);
+            for (clause, targets) in [("overrides", &rule.overrides), ("contradicts", &rule.contradicts)] {
+                for target in targets {
+                    let Some(position) = self.rule_named(rules, file, rule, target, declared) else {
+                        continue;
+                    };
+                    if clause == "overrides" {
+                        rules[index].overrides.push(position);
+                    } else {
+                        rules[index].contradicts.push(position);
+                    }
                 }
             }
         }
@@ -643,6 +667,38 @@ impl Checker<'_> {
             .help("decide which advice should win and remove the other `overrides`");
             self.error(diagnostic);
         }
+    }
+
+    /// The index of the rule `target` names in a rule's `overrides` or `contradicts`.
+    fn rule_named(
+        &mut self,
+        rules: &[Rule],
+        file: &str,
+        rule: &ast::Rule,
+        target: &Spanned<String>,
+        declared: &IndexMap<String, FirstSeen>,
+    ) -> Option<usize> {
+        if target.node == rule.id.node {
+            let diagnostic = Diagnostic::error("E0213", format!("rule `{}` names itself", target.node))
+                .at(file, target.span, "this rule")
+                .help("`overrides` and `contradicts` name other rules");
+            self.error(diagnostic);
+            return None;
+        }
+        if let Some(position) = rules.iter().position(|r| r.id == target.node) {
+            return Some(position);
+        }
+        // A rule declared but refused by the checker has been reported already.
+        if !declared.contains_key(&target.node) {
+            let help = did_you_mean(&target.node, declared.keys().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "`overrides` and `contradicts` name other rules by their ids".into());
+            let diagnostic = Diagnostic::error("E0213", format!("unknown rule `{}`", target.node))
+                .at(file, target.span, "no rule has this id")
+                .help(help);
+            self.error(diagnostic);
+        }
+        None
     }
 
     fn rule(&mut self, file: &ParsedFile<'_>, rule: &ast::Rule, declared: &Declarations<'_>) -> Option<Rule> {
@@ -671,6 +727,8 @@ impl Checker<'_> {
             file: file.path.to_string(),
             lessons: (lessons.len() == rule.lessons.len()).then_some(lessons)?,
             overrides: Vec::new(),
+            contradicts: Vec::new(),
+            origin: self.origin(file.path, rule.id.span, &rule.allows),
             evidence: evidence_label,
             for_each,
             condition: condition?,

@@ -10,6 +10,13 @@ use accord::diag::{self, Diagnostic, SourceMap};
 use accord::{Date, RuleBase, RuleFiles, report};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod batch;
+mod check;
+mod coverage;
+mod diff;
+mod fmt;
+mod schema;
+
 /// accord: advice on health and local government partnerships, from rules that cite their
 /// research.
 #[derive(Parser)]
@@ -24,16 +31,22 @@ enum Command {
     /// Evaluate cases and print their advice, questions and sources.
     Advise {
         /// Case files (JSON).
-        #[arg(required = true, value_name = "CASE.json")]
+        #[arg(value_name = "CASE.json", required_unless_present = "batch", conflicts_with = "batch")]
         cases: Vec<PathBuf>,
         #[command(flatten)]
         rules: RulesArg,
-        /// Output format (default: text on a terminal, JSON otherwise).
+        /// Output format (default: text on a terminal, JSON otherwise; `jsonl` in batches).
         #[arg(long, value_enum)]
-        format: Option<Format>,
+        format: Option<AdviseFormat>,
         /// The date of the assessment (YYYY-MM-DD); overrides the case's `assessed_on`.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Advise every line of a JSON Lines file (`-` for standard input), streaming.
+        #[arg(long, value_name = "FILE.jsonl")]
+        batch: Option<PathBuf>,
+        /// Worker threads for `--batch` (default: the number of cores).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Ask a case's unknown facts that matter, one at a time, then print the advice.
     ///
@@ -74,7 +87,45 @@ enum Command {
     Check {
         #[command(flatten)]
         rules: RulesArg,
+        /// Output format: text (rendered like rustc) or JSON for editors and CI.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Also list the warnings silenced by `allow`, with their reasons.
+        #[arg(long)]
+        verbose: bool,
     },
+    /// Print the case vocabulary as a JSON Schema (draft 2020-12), for editors.
+    Schema {
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+    /// Show how a set of cases covers the rules, rules never fired first.
+    ///
+    /// Per rule: the cases it fired in, stayed silent, was undetermined or overridden; the
+    /// parts of its condition never true or never false. Then the sources and quotes no
+    /// advice showed.
+    Coverage {
+        /// Case files (JSON), or folders of them (their `*.json` files).
+        #[arg(required = true, value_name = "CASES")]
+        cases: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArg,
+        /// Output format (default: text on a terminal, JSON otherwise).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Fail (exit 1) when fewer than this percentage of the rules fired in some case.
+        #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+        min: Option<f64>,
+        /// The date of the assessment (YYYY-MM-DD) for cases without `assessed_on`.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Compare the advice of two rule bases (folders, files or git revisions) for every
+    /// case, by rule and by case; exit 1 when anything changed.
+    Diff(diff::DiffArgs),
+    /// Lay out rule files in the canonical layout, keeping comments and meaning; files
+    /// are rewritten atomically, and only when their layout changes.
+    Fmt(fmt::FmtArgs),
     /// Print the bibliography of the rule base.
     Sources {
         #[command(flatten)]
@@ -93,6 +144,19 @@ struct RulesArg {
     paths: Vec<PathBuf>,
 }
 
+/// The output formats of `advise`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AdviseFormat {
+    /// The report for a person.
+    Text,
+    /// One JSON document per case (an array for several).
+    Json,
+    /// One JSON document per line.
+    Jsonl,
+    /// Per case: its id, a tab, the ids of the rules that fired.
+    Ids,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -101,6 +165,15 @@ enum Format {
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text)
+}
+
+/// A percentage from 0 to 100, with or without `%`.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let number = text.strip_suffix('%').unwrap_or(text);
+    match number.trim().parse::<f64>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// Runs the command line and returns the exit code.
@@ -112,12 +185,26 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    // The size limit for files read (ACCORD_MAX_FILE_BYTES) is part of the command line.
+    if let Err(why) = accord::load::max_file_bytes() {
+        eprintln!("error: {why}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
-        Command::Advise { cases, rules, format, as_of } => advise(&cases, &rules, format, as_of),
+        Command::Advise { batch: Some(batch), rules, format, as_of, jobs, .. } => {
+            batch::run(&batch, &rules, format, as_of, jobs)
+        }
+        Command::Advise { cases, rules, format, as_of, .. } => advise(&cases, &rules, format, as_of),
         Command::Interview { case, write, rules, as_of } => interview(&case, &rules, as_of, write),
-        Command::Check { rules } => check(&rules),
+        Command::Check { rules, format, verbose } => check::check(&rules, format, verbose),
         Command::Explain { case, only, rules, format, as_of } => explain(&case, &only, &rules, format, as_of),
         Command::Sources { rules, format } => sources(&rules, format),
+        Command::Diff(args) => diff::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Schema { rules } => schema::schema(&rules),
+        Command::Coverage { cases, rules, format, min, as_of } => {
+            coverage::coverage(&cases, &rules, format, min, as_of)
+        }
     };
     match result {
         Ok(code) => code,
@@ -160,18 +247,6 @@ fn load_rules(rules: &RulesArg) -> Result<(RuleBase, Vec<Diagnostic>, SourceMap)
     }
 }
 
-fn check(rules: &RulesArg) -> Result<ExitCode, Failed> {
-    let (rule_base, warnings, sources) = load_rules(rules)?;
-    report_diagnostics(&warnings, &sources);
-    println!(
-        "checked {} rules, {} facts and {} sources: no errors",
-        rule_base.rules.len(),
-        rule_base.vocabulary.facts.len(),
-        rule_base.sources.len()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
 fn sources(rules: &RulesArg, format: Format) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
     let references = rule_base.sources.values();
@@ -186,11 +261,10 @@ fn sources(rules: &RulesArg, format: Format) -> Result<ExitCode, Failed> {
 fn advise(
     cases: &[PathBuf],
     rules: &RulesArg,
-    format: Option<Format>,
+    format: Option<AdviseFormat>,
     as_of: Option<Date>,
 ) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
-    let format = output_format(format);
     let mut reports = Vec::new();
     let mut failed = false;
     for path in cases {
@@ -199,12 +273,25 @@ fn advise(
             Err(Failed) => failed = true,
         }
     }
-    let out = match format {
-        Format::Json if cases.len() == 1 => {
+    let default = if std::io::stdout().is_terminal() { AdviseFormat::Text } else { AdviseFormat::Json };
+    let out = match format.unwrap_or(default) {
+        AdviseFormat::Json if cases.len() == 1 => {
             reports.first().map(|r| pretty(&report::to_json(r))).unwrap_or_default()
         }
-        Format::Json => pretty(&serde_json::Value::Array(reports.iter().map(report::to_json).collect())),
-        Format::Text => reports.iter().map(report::to_text).collect::<Vec<_>>().join("\n"),
+        AdviseFormat::Json => {
+            pretty(&serde_json::Value::Array(reports.iter().map(report::to_json).collect()))
+        }
+        AdviseFormat::Jsonl => reports.iter().map(|r| format!("{}\n", report::to_json(r))).collect(),
+        AdviseFormat::Ids => reports
+            .iter()
+            .map(|r| {
+                let ids: Vec<&str> = r.advice.iter().map(|a| a.rule.as_str()).collect::<Vec<_>>();
+                let mut unique = ids.clone();
+                unique.dedup();
+                format!("{}\t{}\n", r.case.as_deref().unwrap_or_default(), unique.join(","))
+            })
+            .collect(),
+        AdviseFormat::Text => reports.iter().map(report::to_text).collect::<Vec<_>>().join("\n"),
     };
     print!("{out}");
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

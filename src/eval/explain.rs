@@ -109,6 +109,9 @@ impl Node {
     }
 }
 
+/// A text unlike any the rules compare with, for "any other text".
+const SOME_TEXT: &str = "something else";
+
 /// How many facts `would_fire_if` changes at most.
 const MAX_CHANGES: usize = 2;
 
@@ -306,7 +309,7 @@ impl Evaluator<'_> {
 
     /// Values worth trying for a fact, in a fixed order: every value of a true-or-false
     /// or `one of` fact; for the others, values near the rule's own constants.
-    fn candidate_values(&self, fact: FactInstance, constants: &[Value]) -> Vec<Value> {
+    pub(super) fn candidate_values(&self, fact: FactInstance, constants: &[Value]) -> Vec<Value> {
         let current = self.stored(fact);
         let mut values = match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
@@ -314,13 +317,20 @@ impl Evaluator<'_> {
             Type::Records(_) => vec![Value::Records(Vec::new())],
             Type::Number => number_candidates(constants),
             Type::Date => self.date_candidates(constants),
-            Type::Text => constants.iter().filter(|c| matches!(c, Value::Text(_))).cloned().collect(),
+            Type::Text => {
+                let texts = constants.iter().filter(|c| matches!(c, Value::Text(_))).cloned();
+                texts.chain(std::iter::once(Value::Text(SOME_TEXT.to_string()))).collect()
+            }
             Type::TextList => {
                 let texts = constants.iter().filter_map(|c| match c {
                     Value::Text(t) => Some(Value::TextList(vec![t.clone()])),
                     _ => None,
                 });
-                std::iter::once(Value::TextList(Vec::new())).chain(texts).collect()
+                let some = Value::TextList(vec![SOME_TEXT.to_string()]);
+                std::iter::once(Value::TextList(Vec::new()))
+                    .chain(texts)
+                    .chain(std::iter::once(some))
+                    .collect()
             }
         };
         values.retain(|v| Some(v) != current);
@@ -406,7 +416,7 @@ fn flatten<'e>(expr: &'e Expr, is_and: bool, out: &mut Vec<&'e Expr>) {
 }
 
 /// The constants a condition compares with, for guessing values that would change it.
-fn constants_in(expr: &Expr, out: &mut Vec<Value>) {
+pub(super) fn constants_in(expr: &Expr, out: &mut Vec<Value>) {
     let mut visit = |e: &Expr| constants_in(e, out);
     match expr {
         Expr::Const(value) => out.push(value.clone()),

@@ -8,8 +8,11 @@
 use std::collections::HashMap;
 
 mod explain;
+pub mod reference;
+mod satisfy;
 
 pub use explain::{Explanation, Node, OutcomeKind};
+pub use satisfy::{Search, Witness};
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
@@ -215,13 +218,32 @@ impl RuleBase {
 
     /// The outcome of every rule (per item for `for each` rules), in rule order.
     pub fn evaluate(&self, case: &Case, as_of: Date) -> Vec<Outcome> {
+        self.outcomes(case, as_of, true)
+    }
+
+    /// The rules that give advice for a case, each once, in rule order: what batch runs
+    /// print, computed without working out questions.
+    pub fn fired_rules(&self, case: &Case, as_of: Date) -> Vec<usize> {
+        let mut fired: Vec<usize> = self
+            .outcomes(case, as_of, false)
+            .into_iter()
+            .filter(Outcome::gives_advice)
+            .map(|o| o.rule)
+            .collect();
+        fired.dedup();
+        fired
+    }
+
+    /// Every rule's outcome; `with_questions` also finds the unknown facts that matter.
+    fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
         let evaluator = Evaluator::new(self, case, as_of);
         let mut outcomes = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.for_each {
-                None => outcomes.push(evaluator.outcome(index, None)),
+                None => outcomes.push(evaluator.outcome(index, None, with_questions)),
                 Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
-                    Some(len) => outcomes.extend((0..len).map(|item| evaluator.outcome(index, Some(item)))),
+                    Some(len) => outcomes
+                        .extend((0..len).map(|item| evaluator.outcome(index, Some(item), with_questions))),
                     // The list itself is unknown: the rule can neither fire nor be ruled out.
                     None => outcomes.push(Outcome {
                         rule: index,
@@ -251,7 +273,11 @@ impl RuleBase {
             });
             if let Some((rule, _)) = overrider {
                 outcome.overridden_by = Some(*rule);
-                outcome.relevant_unknowns.clear();
+                // Its own advice cannot show, so its unknowns matter only if its outcome
+                // decides whether it overrides others in turn.
+                if self.rules[outcome.rule].overrides.is_empty() {
+                    outcome.relevant_unknowns.clear();
+                }
             }
         }
     }
@@ -262,6 +288,16 @@ impl RuleBase {
 enum Hypothesis {
     /// The facts have these values.
     Values(Vec<(FactInstance, Value)>),
+    /// A search for a case: the facts given so far, and the facts settled as unknown;
+    /// every other unknown fact may still be given.
+    Search {
+        /// Facts given values.
+        values: Vec<(FactInstance, Value)>,
+        /// Facts decided to stay unknown.
+        settled_unknown: Vec<FactInstance>,
+        /// Facts (every instance) that stay unknown throughout.
+        never_given: Vec<FactId>,
+    },
     /// Every atom that reads the fact has the given truth (for facts with too many values
     /// to try: numbers, dates, text).
     Atoms(FactInstance, HashMap<AtomId, bool>),
@@ -277,16 +313,35 @@ struct Env {
     /// Atoms that read the hypothesised fact.
     atoms_reading_hypothesis: Vec<AtomId>,
     hypothesis: Option<Hypothesis>,
+    /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
+    outcome_only: bool,
 }
 
 impl Env {
+    /// Records that a fact was read, and whether it was known.
+    fn record(&mut self, instance: FactInstance, known: bool) {
+        if !self.outcome_only {
+            self.reads.push((instance, known));
+        }
+    }
+
     /// The value the hypothesis gives `instance`, if it gives one.
     fn assumed(&self, instance: FactInstance) -> Option<&Value> {
         match &self.hypothesis {
-            Some(Hypothesis::Values(values)) => {
+            Some(Hypothesis::Values(values) | Hypothesis::Search { values, .. }) => {
                 values.iter().find(|(fact, _)| *fact == instance).map(|(_, v)| v)
             }
             _ => None,
+        }
+    }
+
+    /// In a search for a case, whether an unknown fact may still be given a value.
+    fn still_open(&self, instance: FactInstance) -> bool {
+        match &self.hypothesis {
+            Some(Hypothesis::Search { settled_unknown, never_given, .. }) => {
+                !settled_unknown.contains(&instance) && !never_given.contains(&instance.fact)
+            }
+            _ => false,
         }
     }
 }
@@ -317,33 +372,64 @@ impl<'a> Evaluator<'a> {
         env
     }
 
-    fn outcome(&self, index: usize, item: Option<usize>) -> Outcome {
+    fn outcome(&self, index: usize, item: Option<usize>, with_questions: bool) -> Outcome {
         let rule = &self.rule_base.rules[index];
         let mut env = self.env_for(rule, item);
+        env.outcome_only = !with_questions;
         let truth = self.truth(&rule.condition, &mut env);
-        let relevant_unknowns =
-            if truth == Truth::Unknown { self.relevant_unknowns(rule, item, &env.reads) } else { Vec::new() };
+        // Three-valued logic is monotone: a decided condition stays decided whatever an
+        // unknown fact turns out to be, except through a test of whether it is known.
+        let may_change = truth == Truth::Unknown || self.tests_presence(&rule.condition);
+        let relevant_unknowns = if with_questions && may_change {
+            self.relevant_unknowns(rule, item, &env.reads, truth)
+        } else {
+            Vec::new()
+        };
         Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
     }
 
-    /// The unknown facts read while evaluating, some value of which would decide the rule.
+    /// Whether a condition tests whether a fact is known (directly or in a derived fact).
+    fn tests_presence(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Atom(atom) => match &atom.test {
+                Test::Known { .. } => true,
+                Test::Compare { lhs, rhs, .. } => self.tests_presence(lhs) || self.tests_presence(rhs),
+                Test::In { needle, haystack, .. } => {
+                    self.tests_presence(needle)
+                        || matches!(haystack, Haystack::List(list) if self.tests_presence(list))
+                }
+                Test::Holds(inner) => self.tests_presence(inner),
+            },
+            Expr::Derived(id) => self.tests_presence(&self.rule_base.definitions[*id].expr),
+            Expr::And(a, b) | Expr::Or(a, b) => self.tests_presence(a) || self.tests_presence(b),
+            Expr::Not(a) => self.tests_presence(a),
+            Expr::Quantified { body, .. } => self.tests_presence(body),
+            Expr::Count { filter: Some(filter), .. } => self.tests_presence(filter),
+            Expr::Extreme { value, .. } => self.tests_presence(value),
+            _ => false,
+        }
+    }
+
+    /// The unknown facts read while evaluating, some value of which would change the rule.
     fn relevant_unknowns(
         &self,
         rule: &Rule,
         item: Option<usize>,
         reads: &[(FactInstance, bool)],
+        truth: Truth,
     ) -> Vec<FactInstance> {
         // In the order the condition first reads them.
         let unknowns = dedup(reads.iter().filter(|(_, known)| !known).map(|(fact, _)| *fact).collect());
-        unknowns.into_iter().filter(|fact| self.could_decide(rule, item, *fact)).collect()
+        unknowns.into_iter().filter(|fact| self.could_change(rule, item, *fact, truth)).collect()
     }
 
-    /// Whether some value of `fact` makes the rule's condition true or false.
-    fn could_decide(&self, rule: &Rule, item: Option<usize>, fact: FactInstance) -> bool {
+    /// Whether some value of `fact` changes the rule's condition from `now`: decides it
+    /// when it is unknown, or (through `is known` tests) flips it when it is decided.
+    fn could_change(&self, rule: &Rule, item: Option<usize>, fact: FactInstance, now: Truth) -> bool {
         let decided = |hypothesis: Hypothesis| {
             let mut env = self.env_for(rule, item);
             env.hypothesis = Some(hypothesis);
-            self.truth(&rule.condition, &mut env) != Truth::Unknown
+            self.truth(&rule.condition, &mut env) != now
         };
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => {
@@ -382,11 +468,11 @@ impl<'a> Evaluator<'a> {
     /// The value of a fact instance, recording the read.
     fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Value> {
         if let Some(value) = env.assumed(instance).cloned() {
-            env.reads.push((instance, true));
+            env.record(instance, true);
             return Some(value);
         }
         let value = self.stored(instance).cloned();
-        env.reads.push((instance, value.is_some()));
+        env.record(instance, value.is_some());
         value
     }
 
@@ -416,7 +502,7 @@ impl<'a> Evaluator<'a> {
                 Some(Value::Records(records)) => Some(records.len()),
                 _ => None,
             };
-            env.reads.push((instance, len.is_some()));
+            env.record(instance, len.is_some());
             return len;
         }
         match self.value(list, env)? {
@@ -682,12 +768,20 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Test::Known { expr, negated } => {
+                let reads_before = env.reads.len();
                 let known = match expr {
                     Expr::Fact(id) if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) => {
                         self.list_len(expr, env).is_some()
                     }
                     _ => self.value(expr, env).is_some(),
                 };
+                // While searching for a case, a fact not yet given may still be given:
+                // whether it is known is then itself still open.
+                if !known
+                    && env.reads[reads_before..].iter().any(|(fact, known)| !known && env.still_open(*fact))
+                {
+                    return Truth::Unknown;
+                }
                 Truth::from_bool(known != *negated)
             }
             Test::Holds(expr) => self.truth(expr, env),

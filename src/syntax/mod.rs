@@ -22,7 +22,9 @@ const ITEM_KEYWORDS: [&str; 6] = ["rule", "source", "fact", "evidence", "lessons
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
-const RESERVED: [&str; 31] = [
+const RESERVED: [&str; 33] = [
+    "allow",
+    "contradicts",
     "overrides",
     "define",
     "highest",
@@ -506,12 +508,26 @@ impl<'s> Parser<'s> {
         let (rest, _) = self.keyword(i, "source")?;
         let (mut rest, key) = cut(self.name(rest))?;
         let mut fields = Vec::new();
+        let mut allows = Vec::new();
         while !self.at_item_start(rest) {
+            if let Some((after, allow)) = self.allow(rest)? {
+                allows.push(allow);
+                rest = after;
+                continue;
+            }
             let (after, field) = cut(self.source_field(rest))?;
             fields.push(field);
             rest = after;
         }
-        Ok((rest, Source { key, fields }))
+        Ok((rest, Source { key, fields, allows }))
+    }
+
+    /// `allow W0303 "reason"`, if that is what comes next.
+    fn allow(&self, i: &'s str) -> Result<Option<(&'s str, Allow)>, nom::Err<SyntaxError<'s>>> {
+        let Ok((rest, _)) = self.keyword(i, "allow") else { return Ok(None) };
+        let (rest, code) = cut(self.name(rest))?;
+        let (rest, reason) = cut(self.string(rest))?;
+        Ok(Some((rest, Allow { code, reason })))
     }
 
     fn source_field(&self, i: &'s str) -> PResult<'s, SourceField> {
@@ -550,7 +566,12 @@ impl<'s> Parser<'s> {
             }
             Err(_) => (rest, None),
         };
-        Ok((rest, FactDecl { path, ty, question }))
+        let (mut rest, mut allows) = (rest, Vec::new());
+        while let Some((after, allow)) = self.allow(rest)? {
+            allows.push(allow);
+            rest = after;
+        }
+        Ok((rest, FactDecl { path, ty, question, allows }))
     }
 
     fn fact_type(&self, i: &'s str) -> PResult<'s, Spanned<FactType>> {
@@ -623,6 +644,8 @@ impl<'s> Parser<'s> {
             evidence: clauses.evidence,
             for_each: clauses.for_each,
             overrides: clauses.overrides,
+            contradicts: clauses.contradicts,
+            allows: clauses.allows,
         };
         Ok((rest, rule))
     }
@@ -677,6 +700,15 @@ impl<'s> Parser<'s> {
             if clauses.advice.replace(Advice { kind, title, text }).is_some() {
                 return Err(duplicate("recommend"));
             }
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "contradicts") {
+            let (rest, rules) = cut(self.comma_separated(rest, |p, i| p.name(i)))?;
+            clauses.contradicts.extend(rules);
+            return Ok((rest, ()));
+        }
+        if let Some((rest, allow)) = self.allow(start)? {
+            clauses.allows.push(allow);
             return Ok((rest, ()));
         }
         if let Ok((rest, _)) = self.keyword(start, "overrides") {
@@ -736,6 +768,8 @@ struct Clauses {
     advice: Option<Advice>,
     citations: Vec<Citation>,
     overrides: Vec<Spanned<String>>,
+    contradicts: Vec<Spanned<String>>,
+    allows: Vec<Allow>,
 }
 
 fn starts_with_word(text: &str, word: &str) -> bool {
@@ -789,7 +823,7 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::Expression => "a value or condition".into(),
         Expected::FactType => "a type".into(),
         Expected::Clause => {
-            "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note`, `cite` or `overrides`)"
+            "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note`, `cite`, `overrides`, `contradicts` or `allow`)"
                 .into()
         }
         Expected::SourceField => "a source field".into(),
@@ -812,7 +846,7 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
     };
     match expected {
         Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons` at the start of a line".into())),
-        Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "overrides", "and", "or"]),
+        Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "overrides", "contradicts", "allow", "and", "or"]),
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
             suggest(&names).or(Some(format!("the fields of a source are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))

@@ -1,0 +1,217 @@
+//! Batch evaluation: one case per line in, one result per line out, streaming, in
+//! parallel, in input order.
+//!
+//! Lines are read in chunks; worker threads advise each chunk; the writer puts chunks back
+//! in input order. At most a few chunks are in flight, so memory stays flat however many
+//! cases there are, and the output is byte-identical whatever the number of workers.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::sync::Mutex;
+use std::sync::mpsc;
+
+use crate::diag::{Diagnostic, line_col};
+use crate::report;
+use crate::{Case, Date, RuleBase};
+
+/// What each output line holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchFormat {
+    /// The JSON advice document (`accord.advice.v1`) on one line.
+    Jsonl,
+    /// The case's id, a tab, and the ids of the rules that fired, comma-separated.
+    Ids,
+}
+
+/// Options of a batch run.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchOptions {
+    /// The output format.
+    pub format: BatchFormat,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+    /// The assessment date for cases that give none.
+    pub as_of: Date,
+    /// The assessment date for every case, overriding theirs.
+    pub as_of_override: Option<Date>,
+}
+
+/// A line that could not be advised: its number (from 1), its text, and why.
+#[derive(Clone, Debug)]
+pub struct LineError {
+    /// The line's number, from 1.
+    pub line: usize,
+    /// The line itself.
+    pub text: String,
+    /// The problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LineError {
+    /// The problems as `source:line:col: error[CODE]: message` lines.
+    pub fn describe(&self, source: &str) -> String {
+        let mut out = String::new();
+        for diagnostic in &self.diagnostics {
+            let column =
+                diagnostic.primary.as_ref().map_or(1, |label| line_col(&self.text, label.span.start).1);
+            let severity = if diagnostic.is_error() { "error" } else { "warning" };
+            out.push_str(&format!(
+                "{source}:{}:{column}: {severity}[{}]: {}\n",
+                self.line, diagnostic.code, diagnostic.message
+            ));
+            if let Some(help) = &diagnostic.help {
+                out.push_str(&format!("  help: {help}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// Totals of a batch run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Lines read (blank lines excepted).
+    pub cases: usize,
+    /// Lines that could not be advised.
+    pub errors: usize,
+}
+
+/// Lines per chunk: large enough that handing chunks between threads costs little.
+const CHUNK_LINES: usize = 1024;
+
+/// One chunk's results: its output text and its bad lines.
+type Done = (usize, String, Vec<LineError>);
+
+/// Advises every line of `input`, writing one result per line to `output` in input order;
+/// `on_error` is told of each bad line (in input order) and `on_progress` of the cases
+/// done so far.
+pub fn run_batch(
+    rule_base: &RuleBase,
+    input: impl BufRead + Send,
+    output: &mut impl Write,
+    options: BatchOptions,
+    on_error: &mut dyn FnMut(&LineError),
+    on_progress: &mut dyn FnMut(usize),
+) -> io::Result<BatchSummary> {
+    let jobs = options.jobs.max(1);
+    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, usize, Vec<String>)>(jobs * 2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_chunks(input, work_tx));
+        for _ in 0..jobs {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    // The lock is held only while taking the next chunk.
+                    let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
+                    let Ok((index, first_line, lines)) = next else { return };
+                    let done = advise_chunk(rule_base, first_line, &lines, options);
+                    if done_tx.send((index, done.0, done.1)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let written = write_in_order(done_rx, output, on_error, on_progress);
+        let read = reader.join().unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")));
+        let (lines, errors) = written?;
+        read?;
+        Ok(BatchSummary { cases: lines, errors })
+    })
+}
+
+/// Reads non-blank lines in chunks, numbering them from 1 as in the file.
+fn read_chunks(input: impl BufRead, work: mpsc::SyncSender<(usize, usize, Vec<String>)>) -> io::Result<()> {
+    let mut chunk = Vec::with_capacity(CHUNK_LINES);
+    let mut first_line = 1;
+    let mut index = 0;
+    for (number, line) in input.lines().enumerate() {
+        let line = line?;
+        if chunk.is_empty() {
+            first_line = number + 1;
+        }
+        chunk.push(line);
+        if chunk.len() == CHUNK_LINES {
+            if work.send((index, first_line, std::mem::take(&mut chunk))).is_err() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = work.send((index, first_line, chunk));
+    }
+    Ok(())
+}
+
+/// Writes chunks as they come back, in input order; returns (cases, errors).
+fn write_in_order(
+    done: mpsc::Receiver<Done>,
+    output: &mut impl Write,
+    on_error: &mut dyn FnMut(&LineError),
+    on_progress: &mut dyn FnMut(usize),
+) -> io::Result<(usize, usize)> {
+    let mut waiting: BTreeMap<usize, (String, Vec<LineError>)> = BTreeMap::new();
+    let (mut next, mut cases, mut errors) = (0, 0, 0);
+    for (index, text, bad) in done {
+        waiting.insert(index, (text, bad));
+        while let Some((text, bad)) = waiting.remove(&next) {
+            output.write_all(text.as_bytes())?;
+            cases += text.lines().count() + bad.len();
+            errors += bad.len();
+            bad.iter().for_each(&mut *on_error);
+            on_progress(cases);
+            next += 1;
+        }
+    }
+    output.flush()?;
+    Ok((cases, errors))
+}
+
+/// Advises the lines of one chunk.
+fn advise_chunk(
+    rule_base: &RuleBase,
+    first_line: usize,
+    lines: &[String],
+    options: BatchOptions,
+) -> (String, Vec<LineError>) {
+    let mut out = String::with_capacity(lines.len() * 64);
+    let mut bad = Vec::new();
+    for (offset, text) in lines.iter().enumerate() {
+        let line = first_line + offset;
+        if text.trim().is_empty() {
+            continue;
+        }
+        match crate::parse_case("line", text, &rule_base.vocabulary) {
+            Ok(case) => write_result(rule_base, &case, line, options, &mut out),
+            Err(diagnostics) => bad.push(LineError { line, text: text.clone(), diagnostics }),
+        }
+    }
+    (out, bad)
+}
+
+fn write_result(rule_base: &RuleBase, case: &Case, line: usize, options: BatchOptions, out: &mut String) {
+    let as_of = options.as_of_override.or(case.assessed_on).unwrap_or(options.as_of);
+    match options.format {
+        BatchFormat::Jsonl => {
+            let advice = rule_base.advise(case, as_of);
+            out.push_str(&report::to_json(&advice).to_string());
+        }
+        BatchFormat::Ids => {
+            let id = case.id.clone().or_else(|| case.name.clone()).unwrap_or_else(|| line.to_string());
+            out.push_str(&id);
+            out.push('\t');
+            let mut first = true;
+            for rule in rule_base.fired_rules(case, as_of) {
+                if !first {
+                    out.push(',');
+                }
+                out.push_str(&rule_base.rules[rule].id);
+                first = false;
+            }
+        }
+    }
+    out.push('\n');
+}

@@ -1,0 +1,296 @@
+//! The fast path of case loading: JSON text deserialized straight into a case's slots,
+//! guided by the vocabulary (serde's `DeserializeSeed`), validating as it goes, with no
+//! intermediate JSON tree and no position scan.
+//!
+//! It accepts exactly what the full loader accepts. At the first problem it gives up
+//! (returns `None`), and the full loader, slower but precise, reports every problem with
+//! its place; it also takes over for rare forms (an `id` given as a number, which is kept
+//! as written).
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::{BUILT_INS, Case, SCHEMA_FIELD};
+use crate::rulebase::{Node, Place, RecordType, Shape, Type, Vocabulary};
+use crate::value::{Date, Record, Value};
+
+/// Reads a valid case quickly; `None` when the text is not a valid case (or is one the
+/// full loader should read).
+pub fn read_case(text: &str, vocabulary: &Vocabulary) -> Option<Case> {
+    let mut case =
+        Case { name: None, id: None, assessed_on: None, values: vec![None; vocabulary.case_slots] };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    RootSeed { vocabulary, case: &mut case }.deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    Some(case)
+}
+
+/// Gives up: the full loader will say what is wrong.
+fn give_up<E: de::Error>() -> E {
+    E::custom("not a valid case")
+}
+
+/// The fields of an object already given, to notice one given twice; without allocating
+/// for objects of up to 128 fields.
+enum Seen {
+    Few(u128),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(fields: usize) -> Seen {
+        if fields <= 128 { Seen::Few(0) } else { Seen::Many(vec![false; fields]) }
+    }
+
+    /// Marks field `index` as given; true if it was already.
+    fn again(&mut self, index: usize) -> bool {
+        match self {
+            Seen::Few(bits) => {
+                let bit = 1u128 << index;
+                let again = *bits & bit != 0;
+                *bits |= bit;
+                again
+            }
+            Seen::Many(seen) => std::mem::replace(&mut seen[index], true),
+        }
+    }
+}
+
+struct RootSeed<'v, 'c> {
+    vocabulary: &'v Vocabulary,
+    case: &'c mut Case,
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a case object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let shape = &self.vocabulary.root;
+        let mut seen = Seen::new(shape.fields.len());
+        let mut seen_builtin = [false; 4];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if let Some(index) = BUILT_INS.iter().chain([&SCHEMA_FIELD]).position(|b| *b == key) {
+                if std::mem::replace(&mut seen_builtin[index], true) {
+                    return Err(give_up());
+                }
+                self.builtin(index, &mut map)?;
+                continue;
+            }
+            let Some((index, node)) = shape.field(&key) else { return Err(give_up()) };
+            if seen.again(index) {
+                return Err(give_up());
+            }
+            map.next_value_seed(NodeSeed {
+                node,
+                vocabulary: self.vocabulary,
+                slots: &mut self.case.values,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl RootSeed<'_, '_> {
+    /// `name`, `id`, `assessed_on` or `$schema`.
+    fn builtin<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.case.name = map.next_value::<Option<String>>()?,
+            // An `id` given as a number is kept as written: the full loader does that.
+            1 => self.case.id = map.next_value::<Option<String>>()?,
+            2 => {
+                let date = map.next_value::<Option<std::borrow::Cow<'de, str>>>()?;
+                self.case.assessed_on = match date {
+                    Some(text) => Some(Date::parse(&text).map_err(|_| give_up())?),
+                    None => None,
+                };
+            }
+            _ => {
+                map.next_value::<Option<std::borrow::Cow<'de, str>>>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A field of an object: a nested object or a fact, written into `slots`.
+struct NodeSeed<'v, 's> {
+    node: &'v Node,
+    vocabulary: &'v Vocabulary,
+    slots: &'s mut [Option<Value>],
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        match self.node {
+            Node::Object(shape) => deserializer.deserialize_option(ObjectSeed {
+                shape,
+                vocabulary: self.vocabulary,
+                slots: self.slots,
+            }),
+            Node::Fact(id) => {
+                let fact = self.vocabulary.fact(*id);
+                let slot = match fact.place {
+                    Place::Case { slot } | Place::Field { slot, .. } => slot,
+                };
+                let value =
+                    FactSeed { ty: &fact.ty, vocabulary: self.vocabulary }.deserialize(deserializer)?;
+                *self.slots.get_mut(slot).ok_or_else(give_up)? = value;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A nested object (or `null`, leaving its facts unknown).
+struct ObjectSeed<'v, 's> {
+    shape: &'v Shape,
+    vocabulary: &'v Vocabulary,
+    slots: &'s mut [Option<Value>],
+}
+
+impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = Seen::new(self.shape.fields.len());
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some((index, node)) = self.shape.field(&key) else { return Err(give_up()) };
+            if seen.again(index) {
+                return Err(give_up());
+            }
+            map.next_value_seed(NodeSeed { node, vocabulary: self.vocabulary, slots: self.slots })?;
+        }
+        Ok(())
+    }
+}
+
+/// The value of one fact, checked against its type; `None` for `null`.
+struct FactSeed<'v> {
+    ty: &'v Type,
+    vocabulary: &'v Vocabulary,
+}
+
+impl<'de> DeserializeSeed<'de> for FactSeed<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FactSeed<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.ty.describe())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+        match self.ty {
+            Type::Bool => bool::deserialize(deserializer).map(|b| Some(Value::Bool(b))),
+            Type::Number => f64::deserialize(deserializer).map(|n| Some(Value::Number(n))),
+            Type::Text => String::deserialize(deserializer).map(|t| Some(Value::Text(t))),
+            Type::Date => {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Date::parse(&text).map(|d| Some(Value::Date(d))).map_err(|_| give_up())
+            }
+            Type::Enum(values) => {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                let index = values.iter().position(|v| *v == text).ok_or_else(give_up)?;
+                Ok(Some(Value::Enum(index as u32)))
+            }
+            Type::TextList => {
+                Vec::<String>::deserialize(deserializer).map(|items| Some(Value::TextList(items)))
+            }
+            Type::Records(record) => {
+                deserializer.deserialize_seq(RecordsSeed { record, vocabulary: self.vocabulary }).map(Some)
+            }
+        }
+    }
+}
+
+/// A list of records: each an object of the record's fields.
+struct RecordsSeed<'v> {
+    record: &'v RecordType,
+    vocabulary: &'v Vocabulary,
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        loop {
+            let mut record: Record = vec![None; self.record.slots];
+            let item =
+                ItemSeed { shape: &self.record.shape, vocabulary: self.vocabulary, slots: &mut record };
+            match seq.next_element_seed(item)? {
+                Some(()) => records.push(record),
+                None => return Ok(Value::Records(records)),
+            }
+        }
+    }
+}
+
+/// One record: an object (never `null`).
+struct ItemSeed<'v, 's> {
+    shape: &'v Shape,
+    vocabulary: &'v Vocabulary,
+    slots: &'s mut [Option<Value>],
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(ObjectSeed {
+            shape: self.shape,
+            vocabulary: self.vocabulary,
+            slots: self.slots,
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! `accord check`: parse, check and analyse a rule base; report every problem.
+
+use std::process::ExitCode;
+
+use accord::diag::{self, Diagnostic, SourceMap};
+use accord::lint::{self, Silenced};
+use accord::{RuleFiles, lint::Findings};
+
+use super::{Failed, Format, RulesArg, pretty, report_diagnostics};
+
+/// Names the layout of `check --format json`.
+const CHECK_FORMAT: &str = "accord.check.v1";
+
+/// Runs the checks; exit 1 on any error, 0 otherwise (warnings alone do not fail).
+pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode, Failed> {
+    let files =
+        if rules.paths.is_empty() { Ok(RuleFiles::embedded()) } else { RuleFiles::from_paths(&rules.paths) };
+    let (mut diagnostics, sources, findings, counts) = match files {
+        Err(diagnostic) => (vec![diagnostic], SourceMap::default(), Findings::default(), None),
+        Ok(files) => {
+            let compiled = files.compile();
+            let findings = compiled.rule_base.as_ref().map(lint::lint).unwrap_or_default();
+            let counts = compiled
+                .rule_base
+                .as_ref()
+                .map(|rb| (rb.rules.len(), rb.vocabulary.facts.len(), rb.sources.len()));
+            (compiled.diagnostics, compiled.sources, findings, counts)
+        }
+    };
+    diagnostics.extend(findings.warnings);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match format {
+        Format::Json => print!("{}", pretty(&check_json(&diagnostics, &findings.silenced, &sources))),
+        Format::Text => {
+            report_diagnostics(&diagnostics, &sources);
+            if verbose {
+                print!("{}", silenced_text(&findings.silenced, &sources));
+            }
+            if let Some((rules, facts, sources)) = counts.filter(|_| errors == 0) {
+                let warnings = diagnostics.len();
+                let verdict = if warnings == 0 {
+                    "no errors, no warnings".to_string()
+                } else {
+                    format!("no errors, {warnings} warnings")
+                };
+                println!("checked {rules} rules, {facts} facts and {sources} sources: {verdict}");
+            }
+        }
+    }
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn check_json(diagnostics: &[Diagnostic], silenced: &[Silenced], sources: &SourceMap) -> serde_json::Value {
+    let warnings: Vec<Diagnostic> = silenced.iter().map(|s| s.warning.clone()).collect();
+    let silenced_json: Vec<serde_json::Value> = diag::to_json(&warnings, sources)
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .zip(silenced)
+        .map(|(mut warning, s)| {
+            warning["reason"] = serde_json::Value::String(s.reason.clone());
+            warning
+        })
+        .collect();
+    serde_json::json!({
+        "format": CHECK_FORMAT,
+        "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
+        "warnings": diagnostics.iter().filter(|d| !d.is_error()).count(),
+        "diagnostics": diag::to_json(diagnostics, sources),
+        "silenced": silenced_json,
+    })
+}
+
+/// The warnings silenced by `allow`, with their reasons, for `--verbose`.
+fn silenced_text(silenced: &[Silenced], sources: &SourceMap) -> String {
+    if silenced.is_empty() {
+        return "no warnings silenced\n".to_string();
+    }
+    let mut out = format!("{} warnings silenced by `allow`:\n", silenced.len());
+    for s in silenced {
+        let place = s.warning.primary.as_ref().map(|label| {
+            let (line, column) =
+                diag::line_col(sources.get(&label.file).unwrap_or_default(), label.span.start);
+            format!("{}:{line}:{column}", label.file)
+        });
+        out.push_str(&format!(
+            "  {} {} ({})\n      allowed: {}\n",
+            s.warning.code,
+            s.warning.message,
+            place.unwrap_or_default(),
+            s.reason
+        ));
+    }
+    out
+}

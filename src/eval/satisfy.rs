@@ -1,0 +1,153 @@
+//! Searching for a case: does some case make these rules fire (together), and which? The
+//! checker's static analysis asks this to find rules that can never fire, advice declared
+//! contradictory that can be given together, and overrides that can never apply.
+//!
+//! The search starts from a case in which every fact is unknown (and each list of records
+//! has two items whose fields are unknown), then gives values to the unknown facts the
+//! conditions read, one at a time. Three-valued logic makes the pruning sound: once a
+//! condition is false with some facts still unknown, no value of those facts makes it
+//! true. Values are drawn from each fact's type and the rules' own constants, so "can never
+//! fire" is exact for true-or-false and `one of` facts, and a close approximation for
+//! numbers, dates and text.
+
+use super::*;
+
+/// A case found by the search: the facts it gives, as path and value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Witness {
+    /// Fact path (`groups[0].needs`) and value, in the order the search set them.
+    pub facts: Vec<(String, String)>,
+}
+
+/// The result of a search.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Search {
+    /// A case in which the rules fire.
+    Found(Witness),
+    /// No case among those tried: for true-or-false and `one of` facts, none at all.
+    Impossible,
+    /// The search stopped before finishing.
+    GaveUp,
+}
+
+/// How many evaluations one search may make.
+const BUDGET: usize = 20_000;
+
+/// How many items each list of records has in the cases searched.
+const ITEMS: usize = 2;
+
+impl RuleBase {
+    /// Searches for a case in which all of `rules` fire (a `for each` rule for the first
+    /// item of its list), leaving the facts in `keep_unknown` unknown.
+    pub fn find_case_where(&self, rules: &[usize], keep_unknown: &[FactId]) -> Search {
+        let case = self.unknown_case(keep_unknown);
+        // Any fixed date will do: the candidate dates are drawn relative to it.
+        let as_of = Date::new(2013, 1, 1).expect("a real date");
+        let evaluator = Evaluator::new(self, &case, as_of);
+        let mut constants = Vec::new();
+        for &rule in rules {
+            explain::constants_in(&self.rules[rule].condition, &mut constants);
+        }
+        let mut search = Searcher { evaluator: &evaluator, rules, keep_unknown, constants, budget: BUDGET };
+        match search.extend(&mut State::default()) {
+            Ok(Some(assumed)) => {
+                let facts = assumed
+                    .iter()
+                    .map(|(fact, value)| {
+                        (evaluator.instance_path(*fact), evaluator.show_value(fact.fact, value))
+                    })
+                    .collect();
+                Search::Found(Witness { facts })
+            }
+            Ok(None) => Search::Impossible,
+            Err(OutOfBudget) => Search::GaveUp,
+        }
+    }
+
+    /// A case with every fact unknown, except that each list of records (but those to be
+    /// kept unknown) has [`ITEMS`] items.
+    fn unknown_case(&self, keep_unknown: &[FactId]) -> Case {
+        let mut values = vec![None; self.vocabulary.case_slots];
+        for (index, fact) in self.vocabulary.facts.iter().enumerate() {
+            if keep_unknown.contains(&FactId(index)) {
+                continue;
+            }
+            if let (Type::Records(record), Place::Case { slot }) = (&fact.ty, fact.place) {
+                values[slot] = Some(Value::Records(vec![vec![None; record.slots]; ITEMS]));
+            }
+        }
+        Case { name: None, id: None, assessed_on: None, values }
+    }
+}
+
+struct OutOfBudget;
+
+/// Where a search stands: facts given values, and facts settled as unknown.
+#[derive(Default)]
+struct State {
+    values: Vec<(FactInstance, Value)>,
+    settled: Vec<FactInstance>,
+}
+
+struct Searcher<'s, 'a> {
+    evaluator: &'s Evaluator<'a>,
+    rules: &'s [usize],
+    keep_unknown: &'s [FactId],
+    constants: Vec<Value>,
+    budget: usize,
+}
+
+impl Searcher<'_, '_> {
+    /// Extends the facts assumed until every rule fires, or shows it cannot. Each unknown
+    /// fact is tried with each candidate value, then left unknown.
+    fn extend(&mut self, state: &mut State) -> Result<Option<Vec<(FactInstance, Value)>>, OutOfBudget> {
+        self.budget = self.budget.checked_sub(1).ok_or(OutOfBudget)?;
+        let mut next_unknown = None;
+        let mut all_true = true;
+        for &index in self.rules {
+            let rule = &self.evaluator.rule_base.rules[index];
+            let mut env = self.evaluator.env_for(rule, rule.for_each.map(|_| 0));
+            env.hypothesis = Some(Hypothesis::Search {
+                values: state.values.clone(),
+                settled_unknown: state.settled.clone(),
+                never_given: self.keep_unknown.to_vec(),
+            });
+            match self.evaluator.truth(&rule.condition, &mut env) {
+                Truth::False => return Ok(None),
+                Truth::True => {}
+                Truth::Unknown => {
+                    all_true = false;
+                    if next_unknown.is_none() {
+                        next_unknown = env
+                            .reads
+                            .iter()
+                            .find(|(fact, known)| {
+                                !known && self.assignable(*fact) && !state.settled.contains(fact)
+                            })
+                            .map(|(f, _)| *f);
+                    }
+                }
+            }
+        }
+        if all_true {
+            return Ok(Some(state.values.clone()));
+        }
+        let Some(fact) = next_unknown else { return Ok(None) };
+        for value in self.evaluator.candidate_values(fact, &self.constants) {
+            state.values.push((fact, value));
+            let found = self.extend(state)?;
+            state.values.pop();
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        state.settled.push(fact);
+        let found = self.extend(state)?;
+        state.settled.pop();
+        Ok(found)
+    }
+
+    fn assignable(&self, fact: FactInstance) -> bool {
+        !self.keep_unknown.contains(&fact.fact)
+    }
+}

@@ -1,0 +1,346 @@
+//! Static analysis of a checked rule base (run by `accord check`): mistakes that are not
+//! errors but would reach advice. Each finding is a warning with a code; an `allow CODE
+//! "reason"` on the rule, fact or source concerned silences it deliberately.
+//!
+//! The questions about cases ("can this rule ever fire?", "can these two fire together?")
+//! are answered by [`RuleBase::find_case_where`].
+
+use crate::diag::Diagnostic;
+use crate::eval::{Search, Witness};
+use crate::rulebase::*;
+
+/// The warnings `allow` can silence.
+pub const WARNINGS: [&str; 8] = ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308"];
+
+/// A warning silenced by an `allow`, with its reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Silenced {
+    /// The warning.
+    pub warning: Diagnostic,
+    /// The reason the `allow` gives.
+    pub reason: String,
+}
+
+/// What the analysis found: warnings to show, and warnings silenced on purpose.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Findings {
+    /// Warnings not silenced.
+    pub warnings: Vec<Diagnostic>,
+    /// Warnings silenced by an `allow`.
+    pub silenced: Vec<Silenced>,
+}
+
+/// Analyses a rule base.
+pub fn lint(rule_base: &RuleBase) -> Findings {
+    let mut linter = Linter { rule_base, raised: Vec::new() };
+    linter.rules_that_never_fire();
+    linter.contradictions();
+    linter.overrides_that_never_apply();
+    linter.sources_never_cited();
+    linter.facts_never_read_or_asked();
+    linter.texts_that_may_show_unknown();
+    linter.finish()
+}
+
+/// A warning and the origin whose `allow`s may silence it.
+struct Raised<'a> {
+    warning: Diagnostic,
+    origin: &'a Origin,
+}
+
+struct Linter<'a> {
+    rule_base: &'a RuleBase,
+    raised: Vec<Raised<'a>>,
+}
+
+impl<'a> Linter<'a> {
+    fn raise(&mut self, origin: &'a Origin, warning: Diagnostic) {
+        self.raised.push(Raised { warning, origin });
+    }
+
+    fn rule_warning(&self, rule: &Rule, code: &'static str, message: String, label: &str) -> Diagnostic {
+        Diagnostic::warning(code, message).at(&rule.origin.file, rule.origin.span, label)
+    }
+
+    /// W0301: a condition no case can make true.
+    fn rules_that_never_fire(&mut self) {
+        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+            if self.rule_base.find_case_where(&[index], &[]) == Search::Impossible {
+                let warning = self
+                    .rule_warning(rule, "W0301", format!("rule `{}` can never fire", rule.id), "no case makes its condition true")
+                    .help("its condition contradicts itself (for example `a and not a`, or a value compared with two different values); fix or remove the rule");
+                self.raise(&rule.origin, warning);
+            }
+        }
+    }
+
+    /// W0302: two rules declared to contradict that some case makes fire together.
+    fn contradictions(&mut self) {
+        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+            for &other in &rule.contradicts {
+                if let Search::Found(witness) = self.rule_base.find_case_where(&[index, other], &[]) {
+                    let other_rule = &self.rule_base.rules[other];
+                    let message = format!(
+                        "rules `{}` and `{}` can both fire for one case, though they contradict",
+                        rule.id, other_rule.id
+                    );
+                    let warning = self
+                        .rule_warning(rule, "W0302", message, "declared to contradict")
+                        .also(&other_rule.origin.file, other_rule.origin.span, "the other rule")
+                        .help(format!("for example, a case with {}; narrow one condition, or make one rule override the other", witness_words(&witness)));
+                    self.raise(&rule.origin, warning);
+                }
+            }
+        }
+    }
+
+    /// W0306: an override between rules that never fire for the same case.
+    fn overrides_that_never_apply(&mut self) {
+        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+            for &other in &rule.overrides {
+                if self.rule_base.find_case_where(&[index, other], &[]) == Search::Impossible {
+                    let other_rule = &self.rule_base.rules[other];
+                    let message = format!(
+                        "`{}` overrides `{}`, but they never fire for the same case",
+                        rule.id, other_rule.id
+                    );
+                    let warning = self
+                        .rule_warning(rule, "W0306", message, "this override never applies")
+                        .also(&other_rule.origin.file, other_rule.origin.span, "the rule overridden")
+                        .help("remove the `overrides`, or check the two conditions");
+                    self.raise(&rule.origin, warning);
+                }
+            }
+        }
+    }
+
+    /// W0303: a source no rule cites.
+    fn sources_never_cited(&mut self) {
+        for (key, origin) in &self.rule_base.source_origins {
+            let cited = self.rule_base.rules.iter().any(|r| r.citations.iter().any(|c| &c.source == key));
+            if !cited {
+                let warning = Diagnostic::warning("W0303", format!("source `{key}` is never cited"))
+                    .at(&origin.file, origin.span, "no rule cites it")
+                    .help("cite it where the advice rests on it, or remove it");
+                self.raise(origin, warning);
+            }
+        }
+    }
+
+    /// W0304: a fact no rule reads; W0305: a fact whose question can never be asked,
+    /// because rules only show it in texts.
+    fn facts_never_read_or_asked(&mut self) {
+        let mut uses = Uses::new(self.rule_base.vocabulary.facts.len());
+        for rule in &self.rule_base.rules {
+            if let Some(list) = rule.for_each {
+                uses.decides[list.0] = true;
+            }
+            uses.condition(&rule.condition, false, self.rule_base);
+            for template in [&rule.title, &rule.text] {
+                uses.template(template, self.rule_base);
+            }
+        }
+        for (index, fact) in self.rule_base.vocabulary.facts.iter().enumerate() {
+            if !uses.read[index] && !uses.decides[index] && !is_label(self.rule_base, FactId(index)) {
+                let warning = Diagnostic::warning("W0304", format!("no rule reads the fact `{}`", fact.path))
+                    .at(&fact.origin.file, fact.origin.span, "declared here")
+                    .help("use it in a rule, or remove it (a case may still give it; it is then ignored)");
+                self.raise(&fact.origin, warning);
+            } else if !uses.decides[index]
+                && fact.question.is_some()
+                && !is_label(self.rule_base, FactId(index))
+            {
+                let warning = Diagnostic::warning("W0305", format!("the question about `{}` can never be asked", fact.path))
+                    .at(&fact.origin.file, fact.origin.span, "rules only show it in texts")
+                    .help("a fact is asked about only when its value could change a rule's outcome; test its value in a condition, or drop the question");
+                self.raise(&fact.origin, warning);
+            }
+        }
+    }
+
+    /// W0307: a text shows a fact that can be unknown when the rule fires.
+    fn texts_that_may_show_unknown(&mut self) {
+        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+            let mut shown = Vec::new();
+            for template in [&rule.title, &rule.text] {
+                for part in &template.parts {
+                    if let TemplatePart::Value { expr, .. } = part {
+                        facts_in(expr, self.rule_base, &mut shown);
+                    }
+                }
+            }
+            shown.retain(|fact| !is_label(self.rule_base, *fact));
+            shown.dedup();
+            for fact in shown {
+                if let Search::Found(witness) = self.rule_base.find_case_where(&[index], &[fact]) {
+                    let path = &self.rule_base.vocabulary.fact(fact).path;
+                    let warning = self
+                        .rule_warning(rule, "W0307", format!("rule `{}` can fire with `{path}` unknown, and its text shows it", rule.id), "its text would say \"(unknown)\"")
+                        .help(format!("for example, a case with {}; require `{path} is known` in the condition, or leave it out of the text", witness_words(&witness)));
+                    self.raise(&rule.origin, warning);
+                }
+            }
+        }
+    }
+
+    /// Splits the warnings into those shown and those silenced, and warns about each
+    /// `allow` that silenced nothing (W0308).
+    fn finish(self) -> Findings {
+        let mut findings = Findings::default();
+        let mut used: Vec<(&Origin, &str)> = Vec::new();
+        for raised in self.raised {
+            match raised.origin.allows.iter().find(|a| a.code == raised.warning.code) {
+                Some(allow) => {
+                    used.push((raised.origin, allow.code.as_str()));
+                    findings
+                        .silenced
+                        .push(Silenced { warning: raised.warning, reason: allow.reason.clone() });
+                }
+                None => findings.warnings.push(raised.warning),
+            }
+        }
+        for origin in all_origins(self.rule_base) {
+            for allow in &origin.allows {
+                let silenced_something =
+                    used.iter().any(|(o, code)| std::ptr::eq(*o, origin) && *code == allow.code);
+                if !silenced_something && allow.code != "W0308" {
+                    let warning =
+                        Diagnostic::warning("W0308", format!("`allow {}` silences nothing", allow.code))
+                            .at(&origin.file, allow.span, "no such warning here")
+                            .help("remove the `allow`: the warning it was for no longer occurs");
+                    findings.warnings.push(warning);
+                }
+            }
+        }
+        findings
+    }
+}
+
+fn all_origins(rule_base: &RuleBase) -> impl Iterator<Item = &Origin> {
+    let rules = rule_base.rules.iter().map(|r| &r.origin);
+    let facts = rule_base.vocabulary.facts.iter().map(|f| &f.origin);
+    rules.chain(facts).chain(rule_base.source_origins.values())
+}
+
+/// A witness case in words: `change.kind = merger and change.date = 2013-01-01`.
+fn witness_words(witness: &Witness) -> String {
+    let facts: Vec<String> = witness.facts.iter().map(|(fact, value)| format!("{fact} = {value}")).collect();
+    if facts.is_empty() { "no facts given".to_string() } else { facts.join(" and ") }
+}
+
+/// Whether a fact is the name field that labels the items of its list (shown in advice
+/// whenever an item is).
+fn is_label(rule_base: &RuleBase, fact: FactId) -> bool {
+    match rule_base.vocabulary.fact(fact).place {
+        Place::Field { list, .. } => match &rule_base.vocabulary.fact(list).ty {
+            Type::Records(record) => record.label == Some(fact),
+            _ => false,
+        },
+        Place::Case { .. } => false,
+    }
+}
+
+/// How rules use each fact: read at all, and read where its value decides a condition.
+struct Uses {
+    read: Vec<bool>,
+    decides: Vec<bool>,
+}
+
+impl Uses {
+    fn new(facts: usize) -> Self {
+        Uses { read: vec![false; facts], decides: vec![false; facts] }
+    }
+
+    fn note(&mut self, fact: FactId, decides: bool) {
+        self.read[fact.0] = true;
+        self.decides[fact.0] |= decides;
+    }
+
+    fn template(&mut self, template: &Template, rule_base: &RuleBase) {
+        for part in &template.parts {
+            if let TemplatePart::Value { expr, .. } = part {
+                self.condition(expr, true, rule_base);
+            }
+        }
+    }
+
+    /// Walks an expression; `shown_only` when its value is only shown or tested for
+    /// presence, never compared.
+    fn condition(&mut self, expr: &Expr, shown_only: bool, rule_base: &RuleBase) {
+        let mut facts = Vec::new();
+        match expr {
+            Expr::Atom(atom) => match &atom.test {
+                // Whether a fact is known decides the test: the fact can be asked about.
+                Test::Known { expr, .. } => return self.condition(expr, shown_only, rule_base),
+                Test::Compare { lhs, rhs, .. } => {
+                    self.condition(lhs, shown_only, rule_base);
+                    return self.condition(rhs, shown_only, rule_base);
+                }
+                Test::In { needle, haystack, .. } => {
+                    self.condition(needle, shown_only, rule_base);
+                    if let Haystack::List(list) = haystack {
+                        self.condition(list, shown_only, rule_base);
+                    }
+                    return;
+                }
+                Test::Holds(inner) => return self.condition(inner, shown_only, rule_base),
+            },
+            Expr::Fact(id) | Expr::Field { fact: id, .. } => facts.push(*id),
+            Expr::Derived(id) => {
+                return self.condition(&rule_base.definitions[*id].expr, shown_only, rule_base);
+            }
+            _ => {}
+        }
+        for fact in facts {
+            self.note(fact, !shown_only);
+        }
+        for child in children(expr) {
+            self.condition(child, shown_only, rule_base);
+        }
+    }
+}
+
+/// The facts an expression's value depends on (through derived facts too).
+fn facts_in(expr: &Expr, rule_base: &RuleBase, out: &mut Vec<FactId>) {
+    match expr {
+        Expr::Fact(id) | Expr::Field { fact: id, .. } => out.push(*id),
+        Expr::Derived(id) => facts_in(&rule_base.definitions[*id].expr, rule_base, out),
+        Expr::Atom(atom) => match &atom.test {
+            Test::Compare { lhs, rhs, .. } => {
+                facts_in(lhs, rule_base, out);
+                facts_in(rhs, rule_base, out);
+            }
+            Test::In { needle, haystack, .. } => {
+                facts_in(needle, rule_base, out);
+                if let Haystack::List(list) = haystack {
+                    facts_in(list, rule_base, out);
+                }
+            }
+            Test::Known { .. } => {}
+            Test::Holds(inner) => facts_in(inner, rule_base, out),
+        },
+        other => children(other).into_iter().for_each(|child| facts_in(child, rule_base, out)),
+    }
+}
+
+/// The sub-expressions of an expression (not looking into atoms or derived facts).
+fn children(expr: &Expr) -> Vec<&Expr> {
+    match expr {
+        Expr::DatePlus { date: a, duration: b, .. }
+        | Expr::NumberPlus { lhs: a, rhs: b, .. }
+        | Expr::MonthsBetween { from: a, to: b }
+        | Expr::And(a, b)
+        | Expr::Or(a, b) => vec![a, b],
+        Expr::Not(a) => vec![a],
+        Expr::Quantified { list, body, .. } => vec![list, body],
+        Expr::Count { list, filter, .. } => std::iter::once(&**list).chain(filter.as_deref()).collect(),
+        Expr::Extreme { list, value, .. } => vec![list, value],
+        Expr::Const(_)
+        | Expr::Fact(_)
+        | Expr::Field { .. }
+        | Expr::Item { .. }
+        | Expr::AsOf
+        | Expr::Derived(_)
+        | Expr::Atom(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,244 @@
+//! `accord coverage`, end to end through the built binary: on the shipped rules and
+//! fixtures (every rule fires somewhere), and on the small rule base of
+//! `fixtures/coverage/` (one rule never fires, one part is never false).
+
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+}
+
+/// The tests' default date for the fixture without `assessed_on`, as in the snapshots.
+const AS_OF: &str = "2013-06-01";
+
+const RULES: &str = "fixtures/coverage/rules.accord";
+const CASES: &str = "fixtures/coverage/cases";
+
+/// The small rule base over its cases, with `args` added.
+fn small(args: &[&str]) -> Output {
+    let mut all = vec!["coverage", "--rules", RULES, CASES];
+    all.extend_from_slice(args);
+    accord(&all)
+}
+
+fn rule<'j>(report: &'j Value, id: &str) -> &'j Value {
+    report["rules"].as_array().unwrap().iter().find(|r| r["rule"] == id).unwrap_or_else(|| panic!("{id}"))
+}
+
+#[test]
+fn every_shipped_rule_fires_in_some_fixture() {
+    let output = accord(&["coverage", "--format", "json", "--min", "100", "--as-of", AS_OF, "fixtures"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["format"], "accord.coverage.v1");
+    let fixtures = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(report["cases"], fixtures);
+    assert_eq!(report["rules_fired"], report["rules_total"]);
+    assert_eq!(report["percent_fired"], 100.0);
+    let rules = report["rules"].as_array().unwrap();
+    assert!(rules.len() >= 42);
+    for rule in rules {
+        assert_eq!(rule["ever_fired"], true, "{}", rule["rule"]);
+        let cases = &rule["cases"];
+        let total: u64 =
+            ["fired", "not_fired", "unknown", "overridden"].iter().map(|k| cases[k].as_u64().unwrap()).sum();
+        assert_eq!(total, fixtures as u64, "{}", rule["rule"]);
+        assert!(!rule["parts"].as_array().unwrap().is_empty(), "{}", rule["rule"]);
+    }
+    // Per-item rules count their items alongside.
+    let per_group = rule(&report, "full_integration_for_complex_needs");
+    assert_eq!(per_group["for_each"], "groups");
+    assert!(per_group["items"]["fired"].as_u64().unwrap() >= per_group["cases"]["fired"].as_u64().unwrap());
+    // Every source is cited, and every quote shown, in some advice.
+    assert_eq!(report["uncited_sources"], json!([]));
+    assert_eq!(report["unshown_quotes"], json!([]));
+}
+
+#[test]
+fn the_text_report_lists_rules_never_fired_first_then_the_others() {
+    let output = small(&["--format", "text", "--as-of", "2010-06-01"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("Coverage of 4 rules by 3 cases: 3 fired in at least one case (75%).\n"),
+        "{text}"
+    );
+    let never = text.find("\nNever fired (1):\n  merger_without_vision ").expect(&text);
+    let fired = text.find("\nFired (3):\n  savings_from_merger ").expect(&text);
+    assert!(never < fired, "{text}");
+    let order: Vec<usize> = ["savings_from_merger", "recent_change", "pool_funding"]
+        .iter()
+        .map(|id| text.find(&format!("\n  {id} ")).expect(id))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "rule order kept: {text}");
+    assert!(text.contains("      never true:  change.vision_communicated is false\n"), "{text}");
+    assert!(text.contains("      never false: change.kind is merger\n"), "{text}");
+    assert!(text.contains("    items of groups      fired 1  silent 1  unknown 0  overridden 0\n"), "{text}");
+    assert!(text.contains("  audit_2011 (cited only by merger_without_vision)\n"), "{text}");
+    assert!(text.contains("  unused_guide (cited by no rule)\n"), "{text}");
+    assert!(
+        text.contains("  merger_without_vision cites audit_2011 at \"p. 9\":\n    \"Leaders should communicate a vision.\"\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_json_report_counts_cases_items_and_parts() {
+    let output = small(&["--format", "json", "--as-of", "2010-06-01"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["cases"], 3);
+    assert_eq!(report["rules_total"], 4);
+    assert_eq!(report["rules_fired"], 3);
+    assert_eq!(report["percent_fired"], 75.0);
+    let ids: Vec<&str> =
+        report["rules"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["merger_without_vision", "savings_from_merger", "recent_change", "pool_funding"]);
+    let never = rule(&report, "merger_without_vision");
+    assert_eq!(never["ever_fired"], false);
+    assert_eq!(never["cases"], json!({"fired": 0, "not_fired": 2, "unknown": 1, "overridden": 0}));
+    assert_eq!(never["never_true"], json!(["change.vision_communicated is false"]));
+    assert_eq!(never["never_false"], json!([]));
+    let savings = rule(&report, "savings_from_merger");
+    assert_eq!(savings["never_false"], json!(["change.kind is merger"]));
+    assert_eq!(
+        savings["parts"][0],
+        json!({"text": "change.kind is merger", "true": 3, "false": 0, "unknown": 0})
+    );
+    assert_eq!(savings["items"], Value::Null);
+    let per_group = rule(&report, "pool_funding");
+    // A fired in one of its two groups; B has no groups; C does not say.
+    assert_eq!(per_group["cases"], json!({"fired": 1, "not_fired": 1, "unknown": 1, "overridden": 0}));
+    assert_eq!(per_group["items"], json!({"fired": 1, "not_fired": 1, "unknown": 0, "overridden": 0}));
+    assert_eq!(
+        report["uncited_sources"],
+        json!([{"key": "audit_2011", "cited_by": ["merger_without_vision"]}, {"key": "unused_guide", "cited_by": []}])
+    );
+    assert_eq!(
+        report["unshown_quotes"],
+        json!([{
+            "rule": "merger_without_vision",
+            "source": "audit_2011",
+            "locator": "p. 9",
+            "quote": "Leaders should communicate a vision."
+        }])
+    );
+}
+
+#[test]
+fn a_case_s_own_date_comes_before_as_of() {
+    // B has no `assessed_on`: --as-of dates it. A and C keep their own 2013-09-01, so a
+    // late --as-of does not stop A's change (April 2013) being recent.
+    let fired = |as_of: &str| {
+        rule(&json(&small(&["--format", "json", "--as-of", as_of])), "recent_change")["cases"]["fired"]
+            .clone()
+    };
+    assert_eq!(fired("2010-06-01"), 2);
+    assert_eq!(fired("2015-01-01"), 1);
+}
+
+#[test]
+fn min_fails_below_the_share_of_rules_fired() {
+    for (min, code) in [("50", 0), ("75", 0), ("75%", 0), ("75.1", 1), ("100", 1)] {
+        let output = small(&["--format", "json", "--as-of", "2010-06-01", "--min", min]);
+        assert_eq!(output.status.code(), Some(code), "--min {min}: {}", stderr(&output));
+        // The report is printed either way.
+        assert_eq!(json(&output)["rules_fired"], 3);
+        if code == 1 {
+            let message = stderr(&output);
+            assert!(message.contains("3 of 4 rules (75%) fired in at least one case"), "{message}");
+            assert!(message.contains("never fired: merger_without_vision"), "{message}");
+        } else {
+            assert_eq!(stderr(&output), "");
+        }
+    }
+    let output = small(&["--min", "150"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("not a percentage from 0 to 100"));
+}
+
+#[test]
+fn files_and_folders_can_be_mixed() {
+    let output = accord(&[
+        "coverage",
+        "--format",
+        "json",
+        "--rules",
+        RULES,
+        "--as-of",
+        "2010-06-01",
+        "fixtures/coverage/cases/a-merger-expecting-savings.json",
+        CASES,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["cases"], 4);
+    assert_eq!(rule(&report, "savings_from_merger")["cases"]["fired"], 2);
+}
+
+#[test]
+fn bad_cases_are_reported_and_the_others_still_counted() {
+    let dir = std::env::temp_dir().join(format!("accord-coverage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("bad.json"), "{\"chnage\": {\"kind\": \"merger\"}}\n").unwrap();
+    std::fs::write(
+        dir.join("good.json"),
+        "{\"change\": {\"kind\": \"merger\", \"expects_savings\": true}}\n",
+    )
+    .unwrap();
+    let empty = dir.join("empty-folder");
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = accord(&[
+        "coverage",
+        "--format",
+        "json",
+        "--rules",
+        RULES,
+        "--as-of",
+        "2013-01-01",
+        dir.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        "fixtures/coverage/no-such-case.json",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("error[E0302]: unknown field `chnage`"), "{message}");
+    assert!(message.contains("bad.json:1:2"), "{message}");
+    assert!(message.contains("no case files in"), "{message}");
+    assert!(message.contains("cannot read `fixtures/coverage/no-such-case.json`"), "{message}");
+    let report = json(&output);
+    assert_eq!(report["cases"], 1);
+    assert_eq!(rule(&report, "savings_from_merger")["cases"]["fired"], 1);
+}
+
+#[test]
+fn a_bad_rule_base_or_command_line_is_refused() {
+    let output = accord(&["coverage", "--rules", "fixtures/bad-rules/E0203-unknown-fact.accord", CASES]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("E0203"), "{}", stderr(&output));
+    assert_eq!(accord(&["coverage"]).status.code(), Some(2));
+    assert_eq!(accord(&["coverage", "--format", "yaml", CASES]).status.code(), Some(2));
+}

@@ -1,0 +1,656 @@
+//! `accord diff`: the library's comparison on small rule bases, then the built binary over
+//! the fixtures with rule bases in folders, in this repository's history and in a git
+//! repository of the test's own.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use accord::diff::{self, Diff, Field, Origin, RuleStatus};
+use accord::{Date, Report, RuleBase, RuleFiles};
+use serde_json::Value as Json;
+
+// ---------------------------------------------------------------------------------------
+// The library, on small rule bases.
+
+const VOCABULARY: &str = r#"
+evidence scale
+  strong "research suggests"
+  weak "some evidence"
+source s
+  authors "Author, A."
+  year 2000
+  title "A title"
+source t
+  authors "Other, B."
+  year 2001
+  title "Another title"
+fact a is true or false
+  ask "Is a so?"
+fact b is true or false
+  ask "Is b so?"
+fact kind is one of none, merger
+  ask "What kind?"
+fact groups is a list of records
+  ask "Which groups?"
+fact groups[].name is text
+  ask "What is the group called?"
+fact groups[].needs is one of mild, complex
+  ask "What are the needs of {groups[].name}?"
+"#;
+
+const RULES: &str = r#"
+rule first
+  when a
+  note "First" "The first rule fired."
+  cite s
+
+rule second
+  evidence strong
+  when kind is merger
+  warn "Second" "A merger: expect it to stall for eighteen months at least."
+  cite s
+
+rule per_group
+  for each g in groups
+  when g.needs is complex
+  recommend "Integrate for {g.name}" "Complex needs."
+  cite s
+
+rule asks_b
+  when b
+  note "B" "b holds."
+  cite s
+"#;
+
+fn rule_base(rules: &str) -> RuleBase {
+    let files = vec![
+        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
+        ("rules.accord".to_string(), rules.to_string()),
+    ];
+    let compiled = RuleFiles::from_texts(files).compile();
+    compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics))
+}
+
+fn report(rules: &RuleBase, case: &str) -> Report {
+    let case = accord::parse_case("case.json", case, &rules.vocabulary).expect("a valid case");
+    rules.advise(&case, Date::parse("2013-09-01").expect("a date"))
+}
+
+const CASE: &str = r#"{"name": "One", "a": true, "kind": "merger",
+  "groups": [{"name": "mild group", "needs": "mild"}, {"name": "complex group", "needs": "complex"}]}"#;
+
+/// The diff of `old` and `new` rules over the cases.
+fn compare(old: &str, new: &str, cases: &[&str]) -> Diff {
+    let (old, new) = (rule_base(old), rule_base(new));
+    let reports = cases
+        .iter()
+        .enumerate()
+        .map(|(n, case)| (format!("case{n}.json"), report(&old, case), report(&new, case)))
+        .collect();
+    Diff::compare((Origin::Path("old".into()), &old), (Origin::Path("new".into()), &new), reports)
+}
+
+#[test]
+fn the_same_rules_change_nothing() {
+    let diff = compare(RULES, RULES, &[CASE, "{}"]);
+    assert!(!diff.changed());
+    assert_eq!(diff.cases.len(), 2);
+    assert!(diff.rules.is_empty());
+    assert!(diff::to_text(&diff).contains("No changes: the 2 cases get the same advice"));
+    assert_eq!(diff::to_json(&diff)["changed"], false);
+}
+
+#[test]
+fn a_new_title_is_a_change_of_the_title_only() {
+    let diff = compare(RULES, &RULES.replace("warn \"Second\"", "warn \"Second, renamed\""), &[CASE]);
+    let case = &diff.cases[0];
+    assert!(case.added.is_empty() && case.removed.is_empty());
+    assert_eq!(case.changed.len(), 1);
+    assert_eq!(case.changed[0].new.rule, "second");
+    assert_eq!(case.changed[0].fields, [Field::Title]);
+    assert_eq!(diff.rules.len(), 1);
+    assert_eq!(diff.rules[0].changed_in, ["case0.json"]);
+    assert_eq!(diff.rules[0].changed_fields, [Field::Title]);
+    let text = diff::to_text(&diff);
+    assert!(text.contains("~ second: title changed"), "{text}");
+    assert!(text.contains("\u{201c}Second\u{201d} -> \u{201c}Second, renamed\u{201d}"), "{text}");
+}
+
+#[test]
+fn every_field_that_differs_is_named() {
+    let new = RULES
+        .replace(
+            "  evidence strong\n  when kind is merger\n  warn",
+            "  evidence weak\n  when kind is merger\n  recommend",
+        )
+        .replace("for eighteen months at least", "for two years at least")
+        .replace("warn \"Second\"", "recommend \"Second\"")
+        .replace("at least.\"\n  cite s", "at least.\"\n  cite t");
+    let diff = compare(RULES, &new, &[CASE]);
+    let changed = &diff.cases[0].changed[0];
+    assert_eq!(changed.fields, [Field::Kind, Field::Evidence, Field::Text, Field::Citations]);
+    let text = diff::to_text(&diff);
+    assert!(text.contains("kind: warning -> recommendation"), "{text}");
+    assert!(text.contains("evidence: research suggests -> some evidence"), "{text}");
+    // Only the words that differ, with a little context.
+    assert!(text.contains("stall for [-eighteen months-] {+two years+} at least."), "{text}");
+    assert!(text.contains("citations: - s; + t"), "{text}");
+}
+
+#[test]
+fn a_condition_that_holds_more_often_adds_advice_per_item() {
+    let diff = compare(RULES, &RULES.replace("when g.needs is complex", "when g.needs is known"), &[CASE]);
+    let case = &diff.cases[0];
+    assert_eq!(case.added.len(), 1);
+    assert_eq!(case.added[0].rule, "per_group");
+    assert_eq!(case.added[0].item.as_deref(), Some("groups[0]"));
+    assert!(case.changed.is_empty(), "the complex group's advice is the same");
+    assert_eq!(diff.rules[0].now_fires_in, ["case0.json"]);
+    assert!(
+        diff::to_text(&diff)
+            .contains("+ per_group for groups[0]: recommendation \u{201c}Integrate for mild group\u{201d}")
+    );
+}
+
+#[test]
+fn a_deleted_rule_no_longer_fires_and_is_listed_after_the_new_rules() {
+    let without_first =
+        RULES.replace("rule first\n  when a\n  note \"First\" \"The first rule fired.\"\n  cite s\n", "");
+    let renamed = without_first.replace("rule second", "rule second_renamed");
+    let diff = compare(RULES, &renamed, &[CASE, r#"{"a": false}"#, r#"{"a": true}"#]);
+    assert_eq!(diff.rules_removed, ["first", "second"]);
+    assert_eq!(diff.rules_added, ["second_renamed"]);
+    let order: Vec<(&str, RuleStatus)> = diff.rules.iter().map(|r| (r.rule.as_str(), r.status)).collect();
+    // The new rule base's order first, then the rules only in the old one, in its order.
+    assert_eq!(
+        order,
+        [
+            ("second_renamed", RuleStatus::Added),
+            ("first", RuleStatus::Removed),
+            ("second", RuleStatus::Removed)
+        ]
+    );
+    assert_eq!(diff.rules[1].no_longer_fires_in, ["case0.json", "case2.json"]);
+    assert_eq!(diff.rules[0].now_fires_in, ["case0.json"]);
+    assert!(diff.cases[1].is_empty(), "the same question about `kind`, though for another rule");
+    let text = diff::to_text(&diff);
+    assert!(text.contains("Rules removed: first, second"), "{text}");
+    assert!(
+        text.contains("first (rule removed)\n  No longer fires in 2 cases:\n    case0.json\n    case2.json")
+    );
+}
+
+#[test]
+fn questions_are_matched_by_fact() {
+    // `b` is unknown in the case: the old rule base asks about it, the new one does not
+    // (the rule reads `a` instead), and asks about nothing new since `a` is known.
+    let new = RULES.replace("when b\n", "when a and kind is none\n");
+    let diff = compare(RULES, &new, &[CASE]);
+    let case = &diff.cases[0];
+    assert_eq!(case.questions_removed.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["b"]);
+    assert!(case.questions_added.is_empty());
+    assert_eq!(diff.rules[0].rule, "asks_b");
+    assert_eq!(diff.rules[0].questions_removed_in, ["case0.json"]);
+    assert!(diff::to_text(&diff).contains("- no longer asks b: Is b so?"));
+    // And the other way round.
+    let diff = compare(&new, RULES, &[CASE]);
+    assert_eq!(diff.cases[0].questions_added[0].fact, "b");
+    assert_eq!(diff.rules[0].questions_added_in, ["case0.json"]);
+}
+
+#[test]
+fn the_json_has_a_format_and_the_advice_as_advise_writes_it() {
+    let diff = compare(RULES, &RULES.replace("\"First\"", "\"First!\""), &[CASE, "{}"]);
+    let json = diff::to_json(&diff);
+    assert_eq!(json["format"], "accord.diff.v1");
+    assert_eq!(json["old"], serde_json::json!({"from": "path", "path": "old"}));
+    assert_eq!(json["changed"], true);
+    assert_eq!(json["cases_compared"], 2);
+    assert_eq!(json["cases_changed"], 1);
+    assert_eq!(json["cases"][1]["changed"], false);
+    let changed = &json["cases"][0]["advice_changed"][0];
+    assert_eq!(changed["rule"], "first");
+    assert_eq!(changed["fields"], serde_json::json!(["title"]));
+    let as_advise_writes_it = accord::report::to_json(&report(&rule_base(RULES), CASE))["advice"][0].clone();
+    assert_eq!(changed["old"], as_advise_writes_it);
+}
+
+// ---------------------------------------------------------------------------------------
+// The binary.
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn accord_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn accord(args: &[&str]) -> Output {
+    accord_in(manifest_dir(), args)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
+
+fn json(output: &Output) -> Json {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\n{}", stdout(output), stderr(output)))
+}
+
+/// A fresh folder for one test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(test: &str) -> Scratch {
+    let dir = std::env::temp_dir().join(format!("accord-diff-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    Scratch(dir)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copied");
+        }
+    }
+}
+
+/// Replaces `from` (which must be there) by `to` in a file.
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).expect("readable");
+    assert!(text.contains(from), "`{from}` is not in {}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).expect("written");
+}
+
+/// Two copies of the project's rules, `old` and `new`, in a scratch folder.
+fn two_copies(test: &str) -> (Scratch, PathBuf, PathBuf) {
+    let dir = scratch(test);
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    copy_dir(&manifest_dir().join("rules"), &old);
+    copy_dir(&manifest_dir().join("rules"), &new);
+    (dir, old, new)
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+fn names(list: &Json) -> Vec<String> {
+    list.as_array().expect("a list").iter().map(|v| v.as_str().expect("a text").to_string()).collect()
+}
+
+fn rule<'a>(diff: &'a Json, id: &str) -> &'a Json {
+    diff["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
+const BRACKLEIGH: &str = "fixtures/03-brackleigh-care-trust-past-stall-window.json";
+const ALDERMOOR: &str = "fixtures/07-aldermoor-merger-announced.json";
+const STALL_TITLE: &str = "warn \"Expect service development to stall until at least";
+
+#[test]
+fn identical_folders_change_nothing_and_exit_0() {
+    let (_dir, old, new) = two_copies("identical");
+    let output = accord(&["diff", "--old", path(&old), "--new", path(&new), "--format", "text", "fixtures"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).to_lowercase().contains("no changes"), "{}", stdout(&output));
+    let output = accord(&["diff", "--old", path(&old), "--new", path(&new), "--format", "json", "fixtures"]);
+    let diff = json(&output);
+    assert_eq!(diff["changed"], false);
+    let fixtures = std::fs::read_dir(manifest_dir().join("fixtures"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(diff["cases_compared"], fixtures);
+}
+
+#[test]
+fn a_new_title_shows_in_every_case_where_the_rule_fires() {
+    let (_dir, old, new) = two_copies("title");
+    edit(&new.join("4-mergers.accord"), STALL_TITLE, "warn \"Service development will stall until at least");
+    let output = accord(&["diff", "--old", path(&old), "--new", path(&new), "--format", "json", "fixtures"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let diff = json(&output);
+    assert_eq!(diff["changed"], true);
+    let stalls = rule(&diff, "merger_stalls_development");
+    assert!(names(&stalls["changed_in"]).contains(&SHIRE.to_string()));
+    assert_eq!(stalls["changed_fields"], serde_json::json!(["title"]));
+    assert_eq!(names(&stalls["now_fires_in"]), Vec::<String>::new());
+    assert_eq!(diff["rules"].as_array().unwrap().len(), 1, "only that rule changed");
+
+    let output = accord(&["diff", "--old", path(&old), "--new", path(&new), "--format", "text", SHIRE]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("merger_stalls_development\n  Gives changed advice (title) in 1 case:\n    "),
+        "{text}"
+    );
+    assert!(
+        text.contains("-> \u{201c}Service development will stall until at least October 2014\u{201d}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_wider_condition_fires_in_more_cases_and_a_deleted_rule_in_fewer() {
+    let (_dir, old, new) = two_copies("condition");
+    let mergers = new.join("4-mergers.accord");
+    edit(
+        &mergers,
+        "and as_of is before change.date + 18 months\n",
+        "and as_of is before change.date + 48 months\n",
+    );
+    let text = std::fs::read_to_string(&mergers).unwrap();
+    let start = text.find("rule merger_stall_ahead").expect("the rule");
+    // The rule ends where the next rule or comment starts.
+    let end = start
+        + 1
+        + text[start + 1..].find("\nrule ").min(text[start + 1..].find("\n#")).expect("its end")
+        + 1;
+    std::fs::write(&mergers, format!("{}{}", &text[..start], &text[end..])).unwrap();
+
+    let output = accord(&["diff", "--old", path(&old), "--new", path(&new), "fixtures"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let diff = json(&output);
+    assert!(
+        names(&rule(&diff, "merger_stalls_development")["now_fires_in"]).contains(&BRACKLEIGH.to_string())
+    );
+    let ahead = rule(&diff, "merger_stall_ahead");
+    assert_eq!(ahead["status"], "removed");
+    assert!(names(&ahead["no_longer_fires_in"]).contains(&ALDERMOOR.to_string()));
+    assert_eq!(diff["rules_removed"], serde_json::json!(["merger_stall_ahead"]));
+    // Removed rules come after the new rule base's.
+    let last = diff["rules"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["rule"], "merger_stall_ahead");
+    let brackleigh = diff["cases"].as_array().unwrap().iter().find(|c| c["case"] == BRACKLEIGH).unwrap();
+    assert_eq!(brackleigh["advice_added"][0]["rule"], "merger_stalls_development");
+    assert_eq!(brackleigh["advice_added"][0]["kind"], "warning");
+}
+
+#[test]
+fn the_json_has_its_format_and_shape() {
+    let (_dir, old, new) = two_copies("shape");
+    edit(&new.join("4-mergers.accord"), STALL_TITLE, "warn \"Stall until at least");
+    let output =
+        accord(&["diff", "--old", path(&old), "--new", path(&new), "--format", "json", SHIRE, BRACKLEIGH]);
+    let diff = json(&output);
+    let keys = |v: &Json| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&diff),
+        [
+            "format",
+            "old",
+            "new",
+            "changed",
+            "cases_compared",
+            "cases_changed",
+            "rules_added",
+            "rules_removed",
+            "rules",
+            "cases"
+        ]
+    );
+    assert_eq!(diff["format"], "accord.diff.v1");
+    assert_eq!(diff["old"], serde_json::json!({"from": "path", "path": path(&old)}));
+    assert_eq!(diff["cases_compared"], 2);
+    assert_eq!(diff["cases_changed"], 1);
+    assert_eq!(
+        keys(&diff["rules"][0]),
+        [
+            "rule",
+            "status",
+            "now_fires_in",
+            "no_longer_fires_in",
+            "changed_in",
+            "changed_fields",
+            "questions_added_in",
+            "questions_removed_in"
+        ]
+    );
+    let cases = diff["cases"].as_array().unwrap();
+    assert_eq!(cases.iter().map(|c| c["case"].as_str().unwrap()).collect::<Vec<_>>(), [SHIRE, BRACKLEIGH]);
+    assert_eq!(
+        keys(&cases[0]),
+        [
+            "case",
+            "name",
+            "as_of",
+            "changed",
+            "advice_added",
+            "advice_removed",
+            "advice_changed",
+            "questions_added",
+            "questions_removed"
+        ]
+    );
+    assert_eq!(cases[0]["name"], "Shire integrated care partnership");
+    assert_eq!(cases[0]["as_of"], "2013-09-01");
+    assert_eq!(cases[1]["changed"], false);
+    let changed = &cases[0]["advice_changed"][0];
+    assert_eq!(keys(changed), ["rule", "item", "fields", "old", "new"]);
+    assert_eq!(changed["new"]["title"], "Stall until at least October 2014");
+    assert_eq!(changed["old"]["citations"][0]["key"], "glasby_2012");
+}
+
+#[test]
+fn a_rule_base_that_does_not_check_is_reported_with_its_side() {
+    let (_dir, old, new) = two_copies("broken");
+    edit(&old.join("4-mergers.accord"), "quote \"Mergers can stall", "quote \"Mergers can never stall");
+    let output = accord(&["diff", "--old", path(&old), "--new", path(&new), SHIRE]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("the old rule base"), "{err}");
+    assert!(err.contains("E0205"), "{err}");
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn a_case_that_does_not_load_fails_but_the_others_are_compared() {
+    let (_dir, old, new) = two_copies("bad-case");
+    let output = accord(&[
+        "diff",
+        "--old",
+        path(&old),
+        "--new",
+        path(&new),
+        SHIRE,
+        "fixtures/bad-cases/unknown-field-typo.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("unknown-field-typo.json"), "{}", stderr(&output));
+    assert_eq!(json(&output)["cases_compared"], 1);
+}
+
+#[test]
+fn head_against_head_changes_nothing() {
+    // The working tree may differ from HEAD while the project is edited; HEAD does not.
+    let output = accord(&["diff", "--old", "HEAD", "--new", "HEAD", "--format", "json", SHIRE, BRACKLEIGH]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let diff = json(&output);
+    assert_eq!(diff["changed"], false);
+    assert_eq!(diff["old"]["from"], "revision");
+    assert_eq!(diff["old"]["revision"], "HEAD");
+    assert_eq!(diff["old"]["commit"].as_str().unwrap().len(), 40);
+}
+
+#[test]
+fn a_missing_revision_is_a_command_line_error() {
+    let output = accord(&["diff", "--old", "no-such-branch-anywhere", SHIRE]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("`no-such-branch-anywhere` is neither a file or folder nor a revision"), "{err}");
+    assert!(stdout(&output).is_empty());
+    let output = accord(&["diff", "--old", "--oops", SHIRE]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_revision_outside_a_git_repository_is_a_command_line_error() {
+    let dir = scratch("no-repository");
+    let shire = manifest_dir().join(SHIRE);
+    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["diff", "--old", "main", path(&shire)])
+        .current_dir(&dir)
+        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("not in a git repository"), "{}", stderr(&output));
+}
+
+/// Runs git in `dir`, which must succeed.
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=accord tests",
+            "-c",
+            "user.email=tests@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A git repository of its own: the project's rules committed, then a commit that renames
+/// the stall warning and breaks the quote of another rule's source text at the same time
+/// in the working tree only.
+fn repository(test: &str) -> Scratch {
+    let dir = scratch(test);
+    git(&dir, &["init", "--quiet"]);
+    copy_dir(&manifest_dir().join("rules"), &dir.join("rules"));
+    git(&dir, &["add", "rules"]);
+    git(&dir, &["commit", "--quiet", "-m", "the rules"]);
+    edit(&dir.join("rules/4-mergers.accord"), STALL_TITLE, "warn \"Stall until at least");
+    git(&dir, &["commit", "--quiet", "-am", "a new title"]);
+    dir
+}
+
+fn accord_git(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn revisions_of_a_repository_are_compared() {
+    let dir = repository("revisions");
+    let shire = manifest_dir().join(SHIRE);
+    let output =
+        accord_git(&dir, &["diff", "--old", "HEAD~1", "--new", "HEAD", "--format", "json", path(&shire)]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let diff = json(&output);
+    assert_eq!(diff["new"]["revision"], "HEAD");
+    assert_eq!(diff["cases"][0]["advice_changed"][0]["new"]["title"], "Stall until at least October 2014");
+
+    // NEW defaults to the repository's rules/ on disk (here, as committed).
+    let output = accord_git(&dir, &["diff", "--old", "HEAD~1", "--format", "json", path(&shire)]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let diff = json(&output);
+    assert_eq!(diff["new"], serde_json::json!({"from": "path", "path": "rules"}));
+    assert_eq!(diff["cases"][0]["advice_changed"][0]["fields"], serde_json::json!(["title"]));
+
+    // From a subfolder too, and the same revision twice changes nothing.
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let output = accord_git(&dir.join("sub"), &["diff", "--old", "HEAD", "--format", "text", path(&shire)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("No changes"));
+}
+
+#[test]
+fn a_revision_whose_rules_do_not_check_is_reported_at_revision_paths() {
+    let dir = repository("broken-revision");
+    edit(&dir.join("rules/4-mergers.accord"), "quote \"Mergers can stall", "quote \"Mergers can never stall");
+    git(&dir, &["commit", "--quiet", "-am", "a wrong quote"]);
+    // The quote is checked against the source text of that revision, and the problem is
+    // shown at the revision's path.
+    let shire = manifest_dir().join(SHIRE);
+    let output = accord_git(&dir, &["diff", "--old", "HEAD~1", "--new", "HEAD", path(&shire)]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("the new rule base (revision HEAD"), "{err}");
+    assert!(err.contains("E0205"), "{err}");
+    assert!(err.contains("--> HEAD:rules/4-mergers.accord:"), "{err}");
+}
+
+#[test]
+fn a_revision_without_rules_is_a_command_line_error() {
+    let dir = repository("no-rules");
+    std::fs::write(dir.join("README"), "no rules here").unwrap();
+    git(&dir, &["rm", "-r", "--quiet", "rules"]);
+    git(&dir, &["add", "README"]);
+    git(&dir, &["commit", "--quiet", "-m", "no rules"]);
+    let shire = manifest_dir().join(SHIRE);
+    let output = accord_git(&dir, &["diff", "--old", "HEAD", "--new", "HEAD~1", path(&shire)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("revision `HEAD` has no `rules/` folder"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_library_reads_the_rules_of_a_revision() {
+    let dir = repository("library");
+    let compiled = RuleFiles::from_git(&dir, "HEAD~1").expect("readable").compile();
+    let old = compiled.rule_base.expect("the rules of HEAD~1 check");
+    let new = RuleFiles::from_git(&dir, "HEAD").expect("readable").compile().rule_base.expect("checks");
+    let text = std::fs::read_to_string(manifest_dir().join(SHIRE)).unwrap();
+    let as_of = Date::parse("2013-09-01").unwrap();
+    let reports = |rules: &RuleBase| {
+        rules.advise(&accord::parse_case("shire.json", &text, &rules.vocabulary).expect("a case"), as_of)
+    };
+    let diff = Diff::compare(
+        (Origin::Embedded, &old),
+        (Origin::Embedded, &new),
+        vec![("shire.json".into(), reports(&old), reports(&new))],
+    );
+    assert_eq!(diff.rules[0].rule, "merger_stalls_development");
+    assert!(RuleFiles::from_git(&dir, "HEAD~5").is_err());
+}
