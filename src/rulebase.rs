@@ -31,6 +31,105 @@ pub struct RuleBase {
     pub source_origins: IndexMap<String, Origin>,
 }
 
+impl RuleBase {
+    /// Marks the facts that rules, derived facts and questions read (and the name fields
+    /// that label the items of lists they read), so that loading a case can skip keeping
+    /// the values nothing will look at.
+    pub fn mark_facts_in_use(&mut self) {
+        let mut used = vec![false; self.vocabulary.facts.len()];
+        let mut mark = |fact: FactId| used[fact.0] = true;
+        for rule in &self.rules {
+            if let Some(list) = rule.for_each {
+                mark(list);
+            }
+            rule.condition.visit_facts(&self.definitions, &mut mark);
+            for template in [&rule.title, &rule.text] {
+                template.visit_facts(&self.definitions, &mut mark);
+            }
+        }
+        for fact in &self.vocabulary.facts {
+            if let Some(question) = &fact.question {
+                question.visit_facts(&self.definitions, &mut mark);
+            }
+        }
+        for definition in &self.definitions {
+            definition.expr.visit_facts(&self.definitions, &mut mark);
+        }
+        // A question about a field, or advice per item, names the item by its label.
+        for (index, fact) in self.vocabulary.facts.iter().enumerate() {
+            if let Place::Field { list, .. } = fact.place {
+                used[list.0] |= used[index];
+            }
+        }
+        for (index, fact) in self.vocabulary.facts.iter().enumerate() {
+            if let Type::Records(RecordType { label: Some(label), .. }) = &fact.ty {
+                used[label.0] |= used[index];
+            }
+        }
+        for (fact, used) in self.vocabulary.facts.iter_mut().zip(used) {
+            fact.in_use = used;
+        }
+    }
+}
+
+impl Template {
+    /// Calls `f` with every fact the template shows.
+    pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
+        for part in &self.parts {
+            if let TemplatePart::Value { expr, .. } = part {
+                expr.visit_facts(definitions, f);
+            }
+        }
+    }
+}
+
+impl Expr {
+    /// Calls `f` with every fact the expression reads, inside tests and derived facts too.
+    pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
+        match self {
+            Expr::Fact(id) | Expr::Field { fact: id, .. } => f(*id),
+            Expr::Derived(id) => definitions[*id].expr.visit_facts(definitions, f),
+            Expr::Atom(atom) => match &atom.test {
+                Test::Compare { lhs, rhs, .. } => {
+                    lhs.visit_facts(definitions, f);
+                    rhs.visit_facts(definitions, f);
+                }
+                Test::In { needle, haystack, .. } => {
+                    needle.visit_facts(definitions, f);
+                    if let Haystack::List(list) = haystack {
+                        list.visit_facts(definitions, f);
+                    }
+                }
+                Test::Known { expr, .. } | Test::Holds(expr) => expr.visit_facts(definitions, f),
+            },
+            Expr::DatePlus { date: a, duration: b, .. }
+            | Expr::NumberPlus { lhs: a, rhs: b, .. }
+            | Expr::MonthsBetween { from: a, to: b }
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => {
+                a.visit_facts(definitions, f);
+                b.visit_facts(definitions, f);
+            }
+            Expr::Not(a) => a.visit_facts(definitions, f),
+            Expr::Quantified { list, body, .. } => {
+                list.visit_facts(definitions, f);
+                body.visit_facts(definitions, f);
+            }
+            Expr::Count { list, filter, .. } => {
+                list.visit_facts(definitions, f);
+                if let Some(filter) = filter {
+                    filter.visit_facts(definitions, f);
+                }
+            }
+            Expr::Extreme { list, value, .. } => {
+                list.visit_facts(definitions, f);
+                value.visit_facts(definitions, f);
+            }
+            Expr::Const(_) | Expr::Item { .. } | Expr::AsOf => {}
+        }
+    }
+}
+
 /// Where an item was declared, and the warnings silenced for it with `allow`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Origin {
@@ -130,6 +229,9 @@ pub struct Fact {
     pub place: Place,
     /// Where it is declared, and the warnings silenced for it.
     pub origin: Origin,
+    /// Whether any rule, derived fact or question reads it. A case's value for a fact
+    /// nothing reads is checked but not kept (see [`RuleBase::mark_facts_in_use`]).
+    pub in_use: bool,
 }
 
 /// Where a fact's value lives.

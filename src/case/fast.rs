@@ -148,8 +148,8 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
                 let slot = match fact.place {
                     Place::Case { slot } | Place::Field { slot, .. } => slot,
                 };
-                let value =
-                    FactSeed { ty: &fact.ty, vocabulary: self.vocabulary }.deserialize(deserializer)?;
+                let value = FactSeed { ty: &fact.ty, vocabulary: self.vocabulary, keep: fact.in_use }
+                    .deserialize(deserializer)?;
                 *self.slots.get_mut(slot).ok_or_else(give_up)? = value;
                 Ok(())
             }
@@ -200,6 +200,8 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
 struct FactSeed<'v> {
     ty: &'v Type,
     vocabulary: &'v Vocabulary,
+    /// Whether anything reads the fact: if not, its value is checked and dropped.
+    keep: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for FactSeed<'_> {
@@ -226,26 +228,33 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
-        match self.ty {
-            Type::Bool => bool::deserialize(deserializer).map(|b| Some(Value::Bool(b))),
-            Type::Number => f64::deserialize(deserializer).map(|n| Some(Value::Number(n))),
-            Type::Text => String::deserialize(deserializer).map(|t| Some(Value::Text(t))),
+        let keep = self.keep;
+        let value = match self.ty {
+            Type::Bool => Value::Bool(bool::deserialize(deserializer)?),
+            Type::Number => Value::Number(f64::deserialize(deserializer)?),
+            Type::Text if keep => Value::Text(String::deserialize(deserializer)?),
+            Type::Text => {
+                deserializer.deserialize_str(WithStr(|_: &str| Some(())))?;
+                return Ok(None);
+            }
             Type::Date => {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Date::parse(&text).map(|d| Some(Value::Date(d))).map_err(|_| give_up())
+                Value::Date(deserializer.deserialize_str(WithStr(|text: &str| Date::parse(text).ok()))?)
             }
             Type::Enum(values) => {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                let index = values.iter().position(|v| *v == text).ok_or_else(give_up)?;
-                Ok(Some(Value::Enum(index as u32)))
+                let index = deserializer
+                    .deserialize_str(WithStr(|text: &str| values.iter().position(|v| v == text)))?;
+                Value::Enum(index as u32)
             }
+            Type::TextList if keep => Value::TextList(Vec::<String>::deserialize(deserializer)?),
             Type::TextList => {
-                Vec::<String>::deserialize(deserializer).map(|items| Some(Value::TextList(items)))
+                deserializer.deserialize_seq(EachStr)?;
+                return Ok(None);
             }
             Type::Records(record) => {
-                deserializer.deserialize_seq(RecordsSeed { record, vocabulary: self.vocabulary }).map(Some)
+                deserializer.deserialize_seq(RecordsSeed { record, vocabulary: self.vocabulary, keep })?
             }
-        }
+        };
+        Ok(keep.then_some(value))
     }
 }
 
@@ -253,6 +262,8 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
 struct RecordsSeed<'v> {
     record: &'v RecordType,
     vocabulary: &'v Vocabulary,
+    /// Whether anything reads the list (if not, items are checked but not kept).
+    keep: bool,
 }
 
 impl<'de> Visitor<'de> for RecordsSeed<'_> {
@@ -269,7 +280,8 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
             let item =
                 ItemSeed { shape: &self.record.shape, vocabulary: self.vocabulary, slots: &mut record };
             match seq.next_element_seed(item)? {
-                Some(()) => records.push(record),
+                Some(()) if self.keep => records.push(record),
+                Some(()) => {}
                 None => return Ok(Value::Records(records)),
             }
         }
@@ -292,5 +304,48 @@ impl<'de> DeserializeSeed<'de> for ItemSeed<'_, '_> {
             vocabulary: self.vocabulary,
             slots: self.slots,
         })
+    }
+}
+
+/// A string, looked at in place (no copy) by a check that gives the value, or `None` for
+/// a string that is not valid here.
+struct WithStr<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> Option<T>> Visitor<'de> for WithStr<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        (self.0)(text).ok_or_else(give_up)
+    }
+}
+
+/// A list of strings, checked and dropped.
+struct EachStr;
+
+impl<'de> Visitor<'de> for EachStr {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(StrSeed)?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One string of a list, checked and dropped.
+struct StrSeed;
+
+impl<'de> DeserializeSeed<'de> for StrSeed {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(WithStr(|_: &str| Some(())))
     }
 }

@@ -65,6 +65,8 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         definitions: std::mem::take(&mut checker.checked_definitions),
         source_origins,
     };
+    let mut rule_base = rule_base;
+    rule_base.mark_facts_in_use();
     (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
 }
 
@@ -569,7 +571,7 @@ impl Checker<'_> {
         };
         let path = decl.path.node.to_string();
         let origin = self.origin(file, decl.path.span, &decl.allows);
-        self.vocabulary.facts.push(Fact { path, ty, question: None, place, origin });
+        self.vocabulary.facts.push(Fact { path, ty, question: None, place, origin, in_use: true });
     }
 
     fn enum_values(&mut self, file: &str, values: &[Spanned<String>]) -> Vec<String> {

@@ -379,8 +379,8 @@ impl<'a> Evaluator<'a> {
         let truth = self.truth(&rule.condition, &mut env);
         // Three-valued logic is monotone: a decided condition stays decided whatever an
         // unknown fact turns out to be, except through a test of whether it is known.
-        let may_change = truth == Truth::Unknown || self.tests_presence(&rule.condition);
-        let relevant_unknowns = if with_questions && may_change {
+        let may_change = || truth == Truth::Unknown || self.tests_presence(&rule.condition);
+        let relevant_unknowns = if with_questions && may_change() {
             self.relevant_unknowns(rule, item, &env.reads, truth)
         } else {
             Vec::new()
