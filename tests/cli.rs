@@ -219,3 +219,41 @@ fn explain_names_only_the_rules_asked_for_and_refuses_unknown_ones() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("did you mean `merger_stalls_development`?"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn a_batch_streams_results_in_input_order_and_reports_bad_lines() {
+    let input = format!(
+        "{}\n{}\nnot json\n\n{}\n",
+        r#"{"id": "one", "change": {"kind": "merger", "date": "2013-04-01"}}"#,
+        r#"{"name": "two", "change": {"kind": "none"}}"#,
+        r#"{"chnage": {}}"#,
+    );
+    let run = |jobs: &str, format: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["advise", "--batch", "-", "--format", format, "--jobs", jobs, "--as-of", "2013-09-01"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        use std::io::Write as _;
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().expect("finishes")
+    };
+    let one = run("1", "ids");
+    assert_eq!(one.status.code(), Some(1), "a bad line makes the exit code 1");
+    let out = stdout(&one);
+    let ids: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(ids, ["one", "two"]);
+    assert!(out.lines().next().unwrap().contains("merger_stalls_development"), "{out}");
+    let err = stderr(&one);
+    assert!(err.contains("-:3:2: error[E0301]: the case is not valid JSON"), "{err}");
+    assert!(err.contains("-:5:2: error[E0302]: unknown field `chnage`"), "{err}");
+    assert!(err.contains("cases: 4, errors: 2"), "{err}");
+    assert_eq!(run("2", "ids").stdout, one.stdout, "byte-identical whatever the number of jobs");
+    let jsonl = run("2", "jsonl");
+    let documents: Vec<serde_json::Value> =
+        stdout(&jsonl).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(documents.len(), 2);
+    assert_eq!(documents[1]["case"], "two");
+}
