@@ -130,26 +130,27 @@ impl<'a> Linter<'a> {
     /// W0304: a fact no rule reads; W0305: a fact whose question can never be asked,
     /// because rules only show it in texts.
     fn facts_never_read_or_asked(&mut self) {
-        let mut uses = Uses::new(self.rule_base.vocabulary.facts.len());
+        let facts = self.rule_base.vocabulary.facts.len();
+        let definitions = &self.rule_base.definitions;
+        // Facts read in conditions decide outcomes (so may be asked about); facts in texts
+        // are only shown.
+        let (mut decides, mut shown) = (vec![false; facts], vec![false; facts]);
         for rule in &self.rule_base.rules {
             if let Some(list) = rule.for_each {
-                uses.decides[list.0] = true;
+                decides[list.0] = true;
             }
-            uses.condition(&rule.condition, false, self.rule_base);
+            rule.condition.visit_facts(definitions, &mut |fact| decides[fact.0] = true);
             for template in [&rule.title, &rule.text] {
-                uses.template(template, self.rule_base);
+                template.visit_facts(definitions, &mut |fact| shown[fact.0] = true);
             }
         }
         for (index, fact) in self.rule_base.vocabulary.facts.iter().enumerate() {
-            if !uses.read[index] && !uses.decides[index] && !is_label(self.rule_base, FactId(index)) {
+            if !shown[index] && !decides[index] && !is_label(self.rule_base, FactId(index)) {
                 let warning = Diagnostic::warning("W0304", format!("no rule reads the fact `{}`", fact.path))
                     .at(&fact.origin.file, fact.origin.span, "declared here")
                     .help("use it in a rule, or remove it (a case may still give it; it is then ignored)");
                 self.raise(&fact.origin, warning);
-            } else if !uses.decides[index]
-                && fact.question.is_some()
-                && !is_label(self.rule_base, FactId(index))
-            {
+            } else if !decides[index] && fact.question.is_some() && !is_label(self.rule_base, FactId(index)) {
                 let warning = Diagnostic::warning("W0305", format!("the question about `{}` can never be asked", fact.path))
                     .at(&fact.origin.file, fact.origin.span, "rules only show it in texts")
                     .help("a fact is asked about only when its value could change a rule's outcome; test its value in a condition, or drop the question");
@@ -163,14 +164,12 @@ impl<'a> Linter<'a> {
         for (index, rule) in self.rule_base.rules.iter().enumerate() {
             let mut shown = Vec::new();
             for template in [&rule.title, &rule.text] {
-                for part in &template.parts {
-                    if let TemplatePart::Value { expr, .. } = part {
-                        facts_in(expr, self.rule_base, &mut shown);
+                template.visit_facts(&self.rule_base.definitions, &mut |fact| {
+                    if !shown.contains(&fact) && !is_label(self.rule_base, fact) {
+                        shown.push(fact);
                     }
-                }
+                });
             }
-            shown.retain(|fact| !is_label(self.rule_base, *fact));
-            shown.dedup();
             for fact in shown {
                 if let Search::Found(witness) = self.rule_base.find_case_where(&[index], &[fact]) {
                     let path = &self.rule_base.vocabulary.fact(fact).path;
@@ -237,110 +236,5 @@ fn is_label(rule_base: &RuleBase, fact: FactId) -> bool {
             _ => false,
         },
         Place::Case { .. } => false,
-    }
-}
-
-/// How rules use each fact: read at all, and read where its value decides a condition.
-struct Uses {
-    read: Vec<bool>,
-    decides: Vec<bool>,
-}
-
-impl Uses {
-    fn new(facts: usize) -> Self {
-        Uses { read: vec![false; facts], decides: vec![false; facts] }
-    }
-
-    fn note(&mut self, fact: FactId, decides: bool) {
-        self.read[fact.0] = true;
-        self.decides[fact.0] |= decides;
-    }
-
-    fn template(&mut self, template: &Template, rule_base: &RuleBase) {
-        for part in &template.parts {
-            if let TemplatePart::Value { expr, .. } = part {
-                self.condition(expr, true, rule_base);
-            }
-        }
-    }
-
-    /// Walks an expression; `shown_only` when its value is only shown or tested for
-    /// presence, never compared.
-    fn condition(&mut self, expr: &Expr, shown_only: bool, rule_base: &RuleBase) {
-        let mut facts = Vec::new();
-        match expr {
-            Expr::Atom(atom) => match &atom.test {
-                // Whether a fact is known decides the test: the fact can be asked about.
-                Test::Known { expr, .. } => return self.condition(expr, shown_only, rule_base),
-                Test::Compare { lhs, rhs, .. } => {
-                    self.condition(lhs, shown_only, rule_base);
-                    return self.condition(rhs, shown_only, rule_base);
-                }
-                Test::In { needle, haystack, .. } => {
-                    self.condition(needle, shown_only, rule_base);
-                    if let Haystack::List(list) = haystack {
-                        self.condition(list, shown_only, rule_base);
-                    }
-                    return;
-                }
-                Test::Holds(inner) => return self.condition(inner, shown_only, rule_base),
-            },
-            Expr::Fact(id) | Expr::Field { fact: id, .. } => facts.push(*id),
-            Expr::Derived(id) => {
-                return self.condition(&rule_base.definitions[*id].expr, shown_only, rule_base);
-            }
-            _ => {}
-        }
-        for fact in facts {
-            self.note(fact, !shown_only);
-        }
-        for child in children(expr) {
-            self.condition(child, shown_only, rule_base);
-        }
-    }
-}
-
-/// The facts an expression's value depends on (through derived facts too).
-fn facts_in(expr: &Expr, rule_base: &RuleBase, out: &mut Vec<FactId>) {
-    match expr {
-        Expr::Fact(id) | Expr::Field { fact: id, .. } => out.push(*id),
-        Expr::Derived(id) => facts_in(&rule_base.definitions[*id].expr, rule_base, out),
-        Expr::Atom(atom) => match &atom.test {
-            Test::Compare { lhs, rhs, .. } => {
-                facts_in(lhs, rule_base, out);
-                facts_in(rhs, rule_base, out);
-            }
-            Test::In { needle, haystack, .. } => {
-                facts_in(needle, rule_base, out);
-                if let Haystack::List(list) = haystack {
-                    facts_in(list, rule_base, out);
-                }
-            }
-            Test::Known { .. } => {}
-            Test::Holds(inner) => facts_in(inner, rule_base, out),
-        },
-        other => children(other).into_iter().for_each(|child| facts_in(child, rule_base, out)),
-    }
-}
-
-/// The sub-expressions of an expression (not looking into atoms or derived facts).
-fn children(expr: &Expr) -> Vec<&Expr> {
-    match expr {
-        Expr::DatePlus { date: a, duration: b, .. }
-        | Expr::NumberPlus { lhs: a, rhs: b, .. }
-        | Expr::MonthsBetween { from: a, to: b }
-        | Expr::And(a, b)
-        | Expr::Or(a, b) => vec![a, b],
-        Expr::Not(a) => vec![a],
-        Expr::Quantified { list, body, .. } => vec![list, body],
-        Expr::Count { list, filter, .. } => std::iter::once(&**list).chain(filter.as_deref()).collect(),
-        Expr::Extreme { list, value, .. } => vec![list, value],
-        Expr::Const(_)
-        | Expr::Fact(_)
-        | Expr::Field { .. }
-        | Expr::Item { .. }
-        | Expr::AsOf
-        | Expr::Derived(_)
-        | Expr::Atom(_) => Vec::new(),
     }
 }
