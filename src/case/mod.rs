@@ -711,6 +711,7 @@ mod tests {
                 question: None,
                 place,
                 origin: Default::default(),
+                in_use: true,
             })
             .collect();
         let record_shape = shape(vec![
