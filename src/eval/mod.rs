@@ -255,31 +255,106 @@ impl RuleBase {
                 },
             }
         }
-        self.resolve_overrides(&mut outcomes);
+        let blocked = self.resolve_overrides(&mut outcomes);
+        // A rule whose overrider fired shows nothing, but whether it fires decides whether
+        // the rules it overrides show. For such rules, an unknown fact is kept only if some
+        // value of it changes the advice as a whole (tried exactly for finite facts).
+        let current = self.visible(&outcomes, &blocked);
+        for (index, blocked) in blocked.iter().enumerate() {
+            let outcome = &outcomes[index];
+            if !blocked
+                || outcome.relevant_unknowns.is_empty()
+                || self.rules[outcome.rule].overrides.is_empty()
+            {
+                continue;
+            }
+            let facts = std::mem::take(&mut outcomes[index].relevant_unknowns);
+            let kept =
+                facts.into_iter().filter(|fact| self.changes_advice(&evaluator, *fact, &current)).collect();
+            outcomes[index].relevant_unknowns = kept;
+        }
         outcomes
+    }
+
+    /// What each outcome shows: 2 advice given, 1 undetermined, 0 nothing.
+    fn visible(&self, outcomes: &[Outcome], blocked: &[bool]) -> Vec<u8> {
+        outcomes
+            .iter()
+            .zip(blocked)
+            .map(|(o, blocked)| match (o.truth, blocked) {
+                (_, true) | (Truth::False, _) => 0,
+                (Truth::Unknown, false) => 1,
+                (Truth::True, false) => 2,
+            })
+            .collect()
+    }
+
+    /// Whether some value of `fact` changes what the outcomes show. Facts with too many
+    /// values to try (numbers, dates, text) are assumed to matter.
+    fn changes_advice(&self, evaluator: &Evaluator<'_>, fact: FactInstance, current: &[u8]) -> bool {
+        let values: Vec<Value> = match &self.vocabulary.fact(fact.fact).ty {
+            Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            Type::Enum(names) => (0..names.len() as u32).map(Value::Enum).collect(),
+            _ => return true,
+        };
+        values.into_iter().any(|value| {
+            let mut outcomes = Vec::new();
+            for (index, rule) in self.rules.iter().enumerate() {
+                let items: Vec<Option<usize>> = match rule.for_each {
+                    None => vec![None],
+                    Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
+                        Some(len) => (0..len).map(Some).collect(),
+                        None => vec![None],
+                    },
+                };
+                for item in items {
+                    let truth = if rule.for_each.is_some() && item.is_none() {
+                        Truth::Unknown
+                    } else {
+                        let mut env = evaluator.env_for(rule, item);
+                        env.outcome_only = true;
+                        env.hypothesis = Some(Hypothesis::Values(vec![(fact, value.clone())]));
+                        evaluator.truth(&rule.condition, &mut env)
+                    };
+                    outcomes.push(Outcome {
+                        rule: index,
+                        item,
+                        truth,
+                        relevant_unknowns: Vec::new(),
+                        overridden_by: None,
+                    });
+                }
+            }
+            let blocked = self.resolve_overrides(&mut outcomes);
+            self.visible(&outcomes, &blocked) != current
+        })
     }
 
     /// Marks the outcomes whose advice an overriding rule replaces. A rule overridden can
     /// show nothing, so its unknown facts are no longer worth asking about.
-    fn resolve_overrides(&self, outcomes: &mut [Outcome]) {
+    fn resolve_overrides(&self, outcomes: &mut [Outcome]) -> Vec<bool> {
         let fired: Vec<(usize, Option<usize>)> =
             outcomes.iter().filter(|o| o.truth == Truth::True).map(|o| (o.rule, o.item)).collect();
-        for outcome in outcomes.iter_mut().filter(|o| o.truth != Truth::False) {
+        let mut blocked = vec![false; outcomes.len()];
+        for (index, outcome) in outcomes.iter_mut().enumerate() {
             let overrider = fired.iter().find(|(rule, item)| {
                 let overriding = &self.rules[*rule];
                 let per_same_list =
                     overriding.for_each.is_some() && overriding.for_each == self.rules[outcome.rule].for_each;
                 overriding.overrides.contains(&outcome.rule) && (!per_same_list || *item == outcome.item)
             });
-            if let Some((rule, _)) = overrider {
+            let Some((rule, _)) = overrider else { continue };
+            blocked[index] = true;
+            if outcome.truth != Truth::False {
                 outcome.overridden_by = Some(*rule);
-                // Its own advice cannot show, so its unknowns matter only if its outcome
-                // decides whether it overrides others in turn.
-                if self.rules[outcome.rule].overrides.is_empty() {
-                    outcome.relevant_unknowns.clear();
-                }
+            }
+            // Whatever its condition, its advice cannot show: its unknowns matter only if
+            // it overrides other rules in turn.
+            if self.rules[outcome.rule].overrides.is_empty() {
+                outcome.relevant_unknowns.clear();
             }
         }
+        blocked
     }
 }
 
@@ -426,10 +501,21 @@ impl<'a> Evaluator<'a> {
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
     /// when it is unknown, or (through `is known` tests) flips it when it is decided.
     fn could_change(&self, rule: &Rule, item: Option<usize>, fact: FactInstance, now: Truth) -> bool {
+        self.some_value_gives(rule, item, fact, &|truth| truth != now)
+    }
+
+    /// Whether some value of `fact` gives the rule's condition a truth `wanted` accepts.
+    fn some_value_gives(
+        &self,
+        rule: &Rule,
+        item: Option<usize>,
+        fact: FactInstance,
+        wanted: &dyn Fn(Truth) -> bool,
+    ) -> bool {
         let decided = |hypothesis: Hypothesis| {
             let mut env = self.env_for(rule, item);
             env.hypothesis = Some(hypothesis);
-            self.truth(&rule.condition, &mut env) != now
+            wanted(self.truth(&rule.condition, &mut env))
         };
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => {

@@ -1,0 +1,332 @@
+//! Limits: files over the size limit are refused (and the limit is set by
+//! `ACCORD_MAX_FILE_BYTES`), nesting is bounded, interpolated texts grow no faster than the
+//! case, and no rule base can make evaluation loop (cycles of derived facts and of
+//! overrides are refused when the rules are checked). Through the binary, as users meet
+//! them, except where the library says more.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR};
+use accord::{Date, RuleFiles};
+
+fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
+    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env_remove(MAX_FILE_BYTES_VAR);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn accord(args: &[&str]) -> Output {
+    accord_with(&[], args)
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A folder of its own under the system's temporary folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("accord-limits-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// A file of `len` bytes that takes no room on disk (a sparse file of zero bytes).
+    fn sparse(&self, name: &str, len: u64) -> String {
+        let path = self.path(name);
+        std::fs::File::create(&path).expect("a file").set_len(len).expect("a sparse file");
+        path.to_str().expect("a UTF-8 path").to_string()
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("written");
+        path.to_str().expect("a UTF-8 path").to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
+
+fn assert_too_large(output: &Output, what: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "{what}: {err}");
+    assert!(err.contains("error[E0003]"), "{what}: {err}");
+    assert!(err.contains("it is too large"), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+}
+
+// ----- the size limit -----
+
+#[test]
+fn a_rule_file_over_the_size_limit_is_refused() {
+    let scratch = Scratch::new("big-rules");
+    let big = scratch.sparse("big.accord", MAX_FILE_BYTES + 1);
+    for args in [
+        vec!["check", "--rules", &big],
+        vec!["advise", "--rules", &big, SHIRE],
+        vec!["explain", "--rules", &big, SHIRE],
+        vec!["sources", "--rules", &big],
+        vec!["schema", "--rules", &big],
+        vec!["fmt", &big],
+    ] {
+        let output = accord(&args);
+        assert_too_large(&output, &args.join(" "));
+        assert!(stderr(&output).contains("more than the limit of 16777216"), "{}", stderr(&output));
+    }
+    // `fmt` left it alone.
+    assert_eq!(std::fs::metadata(&big).unwrap().len(), MAX_FILE_BYTES + 1);
+}
+
+#[test]
+fn a_case_file_over_the_size_limit_is_refused_by_every_command_that_reads_cases() {
+    let scratch = Scratch::new("big-case");
+    let big = scratch.sparse("big.json", MAX_FILE_BYTES + 1);
+    for args in [
+        vec!["advise", &big],
+        vec!["explain", &big],
+        vec!["interview", &big],
+        vec!["coverage", &big],
+        vec!["diff", "--old", "rules", "--new", "rules", &big],
+    ] {
+        assert_too_large(&accord(&args), &args.join(" "));
+    }
+}
+
+#[test]
+fn a_source_text_over_the_size_limit_fails_the_check() {
+    let scratch = Scratch::new("big-source");
+    scratch.sparse("big.txt", MAX_FILE_BYTES + 1);
+    let rules = scratch.write(
+        "rules.accord",
+        "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n  text \"big.txt\"\n\n\
+         fact a is true or false\n  ask \"A?\"\n\n\
+         rule r\n  when a\n  note \"t\" \"x\"\n  cite s quote \"words\"\n",
+    );
+    let output = accord(&["check", "--rules", &rules]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[E0211]") && err.contains("it is too large"), "{err}");
+}
+
+#[test]
+fn the_size_limit_is_set_by_accord_max_file_bytes() {
+    let scratch = Scratch::new("limit-var");
+    let shire_len = std::fs::metadata(Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIRE)).unwrap().len();
+    // Under the default limit, refused under a smaller one.
+    let small = (shire_len - 1).to_string();
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, &small)], &["advise", "--format", "json", SHIRE]);
+    assert_too_large(&output, "a smaller limit");
+    assert!(stderr(&output).contains(&format!("{shire_len} bytes, more than the limit of {small}")));
+    let exact = shire_len.to_string();
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, &exact)], &["advise", "--format", "json", SHIRE]);
+    assert_eq!(output.status.code(), Some(0), "a file of exactly the limit is read: {}", stderr(&output));
+    // Rule files too.
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, "100")], &["check", "--rules", "rules"]);
+    assert_too_large(&output, "rule files under a smaller limit");
+    // Over the default limit, read under a larger one: a valid case of 17 MiB (mostly
+    // white space).
+    let padded = format!("{{\"name\": \"padded\"}}{}", " ".repeat(17 << 20));
+    let big = scratch.write("padded.json", &padded);
+    assert_too_large(&accord(&["advise", "--format", "json", &big]), "the default limit");
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, "67108864")], &["advise", "--format", "json", &big]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Empty is unset.
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, "")], &["advise", "--format", "json", SHIRE]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn a_limit_that_is_not_a_number_is_a_command_line_error() {
+    for value in ["16MiB", "-1", "lots", "1e9"] {
+        let output = accord_with(&[(MAX_FILE_BYTES_VAR, value)], &["advise", SHIRE]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{value}: {err}");
+        assert!(err.contains("ACCORD_MAX_FILE_BYTES") && err.contains("not a size in bytes"), "{err}");
+        assert!(output.stdout.is_empty());
+    }
+}
+
+/// A file with no size until read, and no end: read up to the limit, then refused.
+#[cfg(unix)]
+#[test]
+fn a_device_that_never_ends_is_refused_at_the_limit() {
+    let started = Instant::now();
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, "1000000")], &["advise", "/dev/zero"]);
+    assert_too_large(&output, "/dev/zero");
+    assert!(stderr(&output).contains("more than the limit of 1000000 bytes"), "{}", stderr(&output));
+    assert!(started.elapsed() < Duration::from_secs(30));
+    // And at the default limit.
+    assert_too_large(&accord(&["check", "--rules", "/dev/zero"]), "/dev/zero as rules");
+}
+
+// ----- nesting -----
+
+#[test]
+fn a_condition_nested_a_million_levels_deep_is_an_error_not_a_crash() {
+    let scratch = Scratch::new("deep-rules");
+    let depth = 1_000_000;
+    for (name, condition) in [
+        ("brackets", format!("{}a{}", "(".repeat(depth), ")".repeat(depth))),
+        ("nots", "not ".repeat(depth) + "a"),
+        ("chain", vec!["a"; depth].join(" and ")),
+        ("sum", format!("n == {}", vec!["1"; depth].join(" + "))),
+        ("quantifiers", "any g in groups where ".repeat(depth) + "a"),
+    ] {
+        let rules = scratch.write(
+            &format!("{name}.accord"),
+            &format!(
+                "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n\
+                 fact a is true or false\nfact n is a number\nfact groups is a list of records\n\
+                 fact groups[].x is text\n\
+                 rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n"
+            ),
+        );
+        let output = accord(&["check", "--rules", &rules]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", &err[..err.len().min(2000)]);
+        assert!(err.contains("error[E0108]"), "{name}: {}", &err[..err.len().min(2000)]);
+    }
+}
+
+// ----- interpolation -----
+
+const LIST_VOCABULARY: &str = "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n\
+fact reasons is a list of text\n  ask \"Reasons?\"\n\
+fact groups is a list of records\n  ask \"Groups?\"\n\
+fact groups[].name is text\n  ask \"Name?\"\n";
+
+fn list_case(groups: usize, reasons: usize, width: usize) -> String {
+    let groups: Vec<String> = (0..groups).map(|i| format!("{{\"name\": \"g{i}\"}}")).collect();
+    let reasons: Vec<String> = (0..reasons).map(|i| format!("\"{}{i:06}\"", "r".repeat(width))).collect();
+    format!("{{\"groups\": [{}], \"reasons\": [{}]}}", groups.join(", "), reasons.join(", "))
+}
+
+/// The advice (as JSON) for `rules` over [`LIST_VOCABULARY`], its size and how long it took.
+fn advice_json(rules: &str, case: &str) -> (usize, Duration) {
+    let files = vec![("v.accord".to_string(), LIST_VOCABULARY.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
+    let started = Instant::now();
+    let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("a valid case");
+    let report = rule_base.advise(&case, Date::parse("2013-09-01").unwrap());
+    let json = accord::report::to_json(&report).to_string();
+    (json.len(), started.elapsed())
+}
+
+/// A text interpolates values of the case, and nothing in the language makes text from
+/// text, so a text is at most its number of interpolations times the size of the case:
+/// 1,000 interpolations of a list of 1,000 texts give one text of 1,000 lists, no more.
+#[test]
+fn a_text_with_many_interpolations_of_a_long_list_grows_with_the_case_and_no_faster() {
+    let interpolations = 1000;
+    let rules =
+        format!("rule r\n  when true\n  note \"{{reasons}}\" \"{}\"\n  cite s\n", "{reasons} ".repeat(interpolations));
+    let case = list_case(0, 1000, 20);
+    let (size, took) = advice_json(&rules, &case);
+    assert!(size > interpolations * case.len() / 2, "every interpolation is written: {size}");
+    assert!(size < (interpolations + 2) * case.len(), "{size} bytes from a case of {}", case.len());
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}
+
+/// A `for each` rule writes its text once per item: a text that interpolates a list gives
+/// advice of (items) x (list) bytes, bounded by the square of the case's size (and the
+/// rule file's), not by the case's size.
+#[test]
+fn a_per_item_text_that_interpolates_a_list_grows_with_the_square_of_the_case() {
+    let rules = "rule r\n  for each g in groups\n  when true\n  note \"{g}\" \"{reasons}\"\n  cite s\n";
+    let small = list_case(100, 100, 20);
+    let large = list_case(200, 200, 20);
+    let (small_size, _) = advice_json(rules, &small);
+    let (large_size, took) = advice_json(rules, &large);
+    // Twice the case, four times the advice.
+    let ratio = large_size as f64 / small_size as f64;
+    assert!((3.5..4.5).contains(&ratio), "{small_size} then {large_size} bytes");
+    assert!(large_size < large.len() * large.len(), "{large_size}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}
+
+// ----- cycles -----
+
+const CYCLE_PREAMBLE: &str = "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n\
+fact a is true or false\n  ask \"A?\"\n";
+
+fn rule(id: &str, condition: &str, overrides: &str) -> String {
+    let overrides = if overrides.is_empty() { String::new() } else { format!("  overrides {overrides}\n") };
+    format!("rule {id}\n  when {condition}\n{overrides}  note \"t\" \"x\"\n  cite s\n\n")
+}
+
+/// Checks `rules` and advises `{}` with them; both must fail with `code`, naming `what`.
+fn assert_refused(scratch: &Scratch, name: &str, rules: &str, code: &str, what: &str) {
+    let path = scratch.write(&format!("{name}.accord"), &format!("{CYCLE_PREAMBLE}\n{rules}"));
+    let case = scratch.write("case.json", "{\"a\": true}");
+    for args in [vec!["check", "--rules", &path], vec!["advise", "--format", "json", "--rules", &path, &case]] {
+        let started = Instant::now();
+        let output = accord(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(&format!("error[{code}]")), "{name}: {err}");
+        assert!(err.contains(what), "{name}: {err}");
+        assert!(output.stdout.is_empty(), "{name}: no advice from rules that do not check");
+        assert!(started.elapsed() < Duration::from_secs(30), "{name}");
+    }
+}
+
+#[test]
+fn derived_facts_defined_in_a_cycle_are_refused_when_checked() {
+    let scratch = Scratch::new("define-cycles");
+    let use_it = |name: &str| rule("r", name, "");
+    assert_refused(&scratch, "self", &format!("define x as x\n\n{}", use_it("x")), "E0215", "`x`");
+    assert_refused(
+        &scratch,
+        "two",
+        &format!("define x as a and y\n\ndefine y as not x\n\n{}", use_it("x")),
+        "E0215",
+        "defined in terms of itself",
+    );
+    assert_refused(
+        &scratch,
+        "three",
+        &format!("define x as y or a\n\ndefine y as z\n\ndefine z as x and a\n\n{}", use_it("a")),
+        "E0215",
+        "defined in terms of itself",
+    );
+}
+
+#[test]
+fn rules_overriding_each_other_in_a_cycle_are_refused_when_checked() {
+    let scratch = Scratch::new("override-cycles");
+    assert_refused(&scratch, "self", &rule("r1", "a", "r1"), "E0213", "names itself");
+    assert_refused(&scratch, "two", &(rule("r1", "a", "r2") + &rule("r2", "a", "r1")), "E0214", "r1");
+    assert_refused(
+        &scratch,
+        "three",
+        &(rule("r1", "a", "r2") + &rule("r2", "a", "r3") + &rule("r3", "a", "r1")),
+        "E0214",
+        "r2",
+    );
+    // Overrides that form no cycle, however they chain, are accepted.
+    let path = scratch.write(
+        "chain.accord",
+        &format!("{CYCLE_PREAMBLE}\n{}", rule("r1", "a", "r2, r3") + &rule("r2", "a", "r3") + &rule("r3", "a", "")),
+    );
+    let output = accord(&["check", "--rules", &path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
