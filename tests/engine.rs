@@ -86,8 +86,9 @@ fn asks_exactly_the_unknown_facts_that_could_decide() {
     // No value of `kind` makes `kind is merger and kind is none` true, and `b` is false.
     assert_eq!(asked("(kind is merger and kind is none) or b", r#"{"b": false}"#), ["kind"]);
     assert_eq!(asked("(kind is merger and kind is none) and b", r#"{}"#), ["kind", "b"]);
-    // Presence tests are never unknown, so they ask nothing.
-    assert_eq!(asked("d is unknown", r#"{}"#), Vec::<String>::new());
+    // A presence test is never unknown, but answering the fact flips it: it is asked.
+    assert_eq!(asked("d is unknown", r#"{}"#), ["d"]);
+    assert_eq!(asked("d is unknown", r#"{"d": "2013-01-01"}"#), Vec::<String>::new());
 }
 
 #[test]
