@@ -162,7 +162,7 @@ fn compile(c: &mut Criterion) {
         group.throughput(Throughput::Elements(rules as u64));
         // The 100,000-rule compile takes long enough that ten samples are all we can afford.
         group.sample_size(if rules >= 10_000 { 10 } else { 30 });
-        group.measurement_time(Duration::from_secs(if rules >= 100_000 { 20 } else { 6 }));
+        group.measurement_time(Duration::from_secs(if rules >= 100_000 { 40 } else { 6 }));
         group.bench_with_input(BenchmarkId::new("generated", rules), &files, |b, files| {
             b.iter(|| files.compile())
         });
@@ -207,7 +207,7 @@ fn advise(c: &mut Criterion) {
     let mut group = c.benchmark_group("advice_jsonl");
     group.throughput(Throughput::Elements(lines as u64));
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(8));
+    group.measurement_time(Duration::from_secs(30));
     group.bench_function("fixtures_jobs_1", |b| b.iter(run));
     group.finish();
 }

@@ -33,7 +33,7 @@ const EXPECTED: &str = include_str!("../tests/data/twelve/expected-10000-seed42.
 
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::enum_variant_names)]
 enum Sector {
     Health,
     LocalGovernment,
@@ -247,7 +247,7 @@ fn twelve(c: &mut Criterion) {
     group.throughput(Throughput::Elements(CASES as u64));
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(2));
-    group.measurement_time(Duration::from_secs(8));
+    group.measurement_time(Duration::from_secs(12));
     group.bench_function("baseline_serde_typed", |b| b.iter(|| baseline(black_box(&lines))));
     group.bench_function("accord_single_thread", |b| b.iter(|| accord_single(&rules, black_box(&lines))));
     for jobs in [1, 2] {

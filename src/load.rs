@@ -164,9 +164,9 @@ fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 pub enum ReadError {
     /// The file system refused: missing, a folder, no permission.
     Io(String),
-    /// Larger than the size limit ([`max_file_bytes`]): its size, or one more byte than
-    /// the limit when its size shows only on reading (a device, a pipe).
-    TooLarge(u64),
+    /// Larger than the size limit ([`max_file_bytes`]): its size, when known before
+    /// reading (not for a device or a pipe, which was read up to the limit).
+    TooLarge(Option<u64>),
     /// Not UTF-8; the offset of the first bad byte.
     NotUtf8(usize),
 }
@@ -178,10 +178,9 @@ impl ReadError {
             ReadError::Io(why) => why.clone(),
             ReadError::TooLarge(len) => {
                 let limit = max_file_bytes().unwrap_or(MAX_FILE_BYTES);
-                if *len == limit.saturating_add(1) {
-                    format!("it is too large: more than the limit of {limit} bytes")
-                } else {
-                    format!("it is too large: {len} bytes, more than the limit of {limit}")
+                match len {
+                    Some(len) => format!("it is too large: {len} bytes, more than the limit of {limit}"),
+                    None => format!("it is too large: more than the limit of {limit} bytes"),
                 }
             }
             ReadError::NotUtf8(offset) => format!("it is not UTF-8 text: invalid byte at offset {offset}"),
@@ -193,8 +192,9 @@ impl ReadError {
         let message = format!("cannot read `{path}`: {}", self.reason());
         match self {
             ReadError::Io(_) => Diagnostic::error("E0001", message),
-            ReadError::TooLarge(_) => Diagnostic::error("E0003", message)
-                .help("rule and case files are small; is this the right file?"),
+            ReadError::TooLarge(_) => Diagnostic::error("E0003", message).help(format!(
+                "rule and case files are small; is this the right file? ({MAX_FILE_BYTES_VAR} sets the limit)"
+            )),
             ReadError::NotUtf8(_) => Diagnostic::error("E0002", message)
                 .help("rule and case files are UTF-8 text; is this the right file?"),
         }
@@ -210,7 +210,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         return Err(ReadError::Io("it is a folder".into()));
     }
     if metadata.len() > limit {
-        return Err(ReadError::TooLarge(metadata.len()));
+        return Err(ReadError::TooLarge(Some(metadata.len())));
     }
     // A device or a pipe has no size until read (`/dev/zero` never ends): read no more
     // than one byte past the limit.
@@ -219,7 +219,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     std::io::Read::read_to_end(&mut std::io::Read::take(file, limit.saturating_add(1)), &mut bytes)
         .map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
+        return Err(ReadError::TooLarge(None));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),

@@ -13,7 +13,11 @@ use accord::{Date, RuleFiles};
 
 fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env_remove(MAX_FILE_BYTES_VAR);
+    command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove(MAX_FILE_BYTES_VAR);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -177,24 +181,68 @@ fn a_device_that_never_ends_is_refused_at_the_limit() {
     assert_too_large(&accord(&["check", "--rules", "/dev/zero"]), "/dev/zero as rules");
 }
 
+// ----- paths -----
+
+/// Paths that name nothing, an empty folder, a folder where a file is needed, or an empty
+/// rule file: each is an error with a message (exit 1), except an empty rule file, which
+/// is a rule base with nothing in it.
+#[test]
+fn missing_empty_and_wrong_kind_paths_are_errors_not_panics() {
+    let scratch = Scratch::new("paths");
+    std::fs::create_dir_all(scratch.path("empty")).unwrap();
+    let empty_folder = scratch.path("empty").to_string_lossy().into_owned();
+    let missing = scratch.path("missing.json").to_string_lossy().into_owned();
+    let errors: [(Vec<&str>, &str); 9] = [
+        (vec!["check", "--rules", &missing], "no such file or folder"),
+        (vec!["check", "--rules", &empty_folder], "no rule files in"),
+        (vec!["advise", &missing], "no such file or folder"),
+        (vec!["advise", &empty_folder], "it is a folder"),
+        (vec!["explain", &missing], "no such file or folder"),
+        (vec!["interview", &missing], "no such file or folder"),
+        (vec!["interview", "--write", &empty_folder], "it is a folder"),
+        (vec!["fmt", &missing], "no such file or folder"),
+        (vec!["coverage", &empty_folder], "no case files in"),
+    ];
+    for (args, message) in errors {
+        let output = accord(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("error[E0001]") && err.contains(message), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    let empty_rules = scratch.write("empty.accord", "");
+    let comments = scratch.write("comments.accord", "# only a comment\n");
+    for rules in [&empty_rules, &comments] {
+        let output = accord(&["check", "--rules", rules]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+}
+
 // ----- nesting -----
 
 #[test]
 fn a_condition_nested_a_million_levels_deep_is_an_error_not_a_crash() {
     let scratch = Scratch::new("deep-rules");
-    let depth = 1_000_000;
+    // A million brackets; the other forms a hundred thousand deep, as the error message
+    // shows the line, which takes time to lay out in a debug build.
+    let (million, depth) = (1_000_000, 100_000);
     for (name, condition) in [
-        ("brackets", format!("{}a{}", "(".repeat(depth), ")".repeat(depth))),
+        ("brackets", format!("{}a{}", "(".repeat(million), ")".repeat(million))),
         ("nots", "not ".repeat(depth) + "a"),
         ("chain", vec!["a"; depth].join(" and ")),
         ("sum", format!("n == {}", vec!["1"; depth].join(" + "))),
         ("quantifiers", "any g in groups where ".repeat(depth) + "a"),
+        // These three overflowed the stack before they counted as levels.
+        ("count", "count g in groups where ".repeat(depth) + "a"),
+        ("list", format!("n in {}1{}", "[".repeat(depth), "]".repeat(depth))),
+        ("months", "months between ".repeat(depth) + "d and d" + &" and d".repeat(depth - 1) + " > 1"),
     ] {
         let rules = scratch.write(
             &format!("{name}.accord"),
             &format!(
                 "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n\
-                 fact a is true or false\nfact n is a number\nfact groups is a list of records\n\
+                 fact a is true or false\nfact n is a number\nfact d is a date\n\
+                 fact groups is a list of records\n\
                  fact groups[].x is text\n\
                  rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n"
             ),
@@ -221,7 +269,10 @@ fn list_case(groups: usize, reasons: usize, width: usize) -> String {
 
 /// The advice (as JSON) for `rules` over [`LIST_VOCABULARY`], its size and how long it took.
 fn advice_json(rules: &str, case: &str) -> (usize, Duration) {
-    let files = vec![("v.accord".to_string(), LIST_VOCABULARY.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let files = vec![
+        ("v.accord".to_string(), LIST_VOCABULARY.to_string()),
+        ("r.accord".to_string(), rules.to_string()),
+    ];
     let compiled = RuleFiles::from_texts(files).compile();
     let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
     let started = Instant::now();
@@ -237,8 +288,10 @@ fn advice_json(rules: &str, case: &str) -> (usize, Duration) {
 #[test]
 fn a_text_with_many_interpolations_of_a_long_list_grows_with_the_case_and_no_faster() {
     let interpolations = 1000;
-    let rules =
-        format!("rule r\n  when true\n  note \"{{reasons}}\" \"{}\"\n  cite s\n", "{reasons} ".repeat(interpolations));
+    let rules = format!(
+        "rule r\n  when true\n  note \"{{reasons}}\" \"{}\"\n  cite s\n",
+        "{reasons} ".repeat(interpolations)
+    );
     let case = list_case(0, 1000, 20);
     let (size, took) = advice_json(&rules, &case);
     assert!(size > interpolations * case.len() / 2, "every interpolation is written: {size}");
@@ -277,7 +330,8 @@ fn rule(id: &str, condition: &str, overrides: &str) -> String {
 fn assert_refused(scratch: &Scratch, name: &str, rules: &str, code: &str, what: &str) {
     let path = scratch.write(&format!("{name}.accord"), &format!("{CYCLE_PREAMBLE}\n{rules}"));
     let case = scratch.write("case.json", "{\"a\": true}");
-    for args in [vec!["check", "--rules", &path], vec!["advise", "--format", "json", "--rules", &path, &case]] {
+    for args in [vec!["check", "--rules", &path], vec!["advise", "--format", "json", "--rules", &path, &case]]
+    {
         let started = Instant::now();
         let output = accord(&args);
         let err = stderr(&output);
@@ -325,8 +379,43 @@ fn rules_overriding_each_other_in_a_cycle_are_refused_when_checked() {
     // Overrides that form no cycle, however they chain, are accepted.
     let path = scratch.write(
         "chain.accord",
-        &format!("{CYCLE_PREAMBLE}\n{}", rule("r1", "a", "r2, r3") + &rule("r2", "a", "r3") + &rule("r3", "a", "")),
+        &format!(
+            "{CYCLE_PREAMBLE}\n{}",
+            rule("r1", "a", "r2, r3") + &rule("r2", "a", "r3") + &rule("r3", "a", "")
+        ),
     );
     let output = accord(&["check", "--rules", &path]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+// ----- output -----
+
+/// Output to a reader that has gone (`accord advise ... | head -1`): the command stops
+/// quietly rather than panicking. Today `print!` panics ("failed printing to stdout:
+/// Broken pipe", exit 101) in `advise`, `explain`, `sources`, `schema`, `coverage`,
+/// `check` and `diff`; only `interview` handles it.
+#[cfg(unix)]
+#[test]
+#[ignore = "known bug: a closed standard output makes print! panic"]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    use std::process::Stdio;
+    let fixtures: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["advise", "--format", "text"];
+    args.extend(fixtures.iter().map(String::as_str));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("it ends");
+    let err = stderr(&output);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(output.status.code(), Some(101), "{err}");
 }

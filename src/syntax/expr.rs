@@ -177,7 +177,10 @@ impl<'s> Parser<'s> {
             return done(rest, inner.node);
         }
         if let Ok((rest, _)) = self.symbol(start, "[") {
-            return self.list(start, rest);
+            self.enter(start)?;
+            let (rest, list) = self.list(start, rest)?;
+            self.leave(1);
+            return Ok((rest, list));
         }
         if start.starts_with('"') {
             let (rest, text) = self.string(start)?;
@@ -195,9 +198,11 @@ impl<'s> Parser<'s> {
             return done(rest, Expr::AsOf);
         }
         if let Ok((rest, ())) = self.phrase(start, &["months", "between"]) {
+            self.enter(start)?;
             let (rest, from) = cut(self.arith(rest))?;
             let (rest, _) = cut(self.keyword(rest, "and"))?;
             let (rest, to) = cut(self.arith(rest))?;
+            self.leave(1);
             return done(rest, Expr::MonthsBetween { from: Box::new(from), to: Box::new(to) });
         }
         for (word, highest) in [("highest", true), ("lowest", false)] {
@@ -213,7 +218,10 @@ impl<'s> Parser<'s> {
             }
         }
         if let Ok((rest, _)) = self.keyword(start, "count") {
-            return cut(self.count(start, rest));
+            self.enter(start)?;
+            let (rest, count) = cut(self.count(start, rest))?;
+            self.leave(1);
+            return Ok((rest, count));
         }
         match self.path(start) {
             Ok((rest, path)) => done(rest, Expr::Name(path.node)),
