@@ -6,7 +6,7 @@
 //! cases there are, and the output is byte-identical whatever the number of workers.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::sync::Mutex;
 use std::sync::mpsc;
 
@@ -122,15 +122,34 @@ pub fn run_batch(
     })
 }
 
-/// Reads non-blank lines in chunks, numbering them from 1 as in the file.
-fn read_chunks(input: impl BufRead, work: mpsc::SyncSender<(usize, usize, Vec<String>)>) -> io::Result<()> {
+/// Reads lines in chunks, numbering them from 1 as in the file. A line longer than the
+/// file size limit is not kept: it is passed on empty of content but marked, so that it is
+/// reported as too long and the batch goes on.
+fn read_chunks(
+    mut input: impl BufRead,
+    work: mpsc::SyncSender<(usize, usize, Vec<String>)>,
+) -> io::Result<()> {
+    let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
     let mut chunk = Vec::with_capacity(CHUNK_LINES);
-    let mut first_line = 1;
-    let mut index = 0;
-    for (number, line) in input.lines().enumerate() {
-        let line = line?;
+    let (mut first_line, mut index, mut number) = (1, 0, 0);
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        let read = (&mut input).take(limit.saturating_add(1)).read_until(b'\n', &mut bytes)?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let line = if bytes.len() as u64 > limit && !bytes.ends_with(b"\n") {
+            skip_rest_of_line(&mut input)?;
+            TOO_LONG.to_string()
+        } else {
+            let text = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            String::from_utf8(text.to_vec()).unwrap_or_else(|_| NOT_UTF8.to_string())
+        };
         if chunk.is_empty() {
-            first_line = number + 1;
+            first_line = number;
         }
         chunk.push(line);
         if chunk.len() == CHUNK_LINES {
@@ -144,6 +163,32 @@ fn read_chunks(input: impl BufRead, work: mpsc::SyncSender<(usize, usize, Vec<St
         let _ = work.send((index, first_line, chunk));
     }
     Ok(())
+}
+
+/// Marks a line too long to keep (a NUL byte never appears in a JSON text).
+const TOO_LONG: &str = "\0too long";
+
+/// Marks a line that is not UTF-8.
+const NOT_UTF8: &str = "\0not utf-8";
+
+/// Reads and drops the rest of an overlong line, a buffer at a time.
+fn skip_rest_of_line(input: &mut impl BufRead) -> io::Result<()> {
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match buffer.iter().position(|b| *b == b'\n') {
+            Some(end) => {
+                input.consume(end + 1);
+                return Ok(());
+            }
+            None => {
+                let len = buffer.len();
+                input.consume(len);
+            }
+        }
+    }
 }
 
 /// Writes chunks as they come back, in input order; returns (cases, errors).
@@ -182,6 +227,17 @@ fn advise_chunk(
     for (offset, text) in lines.iter().enumerate() {
         let line = first_line + offset;
         if text.trim().is_empty() {
+            continue;
+        }
+        if text == TOO_LONG || text == NOT_UTF8 {
+            let message = if text == TOO_LONG {
+                let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
+                format!("the line is longer than the limit of {limit} bytes")
+            } else {
+                "the line is not UTF-8 text".to_string()
+            };
+            let diagnostic = Diagnostic::error(if text == TOO_LONG { "E0003" } else { "E0002" }, message);
+            bad.push(LineError { line, text: String::new(), diagnostics: vec![diagnostic] });
             continue;
         }
         match crate::parse_case("line", text, &rule_base.vocabulary) {

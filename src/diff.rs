@@ -859,9 +859,11 @@ pub mod git {
                 continue;
             }
             let shown = format!("{revision}:rules/{}", path.display());
-            if size.parse::<u64>().is_ok_and(|size| size > MAX_FILE_BYTES) {
+            // The same limit as for files on disk, set by `ACCORD_MAX_FILE_BYTES`.
+            let limit = crate::load::max_file_bytes().unwrap_or(MAX_FILE_BYTES);
+            if size.parse::<u64>().is_ok_and(|size| size > limit) {
                 return Err(GitError::Failed(format!(
-                    "cannot read `{shown}`: it is too large: {size} bytes, more than the limit of {MAX_FILE_BYTES}"
+                    "cannot read `{shown}`: it is too large: {size} bytes, more than the limit of {limit}"
                 )));
             }
             let blob = git(repo, &["cat-file", "blob", object])?;

@@ -396,7 +396,6 @@ fn rules_overriding_each_other_in_a_cycle_are_refused_when_checked() {
 /// `check` and `diff`; only `interview` handles it.
 #[cfg(unix)]
 #[test]
-#[ignore = "known bug: a closed standard output makes print! panic"]
 fn a_reader_that_goes_away_is_not_a_panic() {
     use std::process::Stdio;
     let fixtures: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))

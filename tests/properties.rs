@@ -1123,7 +1123,6 @@ fn a_rule_overridden_in_a_chain_of_overrides_is_still_asked_about() {
 /// overrides it: still only `r3`'s advice. No answer about `a` changes the advice, yet `a`
 /// is asked about (for `r1`). Without the chain (`r3` overriding `r1` directly) it is not.
 #[test]
-#[ignore = "known bug: a presence test in a chain of overrides asks a question that changes nothing"]
 fn a_presence_test_overridden_in_a_chain_asks_nothing() {
     let known = Cond::Atom(6);
     let t = Cond::Const(true);

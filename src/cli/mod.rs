@@ -10,6 +10,18 @@ use accord::diag::{self, Diagnostic, SourceMap};
 use accord::{Date, RuleBase, RuleFiles, report};
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `print!` for the commands: a reader that has gone away (`accord ... | head`) ends the
+/// program quietly (exit 1) instead of panicking.
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` for the commands, as [`print!`].
+macro_rules! println {
+    () => { $crate::cli::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod batch;
 mod check;
 mod coverage;
@@ -405,6 +417,17 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; see [`print!`].
+pub fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {error}");
+        }
+        std::process::exit(1);
+    }
 }
 
 fn pretty(json: &serde_json::Value) -> String {

@@ -256,22 +256,25 @@ impl RuleBase {
             }
         }
         let blocked = self.resolve_overrides(&mut outcomes);
-        // A rule whose overrider fired shows nothing, but whether it fires decides whether
-        // the rules it overrides show. For such rules, an unknown fact is kept only if some
-        // value of it changes the advice as a whole (tried exactly for finite facts).
-        let current = self.visible(&outcomes, &blocked);
-        for (index, blocked) in blocked.iter().enumerate() {
-            let outcome = &outcomes[index];
-            if !blocked
-                || outcome.relevant_unknowns.is_empty()
-                || self.rules[outcome.rule].overrides.is_empty()
-            {
-                continue;
+        // Where rules override one another, one answer can change several rules at once
+        // and the effects can cancel out (a rule that would fire is overridden by another
+        // that fires with it). For those rules, an unknown fact is kept only if some value
+        // of it changes the advice as a whole: tried exactly for true-or-false and `one of`
+        // facts.
+        if with_questions && self.rules.iter().any(|r| !r.overrides.is_empty()) {
+            let current = self.visible(&outcomes, &blocked);
+            let linked: Vec<bool> = (0..self.rules.len())
+                .map(|r| {
+                    !self.rules[r].overrides.is_empty() || self.rules.iter().any(|o| o.overrides.contains(&r))
+                })
+                .collect();
+            for outcome in outcomes.iter_mut().filter(|o| linked[o.rule] && !o.relevant_unknowns.is_empty()) {
+                let facts = std::mem::take(&mut outcome.relevant_unknowns);
+                outcome.relevant_unknowns = facts
+                    .into_iter()
+                    .filter(|fact| self.changes_advice(&evaluator, *fact, &current))
+                    .collect();
             }
-            let facts = std::mem::take(&mut outcomes[index].relevant_unknowns);
-            let kept =
-                facts.into_iter().filter(|fact| self.changes_advice(&evaluator, *fact, &current)).collect();
-            outcomes[index].relevant_unknowns = kept;
         }
         outcomes
     }
