@@ -268,11 +268,17 @@ impl RuleBase {
                     !self.rules[r].overrides.is_empty() || self.rules.iter().any(|o| o.overrides.contains(&r))
                 })
                 .collect();
+            // One answer per fact: the same fact is often asked for several rules.
+            let mut known_answers: HashMap<FactInstance, bool> = HashMap::new();
             for outcome in outcomes.iter_mut().filter(|o| linked[o.rule] && !o.relevant_unknowns.is_empty()) {
                 let facts = std::mem::take(&mut outcome.relevant_unknowns);
                 outcome.relevant_unknowns = facts
                     .into_iter()
-                    .filter(|fact| self.changes_advice(&evaluator, *fact, &current))
+                    .filter(|fact| {
+                        *known_answers
+                            .entry(*fact)
+                            .or_insert_with(|| self.changes_advice(&evaluator, *fact, &current))
+                    })
                     .collect();
             }
         }
