@@ -262,12 +262,14 @@ impl RuleBase {
         // of it changes the advice as a whole: tried exactly for true-or-false and `one of`
         // facts.
         if with_questions && self.rules.iter().any(|r| !r.overrides.is_empty()) {
-            let current = self.visible(&outcomes, &blocked);
             let linked: Vec<bool> = (0..self.rules.len())
                 .map(|r| {
                     !self.rules[r].overrides.is_empty() || self.rules.iter().any(|o| o.overrides.contains(&r))
                 })
                 .collect();
+            let shown = self.visible(&outcomes, &blocked);
+            let current: Vec<u8> =
+                outcomes.iter().zip(shown).filter(|(o, _)| linked[o.rule]).map(|(_, shown)| shown).collect();
             // One answer per fact: the same fact is often asked for several rules.
             let mut known_answers: HashMap<FactInstance, bool> = HashMap::new();
             for outcome in outcomes.iter_mut().filter(|o| linked[o.rule] && !o.relevant_unknowns.is_empty()) {
@@ -277,7 +279,7 @@ impl RuleBase {
                     .filter(|fact| {
                         *known_answers
                             .entry(*fact)
-                            .or_insert_with(|| self.changes_advice(&evaluator, *fact, &current))
+                            .or_insert_with(|| self.changes_advice(&evaluator, *fact, &current, &linked))
                     })
                     .collect();
             }
@@ -300,7 +302,15 @@ impl RuleBase {
 
     /// Whether some value of `fact` changes what the outcomes show. Facts with too many
     /// values to try (numbers, dates, text) are assumed to matter.
-    fn changes_advice(&self, evaluator: &Evaluator<'_>, fact: FactInstance, current: &[u8]) -> bool {
+    /// Only the linked rules (those that override or are overridden) are evaluated: a fact
+    /// that changes another rule is asked about for that rule anyway.
+    fn changes_advice(
+        &self,
+        evaluator: &Evaluator<'_>,
+        fact: FactInstance,
+        current: &[u8],
+        linked: &[bool],
+    ) -> bool {
         let values: Vec<Value> = match &self.vocabulary.fact(fact.fact).ty {
             Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
             Type::Enum(names) => (0..names.len() as u32).map(Value::Enum).collect(),
@@ -308,7 +318,7 @@ impl RuleBase {
         };
         values.into_iter().any(|value| {
             let mut outcomes = Vec::new();
-            for (index, rule) in self.rules.iter().enumerate() {
+            for (index, rule) in self.rules.iter().enumerate().filter(|(index, _)| linked[*index]) {
                 let items: Vec<Option<usize>> = match rule.for_each {
                     None => vec![None],
                     Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
