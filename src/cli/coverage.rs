@@ -102,17 +102,7 @@ fn case_files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
 /// Reads and checks a case, reporting any problem. Its date is its own `assessed_on`, else
 /// `as_of`; the clock is read only when neither gives one.
 fn load(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<(Case, Date), Failed> {
-    let shown = path.display().to_string();
-    let text = accord::load::read_text(path).map_err(|error| {
-        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
-        Failed
-    })?;
-    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary).map_err(|diagnostics| {
-        let mut sources = SourceMap::default();
-        sources.add(shown.clone(), text.clone());
-        report_diagnostics(&diagnostics, &sources);
-        Failed
-    })?;
+    let case = super::read_case(rule_base, path)?;
     let as_of = case.assessed_on.or(as_of).unwrap_or_else(Date::today);
     Ok((case, as_of))
 }

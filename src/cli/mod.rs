@@ -350,6 +350,14 @@ fn output_format(format: Option<Format>) -> Format {
 
 /// Reads and checks a case, reporting any problem, and settles its assessment date.
 fn load_case(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<(accord::Case, Date), Failed> {
+    let case = read_case(rule_base, path)?;
+    // The clock is read only when neither the command line nor the case gives a date.
+    let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);
+    Ok((case, as_of))
+}
+
+/// Reads and checks a case, reporting any problem.
+fn read_case(rule_base: &RuleBase, path: &Path) -> Result<accord::Case, Failed> {
     let shown = path.display().to_string();
     let text = accord::load::read_text(path).map_err(|error| {
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
@@ -361,9 +369,7 @@ fn load_case(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<(
         report_diagnostics(&diagnostics, &sources);
         Failed
     })?;
-    // The clock is read only when neither the command line nor the case gives a date.
-    let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);
-    Ok((case, as_of))
+    Ok(case)
 }
 
 fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) -> Result<ExitCode, Failed> {
