@@ -76,11 +76,29 @@ pub struct BatchSummary {
     pub errors: usize,
 }
 
-/// Lines per chunk: large enough that handing chunks between threads costs little.
-const CHUNK_LINES: usize = 1024;
+impl BatchFormat {
+    /// Lines per chunk: enough that handing chunks between threads costs little, few
+    /// enough that the chunks in flight stay small. Full advice runs to kilobytes per
+    /// case, a line of ids to tens of bytes.
+    fn chunk_lines(self) -> usize {
+        match self {
+            BatchFormat::Jsonl => 64,
+            BatchFormat::Ids => 1024,
+        }
+    }
+}
 
-/// One chunk's results: its output text and its bad lines.
-type Done = (usize, String, Vec<LineError>);
+/// One chunk's results, in order of the chunks.
+struct Done {
+    /// The chunk's place in the input.
+    index: usize,
+    /// What it writes: one line per case advised.
+    output: Vec<u8>,
+    /// The cases advised.
+    cases: usize,
+    /// Its bad lines.
+    bad: Vec<LineError>,
+}
 
 /// Advises every line of `input`, writing one result per line to `output` in input order;
 /// `on_error` is told of each bad line (in input order) and `on_progress` of the cases
@@ -98,7 +116,8 @@ pub fn run_batch(
     let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
     let work_rx = Mutex::new(work_rx);
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_chunks(input, work_tx));
+        let chunk_lines = options.format.chunk_lines();
+        let reader = scope.spawn(move || read_chunks(input, chunk_lines, work_tx));
         for _ in 0..jobs {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
@@ -106,8 +125,8 @@ pub fn run_batch(
                     // The lock is held only while taking the next chunk.
                     let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((index, first_line, lines)) = next else { return };
-                    let done = advise_chunk(rule_base, first_line, &lines, options);
-                    if done_tx.send((index, done.0, done.1)).is_err() {
+                    let done = advise_chunk(rule_base, index, first_line, &lines, options);
+                    if done_tx.send(done).is_err() {
                         return;
                     }
                 }
@@ -127,10 +146,11 @@ pub fn run_batch(
 /// reported as too long and the batch goes on.
 fn read_chunks(
     mut input: impl BufRead,
+    chunk_lines: usize,
     work: mpsc::SyncSender<(usize, usize, Vec<String>)>,
 ) -> io::Result<()> {
     let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
-    let mut chunk = Vec::with_capacity(CHUNK_LINES);
+    let mut chunk = Vec::with_capacity(chunk_lines);
     let (mut first_line, mut index, mut number) = (1, 0, 0);
     let mut bytes = Vec::new();
     loop {
@@ -152,7 +172,7 @@ fn read_chunks(
             first_line = number;
         }
         chunk.push(line);
-        if chunk.len() == CHUNK_LINES {
+        if chunk.len() == chunk_lines {
             if work.send((index, first_line, std::mem::take(&mut chunk))).is_err() {
                 return Ok(());
             }
@@ -198,15 +218,15 @@ fn write_in_order(
     on_error: &mut dyn FnMut(&LineError),
     on_progress: &mut dyn FnMut(usize),
 ) -> io::Result<(usize, usize)> {
-    let mut waiting: BTreeMap<usize, (String, Vec<LineError>)> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
     let (mut next, mut cases, mut errors) = (0, 0, 0);
-    for (index, text, bad) in done {
-        waiting.insert(index, (text, bad));
-        while let Some((text, bad)) = waiting.remove(&next) {
-            output.write_all(text.as_bytes())?;
-            cases += text.lines().count() + bad.len();
-            errors += bad.len();
-            bad.iter().for_each(&mut *on_error);
+    for chunk in done {
+        waiting.insert(chunk.index, chunk);
+        while let Some(chunk) = waiting.remove(&next) {
+            output.write_all(&chunk.output)?;
+            cases += chunk.cases + chunk.bad.len();
+            errors += chunk.bad.len();
+            chunk.bad.iter().for_each(&mut *on_error);
             on_progress(cases);
             next += 1;
         }
@@ -218,12 +238,12 @@ fn write_in_order(
 /// Advises the lines of one chunk.
 fn advise_chunk(
     rule_base: &RuleBase,
+    index: usize,
     first_line: usize,
     lines: &[String],
     options: BatchOptions,
-) -> (String, Vec<LineError>) {
-    let mut out = String::with_capacity(lines.len() * 64);
-    let mut bad = Vec::new();
+) -> Done {
+    let mut done = Done { index, output: Vec::with_capacity(lines.len() * 64), cases: 0, bad: Vec::new() };
     for (offset, text) in lines.iter().enumerate() {
         let line = first_line + offset;
         if text.trim().is_empty() {
@@ -237,37 +257,37 @@ fn advise_chunk(
                 "the line is not UTF-8 text".to_string()
             };
             let diagnostic = Diagnostic::error(if text == TOO_LONG { "E0003" } else { "E0002" }, message);
-            bad.push(LineError { line, text: String::new(), diagnostics: vec![diagnostic] });
+            done.bad.push(LineError { line, text: String::new(), diagnostics: vec![diagnostic] });
             continue;
         }
         match crate::parse_case("line", text, &rule_base.vocabulary) {
-            Ok(case) => write_result(rule_base, &case, line, options, &mut out),
-            Err(diagnostics) => bad.push(LineError { line, text: text.clone(), diagnostics }),
+            Ok(case) => {
+                write_result(rule_base, &case, line, options, &mut done.output);
+                done.cases += 1;
+            }
+            Err(diagnostics) => done.bad.push(LineError { line, text: text.clone(), diagnostics }),
         }
     }
-    (out, bad)
+    done
 }
 
-fn write_result(rule_base: &RuleBase, case: &Case, line: usize, options: BatchOptions, out: &mut String) {
+fn write_result(rule_base: &RuleBase, case: &Case, line: usize, options: BatchOptions, out: &mut Vec<u8>) {
     let as_of = options.as_of_override.or(case.assessed_on).unwrap_or(options.as_of);
     match options.format {
-        BatchFormat::Jsonl => {
-            let advice = rule_base.advise(case, as_of);
-            out.push_str(&report::to_json(&advice).to_string());
-        }
+        BatchFormat::Jsonl => report::write_json_line(&rule_base.advise(case, as_of), out),
         BatchFormat::Ids => {
-            let id = case.id.clone().or_else(|| case.name.clone()).unwrap_or_else(|| line.to_string());
-            out.push_str(&id);
-            out.push('\t');
-            let mut first = true;
-            for rule in rule_base.fired_rules(case, as_of) {
-                if !first {
-                    out.push(',');
-                }
-                out.push_str(&rule_base.rules[rule].id);
-                first = false;
+            match (&case.id, &case.name) {
+                (Some(id), _) | (None, Some(id)) => out.extend_from_slice(id.as_bytes()),
+                (None, None) => out.extend_from_slice(line.to_string().as_bytes()),
             }
+            out.push(b'\t');
+            for (n, rule) in rule_base.fired_rules(case, as_of).into_iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(rule_base.rules[rule].id.as_bytes());
+            }
+            out.push(b'\n');
         }
     }
-    out.push('\n');
 }

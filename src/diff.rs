@@ -128,18 +128,18 @@ impl Field {
 
 /// The same rule gives advice for the same item with both rule bases, but not the same.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ChangedAdvice {
+pub struct ChangedAdvice<'r> {
     /// The advice of the old rule base.
-    pub old: Advice,
+    pub old: Advice<'r>,
     /// The advice of the new rule base.
-    pub new: Advice,
+    pub new: Advice<'r>,
     /// What differs.
     pub fields: Vec<Field>,
 }
 
 /// What changed for one case.
 #[derive(Clone, Debug, PartialEq)]
-pub struct CaseDiff {
+pub struct CaseDiff<'r> {
     /// The case as given (its file).
     pub case: String,
     /// The case's name (or id).
@@ -147,18 +147,18 @@ pub struct CaseDiff {
     /// The date of the assessment.
     pub as_of: Date,
     /// Advice the new rule base gives and the old did not, in rule order.
-    pub added: Vec<Advice>,
+    pub added: Vec<Advice<'r>>,
     /// Advice the old rule base gave and the new does not, in rule order.
-    pub removed: Vec<Advice>,
+    pub removed: Vec<Advice<'r>>,
     /// Advice both give, by the same rule for the same item, that differs.
-    pub changed: Vec<ChangedAdvice>,
+    pub changed: Vec<ChangedAdvice<'r>>,
     /// Questions the new rule base asks and the old did not (by fact).
-    pub questions_added: Vec<Question>,
+    pub questions_added: Vec<Question<'r>>,
     /// Questions the old rule base asked and the new does not (by fact).
-    pub questions_removed: Vec<Question>,
+    pub questions_removed: Vec<Question<'r>>,
 }
 
-impl CaseDiff {
+impl CaseDiff<'_> {
     /// Whether the case's advice and questions are the same with both rule bases.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty()
@@ -214,13 +214,13 @@ pub struct RuleChanges {
 
 /// The comparison of two rule bases over cases.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Diff {
+pub struct Diff<'r> {
     /// Where the old rule base came from.
     pub old: Origin,
     /// Where the new rule base came from.
     pub new: Origin,
     /// Every case compared, in the order given, changed or not.
-    pub cases: Vec<CaseDiff>,
+    pub cases: Vec<CaseDiff<'r>>,
     /// The rules behind the changes: the new rule base's order, then rules only in the old
     /// one, in its order.
     pub rules: Vec<RuleChanges>,
@@ -250,22 +250,22 @@ impl RuleOrder {
 
     /// Sorts advice by rule, then item (by its index, `groups[10]` after `groups[9]`).
     fn key(&self, advice: &Advice) -> (usize, Option<usize>, Option<String>) {
-        (self.rank.get(&advice.rule).copied().unwrap_or(usize::MAX), item_index(advice), advice.item.clone())
+        (self.rank.get(advice.rule).copied().unwrap_or(usize::MAX), item_index(advice), advice.item.clone())
     }
 }
 
-impl Diff {
+impl<'r> Diff<'r> {
     /// Compares the reports of each case (its name, then its report with the old rule base
     /// and with the new one, both as of the same date).
     pub fn compare(
         old: (Origin, &RuleBase),
         new: (Origin, &RuleBase),
-        cases: Vec<(String, Report, Report)>,
-    ) -> Diff {
+        cases: Vec<(String, Report<'r>, Report<'r>)>,
+    ) -> Diff<'r> {
         let (old_origin, old_rules) = old;
         let (new_origin, new_rules) = new;
         let order = RuleOrder::new(old_rules, new_rules);
-        let cases: Vec<CaseDiff> =
+        let cases: Vec<CaseDiff<'r>> =
             cases.into_iter().map(|(case, old, new)| case_diff(case, &old, &new, &order)).collect();
         let in_old = |id: &str| old_rules.rules.iter().any(|r| r.id == id);
         let in_new = |id: &str| new_rules.rules.iter().any(|r| r.id == id);
@@ -309,13 +309,13 @@ impl Diff {
     }
 }
 
-fn case_diff(case: String, old: &Report, new: &Report, order: &RuleOrder) -> CaseDiff {
+fn case_diff<'r>(case: String, old: &Report<'r>, new: &Report<'r>, order: &RuleOrder) -> CaseDiff<'r> {
     let same_place = |a: &Advice, b: &Advice| a.rule == b.rule && a.item == b.item;
-    let mut added: Vec<Advice> =
+    let mut added: Vec<Advice<'r>> =
         new.advice.iter().filter(|n| !old.advice.iter().any(|o| same_place(o, n))).cloned().collect();
-    let mut removed: Vec<Advice> =
+    let mut removed: Vec<Advice<'r>> =
         old.advice.iter().filter(|o| !new.advice.iter().any(|n| same_place(o, n))).cloned().collect();
-    let mut changed: Vec<ChangedAdvice> = new
+    let mut changed: Vec<ChangedAdvice<'r>> = new
         .advice
         .iter()
         .filter_map(|n| {
@@ -356,7 +356,7 @@ fn rule_changes(rule: &str, status: RuleStatus, cases: &[CaseDiff]) -> RuleChang
         questions_added_in: Vec::new(),
         questions_removed_in: Vec::new(),
     };
-    let affects = |questions: &[Question]| questions.iter().any(|q| q.affects.iter().any(|r| r == rule));
+    let affects = |questions: &[Question]| questions.iter().any(|q| q.affects.contains(&rule));
     for case in cases {
         let name = || case.case.clone();
         if case.added.iter().any(|a| a.rule == rule) {
@@ -503,20 +503,16 @@ pub fn to_text(diff: &Diff) -> String {
 /// list order: `+` added, `-` removed, `~` changed; then the questions.
 fn write_case(out: &mut String, case: &CaseDiff, rank: &HashMap<&str, usize>) {
     enum Line<'a> {
-        Added(&'a Advice),
-        Removed(&'a Advice),
-        Changed(&'a ChangedAdvice),
+        Added(&'a Advice<'a>),
+        Removed(&'a Advice<'a>),
+        Changed(&'a ChangedAdvice<'a>),
     }
     let mut lines: Vec<(&Advice, Line<'_>)> = Vec::new();
     lines.extend(case.added.iter().map(|a| (a, Line::Added(a))));
     lines.extend(case.removed.iter().map(|a| (a, Line::Removed(a))));
     lines.extend(case.changed.iter().map(|c| (&c.new, Line::Changed(c))));
     lines.sort_by_key(|(advice, _)| {
-        (
-            rank.get(advice.rule.as_str()).copied().unwrap_or(usize::MAX),
-            item_index(advice),
-            advice.item.clone(),
-        )
+        (rank.get(advice.rule).copied().unwrap_or(usize::MAX), item_index(advice), advice.item.clone())
     });
     for (_, line) in lines {
         match line {
@@ -546,7 +542,7 @@ fn advice_line(advice: &Advice) -> String {
 fn rule_and_item(advice: &Advice) -> String {
     match &advice.item {
         Some(item) => format!("{} for {item}", advice.rule),
-        None => advice.rule.clone(),
+        None => advice.rule.to_string(),
     }
 }
 
@@ -560,11 +556,11 @@ fn write_changed(out: &mut String, changed: &ChangedAdvice) {
             Field::Evidence => {
                 format!(
                     "{} -> {}",
-                    old.evidence.as_deref().unwrap_or("none"),
-                    new.evidence.as_deref().unwrap_or("none")
+                    old.evidence.unwrap_or("none"),
+                    new.evidence.unwrap_or("none")
                 )
             }
-            Field::Lessons => format!("{} -> {}", list_or_none(&old.lessons), list_or_none(&new.lessons)),
+            Field::Lessons => format!("{} -> {}", list_or_none(old.lessons), list_or_none(new.lessons)),
             Field::Title => {
                 format!("\u{201c}{}\u{201d} -> \u{201c}{}\u{201d}", old.title, new.title)
             }

@@ -133,12 +133,12 @@ impl<'r> Interview<'r> {
     }
 
     /// The advice for the case as it stands.
-    pub fn report(&self) -> Report {
+    pub fn report(&self) -> Report<'r> {
         self.rule_base.advise(&self.case, self.as_of)
     }
 
     /// The most relevant question neither answered nor skipped in this session.
-    pub fn next_question(&self) -> Option<Question> {
+    pub fn next_question(&self) -> Option<Question<'r>> {
         self.report()
             .questions
             .into_iter()
@@ -506,8 +506,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn choices() -> Answer {
-        Answer::OneOf(vec!["none".into(), "merger".into(), "restructure".into()])
+    fn choices() -> Answer<'static> {
+        static CHOICES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec!["none".into(), "merger".into(), "restructure".into()]);
+        Answer::OneOf(&CHOICES)
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Stage 4: advice to output: the text report for a person, and the JSON document of the
 //! contract (`accord.advice.v1`); and explanations, as text or JSON (`accord.explain.v1`).
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
 
 use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, Report, Truth};
@@ -13,53 +14,77 @@ pub const ADVICE_FORMAT: &str = "accord.advice.v1";
 /// Text is wrapped to this many columns.
 const WIDTH: usize = 88;
 
-/// The JSON document for one case.
+/// The JSON document for one case, as a tree (for tests and for embedding in other
+/// documents). To write it, serialize the report itself: that is faster, and gives the
+/// same text.
 pub fn to_json(report: &Report) -> Json {
-    json!({
-        "format": ADVICE_FORMAT,
-        "case": report.case,
-        "as_of": report.as_of.to_string(),
-        "advice": report.advice.iter().map(advice_json).collect::<Vec<_>>(),
-        "questions": report.questions.iter().map(question_json).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(report).expect("a report serializes: its keys are strings")
 }
 
-fn advice_json(advice: &Advice) -> Json {
-    json!({
-        "rule": advice.rule,
-        "item": advice.item,
-        "kind": advice.kind.name(),
-        "lessons": advice.lessons,
-        "evidence": advice.evidence,
-        "title": advice.title,
-        "text": advice.text,
-        "because": advice.because,
-        "citations": advice.citations.iter().map(citation_json).collect::<Vec<_>>(),
-    })
+/// Appends the compact JSON document for one case to `out`: one line of `--format jsonl`.
+pub fn write_json_line(report: &Report, out: &mut Vec<u8>) {
+    serde_json::to_writer(&mut *out, report).expect("writing to memory cannot fail");
+    out.push(b'\n');
 }
 
-fn citation_json(cited: &CitedSource) -> Json {
-    json!({
-        "key": cited.reference.key,
-        "authors": cited.reference.authors,
-        "year": cited.reference.year,
-        "reference": cited.reference.reference,
-        "locator": cited.locator,
-        "quote": cited.quote,
-    })
+// The layout of `accord.advice.v1` (docs/contract.md), written straight from the report
+// with no intermediate tree: full advice runs are bound by writing it.
+
+impl Serialize for Report<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("format", ADVICE_FORMAT)?;
+        map.serialize_entry("case", &self.case)?;
+        map.serialize_entry("as_of", &self.as_of.to_string())?;
+        map.serialize_entry("advice", &self.advice)?;
+        map.serialize_entry("questions", &self.questions)?;
+        map.end()
+    }
 }
 
-fn question_json(question: &Question) -> Json {
-    json!({
-        "fact": question.fact,
-        "text": question.text,
-        "affects": question.affects,
-        "answer": question.answer.name(),
-        "choices": match &question.answer {
+impl Serialize for Advice<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(9))?;
+        map.serialize_entry("rule", self.rule)?;
+        map.serialize_entry("item", &self.item)?;
+        map.serialize_entry("kind", self.kind.name())?;
+        map.serialize_entry("lessons", self.lessons)?;
+        map.serialize_entry("evidence", &self.evidence)?;
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("text", &self.text)?;
+        map.serialize_entry("because", &self.because)?;
+        map.serialize_entry("citations", &self.citations)?;
+        map.end()
+    }
+}
+
+impl Serialize for CitedSource<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("key", &self.reference.key)?;
+        map.serialize_entry("authors", &self.reference.authors)?;
+        map.serialize_entry("year", &self.reference.year)?;
+        map.serialize_entry("reference", &self.reference.reference)?;
+        map.serialize_entry("locator", &self.locator)?;
+        map.serialize_entry("quote", &self.quote)?;
+        map.end()
+    }
+}
+
+impl Serialize for Question<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("fact", &self.fact)?;
+        map.serialize_entry("text", &self.text)?;
+        map.serialize_entry("affects", &self.affects)?;
+        map.serialize_entry("answer", self.answer.name())?;
+        let choices = match self.answer {
             Answer::OneOf(choices) => Some(choices),
             _ => None,
-        },
-    })
+        };
+        map.serialize_entry("choices", &choices)?;
+        map.end()
+    }
 }
 
 /// The bibliography as JSON: `[{key, authors, year, reference}]`.
@@ -136,7 +161,7 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
         let number = match references.iter().position(|r| r.key == cited.reference.key) {
             Some(i) => i + 1,
             None => {
-                references.push(&cited.reference);
+                references.push(cited.reference);
                 references.len()
             }
         };

@@ -1130,7 +1130,12 @@ fn a_presence_test_overridden_in_a_chain_asks_nothing() {
     let unknown = LogicCase { a: None, b: None, c: None, k: None, nulls: false };
     let given = LogicCase { a: Some(true), ..unknown.clone() };
     let advice = |case: &LogicCase| -> Vec<String> {
-        rule_base.advise(&parse(&rule_base, case), as_of()).advice.into_iter().map(|a| a.rule).collect()
+        rule_base
+            .advise(&parse(&rule_base, case), as_of())
+            .advice
+            .into_iter()
+            .map(|a| a.rule.to_string())
+            .collect()
     };
     assert_eq!(advice(&unknown), ["r2"]);
     assert_eq!(advice(&given), ["r2"], "the answer changes no advice");

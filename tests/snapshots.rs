@@ -23,7 +23,7 @@ fn shown(path: &Path) -> String {
     path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-fn advise(path: &Path) -> accord::Report {
+fn advise(path: &Path) -> accord::Report<'static> {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
     let case = accord::parse_case(&shown(path), &text, &rules().vocabulary).expect("fixture is a valid case");
     let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));

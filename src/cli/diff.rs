@@ -237,7 +237,12 @@ fn case_files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
 }
 
 /// A case's report with each rule base, or None when the case does not load (reported).
-fn reports(path: &Path, old: &RuleBase, new: &RuleBase, as_of: Option<Date>) -> Option<(Report, Report)> {
+fn reports<'r>(
+    path: &Path,
+    old: &'r RuleBase,
+    new: &'r RuleBase,
+    as_of: Option<Date>,
+) -> Option<(Report<'r>, Report<'r>)> {
     let shown = path.display().to_string();
     let text = match accord::load::read_text(path) {
         Ok(text) => text,

@@ -287,17 +287,17 @@ fn advise(
     }
     let default = if std::io::stdout().is_terminal() { AdviseFormat::Text } else { AdviseFormat::Json };
     let out = match format.unwrap_or(default) {
-        AdviseFormat::Json if cases.len() == 1 => {
-            reports.first().map(|r| pretty(&report::to_json(r))).unwrap_or_default()
+        AdviseFormat::Json if cases.len() == 1 => reports.first().map(pretty).unwrap_or_default(),
+        AdviseFormat::Json => pretty(&reports),
+        AdviseFormat::Jsonl => {
+            let mut out = Vec::new();
+            reports.iter().for_each(|r| report::write_json_line(r, &mut out));
+            String::from_utf8(out).expect("JSON is UTF-8")
         }
-        AdviseFormat::Json => {
-            pretty(&serde_json::Value::Array(reports.iter().map(report::to_json).collect()))
-        }
-        AdviseFormat::Jsonl => reports.iter().map(|r| format!("{}\n", report::to_json(r))).collect(),
         AdviseFormat::Ids => reports
             .iter()
             .map(|r| {
-                let ids: Vec<&str> = r.advice.iter().map(|a| a.rule.as_str()).collect::<Vec<_>>();
+                let ids: Vec<&str> = r.advice.iter().map(|a| a.rule).collect::<Vec<_>>();
                 let mut unique = ids.clone();
                 unique.dedup();
                 format!("{}\t{}\n", r.case.as_deref().unwrap_or_default(), unique.join(","))
@@ -309,7 +309,11 @@ fn advise(
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn advise_one(rule_base: &RuleBase, path: &Path, as_of: Option<Date>) -> Result<accord::Report, Failed> {
+fn advise_one<'r>(
+    rule_base: &'r RuleBase,
+    path: &Path,
+    as_of: Option<Date>,
+) -> Result<accord::Report<'r>, Failed> {
     let (case, as_of) = load_case(rule_base, path, as_of)?;
     Ok(rule_base.advise(&case, as_of))
 }
@@ -436,8 +440,8 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) {
     }
 }
 
-fn pretty(json: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(json).expect("JSON values always serialise");
+fn pretty(json: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(json).expect("our documents have string keys");
     text.push('\n');
     text
 }

@@ -92,32 +92,33 @@ impl Outcome {
     }
 }
 
-/// The advice for one case.
+/// The advice for one case. It borrows the rule base's texts (rule ids, lessons,
+/// references), so advising copies only what the case fills in.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Report {
+pub struct Report<'r> {
     /// The case's name (or id).
     pub case: Option<String>,
     /// The date the assessment is made.
     pub as_of: Date,
     /// The advice of the rules that fired, in rule order, items in list order.
-    pub advice: Vec<Advice>,
+    pub advice: Vec<Advice<'r>>,
     /// The unknown facts that could change the advice, most rules affected first.
-    pub questions: Vec<Question>,
+    pub questions: Vec<Question<'r>>,
 }
 
 /// One piece of advice.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Advice {
+pub struct Advice<'r> {
     /// The rule's id.
-    pub rule: String,
+    pub rule: &'r str,
     /// For `for each` rules: the item's path, `groups[0]`.
     pub item: Option<String>,
     /// Recommendation, warning or note.
     pub kind: AdviceKind,
     /// The lessons the rule encodes.
-    pub lessons: Vec<String>,
+    pub lessons: &'r [String],
     /// The rule's evidence level, as its label.
-    pub evidence: Option<String>,
+    pub evidence: Option<&'r str>,
     /// The title, filled in.
     pub title: String,
     /// The text, filled in.
@@ -125,40 +126,40 @@ pub struct Advice {
     /// The facts, with their values, that made the rule fire.
     pub because: Vec<String>,
     /// The sources cited.
-    pub citations: Vec<CitedSource>,
+    pub citations: Vec<CitedSource<'r>>,
 }
 
 /// A citation with its reference.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CitedSource {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CitedSource<'r> {
     /// The source's entry.
-    pub reference: Reference,
+    pub reference: &'r Reference,
     /// Section, page or figure.
-    pub locator: Option<String>,
+    pub locator: Option<&'r str>,
     /// Verbatim words.
-    pub quote: Option<String>,
+    pub quote: Option<&'r str>,
 }
 
 /// A question about an unknown fact.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Question {
+pub struct Question<'r> {
     /// The fact's path in the case, `change.date` or `groups[1].needs`.
     pub fact: String,
     /// The question.
     pub text: String,
     /// The ids of the rules whose outcome the answer could change.
-    pub affects: Vec<String>,
+    pub affects: Vec<&'r str>,
     /// What kind of answer it takes.
-    pub answer: Answer,
+    pub answer: Answer<'r>,
 }
 
 /// The kind of answer a question takes: the fact's type.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Answer {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Answer<'r> {
     /// `true` or `false`.
     YesNo,
     /// One of the named values.
-    OneOf(Vec<String>),
+    OneOf(&'r [String]),
     /// A `YYYY-MM-DD` date.
     Date,
     /// A number.
@@ -171,7 +172,7 @@ pub enum Answer {
     ListOfRecords,
 }
 
-impl Answer {
+impl<'r> Answer<'r> {
     /// The kind's name in JSON output: `true_or_false`, `one_of`, `date`, ...
     pub fn name(&self) -> &'static str {
         match self {
@@ -185,10 +186,10 @@ impl Answer {
         }
     }
 
-    fn of(ty: &Type) -> Answer {
+    fn of(ty: &'r Type) -> Answer<'r> {
         match ty {
             Type::Bool => Answer::YesNo,
-            Type::Enum(values) => Answer::OneOf(values.clone()),
+            Type::Enum(values) => Answer::OneOf(values),
             Type::Date => Answer::Date,
             Type::Number => Answer::Number,
             Type::Text => Answer::Text,
@@ -200,19 +201,49 @@ impl Answer {
 
 impl RuleBase {
     /// Evaluates every rule against `case` as of `as_of` and writes the advice.
-    pub fn advise(&self, case: &Case, as_of: Date) -> Report {
+    pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
         let outcomes = self.evaluate(case, as_of);
         let evaluator = Evaluator::new(self, case, as_of);
         let advice = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
-            .map(|outcome| evaluator.advice(outcome))
+            .map(|outcome| self.advice(outcome, evaluator.filled(outcome)))
             .collect();
-        Report {
-            case: case.name.clone().or_else(|| case.id.clone()),
-            as_of,
-            advice,
-            questions: evaluator.questions(&outcomes),
+        let questions = evaluator
+            .questions(&outcomes)
+            .into_iter()
+            .map(|(instance, asked, rules)| Question {
+                fact: asked.fact,
+                text: asked.text,
+                affects: rules.iter().map(|&rule| self.rules[rule].id.as_str()).collect(),
+                answer: Answer::of(&self.vocabulary.fact(instance.fact).ty),
+            })
+            .collect();
+        Report { case: case.name.clone().or_else(|| case.id.clone()), as_of, advice, questions }
+    }
+
+    /// A rule's advice: what the case filled in, with the rule's own parts.
+    fn advice(&self, outcome: &Outcome, filled: Filled) -> Advice<'_> {
+        let rule = &self.rules[outcome.rule];
+        let citations = rule
+            .citations
+            .iter()
+            .map(|citation| CitedSource {
+                reference: &self.sources[&citation.source],
+                locator: citation.locator.as_deref(),
+                quote: citation.quote.as_deref(),
+            })
+            .collect();
+        Advice {
+            rule: &rule.id,
+            item: filled.item,
+            kind: rule.kind,
+            lessons: &rule.lessons,
+            evidence: rule.evidence.as_deref(),
+            title: filled.title,
+            text: filled.text,
+            because: filled.because,
+            citations,
         }
     }
 
@@ -375,6 +406,20 @@ impl RuleBase {
         }
         blocked
     }
+}
+
+/// The parts of a piece of advice that the case fills in.
+struct Filled {
+    item: Option<String>,
+    title: String,
+    text: String,
+    because: Vec<String>,
+}
+
+/// A question as the case words it: the fact's path and the question filled in.
+struct Asked {
+    fact: String,
+    text: String,
 }
 
 /// What an evaluation assumes about one unknown fact, to test whether it matters.
@@ -895,31 +940,18 @@ impl<'a> Evaluator<'a> {
 
     // ----- advice -----
 
-    fn advice(&self, outcome: &Outcome) -> Advice {
+    /// The parts of a rule's advice the case fills in.
+    fn filled(&self, outcome: &Outcome) -> Filled {
         let rule = &self.rule_base.rules[outcome.rule];
         let mut env = self.env_for(rule, outcome.item);
         let mut because = Vec::new();
         self.because(&rule.condition, false, &mut env, &mut because);
         because.dedup();
-        let citations = rule
-            .citations
-            .iter()
-            .map(|citation| CitedSource {
-                reference: self.rule_base.sources[&citation.source].clone(),
-                locator: citation.locator.clone(),
-                quote: citation.quote.clone(),
-            })
-            .collect();
-        Advice {
-            rule: rule.id.clone(),
+        Filled {
             item: outcome.item.map(|item| self.item_path(rule, item)),
-            kind: rule.kind,
-            lessons: rule.lessons.clone(),
-            evidence: rule.evidence.clone(),
             title: self.fill(&rule.title, &mut env),
             text: self.fill(&rule.text, &mut env),
             because,
-            citations,
         }
     }
 
@@ -1113,7 +1145,8 @@ impl<'a> Evaluator<'a> {
 
     // ----- questions -----
 
-    fn questions(&self, outcomes: &[Outcome]) -> Vec<Question> {
+    /// The facts to ask about, each with its question and the rules it could change.
+    fn questions(&self, outcomes: &[Outcome]) -> Vec<(FactInstance, Asked, Vec<usize>)> {
         let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::new();
         for outcome in outcomes {
             for fact in &outcome.relevant_unknowns {
@@ -1126,7 +1159,7 @@ impl<'a> Evaluator<'a> {
         }
         // Most rules affected first; otherwise in the order the rules ask.
         asked.sort_by_key(|(_, rules)| std::cmp::Reverse(rules.len()));
-        asked.into_iter().map(|(fact, rules)| self.question(fact, &rules)).collect()
+        asked.into_iter().map(|(fact, rules)| (fact, self.question(fact), rules)).collect()
     }
 
     /// `change.date`, or `groups[1].needs` for a field of one item.
@@ -1138,7 +1171,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn question(&self, instance: FactInstance, rules: &[usize]) -> Question {
+    fn question(&self, instance: FactInstance) -> Asked {
         let fact = self.vocabulary().fact(instance.fact);
         let path = self.instance_path(instance);
         let mut env = Env::default();
@@ -1149,8 +1182,7 @@ impl<'a> Evaluator<'a> {
             Some(question) => self.fill(question, &mut env),
             None => format!("What is `{path}`?"),
         };
-        let affects = rules.iter().map(|r| self.rule_base.rules[*r].id.clone()).collect();
-        Question { fact: path, text, affects, answer: Answer::of(&fact.ty) }
+        Asked { fact: path, text }
     }
 }
 
