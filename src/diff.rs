@@ -554,11 +554,7 @@ fn write_changed(out: &mut String, changed: &ChangedAdvice) {
         let detail = match field {
             Field::Kind => format!("{} -> {}", old.kind.name(), new.kind.name()),
             Field::Evidence => {
-                format!(
-                    "{} -> {}",
-                    old.evidence.unwrap_or("none"),
-                    new.evidence.unwrap_or("none")
-                )
+                format!("{} -> {}", old.evidence.unwrap_or("none"), new.evidence.unwrap_or("none"))
             }
             Field::Lessons => format!("{} -> {}", list_or_none(old.lessons), list_or_none(new.lessons)),
             Field::Title => {

@@ -388,6 +388,32 @@ fn rules_overriding_each_other_in_a_cycle_are_refused_when_checked() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
+/// A chain of overrides thousands long is checked without deep recursion (a test thread
+/// has a small stack), and a cycle closing it is still found.
+#[test]
+fn a_chain_of_ten_thousand_overrides_is_checked_without_exhausting_the_stack() {
+    const RULES: usize = 10_000;
+    let chain = |closed: bool| {
+        let mut text = String::from(CYCLE_PREAMBLE);
+        for i in 0..RULES {
+            let next = if i + 1 < RULES {
+                format!("r{}", i + 1)
+            } else if closed {
+                "r0".into()
+            } else {
+                String::new()
+            };
+            text.push_str(&rule(&format!("r{i}"), "a", &next));
+        }
+        RuleFiles::from_texts(vec![("chain.accord".into(), text)]).compile()
+    };
+    let open = chain(false);
+    assert!(open.rule_base.is_some(), "{:?}", open.diagnostics.first());
+    let closed = chain(true);
+    assert!(closed.rule_base.is_none());
+    assert!(closed.diagnostics.iter().any(|d| d.code == "E0214"), "{:?}", closed.diagnostics.first());
+}
+
 // ----- output -----
 
 /// Output to a reader that has gone (`accord advise ... | head -1`): the command stops

@@ -5,6 +5,7 @@
 //! quotes against the full text of their source. What it accepts, the evaluator can run
 //! without failing.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -644,18 +645,25 @@ impl Checker<'_> {
         written: &[(&str, &ast::Rule)],
         declared: &IndexMap<String, FirstSeen>,
     ) {
+        // Looked up once per `overrides` and `contradicts`: a map keeps checking linear.
+        let by_id: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        let mut resolved = Vec::new();
         for (index, (file, rule)) in written.iter().enumerate() {
             for (clause, targets) in [("overrides", &rule.overrides), ("contradicts", &rule.contradicts)] {
                 for target in targets {
-                    let Some(position) = self.rule_named(rules, file, rule, target, declared) else {
+                    let Some(position) = self.rule_named(&by_id, file, rule, target, declared) else {
                         continue;
                     };
-                    if clause == "overrides" {
-                        rules[index].overrides.push(position);
-                    } else {
-                        rules[index].contradicts.push(position);
-                    }
+                    resolved.push((index, clause, position));
                 }
+            }
+        }
+        drop(by_id);
+        for (index, clause, position) in resolved {
+            if clause == "overrides" {
+                rules[index].overrides.push(position);
+            } else {
+                rules[index].contradicts.push(position);
             }
         }
         if let Some(cycle) = override_cycle(rules) {
@@ -674,7 +682,7 @@ impl Checker<'_> {
     /// The index of the rule `target` names in a rule's `overrides` or `contradicts`.
     fn rule_named(
         &mut self,
-        rules: &[Rule],
+        by_id: &HashMap<&str, usize>,
         file: &str,
         rule: &ast::Rule,
         target: &Spanned<String>,
@@ -687,7 +695,7 @@ impl Checker<'_> {
             self.error(diagnostic);
             return None;
         }
-        if let Some(position) = rules.iter().position(|r| r.id == target.node) {
+        if let Some(&position) = by_id.get(target.node.as_str()) {
             return Some(position);
         }
         // A rule declared but refused by the checker has been reported already.
@@ -914,33 +922,39 @@ fn duplicate(
 /// A cycle among `overrides`, as rule indexes from its first rule back to it, if any.
 fn override_cycle(rules: &[Rule]) -> Option<Vec<usize>> {
     // Depth-first search with colours: 0 unvisited, 1 on the current path, 2 finished.
-    fn visit(rules: &[Rule], at: usize, colour: &mut [u8], path: &mut Vec<usize>) -> Option<Vec<usize>> {
-        colour[at] = 1;
-        path.push(at);
-        for &next in &rules[at].overrides {
-            if colour[next] == 1 {
-                let start = path.iter().position(|&p| p == next).expect("on the path");
-                let mut cycle = path[start..].to_vec();
-                cycle.push(next);
-                return Some(cycle);
-            }
-            if colour[next] == 0
-                && let Some(cycle) = visit(rules, next, colour, path)
-            {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        colour[at] = 2;
-        None
-    }
+    // Iterative, with an explicit stack: a chain of thousands of overrides must not
+    // overflow the thread's stack.
     let mut colour = vec![0u8; rules.len()];
-    (0..rules.len()).find_map(|start| {
+    for start in 0..rules.len() {
         if colour[start] != 0 {
-            return None;
+            continue;
         }
-        visit(rules, start, &mut colour, &mut Vec::new())
-    })
+        // The path from `start`, each rule with how many of its overrides are explored.
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        colour[start] = 1;
+        while let Some(&mut (at, ref mut explored)) = path.last_mut() {
+            let Some(&next) = rules[at].overrides.get(*explored) else {
+                colour[at] = 2;
+                path.pop();
+                continue;
+            };
+            *explored += 1;
+            match colour[next] {
+                0 => {
+                    colour[next] = 1;
+                    path.push((next, 0));
+                }
+                1 => {
+                    let begin = path.iter().position(|&(p, _)| p == next).expect("on the path");
+                    let mut cycle: Vec<usize> = path[begin..].iter().map(|&(p, _)| p).collect();
+                    cycle.push(next);
+                    return Some(cycle);
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// What is wrong with a source's combination of fields, if anything: a chapter needs both
