@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::mpsc;
 
 use crate::diag::{Diagnostic, line_col};
-use crate::report;
+use crate::report::AdviceWriter;
 use crate::{Case, Date, RuleBase};
 
 /// What each output line holds.
@@ -115,6 +115,8 @@ pub fn run_batch(
     let (work_tx, work_rx) = mpsc::sync_channel::<(usize, usize, Vec<String>)>(jobs * 2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
     let work_rx = Mutex::new(work_rx);
+    let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
+    let writer = writer.as_ref();
     std::thread::scope(|scope| {
         let chunk_lines = options.format.chunk_lines();
         let reader = scope.spawn(move || read_chunks(input, chunk_lines, work_tx));
@@ -125,7 +127,7 @@ pub fn run_batch(
                     // The lock is held only while taking the next chunk.
                     let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((index, first_line, lines)) = next else { return };
-                    let done = advise_chunk(rule_base, index, first_line, &lines, options);
+                    let done = advise_chunk(rule_base, writer, index, first_line, &lines, options);
                     if done_tx.send(done).is_err() {
                         return;
                     }
@@ -238,6 +240,7 @@ fn write_in_order(
 /// Advises the lines of one chunk.
 fn advise_chunk(
     rule_base: &RuleBase,
+    writer: Option<&AdviceWriter>,
     index: usize,
     first_line: usize,
     lines: &[String],
@@ -262,7 +265,7 @@ fn advise_chunk(
         }
         match crate::parse_case("line", text, &rule_base.vocabulary) {
             Ok(case) => {
-                write_result(rule_base, &case, line, options, &mut done.output);
+                write_result(rule_base, writer, &case, line, options, &mut done.output);
                 done.cases += 1;
             }
             Err(diagnostics) => done.bad.push(LineError { line, text: text.clone(), diagnostics }),
@@ -271,11 +274,19 @@ fn advise_chunk(
     done
 }
 
-fn write_result(rule_base: &RuleBase, case: &Case, line: usize, options: BatchOptions, out: &mut Vec<u8>) {
+/// Writes one case's line. `writer` is given for full advice.
+fn write_result(
+    rule_base: &RuleBase,
+    writer: Option<&AdviceWriter>,
+    case: &Case,
+    line: usize,
+    options: BatchOptions,
+    out: &mut Vec<u8>,
+) {
     let as_of = options.as_of_override.or(case.assessed_on).unwrap_or(options.as_of);
-    match options.format {
-        BatchFormat::Jsonl => report::write_json_line(&rule_base.advise(case, as_of), out),
-        BatchFormat::Ids => {
+    match writer {
+        Some(writer) => writer.write_line(&rule_base.advise(case, as_of), out),
+        None => {
             match (&case.id, &case.name) {
                 (Some(id), _) | (None, Some(id)) => out.extend_from_slice(id.as_bytes()),
                 (None, None) => out.extend_from_slice(line.to_string().as_bytes()),

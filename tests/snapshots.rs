@@ -44,6 +44,25 @@ fn advice_as_json() {
     });
 }
 
+/// The three ways of writing the JSON document give the same text: the tree (what the
+/// snapshots hold), serializing the report, and the batch writer with its citations
+/// serialized in advance.
+#[test]
+fn advice_json_is_the_same_however_it_is_written() {
+    let writer = report::AdviceWriter::new(rules());
+    insta::glob!("../fixtures", "*.json", |path| {
+        let report = advise(path);
+        let from_tree = report::to_json(&report).to_string();
+        let serialized = serde_json::to_string(&report).expect("serializes");
+        let mut line = Vec::new();
+        writer.write_line(&report, &mut line);
+        assert_eq!(serialized, from_tree, "{}", path.display());
+        assert_eq!(String::from_utf8(line).expect("UTF-8"), format!("{from_tree}\n"), "{}", path.display());
+        let pretty = serde_json::to_string_pretty(&report::to_json(&report)).expect("serializes");
+        assert_eq!(serde_json::to_string_pretty(&report).expect("serializes"), pretty);
+    });
+}
+
 #[test]
 fn errors_in_case_files() {
     insta::glob!("../fixtures/bad-cases", "*.json", |path| {

@@ -291,7 +291,8 @@ fn advise(
         AdviseFormat::Json => pretty(&reports),
         AdviseFormat::Jsonl => {
             let mut out = Vec::new();
-            reports.iter().for_each(|r| report::write_json_line(r, &mut out));
+            let writer = report::AdviceWriter::new(&rule_base);
+            reports.iter().for_each(|r| writer.write_line(r, &mut out));
             String::from_utf8(out).expect("JSON is UTF-8")
         }
         AdviseFormat::Ids => reports

@@ -111,6 +111,8 @@ pub struct Report<'r> {
 pub struct Advice<'r> {
     /// The rule's id.
     pub rule: &'r str,
+    /// The rule's index in [`RuleBase::rules`].
+    pub rule_index: usize,
     /// For `for each` rules: the item's path, `groups[0]`.
     pub item: Option<String>,
     /// Recommendation, warning or note.
@@ -225,17 +227,9 @@ impl RuleBase {
     /// A rule's advice: what the case filled in, with the rule's own parts.
     fn advice(&self, outcome: &Outcome, filled: Filled) -> Advice<'_> {
         let rule = &self.rules[outcome.rule];
-        let citations = rule
-            .citations
-            .iter()
-            .map(|citation| CitedSource {
-                reference: &self.sources[&citation.source],
-                locator: citation.locator.as_deref(),
-                quote: citation.quote.as_deref(),
-            })
-            .collect();
         Advice {
             rule: &rule.id,
+            rule_index: outcome.rule,
             item: filled.item,
             kind: rule.kind,
             lessons: &rule.lessons,
@@ -243,8 +237,22 @@ impl RuleBase {
             title: filled.title,
             text: filled.text,
             because: filled.because,
-            citations,
+            citations: self.cited_sources(outcome.rule),
         }
+    }
+
+    /// The sources rule `rule` (an index into [`RuleBase::rules`]) cites, with their
+    /// references.
+    pub fn cited_sources(&self, rule: usize) -> Vec<CitedSource<'_>> {
+        let citations = &self.rules[rule].citations;
+        citations
+            .iter()
+            .map(|citation| CitedSource {
+                reference: &self.sources[&citation.source],
+                locator: citation.locator.as_deref(),
+                quote: citation.quote.as_deref(),
+            })
+            .collect()
     }
 
     /// The outcome of every rule (per item for `for each` rules), in rule order.
