@@ -10,7 +10,7 @@
 //!   time per rule at each size shows whether growth is linear.
 //! - `advise/shire`: `advise` on `fixtures/01-shire-integrated-care.json` with the shipped
 //!   rules (the case parsed once), and `parse_advise_json/shire`: parsing, advising and
-//!   writing the JSON advice document.
+//!   writing the JSON advice document as `--format jsonl` does (`AdviceWriter`).
 //! - `advice_jsonl/fixtures`: `run_batch` with `--format jsonl` and one worker over the
 //!   project's fixtures, each compacted to one line, repeated to 10,000 lines.
 //!
@@ -181,11 +181,15 @@ fn advise(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.measurement_time(Duration::from_secs(5));
     group.bench_function("shire", |b| b.iter(|| rules.advise(black_box(&case), as_of)));
+    let writer = accord::report::AdviceWriter::new(&rules);
+    let mut line = Vec::new();
     group.bench_function("parse_advise_json_shire", |b| {
         b.iter(|| {
             let case = accord::parse_case("shire.json", black_box(SHIRE), &rules.vocabulary).unwrap();
             let as_of = case.assessed_on.unwrap_or(default_as_of);
-            accord::report::to_json(&rules.advise(&case, as_of)).to_string()
+            line.clear();
+            writer.write_line(&rules.advise(&case, as_of), &mut line);
+            line.len()
         })
     });
     group.finish();

@@ -1110,8 +1110,7 @@ impl<'a> Evaluator<'a> {
                 return self.item_label(list, item, env);
             }
         }
-        let enum_values = self.enum_values_of(expr).cloned();
-        match (self.value(expr, env), enum_values) {
+        match (self.value(expr, env), self.enum_values_of(expr)) {
             (None, _) => match self.unnamed_item(expr, env) {
                 Some(path) => path,
                 None => "(unknown)".into(),
