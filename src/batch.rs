@@ -112,7 +112,7 @@ pub fn run_batch(
     on_progress: &mut dyn FnMut(usize),
 ) -> io::Result<BatchSummary> {
     let jobs = options.jobs.max(1);
-    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, usize, Vec<String>)>(jobs * 2);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs * 2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
     let work_rx = Mutex::new(work_rx);
     let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
@@ -126,9 +126,8 @@ pub fn run_batch(
                 loop {
                     // The lock is held only while taking the next chunk.
                     let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((index, first_line, lines)) = next else { return };
-                    let done = advise_chunk(rule_base, writer, index, first_line, &lines, options);
-                    if done_tx.send(done).is_err() {
+                    let Ok(chunk) = next else { return };
+                    if done_tx.send(advise_chunk(rule_base, writer, &chunk, options)).is_err() {
                         return;
                     }
                 }
@@ -143,17 +142,43 @@ pub fn run_batch(
     })
 }
 
+/// Consecutive lines of the input, kept in one buffer (one allocation per chunk, not per
+/// line).
+#[derive(Default)]
+struct Chunk {
+    /// The chunk's place in the input, from 0.
+    index: usize,
+    /// The number of its first line, from 1.
+    first_line: usize,
+    /// The lines' text, one after the other.
+    text: String,
+    /// Each line, in order.
+    lines: Vec<Line>,
+}
+
+/// One line of a chunk.
+enum Line {
+    /// Its text: where it lies in the chunk's text.
+    Text(std::ops::Range<usize>),
+    /// Longer than the size limit: not kept.
+    TooLong,
+    /// Not UTF-8.
+    NotUtf8,
+}
+
+impl Chunk {
+    /// The lines, numbered as in the input.
+    fn numbered(&self) -> impl Iterator<Item = (usize, &Line)> {
+        self.lines.iter().enumerate().map(|(offset, line)| (self.first_line + offset, line))
+    }
+}
+
 /// Reads lines in chunks, numbering them from 1 as in the file. A line longer than the
-/// file size limit is not kept: it is passed on empty of content but marked, so that it is
-/// reported as too long and the batch goes on.
-fn read_chunks(
-    mut input: impl BufRead,
-    chunk_lines: usize,
-    work: mpsc::SyncSender<(usize, usize, Vec<String>)>,
-) -> io::Result<()> {
+/// file size limit is not kept: it is marked, so that it is reported as too long and the
+/// batch goes on.
+fn read_chunks(mut input: impl BufRead, chunk_lines: usize, work: mpsc::SyncSender<Chunk>) -> io::Result<()> {
     let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
-    let mut chunk = Vec::with_capacity(chunk_lines);
-    let (mut first_line, mut index, mut number) = (1, 0, 0);
+    let mut chunk = Chunk { first_line: 1, ..Chunk::default() };
     let mut bytes = Vec::new();
     loop {
         bytes.clear();
@@ -161,37 +186,38 @@ fn read_chunks(
         if read == 0 {
             break;
         }
-        number += 1;
         let line = if bytes.len() as u64 > limit && !bytes.ends_with(b"\n") {
             skip_rest_of_line(&mut input)?;
-            TOO_LONG.to_string()
+            Line::TooLong
         } else {
             let text = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
             let text = text.strip_suffix(b"\r").unwrap_or(text);
-            String::from_utf8(text.to_vec()).unwrap_or_else(|_| NOT_UTF8.to_string())
+            match std::str::from_utf8(text) {
+                Ok(text) => {
+                    let start = chunk.text.len();
+                    chunk.text.push_str(text);
+                    Line::Text(start..chunk.text.len())
+                }
+                Err(_) => Line::NotUtf8,
+            }
         };
-        if chunk.is_empty() {
-            first_line = number;
-        }
-        chunk.push(line);
-        if chunk.len() == chunk_lines {
-            if work.send((index, first_line, std::mem::take(&mut chunk))).is_err() {
+        chunk.lines.push(line);
+        if chunk.lines.len() == chunk_lines {
+            let next = Chunk {
+                index: chunk.index + 1,
+                first_line: chunk.first_line + chunk_lines,
+                ..Chunk::default()
+            };
+            if work.send(std::mem::replace(&mut chunk, next)).is_err() {
                 return Ok(());
             }
-            index += 1;
         }
     }
-    if !chunk.is_empty() {
-        let _ = work.send((index, first_line, chunk));
+    if !chunk.lines.is_empty() {
+        let _ = work.send(chunk);
     }
     Ok(())
 }
-
-/// Marks a line too long to keep (a NUL byte never appears in a JSON text).
-const TOO_LONG: &str = "\0too long";
-
-/// Marks a line that is not UTF-8.
-const NOT_UTF8: &str = "\0not utf-8";
 
 /// Reads and drops the rest of an overlong line, a buffer at a time.
 fn skip_rest_of_line(input: &mut impl BufRead) -> io::Result<()> {
@@ -241,35 +267,39 @@ fn write_in_order(
 fn advise_chunk(
     rule_base: &RuleBase,
     writer: Option<&AdviceWriter>,
-    index: usize,
-    first_line: usize,
-    lines: &[String],
+    chunk: &Chunk,
     options: BatchOptions,
 ) -> Done {
-    let mut done = Done { index, output: Vec::with_capacity(lines.len() * 64), cases: 0, bad: Vec::new() };
-    for (offset, text) in lines.iter().enumerate() {
-        let line = first_line + offset;
-        if text.trim().is_empty() {
-            continue;
-        }
-        if text == TOO_LONG || text == NOT_UTF8 {
-            let message = if text == TOO_LONG {
-                let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
-                format!("the line is longer than the limit of {limit} bytes")
-            } else {
-                "the line is not UTF-8 text".to_string()
-            };
-            let diagnostic = Diagnostic::error(if text == TOO_LONG { "E0003" } else { "E0002" }, message);
-            done.bad.push(LineError { line, text: String::new(), diagnostics: vec![diagnostic] });
-            continue;
-        }
-        match crate::parse_case("line", text, &rule_base.vocabulary) {
-            Ok(case) => {
-                write_result(rule_base, writer, &case, line, options, &mut done.output);
-                done.cases += 1;
+    // About what the shipped rules write per case (the buffer grows if need be).
+    let per_case = if writer.is_some() { 16 * 1024 } else { 64 };
+    let capacity = chunk.lines.len() * per_case;
+    let mut done =
+        Done { index: chunk.index, output: Vec::with_capacity(capacity), cases: 0, bad: Vec::new() };
+    for (number, line) in chunk.numbered() {
+        let problem = match line {
+            Line::Text(range) => {
+                let text = &chunk.text[range.clone()];
+                if text.trim().is_empty() {
+                    continue;
+                }
+                match crate::parse_case("line", text, &rule_base.vocabulary) {
+                    Ok(case) => {
+                        write_result(rule_base, writer, &case, number, options, &mut done.output);
+                        done.cases += 1;
+                    }
+                    Err(diagnostics) => {
+                        done.bad.push(LineError { line: number, text: text.to_string(), diagnostics })
+                    }
+                }
+                continue;
             }
-            Err(diagnostics) => done.bad.push(LineError { line, text: text.clone(), diagnostics }),
-        }
+            Line::TooLong => {
+                let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
+                Diagnostic::error("E0003", format!("the line is longer than the limit of {limit} bytes"))
+            }
+            Line::NotUtf8 => Diagnostic::error("E0002", "the line is not UTF-8 text"),
+        };
+        done.bad.push(LineError { line: number, text: String::new(), diagnostics: vec![problem] });
     }
     done
 }
