@@ -370,6 +370,42 @@ fn the_deepest_derived_facts_allowed_run_through_every_command() {
     }
 }
 
+/// Derived facts that each use the one below twice, or once per item of a list, at the
+/// limit: each is evaluated once per evaluation, not a number of times exponential in the
+/// levels (2^31 before), by every command.
+#[test]
+fn derived_facts_used_twice_at_every_level_are_evaluated_once() {
+    let scratch = Scratch::new("define-doubling");
+    let levels = accord::check::MAX_DEFINITION_DEPTH;
+    let cases = [
+        scratch.write("true.json", r#"{"a": true, "groups": [{"x": true}, {"x": false}, {}]}"#),
+        scratch.write("empty.json", "{}"),
+    ];
+    let batch = scratch.write("cases.jsonl", "{\"a\": true}\n{}\n");
+    let doubling = |inner: &str| format!("{inner} and ({inner} or not a)");
+    let per_item = |inner: &str| format!("all g in groups where {inner}");
+    for (name, wrap) in [("twice", &doubling as &dyn Fn(&str) -> String), ("per-item", &per_item)] {
+        let rules = scratch.write(&format!("{name}.accord"), &chain_of_definitions(levels, wrap));
+        let mut commands = vec![
+            vec!["check", "--rules", &rules],
+            vec!["advise", "--batch", &batch, "--jobs", "2", "--rules", &rules],
+        ];
+        for case in &cases {
+            for command in ["advise", "explain", "coverage"] {
+                commands.push(vec![command, "--rules", &rules, case]);
+            }
+        }
+        for args in commands {
+            let started = Instant::now();
+            let output = accord(&args);
+            let err = stderr(&output);
+            assert!(matches!(output.status.code(), Some(0 | 1)), "{name}: {args:?}: {err}");
+            assert!(!err.contains("error[") && !err.contains("panicked"), "{name}: {args:?}: {err}");
+            assert!(started.elapsed() < Duration::from_secs(60), "{name}: {args:?}");
+        }
+    }
+}
+
 /// A chain of derived facts thousands long (each defined from the one before) is refused
 /// where it first goes past the limit, quickly and in little memory: measuring it does not
 /// recurse, and the rule file's text is not copied per definition.
