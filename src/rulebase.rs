@@ -7,6 +7,8 @@
 //! slots, enumeration values are small integers and citations point at rendered
 //! references.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
@@ -38,22 +40,26 @@ impl RuleBase {
     pub fn mark_facts_in_use(&mut self) {
         let mut used = vec![false; self.vocabulary.facts.len()];
         let mut mark = |fact: FactId| used[fact.0] = true;
+        // Shared by every visit: a derived fact's facts are marked once, however many
+        // rules use it.
+        let seen = &mut HashSet::new();
+        let definitions = &self.definitions;
         for rule in &self.rules {
             if let Some(list) = rule.for_each {
                 mark(list);
             }
-            rule.condition.visit_facts(&self.definitions, &mut mark);
+            rule.condition.visit_facts_unseen(definitions, seen, &mut mark);
             for template in [&rule.title, &rule.text] {
-                template.visit_facts(&self.definitions, &mut mark);
+                template.visit_facts_unseen(definitions, seen, &mut mark);
             }
         }
         for fact in &self.vocabulary.facts {
             if let Some(question) = &fact.question {
-                question.visit_facts(&self.definitions, &mut mark);
+                question.visit_facts_unseen(definitions, seen, &mut mark);
             }
         }
-        for definition in &self.definitions {
-            definition.expr.visit_facts(&self.definitions, &mut mark);
+        for id in 0..definitions.len() {
+            Expr::Derived(id).visit_facts_unseen(definitions, seen, &mut mark);
         }
         // A question about a field, or advice per item, names the item by its label.
         for (index, fact) in self.vocabulary.facts.iter().enumerate() {
@@ -75,9 +81,20 @@ impl RuleBase {
 impl Template {
     /// Calls `f` with every fact the template shows.
     pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
+        self.visit_facts_unseen(definitions, &mut HashSet::new(), f);
+    }
+
+    /// [`Template::visit_facts`], skipping the derived facts in `seen` (and adding those
+    /// it visits).
+    pub fn visit_facts_unseen(
+        &self,
+        definitions: &[Definition],
+        seen: &mut HashSet<usize>,
+        f: &mut dyn FnMut(FactId),
+    ) {
         for part in &self.parts {
             if let TemplatePart::Value { expr, .. } = part {
-                expr.visit_facts(definitions, f);
+                expr.visit_facts_unseen(definitions, seen, f);
             }
         }
     }
@@ -85,45 +102,65 @@ impl Template {
 
 impl Expr {
     /// Calls `f` with every fact the expression reads, inside tests and derived facts too.
+    /// Each derived fact is visited once: derived facts that each use the one below twice
+    /// would otherwise be visited a number of times exponential in their depth.
     pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
+        self.visit_facts_unseen(definitions, &mut HashSet::new(), f);
+    }
+
+    /// [`Expr::visit_facts`], skipping the derived facts in `seen` (and adding those it
+    /// visits). Recursion follows the syntax, into derived facts: both are bounded, by
+    /// [`crate::syntax::MAX_NESTING`] and [`crate::check::MAX_DEFINITION_DEPTH`].
+    pub fn visit_facts_unseen(
+        &self,
+        definitions: &[Definition],
+        seen: &mut HashSet<usize>,
+        f: &mut dyn FnMut(FactId),
+    ) {
+        let mut visit =
+            |expr: &Expr, f: &mut dyn FnMut(FactId)| expr.visit_facts_unseen(definitions, seen, f);
         match self {
             Expr::Fact(id) | Expr::Field { fact: id, .. } => f(*id),
-            Expr::Derived(id) => definitions[*id].expr.visit_facts(definitions, f),
+            Expr::Derived(id) => {
+                if seen.insert(*id) {
+                    definitions[*id].expr.visit_facts_unseen(definitions, seen, f);
+                }
+            }
             Expr::Atom(atom) => match &atom.test {
                 Test::Compare { lhs, rhs, .. } => {
-                    lhs.visit_facts(definitions, f);
-                    rhs.visit_facts(definitions, f);
+                    visit(lhs, f);
+                    visit(rhs, f);
                 }
                 Test::In { needle, haystack, .. } => {
-                    needle.visit_facts(definitions, f);
+                    visit(needle, f);
                     if let Haystack::List(list) = haystack {
-                        list.visit_facts(definitions, f);
+                        visit(list, f);
                     }
                 }
-                Test::Known { expr, .. } | Test::Holds(expr) => expr.visit_facts(definitions, f),
+                Test::Known { expr, .. } | Test::Holds(expr) => visit(expr, f),
             },
             Expr::DatePlus { date: a, duration: b, .. }
             | Expr::NumberPlus { lhs: a, rhs: b, .. }
             | Expr::MonthsBetween { from: a, to: b }
             | Expr::And(a, b)
             | Expr::Or(a, b) => {
-                a.visit_facts(definitions, f);
-                b.visit_facts(definitions, f);
+                visit(a, f);
+                visit(b, f);
             }
-            Expr::Not(a) => a.visit_facts(definitions, f),
+            Expr::Not(a) => visit(a, f),
             Expr::Quantified { list, body, .. } => {
-                list.visit_facts(definitions, f);
-                body.visit_facts(definitions, f);
+                visit(list, f);
+                visit(body, f);
             }
             Expr::Count { list, filter, .. } => {
-                list.visit_facts(definitions, f);
+                visit(list, f);
                 if let Some(filter) = filter {
-                    filter.visit_facts(definitions, f);
+                    visit(filter, f);
                 }
             }
             Expr::Extreme { list, value, .. } => {
-                list.visit_facts(definitions, f);
-                value.visit_facts(definitions, f);
+                visit(list, f);
+                visit(value, f);
             }
             Expr::Const(_) | Expr::Item { .. } | Expr::AsOf => {}
         }

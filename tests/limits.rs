@@ -254,6 +254,187 @@ fn a_condition_nested_a_million_levels_deep_is_an_error_not_a_crash() {
     }
 }
 
+// ----- derived facts -----
+
+const DEFINE_PREAMBLE: &str = "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n\
+fact a is true or false\n  ask \"A?\"\n\
+fact n is a number\n  ask \"N?\"\n\
+fact groups is a list of records\n  ask \"Groups?\"\n\
+fact groups[].name is text\n  ask \"Name?\"\n\
+fact groups[].x is true or false\n  ask \"X?\"\n";
+
+/// `levels` derived facts, each defined from the one before through `wrap`, which nests
+/// it; a rule uses the last, in its condition and its text.
+fn chain_of_definitions(levels: usize, wrap: &dyn Fn(&str) -> String) -> String {
+    let mut text = String::from(DEFINE_PREAMBLE);
+    text.push_str(&format!("define d0 as {}\n", wrap("a")));
+    for i in 1..levels {
+        text.push_str(&format!("define d{i} as {}\n", wrap(&format!("d{}", i - 1))));
+    }
+    let top = format!("d{}", levels - 1);
+    let when = wrap(&top);
+    text + &format!("rule r\n  when {when}\n  note \"t\" \"{{{top}}}\"\n  cite s\n")
+}
+
+/// A way to nest a derived fact's use to the syntax's limit, and whether every command
+/// can run on it (see [`deepest_wraps`]).
+type Wrap = (&'static str, Box<dyn Fn(&str) -> String>, bool);
+
+/// Ways to nest a derived fact's use to the syntax's limit: each gives the evaluator (and
+/// explanations, and the search for cases) its own frames per level. A quantifier
+/// evaluates its body once per item, so quantifiers at every level take time exponential
+/// in the levels: those are only advised and explained for cases of one item (the search
+/// for cases, `accord check`, gives lists two).
+fn deepest_wraps() -> Vec<Wrap> {
+    let levels = accord::syntax::MAX_NESTING - 2;
+    let repeat = |prefix: &'static str, times: usize| move |inner: &str| prefix.repeat(times) + inner;
+    let nested_counts = move |inner: &str| {
+        (0..levels / 3)
+            .fold(inner.to_string(), |inner, i| format!("(count g{i} in groups where {inner}) == 1"))
+    };
+    vec![
+        ("nots", Box::new(repeat("not not ", levels / 2)), true),
+        ("ors", Box::new(repeat("not a or ", levels)), true),
+        ("ands", Box::new(move |inner: &str| format!("{inner}{}", " and a".repeat(levels))), true),
+        (
+            "brackets",
+            Box::new(move |inner: &str| format!("{}{inner}{}", "(".repeat(levels), ")".repeat(levels))),
+            true,
+        ),
+        ("quantifiers", Box::new(repeat("any g in groups where ", levels)), false),
+        ("counts", Box::new(nested_counts), false),
+    ]
+}
+
+/// The most stack the deepest derived facts may need: that of the batch workers and of
+/// test threads.
+const SMALL_STACK: usize = 2 << 20;
+
+/// Derived facts [`MAX_DEFINITION_DEPTH`] levels deep, each nested to the syntax's limit,
+/// check, advise (with questions), explain, search for cases (the lints) and measure
+/// coverage on a 2 MB thread.
+#[test]
+fn the_deepest_derived_facts_allowed_evaluate_on_a_small_stack() {
+    let levels = accord::check::MAX_DEFINITION_DEPTH;
+    for (name, wrap, search) in deepest_wraps() {
+        let text = chain_of_definitions(levels, &*wrap);
+        let run = move || {
+            let compiled = RuleFiles::from_texts(vec![("deep.accord".into(), text)]).compile();
+            let rule_base =
+                compiled.rule_base.unwrap_or_else(|| panic!("{name}: {:#?}", compiled.diagnostics));
+            if search {
+                accord::lint::lint(&rule_base);
+            }
+            let as_of = Date::parse("2013-09-01").unwrap();
+            for case in [r#"{"a": true, "n": 1, "groups": [{"x": true}]}"#, "{}", r#"{"groups": [{}]}"#] {
+                let case =
+                    accord::parse_case("case.json", case, &rule_base.vocabulary).expect("a valid case");
+                rule_base.advise(&case, as_of);
+                rule_base.explain(&case, as_of, &[]);
+                rule_base.coverage([(&case, as_of)]);
+            }
+        };
+        let worker = std::thread::Builder::new().stack_size(SMALL_STACK).spawn(run).expect("a thread");
+        assert!(worker.join().is_ok(), "{name}");
+    }
+}
+
+/// The same through the binary: `check` (whose lints search for cases), `advise`,
+/// `explain`, `coverage` and `advise --batch` on two workers (each with a 2 MB stack).
+#[test]
+fn the_deepest_derived_facts_allowed_run_through_every_command() {
+    let scratch = Scratch::new("deepest-definitions");
+    let levels = accord::check::MAX_DEFINITION_DEPTH;
+    let case = scratch.write("case.json", r#"{"a": true, "n": 1, "groups": [{"x": true}]}"#);
+    let batch = scratch.write("cases.jsonl", &"{\"a\": true}\n{}\n".repeat(8));
+    for (name, wrap, search) in deepest_wraps() {
+        let rules = scratch.write(&format!("{name}.accord"), &chain_of_definitions(levels, &*wrap));
+        let mut commands = vec![
+            vec!["advise", "--format", "json", "--rules", &rules, &case],
+            vec!["explain", "--rules", &rules, &case],
+            vec!["coverage", "--rules", &rules, &case],
+        ];
+        if search {
+            commands.push(vec!["check", "--rules", &rules]);
+            commands.push(vec!["advise", "--batch", &batch, "--jobs", "2", "--rules", &rules]);
+        }
+        for args in commands {
+            let started = Instant::now();
+            let output = accord(&args);
+            let err = stderr(&output);
+            assert!(matches!(output.status.code(), Some(0 | 1)), "{name}: {args:?}: {err}");
+            assert!(!err.contains("panicked") && !err.contains("overflow"), "{name}: {args:?}: {err}");
+            assert!(!err.contains("error["), "{name}: {args:?}: {err}");
+            assert!(started.elapsed() < Duration::from_secs(60), "{name}: {args:?}");
+        }
+    }
+}
+
+/// Derived facts that each use the one below twice, or once per item of a list, at the
+/// limit: each is evaluated once per evaluation, not a number of times exponential in the
+/// levels (2^31 before), by every command.
+#[test]
+fn derived_facts_used_twice_at_every_level_are_evaluated_once() {
+    let scratch = Scratch::new("define-doubling");
+    let levels = accord::check::MAX_DEFINITION_DEPTH;
+    let cases = [
+        scratch.write("true.json", r#"{"a": true, "groups": [{"x": true}, {"x": false}, {}]}"#),
+        scratch.write("empty.json", "{}"),
+    ];
+    let batch = scratch.write("cases.jsonl", "{\"a\": true}\n{}\n");
+    let doubling = |inner: &str| format!("{inner} and ({inner} or not a)");
+    let per_item = |inner: &str| format!("all g in groups where {inner}");
+    for (name, wrap) in [("twice", &doubling as &dyn Fn(&str) -> String), ("per-item", &per_item)] {
+        let rules = scratch.write(&format!("{name}.accord"), &chain_of_definitions(levels, wrap));
+        let mut commands = vec![
+            vec!["check", "--rules", &rules],
+            vec!["advise", "--batch", &batch, "--jobs", "2", "--rules", &rules],
+        ];
+        for case in &cases {
+            for command in ["advise", "explain", "coverage"] {
+                commands.push(vec![command, "--rules", &rules, case]);
+            }
+        }
+        for args in commands {
+            let started = Instant::now();
+            let output = accord(&args);
+            let err = stderr(&output);
+            assert!(matches!(output.status.code(), Some(0 | 1)), "{name}: {args:?}: {err}");
+            assert!(!err.contains("error[") && !err.contains("panicked"), "{name}: {args:?}: {err}");
+            assert!(started.elapsed() < Duration::from_secs(60), "{name}: {args:?}");
+        }
+    }
+}
+
+/// A chain of derived facts thousands long (each defined from the one before) is refused
+/// where it first goes past the limit, quickly and in little memory: measuring it does not
+/// recurse, and the rule file's text is not copied per definition.
+#[test]
+fn a_chain_of_a_hundred_thousand_derived_facts_is_an_error_not_a_crash() {
+    let scratch = Scratch::new("define-chain");
+    for length in [5_000, 100_000] {
+        let mut text = String::from(CYCLE_PREAMBLE);
+        text.push_str("define d0 as a\n");
+        for i in 1..length {
+            text.push_str(&format!("define d{i} as d{}\n", i - 1));
+        }
+        text.push_str(&rule("r", &format!("d{}", length - 1), ""));
+        let rules = scratch.write(&format!("chain{length}.accord"), &text);
+        let started = Instant::now();
+        let output = accord(&["check", "--rules", &rules]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{length}: {err}");
+        assert!(err.contains("error[E0218]"), "{length}: {err}");
+        // The first past the limit: d0 is one level deep.
+        let first = accord::check::MAX_DEFINITION_DEPTH;
+        assert!(err.contains(&format!("`d{first}` nests derived facts")), "{length}: {err}");
+        let line = CYCLE_PREAMBLE.lines().count() + first + 1;
+        assert!(err.contains(&format!("chain{length}.accord:{line}:8")), "{length}: {err}");
+        assert_eq!(err.matches("error[").count(), 1, "reported once: {err}");
+        assert!(started.elapsed() < Duration::from_secs(60), "{length}");
+    }
+}
+
 // ----- interpolation -----
 
 const LIST_VOCABULARY: &str = "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n\

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
@@ -17,7 +18,10 @@ use crate::rulebase::*;
 use crate::suggest::did_you_mean;
 use crate::value::Value;
 
+mod depth;
 mod expr;
+
+pub use depth::MAX_DEFINITION_DEPTH;
 
 /// One parsed rule file, as the checker receives it.
 pub struct ParsedFile<'a> {
@@ -40,6 +44,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         closed_bindings: Vec::new(),
         next_atom: 0,
         definitions: IndexMap::new(),
+        definition_uses: Vec::new(),
         checked_definitions: Vec::new(),
         vocabulary: Vocabulary::default(),
         read_text,
@@ -49,6 +54,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let sources = checker.sources(files);
     checker.facts(files);
     checker.collect_definitions(files);
+    checker.bound_definition_depth();
     let declared = Declarations { evidence: &evidence, lessons: &lessons, sources: &sources };
     let rules = checker.rules(files, &declared);
     checker.untraced_lessons(&lessons, &rules);
@@ -81,6 +87,8 @@ struct Checker<'r> {
     next_atom: usize,
     /// Derived facts by name, checked on first use (so their order does not matter).
     definitions: IndexMap<String, DefinitionState>,
+    /// For each derived fact (by index in `definitions`), the others it names, and where.
+    definition_uses: Vec<Vec<(usize, Span)>>,
     /// The derived facts checked so far.
     checked_definitions: Vec<crate::rulebase::Definition>,
     vocabulary: Vocabulary,
@@ -89,8 +97,10 @@ struct Checker<'r> {
 
 /// Where a derived fact is in being checked.
 enum DefinitionState {
-    /// Declared, not yet checked: its file, the file's text, and the definition.
-    Pending(String, String, Box<ast::Definition>),
+    /// Declared, not yet checked: its file, the file's text, and the definition. The file
+    /// and its text are shared by its definitions: a copy each would make a file of many
+    /// definitions take memory in the square of its size.
+    Pending(Rc<str>, Rc<str>, Box<ast::Definition>),
     /// Being checked: a use now is a cycle. Where it is declared.
     InProgress(String, Span),
     /// Checked: its index and type.
@@ -228,6 +238,7 @@ impl Checker<'_> {
     /// Gathers the `define` items, refusing names that are taken.
     fn collect_definitions(&mut self, files: &[ParsedFile<'_>]) {
         for file in files {
+            let (path, text): (Rc<str>, Rc<str>) = (file.path.into(), file.text.into());
             for item in &file.ast.items {
                 let Item::Definition(definition) = item else { continue };
                 let name = &definition.name;
@@ -239,11 +250,8 @@ impl Checker<'_> {
                     self.error(diagnostic);
                     continue;
                 }
-                let pending = DefinitionState::Pending(
-                    file.path.to_string(),
-                    file.text.to_string(),
-                    Box::new(definition.clone()),
-                );
+                let pending =
+                    DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition.clone()));
                 self.definitions.insert(name.node.clone(), pending);
             }
         }
@@ -285,6 +293,8 @@ impl Checker<'_> {
         match state {
             DefinitionState::Done(id, ty) => return Some((*id, ty.clone())),
             DefinitionState::Failed => return None,
+            // Cycles are refused before checking (see `depth`), and the derived facts one
+            // uses are checked before it: a safeguard, should the two ever disagree.
             DefinitionState::InProgress(file, span) => {
                 let (file, span) = (file.clone(), *span);
                 let mut diagnostic =
@@ -300,13 +310,16 @@ impl Checker<'_> {
             }
             DefinitionState::Pending(..) => {}
         }
+        let index = self.definitions.get_index_of(name).expect("present");
+        self.check_uses_first(index);
+        let state = self.definitions.get_mut(name).expect("present");
         let DefinitionState::Pending(file, text, definition) =
             std::mem::replace(state, DefinitionState::InProgress(String::new(), Span::default()))
         else {
             unreachable!("matched above")
         };
         *self.definitions.get_mut(name).expect("present") =
-            DefinitionState::InProgress(file.clone(), definition.name.span);
+            DefinitionState::InProgress(file.to_string(), definition.name.span);
         let mut context = RuleContext { file: &file, text: &text };
         let checked = self.value_or_condition(&mut context, &Scope::default(), &definition.expr);
         let failed = matches!(self.definitions.get(name), Some(DefinitionState::Failed));

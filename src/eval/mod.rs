@@ -462,6 +462,21 @@ struct Env {
     hypothesis: Option<Hypothesis>,
     /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
     outcome_only: bool,
+    /// The derived facts evaluated so far. A derived fact binds no item, so within one
+    /// evaluation (one hypothesis) its value never changes: derived facts that each use the
+    /// one below twice would otherwise be evaluated a number of times exponential in their
+    /// depth.
+    derived: HashMap<usize, Derived>,
+}
+
+/// A derived fact evaluated once in an [`Env`], and what evaluating it recorded, to record
+/// again at each later use.
+struct Derived {
+    value: Option<Value>,
+    /// The facts read, each once, in the order first read.
+    reads: Vec<(FactInstance, bool)>,
+    /// Atoms that read the hypothesised fact.
+    atoms: Vec<AtomId>,
 }
 
 impl Env {
@@ -537,22 +552,31 @@ impl<'a> Evaluator<'a> {
 
     /// Whether a condition tests whether a fact is known (directly or in a derived fact).
     fn tests_presence(&self, expr: &Expr) -> bool {
+        self.tests_presence_unseen(expr, &mut std::collections::HashSet::new())
+    }
+
+    /// [`Self::tests_presence`], skipping the derived facts in `seen` (found not to) and
+    /// adding those it looks into: each is looked into once, as derived facts that each use
+    /// the one below twice would otherwise be a number of times exponential in their depth.
+    fn tests_presence_unseen(&self, expr: &Expr, seen: &mut std::collections::HashSet<usize>) -> bool {
+        let mut tests = |expr: &Expr| self.tests_presence_unseen(expr, seen);
         match expr {
             Expr::Atom(atom) => match &atom.test {
                 Test::Known { .. } => true,
-                Test::Compare { lhs, rhs, .. } => self.tests_presence(lhs) || self.tests_presence(rhs),
+                Test::Compare { lhs, rhs, .. } => tests(lhs) || tests(rhs),
                 Test::In { needle, haystack, .. } => {
-                    self.tests_presence(needle)
-                        || matches!(haystack, Haystack::List(list) if self.tests_presence(list))
+                    tests(needle) || matches!(haystack, Haystack::List(list) if tests(list))
                 }
-                Test::Holds(inner) => self.tests_presence(inner),
+                Test::Holds(inner) => tests(inner),
             },
-            Expr::Derived(id) => self.tests_presence(&self.rule_base.definitions[*id].expr),
-            Expr::And(a, b) | Expr::Or(a, b) => self.tests_presence(a) || self.tests_presence(b),
-            Expr::Not(a) => self.tests_presence(a),
-            Expr::Quantified { body, .. } => self.tests_presence(body),
-            Expr::Count { filter: Some(filter), .. } => self.tests_presence(filter),
-            Expr::Extreme { value, .. } => self.tests_presence(value),
+            Expr::Derived(id) => {
+                seen.insert(*id) && self.tests_presence_unseen(&self.rule_base.definitions[*id].expr, seen)
+            }
+            Expr::And(a, b) | Expr::Or(a, b) => tests(a) || tests(b),
+            Expr::Not(a) => tests(a),
+            Expr::Quantified { body, .. } => tests(body),
+            Expr::Count { filter: Some(filter), .. } => tests(filter),
+            Expr::Extreme { value, .. } => tests(value),
             _ => false,
         }
     }
@@ -684,13 +708,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Expr::AsOf => Some(Value::Date(self.as_of)),
-            Expr::Derived(id) => {
-                // A derived fact binds no item: evaluate it on a stack of its own.
-                let outer = std::mem::take(&mut env.bindings);
-                let value = self.value(&self.rule_base.definitions[*id].expr, env);
-                env.bindings = outer;
-                value
-            }
+            Expr::Derived(id) => self.derived(*id, env),
             Expr::Extreme { highest, list, binding, value } => {
                 self.extreme(*highest, list, *binding, value, env)
             }
@@ -726,6 +744,27 @@ impl<'a> Evaluator<'a> {
                 Truth::Unknown => None,
             },
         }
+    }
+
+    /// A derived fact's value: evaluated at its first use in `env`, then recalled, with the
+    /// reads it recorded recorded again.
+    fn derived(&self, id: usize, env: &mut Env) -> Option<Value> {
+        if let Some(known) = env.derived.get(&id) {
+            let (value, reads, atoms) = (known.value.clone(), known.reads.clone(), known.atoms.clone());
+            env.reads.extend(reads);
+            env.atoms_reading_hypothesis.extend(atoms);
+            return value;
+        }
+        let (reads_before, atoms_before) = (env.reads.len(), env.atoms_reading_hypothesis.len());
+        // A derived fact binds no item: evaluate it on a stack of its own.
+        let outer = std::mem::take(&mut env.bindings);
+        let value = self.value(&self.rule_base.definitions[id].expr, env);
+        env.bindings = outer;
+        let mut seen = std::collections::HashSet::new();
+        let reads = env.reads[reads_before..].iter().filter(|read| seen.insert(**read)).copied().collect();
+        let atoms = env.atoms_reading_hypothesis[atoms_before..].to_vec();
+        env.derived.insert(id, Derived { value: value.clone(), reads, atoms });
+        value
     }
 
     /// `highest`/`lowest`: unknown when the list is empty or any item's value is unknown.
