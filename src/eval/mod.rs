@@ -224,6 +224,12 @@ impl RuleBase {
     /// The rules that give advice for a case, each once, in rule order: what batch runs
     /// print, computed without working out questions.
     pub fn fired_rules(&self, case: &Case, as_of: Date) -> Vec<usize> {
+        if !self.plan.any_overrides {
+            // Every rule that fires gives advice: no outcome needs keeping.
+            let evaluator = Evaluator::new(self, case, as_of);
+            let mut env = Env::default();
+            return (0..self.rules.len()).filter(|index| evaluator.fires(*index, &mut env)).collect();
+        }
         let mut fired: Vec<usize> = self
             .outcomes(case, as_of, false)
             .into_iter()
@@ -443,8 +449,11 @@ struct Env {
     reads: Vec<(FactInstance, bool)>,
     /// Atoms that read the hypothesised fact.
     atoms_reading_hypothesis: Vec<AtomId>,
+    /// How many times the fact of an `Atoms` hypothesis has been read.
+    hypothesis_reads: usize,
     hypothesis: Option<Hypothesis>,
     /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
+    /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
     outcome_only: bool,
 }
 
@@ -454,6 +463,7 @@ impl Env {
         self.bindings.clear();
         self.reads.clear();
         self.atoms_reading_hypothesis.clear();
+        self.hypothesis_reads = 0;
         self.hypothesis = None;
         self.outcome_only = false;
         if let (Some(list), Some(item)) = (rule.for_each, item) {
@@ -465,6 +475,11 @@ impl Env {
     fn record(&mut self, instance: FactInstance, known: bool) {
         if !self.outcome_only {
             self.reads.push((instance, known));
+        }
+        if let Some(Hypothesis::Atoms(fact, _)) = &self.hypothesis
+            && *fact == instance
+        {
+            self.hypothesis_reads += 1;
         }
     }
 
@@ -521,6 +536,16 @@ impl<'a> Evaluator<'a> {
         self.list_len(&Expr::Fact(list), &mut env)
     }
 
+    /// Whether a rule's condition holds (for some item, for `for each` rules).
+    fn fires(&self, index: usize, env: &mut Env) -> bool {
+        let rule = &self.rule_base.rules[index];
+        let mut holds = |item| self.quick_truth(rule, item, env) == Truth::True;
+        match rule.for_each.map(|list| self.items_of(list)) {
+            None => holds(None),
+            Some(len) => (0..len.unwrap_or(0)).any(|item| holds(Some(item))),
+        }
+    }
+
     fn outcome(
         &self,
         index: usize,
@@ -529,14 +554,15 @@ impl<'a> Evaluator<'a> {
         scratch: &mut Scratch,
     ) -> Outcome {
         let rule = &self.rule_base.rules[index];
-        let env = &mut scratch.env;
-        env.start(rule, item);
-        env.outcome_only = !with_questions;
-        let truth = self.truth(&rule.condition, env);
+        let truth = self.quick_truth(rule, item, &mut scratch.env);
         // Three-valued logic is monotone: a decided condition stays decided whatever an
         // unknown fact turns out to be, except through a test of whether it is known.
         let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
         let relevant_unknowns = if with_questions && may_change {
+            // Evaluate again, reading every fact that matters, to find those unknown.
+            let env = &mut scratch.env;
+            env.start(rule, item);
+            self.truth(&rule.condition, env);
             self.relevant_unknowns(rule, item, &scratch.env.reads, truth, &mut scratch.probe)
         } else {
             Vec::new()
@@ -596,8 +622,11 @@ impl<'a> Evaluator<'a> {
             }
             Type::Records(_) => decided(Hypothesis::Given(fact, Value::Records(Vec::new())), probe),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
-                // Find the atoms that read the fact, then try every combination of their truths.
-                self.truth_under(rule, item, Hypothesis::Atoms(fact, Vec::new()), probe);
+                // Find the atoms that read the fact (evaluating every part of the condition),
+                // then try every combination of their truths.
+                probe.start(rule, item);
+                probe.hypothesis = Some(Hypothesis::Atoms(fact, Vec::new()));
+                self.truth(&rule.condition, probe);
                 let mut atoms = std::mem::take(&mut probe.atoms_reading_hypothesis);
                 atoms.sort_unstable();
                 atoms.dedup();
@@ -613,13 +642,20 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The truth of a rule's condition (for `item`) under `hypothesis`, evaluated in `env`.
+    /// The truth of a rule's condition (for `item`) under `hypothesis`, evaluated in `env`
+    /// as quickly as may be: recording no reads.
     fn truth_under(&self, rule: &Rule, item: Option<usize>, hypothesis: Hypothesis, env: &mut Env) -> Truth {
         env.start(rule, item);
-        // Only atoms under an `Atoms` hypothesis look at the reads: to see whether they
-        // read the fact.
-        env.outcome_only = !matches!(hypothesis, Hypothesis::Atoms(..));
+        env.outcome_only = true;
         env.hypothesis = Some(hypothesis);
+        self.truth(&rule.condition, env)
+    }
+
+    /// The truth of a rule's condition (for `item`), evaluated in `env` as quickly as may
+    /// be: recording no reads.
+    fn quick_truth(&self, rule: &Rule, item: Option<usize>, env: &mut Env) -> Truth {
+        env.start(rule, item);
+        env.outcome_only = true;
         self.truth(&rule.condition, env)
     }
 
@@ -855,13 +891,20 @@ impl<'a> Evaluator<'a> {
 
     fn truth(&self, expr: &Expr, env: &mut Env) -> Truth {
         match expr {
-            // Both sides are always evaluated, so that every fact that matters is read.
+            // Both sides are evaluated, so that every fact that matters is read, unless no
+            // read is recorded: then a side that decides the whole is enough.
             Expr::And(a, b) => {
                 let a = self.truth(a, env);
+                if a == Truth::False && env.outcome_only {
+                    return a;
+                }
                 a.and(self.truth(b, env))
             }
             Expr::Or(a, b) => {
                 let a = self.truth(a, env);
+                if a == Truth::True && env.outcome_only {
+                    return a;
+                }
                 a.or(self.truth(b, env))
             }
             Expr::Not(a) => self.truth(a, env).not(),
@@ -892,6 +935,10 @@ impl<'a> Evaluator<'a> {
             Quantifier::Any => Truth::False,
             Quantifier::All => Truth::True,
         };
+        let decided = match quantifier {
+            Quantifier::Any => Truth::True,
+            Quantifier::All => Truth::False,
+        };
         for item in 0..len {
             env.bindings.push((list_fact, item));
             let truth = self.truth(body, env);
@@ -900,16 +947,19 @@ impl<'a> Evaluator<'a> {
                 Quantifier::Any => result.or(truth),
                 Quantifier::All => result.and(truth),
             };
+            // With no reads to record, the remaining items cannot change a decided result.
+            if result == decided && env.outcome_only {
+                break;
+            }
         }
         result
     }
 
     fn atom(&self, atom: &Atom, env: &mut Env) -> Truth {
-        let reads_before = env.reads.len();
+        let reads_before = env.hypothesis_reads;
         let truth = self.test(&atom.test, env);
-        let Some(Hypothesis::Atoms(fact, forced)) = &env.hypothesis else { return truth };
-        let fact = *fact;
-        if !env.reads[reads_before..].iter().any(|(read, _)| *read == fact) {
+        let Some(Hypothesis::Atoms(_, forced)) = &env.hypothesis else { return truth };
+        if env.hypothesis_reads == reads_before {
             return truth;
         }
         match forced.iter().find(|(forced, _)| *forced == atom.id) {
