@@ -244,7 +244,10 @@ impl RuleBase {
     fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
         let evaluator = Evaluator::new(self, case, as_of);
         let mut scratch = Scratch::default();
-        let mut outcomes = Vec::with_capacity(self.rules.len());
+        // One outcome per rule, or per item for `for each` rules whose list is known.
+        let count =
+            self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
+        let mut outcomes = Vec::with_capacity(count.sum());
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.for_each.map(|list| evaluator.items_of(list)) {
                 None => outcomes.push(evaluator.outcome(index, None, with_questions, &mut scratch)),
