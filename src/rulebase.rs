@@ -31,6 +31,43 @@ pub struct RuleBase {
     pub definitions: Vec<Definition>,
     /// Where each source is declared, and the warnings silenced for it.
     pub source_origins: IndexMap<String, Origin>,
+    /// What evaluating a case needs to know about the rules, worked out once.
+    pub(crate) plan: EvaluationPlan,
+}
+
+/// What the evaluator needs to know about the rules for every case, worked out once the
+/// rules are checked (see [`RuleBase::plan_evaluation`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EvaluationPlan {
+    /// For each rule, in rule order.
+    pub rules: Vec<RulePlan>,
+    /// Whether any rule overrides another.
+    pub any_overrides: bool,
+    /// For each fact, in declaration order.
+    pub facts: Vec<FactPlan>,
+}
+
+/// Where the evaluator finds a fact's value, with the slots resolved.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FactPlan {
+    /// The slot of a case-level fact, or of the list whose items hold the fact.
+    pub case_slot: usize,
+    /// For a field of the items of a list, its slot in each record.
+    pub field_slot: Option<usize>,
+    /// Whether the fact is a list of records.
+    pub records: bool,
+}
+
+/// What the evaluator needs to know about one rule.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RulePlan {
+    /// Whether its condition tests whether a fact is known (directly or in a derived
+    /// fact): only then can answering an unknown fact change a decided condition.
+    pub tests_presence: bool,
+    /// Whether it overrides another rule or is overridden by one.
+    pub linked: bool,
+    /// Whether another rule overrides it.
+    pub overridden: bool,
 }
 
 impl RuleBase {
@@ -78,6 +115,23 @@ impl RuleBase {
     }
 }
 
+impl RuleBase {
+    /// Works out [`RuleBase::plan`]; the checker calls this once the rules are final.
+    pub(crate) fn plan_evaluation(&mut self) {
+        let overridden = |index: usize| self.rules.iter().any(|rule| rule.overrides.contains(&index));
+        let rules = (0..self.rules.len())
+            .map(|index| RulePlan {
+                tests_presence: self.rules[index].condition.tests_presence(&self.definitions),
+                linked: !self.rules[index].overrides.is_empty() || overridden(index),
+                overridden: overridden(index),
+            })
+            .collect();
+        let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
+        let facts = self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
+        self.plan = EvaluationPlan { rules, any_overrides, facts };
+    }
+}
+
 impl Template {
     /// Calls `f` with every fact the template shows.
     pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
@@ -101,6 +155,39 @@ impl Template {
 }
 
 impl Expr {
+    /// Whether the expression tests whether a fact is known (directly or in a derived
+    /// fact).
+    pub fn tests_presence(&self, definitions: &[Definition]) -> bool {
+        self.tests_presence_unseen(definitions, &mut HashSet::new())
+    }
+
+    /// [`Expr::tests_presence`], skipping the derived facts in `seen` (found not to test
+    /// presence, or the search would have stopped) and adding those it looks into: each is
+    /// looked into once, as derived facts that each use the one below twice would otherwise
+    /// be looked into a number of times exponential in their depth.
+    fn tests_presence_unseen(&self, definitions: &[Definition], seen: &mut HashSet<usize>) -> bool {
+        let mut inner = |expr: &Expr| expr.tests_presence_unseen(definitions, seen);
+        match self {
+            Expr::Atom(atom) => match &atom.test {
+                Test::Known { .. } => true,
+                Test::Compare { lhs, rhs, .. } => inner(lhs) || inner(rhs),
+                Test::In { needle, haystack, .. } => {
+                    inner(needle) || matches!(haystack, Haystack::List(list) if inner(list))
+                }
+                Test::Holds(expr) => inner(expr),
+            },
+            Expr::Derived(id) => {
+                seen.insert(*id) && definitions[*id].expr.tests_presence_unseen(definitions, seen)
+            }
+            Expr::And(a, b) | Expr::Or(a, b) => inner(a) || inner(b),
+            Expr::Not(a) => inner(a),
+            Expr::Quantified { body, .. } => inner(body),
+            Expr::Count { filter: Some(filter), .. } => inner(filter),
+            Expr::Extreme { value, .. } => inner(value),
+            _ => false,
+        }
+    }
+
     /// Calls `f` with every fact the expression reads, inside tests and derived facts too.
     /// Each derived fact is visited once: derived facts that each use the one below twice
     /// would otherwise be visited a number of times exponential in their depth.
@@ -222,6 +309,18 @@ impl Vocabulary {
     /// The fact with this id.
     pub fn fact(&self, id: FactId) -> &Fact {
         &self.facts[id.0]
+    }
+
+    /// Where the evaluator finds `fact`'s value.
+    fn fact_plan(&self, fact: &Fact) -> FactPlan {
+        let (case_slot, field_slot) = match fact.place {
+            Place::Case { slot } => (slot, None),
+            Place::Field { list, slot } => match self.fact(list).place {
+                Place::Case { slot: list_slot } => (list_slot, Some(slot)),
+                Place::Field { .. } => unreachable!("lists of records are case-level facts"),
+            },
+        };
+        FactPlan { case_slot, field_slot, records: matches!(fact.ty, Type::Records(_)) }
     }
 }
 

@@ -71,9 +71,11 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         rules,
         definitions: std::mem::take(&mut checker.checked_definitions),
         source_origins,
+        plan: Default::default(),
     };
     let mut rule_base = rule_base;
     rule_base.mark_facts_in_use();
+    rule_base.plan_evaluation();
     (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
 }
 

@@ -270,7 +270,7 @@ impl Evaluator<'_> {
         ids.into_iter()
             .map(|id| {
                 let expr = Expr::Derived(id);
-                let shown = match self.value(&expr, env) {
+                let shown = match self.value(&expr, env).map(Cow::into_owned) {
                     None => "unknown".to_string(),
                     Some(Value::Date(date)) => date.to_string(),
                     Some(_) => self.show_in_text(&expr, DateStyle::Day, env),

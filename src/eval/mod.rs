@@ -5,6 +5,7 @@
 //! only when its condition is true. For a rule left unknown, the engine asks about exactly
 //! the unknown facts some value of which would decide it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 mod explain;
@@ -263,6 +264,12 @@ impl RuleBase {
     /// The rules that give advice for a case, each once, in rule order: what batch runs
     /// print, computed without working out questions.
     pub fn fired_rules(&self, case: &Case, as_of: Date) -> Vec<usize> {
+        if !self.plan.any_overrides {
+            // Every rule that fires gives advice: no outcome needs keeping.
+            let evaluator = Evaluator::new(self, case, as_of);
+            let mut env = Env::default();
+            return (0..self.rules.len()).filter(|index| evaluator.fires(*index, &mut env)).collect();
+        }
         let mut fired: Vec<usize> = self
             .outcomes(case, as_of, false)
             .into_iter()
@@ -276,71 +283,74 @@ impl RuleBase {
     /// Every rule's outcome; `with_questions` also finds the unknown facts that matter.
     fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
         let evaluator = Evaluator::new(self, case, as_of);
-        let mut outcomes = Vec::new();
+        let mut scratch = Scratch::default();
+        // One outcome per rule, or per item for `for each` rules whose list is known.
+        let count =
+            self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
+        let mut outcomes = Vec::with_capacity(count.sum());
         for (index, rule) in self.rules.iter().enumerate() {
-            match rule.for_each {
-                None => outcomes.push(evaluator.outcome(index, None, with_questions)),
-                Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
-                    Some(len) => outcomes
-                        .extend((0..len).map(|item| evaluator.outcome(index, Some(item), with_questions))),
-                    // The list itself is unknown: the rule can neither fire nor be ruled out.
-                    None => outcomes.push(Outcome {
-                        rule: index,
+            match rule.for_each.map(|list| evaluator.items_of(list)) {
+                None => outcomes.push(evaluator.outcome(index, None, with_questions, &mut scratch)),
+                Some(Some(len)) => {
+                    for item in 0..len {
+                        outcomes.push(evaluator.outcome(index, Some(item), with_questions, &mut scratch));
+                    }
+                }
+                // The list itself is unknown: the rule can neither fire nor be ruled out.
+                Some(None) => outcomes.push(Outcome {
+                    rule: index,
+                    item: None,
+                    truth: Truth::Unknown,
+                    relevant_unknowns: vec![FactInstance {
+                        fact: rule.for_each.expect("matched"),
                         item: None,
-                        truth: Truth::Unknown,
-                        relevant_unknowns: vec![FactInstance { fact: list, item: None }],
-                        overridden_by: None,
-                    }),
-                },
+                    }],
+                    overridden_by: None,
+                }),
             }
         }
-        let blocked = self.resolve_overrides(&mut outcomes);
-        // Where rules override one another, one answer can change several rules at once
-        // and the effects can cancel out (a rule that would fire is overridden by another
-        // that fires with it). For those rules, an unknown fact is kept only if some value
-        // of it changes the advice as a whole: tried exactly for true-or-false and `one of`
-        // facts.
-        if with_questions && self.rules.iter().any(|r| !r.overrides.is_empty()) {
-            let linked: Vec<bool> = (0..self.rules.len())
-                .map(|r| {
-                    !self.rules[r].overrides.is_empty() || self.rules.iter().any(|o| o.overrides.contains(&r))
-                })
-                .collect();
-            let shown = self.visible(&outcomes, &blocked);
-            let current: Vec<u8> =
-                outcomes.iter().zip(shown).filter(|(o, _)| linked[o.rule]).map(|(_, shown)| shown).collect();
-            // One answer per fact: the same fact is often asked for several rules.
-            let mut known_answers: HashMap<FactInstance, bool> = HashMap::new();
-            for outcome in outcomes.iter_mut().filter(|o| linked[o.rule] && !o.relevant_unknowns.is_empty()) {
-                let facts = std::mem::take(&mut outcome.relevant_unknowns);
-                outcome.relevant_unknowns = facts
-                    .into_iter()
-                    .filter(|fact| {
-                        *known_answers
-                            .entry(*fact)
-                            .or_insert_with(|| self.changes_advice(&evaluator, *fact, &current, &linked))
-                    })
-                    .collect();
-            }
+        let mut blocked = Vec::new();
+        self.resolve_overrides(&mut outcomes, &mut blocked);
+        if with_questions && self.plan.any_overrides {
+            self.keep_questions_that_change_advice(&evaluator, &mut outcomes, &blocked, &mut scratch);
         }
         outcomes
     }
 
-    /// What each outcome shows: 2 advice given, 1 undetermined, 0 nothing.
-    fn visible(&self, outcomes: &[Outcome], blocked: &[bool]) -> Vec<u8> {
-        outcomes
+    /// Where rules override one another, one answer can change several rules at once and
+    /// the effects can cancel out (a rule that would fire is overridden by another that
+    /// fires with it). For those rules, an unknown fact is kept only if some value of it
+    /// changes the advice as a whole: tried exactly for true-or-false and `one of` facts.
+    fn keep_questions_that_change_advice(
+        &self,
+        evaluator: &Evaluator<'_>,
+        outcomes: &mut [Outcome],
+        blocked: &[bool],
+        scratch: &mut Scratch,
+    ) {
+        let linked = |outcome: &Outcome| self.plan.rules[outcome.rule].linked;
+        let current: Vec<u8> = outcomes
             .iter()
             .zip(blocked)
-            .map(|(o, blocked)| match (o.truth, blocked) {
-                (_, true) | (Truth::False, _) => 0,
-                (Truth::Unknown, false) => 1,
-                (Truth::True, false) => 2,
-            })
-            .collect()
+            .filter(|(o, _)| linked(o))
+            .map(|(o, blocked)| shows(o.truth, *blocked))
+            .collect();
+        // One answer per fact: the same fact is often asked for several rules.
+        let mut known_answers: Vec<(FactInstance, bool)> = Vec::new();
+        for outcome in outcomes.iter_mut().filter(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+            outcome.relevant_unknowns.retain(|fact| {
+                if let Some((_, answer)) = known_answers.iter().find(|(known, _)| known == fact) {
+                    return *answer;
+                }
+                let answer = self.changes_advice(evaluator, *fact, &current, scratch);
+                known_answers.push((*fact, answer));
+                answer
+            });
+        }
     }
 
-    /// Whether some value of `fact` changes what the outcomes show. Facts with too many
-    /// values to try (numbers, dates, text) are assumed to matter.
+    /// Whether some value of `fact` changes what the outcomes show (see [`shows`]). Facts
+    /// with too many values to try (numbers, dates, text) are assumed to matter.
     /// Only the linked rules (those that override or are overridden) are evaluated: a fact
     /// that changes another rule is asked about for that rule anyway.
     fn changes_advice(
@@ -348,63 +358,67 @@ impl RuleBase {
         evaluator: &Evaluator<'_>,
         fact: FactInstance,
         current: &[u8],
-        linked: &[bool],
+        scratch: &mut Scratch,
     ) -> bool {
-        let values: Vec<Value> = match &self.vocabulary.fact(fact.fact).ty {
-            Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
-            Type::Enum(names) => (0..names.len() as u32).map(Value::Enum).collect(),
+        let values = match &self.vocabulary.fact(fact.fact).ty {
+            Type::Bool => 2,
+            Type::Enum(names) => names.len(),
             _ => return true,
         };
-        values.into_iter().any(|value| {
-            let mut outcomes = Vec::new();
-            for (index, rule) in self.rules.iter().enumerate().filter(|(index, _)| linked[*index]) {
-                let items: Vec<Option<usize>> = match rule.for_each {
-                    None => vec![None],
-                    Some(list) => match evaluator.list_len(&Expr::Fact(list), &mut Env::default()) {
-                        Some(len) => (0..len).map(Some).collect(),
-                        None => vec![None],
-                    },
-                };
-                for item in items {
-                    let truth = if rule.for_each.is_some() && item.is_none() {
-                        Truth::Unknown
-                    } else {
-                        let mut env = evaluator.env_for(rule, item);
-                        env.outcome_only = true;
-                        env.hypothesis = Some(Hypothesis::Values(vec![(fact, value.clone())]));
-                        evaluator.truth(&rule.condition, &mut env)
-                    };
-                    outcomes.push(Outcome {
+        (0..values).any(|i| {
+            let value = match self.vocabulary.fact(fact.fact).ty {
+                Type::Bool => Value::Bool(i == 0),
+                _ => Value::Enum(i as u32),
+            };
+            let Scratch { probe, hypothetical, blocked, .. } = scratch;
+            hypothetical.clear();
+            for (index, rule) in self.rules.iter().enumerate().filter(|(i, _)| self.plan.rules[*i].linked) {
+                let mut push = |item, truth| {
+                    hypothetical.push(Outcome {
                         rule: index,
                         item,
                         truth,
                         relevant_unknowns: Vec::new(),
                         overridden_by: None,
-                    });
+                    })
+                };
+                let given = || Hypothesis::Given(fact, value.clone());
+                match rule.for_each.map(|list| evaluator.items_of(list)) {
+                    None => push(None, evaluator.truth_under(rule, None, given(), probe)),
+                    Some(Some(len)) => {
+                        for item in 0..len {
+                            push(Some(item), evaluator.truth_under(rule, Some(item), given(), probe));
+                        }
+                    }
+                    Some(None) => push(None, Truth::Unknown),
                 }
             }
-            let blocked = self.resolve_overrides(&mut outcomes);
-            self.visible(&outcomes, &blocked) != current
+            self.resolve_overrides(hypothetical, blocked);
+            let shown = hypothetical.iter().zip(blocked.iter()).map(|(o, blocked)| shows(o.truth, *blocked));
+            !shown.eq(current.iter().copied())
         })
     }
 
-    /// Marks the outcomes whose advice an overriding rule replaces. A rule overridden can
-    /// show nothing, so its unknown facts are no longer worth asking about.
-    fn resolve_overrides(&self, outcomes: &mut [Outcome]) -> Vec<bool> {
-        let fired: Vec<(usize, Option<usize>)> =
-            outcomes.iter().filter(|o| o.truth == Truth::True).map(|o| (o.rule, o.item)).collect();
-        let mut blocked = vec![false; outcomes.len()];
-        for (index, outcome) in outcomes.iter_mut().enumerate() {
-            let overrider = fired.iter().find(|(rule, item)| {
-                let overriding = &self.rules[*rule];
-                let per_same_list =
-                    overriding.for_each.is_some() && overriding.for_each == self.rules[outcome.rule].for_each;
-                overriding.overrides.contains(&outcome.rule) && (!per_same_list || *item == outcome.item)
-            });
-            let Some((rule, _)) = overrider else { continue };
+    /// Marks the outcomes whose advice an overriding rule replaces, and sets `blocked` to
+    /// which outcomes those are. A rule overridden can show nothing, so its unknown facts
+    /// are no longer worth asking about.
+    fn resolve_overrides(&self, outcomes: &mut [Outcome], blocked: &mut Vec<bool>) {
+        blocked.clear();
+        blocked.resize(outcomes.len(), false);
+        for index in 0..outcomes.len() {
+            if !self.plan.rules[outcomes[index].rule].overridden {
+                continue;
+            }
+            let overridden = &outcomes[index];
+            let overrider = outcomes
+                .iter()
+                .find(|o| o.truth == Truth::True && self.replaces(o, overridden))
+                .map(|o| o.rule);
+            let Some(rule) = overrider else { continue };
             blocked[index] = true;
+            let outcome = &mut outcomes[index];
             if outcome.truth != Truth::False {
-                outcome.overridden_by = Some(*rule);
+                outcome.overridden_by = Some(rule);
             }
             // Whatever its condition, its advice cannot show: its unknowns matter only if
             // it overrides other rules in turn.
@@ -412,8 +426,39 @@ impl RuleBase {
                 outcome.relevant_unknowns.clear();
             }
         }
-        blocked
     }
+
+    /// Whether the advice of `overriding`, once it fires, replaces that of `overridden`:
+    /// its rule overrides the other's, for the same item where both are per item of the
+    /// same list.
+    fn replaces(&self, overriding: &Outcome, overridden: &Outcome) -> bool {
+        let rule = &self.rules[overriding.rule];
+        let per_same_list = rule.for_each.is_some() && rule.for_each == self.rules[overridden.rule].for_each;
+        rule.overrides.contains(&overridden.rule) && (!per_same_list || overriding.item == overridden.item)
+    }
+}
+
+/// What an outcome shows: 2 advice given, 1 undetermined, 0 nothing.
+fn shows(truth: Truth, blocked: bool) -> u8 {
+    match (truth, blocked) {
+        (_, true) | (Truth::False, _) => 0,
+        (Truth::Unknown, false) => 1,
+        (Truth::True, false) => 2,
+    }
+}
+
+/// Buffers reused from one rule's evaluation to the next, so that evaluating a case
+/// allocates little beyond its outcomes.
+#[derive(Default)]
+struct Scratch {
+    /// For each rule's own evaluation.
+    env: Env,
+    /// For evaluations under a hypothesis.
+    probe: Env,
+    /// The linked rules' outcomes under a hypothesis.
+    hypothetical: Vec<Outcome>,
+    /// Which of those are overridden.
+    blocked: Vec<bool>,
 }
 
 /// The parts of a piece of advice that the case fills in.
@@ -433,6 +478,8 @@ struct Asked {
 /// What an evaluation assumes about one unknown fact, to test whether it matters.
 #[derive(Clone, Debug)]
 enum Hypothesis {
+    /// The fact has this value.
+    Given(FactInstance, Value),
     /// The facts have these values.
     Values(Vec<(FactInstance, Value)>),
     /// A search for a case: the facts given so far, and the facts settled as unknown;
@@ -445,9 +492,9 @@ enum Hypothesis {
         /// Facts (every instance) that stay unknown throughout.
         never_given: Vec<FactId>,
     },
-    /// Every atom that reads the fact has the given truth (for facts with too many values
-    /// to try: numbers, dates, text).
-    Atoms(FactInstance, HashMap<AtomId, bool>),
+    /// Every atom listed that reads the fact has the truth given (for facts with too many
+    /// values to try: numbers, dates, text).
+    Atoms(FactInstance, Vec<(AtomId, bool)>),
 }
 
 /// The state of one evaluation: bound items, facts read, and what is assumed.
@@ -459,8 +506,11 @@ struct Env {
     reads: Vec<(FactInstance, bool)>,
     /// Atoms that read the hypothesised fact.
     atoms_reading_hypothesis: Vec<AtomId>,
+    /// How many times the fact of an `Atoms` hypothesis has been read.
+    hypothesis_reads: usize,
     hypothesis: Option<Hypothesis>,
     /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
+    /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
     outcome_only: bool,
     /// The derived facts evaluated so far. A derived fact binds no item, so within one
     /// evaluation (one hypothesis) its value never changes: derived facts that each use the
@@ -480,16 +530,36 @@ struct Derived {
 }
 
 impl Env {
+    /// Starts evaluating `rule` (for `item`), reusing the buffers of earlier evaluations.
+    fn start(&mut self, rule: &Rule, item: Option<usize>) {
+        self.bindings.clear();
+        self.reads.clear();
+        self.atoms_reading_hypothesis.clear();
+        self.hypothesis_reads = 0;
+        self.hypothesis = None;
+        self.outcome_only = false;
+        self.derived.clear();
+        if let (Some(list), Some(item)) = (rule.for_each, item) {
+            self.bindings.push((list, item));
+        }
+    }
+
     /// Records that a fact was read, and whether it was known.
     fn record(&mut self, instance: FactInstance, known: bool) {
         if !self.outcome_only {
             self.reads.push((instance, known));
+        }
+        if let Some(Hypothesis::Atoms(fact, _)) = &self.hypothesis
+            && *fact == instance
+        {
+            self.hypothesis_reads += 1;
         }
     }
 
     /// The value the hypothesis gives `instance`, if it gives one.
     fn assumed(&self, instance: FactInstance) -> Option<&Value> {
         match &self.hypothesis {
+            Some(Hypothesis::Given(fact, value)) if *fact == instance => Some(value),
             Some(Hypothesis::Values(values) | Hypothesis::Search { values, .. }) => {
                 values.iter().find(|(fact, _)| *fact == instance).map(|(_, v)| v)
             }
@@ -528,76 +598,82 @@ impl<'a> Evaluator<'a> {
 
     fn env_for(&self, rule: &Rule, item: Option<usize>) -> Env {
         let mut env = Env::default();
-        if let (Some(list), Some(item)) = (rule.for_each, item) {
-            env.bindings.push((list, item));
-        }
+        env.start(rule, item);
         env
     }
 
-    fn outcome(&self, index: usize, item: Option<usize>, with_questions: bool) -> Outcome {
+    /// How many items a `for each` rule's list has in the case (`None`: the list is
+    /// unknown).
+    fn items_of(&self, list: FactId) -> Option<usize> {
+        let mut env = Env { outcome_only: true, ..Env::default() };
+        self.list_len(&Expr::Fact(list), &mut env)
+    }
+
+    /// Whether a rule's condition holds (for some item, for `for each` rules).
+    fn fires(&self, index: usize, env: &mut Env) -> bool {
         let rule = &self.rule_base.rules[index];
-        let mut env = self.env_for(rule, item);
-        env.outcome_only = !with_questions;
-        let truth = self.truth(&rule.condition, &mut env);
+        let mut holds = |item| self.quick_truth(rule, item, env) == Truth::True;
+        match rule.for_each.map(|list| self.items_of(list)) {
+            None => holds(None),
+            Some(len) => (0..len.unwrap_or(0)).any(|item| holds(Some(item))),
+        }
+    }
+
+    fn outcome(
+        &self,
+        index: usize,
+        item: Option<usize>,
+        with_questions: bool,
+        scratch: &mut Scratch,
+    ) -> Outcome {
+        let rule = &self.rule_base.rules[index];
+        let truth = self.quick_truth(rule, item, &mut scratch.env);
         // Three-valued logic is monotone: a decided condition stays decided whatever an
         // unknown fact turns out to be, except through a test of whether it is known.
-        let may_change = || truth == Truth::Unknown || self.tests_presence(&rule.condition);
-        let relevant_unknowns = if with_questions && may_change() {
-            self.relevant_unknowns(rule, item, &env.reads, truth)
+        let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
+        let relevant_unknowns = if with_questions && may_change {
+            // Evaluate again, reading every fact that matters, to find those unknown.
+            let env = &mut scratch.env;
+            env.start(rule, item);
+            self.truth(&rule.condition, env);
+            self.relevant_unknowns(rule, item, &scratch.env.reads, truth, &mut scratch.probe)
         } else {
             Vec::new()
         };
         Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
     }
 
-    /// Whether a condition tests whether a fact is known (directly or in a derived fact).
-    fn tests_presence(&self, expr: &Expr) -> bool {
-        self.tests_presence_unseen(expr, &mut std::collections::HashSet::new())
-    }
-
-    /// [`Self::tests_presence`], skipping the derived facts in `seen` (found not to) and
-    /// adding those it looks into: each is looked into once, as derived facts that each use
-    /// the one below twice would otherwise be a number of times exponential in their depth.
-    fn tests_presence_unseen(&self, expr: &Expr, seen: &mut std::collections::HashSet<usize>) -> bool {
-        let mut tests = |expr: &Expr| self.tests_presence_unseen(expr, seen);
-        match expr {
-            Expr::Atom(atom) => match &atom.test {
-                Test::Known { .. } => true,
-                Test::Compare { lhs, rhs, .. } => tests(lhs) || tests(rhs),
-                Test::In { needle, haystack, .. } => {
-                    tests(needle) || matches!(haystack, Haystack::List(list) if tests(list))
-                }
-                Test::Holds(inner) => tests(inner),
-            },
-            Expr::Derived(id) => {
-                seen.insert(*id) && self.tests_presence_unseen(&self.rule_base.definitions[*id].expr, seen)
-            }
-            Expr::And(a, b) | Expr::Or(a, b) => tests(a) || tests(b),
-            Expr::Not(a) => tests(a),
-            Expr::Quantified { body, .. } => tests(body),
-            Expr::Count { filter: Some(filter), .. } => tests(filter),
-            Expr::Extreme { value, .. } => tests(value),
-            _ => false,
-        }
-    }
-
-    /// The unknown facts read while evaluating, some value of which would change the rule.
+    /// The unknown facts read while evaluating, some value of which would change the rule,
+    /// in the order the condition first reads them.
     fn relevant_unknowns(
         &self,
         rule: &Rule,
         item: Option<usize>,
         reads: &[(FactInstance, bool)],
         truth: Truth,
+        probe: &mut Env,
     ) -> Vec<FactInstance> {
-        // In the order the condition first reads them.
-        let unknowns = dedup(reads.iter().filter(|(_, known)| !known).map(|(fact, _)| *fact).collect());
-        unknowns.into_iter().filter(|fact| self.could_change(rule, item, *fact, truth)).collect()
+        let mut relevant = Vec::new();
+        for (position, &(fact, known)) in reads.iter().enumerate() {
+            let first_read = !reads[..position].iter().any(|(earlier, _)| *earlier == fact);
+            if !known && first_read && self.could_change(rule, item, fact, truth, probe) {
+                relevant.push(fact);
+            }
+        }
+        relevant
     }
 
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
     /// when it is unknown, or (through `is known` tests) flips it when it is decided.
-    fn could_change(&self, rule: &Rule, item: Option<usize>, fact: FactInstance, now: Truth) -> bool {
-        self.some_value_gives(rule, item, fact, &|truth| truth != now)
+    fn could_change(
+        &self,
+        rule: &Rule,
+        item: Option<usize>,
+        fact: FactInstance,
+        now: Truth,
+        probe: &mut Env,
+    ) -> bool {
+        self.some_value_gives(rule, item, fact, &|truth| truth != now, probe)
     }
 
     /// Whether some value of `fact` gives the rule's condition a truth `wanted` accepts.
@@ -607,26 +683,24 @@ impl<'a> Evaluator<'a> {
         item: Option<usize>,
         fact: FactInstance,
         wanted: &dyn Fn(Truth) -> bool,
+        probe: &mut Env,
     ) -> bool {
-        let decided = |hypothesis: Hypothesis| {
-            let mut env = self.env_for(rule, item);
-            env.hypothesis = Some(hypothesis);
-            wanted(self.truth(&rule.condition, &mut env))
-        };
+        let decided = |hypothesis, probe: &mut Env| wanted(self.truth_under(rule, item, hypothesis, probe));
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => {
-                [true, false].into_iter().any(|b| decided(Hypothesis::Values(vec![(fact, Value::Bool(b))])))
+                [true, false].into_iter().any(|b| decided(Hypothesis::Given(fact, Value::Bool(b)), probe))
             }
             Type::Enum(values) => {
-                (0..values.len() as u32).any(|i| decided(Hypothesis::Values(vec![(fact, Value::Enum(i))])))
+                (0..values.len() as u32).any(|i| decided(Hypothesis::Given(fact, Value::Enum(i)), probe))
             }
-            Type::Records(_) => decided(Hypothesis::Values(vec![(fact, Value::Records(Vec::new()))])),
+            Type::Records(_) => decided(Hypothesis::Given(fact, Value::Records(Vec::new())), probe),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
-                // Find the atoms that read the fact, then try every combination of their truths.
-                let mut env = self.env_for(rule, item);
-                env.hypothesis = Some(Hypothesis::Atoms(fact, HashMap::new()));
-                self.truth(&rule.condition, &mut env);
-                let mut atoms = env.atoms_reading_hypothesis;
+                // Find the atoms that read the fact (evaluating every part of the condition),
+                // then try every combination of their truths.
+                probe.start(rule, item);
+                probe.hypothesis = Some(Hypothesis::Atoms(fact, Vec::new()));
+                self.truth(&rule.condition, probe);
+                let mut atoms = std::mem::take(&mut probe.atoms_reading_hypothesis);
                 atoms.sort_unstable();
                 atoms.dedup();
                 if atoms.len() > MAX_FORCED_ATOMS {
@@ -635,10 +709,27 @@ impl<'a> Evaluator<'a> {
                 (0..1u32 << atoms.len()).any(|bits| {
                     let forced =
                         atoms.iter().enumerate().map(|(i, atom)| (*atom, bits & (1 << i) != 0)).collect();
-                    decided(Hypothesis::Atoms(fact, forced))
+                    decided(Hypothesis::Atoms(fact, forced), probe)
                 })
             }
         }
+    }
+
+    /// The truth of a rule's condition (for `item`) under `hypothesis`, evaluated in `env`
+    /// as quickly as may be: recording no reads.
+    fn truth_under(&self, rule: &Rule, item: Option<usize>, hypothesis: Hypothesis, env: &mut Env) -> Truth {
+        env.start(rule, item);
+        env.outcome_only = true;
+        env.hypothesis = Some(hypothesis);
+        self.truth(&rule.condition, env)
+    }
+
+    /// The truth of a rule's condition (for `item`), evaluated in `env` as quickly as may
+    /// be: recording no reads.
+    fn quick_truth(&self, rule: &Rule, item: Option<usize>, env: &mut Env) -> Truth {
+        env.start(rule, item);
+        env.outcome_only = true;
+        self.truth(&rule.condition, env)
     }
 
     // ----- reading facts -----
@@ -647,34 +738,31 @@ impl<'a> Evaluator<'a> {
         FactInstance { fact, item: binding.map(|b| env.bindings[b].1) }
     }
 
-    /// The value of a fact instance, recording the read.
-    fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Value> {
-        if let Some(value) = env.assumed(instance).cloned() {
+    /// The value of a fact instance, recording the read: borrowed from the case, or a
+    /// copy of the value a hypothesis assumes (a small one, but for searches).
+    fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Cow<'a, Value>> {
+        if let Some(value) = env.assumed(instance) {
+            let value = value.clone();
             env.record(instance, true);
-            return Some(value);
+            return Some(Cow::Owned(value));
         }
-        let value = self.stored(instance).cloned();
+        let value = self.stored(instance);
         env.record(instance, value.is_some());
-        value
+        value.map(Cow::Borrowed)
     }
 
     fn stored(&self, instance: FactInstance) -> Option<&'a Value> {
-        match self.rule_base.vocabulary.fact(instance.fact).place {
-            Place::Case { slot } => self.case.value(slot),
-            Place::Field { list, slot } => {
-                let Place::Case { slot: list_slot } = self.rule_base.vocabulary.fact(list).place else {
-                    return None;
-                };
-                let Some(Value::Records(records)) = self.case.value(list_slot) else { return None };
-                records.get(instance.item?)?.get(slot)?.as_ref()
-            }
-        }
+        let plan = self.rule_base.plan.facts[instance.fact.0];
+        let value = self.case.value(plan.case_slot);
+        let Some(field) = plan.field_slot else { return value };
+        let Some(Value::Records(records)) = value else { return None };
+        records.get(instance.item?)?.get(field)?.as_ref()
     }
 
     /// The number of items of a list, without copying them.
     fn list_len(&self, list: &Expr, env: &mut Env) -> Option<usize> {
         if let Expr::Fact(id) = list
-            && matches!(self.vocabulary().fact(*id).ty, Type::Records(_))
+            && self.rule_base.plan.facts[id.0].records
         {
             let instance = FactInstance { fact: *id, item: None };
             if let Some(Value::Records(records)) = env.assumed(instance) {
@@ -687,7 +775,7 @@ impl<'a> Evaluator<'a> {
             env.record(instance, len.is_some());
             return len;
         }
-        match self.value(list, env)? {
+        match self.value(list, env)?.as_ref() {
             Value::TextList(items) => Some(items.len()),
             _ => None,
         }
@@ -695,27 +783,51 @@ impl<'a> Evaluator<'a> {
 
     // ----- values -----
 
-    fn value(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
+    /// The value of an expression: borrowed where it is stored (in the case or the rule
+    /// base), owned where it is computed.
+    fn value<'e>(&self, expr: &'e Expr, env: &mut Env) -> Option<Cow<'e, Value>>
+    where
+        'a: 'e,
+    {
         match expr {
-            Expr::Const(value) => Some(value.clone()),
+            Expr::Const(value) => Some(Cow::Borrowed(value)),
             Expr::Fact(id) => self.read(self.instance(*id, env, None), env),
             Expr::Field { binding, fact } => self.read(self.instance(*fact, env, Some(*binding)), env),
             Expr::Item { binding } => {
                 let (list, index) = env.bindings[*binding];
-                match self.read(FactInstance { fact: list, item: None }, env)? {
-                    Value::TextList(items) => items.get(index).cloned().map(Value::Text),
+                match self.read(FactInstance { fact: list, item: None }, env)?.as_ref() {
+                    Value::TextList(items) => {
+                        items.get(index).cloned().map(|item| Cow::Owned(Value::Text(item)))
+                    }
                     _ => None,
                 }
             }
-            Expr::AsOf => Some(Value::Date(self.as_of)),
-            Expr::Derived(id) => self.derived(*id, env),
+            Expr::AsOf => Some(Cow::Owned(Value::Date(self.as_of))),
+            Expr::Derived(id) => self.derived(*id, env).map(Cow::Owned),
             Expr::Extreme { highest, list, binding, value } => {
                 self.extreme(*highest, list, *binding, value, env)
             }
+            Expr::Count { list, binding, filter } => {
+                self.count(list, *binding, filter.as_deref(), env).map(Cow::Owned)
+            }
+            Expr::DatePlus { .. } | Expr::NumberPlus { .. } | Expr::MonthsBetween { .. } => {
+                self.arithmetic(expr, env).map(Cow::Owned)
+            }
+            condition => match self.truth(condition, env) {
+                Truth::True => Some(Cow::Owned(Value::Bool(true))),
+                Truth::False => Some(Cow::Owned(Value::Bool(false))),
+                Truth::Unknown => None,
+            },
+        }
+    }
+
+    /// `date ± duration`, `number ± number`, `months between`: unknown when an operand is
+    /// (the second operand is not read when the first is unknown).
+    fn arithmetic(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
+        match expr {
             Expr::DatePlus { date, duration, minus } => {
-                let (Value::Date(date), Value::Duration(mut duration)) =
-                    (self.value(date, env)?, self.value(duration, env)?)
-                else {
+                let (date, duration) = (self.value(date, env)?, self.value(duration, env)?);
+                let (&Value::Date(date), &Value::Duration(mut duration)) = (&*date, &*duration) else {
                     return None;
                 };
                 if *minus {
@@ -724,25 +836,16 @@ impl<'a> Evaluator<'a> {
                 date.plus(duration).map(Value::Date)
             }
             Expr::NumberPlus { lhs, rhs, minus } => {
-                let (Value::Number(a), Value::Number(b)) = (self.value(lhs, env)?, self.value(rhs, env)?)
-                else {
-                    return None;
-                };
+                let (lhs, rhs) = (self.value(lhs, env)?, self.value(rhs, env)?);
+                let (&Value::Number(a), &Value::Number(b)) = (&*lhs, &*rhs) else { return None };
                 Some(Value::Number(if *minus { a - b } else { a + b }))
             }
             Expr::MonthsBetween { from, to } => {
-                let (Value::Date(from), Value::Date(to)) = (self.value(from, env)?, self.value(to, env)?)
-                else {
-                    return None;
-                };
+                let (from, to) = (self.value(from, env)?, self.value(to, env)?);
+                let (&Value::Date(from), &Value::Date(to)) = (&*from, &*to) else { return None };
                 Some(Value::Number(from.months_until(to) as f64))
             }
-            Expr::Count { list, binding, filter } => self.count(list, *binding, filter.as_deref(), env),
-            condition => match self.truth(condition, env) {
-                Truth::True => Some(Value::Bool(true)),
-                Truth::False => Some(Value::Bool(false)),
-                Truth::Unknown => None,
-            },
+            _ => unreachable!("only arithmetic expressions are passed"),
         }
     }
 
@@ -758,7 +861,7 @@ impl<'a> Evaluator<'a> {
         let (reads_before, atoms_before) = (env.reads.len(), env.atoms_reading_hypothesis.len());
         // A derived fact binds no item: evaluate it on a stack of its own.
         let outer = std::mem::take(&mut env.bindings);
-        let value = self.value(&self.rule_base.definitions[id].expr, env);
+        let value = self.value(&self.rule_base.definitions[id].expr, env).map(Cow::into_owned);
         env.bindings = outer;
         let mut seen = std::collections::HashSet::new();
         let reads = env.reads[reads_before..].iter().filter(|read| seen.insert(**read)).copied().collect();
@@ -768,18 +871,21 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `highest`/`lowest`: unknown when the list is empty or any item's value is unknown.
-    fn extreme(
+    fn extreme<'e>(
         &self,
         highest: bool,
-        list: &Expr,
+        list: &'e Expr,
         binding: usize,
-        value: &Expr,
+        value: &'e Expr,
         env: &mut Env,
-    ) -> Option<Value> {
+    ) -> Option<Cow<'e, Value>>
+    where
+        'a: 'e,
+    {
         let len = self.list_len(list, env)?;
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
-        let mut best: Option<Value> = None;
+        let mut best: Option<Cow<'e, Value>> = None;
         let mut unknown = false;
         for item in 0..len {
             env.bindings.push((list_fact, item));
@@ -844,7 +950,9 @@ impl<'a> Evaluator<'a> {
     ) -> Option<Truth> {
         let Expr::Count { list, binding, filter } = count else { return None };
         let (least, most) = self.count_range(list, *binding, filter.as_deref(), env)?;
-        let Some(Value::Number(other)) = self.value(other, env) else { return Some(Truth::Unknown) };
+        let Some(&Value::Number(other)) = self.value(other, env).as_deref() else {
+            return Some(Truth::Unknown);
+        };
         let passes = |n: usize| {
             let (a, b) = if count_on_left {
                 (Value::Number(n as f64), Value::Number(other))
@@ -853,27 +961,38 @@ impl<'a> Evaluator<'a> {
             };
             compare(op, &a, &b)
         };
-        let results: Vec<bool> = (least..=most).map(passes).collect();
-        Some(if results.iter().all(|r| *r) {
-            Truth::True
-        } else if results.iter().all(|r| !*r) {
-            Truth::False
-        } else {
-            Truth::Unknown
-        })
+        let (mut some_pass, mut some_fail) = (false, false);
+        for n in least..=most {
+            if passes(n) {
+                some_pass = true;
+            } else {
+                some_fail = true;
+            }
+            if some_pass && some_fail {
+                return Some(Truth::Unknown);
+            }
+        }
+        Some(Truth::from_bool(some_pass))
     }
 
     // ----- conditions -----
 
     fn truth(&self, expr: &Expr, env: &mut Env) -> Truth {
         match expr {
-            // Both sides are always evaluated, so that every fact that matters is read.
+            // Both sides are evaluated, so that every fact that matters is read, unless no
+            // read is recorded: then a side that decides the whole is enough.
             Expr::And(a, b) => {
                 let a = self.truth(a, env);
+                if a == Truth::False && env.outcome_only {
+                    return a;
+                }
                 a.and(self.truth(b, env))
             }
             Expr::Or(a, b) => {
                 let a = self.truth(a, env);
+                if a == Truth::True && env.outcome_only {
+                    return a;
+                }
                 a.or(self.truth(b, env))
             }
             Expr::Not(a) => self.truth(a, env).not(),
@@ -882,8 +1001,8 @@ impl<'a> Evaluator<'a> {
                 self.quantified(*quantifier, list, *binding, body, env)
             }
             Expr::Const(Value::Bool(b)) => Truth::from_bool(*b),
-            other => match self.value(other, env) {
-                Some(Value::Bool(b)) => Truth::from_bool(b),
+            other => match self.value(other, env).as_deref() {
+                Some(Value::Bool(b)) => Truth::from_bool(*b),
                 _ => Truth::Unknown,
             },
         }
@@ -904,6 +1023,10 @@ impl<'a> Evaluator<'a> {
             Quantifier::Any => Truth::False,
             Quantifier::All => Truth::True,
         };
+        let decided = match quantifier {
+            Quantifier::Any => Truth::True,
+            Quantifier::All => Truth::False,
+        };
         for item in 0..len {
             env.bindings.push((list_fact, item));
             let truth = self.truth(body, env);
@@ -912,20 +1035,23 @@ impl<'a> Evaluator<'a> {
                 Quantifier::Any => result.or(truth),
                 Quantifier::All => result.and(truth),
             };
+            // With no reads to record, the remaining items cannot change a decided result.
+            if result == decided && env.outcome_only {
+                break;
+            }
         }
         result
     }
 
     fn atom(&self, atom: &Atom, env: &mut Env) -> Truth {
-        let reads_before = env.reads.len();
+        let reads_before = env.hypothesis_reads;
         let truth = self.test(&atom.test, env);
-        let Some(Hypothesis::Atoms(fact, forced)) = &env.hypothesis else { return truth };
-        let fact = *fact;
-        if !env.reads[reads_before..].iter().any(|(read, _)| *read == fact) {
+        let Some(Hypothesis::Atoms(_, forced)) = &env.hypothesis else { return truth };
+        if env.hypothesis_reads == reads_before {
             return truth;
         }
-        match forced.get(&atom.id) {
-            Some(b) => Truth::from_bool(*b),
+        match forced.iter().find(|(forced, _)| *forced == atom.id) {
+            Some((_, b)) => Truth::from_bool(*b),
             None => {
                 env.atoms_reading_hypothesis.push(atom.id);
                 truth
@@ -954,8 +1080,8 @@ impl<'a> Evaluator<'a> {
                     Haystack::Consts(values) => {
                         needle.map(|n| values.iter().any(|v| compare(CompareOp::Eq, &n, v)))
                     }
-                    Haystack::List(list) => match (needle, self.value(list, env)) {
-                        (Some(Value::Text(n)), Some(Value::TextList(items))) => Some(items.contains(&n)),
+                    Haystack::List(list) => match (needle.as_deref(), self.value(list, env).as_deref()) {
+                        (Some(Value::Text(n)), Some(Value::TextList(items))) => Some(items.contains(n)),
                         _ => None,
                     },
                 };
@@ -1122,11 +1248,12 @@ impl<'a> Evaluator<'a> {
             Type::TextList => None,
             _ => None,
         };
-        let label =
-            label_fact.and_then(|fact| match self.read(FactInstance { fact, item: Some(item) }, env) {
+        let label = label_fact.and_then(|fact| {
+            match self.read(FactInstance { fact, item: Some(item) }, env).map(Cow::into_owned) {
                 Some(Value::Text(name)) => Some(name),
                 _ => None,
-            });
+            }
+        });
         label.unwrap_or_else(|| format!("{}[{item}]", self.vocabulary().fact(list).path))
     }
 
@@ -1149,7 +1276,7 @@ impl<'a> Evaluator<'a> {
                 return self.item_label(list, item, env);
             }
         }
-        match (self.value(expr, env), self.enum_values_of(expr)) {
+        match (self.value(expr, env).map(Cow::into_owned), self.enum_values_of(expr)) {
             (None, _) => match self.unnamed_item(expr, env) {
                 Some(path) => path,
                 None => "(unknown)".into(),
