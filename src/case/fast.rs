@@ -81,24 +81,23 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let shape = &self.vocabulary.root;
         let mut seen = Seen::new(shape.fields.len());
-        let mut seen_builtin = [false; 4];
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if let Some(index) = BUILT_INS.iter().chain([&SCHEMA_FIELD]).position(|b| *b == key) {
-                if std::mem::replace(&mut seen_builtin[index], true) {
-                    return Err(give_up());
+        let mut seen_built_in = [false; 4];
+        while let Some(key) = map.next_key_seed(KeySeed { shape, built_ins: true })? {
+            match key {
+                Key::BuiltIn(index) => {
+                    if std::mem::replace(&mut seen_built_in[index], true) {
+                        return Err(give_up());
+                    }
+                    self.built_in(index, &mut map)?;
                 }
-                self.builtin(index, &mut map)?;
-                continue;
+                Key::Field(index, node) => {
+                    if seen.again(index) {
+                        return Err(give_up());
+                    }
+                    let slots = &mut self.case.values;
+                    map.next_value_seed(NodeSeed { node, vocabulary: self.vocabulary, slots })?;
+                }
             }
-            let Some((index, node)) = shape.field(&key) else { return Err(give_up()) };
-            if seen.again(index) {
-                return Err(give_up());
-            }
-            map.next_value_seed(NodeSeed {
-                node,
-                vocabulary: self.vocabulary,
-                slots: &mut self.case.values,
-            })?;
         }
         Ok(())
     }
@@ -106,23 +105,63 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
 
 impl RootSeed<'_, '_> {
     /// `name`, `id`, `assessed_on` or `$schema`.
-    fn builtin<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+    fn built_in<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.case.name = map.next_value::<Option<String>>()?,
             // An `id` given as a number is kept as written: the full loader does that.
             1 => self.case.id = map.next_value::<Option<String>>()?,
             2 => {
-                let date = map.next_value::<Option<std::borrow::Cow<'de, str>>>()?;
-                self.case.assessed_on = match date {
-                    Some(text) => Some(Date::parse(&text).map_err(|_| give_up())?),
-                    None => None,
-                };
+                self.case.assessed_on =
+                    map.next_value_seed(OptionalStr(|text: &str| Date::parse(text).ok()))?
             }
             _ => {
-                map.next_value::<Option<std::borrow::Cow<'de, str>>>()?;
+                map.next_value_seed(OptionalStr(|_: &str| Some(())))?;
             }
         }
         Ok(())
+    }
+}
+
+/// What a key of an object names.
+enum Key<'v> {
+    /// A field every case may have at its top level: its index in `BUILT_INS`, then 3
+    /// for `$schema`.
+    BuiltIn(usize),
+    /// The field at this position of the object's shape, and what it holds.
+    Field(usize, &'v Node),
+}
+
+/// A key of an object, looked up among the fields its shape allows as it is read. The key
+/// is never copied: serde_json lends it in place, or unescaped in its scratch buffer.
+struct KeySeed<'v> {
+    shape: &'v Shape,
+    /// Whether the built-in fields are allowed too (at the top level).
+    built_ins: bool,
+}
+
+impl<'de, 'v> DeserializeSeed<'de> for KeySeed<'v> {
+    type Value = Key<'v>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'v>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, 'v> Visitor<'de> for KeySeed<'v> {
+    type Value = Key<'v>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'v>, E> {
+        if self.built_ins {
+            // Built-ins first, as in the full loader.
+            if let Some(index) = BUILT_INS.iter().chain([&SCHEMA_FIELD]).position(|b| *b == key) {
+                return Ok(Key::BuiltIn(index));
+            }
+        }
+        self.shape.field(key).map(|(index, node)| Key::Field(index, node)).ok_or_else(give_up)
     }
 }
 
@@ -185,8 +224,9 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = Seen::new(self.shape.fields.len());
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let Some((index, node)) = self.shape.field(&key) else { return Err(give_up()) };
+        while let Some(key) = map.next_key_seed(KeySeed { shape: self.shape, built_ins: false })? {
+            // Only the root allows built-ins.
+            let Key::Field(index, node) = key else { return Err(give_up()) };
             if seen.again(index) {
                 return Err(give_up());
             }
@@ -347,5 +387,37 @@ impl<'de> DeserializeSeed<'de> for StrSeed {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_str(WithStr(|_: &str| Some(())))
+    }
+}
+
+/// A string or `null`, looked at in place by a check that gives the value (`None` for
+/// `null`; the check's `None` rejects the string).
+struct OptionalStr<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> Option<T>> DeserializeSeed<'de> for OptionalStr<F> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T, F: FnOnce(&str) -> Option<T>> Visitor<'de> for OptionalStr<F> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_str(WithStr(self.0)).map(Some)
     }
 }
