@@ -14,17 +14,24 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use super::{BUILT_INS, Case, SCHEMA_FIELD};
 use crate::rulebase::{Node, Place, RecordType, Shape, Type, Vocabulary};
-use crate::value::{Date, Record, Value};
+use crate::value::{Date, Value};
 
 /// Reads a valid case quickly; `None` when the text is not a valid case (or is one the
 /// full loader should read).
 pub fn read_case(text: &str, vocabulary: &Vocabulary) -> Option<Case> {
     let mut case =
-        Case { name: None, id: None, assessed_on: None, values: vec![None; vocabulary.case_slots] };
+        Case { name: None, id: None, assessed_on: None, values: empty_slots(vocabulary.case_slots) };
     let mut deserializer = serde_json::Deserializer::from_str(text);
     RootSeed { vocabulary, case: &mut case }.deserialize(&mut deserializer).ok()?;
     deserializer.end().ok()?;
     Some(case)
+}
+
+/// `n` unknown values. (`vec![None; n]` would clone `None` into each, value by value.)
+fn empty_slots(n: usize) -> Vec<Option<Value>> {
+    let mut slots = Vec::with_capacity(n);
+    slots.resize_with(n, || None);
+    slots
 }
 
 /// Gives up: the full loader will say what is wrong.
@@ -187,10 +194,9 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
                 let slot = match fact.place {
                     Place::Case { slot } | Place::Field { slot, .. } => slot,
                 };
-                let value = FactSeed { ty: &fact.ty, vocabulary: self.vocabulary, keep: fact.in_use }
-                    .deserialize(deserializer)?;
-                *self.slots.get_mut(slot).ok_or_else(give_up)? = value;
-                Ok(())
+                let cell = self.slots.get_mut(slot).ok_or_else(give_up)?;
+                FactSeed { ty: &fact.ty, vocabulary: self.vocabulary, keep: fact.in_use, cell }
+                    .deserialize(deserializer)
             }
         }
     }
@@ -236,47 +242,48 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
     }
 }
 
-/// The value of one fact, checked against its type; `None` for `null`.
-struct FactSeed<'v> {
+/// The value of one fact, checked against its type and written into its cell (`None` for
+/// `null`). Writing in place, rather than returning the value, spares copying it through
+/// serde's `Result`s.
+struct FactSeed<'v, 's> {
     ty: &'v Type,
     vocabulary: &'v Vocabulary,
     /// Whether anything reads the fact: if not, its value is checked and dropped.
     keep: bool,
+    cell: &'s mut Option<Value>,
 }
 
-impl<'de> DeserializeSeed<'de> for FactSeed<'_> {
-    type Value = Option<Value>;
+impl<'de> DeserializeSeed<'de> for FactSeed<'_, '_> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_option(self)
     }
 }
 
-impl<'de> Visitor<'de> for FactSeed<'_> {
-    type Value = Option<Value>;
+impl<'de> Visitor<'de> for FactSeed<'_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.ty.describe())
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Option<Value>, E> {
-        Ok(None)
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        *self.cell = None;
+        Ok(())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
-        Ok(None)
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.visit_none()
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         let keep = self.keep;
         let value = match self.ty {
             Type::Bool => Value::Bool(bool::deserialize(deserializer)?),
             Type::Number => Value::Number(f64::deserialize(deserializer)?),
             Type::Text if keep => Value::Text(String::deserialize(deserializer)?),
-            Type::Text => {
-                deserializer.deserialize_str(WithStr(|_: &str| Some(())))?;
-                return Ok(None);
-            }
+            Type::Text => return deserializer.deserialize_str(WithStr(|_: &str| Some(()))),
             Type::Date => {
                 Value::Date(deserializer.deserialize_str(WithStr(|text: &str| Date::parse(text).ok()))?)
             }
@@ -286,15 +293,17 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                 Value::Enum(index as u32)
             }
             Type::TextList if keep => Value::TextList(Vec::<String>::deserialize(deserializer)?),
-            Type::TextList => {
-                deserializer.deserialize_seq(EachStr)?;
-                return Ok(None);
-            }
+            Type::TextList => return deserializer.deserialize_seq(EachStr),
             Type::Records(record) => {
                 deserializer.deserialize_seq(RecordsSeed { record, vocabulary: self.vocabulary, keep })?
             }
         };
-        Ok(keep.then_some(value))
+        // A value nothing reads is left unknown: the cell is already empty, the field
+        // being given only once.
+        if keep {
+            *self.cell = Some(value);
+        }
+        Ok(())
     }
 }
 
@@ -314,15 +323,32 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        if !self.keep {
+            return self.check_each(seq);
+        }
+        let mut records = Vec::new();
         loop {
-            let mut record: Record = vec![None; self.record.slots];
+            let mut record = empty_slots(self.record.slots);
             let item =
                 ItemSeed { shape: &self.record.shape, vocabulary: self.vocabulary, slots: &mut record };
             match seq.next_element_seed(item)? {
-                Some(()) if self.keep => records.push(record),
-                Some(()) => {}
+                Some(()) => records.push(record),
                 None => return Ok(Value::Records(records)),
+            }
+        }
+    }
+}
+
+impl RecordsSeed<'_> {
+    /// Checks each record of a list nothing reads, reading them all into one scratch
+    /// record (what one leaves there is dropped with it) rather than allocating each.
+    fn check_each<'de, A: SeqAccess<'de>>(&self, mut seq: A) -> Result<Value, A::Error> {
+        let mut scratch = empty_slots(self.record.slots);
+        loop {
+            let item =
+                ItemSeed { shape: &self.record.shape, vocabulary: self.vocabulary, slots: &mut scratch };
+            if seq.next_element_seed(item)?.is_none() {
+                return Ok(Value::Records(Vec::new()));
             }
         }
     }
