@@ -34,6 +34,12 @@ fn empty_slots(n: usize) -> Vec<Option<Value>> {
     slots
 }
 
+/// Whether two names are equal, compared in line: the names of fields and values are
+/// short, and mostly differ in length, so a call to `memcmp` would cost more.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// Gives up: the full loader will say what is wrong.
 fn give_up<E: de::Error>() -> E {
     E::custom("not a valid case")
@@ -164,11 +170,14 @@ impl<'de, 'v> Visitor<'de> for KeySeed<'v> {
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'v>, E> {
         if self.built_ins {
             // Built-ins first, as in the full loader.
-            if let Some(index) = BUILT_INS.iter().chain([&SCHEMA_FIELD]).position(|b| *b == key) {
+            let built_ins = [BUILT_INS[0], BUILT_INS[1], BUILT_INS[2], SCHEMA_FIELD];
+            if let Some(index) = built_ins.iter().position(|name| same(name, key)) {
                 return Ok(Key::BuiltIn(index));
             }
         }
-        self.shape.field(key).map(|(index, node)| Key::Field(index, node)).ok_or_else(give_up)
+        let mut fields = self.shape.fields.iter().enumerate();
+        let found = fields.find(|(_, (name, _))| same(name, key));
+        found.map(|(index, (_, node))| Key::Field(index, node)).ok_or_else(give_up)
     }
 }
 
@@ -289,7 +298,7 @@ impl<'de> Visitor<'de> for FactSeed<'_, '_> {
             }
             Type::Enum(values) => {
                 let index = deserializer
-                    .deserialize_str(WithStr(|text: &str| values.iter().position(|v| v == text)))?;
+                    .deserialize_str(WithStr(|text: &str| values.iter().position(|v| same(v, text))))?;
                 Value::Enum(index as u32)
             }
             Type::TextList if keep => Value::TextList(Vec::<String>::deserialize(deserializer)?),
