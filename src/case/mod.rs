@@ -688,6 +688,7 @@ impl<'a> Loader<'a> {
 #[cfg(test)]
 mod tests {
     use indexmap::IndexMap;
+    use proptest::prelude::*;
 
     use super::*;
     use crate::diag::line_col;
@@ -1183,6 +1184,95 @@ mod tests {
             r#"{"groups": [{"name": "a"}, []]}"#,
         ] {
             both_refuse(text, &vocabulary);
+        }
+    }
+
+    /// Scalars for generated cases: a value of each type, right or wrong for the place.
+    const SCALARS: [&str; 12] = [
+        "null",
+        "true",
+        "false",
+        "1",
+        "2.5e1",
+        "\"merger\"",
+        "\"none\"",
+        "\"mild\"",
+        "\"2013-04-01\"",
+        "\"2013-02-30\"",
+        "\"t\\u00e9xt\"",
+        "\"a\\\"b\"",
+    ];
+
+    /// A JSON object with up to four members named from `keys` (the test vocabulary's
+    /// fields at one level, some escaped, and some not allowed there; names may repeat).
+    fn json_object(keys: &'static [&'static str]) -> BoxedStrategy<String> {
+        let member = proptest::sample::select(keys)
+            .prop_flat_map(|key| json_value(key).prop_map(move |value| format!("\"{key}\": {value}")));
+        proptest::collection::vec(member, 0..5)
+            .prop_map(|members| format!("{{{}}}", members.join(", ")))
+            .boxed()
+    }
+
+    /// A value for the field `key`: mostly of the field's type, sometimes any scalar.
+    fn json_value(key: &'static str) -> BoxedStrategy<String> {
+        let one_of = |values: &'static [&'static str]| {
+            proptest::sample::select(values).prop_map(str::to_string).boxed()
+        };
+        let right = match key {
+            "change" | "ch\\u0061nge" => {
+                json_object(&["kind", "k\\u0069nd", "date", "expects_savings", "stated_reasons", "name"])
+            }
+            "groups" => proptest::collection::vec(
+                json_object(&["name", "needs", "pooled_funding", "contact", "$schema"]),
+                0..3,
+            )
+            .prop_map(|items| format!("[{}]", items.join(", ")))
+            .boxed(),
+            "contact" => json_object(&["name", "x"]),
+            "outcomes" => json_object(&["measures", "x"]),
+            "replaces" => json_object(&["name"]),
+            "kind" | "k\\u0069nd" => one_of(&["\"merger\"", "\"none\"", "\"n\\u006fne\"", "\"neither\""]),
+            "needs" => one_of(&["\"mild\"", "\"complex\""]),
+            "date" | "assessed_on" => one_of(&["\"2013-04-01\"", "\"2013-02-30\"", "null"]),
+            "expects_savings" | "pooled_funding" => one_of(&["true", "false"]),
+            "stated_reasons" => one_of(&["[]", "[\"a\", \"b\"]", "[\"a\", 1]"]),
+            "measures" => one_of(&["1", "2.5e1", "-0"]),
+            _ => one_of(&["\"a\\\"b\"", "\"S-1\""]),
+        };
+        prop_oneof![5 => right, 1 => one_of(&SCALARS)].boxed()
+    }
+
+    /// Keys of a generated case's top level.
+    const ROOT_KEYS: [&str; 10] = [
+        "name",
+        "id",
+        "assessed_on",
+        "$schema",
+        "change",
+        "ch\\u0061nge",
+        "groups",
+        "outcomes",
+        "replaces",
+        "x",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// The fast path reads what the full loader reads, as it does, and gives up on the
+        /// rest; the only case it hands over valid is an `id` given as a number.
+        #[test]
+        fn the_fast_path_agrees_with_the_full_loader(text in json_object(&ROOT_KEYS)) {
+            let vocabulary = vocabulary();
+            let precise = load_precisely(FILE, &text, 0, &vocabulary).ok();
+            match fast::read_case(&text, &vocabulary) {
+                Some(case) => proptest::prop_assert_eq!(Some(case), precise),
+                None => {
+                    let id = precise.as_ref().and_then(|case| case.id.as_deref());
+                    let numeric_id = id.is_some_and(|id| id.parse::<f64>().is_ok());
+                    proptest::prop_assert!(precise.is_none() || numeric_id, "{}", text);
+                }
+            }
         }
     }
 }
