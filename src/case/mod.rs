@@ -60,9 +60,21 @@ pub fn parse_case(path: &str, text: &str, vocabulary: &Vocabulary) -> Result<Cas
     if body.trim().is_empty() {
         return Err(vec![Diagnostic::error("E0301", "the case file is empty").in_file(path)]);
     }
-    if let Some(case) = fast::read_case(body, vocabulary) {
-        return Ok(case);
+    match fast::read_case(body, vocabulary) {
+        Some(case) => Ok(case),
+        None => load_precisely(path, text, start, vocabulary),
     }
+}
+
+/// The full loader: reads `text` from byte `start` through a JSON tree, locating every
+/// problem. Slower than the fast path, and only needed when that one gives up.
+fn load_precisely(
+    path: &str,
+    text: &str,
+    start: usize,
+    vocabulary: &Vocabulary,
+) -> Result<Case, Vec<Diagnostic>> {
+    let body = &text[start..];
     // serde_json stops at 128 levels of nesting, so neither parsing nor dropping the
     // value can exhaust the stack however deep the input is.
     let json: Json =
@@ -676,6 +688,7 @@ impl<'a> Loader<'a> {
 #[cfg(test)]
 mod tests {
     use indexmap::IndexMap;
+    use proptest::prelude::*;
 
     use super::*;
     use crate::diag::line_col;
@@ -1091,6 +1104,175 @@ mod tests {
     fn scanner_survives_invalid_text() {
         for text in ["", "{", "[1,", "{\"a\"", "{\"a\":1,}", "\"\\", "]]]", "{\"a\" 1}"] {
             let _ = Positions::scan(text, 0);
+        }
+    }
+
+    /// The fast path reads `text` just as the full loader does.
+    fn fast_path_reads(text: &str, vocabulary: &Vocabulary) {
+        let precise = load_precisely(FILE, text, 0, vocabulary).expect("a valid case");
+        assert_eq!(fast::read_case(text, vocabulary), Some(precise), "{text}");
+    }
+
+    /// The fast path gives up where the full loader finds a problem.
+    fn both_refuse(text: &str, vocabulary: &Vocabulary) {
+        assert!(load_precisely(FILE, text, 0, vocabulary).is_err(), "{text}");
+        assert_eq!(fast::read_case(text, vocabulary), None, "{text}");
+    }
+
+    #[test]
+    fn the_fast_path_reads_valid_cases_as_the_full_loader_does() {
+        let vocabulary = vocabulary();
+        for text in [
+            r#"{"$schema": "s", "name": "a\"b", "id": "1", "assessed_on": "2013-09-01",
+                "change": {"kind": "merger", "date": "2013-04-01", "expects_savings": true,
+                           "stated_reasons": ["a", "b"]},
+                "groups": [{"name": "x", "needs": "complex", "contact": {"name": "Ann"}},
+                           {"pooled_funding": false, "contact": null}],
+                "outcomes": {"measures": 2.5e1}, "replaces": {"name": "r"}}"#,
+            // Escaped keys and values are read unescaped.
+            r#"{"ch\u0061nge": {"k\u0069nd": "n\u006fne", "stated_reasons": ["\u00e9"]}}"#,
+            r#"{"$schema": null, "name": null, "id": null, "assessed_on": null, "change": null}"#,
+            r#"{"groups": [], "outcomes": {}, "replaces": null}"#,
+            "{}",
+        ] {
+            fast_path_reads(text, &vocabulary);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_refuses_what_the_full_loader_refuses() {
+        let vocabulary = vocabulary();
+        for text in [
+            r#"{"change": {"kind": "merger", "kind": "none"}}"#,
+            r#"{"change": {"kind": "merger"}, "ch\u0061nge": {}}"#,
+            r#"{"name": "a", "name": "b"}"#,
+            r#"{"$schema": "a", "$schema": "b"}"#,
+            r#"{"groups": [{"name": "a"}, {"name": "b", "name": "c"}]}"#,
+            r#"{"chnage": {}}"#,
+            r#"{"change": {"name": "built-ins are only allowed at the top"}}"#,
+            r#"{"groups": [{"$schema": "s"}]}"#,
+            r#"{"ch\u0061nge": {"kind": "neither"}}"#,
+            r#"{"groups": [{"name": "a"}, null]}"#,
+            r#"{"change": {"date": "2013-02-30"}}"#,
+            r#"{"assessed_on": "2013-13-01"}"#,
+            r#"{"$schema": 1}"#,
+            r#"{"name": 1}"#,
+            r#"{"change": {"stated_reasons": ["a", null]}}"#,
+            r#"{"outcomes": {"measures": "2"}}"#,
+            r#"{"outcomes": 1}"#,
+            "[]",
+            "{} x",
+            "{",
+        ] {
+            both_refuse(text, &vocabulary);
+        }
+    }
+
+    #[test]
+    fn a_list_nothing_reads_is_checked_item_by_item_but_not_kept() {
+        let mut vocabulary = vocabulary();
+        // `groups` and its fields.
+        for fact in &mut vocabulary.facts[4..9] {
+            fact.in_use = false;
+        }
+        let text = r#"{"groups": [{"name": "a", "needs": "mild"}, {"name": "b", "contact": {"name": "c"}}]}"#;
+        assert_eq!(fast::read_case(text, &vocabulary).expect("a valid case").value(4), None);
+        for text in [
+            r#"{"groups": [{"name": "a"}, {"needs": "severe"}]}"#,
+            r#"{"groups": [{}, {"nme": "b"}]}"#,
+            r#"{"groups": [{"name": "a"}, {"name": "b", "name": "c"}]}"#,
+            r#"{"groups": [{"name": "a"}, []]}"#,
+        ] {
+            both_refuse(text, &vocabulary);
+        }
+    }
+
+    /// Scalars for generated cases: a value of each type, right or wrong for the place.
+    const SCALARS: [&str; 12] = [
+        "null",
+        "true",
+        "false",
+        "1",
+        "2.5e1",
+        "\"merger\"",
+        "\"none\"",
+        "\"mild\"",
+        "\"2013-04-01\"",
+        "\"2013-02-30\"",
+        "\"t\\u00e9xt\"",
+        "\"a\\\"b\"",
+    ];
+
+    /// A JSON object with up to four members named from `keys` (the test vocabulary's
+    /// fields at one level, some escaped, and some not allowed there; names may repeat).
+    fn json_object(keys: &'static [&'static str]) -> BoxedStrategy<String> {
+        let member = proptest::sample::select(keys)
+            .prop_flat_map(|key| json_value(key).prop_map(move |value| format!("\"{key}\": {value}")));
+        proptest::collection::vec(member, 0..5)
+            .prop_map(|members| format!("{{{}}}", members.join(", ")))
+            .boxed()
+    }
+
+    /// A value for the field `key`: mostly of the field's type, sometimes any scalar.
+    fn json_value(key: &'static str) -> BoxedStrategy<String> {
+        let one_of = |values: &'static [&'static str]| {
+            proptest::sample::select(values).prop_map(str::to_string).boxed()
+        };
+        let right = match key {
+            "change" | "ch\\u0061nge" => {
+                json_object(&["kind", "k\\u0069nd", "date", "expects_savings", "stated_reasons", "name"])
+            }
+            "groups" => proptest::collection::vec(
+                json_object(&["name", "needs", "pooled_funding", "contact", "$schema"]),
+                0..3,
+            )
+            .prop_map(|items| format!("[{}]", items.join(", ")))
+            .boxed(),
+            "contact" => json_object(&["name", "x"]),
+            "outcomes" => json_object(&["measures", "x"]),
+            "replaces" => json_object(&["name"]),
+            "kind" | "k\\u0069nd" => one_of(&["\"merger\"", "\"none\"", "\"n\\u006fne\"", "\"neither\""]),
+            "needs" => one_of(&["\"mild\"", "\"complex\""]),
+            "date" | "assessed_on" => one_of(&["\"2013-04-01\"", "\"2013-02-30\"", "null"]),
+            "expects_savings" | "pooled_funding" => one_of(&["true", "false"]),
+            "stated_reasons" => one_of(&["[]", "[\"a\", \"b\"]", "[\"a\", 1]"]),
+            "measures" => one_of(&["1", "2.5e1", "-0"]),
+            _ => one_of(&["\"a\\\"b\"", "\"S-1\""]),
+        };
+        prop_oneof![5 => right, 1 => one_of(&SCALARS)].boxed()
+    }
+
+    /// Keys of a generated case's top level.
+    const ROOT_KEYS: [&str; 10] = [
+        "name",
+        "id",
+        "assessed_on",
+        "$schema",
+        "change",
+        "ch\\u0061nge",
+        "groups",
+        "outcomes",
+        "replaces",
+        "x",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// The fast path reads what the full loader reads, as it does, and gives up on the
+        /// rest; the only case it hands over valid is an `id` given as a number.
+        #[test]
+        fn the_fast_path_agrees_with_the_full_loader(text in json_object(&ROOT_KEYS)) {
+            let vocabulary = vocabulary();
+            let precise = load_precisely(FILE, &text, 0, &vocabulary).ok();
+            match fast::read_case(&text, &vocabulary) {
+                Some(case) => proptest::prop_assert_eq!(Some(case), precise),
+                None => {
+                    let id = precise.as_ref().and_then(|case| case.id.as_deref());
+                    let numeric_id = id.is_some_and(|id| id.parse::<f64>().is_ok());
+                    proptest::prop_assert!(precise.is_none() || numeric_id, "{}", text);
+                }
+            }
         }
     }
 }
