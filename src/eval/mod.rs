@@ -854,17 +854,29 @@ impl<'a> Evaluator<'a> {
     fn derived(&self, id: usize, env: &mut Env) -> Option<Value> {
         if let Some(known) = env.derived.get(&id) {
             let (value, reads, atoms) = (known.value.clone(), known.reads.clone(), known.atoms.clone());
-            env.reads.extend(reads);
+            // Recorded as if read again: the reads (when recording) and the count of reads
+            // of a hypothesised fact.
+            for (instance, known) in reads {
+                env.record(instance, known);
+            }
             env.atoms_reading_hypothesis.extend(atoms);
             return value;
         }
+        // Every read is recorded, whatever the evaluation records, so that a later use
+        // replays them all: a derived fact first met in a quick evaluation may be met again
+        // in one that records.
+        let outcome_only = std::mem::replace(&mut env.outcome_only, false);
         let (reads_before, atoms_before) = (env.reads.len(), env.atoms_reading_hypothesis.len());
         // A derived fact binds no item: evaluate it on a stack of its own.
         let outer = std::mem::take(&mut env.bindings);
         let value = self.value(&self.rule_base.definitions[id].expr, env).map(Cow::into_owned);
         env.bindings = outer;
+        env.outcome_only = outcome_only;
         let mut seen = std::collections::HashSet::new();
         let reads = env.reads[reads_before..].iter().filter(|read| seen.insert(**read)).copied().collect();
+        if outcome_only {
+            env.reads.truncate(reads_before);
+        }
         let atoms = env.atoms_reading_hypothesis[atoms_before..].to_vec();
         env.derived.insert(id, Derived { value: value.clone(), reads, atoms });
         value
@@ -1136,59 +1148,94 @@ impl<'a> Evaluator<'a> {
     /// Collects, in words, the parts of a true condition that made it true (or, under
     /// `not`, the parts of a false one that made it false).
     fn because(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) {
-        let truth = self.truth(expr, env);
+        self.reasons(expr, negated, env, out);
+    }
+
+    /// The truth of `expr`; when it is the one wanted (true, or false when `negated`), the
+    /// parts that made it so are added to `out`. Each part is evaluated once, on the way
+    /// up: asking each node its truth on the way down would evaluate a chain of `and`s
+    /// once per link.
+    fn reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) -> Truth {
         let wanted = if negated { Truth::False } else { Truth::True };
-        if truth != wanted {
-            return;
-        }
-        match (expr, negated) {
-            (Expr::And(a, b), false) | (Expr::Or(a, b), true) => {
-                self.because(a, negated, env, out);
-                self.because(b, negated, env, out);
+        let start = out.len();
+        let truth = match (expr, negated) {
+            // Both sides are reasons: every true part of an `and`, every false part of an
+            // `or` (and under `not`, every false part of an `and`).
+            (Expr::And(a, b), _) => {
+                let a = self.reasons(a, negated, env, out);
+                a.and(self.reasons(b, negated, env, out))
             }
-            (Expr::And(a, b), true) => {
-                // Every false part is a reason.
-                self.because(a, negated, env, out);
-                self.because(b, negated, env, out);
+            (Expr::Or(a, b), true) => {
+                let a = self.reasons(a, negated, env, out);
+                a.or(self.reasons(b, negated, env, out))
             }
             (Expr::Or(a, b), false) => {
                 // One true side suffices; name the first.
-                if self.truth(a, env) == wanted {
-                    self.because(a, negated, env, out);
-                } else {
-                    self.because(b, negated, env, out);
+                match self.reasons(a, negated, env, out) {
+                    Truth::True => Truth::True,
+                    a => a.or(self.reasons(b, negated, env, out)),
                 }
             }
-            (Expr::Not(a), _) => self.because(a, !negated, env, out),
-            (Expr::Atom(atom), _) => out.push(self.describe_atom(atom, negated, env)),
-            (Expr::Quantified { quantifier, list, binding, body, text }, _) => {
-                let Some(len) = self.list_len(list, env) else { return };
-                let list_fact = list_fact(list);
-                // "None of them" and "all of them" are said once; "some of them" names which.
-                let every_item = match (quantifier, negated) {
-                    (Quantifier::Any, true) => Some("none of"),
-                    (Quantifier::All, false) => Some("all of"),
-                    _ => None,
-                };
-                if let Some(words) = every_item {
-                    let list_path = &self.vocabulary().fact(list_fact).path;
-                    out.push(format!("{words} the {len} items of {list_path}: {text}"));
-                    return;
+            (Expr::Not(a), _) => self.reasons(a, !negated, env, out).not(),
+            (Expr::Atom(atom), _) => {
+                let truth = self.settled_truth(expr, env);
+                if truth == wanted {
+                    out.push(self.describe_atom(atom, negated, env));
                 }
-                for item in 0..len {
-                    env.bindings.push((list_fact, item));
-                    if self.truth(body, env) == wanted {
-                        let mut reasons = Vec::new();
-                        self.because(body, negated, env, &mut reasons);
-                        let label = self.item_label(list_fact, item, env);
-                        out.extend(reasons.into_iter().map(|reason| format!("{label}: {reason}")));
-                    }
-                    env.bindings.pop();
-                    debug_assert_eq!(env.bindings.len(), *binding);
-                }
+                truth
             }
-            _ => {}
+            (Expr::Quantified { .. }, _) => {
+                let truth = self.settled_truth(expr, env);
+                if truth == wanted {
+                    self.quantified_reasons(expr, negated, env, out);
+                }
+                truth
+            }
+            _ => self.settled_truth(expr, env),
+        };
+        if truth != wanted {
+            out.truncate(start);
         }
+        truth
+    }
+
+    /// The reasons a quantified condition has the truth wanted: "none of" and "all of"
+    /// said once, "some of" naming which items.
+    fn quantified_reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) {
+        let Expr::Quantified { quantifier, list, binding, body, text } = expr else { return };
+        let wanted = if negated { Truth::False } else { Truth::True };
+        let Some(len) = self.list_len(list, env) else { return };
+        let list_fact = list_fact(list);
+        let every_item = match (quantifier, negated) {
+            (Quantifier::Any, true) => Some("none of"),
+            (Quantifier::All, false) => Some("all of"),
+            _ => None,
+        };
+        if let Some(words) = every_item {
+            let list_path = &self.vocabulary().fact(list_fact).path;
+            out.push(format!("{words} the {len} items of {list_path}: {text}"));
+            return;
+        }
+        for item in 0..len {
+            env.bindings.push((list_fact, item));
+            let mut reasons = Vec::new();
+            if self.reasons(body, negated, env, &mut reasons) == wanted {
+                let label = self.item_label(list_fact, item, env);
+                out.extend(reasons.into_iter().map(|reason| format!("{label}: {reason}")));
+            }
+            env.bindings.pop();
+            debug_assert_eq!(env.bindings.len(), *binding);
+        }
+    }
+
+    /// The truth of `expr`, evaluated quickly: without recording reads, stopping at the
+    /// first part that decides it. The reasons for advice test many parts of a condition
+    /// and describe only some.
+    fn settled_truth(&self, expr: &Expr, env: &mut Env) -> Truth {
+        let recording = !std::mem::replace(&mut env.outcome_only, true);
+        let truth = self.truth(expr, env);
+        env.outcome_only = !recording;
+        truth
     }
 
     /// `change.kind is merger`, or for a test on computed values, the values too:
