@@ -133,6 +133,20 @@ impl RuleBase {
 }
 
 impl Template {
+    /// About how long the text is once filled in: its literal runs, and a few words per
+    /// value. Filling starts with this much room, not growing the text step by step.
+    pub fn filled_len_estimate(&self) -> usize {
+        /// Room for one value: a date, a name, a short list.
+        const PER_VALUE: usize = 24;
+        self.parts
+            .iter()
+            .map(|part| match part {
+                TemplatePart::Literal(text) => text.len(),
+                TemplatePart::Value { .. } => PER_VALUE,
+            })
+            .sum()
+    }
+
     /// Calls `f` with every fact the template shows.
     pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
         self.visit_facts_unseen(definitions, &mut HashSet::new(), f);

@@ -1306,7 +1306,7 @@ impl<'a> Evaluator<'a> {
 
     /// Fills in a template's values.
     fn fill(&self, template: &Template, env: &mut Env) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(template.filled_len_estimate());
         for part in &template.parts {
             match part {
                 TemplatePart::Literal(text) => out.push_str(text),
