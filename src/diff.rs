@@ -19,7 +19,7 @@
 //! assert!(!diff.changed());
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value as Json, json};
 
@@ -267,8 +267,10 @@ impl<'r> Diff<'r> {
         let order = RuleOrder::new(old_rules, new_rules);
         let cases: Vec<CaseDiff<'r>> =
             cases.into_iter().map(|(case, old, new)| case_diff(case, &old, &new, &order)).collect();
-        let in_old = |id: &str| old_rules.rules.iter().any(|r| r.id == id);
-        let in_new = |id: &str| new_rules.rules.iter().any(|r| r.id == id);
+        let ids = |rules: &RuleBase| rules.rules.iter().map(|r| r.id.clone()).collect::<HashSet<String>>();
+        let (old_ids, new_ids) = (ids(old_rules), ids(new_rules));
+        let in_old = |id: &str| old_ids.contains(id);
+        let in_new = |id: &str| new_ids.contains(id);
         let rules = order
             .ids
             .iter()

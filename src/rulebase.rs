@@ -118,12 +118,17 @@ impl RuleBase {
 impl RuleBase {
     /// Works out [`RuleBase::plan`]; the checker calls this once the rules are final.
     pub(crate) fn plan_evaluation(&mut self) {
-        let overridden = |index: usize| self.rules.iter().any(|rule| rule.overrides.contains(&index));
+        // Marked in one pass over the overrides: asking each rule whether any other
+        // overrides it would make planning quadratic in the number of rules.
+        let mut overridden = vec![false; self.rules.len()];
+        for &target in self.rules.iter().flat_map(|rule| &rule.overrides) {
+            overridden[target] = true;
+        }
         let rules = (0..self.rules.len())
             .map(|index| RulePlan {
                 tests_presence: self.rules[index].condition.tests_presence(&self.definitions),
-                linked: !self.rules[index].overrides.is_empty() || overridden(index),
-                overridden: overridden(index),
+                linked: !self.rules[index].overrides.is_empty() || overridden[index],
+                overridden: overridden[index],
             })
             .collect();
         let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
