@@ -48,6 +48,11 @@ pub struct LineError {
 }
 
 impl LineError {
+    /// A line whose text could not be kept (too long, or not UTF-8).
+    fn unread(line: usize, problem: Diagnostic) -> LineError {
+        LineError { line, text: String::new(), diagnostics: vec![problem] }
+    }
+
     /// The problems as `source:line:col: error[CODE]: message` lines.
     pub fn describe(&self, source: &str) -> String {
         let mut out = String::new();
@@ -150,8 +155,8 @@ struct Chunk {
     index: usize,
     /// The number of its first line, from 1.
     first_line: usize,
-    /// The lines' text, one after the other.
-    text: String,
+    /// The lines as read, one after the other (not yet known to be UTF-8).
+    text: Vec<u8>,
     /// Each line, in order.
     lines: Vec<Line>,
 }
@@ -162,8 +167,6 @@ enum Line {
     Text(std::ops::Range<usize>),
     /// Longer than the size limit: not kept.
     TooLong,
-    /// Not UTF-8.
-    NotUtf8,
 }
 
 impl Chunk {
@@ -179,34 +182,31 @@ impl Chunk {
 fn read_chunks(mut input: impl BufRead, chunk_lines: usize, work: mpsc::SyncSender<Chunk>) -> io::Result<()> {
     let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
     let mut chunk = Chunk { first_line: 1, ..Chunk::default() };
-    let mut bytes = Vec::new();
     loop {
-        bytes.clear();
-        let read = (&mut input).take(limit.saturating_add(1)).read_until(b'\n', &mut bytes)?;
+        // Read straight into the chunk; the workers check that each line is UTF-8.
+        let start = chunk.text.len();
+        let read = (&mut input).take(limit.saturating_add(1)).read_until(b'\n', &mut chunk.text)?;
         if read == 0 {
             break;
         }
-        let line = if bytes.len() as u64 > limit && !bytes.ends_with(b"\n") {
+        let line = if read as u64 > limit && !chunk.text.ends_with(b"\n") {
+            chunk.text.truncate(start);
             skip_rest_of_line(&mut input)?;
             Line::TooLong
         } else {
-            let text = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            match std::str::from_utf8(text) {
-                Ok(text) => {
-                    let start = chunk.text.len();
-                    chunk.text.push_str(text);
-                    Line::Text(start..chunk.text.len())
-                }
-                Err(_) => Line::NotUtf8,
-            }
+            let line = &chunk.text[start..];
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            Line::Text(start..start + line.len())
         };
         chunk.lines.push(line);
         if chunk.lines.len() == chunk_lines {
             let next = Chunk {
                 index: chunk.index + 1,
                 first_line: chunk.first_line + chunk_lines,
-                ..Chunk::default()
+                // About the size of the one before: not grown step by step.
+                text: Vec::with_capacity(chunk.text.len() + chunk.text.len() / 8),
+                lines: Vec::with_capacity(chunk_lines),
             };
             if work.send(std::mem::replace(&mut chunk, next)).is_err() {
                 return Ok(());
@@ -276,30 +276,29 @@ fn advise_chunk(
     let mut done =
         Done { index: chunk.index, output: Vec::with_capacity(capacity), cases: 0, bad: Vec::new() };
     for (number, line) in chunk.numbered() {
-        let problem = match line {
-            Line::Text(range) => {
-                let text = &chunk.text[range.clone()];
-                if text.trim().is_empty() {
-                    continue;
-                }
-                match crate::parse_case("line", text, &rule_base.vocabulary) {
-                    Ok(case) => {
-                        write_result(rule_base, writer, &case, number, options, &mut done.output);
-                        done.cases += 1;
-                    }
-                    Err(diagnostics) => {
-                        done.bad.push(LineError { line: number, text: text.to_string(), diagnostics })
-                    }
-                }
-                continue;
-            }
-            Line::TooLong => {
-                let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
-                Diagnostic::error("E0003", format!("the line is longer than the limit of {limit} bytes"))
-            }
-            Line::NotUtf8 => Diagnostic::error("E0002", "the line is not UTF-8 text"),
+        let Line::Text(range) = line else {
+            let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
+            let message = format!("the line is longer than the limit of {limit} bytes");
+            done.bad.push(LineError::unread(number, Diagnostic::error("E0003", message)));
+            continue;
         };
-        done.bad.push(LineError { line: number, text: String::new(), diagnostics: vec![problem] });
+        let Ok(text) = std::str::from_utf8(&chunk.text[range.clone()]) else {
+            let problem = Diagnostic::error("E0002", "the line is not UTF-8 text");
+            done.bad.push(LineError::unread(number, problem));
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match crate::parse_case("line", text, &rule_base.vocabulary) {
+            Ok(case) => {
+                write_result(rule_base, writer, &case, number, options, &mut done.output);
+                done.cases += 1;
+            }
+            Err(diagnostics) => {
+                done.bad.push(LineError { line: number, text: text.to_string(), diagnostics })
+            }
+        }
     }
     done
 }

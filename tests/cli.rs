@@ -257,3 +257,41 @@ fn a_batch_streams_results_in_input_order_and_reports_bad_lines() {
     assert_eq!(documents.len(), 2);
     assert_eq!(documents[1]["case"], "two");
 }
+
+/// Batch lines are numbered across chunks; a line over the size limit and a line that is
+/// not UTF-8 are reported with their numbers and skipped; Windows line ends are accepted.
+#[test]
+fn a_batch_reports_overlong_and_non_utf8_lines_and_numbers_lines_across_chunks() {
+    let valid = |n: usize| format!(r#"{{"id": "case{n}", "change": {{"kind": "none"}}}}"#);
+    let mut input: Vec<u8> = Vec::new();
+    for n in 1..=2_500 {
+        match n {
+            1_500 => input.extend_from_slice(format!("{{\"id\": \"{}\"}}", "x".repeat(300)).as_bytes()),
+            2_100 => input.extend_from_slice(b"{\"id\": \"\xff\xfe\"}"),
+            2_200 => input.extend_from_slice(format!("{}\r", valid(n)).as_bytes()),
+            _ => input.extend_from_slice(valid(n).as_bytes()),
+        }
+        input.push(b'\n');
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["advise", "--batch", "-", "--format", "ids", "--jobs", "2", "--as-of", "2013-09-01"])
+        .env("ACCORD_MAX_FILE_BYTES", "200")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().expect("finishes");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("-:1500:1: error[E0003]: the line is longer than the limit of 200 bytes"), "{err}");
+    assert!(err.contains("-:2100:1: error[E0002]: the line is not UTF-8 text"), "{err}");
+    assert!(err.contains("cases: 2500, errors: 2"), "{err}");
+    let out = stdout(&output);
+    let ids: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    let expected: Vec<String> =
+        (1..=2_500).filter(|n| ![1_500, 2_100].contains(n)).map(|n| format!("case{n}")).collect();
+    assert_eq!(ids, expected);
+}
