@@ -176,6 +176,10 @@ impl Chunk {
     }
 }
 
+/// How far past its start an overlong line is skipped, in multiples of the size limit,
+/// before the batch stops: far beyond any real case, short of reading for ever.
+const SKIP_AT_MOST_LIMITS: u64 = 16;
+
 /// Reads lines in chunks, numbering them from 1 as in the file. A line longer than the
 /// file size limit is not kept: it is marked, so that it is reported as too long and the
 /// batch goes on.
@@ -191,7 +195,17 @@ fn read_chunks(mut input: impl BufRead, chunk_lines: usize, work: mpsc::SyncSend
         }
         let line = if read as u64 > limit && !chunk.text.ends_with(b"\n") {
             chunk.text.truncate(start);
-            skip_rest_of_line(&mut input)?;
+            // A line may run on for ever (`--batch /dev/zero`): skipping it must end.
+            let at_most = limit.saturating_mul(SKIP_AT_MOST_LIMITS);
+            if !skip_rest_of_line(&mut input, at_most)? {
+                let number = chunk.first_line + chunk.lines.len();
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {number} is longer than the limit of {limit} bytes and does not end within {at_most} bytes"
+                    ),
+                ));
+            }
             Line::TooLong
         } else {
             let line = &chunk.text[start..];
@@ -219,24 +233,24 @@ fn read_chunks(mut input: impl BufRead, chunk_lines: usize, work: mpsc::SyncSend
     Ok(())
 }
 
-/// Reads and drops the rest of an overlong line, a buffer at a time.
-fn skip_rest_of_line(input: &mut impl BufRead) -> io::Result<()> {
-    loop {
+/// Reads and drops the rest of an overlong line, a buffer at a time; false if it does not
+/// end within `at_most` bytes.
+fn skip_rest_of_line(input: &mut impl BufRead, at_most: u64) -> io::Result<bool> {
+    let mut skipped = 0u64;
+    while skipped <= at_most {
         let buffer = input.fill_buf()?;
         if buffer.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
-        match buffer.iter().position(|b| *b == b'\n') {
-            Some(end) => {
-                input.consume(end + 1);
-                return Ok(());
-            }
-            None => {
-                let len = buffer.len();
-                input.consume(len);
-            }
+        if let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+            input.consume(end + 1);
+            return Ok(true);
         }
+        let len = buffer.len();
+        input.consume(len);
+        skipped += len as u64;
     }
+    Ok(false)
 }
 
 /// Writes chunks as they come back, in input order; returns (cases, errors).

@@ -181,6 +181,20 @@ fn a_device_that_never_ends_is_refused_at_the_limit() {
     assert_too_large(&accord(&["check", "--rules", "/dev/zero"]), "/dev/zero as rules");
 }
 
+/// A batch whose one line never ends: the line is skipped for a while, then the batch
+/// stops with an error instead of reading for ever.
+#[cfg(unix)]
+#[test]
+fn a_batch_line_that_never_ends_stops_the_batch() {
+    let started = Instant::now();
+    let output =
+        accord_with(&[(MAX_FILE_BYTES_VAR, "1000")], &["advise", "--batch", "/dev/zero", "--format", "ids"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let expected = "line 1 is longer than the limit of 1000 bytes and does not end within 16000 bytes";
+    assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
 // ----- paths -----
 
 /// Paths that name nothing, an empty folder, a folder where a file is needed, or an empty
@@ -598,9 +612,8 @@ fn a_chain_of_ten_thousand_overrides_is_checked_without_exhausting_the_stack() {
 // ----- output -----
 
 /// Output to a reader that has gone (`accord advise ... | head -1`): the command stops
-/// quietly rather than panicking. Today `print!` panics ("failed printing to stdout:
-/// Broken pipe", exit 101) in `advise`, `explain`, `sources`, `schema`, `coverage`,
-/// `check` and `diff`; only `interview` handles it.
+/// quietly rather than panicking (std's `print!` would panic with "failed printing to
+/// stdout: Broken pipe", exit 101).
 #[cfg(unix)]
 #[test]
 fn a_reader_that_goes_away_is_not_a_panic() {
