@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use crate::diag::{Diagnostic, line_col};
@@ -122,9 +123,11 @@ pub fn run_batch(
     let work_rx = Mutex::new(work_rx);
     let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
     let writer = writer.as_ref();
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let chunk_lines = options.format.chunk_lines();
-        let reader = scope.spawn(move || read_chunks(input, chunk_lines, work_tx));
+        let stop = &stop;
+        let reader = scope.spawn(move || read_chunks(input, chunk_lines, work_tx, stop));
         for _ in 0..jobs {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
@@ -140,6 +143,14 @@ pub fn run_batch(
         }
         drop(done_tx);
         let written = write_in_order(done_rx, output, on_error, on_progress);
+        if written.is_err() {
+            // The output has failed (its reader may have gone): tell the reader to stop,
+            // and take what it is waiting to hand over, so that it sees it.
+            stop.store(true, Ordering::Relaxed);
+            if let Ok(work) = work_rx.lock() {
+                while work.recv().is_ok() {}
+            }
+        }
         let read = reader.join().unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")));
         let (lines, errors) = written?;
         read?;
@@ -183,10 +194,15 @@ const SKIP_AT_MOST_LIMITS: u64 = 16;
 /// Reads lines in chunks, numbering them from 1 as in the file. A line longer than the
 /// file size limit is not kept: it is marked, so that it is reported as too long and the
 /// batch goes on.
-fn read_chunks(mut input: impl BufRead, chunk_lines: usize, work: mpsc::SyncSender<Chunk>) -> io::Result<()> {
+fn read_chunks(
+    mut input: impl BufRead,
+    chunk_lines: usize,
+    work: mpsc::SyncSender<Chunk>,
+    stop: &AtomicBool,
+) -> io::Result<()> {
     let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
     let mut chunk = Chunk { first_line: 1, ..Chunk::default() };
-    loop {
+    while !stop.load(Ordering::Relaxed) {
         // Read straight into the chunk; the workers check that each line is UTF-8.
         let start = chunk.text.len();
         let read = (&mut input).take(limit.saturating_add(1)).read_until(b'\n', &mut chunk.text)?;

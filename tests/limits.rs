@@ -637,4 +637,23 @@ fn a_reader_that_goes_away_is_not_a_panic() {
     let err = stderr(&output);
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(output.status.code(), Some(101), "{err}");
+
+    // A batch stops quietly too, whatever thread notices first.
+    let line = r#"{"name": "a case", "change": {"kind": "merger"}}"#;
+    let input = format!("{line}\n").repeat(5_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["advise", "--batch", "-", "--format", "jsonl", "--jobs", "2", "--as-of", "2013-09-01"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    use std::io::Write as _;
+    // The batch may stop before reading it all: a failed write here is expected.
+    let _ = child.stdin.take().expect("piped").write_all(input.as_bytes());
+    let output = child.wait_with_output().expect("it ends");
+    let err = stderr(&output);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    assert_ne!(output.status.code(), Some(101), "{err}");
 }

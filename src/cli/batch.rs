@@ -68,7 +68,10 @@ pub fn run(
     };
     progress.finish_and_clear();
     let summary = summary.map_err(|e| {
-        eprintln!("error: the batch stopped: {e}");
+        // A reader that has gone (`| head`) stops the batch quietly, as other commands do.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: the batch stopped: {e}");
+        }
         Failed
     })?;
     let _ = output.flush();
