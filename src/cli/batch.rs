@@ -90,7 +90,7 @@ fn progress_bar() -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} cases advised ({per_sec})") {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} cases advised in {elapsed}") {
         bar.set_style(style);
     }
     bar
