@@ -350,18 +350,6 @@ pub struct Shape {
     pub fields: IndexMap<String, Node>,
 }
 
-impl Shape {
-    /// The field named `key`: its position and what it holds. Objects have a handful of
-    /// fields, so a scan beats hashing the key.
-    pub fn field(&self, key: &str) -> Option<(usize, &Node)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .find(|(_, (name, _))| name.as_str() == key)
-            .map(|(i, (_, node))| (i, node))
-    }
-}
-
 /// What one field of an object holds.
 #[derive(Clone, Debug)]
 pub enum Node {
