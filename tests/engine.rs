@@ -340,3 +340,17 @@ fn a_fact_is_asked_about_exactly_when_some_value_of_it_changes_an_outcome() {
         }
     }
 }
+
+/// A derived fact met again in one evaluation is recalled, not evaluated again; the recall
+/// still counts as reading the facts under it. Here each branch needs two tests of `m`
+/// (a number derived from `n`) to hold together, so `n` matters only if every test of `m`
+/// counts as reading it.
+#[test]
+fn a_derived_fact_recalled_still_reads_the_facts_under_it() {
+    let rules =
+        format!("define m as n + 1\n\n{}", rule("(m < 18 and not (m < 10)) or (not (m < 18) and m < 10)"));
+    let report = run(&rules, "{}");
+    let asked: Vec<&str> = report.questions.iter().map(|q| q.fact.as_str()).collect();
+    assert_eq!(asked, ["n"]);
+    assert!(run(&rules, r#"{"n": 14}"#).advice.len() == 1, "n = 14 gives m = 15: the first branch holds");
+}
