@@ -1178,9 +1178,11 @@ impl<'a> Evaluator<'a> {
             }
             (Expr::Not(a), _) => self.reasons(a, !negated, env, out).not(),
             (Expr::Atom(atom), _) => {
-                let truth = self.settled_truth(expr, env);
+                // Evaluated recording its reads: they name the values the reason shows.
+                let reads_before = env.reads.len();
+                let truth = self.truth(expr, env);
                 if truth == wanted {
-                    out.push(self.describe_atom(atom, negated, env));
+                    out.push(self.describe_atom(atom, negated, &env.reads[reads_before..]));
                 }
                 truth
             }
@@ -1240,9 +1242,8 @@ impl<'a> Evaluator<'a> {
 
     /// `change.kind is merger`, or for a test on computed values, the values too:
     /// `as_of is before change.date + 18 months (as_of 2013-09-01, change.date 2013-04-01)`.
-    fn describe_atom(&self, atom: &Atom, negated: bool, env: &mut Env) -> String {
-        let reads_before = env.reads.len();
-        self.test(&atom.test, env);
+    fn describe_atom(&self, atom: &Atom, negated: bool, reads: &[(FactInstance, bool)]) -> String {
+        use std::fmt::Write as _;
         let simple = match &atom.test {
             Test::Holds(_) | Test::Known { .. } => true,
             Test::Compare { op: CompareOp::Eq, lhs, rhs } => {
@@ -1250,28 +1251,34 @@ impl<'a> Evaluator<'a> {
             }
             _ => false,
         };
-        let mut values: Vec<String> = Vec::new();
-        let uses_as_of = atom.text.contains("as_of");
-        if uses_as_of && !simple {
-            values.push(format!("as_of is {}", self.as_of));
+        let mut line = String::with_capacity(atom.text.len() + 32);
+        match (&atom.test, negated) {
+            (Test::Holds(_), false) => write!(line, "{} is true", atom.text),
+            (Test::Holds(_), true) => write!(line, "{} is false", atom.text),
+            (_, false) => write!(line, "{}", atom.text),
+            (_, true) => write!(line, "not: {}", atom.text),
         }
-        if !simple {
-            let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
-            for instance in dedup(reads) {
-                let shown = self
-                    .stored(instance)
-                    .map_or("unknown".to_string(), |v| self.show_value(instance.fact, v));
-                values.push(format!("{} is {shown}", self.instance_path(instance)));
+        .expect("writing to a String cannot fail");
+        if simple {
+            return line;
+        }
+        // The values the test compared: the assessment date, then each fact it read.
+        let mut separator = " (";
+        if atom.text.contains("as_of") {
+            let _ = write!(line, "{separator}as_of is {}", self.as_of);
+            separator = ", ";
+        }
+        let read: Vec<FactInstance> = reads.iter().map(|(fact, _)| *fact).collect();
+        for instance in dedup(read) {
+            let _ = write!(line, "{separator}{} is ", self.instance_path(instance));
+            match self.stored(instance) {
+                Some(value) => line.push_str(&self.show_value(instance.fact, value)),
+                None => line.push_str("unknown"),
             }
+            separator = ", ";
         }
-        let mut line = match (&atom.test, negated) {
-            (Test::Holds(_), false) => format!("{} is true", atom.text),
-            (Test::Holds(_), true) => format!("{} is false", atom.text),
-            (_, false) => atom.text.clone(),
-            (_, true) => format!("not: {}", atom.text),
-        };
-        if !values.is_empty() {
-            line.push_str(&format!(" ({})", values.join(", ")));
+        if separator == ", " {
+            line.push(')');
         }
         line
     }
