@@ -131,11 +131,15 @@ pub fn run_batch(
         for _ in 0..jobs {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
+                // Room for a chunk's output: a little more than the last chunk wrote.
+                let mut room = 0;
                 loop {
                     // The lock is held only while taking the next chunk.
                     let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok(chunk) = next else { return };
-                    if done_tx.send(advise_chunk(rule_base, writer, &chunk, options)).is_err() {
+                    let done = advise_chunk(rule_base, writer, &chunk, options, room);
+                    room = done.output.len() + done.output.len() / 4;
+                    if done_tx.send(done).is_err() {
                         return;
                     }
                 }
@@ -293,16 +297,15 @@ fn write_in_order(
     Ok((cases, errors))
 }
 
-/// Advises the lines of one chunk.
+/// Advises the lines of one chunk, with `room` bytes for its output to start with.
 fn advise_chunk(
     rule_base: &RuleBase,
     writer: Option<&AdviceWriter>,
     chunk: &Chunk,
     options: BatchOptions,
+    room: usize,
 ) -> Done {
-    // About what the shipped rules write per case (the buffer grows if need be).
-    let per_case = if writer.is_some() { 16 * 1024 } else { 64 };
-    let capacity = chunk.lines.len() * per_case;
+    let capacity = room.max(chunk.lines.len() * 64);
     let mut done =
         Done { index: chunk.index, output: Vec::with_capacity(capacity), cases: 0, bad: Vec::new() };
     for (number, line) in chunk.numbered() {
