@@ -81,7 +81,7 @@ impl RuleFiles {
     pub fn from_paths(paths: &[PathBuf]) -> Result<RuleFiles, Diagnostic> {
         let mut files = Vec::new();
         for path in paths {
-            for file in rule_files_at(path)? {
+            for file in files_at(path, "accord", "rule")? {
                 let shown = file.to_string_lossy().into_owned();
                 let text = read_text(&file).map_err(|e| e.diagnostic(&shown))?;
                 files.push((shown, text));
@@ -136,24 +136,28 @@ impl RuleFiles {
     }
 }
 
-/// The `.accord` files a `--rules` path names: the file itself, or a folder's files sorted
-/// by name.
-fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The files a path names: the path itself, or a folder's files ending in `.{extension}`,
+/// sorted by name. `what` names them in the error for a folder with none (`rule`, `case`).
+///
+/// # Errors
+///
+/// E0001 when a folder cannot be read or holds no such file. A missing file is not an
+/// error here: reading it reports it, with the others.
+pub fn files_at(path: &Path, extension: &str, what: &str) -> Result<Vec<PathBuf>, Diagnostic> {
     let shown = path.display();
     if !path.is_dir() {
-        // A missing file is reported by `read_text`, with the others.
         return Ok(vec![path.to_path_buf()]);
     }
     let entries = fs::read_dir(path)
         .map_err(|e| Diagnostic::error("E0001", format!("cannot read the folder `{shown}`: {e}")))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "accord"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
         .collect();
     files.sort();
     if files.is_empty() {
-        let diagnostic = Diagnostic::error("E0001", format!("no rule files in `{shown}`"))
-            .help("rule files end in `.accord`");
+        let diagnostic = Diagnostic::error("E0001", format!("no {what} files in `{shown}`"))
+            .help(format!("{what} files end in `.{extension}`"));
         return Err(diagnostic);
     }
     Ok(files)

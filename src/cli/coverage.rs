@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accord::diag::{Diagnostic, SourceMap};
 use accord::{Case, Date, RuleBase, coverage};
 
-use super::{Failed, Format, RulesArg, load_rules, output_format, pretty, report_diagnostics};
+use super::{Failed, Format, RulesArg, case_files, load_rules, output_format, pretty};
 
 /// Evaluates every case and prints the coverage. Exit 1 when a case is wrong (the others
 /// are still counted) or when fewer than `min` percent of the rules fired in some case.
@@ -61,42 +60,6 @@ const NAMED: usize = 5;
 fn trim(percent: f64) -> String {
     let rounded = (percent * 10.0).round() / 10.0;
     if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
-}
-
-/// The case files named: files as given, folders as their `*.json` files sorted by name.
-/// A folder that cannot be read, or holds no case, is reported and `failed` set.
-fn case_files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            // A missing file is reported when it is read.
-            files.push(path.clone());
-            continue;
-        }
-        let shown = path.display();
-        let entries = match std::fs::read_dir(path) {
-            Ok(entries) => entries,
-            Err(error) => {
-                let message = format!("cannot read the folder `{shown}`: {error}");
-                report_diagnostics(&[Diagnostic::error("E0001", message)], &SourceMap::default());
-                *failed = true;
-                continue;
-            }
-        };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        found.sort();
-        if found.is_empty() {
-            let diagnostic = Diagnostic::error("E0001", format!("no case files in `{shown}`"))
-                .help("case files end in `.json`");
-            report_diagnostics(&[diagnostic], &SourceMap::default());
-            *failed = true;
-        }
-        files.extend(found);
-    }
-    files
 }
 
 /// Reads and checks a case, reporting any problem. Its date is its own `assessed_on`, else

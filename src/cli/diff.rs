@@ -7,7 +7,7 @@ use accord::diag::{Diagnostic, SourceMap};
 use accord::diff::{self, Diff, Origin, git};
 use accord::{Date, Report, RuleBase, RuleFiles};
 
-use super::{Failed, Format, output_format, parse_date, pretty, report_diagnostics};
+use super::{Failed, Format, case_files, output_format, parse_date, pretty, report_diagnostics};
 
 /// The arguments of `accord diff` (the subcommand's summary is on its variant).
 #[derive(clap::Args)]
@@ -205,35 +205,6 @@ fn relabel(
         })
         .collect();
     (diagnostics, shown)
-}
-
-/// The case files named: files as given, folders' `*.json` files in name order.
-fn case_files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            files.push(path.clone());
-            continue;
-        }
-        let mut found: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(entries) => entries
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
-                .collect(),
-            Err(error) => {
-                eprintln!("error: cannot read the folder `{}`: {error}", path.display());
-                *failed = true;
-                continue;
-            }
-        };
-        if found.is_empty() {
-            eprintln!("error: no case files (`*.json`) in the folder `{}`", path.display());
-            *failed = true;
-        }
-        found.sort();
-        files.extend(found);
-    }
-    files
 }
 
 /// A case's report with each rule base, or None when the case does not load (reported).

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accord::diag::{Diagnostic, SourceMap};
+use accord::diag::SourceMap;
 use accord::format::{FormatError, format_rule_file};
 
 use super::{Failed, report_diagnostics};
@@ -29,7 +29,7 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode, Failed> {
     let mut files = Vec::new();
     let mut seen = HashSet::new();
     for path in paths {
-        match rule_files_at(path) {
+        match accord::load::files_at(path, "accord", "rule") {
             Ok(found) => {
                 for file in found {
                     if seen.insert(std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone())) {
@@ -116,28 +116,4 @@ fn format_one(path: &Path, check: bool) -> Result<bool, Failed> {
         return Err(Failed);
     }
     Ok(true)
-}
-
-/// The rule files a path names: the file itself, or a folder's `.accord` files sorted by
-/// name (sub-folders are not read, as for `--rules`).
-// A `Diagnostic` is large, but this fails at most once per path given.
-#[allow(clippy::result_large_err)]
-fn rule_files_at(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let shown = path.display();
-    if !path.is_dir() {
-        // A missing file is reported when it is read.
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let entries = std::fs::read_dir(path)
-        .map_err(|e| Diagnostic::error("E0001", format!("cannot read the folder `{shown}`: {e}")))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "accord"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(Diagnostic::error("E0001", format!("no rule files in `{shown}`"))
-            .help("rule files end in `.accord`"));
-    }
-    Ok(files)
 }

@@ -231,6 +231,22 @@ fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The case files named: files as given, folders as their `*.json` files sorted by name.
+/// A folder that cannot be read, or holds no case, is reported and `failed` set.
+fn case_files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        match accord::load::files_at(path, "json", "case") {
+            Ok(found) => files.extend(found),
+            Err(diagnostic) => {
+                report_diagnostics(&[diagnostic], &SourceMap::default());
+                *failed = true;
+            }
+        }
+    }
+    files
+}
+
 fn report_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
     if diagnostics.is_empty() {
         return;
