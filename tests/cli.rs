@@ -220,6 +220,23 @@ fn explain_names_only_the_rules_asked_for_and_refuses_unknown_ones() {
     assert!(stderr(&unknown).contains("did you mean `merger_stalls_development`?"), "{}", stderr(&unknown));
 }
 
+/// `accord advise --batch -` as of 1 September 2013, with `env` set, the `args` given, and
+/// `input` on standard input.
+fn batch(env: &[(&str, &str)], args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["advise", "--batch", "-", "--as-of", "2013-09-01"])
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    use std::io::Write as _;
+    child.stdin.take().expect("piped").write_all(input).expect("the batch reads its input");
+    child.wait_with_output().expect("finishes")
+}
+
 #[test]
 fn a_batch_streams_results_in_input_order_and_reports_bad_lines() {
     let input = format!(
@@ -228,18 +245,7 @@ fn a_batch_streams_results_in_input_order_and_reports_bad_lines() {
         r#"{"name": "two", "change": {"kind": "none"}}"#,
         r#"{"chnage": {}}"#,
     );
-    let run = |jobs: &str, format: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args(["advise", "--batch", "-", "--format", format, "--jobs", jobs, "--as-of", "2013-09-01"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("runs");
-        use std::io::Write as _;
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-        child.wait_with_output().expect("finishes")
-    };
+    let run = |jobs: &str, format: &str| batch(&[], &["--format", format, "--jobs", jobs], input.as_bytes());
     let one = run("1", "ids");
     assert_eq!(one.status.code(), Some(1), "a bad line makes the exit code 1");
     let out = stdout(&one);
@@ -273,17 +279,7 @@ fn a_batch_reports_overlong_and_non_utf8_lines_and_numbers_lines_across_chunks()
         }
         input.push(b'\n');
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["advise", "--batch", "-", "--format", "ids", "--jobs", "2", "--as-of", "2013-09-01"])
-        .env("ACCORD_MAX_FILE_BYTES", "200")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let output = child.wait_with_output().expect("finishes");
+    let output = batch(&[("ACCORD_MAX_FILE_BYTES", "200")], &["--format", "ids", "--jobs", "2"], &input);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("-:1500:1: error[E0003]: the line is longer than the limit of 200 bytes"), "{err}");
