@@ -45,8 +45,8 @@ fn advice_as_json() {
 }
 
 /// The three ways of writing the JSON document give the same text: the tree (what the
-/// snapshots hold), serializing the report, and the batch writer with its citations
-/// serialized in advance.
+/// snapshots hold), serializing the report, and the batch writer with its fixed parts
+/// written in advance and its own escaping of the rest.
 #[test]
 fn advice_json_is_the_same_however_it_is_written() {
     let writer = report::AdviceWriter::new(rules());

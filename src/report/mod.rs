@@ -2,15 +2,18 @@
 //! contract (`accord.advice.v1`); and explanations, as text or JSON (`accord.explain.v1`).
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{Value as Json, json};
 
 use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, Report, Truth};
-use crate::rulebase::{Reference, RuleBase};
+use crate::rulebase::Reference;
 use crate::value::Date;
 
 /// Names the layout of the JSON advice; changes only when the layout does.
 pub const ADVICE_FORMAT: &str = "accord.advice.v1";
+
+mod advice_writer;
+
+pub use advice_writer::AdviceWriter;
 
 /// Text is wrapped to this many columns.
 const WIDTH: usize = 88;
@@ -22,109 +25,35 @@ pub fn to_json(report: &Report) -> Json {
     serde_json::to_value(report).expect("a report serializes: its keys are strings")
 }
 
-/// Writes the compact JSON documents of many cases advised by one rule base: each rule's
-/// citations (half of a document's bytes with the shipped rules) are serialized once, when
-/// the writer is made, and copied into every document after. The text is the same as
-/// serializing the report.
-pub struct AdviceWriter {
-    /// Each rule's `citations` array, by rule index.
-    citations: Vec<Box<RawValue>>,
-}
-
-impl AdviceWriter {
-    /// Serializes the citations of every rule of `rule_base`.
-    pub fn new(rule_base: &RuleBase) -> AdviceWriter {
-        let citations = (0..rule_base.rules.len())
-            .map(|rule| {
-                let json =
-                    serde_json::to_string(&rule_base.cited_sources(rule)).expect("citations serialize");
-                RawValue::from_string(json).expect("serde_json writes valid JSON")
-            })
-            .collect();
-        AdviceWriter { citations }
-    }
-
-    /// Appends the compact JSON document for one case, and a newline, to `out`: one line of
-    /// `--format jsonl`. The report must come from the writer's rule base.
-    pub fn write_line(&self, report: &Report, out: &mut Vec<u8>) {
-        let document = Document { report, citations: Some(&self.citations) };
-        serde_json::to_writer(&mut *out, &document).expect("writing to memory cannot fail");
-        out.push(b'\n');
-    }
-}
-
 // The layout of `accord.advice.v1` (docs/contract.md), written straight from the report
-// with no intermediate tree: full advice runs are bound by writing it.
+// with no intermediate tree. Batches write it with [`AdviceWriter`], which gives the same
+// text faster.
 
 impl Serialize for Report<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Document { report: self, citations: None }.serialize(serializer)
-    }
-}
-
-/// A report to serialize, with its rules' citations already serialized or not.
-struct Document<'a, 'r> {
-    report: &'a Report<'r>,
-    citations: Option<&'a [Box<RawValue>]>,
-}
-
-impl Serialize for Document<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.report;
         let mut map = serializer.serialize_map(Some(5))?;
         map.serialize_entry("format", ADVICE_FORMAT)?;
-        map.serialize_entry("case", &report.case)?;
-        map.serialize_entry("as_of", &report.as_of.to_string())?;
-        map.serialize_entry("advice", &AdviceList(self))?;
-        map.serialize_entry("questions", &report.questions)?;
-        map.end()
-    }
-}
-
-/// The `advice` array of a document.
-struct AdviceList<'a, 'b, 'r>(&'a Document<'b, 'r>);
-
-impl Serialize for AdviceList<'_, '_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Document { report, citations } = self.0;
-        serializer.collect_seq(
-            report.advice.iter().map(|advice| PieceOfAdvice {
-                advice,
-                citations: citations.map(|all| &*all[advice.rule_index]),
-            }),
-        )
-    }
-}
-
-/// One piece of advice to serialize, with its citations already serialized or not.
-struct PieceOfAdvice<'a, 'r> {
-    advice: &'a Advice<'r>,
-    citations: Option<&'a RawValue>,
-}
-
-impl Serialize for PieceOfAdvice<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let advice = self.advice;
-        let mut map = serializer.serialize_map(Some(9))?;
-        map.serialize_entry("rule", advice.rule)?;
-        map.serialize_entry("item", &advice.item)?;
-        map.serialize_entry("kind", advice.kind.name())?;
-        map.serialize_entry("lessons", advice.lessons)?;
-        map.serialize_entry("evidence", &advice.evidence)?;
-        map.serialize_entry("title", &advice.title)?;
-        map.serialize_entry("text", &advice.text)?;
-        map.serialize_entry("because", &advice.because)?;
-        match self.citations {
-            Some(serialized) => map.serialize_entry("citations", serialized)?,
-            None => map.serialize_entry("citations", &advice.citations)?,
-        }
+        map.serialize_entry("case", &self.case)?;
+        map.serialize_entry("as_of", &self.as_of.to_string())?;
+        map.serialize_entry("advice", &self.advice)?;
+        map.serialize_entry("questions", &self.questions)?;
         map.end()
     }
 }
 
 impl Serialize for Advice<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        PieceOfAdvice { advice: self, citations: None }.serialize(serializer)
+        let mut map = serializer.serialize_map(Some(9))?;
+        map.serialize_entry("rule", self.rule)?;
+        map.serialize_entry("item", &self.item)?;
+        map.serialize_entry("kind", self.kind.name())?;
+        map.serialize_entry("lessons", self.lessons)?;
+        map.serialize_entry("evidence", &self.evidence)?;
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("text", &self.text)?;
+        map.serialize_entry("because", &self.because)?;
+        map.serialize_entry("citations", &self.citations)?;
+        map.end()
     }
 }
 

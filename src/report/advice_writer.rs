@@ -1,0 +1,251 @@
+//! The JSON advice documents of a batch (`--format jsonl`), written fast: what is the same
+//! for every case (a rule's id, kind, lessons, evidence and citations, over half of a
+//! document's bytes with the shipped rules) is written as JSON once, when the writer is
+//! made; what the case fills in is escaped as it is copied. The text is exactly what
+//! serializing the [`Report`] gives (`tests/snapshots.rs` holds the two to it).
+
+use std::io::Write as _;
+
+use crate::eval::{Advice, Answer, Question, Report};
+use crate::rulebase::RuleBase;
+
+use super::ADVICE_FORMAT;
+
+/// Writes the compact JSON documents of many cases advised by one rule base.
+pub struct AdviceWriter {
+    /// By rule index.
+    rules: Vec<RuleFragments>,
+}
+
+/// The parts of a rule's piece of advice that every document shares, as compact JSON.
+struct RuleFragments {
+    /// `{"rule":"<id>","item":`
+    opening: String,
+    /// `,"kind":…,"lessons":[…],"evidence":…,"title":`
+    before_title: String,
+    /// `,"citations":[…]}`
+    closing: String,
+}
+
+impl AdviceWriter {
+    /// Writes in advance the parts of every rule's advice that no case changes.
+    pub fn new(rule_base: &RuleBase) -> AdviceWriter {
+        let rules = rule_base
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| RuleFragments {
+                opening: format!(r#"{{"rule":{},"item":"#, json(&rule.id)),
+                before_title: format!(
+                    r#","kind":{},"lessons":{},"evidence":{},"title":"#,
+                    json(rule.kind.name()),
+                    json(&rule.lessons),
+                    json(&rule.evidence),
+                ),
+                closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
+            })
+            .collect();
+        AdviceWriter { rules }
+    }
+
+    /// Appends the compact JSON document for one case, and a newline, to `out`: one line of
+    /// `--format jsonl`. The report must come from the writer's rule base.
+    pub fn write_line(&self, report: &Report, out: &mut Vec<u8>) {
+        out.extend_from_slice(br#"{"format":""#);
+        out.extend_from_slice(ADVICE_FORMAT.as_bytes());
+        out.extend_from_slice(br#"","case":"#);
+        write_optional_str(out, report.case.as_deref());
+        // A date is digits and dashes: nothing to escape.
+        write!(out, r#","as_of":"{}","advice":["#, report.as_of).expect("writing to memory cannot fail");
+        for (n, advice) in report.advice.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            self.write_advice(advice, out);
+        }
+        out.extend_from_slice(br#"],"questions":["#);
+        for (n, question) in report.questions.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            write_question(question, out);
+        }
+        out.extend_from_slice(b"]}\n");
+    }
+
+    fn write_advice(&self, advice: &Advice, out: &mut Vec<u8>) {
+        let fragments = &self.rules[advice.rule_index];
+        out.extend_from_slice(fragments.opening.as_bytes());
+        write_optional_str(out, advice.item.as_deref());
+        out.extend_from_slice(fragments.before_title.as_bytes());
+        write_str(out, &advice.title);
+        out.extend_from_slice(br#","text":"#);
+        write_str(out, &advice.text);
+        out.extend_from_slice(br#","because":"#);
+        write_strs(out, advice.because.iter().map(String::as_str));
+        out.extend_from_slice(fragments.closing.as_bytes());
+    }
+}
+
+fn write_question(question: &Question, out: &mut Vec<u8>) {
+    out.extend_from_slice(br#"{"fact":"#);
+    write_str(out, &question.fact);
+    out.extend_from_slice(br#","text":"#);
+    write_str(out, &question.text);
+    out.extend_from_slice(br#","affects":"#);
+    write_strs(out, question.affects.iter().copied());
+    out.extend_from_slice(br#","answer":""#);
+    out.extend_from_slice(question.answer.name().as_bytes());
+    out.extend_from_slice(br#"","choices":"#);
+    match question.answer {
+        Answer::OneOf(choices) => write_strs(out, choices.iter().map(String::as_str)),
+        _ => out.extend_from_slice(b"null"),
+    }
+    out.push(b'}');
+}
+
+/// A fixed part, serialized by serde_json: exactly as the report's `Serialize` writes it.
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("rule texts serialize: their keys are strings")
+}
+
+fn write_optional_str(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => write_str(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// `["a","b"]`
+fn write_strs<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
+    out.push(b'[');
+    for (n, text) in texts.enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write_str(out, text);
+    }
+    out.push(b']');
+}
+
+/// Appends `text` as a JSON string, quoted and escaped exactly as serde_json escapes it:
+/// `"` and `\` with a backslash, control characters as `\n`, `\t`… or `\u00XX`, everything
+/// else as it is (UTF-8 included).
+///
+/// serde_json looks at one byte at a time; this looks at eight, and only looks closer at
+/// the eight bytes that hold something to escape. Advice texts are long runs of plain
+/// words with a paragraph break now and then.
+pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // `copied`: the bytes before it are in `out` already.
+    let mut copied = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        if needs_escape(word) {
+            copied = escape_run(out, bytes, copied, offset..offset + 8);
+        }
+        offset += 8;
+    }
+    copied = escape_run(out, bytes, copied, offset..bytes.len());
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+/// Escapes the bytes of `bytes[range]` that need it, copying the plain bytes before each
+/// from `copied` on; returns the new `copied`.
+fn escape_run(out: &mut Vec<u8>, bytes: &[u8], mut copied: usize, range: std::ops::Range<usize>) -> usize {
+    for i in range {
+        let byte = bytes[i];
+        let short = match byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\t' => b't',
+            b'\r' => b'r',
+            0x08 => b'b',
+            0x0c => b'f',
+            0x00..0x20 => 0,
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[copied..i]);
+        if short == 0 {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xf)],
+            ]);
+        } else {
+            out.extend_from_slice(&[b'\\', short]);
+        }
+        copied = i + 1;
+    }
+    copied
+}
+
+/// Whether any of the eight bytes of `word` is `"`, `\` or a control character (below
+/// 0x20). Exact: the classic "has a zero byte" test (`(v - 0x01…) & !v & 0x80…`) has no
+/// false positives in whether some byte matches, only in which.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    let has_below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+    has_below_0x20 || has_zero(word ^ (ONES * u64::from(b'"'))) || has_zero(word ^ (ONES * u64::from(b'\\')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{needs_escape, write_str};
+    use proptest::prelude::*;
+
+    fn escaped(text: &str) -> String {
+        let mut out = Vec::new();
+        write_str(&mut out, text);
+        String::from_utf8(out).expect("escaping keeps UTF-8")
+    }
+
+    #[test]
+    fn escapes_as_serde_json_does() {
+        for text in [
+            "",
+            "plain",
+            "\"",
+            "\\",
+            "a\nb",
+            "\u{0}\u{1f}\u{7f}",
+            "tab\there",
+            "é “quoted” ✓",
+            "12345678\"",
+            "1234567\n9",
+        ] {
+            assert_eq!(escaped(text), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn finds_every_byte_to_escape_in_a_word() {
+        for byte in 0..=255u8 {
+            for position in 0..8 {
+                let mut word = [b'a'; 8];
+                word[position] = byte;
+                let wanted = byte < 0x20 || byte == b'"' || byte == b'\\';
+                assert_eq!(needs_escape(u64::from_le_bytes(word)), wanted, "byte {byte:#x} at {position}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn escapes_any_text_as_serde_json_does(text in "(\\PC|[\"\\\\\u{0}-\u{1f}\u{7f}]){0,40}") {
+            prop_assert_eq!(escaped(&text), serde_json::to_string(&text).unwrap());
+        }
+    }
+}
