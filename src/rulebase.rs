@@ -488,6 +488,8 @@ pub struct Rule {
 pub struct Citation {
     /// Key into [`RuleBase::sources`].
     pub source: String,
+    /// The source's index in [`RuleBase::sources`]: advice looks it up without hashing.
+    pub source_index: usize,
     /// Section, page or figure.
     pub locator: Option<String>,
     /// Verbatim words of the source (checked against its text where one is given).

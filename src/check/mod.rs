@@ -806,7 +806,7 @@ impl Checker<'_> {
         citation: &ast::Citation,
         sources: &IndexMap<String, DeclaredSource>,
     ) -> Option<Citation> {
-        let Some(source) = sources.get(&citation.source.node) else {
+        let Some((source_index, _, source)) = sources.get_full(&citation.source.node) else {
             let help = did_you_mean(&citation.source.node, sources.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| "declare it with `source key`, then its authors, year and title".into());
@@ -828,6 +828,7 @@ impl Checker<'_> {
         }
         Some(Citation {
             source: citation.source.node.clone(),
+            source_index,
             locator: citation.locator.as_ref().map(|l| l.node.clone()),
             quote: citation.quote.as_ref().map(|q| q.node.clone()),
         })

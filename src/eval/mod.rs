@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 mod explain;
 pub mod reference;
@@ -207,10 +208,11 @@ impl RuleBase {
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
         let outcomes = self.evaluate(case, as_of);
         let evaluator = Evaluator::new(self, case, as_of);
+        let mut env = Env::default();
         let advice = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
-            .map(|outcome| self.advice(outcome, evaluator.filled(outcome)))
+            .map(|outcome| self.advice(outcome, evaluator.filled(outcome, &mut env)))
             .collect();
         let questions = evaluator
             .questions(&outcomes)
@@ -249,7 +251,7 @@ impl RuleBase {
         citations
             .iter()
             .map(|citation| CitedSource {
-                reference: &self.sources[&citation.source],
+                reference: &self.sources[citation.source_index],
                 locator: citation.locator.as_deref(),
                 quote: citation.quote.as_deref(),
             })
@@ -1126,16 +1128,17 @@ impl<'a> Evaluator<'a> {
     // ----- advice -----
 
     /// The parts of a rule's advice the case fills in.
-    fn filled(&self, outcome: &Outcome) -> Filled {
+    /// Evaluated in `env`, whose buffers are reused from one piece of advice to the next.
+    fn filled(&self, outcome: &Outcome, env: &mut Env) -> Filled {
         let rule = &self.rule_base.rules[outcome.rule];
-        let mut env = self.env_for(rule, outcome.item);
+        env.start(rule, outcome.item);
         let mut because = Vec::new();
-        self.because(&rule.condition, false, &mut env, &mut because);
+        self.because(&rule.condition, false, env, &mut because);
         because.dedup();
         Filled {
             item: outcome.item.map(|item| self.item_path(rule, item)),
-            title: self.fill(&rule.title, &mut env),
-            text: self.fill(&rule.text, &mut env),
+            title: self.fill(&rule.title, env),
+            text: self.fill(&rule.text, env),
             because,
         }
     }
@@ -1243,7 +1246,6 @@ impl<'a> Evaluator<'a> {
     /// `change.kind is merger`, or for a test on computed values, the values too:
     /// `as_of is before change.date + 18 months (as_of 2013-09-01, change.date 2013-04-01)`.
     fn describe_atom(&self, atom: &Atom, negated: bool, reads: &[(FactInstance, bool)]) -> String {
-        use std::fmt::Write as _;
         let simple = match &atom.test {
             Test::Holds(_) | Test::Known { .. } => true,
             Test::Compare { op: CompareOp::Eq, lhs, rhs } => {
@@ -1268,11 +1270,15 @@ impl<'a> Evaluator<'a> {
             let _ = write!(line, "{separator}as_of is {}", self.as_of);
             separator = ", ";
         }
-        let read: Vec<FactInstance> = reads.iter().map(|(fact, _)| *fact).collect();
-        for instance in dedup(read) {
-            let _ = write!(line, "{separator}{} is ", self.instance_path(instance));
+        for (position, &(instance, _)) in reads.iter().enumerate() {
+            if reads[..position].iter().any(|(earlier, _)| *earlier == instance) {
+                continue;
+            }
+            line.push_str(separator);
+            self.write_instance_path(&mut line, instance);
+            line.push_str(" is ");
             match self.stored(instance) {
-                Some(value) => line.push_str(&self.show_value(instance.fact, value)),
+                Some(value) => self.write_value(&mut line, instance.fact, value),
                 None => line.push_str("unknown"),
             }
             separator = ", ";
@@ -1285,14 +1291,35 @@ impl<'a> Evaluator<'a> {
 
     /// A value as written in explanations: enumeration values by name, dates as ISO.
     fn show_value(&self, fact: FactId, value: &Value) -> String {
+        let mut shown = String::new();
+        self.write_value(&mut shown, fact, value);
+        shown
+    }
+
+    /// Appends [`Self::show_value`]'s text to `out`.
+    fn write_value(&self, out: &mut String, fact: FactId, value: &Value) {
+        let quoted = |out: &mut String, text: &str| {
+            out.push('"');
+            out.push_str(text);
+            out.push('"');
+        };
         match (value, &self.vocabulary().fact(fact).ty) {
-            (Value::Enum(i), Type::Enum(values)) => values[*i as usize].clone(),
-            (Value::Text(t), _) => format!("\"{t}\""),
+            (Value::Enum(i), Type::Enum(values)) => out.push_str(&values[*i as usize]),
+            (Value::Text(t), _) => quoted(out, t),
             (Value::TextList(items), _) => {
-                format!("[{}]", items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", "))
+                out.push('[');
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push_str(", ");
+                    }
+                    quoted(out, item);
+                }
+                out.push(']');
             }
-            (Value::Records(records), _) => format!("{} items", records.len()),
-            (other, _) => plain(other),
+            (Value::Records(records), _) => {
+                let _ = write!(out, "{} items", records.len());
+            }
+            (other, _) => out.push_str(&plain(other)),
         }
     }
 
@@ -1391,10 +1418,19 @@ impl<'a> Evaluator<'a> {
 
     /// `change.date`, or `groups[1].needs` for a field of one item.
     fn instance_path(&self, instance: FactInstance) -> String {
+        let mut path = String::new();
+        self.write_instance_path(&mut path, instance);
+        path
+    }
+
+    /// Appends [`Self::instance_path`]'s text to `out`.
+    fn write_instance_path(&self, out: &mut String, instance: FactInstance) {
         let path = &self.vocabulary().fact(instance.fact).path;
-        match instance.item {
-            Some(item) => path.replacen("[]", &format!("[{item}]"), 1),
-            None => path.clone(),
+        match (instance.item, path.split_once("[]")) {
+            (Some(item), Some((list, field))) => {
+                let _ = write!(out, "{list}[{item}]{field}");
+            }
+            _ => out.push_str(path),
         }
     }
 
