@@ -188,7 +188,7 @@ fn advise(c: &mut Criterion) {
             let case = accord::parse_case("shire.json", black_box(SHIRE), &rules.vocabulary).unwrap();
             let as_of = case.assessed_on.unwrap_or(default_as_of);
             line.clear();
-            writer.write_line(&rules.advise(&case, as_of), &mut line);
+            writer.write_case(&case, as_of, &mut line);
             line.len()
         })
     });

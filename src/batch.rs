@@ -347,7 +347,7 @@ fn write_result(
 ) {
     let as_of = options.as_of_override.or(case.assessed_on).unwrap_or(options.as_of);
     match writer {
-        Some(writer) => writer.write_line(&rule_base.advise(case, as_of), out),
+        Some(writer) => writer.write_case(case, as_of, out),
         None => {
             match (&case.id, &case.name) {
                 (Some(id), _) | (None, Some(id)) => out.extend_from_slice(id.as_bytes()),

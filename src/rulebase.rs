@@ -138,18 +138,40 @@ impl RuleBase {
 }
 
 impl Template {
-    /// About how long the text is once filled in: its literal runs, and a few words per
-    /// value. Filling starts with this much room, not growing the text step by step.
-    pub fn filled_len_estimate(&self) -> usize {
-        /// Room for one value: a date, a name, a short list.
-        const PER_VALUE: usize = 24;
-        self.parts
-            .iter()
-            .map(|part| match part {
-                TemplatePart::Literal(text) => text.len(),
-                TemplatePart::Value { .. } => PER_VALUE,
-            })
-            .sum()
+    /// How many values the template shows.
+    pub fn holes(&self) -> usize {
+        self.values().count()
+    }
+
+    /// The values the template shows, in order, with how each writes dates.
+    pub fn values(&self) -> impl Iterator<Item = (&Expr, DateStyle)> {
+        self.parts.iter().filter_map(|part| match part {
+            TemplatePart::Literal(_) => None,
+            TemplatePart::Value { expr, style } => Some((expr, *style)),
+        })
+    }
+
+    /// The text with `values` (one per hole, in order, as [`Template::values`] gives them)
+    /// filled in.
+    pub fn render(&self, values: &[String]) -> String {
+        let literal_len: usize = self.literals().map(str::len).sum();
+        let mut text = String::with_capacity(literal_len + values.iter().map(String::len).sum::<usize>());
+        let mut values = values.iter();
+        for part in &self.parts {
+            match part {
+                TemplatePart::Literal(literal) => text.push_str(literal),
+                TemplatePart::Value { .. } => text.push_str(values.next().expect("one value per hole")),
+            }
+        }
+        text
+    }
+
+    /// The literal runs of the template, in order.
+    fn literals(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            TemplatePart::Literal(literal) => Some(literal.as_str()),
+            TemplatePart::Value { .. } => None,
+        })
     }
 
     /// Calls `f` with every fact the template shows.

@@ -23,10 +23,16 @@ fn shown(path: &Path) -> String {
     path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-fn advise(path: &Path) -> accord::Report<'static> {
+/// A fixture's case, and the date it is assessed on.
+fn case(path: &Path) -> (accord::Case, Date) {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
     let case = accord::parse_case(&shown(path), &text, &rules().vocabulary).expect("fixture is a valid case");
     let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
+    (case, as_of)
+}
+
+fn advise(path: &Path) -> accord::Report<'static> {
+    let (case, as_of) = case(path);
     rules().advise(&case, as_of)
 }
 
@@ -45,22 +51,51 @@ fn advice_as_json() {
 }
 
 /// The three ways of writing the JSON document give the same text: the tree (what the
-/// snapshots hold), serializing the report, and the batch writer with its fixed parts
-/// written in advance and its own escaping of the rest.
+/// snapshots hold), serializing the report, and the batch writer, which writes the rules'
+/// fixed parts in advance and never builds the report.
 #[test]
 fn advice_json_is_the_same_however_it_is_written() {
     let writer = report::AdviceWriter::new(rules());
     insta::glob!("../fixtures", "*.json", |path| {
-        let report = advise(path);
+        let (case, as_of) = case(path);
+        let report = rules().advise(&case, as_of);
         let from_tree = report::to_json(&report).to_string();
         let serialized = serde_json::to_string(&report).expect("serializes");
         let mut line = Vec::new();
-        writer.write_line(&report, &mut line);
+        writer.write_case(&case, as_of, &mut line);
         assert_eq!(serialized, from_tree, "{}", path.display());
         assert_eq!(String::from_utf8(line).expect("UTF-8"), format!("{from_tree}\n"), "{}", path.display());
         let pretty = serde_json::to_string_pretty(&report::to_json(&report)).expect("serializes");
         assert_eq!(serde_json::to_string_pretty(&report).expect("serializes"), pretty);
     });
+}
+
+/// Values the case fills into titles, texts, reasons and questions are escaped as
+/// serde_json escapes them, wherever they fall among the rules' own words.
+#[test]
+fn the_batch_writer_escapes_what_the_case_fills_in() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/01-shire-integrated-care.json"
+    ))
+    .expect("fixture is readable");
+    let awkward = "a \"quoted\" \\ name,\nover two lines\t\u{1}\u{7f} \u{201c}curly\u{201d}";
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
+    json["name"] = awkward.into();
+    json["replaces"]["name"] = awkward.into();
+    json["partners"][0]["name"] = awkward.into();
+    json["groups"][1]["name"] = awkward.into();
+    let case =
+        accord::parse_case("awkward.json", &json.to_string(), &rules().vocabulary).expect("a valid case");
+    let as_of = Date::parse(DEFAULT_AS_OF).expect("valid");
+    let report = rules().advise(&case, as_of);
+    let filled_in = |text: &str| text.contains(awkward);
+    assert!(report.advice.iter().any(|a| filled_in(&a.title)), "a title shows the name");
+    assert!(report.advice.iter().any(|a| filled_in(&a.text)), "a text shows the name");
+    let mut line = Vec::new();
+    report::AdviceWriter::new(rules()).write_case(&case, as_of, &mut line);
+    let serialized = serde_json::to_string(&report).expect("serializes");
+    assert_eq!(String::from_utf8(line).expect("UTF-8"), format!("{serialized}\n"));
 }
 
 #[test]

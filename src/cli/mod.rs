@@ -306,10 +306,7 @@ fn advise(
         AdviseFormat::Json if cases.len() == 1 => reports.first().map(pretty).unwrap_or_default(),
         AdviseFormat::Json => pretty(&reports),
         AdviseFormat::Jsonl => {
-            let mut out = Vec::new();
-            let writer = report::AdviceWriter::new(&rule_base);
-            reports.iter().for_each(|r| writer.write_line(r, &mut out));
-            String::from_utf8(out).expect("JSON is UTF-8")
+            reports.iter().map(|r| serde_json::to_string(r).expect("a report serializes") + "\n").collect()
         }
         AdviseFormat::Ids => reports
             .iter()

@@ -206,13 +206,21 @@ impl<'r> Answer<'r> {
 impl RuleBase {
     /// Evaluates every rule against `case` as of `as_of` and writes the advice.
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
+        let Draft { advice, questions } = self.draft(case, as_of);
+        let advice = advice.into_iter().map(|draft| self.advice(draft)).collect();
+        Report { case: case.name.clone().or_else(|| case.id.clone()), as_of, advice, questions }
+    }
+
+    /// A case's advice with what the case fills in worked out, but not yet put into the
+    /// rules' texts.
+    pub(crate) fn draft(&self, case: &Case, as_of: Date) -> Draft<'_> {
         let outcomes = self.evaluate(case, as_of);
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
         let advice = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
-            .map(|outcome| self.advice(outcome, evaluator.filled(outcome, &mut env)))
+            .map(|outcome| evaluator.filled(outcome, &mut env))
             .collect();
         let questions = evaluator
             .questions(&outcomes)
@@ -224,23 +232,24 @@ impl RuleBase {
                 answer: Answer::of(&self.vocabulary.fact(instance.fact).ty),
             })
             .collect();
-        Report { case: case.name.clone().or_else(|| case.id.clone()), as_of, advice, questions }
+        Draft { advice, questions }
     }
 
-    /// A rule's advice: what the case filled in, with the rule's own parts.
-    fn advice(&self, outcome: &Outcome, filled: Filled) -> Advice<'_> {
-        let rule = &self.rules[outcome.rule];
+    /// A rule's advice: its texts filled in, with the rule's own parts.
+    fn advice(&self, draft: DraftAdvice) -> Advice<'_> {
+        let rule = &self.rules[draft.rule];
+        let (title_values, text_values) = draft.values.split_at(rule.title.holes());
         Advice {
             rule: &rule.id,
-            rule_index: outcome.rule,
-            item: filled.item,
+            rule_index: draft.rule,
+            item: draft.item,
             kind: rule.kind,
             lessons: &rule.lessons,
             evidence: rule.evidence.as_deref(),
-            title: filled.title,
-            text: filled.text,
-            because: filled.because,
-            citations: self.cited_sources(outcome.rule),
+            title: rule.title.render(title_values),
+            text: rule.text.render(text_values),
+            because: draft.because,
+            citations: self.cited_sources(draft.rule),
         }
     }
 
@@ -463,12 +472,26 @@ struct Scratch {
     blocked: Vec<bool>,
 }
 
+/// A case's advice before the rules' texts are put together. [`RuleBase::advise`] puts
+/// them together into a [`Report`]; the batch writer copies the rules' words (escaped for
+/// JSON once, in advance) around the values, and never builds the texts.
+pub(crate) struct Draft<'r> {
+    /// The rules that give advice, in rule order.
+    pub advice: Vec<DraftAdvice>,
+    /// As in the report.
+    pub questions: Vec<Question<'r>>,
+}
+
 /// The parts of a piece of advice that the case fills in.
-struct Filled {
-    item: Option<String>,
-    title: String,
-    text: String,
-    because: Vec<String>,
+pub(crate) struct DraftAdvice {
+    /// The rule's index in [`RuleBase::rules`].
+    pub rule: usize,
+    /// For `for each` rules: the item's path, `groups[0]`.
+    pub item: Option<String>,
+    /// The values the title shows, then those the text shows, in order.
+    pub values: Vec<String>,
+    /// The facts, with their values, that made the rule fire.
+    pub because: Vec<String>,
 }
 
 /// A question as the case words it: the fact's path and the question filled in.
@@ -1129,16 +1152,20 @@ impl<'a> Evaluator<'a> {
 
     /// The parts of a rule's advice the case fills in.
     /// Evaluated in `env`, whose buffers are reused from one piece of advice to the next.
-    fn filled(&self, outcome: &Outcome, env: &mut Env) -> Filled {
+    fn filled(&self, outcome: &Outcome, env: &mut Env) -> DraftAdvice {
         let rule = &self.rule_base.rules[outcome.rule];
         env.start(rule, outcome.item);
         let mut because = Vec::new();
         self.because(&rule.condition, false, env, &mut because);
         because.dedup();
-        Filled {
+        let mut values = Vec::with_capacity(rule.title.holes() + rule.text.holes());
+        for template in [&rule.title, &rule.text] {
+            values.extend(template.values().map(|(expr, style)| self.show_in_text(expr, style, env)));
+        }
+        DraftAdvice {
+            rule: outcome.rule,
             item: outcome.item.map(|item| self.item_path(rule, item)),
-            title: self.fill(&rule.title, env),
-            text: self.fill(&rule.text, env),
+            values,
             because,
         }
     }
@@ -1340,14 +1367,9 @@ impl<'a> Evaluator<'a> {
 
     /// Fills in a template's values.
     fn fill(&self, template: &Template, env: &mut Env) -> String {
-        let mut out = String::with_capacity(template.filled_len_estimate());
-        for part in &template.parts {
-            match part {
-                TemplatePart::Literal(text) => out.push_str(text),
-                TemplatePart::Value { expr, style } => out.push_str(&self.show_in_text(expr, *style, env)),
-            }
-        }
-        out
+        let values: Vec<String> =
+            template.values().map(|(expr, style)| self.show_in_text(expr, style, env)).collect();
+        template.render(&values)
     }
 
     fn show_in_text(&self, expr: &Expr, style: DateStyle, env: &mut Env) -> String {

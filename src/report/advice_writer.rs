@@ -1,18 +1,22 @@
 //! The JSON advice documents of a batch (`--format jsonl`), written fast: what is the same
-//! for every case (a rule's id, kind, lessons, evidence and citations, over half of a
-//! document's bytes with the shipped rules) is written as JSON once, when the writer is
-//! made; what the case fills in is escaped as it is copied. The text is exactly what
-//! serializing the [`Report`] gives (`tests/snapshots.rs` holds the two to it).
+//! for every case (a rule's id, kind, lessons, evidence and citations, and the words of its
+//! title and text: most of a document's bytes with the shipped rules) is written as JSON
+//! once, when the writer is made; what the case fills in is escaped as it is copied, and
+//! the texts are never put together in between. The text is exactly what serializing the
+//! [`Report`](crate::eval::Report) gives (`tests/snapshots.rs` holds the two to it).
 
 use std::io::Write as _;
 
-use crate::eval::{Advice, Answer, Question, Report};
-use crate::rulebase::RuleBase;
+use crate::case::Case;
+use crate::eval::{Answer, DraftAdvice, Question};
+use crate::rulebase::{RuleBase, Template, TemplatePart};
+use crate::value::Date;
 
 use super::ADVICE_FORMAT;
 
-/// Writes the compact JSON documents of many cases advised by one rule base.
-pub struct AdviceWriter {
+/// Advises cases with one rule base and writes their compact JSON documents.
+pub struct AdviceWriter<'r> {
+    rule_base: &'r RuleBase,
     /// By rule index.
     rules: Vec<RuleFragments>,
 }
@@ -23,13 +27,17 @@ struct RuleFragments {
     opening: String,
     /// `,"kind":…,"lessons":[…],"evidence":…,"title":`
     before_title: String,
+    /// The title's words around its values, escaped.
+    title: Vec<String>,
+    /// The text's words around its values, escaped.
+    text: Vec<String>,
     /// `,"citations":[…]}`
     closing: String,
 }
 
-impl AdviceWriter {
+impl<'r> AdviceWriter<'r> {
     /// Writes in advance the parts of every rule's advice that no case changes.
-    pub fn new(rule_base: &RuleBase) -> AdviceWriter {
+    pub fn new(rule_base: &'r RuleBase) -> AdviceWriter<'r> {
         let rules = rule_base
             .rules
             .iter()
@@ -42,29 +50,33 @@ impl AdviceWriter {
                     json(&rule.lessons),
                     json(&rule.evidence),
                 ),
+                title: escaped_literals(&rule.title),
+                text: escaped_literals(&rule.text),
                 closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
             })
             .collect();
-        AdviceWriter { rules }
+        AdviceWriter { rule_base, rules }
     }
 
-    /// Appends the compact JSON document for one case, and a newline, to `out`: one line of
-    /// `--format jsonl`. The report must come from the writer's rule base.
-    pub fn write_line(&self, report: &Report, out: &mut Vec<u8>) {
+    /// Advises `case` as of `as_of` and appends its compact JSON document, and a newline,
+    /// to `out`: one line of `--format jsonl`. The text is that of serializing
+    /// [`RuleBase::advise`]'s report.
+    pub fn write_case(&self, case: &Case, as_of: Date, out: &mut Vec<u8>) {
+        let draft = self.rule_base.draft(case, as_of);
         out.extend_from_slice(br#"{"format":""#);
         out.extend_from_slice(ADVICE_FORMAT.as_bytes());
         out.extend_from_slice(br#"","case":"#);
-        write_optional_str(out, report.case.as_deref());
+        write_optional_str(out, case.name.as_deref().or(case.id.as_deref()));
         // A date is digits and dashes: nothing to escape.
-        write!(out, r#","as_of":"{}","advice":["#, report.as_of).expect("writing to memory cannot fail");
-        for (n, advice) in report.advice.iter().enumerate() {
+        write!(out, r#","as_of":"{as_of}","advice":["#).expect("writing to memory cannot fail");
+        for (n, advice) in draft.advice.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
             self.write_advice(advice, out);
         }
         out.extend_from_slice(br#"],"questions":["#);
-        for (n, question) in report.questions.iter().enumerate() {
+        for (n, question) in draft.questions.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
@@ -73,18 +85,44 @@ impl AdviceWriter {
         out.extend_from_slice(b"]}\n");
     }
 
-    fn write_advice(&self, advice: &Advice, out: &mut Vec<u8>) {
-        let fragments = &self.rules[advice.rule_index];
+    fn write_advice(&self, advice: &DraftAdvice, out: &mut Vec<u8>) {
+        let fragments = &self.rules[advice.rule];
         out.extend_from_slice(fragments.opening.as_bytes());
         write_optional_str(out, advice.item.as_deref());
         out.extend_from_slice(fragments.before_title.as_bytes());
-        write_str(out, &advice.title);
+        let (title_values, text_values) = advice.values.split_at(fragments.title.len() - 1);
+        write_filled(out, &fragments.title, title_values);
         out.extend_from_slice(br#","text":"#);
-        write_str(out, &advice.text);
+        write_filled(out, &fragments.text, text_values);
         out.extend_from_slice(br#","because":"#);
         write_strs(out, advice.because.iter().map(String::as_str));
         out.extend_from_slice(fragments.closing.as_bytes());
     }
+}
+
+/// A template's literal runs, escaped for JSON, split at its values: one more run than
+/// values (empty where two values meet or a value starts or ends the text).
+fn escaped_literals(template: &Template) -> Vec<String> {
+    let mut runs = vec![Vec::new()];
+    for part in &template.parts {
+        match part {
+            TemplatePart::Literal(text) => escape_into(runs.last_mut().expect("never empty"), text),
+            TemplatePart::Value { .. } => runs.push(Vec::new()),
+        }
+    }
+    runs.into_iter().map(|run| String::from_utf8(run).expect("escaping keeps UTF-8")).collect()
+}
+
+/// Writes a filled-in template as a JSON string: its escaped runs, with the values
+/// escaped between them.
+fn write_filled(out: &mut Vec<u8>, runs: &[String], values: &[String]) {
+    out.push(b'"');
+    out.extend_from_slice(runs[0].as_bytes());
+    for (value, run) in values.iter().zip(&runs[1..]) {
+        escape_into(out, value);
+        out.extend_from_slice(run.as_bytes());
+    }
+    out.push(b'"');
 }
 
 fn write_question(question: &Question, out: &mut Vec<u8>) {
@@ -135,10 +173,16 @@ fn write_strs<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
 /// serde_json looks at one byte at a time; this looks at eight, and only looks closer at
 /// the eight bytes that hold something to escape. Advice texts are long runs of plain
 /// words with a paragraph break now and then.
-pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
+fn write_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
+    escape_into(out, text);
+    out.push(b'"');
+}
+
+/// [`write_str`] without the quotes.
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len());
     // `copied`: the bytes before it are in `out` already.
     let mut copied = 0;
     let mut chunks = bytes.chunks_exact(8);
@@ -152,7 +196,6 @@ pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
     }
     copied = escape_run(out, bytes, copied, offset..bytes.len());
     out.extend_from_slice(&bytes[copied..]);
-    out.push(b'"');
 }
 
 /// Escapes the bytes of `bytes[range]` that need it, copying the plain bytes before each
