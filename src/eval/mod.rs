@@ -1280,21 +1280,26 @@ impl<'a> Evaluator<'a> {
             }
             _ => false,
         };
-        let mut line = String::with_capacity(atom.text.len() + 32);
-        match (&atom.test, negated) {
-            (Test::Holds(_), false) => write!(line, "{} is true", atom.text),
-            (Test::Holds(_), true) => write!(line, "{} is false", atom.text),
-            (_, false) => write!(line, "{}", atom.text),
-            (_, true) => write!(line, "not: {}", atom.text),
+        // Room for the values of a few facts, each with its path.
+        let room = if simple { 10 } else { 24 + 48 * reads.len() };
+        let mut line = String::with_capacity(atom.text.len() + room);
+        if negated && !matches!(atom.test, Test::Holds(_)) {
+            line.push_str("not: ");
         }
-        .expect("writing to a String cannot fail");
+        line.push_str(&atom.text);
+        match (&atom.test, negated) {
+            (Test::Holds(_), false) => line.push_str(" is true"),
+            (Test::Holds(_), true) => line.push_str(" is false"),
+            _ => {}
+        }
         if simple {
             return line;
         }
         // The values the test compared: the assessment date, then each fact it read.
         let mut separator = " (";
         if atom.text.contains("as_of") {
-            let _ = write!(line, "{separator}as_of is {}", self.as_of);
+            line.push_str(" (as_of is ");
+            self.as_of.write_iso(&mut line);
             separator = ", ";
         }
         for (position, &(instance, _)) in reads.iter().enumerate() {
@@ -1346,6 +1351,7 @@ impl<'a> Evaluator<'a> {
             (Value::Records(records), _) => {
                 let _ = write!(out, "{} items", records.len());
             }
+            (Value::Date(date), _) => date.write_iso(out),
             (other, _) => out.push_str(&plain(other)),
         }
     }
@@ -1379,17 +1385,18 @@ impl<'a> Evaluator<'a> {
                 return self.item_label(list, item, env);
             }
         }
-        match (self.value(expr, env).map(Cow::into_owned), self.enum_values_of(expr)) {
+        let value = self.value(expr, env);
+        match (value.as_deref(), self.enum_values_of(expr)) {
             (None, _) => match self.unnamed_item(expr, env) {
                 Some(path) => path,
                 None => "(unknown)".into(),
             },
-            (Some(Value::Enum(i)), Some(values)) => values[i as usize].replace('_', " "),
+            (Some(Value::Enum(i)), Some(values)) => values[*i as usize].replace('_', " "),
             (Some(Value::Date(date)), _) if style == DateStyle::Month => date.month_and_year(),
             (Some(Value::Date(date)), _) => date.long(),
-            (Some(Value::Bool(b)), _) => (if b { "yes" } else { "no" }).into(),
-            (Some(Value::TextList(items)), _) => join_in_words(&items),
-            (Some(other), _) => plain(&other),
+            (Some(Value::Bool(b)), _) => (if *b { "yes" } else { "no" }).into(),
+            (Some(Value::TextList(items)), _) => join_in_words(items),
+            (Some(other), _) => plain(other),
         }
     }
 
@@ -1448,9 +1455,10 @@ impl<'a> Evaluator<'a> {
     /// Appends [`Self::instance_path`]'s text to `out`.
     fn write_instance_path(&self, out: &mut String, instance: FactInstance) {
         let path = &self.vocabulary().fact(instance.fact).path;
-        match (instance.item, path.split_once("[]")) {
-            (Some(item), Some((list, field))) => {
-                let _ = write!(out, "{list}[{item}]{field}");
+        // A field's path is `list[].field`: the first `[` starts the `[]`.
+        match (instance.item, path.find('[')) {
+            (Some(item), Some(bracket)) => {
+                let _ = write!(out, "{}[{item}]{}", &path[..bracket], &path[bracket + 2..]);
             }
             _ => out.push_str(path),
         }
