@@ -183,70 +183,65 @@ fn write_str(out: &mut Vec<u8>, text: &str) {
 fn escape_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len());
-    // `copied`: the bytes before it are in `out` already.
-    let mut copied = 0;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
-        if needs_escape(word) {
-            copied = escape_run(out, bytes, copied, offset..offset + 8);
+    // The bytes before `copied` are in `out` already; those before `at` are known plain.
+    let (mut copied, mut at) = (0, 0);
+    while let Some(word) = bytes.get(at..at + 8) {
+        let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        if mask == 0 {
+            at += 8;
+            continue;
         }
-        offset += 8;
+        // The lowest byte flagged is the first to escape; read on just after it.
+        let found = at + (mask.trailing_zeros() / 8) as usize;
+        out.extend_from_slice(&bytes[copied..found]);
+        write_escaped(out, bytes[found]);
+        (copied, at) = (found + 1, found + 1);
     }
-    copied = escape_run(out, bytes, copied, offset..bytes.len());
+    for (offset, &byte) in bytes[at..].iter().enumerate() {
+        if byte < 0x20 || byte == b'"' || byte == b'\\' {
+            out.extend_from_slice(&bytes[copied..at + offset]);
+            write_escaped(out, byte);
+            copied = at + offset + 1;
+        }
+    }
     out.extend_from_slice(&bytes[copied..]);
 }
 
-/// Escapes the bytes of `bytes[range]` that need it, copying the plain bytes before each
-/// from `copied` on; returns the new `copied`.
-fn escape_run(out: &mut Vec<u8>, bytes: &[u8], mut copied: usize, range: std::ops::Range<usize>) -> usize {
-    for i in range {
-        let byte = bytes[i];
-        let short = match byte {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'\n' => b'n',
-            b'\t' => b't',
-            b'\r' => b'r',
-            0x08 => b'b',
-            0x0c => b'f',
-            0x00..0x20 => 0,
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[copied..i]);
-        if short == 0 {
+/// Writes the escape of one byte that needs it, as serde_json writes it.
+fn write_escaped(out: &mut Vec<u8>, byte: u8) {
+    let short = match byte {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'\n' => b'n',
+        b'\t' => b't',
+        b'\r' => b'r',
+        0x08 => b'b',
+        0x0c => b'f',
+        _ => {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(byte >> 4)],
-                HEX[usize::from(byte & 0xf)],
-            ]);
-        } else {
-            out.extend_from_slice(&[b'\\', short]);
+            let (high, low) = (HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', high, low]);
+            return;
         }
-        copied = i + 1;
-    }
-    copied
+    };
+    out.extend_from_slice(&[b'\\', short]);
 }
 
-/// Whether any of the eight bytes of `word` is `"`, `\` or a control character (below
-/// 0x20). Exact: the classic "has a zero byte" test (`(v - 0x01…) & !v & 0x80…`) has no
-/// false positives in whether some byte matches, only in which.
-fn needs_escape(word: u64) -> bool {
+/// The bytes of `word` (eight bytes, the first lowest) that are `"`, `\` or a control
+/// character (below 0x20), as the high bit of each: the classic "has a zero byte" test,
+/// `(v - 0x01…) & !v & 0x80…`. The lowest bit set is exact; bits above it may be false
+/// (a borrow carries into the next byte), which is why the caller reads on after it.
+fn escape_mask(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
-    let has_below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-    has_below_0x20 || has_zero(word ^ (ONES * u64::from(b'"'))) || has_zero(word ^ (ONES * u64::from(b'\\')))
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    below_0x20 | zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{needs_escape, write_str};
+    use super::{escape_mask, write_str};
     use proptest::prelude::*;
 
     fn escaped(text: &str) -> String {
@@ -273,14 +268,22 @@ mod tests {
         }
     }
 
+    /// The first byte to escape in a word is found wherever it is, whatever the bytes
+    /// around it (those after it may be flagged falsely; those before never are).
     #[test]
-    fn finds_every_byte_to_escape_in_a_word() {
+    fn finds_the_first_byte_to_escape_in_a_word() {
+        let needs = |byte: u8| byte < 0x20 || byte == b'"' || byte == b'\\';
         for byte in 0..=255u8 {
             for position in 0..8 {
-                let mut word = [b'a'; 8];
-                word[position] = byte;
-                let wanted = byte < 0x20 || byte == b'"' || byte == b'\\';
-                assert_eq!(needs_escape(u64::from_le_bytes(word)), wanted, "byte {byte:#x} at {position}");
+                for filler in [b'a', 0x00, b'"', 0x21, 0xff] {
+                    let mut word = [b'a'; 8];
+                    word[position] = byte;
+                    word[position + 1..].fill(filler);
+                    let first = word.iter().position(|&b| needs(b));
+                    let mask = escape_mask(u64::from_le_bytes(word));
+                    let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
+                    assert_eq!(found, first, "{word:?}");
+                }
             }
         }
     }
