@@ -1,0 +1,116 @@
+//! What each fuzz target checks on one input, shared by the targets (`fuzz/fuzz_targets/`)
+//! and by `tests/fuzz_regressions.rs`, which replays the seeds and every input that ever
+//! made a target fail. Both include this file with `#[path]`: the checks are written once,
+//! and `cargo test` holds the targets' expectations without running the fuzzer.
+//!
+//! Nothing here may panic, overflow the stack or hang on any input; the assertions are the
+//! properties the fuzzer looks for counterexamples to.
+
+// Each target uses only its own check.
+#![allow(dead_code)]
+
+use accord::diag::{self, SourceMap};
+use accord::format::{FormatError, format_rule_file};
+use accord::report::AdviceWriter;
+use accord::{Case, Date, RuleBase, RuleFiles};
+
+/// The `rules` target: `accord check` on one rule file at `path`. The file is parsed, then
+/// compiled alone as a rule base (parse + check); every diagnostic is rendered as the
+/// command line renders it (text and JSON). When the file checks, it is linted, and an
+/// empty case is advised and explained. Returns the codes of the diagnostics and warnings.
+pub fn rules_target(path: &str, text: &str) -> Vec<&'static str> {
+    let (_ast, errors) = accord::syntax::parse_file(path, text);
+    let mut sources = SourceMap::default();
+    sources.add(path, text);
+    let _ = diag::render(&errors, &sources, false);
+
+    let compiled = RuleFiles::from_texts(vec![(path.to_string(), text.to_string())]).compile();
+    assert_eq!(
+        compiled.rule_base.is_some(),
+        !compiled.diagnostics.iter().any(|d| d.is_error()),
+        "a rule base is given exactly when there is no error"
+    );
+    let _ = diag::render(&compiled.diagnostics, &compiled.sources, false);
+    let _ = diag::render(&compiled.diagnostics, &compiled.sources, true);
+    let _ = diag::to_json(&compiled.diagnostics, &compiled.sources);
+    let mut codes: Vec<&'static str> = compiled.diagnostics.iter().map(|d| d.code).collect();
+
+    let Some(rule_base) = compiled.rule_base else { return codes };
+    let findings = accord::lint::lint(&rule_base);
+    let _ = diag::render(&findings.warnings, &compiled.sources, false);
+    let _ = diag::to_json(&findings.warnings, &compiled.sources);
+    codes.extend(findings.warnings.iter().map(|d| d.code));
+    let _ = accord::schema::case_schema(&rule_base.vocabulary);
+
+    let case = accord::parse_case("empty.json", "{}", &rule_base.vocabulary).expect("{} is a valid case");
+    let as_of = Date::parse("2013-09-01").expect("a date");
+    advise_and_explain(&rule_base, &case, as_of);
+    codes
+}
+
+/// The `case` target: `accord advise` and `accord explain` on one case file, against
+/// `rules`. A case that does not load must be refused with diagnostics that render; a case
+/// that loads is advised and explained as of a fixed date (and as of its own
+/// `assessed_on`, as the command line does). Returns the errors' codes (none if it loads).
+pub fn case_target(rules: &RuleBase, text: &str) -> Vec<&'static str> {
+    let path = "case.json";
+    match accord::parse_case(path, text, &rules.vocabulary) {
+        Err(diagnostics) => {
+            assert!(diagnostics.iter().any(|d| d.is_error()), "a refused case has an error");
+            let mut sources = SourceMap::default();
+            sources.add(path, text);
+            let _ = diag::render(&diagnostics, &sources, false);
+            let _ = diag::to_json(&diagnostics, &sources);
+            diagnostics.iter().map(|d| d.code).collect()
+        }
+        Ok(case) => {
+            let fixed = Date::parse("2013-09-01").expect("a date");
+            for as_of in std::iter::once(fixed).chain(case.assessed_on) {
+                advise_and_explain(rules, &case, as_of);
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Advises and explains `case`, writing the results in every format; the batch writer
+/// must write the same JSON as the report's tree.
+fn advise_and_explain(rules: &RuleBase, case: &Case, as_of: Date) {
+    let report = rules.advise(case, as_of);
+    let _ = accord::report::to_text(&report);
+    let tree = accord::report::to_json(&report).to_string();
+    let mut line = Vec::new();
+    AdviceWriter::new(rules).write_case(case, as_of, &mut line);
+    assert_eq!(String::from_utf8(line).expect("JSON is UTF-8"), tree + "\n", "the batch writer's JSON");
+    let explanations = rules.explain(case, as_of, &[]);
+    let name = case.name.as_deref();
+    let _ = accord::report::explanation_text(name, as_of, &explanations);
+    let _ = accord::report::explanation_json(name, as_of, &explanations);
+}
+
+/// The `format_roundtrip` target: `accord fmt` on arbitrary rule text. Text that does not
+/// parse must be refused with its syntax errors. Text that parses must be formatted (the
+/// formatter reporting a bug is a failure), the result must parse to the same syntax tree
+/// (spans aside), and formatting it again must give it back unchanged. Returns whether the
+/// text parsed (and so was formatted).
+pub fn format_target(text: &str) -> bool {
+    let path = "fuzz.accord";
+    let (before, errors) = accord::syntax::parse_file(path, text);
+    let formatted = match format_rule_file(path, text) {
+        Ok(formatted) => formatted,
+        Err(FormatError::Syntax(diagnostics)) => {
+            assert!(!errors.is_empty(), "the formatter refused a file that parses: {diagnostics:?}");
+            return false;
+        }
+        Err(FormatError::Bug(why)) => panic!("the formatter reports a bug: {why}"),
+    };
+    assert!(errors.is_empty(), "the formatter formatted a file that does not parse: {errors:?}");
+    let (after, errors) = accord::syntax::parse_file(path, &formatted);
+    assert!(errors.is_empty(), "the formatted text does not parse: {errors:?}\n{formatted}");
+    assert!(before == after, "the formatted text parses differently:\n{formatted}");
+    match format_rule_file(path, &formatted) {
+        Ok(again) => assert_eq!(again, formatted, "formatting twice changes the text"),
+        Err(e) => panic!("the formatted text cannot be formatted again: {e:?}\n{formatted}"),
+    }
+    true
+}
