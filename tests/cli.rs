@@ -1,27 +1,10 @@
 //! End-to-end: the built `accord` binary, its exit codes, stdout and stderr.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
-}
+use common::{accord, accord_command, accord_in, json, manifest_dir, run_with_input, stderr, stdout};
 
 const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
 
@@ -174,12 +157,8 @@ fn sources_lists_the_bibliography_as_json() {
 
 #[test]
 fn advise_works_from_any_folder_with_the_built_in_rules() {
-    let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIRE);
-    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["advise", "--format", "json", case.to_str().unwrap()])
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("runs");
+    let case = manifest_dir().join(SHIRE);
+    let output = accord_in(&std::env::temp_dir(), &["advise", "--format", "json", case.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
@@ -223,18 +202,9 @@ fn explain_names_only_the_rules_asked_for_and_refuses_unknown_ones() {
 /// `accord advise --batch -` as of 1 September 2013, with `env` set, the `args` given, and
 /// `input` on standard input.
 fn batch(env: &[(&str, &str)], args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["advise", "--batch", "-", "--as-of", "2013-09-01"])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    use std::io::Write as _;
-    child.stdin.take().expect("piped").write_all(input).expect("the batch reads its input");
-    child.wait_with_output().expect("finishes")
+    let mut command = accord_command(manifest_dir());
+    command.args(["advise", "--batch", "-", "--as-of", "2013-09-01"]).args(args).envs(env.iter().copied());
+    run_with_input(&mut command, input)
 }
 
 #[test]

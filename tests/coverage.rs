@@ -2,30 +2,13 @@
 //! fixtures (every rule fires somewhere), and on the small rule base of
 //! `fixtures/coverage/` (one rule never fires, one part is never false).
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+
+use common::{accord, json, stderr, stdout};
 
 use serde_json::{Value, json};
-
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
-}
 
 /// The tests' default date for the fixture without `assessed_on`, as in the snapshots.
 const AS_OF: &str = "2013-06-01";

@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
+use common::{Scratch, accord, accord_command, json, manifest_dir, scratch, stderr, stdout};
+
 use accord::diff::{self, Diff, Field, Origin, RuleStatus};
 use accord::{Date, Report, RuleBase, RuleFiles};
 use serde_json::Value as Json;
@@ -220,65 +224,6 @@ fn the_json_has_a_format_and_the_advice_as_advise_writes_it() {
 // ---------------------------------------------------------------------------------------
 // The binary.
 
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn accord_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn accord(args: &[&str]) -> Output {
-    accord_in(manifest_dir(), args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-fn json(output: &Output) -> Json {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\n{}", stdout(output), stderr(output)))
-}
-
-/// A fresh folder for one test, removed when the test ends.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn scratch(test: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("accord-diff-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch folder");
-    Scratch(dir)
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("a folder");
     for entry in std::fs::read_dir(from).expect("readable") {
@@ -301,7 +246,7 @@ fn edit(file: &Path, from: &str, to: &str) {
 
 /// Two copies of the project's rules, `old` and `new`, in a scratch folder.
 fn two_copies(test: &str) -> (Scratch, PathBuf, PathBuf) {
-    let dir = scratch(test);
+    let dir = scratch("diff", test);
     let (old, new) = (dir.join("old"), dir.join("new"));
     copy_dir(&manifest_dir().join("rules"), &old);
     copy_dir(&manifest_dir().join("rules"), &new);
@@ -528,7 +473,7 @@ fn a_missing_revision_is_a_command_line_error() {
 
 #[test]
 fn a_revision_outside_a_git_repository_is_a_command_line_error() {
-    let dir = scratch("no-repository");
+    let dir = scratch("diff", "no-repository");
     let shire = manifest_dir().join(SHIRE);
     let output = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["diff", "--old", "main", path(&shire)])
@@ -563,7 +508,7 @@ fn git(dir: &Path, args: &[&str]) {
 /// the stall warning and breaks the quote of another rule's source text at the same time
 /// in the working tree only.
 fn repository(test: &str) -> Scratch {
-    let dir = scratch(test);
+    let dir = scratch("diff", test);
     git(&dir, &["init", "--quiet"]);
     copy_dir(&manifest_dir().join("rules"), &dir.join("rules"));
     git(&dir, &["add", "rules"]);
@@ -574,13 +519,9 @@ fn repository(test: &str) -> Scratch {
 }
 
 fn accord_git(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
-        .output()
-        .expect("the binary runs")
+    let mut command = accord_command(dir);
+    command.args(args).env("GIT_CEILING_DIRECTORIES", std::env::temp_dir());
+    command.output().expect("the binary runs")
 }
 
 #[test]

@@ -5,7 +5,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod common;
+
+use common::{accord_in, files_in, scratch, stderr, stdout};
 
 use accord::format::{FormatError, format_rule_file};
 use accord::syntax::parse_file;
@@ -262,45 +266,13 @@ fn line_breaks_and_comments_anywhere_keep_the_meaning() {
 
 // ----- the command line -----
 
-/// A fresh, empty folder for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-fmt-{test}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("a scratch folder");
-    dir
-}
-
 fn copy(from: &str, to: &Path) {
     fs::copy(root().join(from), to).expect("the fixture copies");
 }
 
-fn accord(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn check_lists_the_files_that_would_change_and_writes_nothing() {
-    let dir = scratch("check");
+    let dir = scratch("fmt", "check");
     let rules = dir.join("rules");
     fs::create_dir(&rules).unwrap();
     copy("fixtures/fmt/messy.accord", &rules.join("a-messy.accord"));
@@ -310,17 +282,17 @@ fn check_lists_the_files_that_would_change_and_writes_nothing() {
     let messy = fs::read(rules.join("a-messy.accord")).unwrap();
 
     // Default: `rules/`.
-    let output = accord(&dir, &["fmt", "--check"]);
+    let output = accord_in(&dir, &["fmt", "--check"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(stdout(&output), "rules/a-messy.accord\nrules/c-messy.accord\n");
     assert!(stderr(&output).contains("2 files are not formatted"), "{}", stderr(&output));
     assert_eq!(fs::read(rules.join("a-messy.accord")).unwrap(), messy);
 
     // Files and folders.
-    let output = accord(&dir, &["fmt", "--check", "rules/b-tidy.accord"]);
+    let output = accord_in(&dir, &["fmt", "--check", "rules/b-tidy.accord"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "");
-    let output = accord(&dir, &["fmt", "--check", "rules/b-tidy.accord", "rules/c-messy.accord"]);
+    let output = accord_in(&dir, &["fmt", "--check", "rules/b-tidy.accord", "rules/c-messy.accord"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "rules/c-messy.accord\n");
     assert_eq!(files_in(&rules), ["a-messy.accord", "b-tidy.accord", "c-messy.accord", "notes.txt"]);
@@ -329,12 +301,12 @@ fn check_lists_the_files_that_would_change_and_writes_nothing() {
 
 #[test]
 fn fmt_rewrites_the_files_that_change_and_then_check_passes() {
-    let dir = scratch("write");
+    let dir = scratch("fmt", "write");
     copy("fixtures/fmt/messy.accord", &dir.join("messy.accord"));
     copy("fixtures/fmt/messy.formatted.accord", &dir.join("tidy.accord"));
     let tidy_modified = fs::metadata(dir.join("tidy.accord")).unwrap().modified().unwrap();
 
-    let output = accord(&dir, &["fmt", "."]);
+    let output = accord_in(&dir, &["fmt", "."]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "formatted 1 file (1 already formatted)\n  ./messy.accord\n");
     let expected = fs::read_to_string(root().join("fixtures/fmt/messy.formatted.accord")).unwrap();
@@ -344,21 +316,21 @@ fn fmt_rewrites_the_files_that_change_and_then_check_passes() {
     // Nothing else is left behind.
     assert_eq!(files_in(&dir), ["messy.accord", "tidy.accord"]);
 
-    let output = accord(&dir, &["fmt", "--check", "."]);
+    let output = accord_in(&dir, &["fmt", "--check", "."]);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
-    let output = accord(&dir, &["fmt", "messy.accord"]);
+    let output = accord_in(&dir, &["fmt", "messy.accord"]);
     assert_eq!(stdout(&output), "formatted 0 files (1 already formatted)\n");
     fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_file_that_does_not_parse_is_reported_and_left_alone() {
-    let dir = scratch("broken");
+    let dir = scratch("fmt", "broken");
     copy("fixtures/bad-rules/E0101-expected-condition.accord", &dir.join("broken.accord"));
     copy("fixtures/fmt/messy.accord", &dir.join("messy.accord"));
     let broken = fs::read(dir.join("broken.accord")).unwrap();
     for args in [&["fmt", "--check", "."][..], &["fmt", "."][..]] {
-        let output = accord(&dir, args);
+        let output = accord_in(&dir, args);
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         let err = stderr(&output);
         assert!(err.contains("error[E0101]") && err.contains("./broken.accord:13:"), "{err}");
@@ -366,7 +338,7 @@ fn a_file_that_does_not_parse_is_reported_and_left_alone() {
         assert_eq!(fs::read(dir.join("broken.accord")).unwrap(), broken);
     }
     // The other file was still formatted, and the summary says what happened.
-    let output = accord(&dir, &["fmt", "."]);
+    let output = accord_in(&dir, &["fmt", "."]);
     assert!(
         stdout(&output).contains("1 file not formatted because of the errors above"),
         "{}",
@@ -377,7 +349,7 @@ fn a_file_that_does_not_parse_is_reported_and_left_alone() {
 
     // Not UTF-8, or missing: reported too.
     copy("fixtures/bad-rules/E0002-binary.accord", &dir.join("binary.accord"));
-    let output = accord(&dir, &["fmt", "binary.accord", "missing.accord"]);
+    let output = accord_in(&dir, &["fmt", "binary.accord", "missing.accord"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("error[E0002]") && err.contains("error[E0001]"), "{err}");
@@ -386,8 +358,8 @@ fn a_file_that_does_not_parse_is_reported_and_left_alone() {
 
 #[test]
 fn a_bad_command_line_exits_with_2() {
-    let dir = scratch("usage");
-    let output = accord(&dir, &["fmt", "--chekc"]);
+    let dir = scratch("fmt", "usage");
+    let output = accord_in(&dir, &["fmt", "--chekc"]);
     assert_eq!(output.status.code(), Some(2));
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -397,7 +369,7 @@ fn a_bad_command_line_exits_with_2() {
 #[cfg(unix)]
 #[test]
 fn a_failed_write_leaves_the_original_intact() {
-    let dir = scratch("atomic");
+    let dir = scratch("fmt", "atomic");
     copy("fixtures/fmt/messy.accord", &dir.join("messy.accord"));
     let original = fs::read(dir.join("messy.accord")).unwrap();
     let output = Command::new("sh")

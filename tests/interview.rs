@@ -3,65 +3,26 @@
 //! `fixtures/interview/`, in a folder of its own.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod common;
+
+use common::{accord, accord_command, files_in, json, manifest_dir, run_with_input, scratch, stderr, stdout};
 
 use accord::interview::write_atomically;
 
-/// A fresh, empty folder for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-interview-{test}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("a scratch folder");
-    dir
-}
-
 /// A copy of `fixtures/interview/NAME` as `DIR/case.json`.
 fn copy_case(dir: &Path, name: &str) -> PathBuf {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/interview").join(name);
+    let from = manifest_dir().join("fixtures/interview").join(name);
     let to = dir.join("case.json");
     fs::copy(from, &to).expect("the fixture copies");
     to
 }
 
-/// Runs `program args...` with `input` on standard input.
-fn run_with_input(program: &mut Command, input: &str) -> Output {
-    let mut child = program
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().expect("piped");
-    // The interview may stop before reading every line; it then closes its end.
-    let _ = stdin.write_all(input.as_bytes());
-    drop(stdin);
-    child.wait_with_output().expect("the binary finishes")
-}
-
 /// `accord interview ARGS...` answering with `input`.
 fn interview(args: &[&str], input: &str) -> Output {
-    run_with_input(Command::new(env!("CARGO_BIN_EXE_accord")).arg("interview").args(args), input)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .expect("a readable folder")
-        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    run_with_input(accord_command(manifest_dir()).arg("interview").args(args), input)
 }
 
 fn keys(object: &serde_json::Value) -> Vec<&str> {
@@ -75,7 +36,7 @@ const MERGER_ANSWERS: &str = "2013-02-30\n2013-04-01\n2\n1\n2\nmaybe\ny\nn\nquit
 
 #[test]
 fn answers_are_checked_then_written_back_in_place() {
-    let dir = scratch("answers");
+    let dir = scratch("interview", "answers");
     let case = copy_case(&dir, "merger-in-progress.json");
     let original = fs::read_to_string(&case).unwrap();
     let output = interview(&["--write", case.to_str().unwrap()], MERGER_ANSWERS);
@@ -127,7 +88,7 @@ fn answers_are_checked_then_written_back_in_place() {
 
 #[test]
 fn without_write_the_case_is_left_alone() {
-    let dir = scratch("no-write");
+    let dir = scratch("interview", "no-write");
     let case = copy_case(&dir, "merger-in-progress.json");
     let original = fs::read_to_string(&case).unwrap();
     let output = interview(&[case.to_str().unwrap()], MERGER_ANSWERS);
@@ -140,7 +101,7 @@ fn without_write_the_case_is_left_alone() {
 
 #[test]
 fn skip_then_quit_writes_nothing() {
-    let dir = scratch("skip-quit");
+    let dir = scratch("interview", "skip-quit");
     let case = copy_case(&dir, "merger-in-progress.json");
     let original = fs::read_to_string(&case).unwrap();
     let output = interview(&["--write", case.to_str().unwrap()], "skip\nquit\n");
@@ -158,7 +119,7 @@ fn skip_then_quit_writes_nothing() {
 
 #[test]
 fn the_end_of_the_input_ends_the_interview() {
-    let dir = scratch("eof");
+    let dir = scratch("interview", "eof");
     let case = copy_case(&dir, "merger-in-progress.json");
     let output = interview(&["--write", case.to_str().unwrap()], "2013-04-01\n");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -174,12 +135,7 @@ fn only_questions_that_still_matter_are_asked() {
     const DATE_QUESTION: &str = "On what date did (or will) the change take effect?";
     let case = "fixtures/interview/kind-unknown.json";
     // While the kind of change is unknown, its date matters...
-    let advice = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["advise", "--format", "json", case])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    let advice: serde_json::Value = serde_json::from_slice(&advice.stdout).expect("JSON advice");
+    let advice = json(&accord(&["advise", "--format", "json", case]));
     let facts: Vec<&str> =
         advice["questions"].as_array().unwrap().iter().map(|q| q["fact"].as_str().unwrap()).collect();
     assert_eq!(facts[0], "change.kind");
@@ -227,7 +183,7 @@ fn a_case_that_does_not_load_fails_like_advise() {
 
 #[test]
 fn the_writer_fails_cleanly_when_the_folder_does_not_exist() {
-    let dir = scratch("no-folder");
+    let dir = scratch("interview", "no-folder");
     let missing = dir.join("not-there").join("case.json");
     assert!(write_atomically(&missing, b"{}\n").is_err());
     assert!(!dir.join("not-there").exists());
@@ -237,7 +193,7 @@ fn the_writer_fails_cleanly_when_the_folder_does_not_exist() {
 
 #[test]
 fn the_writer_leaves_the_original_when_its_temporary_file_cannot_be_made() {
-    let dir = scratch("temp-taken");
+    let dir = scratch("interview", "temp-taken");
     let case = dir.join("case.json");
     fs::write(&case, "{\"name\": \"original\"}\n").unwrap();
     // Something that is not ours already has the temporary file's name.
@@ -256,7 +212,7 @@ fn the_writer_leaves_the_original_when_its_temporary_file_cannot_be_made() {
 #[test]
 fn the_writer_leaves_the_original_in_a_read_only_folder() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch("read-only");
+    let dir = scratch("interview", "read-only");
     let case = dir.join("case.json");
     fs::write(&case, "original\n").unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
@@ -276,7 +232,7 @@ fn the_writer_leaves_the_original_in_a_read_only_folder() {
 #[cfg(unix)]
 #[test]
 fn the_writer_replaces_the_file_a_link_points_to() {
-    let dir = scratch("link");
+    let dir = scratch("interview", "link");
     fs::write(dir.join("real.json"), "old\n").unwrap();
     std::os::unix::fs::symlink("real.json", dir.join("case.json")).unwrap();
     write_atomically(&dir.join("case.json"), b"new\n").unwrap();
@@ -292,7 +248,7 @@ fn the_writer_replaces_the_file_a_link_points_to() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_save_that_fails_part_way_leaves_the_original_intact() {
-    let dir = scratch("mid-write");
+    let dir = scratch("interview", "mid-write");
     let case = copy_case(&dir, "kind-unknown.json");
     let original = fs::read_to_string(&case).unwrap();
     assert!(original.len() < 512);
@@ -301,7 +257,9 @@ fn a_save_that_fails_part_way_leaves_the_original_intact() {
     let output = run_with_input(
         Command::new("sh")
             .args(["-c", "trap '' XFSZ; ulimit -f 1 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_accord")])
-            .args(["interview", "--write", case.to_str().unwrap()]),
+            .args(["interview", "--write", case.to_str().unwrap()])
+            .current_dir(manifest_dir())
+            .env("NO_COLOR", "1"),
         &answers,
     );
     assert!(stdout(&output).contains("Stopped. 2 answers"), "{}", stdout(&output));

@@ -6,8 +6,11 @@
 //! may go either way.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
+
+mod common;
+
+use common::accord;
 
 use accord::diag::{self, Diagnostic, SourceMap};
 use accord::load::{ReadError, read_text};
@@ -145,14 +148,6 @@ fn numbers_beyond_the_range_of_a_double_are_refused_with_a_message() {
     let outcome = load(&suite().join("i_number_huge_exp.json"));
     assert_eq!(outcome.diagnostics[0].code, "E0301");
     assert!(outcome.diagnostics[0].message.contains("number out of range"), "{}", outcome.rendered);
-}
-
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
 }
 
 /// Through the binary, a sample of each kind: exit 1 with a rendered error and no panic

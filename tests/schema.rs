@@ -3,7 +3,10 @@
 //! broken cases fail it, and it agrees with accord's own case loader.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod common;
+
+use common::accord;
 
 use accord::schema::{DRAFT_2020_12, case_schema};
 use accord::{RuleBase, RuleFiles};
@@ -198,15 +201,6 @@ fn descriptions_are_the_questions_and_the_order_is_the_vocabulary_s() {
         assert_eq!(object["additionalProperties"], false);
     }
     assert_eq!(case_schema(&rules().vocabulary), schema, "deterministic");
-}
-
-fn accord(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
 }
 
 #[test]

@@ -8,8 +8,9 @@
 #[path = "../benches/twelve/gen_cases.rs"]
 mod gen_cases;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::{accord_command, manifest_dir, run_with_input};
 
 use accord::{Date, RuleBase, RuleFiles};
 
@@ -74,22 +75,9 @@ fn the_library_gives_the_expected_output() {
 fn the_binary_gives_the_expected_output_with_one_and_two_workers() {
     let cases = gen_cases::jsonl(10_000, 42);
     for jobs in ["1", "2"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args(["advise", "--rules", RULES, "--batch", "-", "--format", "ids", "--jobs", jobs])
-            .args(["--as-of", "2013-06-01"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        let mut stdin = child.stdin.take().unwrap();
-        let input = cases.clone();
-        // Written from another thread so that a full stdout pipe cannot block the writer.
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let output = child.wait_with_output().expect("the binary finishes");
-        writer.join().unwrap().expect("the cases are written");
+        let mut command = accord_command(manifest_dir());
+        command.args(["advise", "--rules", RULES, "--batch", "-", "--format", "ids", "--jobs", jobs]);
+        let output = run_with_input(command.args(["--as-of", "2013-06-01"]), &cases);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(0), "--jobs {jobs}: {stderr}");
         let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");

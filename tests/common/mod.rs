@@ -1,0 +1,107 @@
+//! What the end-to-end tests share: running the built `accord` binary, reading what it
+//! printed, and folders of their own to run it in. Each test file that needs them says
+//! `mod common;`.
+
+// Each test file uses only some of these.
+#![allow(dead_code)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The crate's root: where the tests run the binary unless they say otherwise.
+pub fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `accord` binary, to be run in `dir`, writing no colours.
+pub fn accord_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
+    command.current_dir(dir).env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `accord ARGS...` in the crate's root.
+pub fn accord(args: &[&str]) -> Output {
+    accord_in(manifest_dir(), args)
+}
+
+/// Runs `accord ARGS...` in `dir`.
+pub fn accord_in(dir: &Path, args: &[&str]) -> Output {
+    accord_command(dir).args(args).output().expect("the binary runs")
+}
+
+/// Runs `command` with `input` on its standard input. The input is written from another
+/// thread, so that a program writing much before it has read everything cannot block on a
+/// full pipe; a program may also stop reading early (an interview that ends), so a write
+/// that fails is not an error here: the tests judge the program by what it printed.
+pub fn run_with_input(command: &mut Command, input: impl AsRef<[u8]>) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = input.as_ref().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("the binary finishes");
+    writer.join().expect("the writer thread ends");
+    output
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
+
+/// Standard output as JSON.
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\n{}", stdout(output), stderr(output)))
+}
+
+/// A fresh, empty folder for one test, removed when dropped.
+pub struct Scratch(PathBuf);
+
+/// A scratch folder named for the test file (`suite`) and the test.
+pub fn scratch(suite: &str, test: &str) -> Scratch {
+    let dir = std::env::temp_dir().join(format!("accord-{suite}-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    Scratch(dir)
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The names of the files in `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("a readable folder")
+        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
