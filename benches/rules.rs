@@ -15,6 +15,9 @@
 //!   project's fixtures, each compacted to one line, repeated to 10,000 lines.
 //!
 //! `cargo bench --bench rules`
+//!
+//! The benches allocate as the `accord` binary does (mimalloc), so that their figures are
+//! those of the command line; every variant, the baseline included, uses it.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -23,6 +26,9 @@ use std::time::Duration;
 use accord::batch::{BatchFormat, BatchOptions, run_batch};
 use accord::{Date, RuleFiles};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TWELVE: &str = include_str!("twelve/rules.accord");
 const SHIRE: &str = include_str!("../fixtures/01-shire-integrated-care.json");

@@ -11,6 +11,9 @@
 //! cases (elements) per second.
 //!
 //! `cargo bench --bench twelve`
+//!
+//! The benches allocate as the `accord` binary does (mimalloc), so that their figures are
+//! those of the command line; every variant, the baseline included, uses it.
 
 #[path = "twelve/gen_cases.rs"]
 mod gen_cases;
@@ -22,6 +25,9 @@ use accord::batch::{BatchFormat, BatchOptions, run_batch};
 use accord::{Date, RuleBase, RuleFiles};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const CASES: usize = 100_000;
 const SEED: u64 = 42;
