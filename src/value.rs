@@ -88,7 +88,8 @@ impl Date {
 
     /// `1 October 2014`
     pub fn long(self) -> String {
-        format!("{} {}", self.0.day(), month_year(self.0.year(), i16::from(self.0.month())))
+        let month = MONTH_NAMES[(self.0.month() - 1) as usize];
+        format!("{} {month} {}", self.0.day(), self.0.year())
     }
 
     /// `October 2014`
