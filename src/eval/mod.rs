@@ -9,10 +9,12 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 mod explain;
+mod flat;
 pub mod reference;
 mod satisfy;
 
 pub use explain::{Explanation, Node, OutcomeKind};
+pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
@@ -370,7 +372,7 @@ impl RuleBase {
                 Type::Bool => Value::Bool(i == 0),
                 _ => Value::Enum(i as u32),
             };
-            let Scratch { probe, hypothetical, blocked, .. } = scratch;
+            let Scratch { probe, hypothetical, blocked, leaf_truths, .. } = scratch;
             hypothetical.clear();
             for (index, rule) in self.rules.iter().enumerate().filter(|(i, _)| self.plan.rules[*i].linked) {
                 let mut push = |item, truth| {
@@ -382,12 +384,12 @@ impl RuleBase {
                         overridden_by: None,
                     })
                 };
-                let given = || Hypothesis::Given(fact, value.clone());
+                let mut truth = |item| evaluator.truth_given(index, item, (fact, &value), probe, leaf_truths);
                 match rule.for_each.map(|list| evaluator.items_of(list)) {
-                    None => push(None, evaluator.truth_under(rule, None, given(), probe)),
+                    None => push(None, truth(None)),
                     Some(Some(len)) => {
                         for item in 0..len {
-                            push(Some(item), evaluator.truth_under(rule, Some(item), given(), probe));
+                            push(Some(item), truth(Some(item)));
                         }
                     }
                     Some(None) => push(None, Truth::Unknown),
@@ -459,6 +461,10 @@ struct Scratch {
     hypothetical: Vec<Outcome>,
     /// Which of those are overridden.
     blocked: Vec<bool>,
+    /// For rules with flat conditions.
+    flat: flat::FlatScratch,
+    /// Leaf truths of a flat condition under a hypothesis, for the linked rules.
+    leaf_truths: Vec<Truth>,
 }
 
 /// The parts of a piece of advice that the case fills in.
@@ -626,6 +632,9 @@ impl<'a> Evaluator<'a> {
         with_questions: bool,
         scratch: &mut Scratch,
     ) -> Outcome {
+        if let Some(condition) = &self.rule_base.plan.conditions[index] {
+            return self.flat_outcome(index, item, condition, with_questions, scratch);
+        }
         let rule = &self.rule_base.rules[index];
         let truth = self.quick_truth(rule, item, &mut scratch.env);
         // Three-valued logic is monotone: a decided condition stays decided whatever an
@@ -722,6 +731,24 @@ impl<'a> Evaluator<'a> {
         env.outcome_only = true;
         env.hypothesis = Some(hypothesis);
         self.truth(&rule.condition, env)
+    }
+
+    /// The truth of rule `index`'s condition (for `item`) with `fact` given `value`.
+    fn truth_given(
+        &self,
+        index: usize,
+        item: Option<usize>,
+        (fact, value): (FactInstance, &Value),
+        probe: &mut Env,
+        leaf_truths: &mut Vec<Truth>,
+    ) -> Truth {
+        let rule = &self.rule_base.rules[index];
+        match &self.rule_base.plan.conditions[index] {
+            Some(condition) => {
+                self.flat_truth_given(rule, item, condition, (fact, value), probe, leaf_truths)
+            }
+            None => self.truth_under(rule, item, Hypothesis::Given(fact, value.clone()), probe),
+        }
     }
 
     /// The truth of a rule's condition (for `item`), evaluated in `env` as quickly as may
