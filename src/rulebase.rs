@@ -46,9 +46,8 @@ pub(crate) struct EvaluationPlan {
     pub any_overrides: bool,
     /// For each fact, in declaration order.
     pub facts: Vec<FactPlan>,
-    /// For each rule, its condition flattened, where its shape allows (see
-    /// [`FlatCondition`]).
-    pub conditions: Vec<Option<FlatCondition>>,
+    /// For each rule, its condition flattened (see [`FlatCondition`]).
+    pub conditions: Vec<FlatCondition>,
 }
 
 /// Where the evaluator finds a fact's value, with the slots resolved.

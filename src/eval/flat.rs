@@ -7,8 +7,9 @@
 //! skeleton over its tests (the leaves), in the order the condition reads them. The
 //! evaluator works out each leaf's truth once per outcome; the truth under a hypothesis
 //! about one fact recomputes only the leaves that read it. Tests of other shapes are kept
-//! as atoms for the evaluator to walk; conditions with quantifiers, derived facts,
-//! `count ... where` or `highest` are not flattened at all.
+//! as atoms for the evaluator to walk, and parts that hold conditions of their own
+//! (quantifiers, derived facts, `count ... where`, `highest`) as nested leaves, walked
+//! whole.
 
 use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare};
 use crate::ast::CompareOp;
@@ -36,7 +37,8 @@ enum Skeleton {
 /// One test of a condition.
 #[derive(Clone, Debug)]
 pub(crate) struct Leaf {
-    /// The atom's id: hypotheses about facts with many values force atoms by id.
+    /// The atom's id: hypotheses about facts with many values force atoms by id (unused
+    /// for nested leaves, which such hypotheses walk whole).
     pub id: AtomId,
     /// The test, specialised where it can be.
     pub test: LeafTest,
@@ -56,8 +58,10 @@ pub(crate) enum LeafTest {
     Known { fact: Read, negated: bool },
     /// `count of list op number`, or `number op count of list` when not `count_first`.
     Count { list: Read, op: CompareOp, number: f64, count_first: bool },
-    /// Any other test: the evaluator walks it.
+    /// Any other test that holds no condition: the evaluator walks it.
     General(Box<Atom>),
+    /// A part of the condition that holds conditions of its own: the evaluator walks it.
+    Nested(Box<Expr>),
 }
 
 /// The fact a specialised test reads: a case-level fact, or a field of the rule's item.
@@ -70,12 +74,11 @@ pub(crate) struct Read {
 }
 
 impl FlatCondition {
-    /// Flattens a rule's condition (`for_each`: whether the rule binds an item), or `None`
-    /// for shapes the evaluator must walk.
-    pub(crate) fn of(condition: &Expr, for_each: bool) -> Option<FlatCondition> {
+    /// Flattens a rule's condition (`for_each`: whether the rule binds an item).
+    pub(crate) fn of(condition: &Expr, for_each: bool) -> FlatCondition {
         let mut leaves = Vec::new();
-        let skeleton = skeleton(condition, for_each, &mut leaves)?;
-        Some(FlatCondition { leaves, skeleton })
+        let skeleton = skeleton(condition, for_each, &mut leaves);
+        FlatCondition { leaves, skeleton }
     }
 
     /// The condition's truth, given each leaf's. Every leaf is already evaluated, so
@@ -97,23 +100,27 @@ impl Skeleton {
     }
 }
 
-fn skeleton(expr: &Expr, for_each: bool, leaves: &mut Vec<Leaf>) -> Option<Skeleton> {
-    let mut side = |expr: &Expr| skeleton(expr, for_each, leaves).map(Box::new);
-    Some(match expr {
-        Expr::And(a, b) => Skeleton::And(side(a)?, side(b)?),
-        Expr::Or(a, b) => Skeleton::Or(side(a)?, side(b)?),
-        Expr::Not(a) => Skeleton::Not(side(a)?),
+fn skeleton(expr: &Expr, for_each: bool, leaves: &mut Vec<Leaf>) -> Skeleton {
+    let mut side = |expr: &Expr| Box::new(skeleton(expr, for_each, leaves));
+    match expr {
+        Expr::And(a, b) => Skeleton::And(side(a), side(b)),
+        Expr::Or(a, b) => Skeleton::Or(side(a), side(b)),
+        Expr::Not(a) => Skeleton::Not(side(a)),
         Expr::Const(Value::Bool(b)) => Skeleton::Const(if *b { Truth::True } else { Truth::False }),
-        Expr::Atom(atom) => {
-            leaves.push(leaf(atom, for_each)?);
+        _ => {
+            let leaf = match expr {
+                Expr::Atom(atom) => leaf(atom, for_each),
+                _ => None,
+            };
+            leaves.push(
+                leaf.unwrap_or(Leaf { id: AtomId::MAX, test: LeafTest::Nested(Box::new(expr.clone())) }),
+            );
             Skeleton::Leaf(leaves.len() - 1)
         }
-        _ => return None,
-    })
+    }
 }
 
-/// A leaf for an atom, or `None` when the atom holds conditions or binds items of its own:
-/// such atoms are evaluated with the whole condition.
+/// A leaf for an atom, or `None` when the atom holds conditions or binds items of its own.
 fn leaf(atom: &Atom, for_each: bool) -> Option<Leaf> {
     let plain = |expr: &Expr| plain(expr, for_each);
     let all_plain = match &atom.test {
@@ -203,7 +210,7 @@ impl LeafTest {
             | LeafTest::Holds(fact)
             | LeafTest::Known { fact, .. } => Some(*fact),
             LeafTest::Count { list, .. } => Some(*list),
-            LeafTest::General(_) => None,
+            LeafTest::General(_) | LeafTest::Nested(_) => None,
         }
     }
 
@@ -241,8 +248,8 @@ impl LeafTest {
                     compare(*op, &number, &len)
                 })
             }
-            LeafTest::Known { .. } | LeafTest::General(_) => {
-                unreachable!("known tests return early; general ones are walked")
+            LeafTest::Known { .. } | LeafTest::General(_) | LeafTest::Nested(_) => {
+                unreachable!("known tests return early; general and nested ones are walked")
             }
         }
     }
@@ -297,7 +304,8 @@ impl Evaluator<'_> {
         }
         flat.starts.push(env.reads.len());
         let truth = condition.truth(&flat.truths);
-        // As for any rule: only an unknown condition, or one that tests presence, can change.
+        // Three-valued logic is monotone: a decided condition stays decided whatever an
+        // unknown fact turns out to be, except through a test of whether it is known.
         let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
         let mut relevant_unknowns = Vec::new();
         if with_questions && may_change {
@@ -363,6 +371,10 @@ impl Evaluator<'_> {
             Type::Enum(values) => (0..values.len() as u32).any(|i| changes(&Value::Enum(i))),
             Type::Records(_) => changes(&Value::Records(Vec::new())),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
+                if reading.iter().any(|&i| matches!(subject.condition.leaves[i].test, LeafTest::Nested(_))) {
+                    // The atoms to force are inside a nested leaf: walk the whole condition.
+                    return self.could_change(subject.rule, subject.item, fact, now, probe);
+                }
                 // Every combination of truths of the atoms that read the fact.
                 atoms.clear();
                 atoms.extend(reading.iter().map(|&i| subject.condition.leaves[i].id));
@@ -390,6 +402,7 @@ impl Evaluator<'_> {
     fn leaf_truth(&self, leaf: &Leaf, item: Option<usize>, env: &mut Env) -> Truth {
         match &leaf.test {
             LeafTest::General(atom) => self.test(&atom.test, env),
+            LeafTest::Nested(expr) => self.truth(expr, env),
             test => {
                 let instance = self.leaf_instance(test, item);
                 let value = self.stored(instance);
@@ -409,16 +422,25 @@ impl Evaluator<'_> {
     ) -> Truth {
         match &leaf.test {
             LeafTest::General(atom) => {
-                probe.start(subject.rule, subject.item);
-                probe.outcome_only = true;
-                probe.hypothesis = Some(Hypothesis::Given(fact, value.clone()));
+                self.start_given(subject, (fact, value), probe);
                 self.test(&atom.test, probe)
+            }
+            LeafTest::Nested(expr) => {
+                self.start_given(subject, (fact, value), probe);
+                self.truth(expr, probe)
             }
             test => {
                 let instance = self.leaf_instance(test, subject.item);
                 test.truth(if instance == fact { Some(value) } else { self.stored(instance) })
             }
         }
+    }
+
+    /// Starts `probe` for evaluating a leaf quickly with `fact` given `value`.
+    fn start_given(&self, subject: Subject<'_>, (fact, value): (FactInstance, &Value), probe: &mut Env) {
+        probe.start(subject.rule, subject.item);
+        probe.outcome_only = true;
+        probe.hypothesis = Some(Hypothesis::Given(fact, value.clone()));
     }
 
     /// The fact instance a specialised leaf reads.

@@ -625,6 +625,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A rule's outcome (for `item`), with the unknown facts that matter when
+    /// `with_questions`.
     fn outcome(
         &self,
         index: usize,
@@ -632,44 +634,8 @@ impl<'a> Evaluator<'a> {
         with_questions: bool,
         scratch: &mut Scratch,
     ) -> Outcome {
-        if let Some(condition) = &self.rule_base.plan.conditions[index] {
-            return self.flat_outcome(index, item, condition, with_questions, scratch);
-        }
-        let rule = &self.rule_base.rules[index];
-        let truth = self.quick_truth(rule, item, &mut scratch.env);
-        // Three-valued logic is monotone: a decided condition stays decided whatever an
-        // unknown fact turns out to be, except through a test of whether it is known.
-        let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
-        let relevant_unknowns = if with_questions && may_change {
-            // Evaluate again, reading every fact that matters, to find those unknown.
-            let env = &mut scratch.env;
-            env.start(rule, item);
-            self.truth(&rule.condition, env);
-            self.relevant_unknowns(rule, item, &scratch.env.reads, truth, &mut scratch.probe)
-        } else {
-            Vec::new()
-        };
-        Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
-    }
-
-    /// The unknown facts read while evaluating, some value of which would change the rule,
-    /// in the order the condition first reads them.
-    fn relevant_unknowns(
-        &self,
-        rule: &Rule,
-        item: Option<usize>,
-        reads: &[(FactInstance, bool)],
-        truth: Truth,
-        probe: &mut Env,
-    ) -> Vec<FactInstance> {
-        let mut relevant = Vec::new();
-        for (position, &(fact, known)) in reads.iter().enumerate() {
-            let first_read = !reads[..position].iter().any(|(earlier, _)| *earlier == fact);
-            if !known && first_read && self.could_change(rule, item, fact, truth, probe) {
-                relevant.push(fact);
-            }
-        }
-        relevant
+        let condition = &self.rule_base.plan.conditions[index];
+        self.flat_outcome(index, item, condition, with_questions, scratch)
     }
 
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
@@ -743,12 +709,8 @@ impl<'a> Evaluator<'a> {
         leaf_truths: &mut Vec<Truth>,
     ) -> Truth {
         let rule = &self.rule_base.rules[index];
-        match &self.rule_base.plan.conditions[index] {
-            Some(condition) => {
-                self.flat_truth_given(rule, item, condition, (fact, value), probe, leaf_truths)
-            }
-            None => self.truth_under(rule, item, Hypothesis::Given(fact, value.clone()), probe),
-        }
+        let condition = &self.rule_base.plan.conditions[index];
+        self.flat_truth_given(rule, item, condition, (fact, value), probe, leaf_truths)
     }
 
     /// The truth of a rule's condition (for `item`), evaluated in `env` as quickly as may
