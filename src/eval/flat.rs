@@ -12,9 +12,9 @@
 //! whole.
 
 use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare};
-use crate::ast::CompareOp;
+use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
-use crate::value::Value;
+use crate::value::{Date, Duration, Value};
 
 /// A condition as a boolean skeleton over its leaves.
 #[derive(Clone, Debug)]
@@ -48,8 +48,9 @@ pub(crate) struct Leaf {
 /// then a function of that one value.
 #[derive(Clone, Debug)]
 pub(crate) enum LeafTest {
-    /// `fact op constant`, or `constant op fact` when not `fact_first`.
-    Compare { fact: Read, op: CompareOp, constant: Value, fact_first: bool },
+    /// `fact op other`, or `other op fact` when not `fact_first`; with a `shift`, the
+    /// fact is a date and the duration is added to it first (`change.date + 18 months`).
+    Compare { fact: Read, shift: Option<Duration>, op: CompareOp, other: Other, fact_first: bool },
     /// `fact in [a, b]`, or `not in` when `negated`.
     In { fact: Read, values: Vec<Value>, negated: bool },
     /// A true-or-false fact as a condition.
@@ -60,16 +61,36 @@ pub(crate) enum LeafTest {
     Count { list: Read, op: CompareOp, number: f64, count_first: bool },
     /// Any other test that holds no condition: the evaluator walks it.
     General(Box<Atom>),
+    /// `any`/`all` over a list of records, with a specialised test of a field of each item.
+    Quantified { quantifier: Quantifier, list: FactId, body: Box<LeafTest> },
     /// A part of the condition that holds conditions of its own: the evaluator walks it.
     Nested(Box<Expr>),
 }
 
-/// The fact a specialised test reads: a case-level fact, or a field of the rule's item.
+/// What a fact is compared with: the same for every hypothesis about the case.
+#[derive(Clone, Debug)]
+pub(crate) enum Other {
+    /// A constant.
+    Const(Value),
+    /// The assessment date.
+    AsOf,
+}
+
+/// One side of a comparison, as specialised tests take it.
+enum Side {
+    /// A fact, with the duration added to it if it is `date + duration`.
+    Fact(Read, Option<Duration>),
+    /// Something else that every hypothesis leaves alone.
+    Other(Other),
+}
+
+/// The fact a specialised test reads: a case-level fact, or a field of the item bound (the
+/// rule's, or a quantifier's in its condition).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Read {
     /// The fact.
     pub fact: FactId,
-    /// Whether it is a field of the item a `for each` rule is evaluated for.
+    /// Whether it is a field of the item bound.
     pub of_item: bool,
 }
 
@@ -77,7 +98,7 @@ impl FlatCondition {
     /// Flattens a rule's condition (`for_each`: whether the rule binds an item).
     pub(crate) fn of(condition: &Expr, for_each: bool) -> FlatCondition {
         let mut leaves = Vec::new();
-        let skeleton = skeleton(condition, for_each, &mut leaves);
+        let skeleton = skeleton(condition, for_each.then_some(0), &mut leaves);
         FlatCondition { leaves, skeleton }
     }
 
@@ -100,8 +121,10 @@ impl Skeleton {
     }
 }
 
-fn skeleton(expr: &Expr, for_each: bool, leaves: &mut Vec<Leaf>) -> Skeleton {
-    let mut side = |expr: &Expr| Box::new(skeleton(expr, for_each, leaves));
+/// The skeleton of `expr`, its leaves added to `leaves`; `bound` is the binding of the
+/// rule's item, if it has one.
+fn skeleton(expr: &Expr, bound: Option<usize>, leaves: &mut Vec<Leaf>) -> Skeleton {
+    let mut side = |expr: &Expr| Box::new(skeleton(expr, bound, leaves));
     match expr {
         Expr::And(a, b) => Skeleton::And(side(a), side(b)),
         Expr::Or(a, b) => Skeleton::Or(side(a), side(b)),
@@ -109,7 +132,10 @@ fn skeleton(expr: &Expr, for_each: bool, leaves: &mut Vec<Leaf>) -> Skeleton {
         Expr::Const(Value::Bool(b)) => Skeleton::Const(if *b { Truth::True } else { Truth::False }),
         _ => {
             let leaf = match expr {
-                Expr::Atom(atom) => leaf(atom, for_each),
+                Expr::Atom(atom) => leaf(atom, bound),
+                Expr::Quantified { quantifier, list, binding, body, .. } => {
+                    quantified(*quantifier, list, *binding, body)
+                }
                 _ => None,
             };
             leaves.push(
@@ -120,9 +146,29 @@ fn skeleton(expr: &Expr, for_each: bool, leaves: &mut Vec<Leaf>) -> Skeleton {
     }
 }
 
+/// A leaf for `any`/`all` over a list of records whose condition is one specialised test
+/// of the item, as in `any p in partners where p.sector is health`.
+fn quantified(quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr) -> Option<Leaf> {
+    let (Expr::Fact(list), Expr::Atom(atom)) = (list, body) else { return None };
+    let Leaf {
+        id,
+        test:
+            body @ LeafTest::Compare { .. }
+            | body @ LeafTest::In { .. }
+            | body @ LeafTest::Holds(_)
+            | body @ LeafTest::Known { .. },
+    } = leaf(atom, Some(binding))?
+    else {
+        return None;
+    };
+    // Only a field of the item bound here: a list of records.
+    body.read().filter(|read| read.of_item)?;
+    Some(Leaf { id, test: LeafTest::Quantified { quantifier, list: *list, body: Box::new(body) } })
+}
+
 /// A leaf for an atom, or `None` when the atom holds conditions or binds items of its own.
-fn leaf(atom: &Atom, for_each: bool) -> Option<Leaf> {
-    let plain = |expr: &Expr| plain(expr, for_each);
+fn leaf(atom: &Atom, bound: Option<usize>) -> Option<Leaf> {
+    let plain = |expr: &Expr| plain(expr, bound);
     let all_plain = match &atom.test {
         Test::Compare { lhs, rhs, .. } => plain(lhs) && plain(rhs),
         Test::In { needle, haystack: Haystack::Consts(_), .. } => plain(needle),
@@ -132,17 +178,17 @@ fn leaf(atom: &Atom, for_each: bool) -> Option<Leaf> {
     if !all_plain {
         return None;
     }
-    let test = specialised(&atom.test, for_each).unwrap_or_else(|| LeafTest::General(Box::new(atom.clone())));
+    let test = specialised(&atom.test, bound).unwrap_or_else(|| LeafTest::General(Box::new(atom.clone())));
     Some(Leaf { id: atom.id, test })
 }
 
 /// Whether an operand holds no condition and binds nothing: only then is the atom's truth
 /// decided by the facts it reads alone, however the rest of the condition turns out.
-fn plain(expr: &Expr, for_each: bool) -> bool {
-    let plain = |expr: &Expr| self::plain(expr, for_each);
+fn plain(expr: &Expr, bound: Option<usize>) -> bool {
+    let plain = |expr: &Expr| self::plain(expr, bound);
     match expr {
         Expr::Const(_) | Expr::AsOf | Expr::Fact(_) => true,
-        Expr::Field { binding, .. } | Expr::Item { binding } => for_each && *binding == 0,
+        Expr::Field { binding, .. } | Expr::Item { binding } => bound == Some(*binding),
         Expr::DatePlus { date: a, duration: b, .. }
         | Expr::NumberPlus { lhs: a, rhs: b, .. }
         | Expr::MonthsBetween { from: a, to: b } => plain(a) && plain(b),
@@ -152,8 +198,8 @@ fn plain(expr: &Expr, for_each: bool) -> bool {
 }
 
 /// The specialised form of a test, where it has one.
-fn specialised(test: &Test, for_each: bool) -> Option<LeafTest> {
-    let read = |expr: &Expr| read(expr, for_each);
+fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
+    let read = |expr: &Expr| read(expr, bound);
     let number = |expr: &Expr| match expr {
         Expr::Const(Value::Number(n)) => Some(*n),
         _ => None,
@@ -162,10 +208,7 @@ fn specialised(test: &Test, for_each: bool) -> Option<LeafTest> {
         Expr::Count { list, filter: None, .. } => read(list),
         _ => None,
     };
-    let constant = |expr: &Expr| match expr {
-        Expr::Const(value) => Some(value.clone()),
-        _ => None,
-    };
+    let side = |expr: &Expr| side(expr, bound);
     match test {
         // As the evaluator does: a count on the left is taken first.
         Test::Compare { op, lhs: lhs @ Expr::Count { .. }, rhs } => {
@@ -174,12 +217,12 @@ fn specialised(test: &Test, for_each: bool) -> Option<LeafTest> {
         Test::Compare { op, lhs, rhs: rhs @ Expr::Count { .. } } => {
             Some(LeafTest::Count { list: count(rhs)?, op: *op, number: number(lhs)?, count_first: false })
         }
-        Test::Compare { op, lhs, rhs } => match (read(lhs), read(rhs)) {
-            (Some(fact), None) => {
-                Some(LeafTest::Compare { fact, op: *op, constant: constant(rhs)?, fact_first: true })
+        Test::Compare { op, lhs, rhs } => match (side(lhs)?, side(rhs)?) {
+            (Side::Fact(fact, shift), Side::Other(other)) => {
+                Some(LeafTest::Compare { fact, shift, op: *op, other, fact_first: true })
             }
-            (None, Some(fact)) => {
-                Some(LeafTest::Compare { fact, op: *op, constant: constant(lhs)?, fact_first: false })
+            (Side::Other(other), Side::Fact(fact, shift)) => {
+                Some(LeafTest::Compare { fact, shift, op: *op, other, fact_first: false })
             }
             _ => None,
         },
@@ -192,11 +235,27 @@ fn specialised(test: &Test, for_each: bool) -> Option<LeafTest> {
     }
 }
 
+/// An operand as one side of a specialised comparison, if it can be one.
+fn side(expr: &Expr, bound: Option<usize>) -> Option<Side> {
+    match expr {
+        Expr::Const(value) => Some(Side::Other(Other::Const(value.clone()))),
+        Expr::AsOf => Some(Side::Other(Other::AsOf)),
+        Expr::DatePlus { date, duration, minus } => match (read(date, bound)?, &**duration) {
+            (fact, Expr::Const(Value::Duration(duration))) => {
+                let amount = if *minus { -duration.amount } else { duration.amount };
+                Some(Side::Fact(fact, Some(Duration { amount, ..*duration })))
+            }
+            _ => None,
+        },
+        _ => Some(Side::Fact(read(expr, bound)?, None)),
+    }
+}
+
 /// The fact an operand is, if it is one.
-fn read(expr: &Expr, for_each: bool) -> Option<Read> {
+fn read(expr: &Expr, bound: Option<usize>) -> Option<Read> {
     match expr {
         Expr::Fact(fact) => Some(Read { fact: *fact, of_item: false }),
-        Expr::Field { binding: 0, fact } if for_each => Some(Read { fact: *fact, of_item: true }),
+        Expr::Field { binding, fact } if bound == Some(*binding) => Some(Read { fact: *fact, of_item: true }),
         _ => None,
     }
 }
@@ -210,23 +269,36 @@ impl LeafTest {
             | LeafTest::Holds(fact)
             | LeafTest::Known { fact, .. } => Some(*fact),
             LeafTest::Count { list, .. } => Some(*list),
-            LeafTest::General(_) | LeafTest::Nested(_) => None,
+            LeafTest::General(_) | LeafTest::Quantified { .. } | LeafTest::Nested(_) => None,
         }
     }
 
-    /// A specialised test's truth, given the value of the fact it reads (`None`: unknown).
-    pub(crate) fn truth(&self, value: Option<&Value>) -> Truth {
+    /// A specialised test's truth, given the value of the fact it reads (`None`: unknown)
+    /// and the assessment date.
+    pub(crate) fn truth(&self, value: Option<&Value>, as_of: Date) -> Truth {
         let from_bool = |b: bool| if b { Truth::True } else { Truth::False };
         if let LeafTest::Known { negated, .. } = self {
             return from_bool(value.is_some() != *negated);
         }
         let Some(value) = value else { return Truth::Unknown };
         match self {
-            LeafTest::Compare { op, constant, fact_first: true, .. } => {
-                from_bool(compare(*op, value, constant))
-            }
-            LeafTest::Compare { op, constant, fact_first: false, .. } => {
-                from_bool(compare(*op, constant, value))
+            LeafTest::Compare { shift, op, other, fact_first, .. } => {
+                let shifted = match (shift, value) {
+                    (None, _) => None,
+                    (Some(shift), Value::Date(date)) => match date.plus(*shift) {
+                        Some(date) => Some(Value::Date(date)),
+                        None => return Truth::Unknown,
+                    },
+                    (Some(_), _) => return Truth::Unknown,
+                };
+                let value = shifted.as_ref().unwrap_or(value);
+                let as_of = Value::Date(as_of);
+                let other = match other {
+                    Other::Const(constant) => constant,
+                    Other::AsOf => &as_of,
+                };
+                let (a, b) = if *fact_first { (value, other) } else { (other, value) };
+                from_bool(compare(*op, a, b))
             }
             LeafTest::In { values, negated, .. } => {
                 from_bool(values.iter().any(|v| compare(CompareOp::Eq, value, v)) != *negated)
@@ -248,8 +320,11 @@ impl LeafTest {
                     compare(*op, &number, &len)
                 })
             }
-            LeafTest::Known { .. } | LeafTest::General(_) | LeafTest::Nested(_) => {
-                unreachable!("known tests return early; general and nested ones are walked")
+            LeafTest::Known { .. }
+            | LeafTest::General(_)
+            | LeafTest::Quantified { .. }
+            | LeafTest::Nested(_) => {
+                unreachable!("known tests return early; the others read more than one fact")
             }
         }
     }
@@ -371,8 +446,11 @@ impl Evaluator<'_> {
             Type::Enum(values) => (0..values.len() as u32).any(|i| changes(&Value::Enum(i))),
             Type::Records(_) => changes(&Value::Records(Vec::new())),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
-                if reading.iter().any(|&i| matches!(subject.condition.leaves[i].test, LeafTest::Nested(_))) {
-                    // The atoms to force are inside a nested leaf: walk the whole condition.
+                let forced_inside =
+                    |test: &LeafTest| matches!(test, LeafTest::Nested(_) | LeafTest::Quantified { .. });
+                if reading.iter().any(|&i| forced_inside(&subject.condition.leaves[i].test)) {
+                    // The atoms to force are inside a leaf, tested for some items only: walk
+                    // the whole condition.
                     return self.could_change(subject.rule, subject.item, fact, now, probe);
                 }
                 // Every combination of truths of the atoms that read the fact.
@@ -403,11 +481,19 @@ impl Evaluator<'_> {
         match &leaf.test {
             LeafTest::General(atom) => self.test(&atom.test, env),
             LeafTest::Nested(expr) => self.truth(expr, env),
+            LeafTest::Quantified { quantifier, list, body } => {
+                let read = |instance: FactInstance, env: &mut Env| {
+                    let value = self.stored(instance);
+                    env.record(instance, value.is_some());
+                    value
+                };
+                self.quantified_leaf(*quantifier, *list, body, |instance| read(instance, env))
+            }
             test => {
                 let instance = self.leaf_instance(test, item);
                 let value = self.stored(instance);
                 env.record(instance, value.is_some());
-                test.truth(value)
+                test.truth(value, self.as_of)
             }
         }
     }
@@ -429,11 +515,44 @@ impl Evaluator<'_> {
                 self.start_given(subject, (fact, value), probe);
                 self.truth(expr, probe)
             }
+            LeafTest::Quantified { quantifier, list, body } => {
+                let read = |instance| if instance == fact { Some(value) } else { self.stored(instance) };
+                self.quantified_leaf(*quantifier, *list, body, read)
+            }
             test => {
                 let instance = self.leaf_instance(test, subject.item);
-                test.truth(if instance == fact { Some(value) } else { self.stored(instance) })
+                let value = if instance == fact { Some(value) } else { self.stored(instance) };
+                test.truth(value, self.as_of)
             }
         }
+    }
+
+    /// The truth of `any`/`all` over the items of `list`, each tested by `body`; `read`
+    /// gives (and records) each fact's value: the list's, then each item's in order.
+    fn quantified_leaf<'v>(
+        &self,
+        quantifier: Quantifier,
+        list: FactId,
+        body: &LeafTest,
+        mut read: impl FnMut(FactInstance) -> Option<&'v Value>,
+    ) -> Truth {
+        let len = match read(FactInstance { fact: list, item: None }) {
+            Some(Value::Records(items)) => items.len(),
+            _ => return Truth::Unknown,
+        };
+        let field = body.read().expect("a quantified leaf's test reads one field").fact;
+        let mut result = match quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
+        for item in 0..len {
+            let truth = body.truth(read(FactInstance { fact: field, item: Some(item) }), self.as_of);
+            result = match quantifier {
+                Quantifier::Any => result.or(truth),
+                Quantifier::All => result.and(truth),
+            };
+        }
+        result
     }
 
     /// Starts `probe` for evaluating a leaf quickly with `fact` given `value`.
