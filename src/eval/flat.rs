@@ -11,7 +11,7 @@
 //! (quantifiers, derived facts, `count ... where`, `highest`) as nested leaves, walked
 //! whole.
 
-use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare};
+use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds};
 use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
 use crate::value::{Date, Duration, Value};
@@ -22,7 +22,16 @@ pub(crate) struct FlatCondition {
     /// The leaves in the order a full evaluation of the condition reaches them.
     pub leaves: Vec<Leaf>,
     skeleton: Skeleton,
+    /// For a condition of at most [`MAX_TABLED_LEAVES`] leaves, its truth for every
+    /// combination of theirs (see [`table_index`]): a look-up instead of a walk, and a
+    /// hypothesis changes the index by the leaves it changes.
+    table: Option<Vec<Truth>>,
 }
+
+/// The most leaves a condition's truth table is made for: 3^4 = 81 entries. Every rule's
+/// table is made when the rules are checked, so larger tables would slow checking large
+/// rule bases for little gain.
+const MAX_TABLED_LEAVES: usize = 4;
 
 /// `and`, `or` and `not` over leaves (indexes into [`FlatCondition::leaves`]).
 #[derive(Clone, Debug)]
@@ -99,14 +108,76 @@ impl FlatCondition {
     pub(crate) fn of(condition: &Expr, for_each: bool) -> FlatCondition {
         let mut leaves = Vec::new();
         let skeleton = skeleton(condition, for_each.then_some(0), &mut leaves);
-        FlatCondition { leaves, skeleton }
+        let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
+        FlatCondition { leaves, skeleton, table }
     }
 
-    /// The condition's truth, given each leaf's. Every leaf is already evaluated, so
-    /// stopping early at a deciding side would save nothing worth a branch.
+    /// The condition's truth, given each leaf's.
     pub(crate) fn truth(&self, leaves: &[Truth]) -> Truth {
-        self.skeleton.truth(leaves)
+        match &self.table {
+            Some(table) => table[table_index(leaves)],
+            None => self.skeleton.truth(leaves),
+        }
     }
+
+    /// The condition's truth with the leaves listed in `changed` given the truths
+    /// `truth_of` gives them, the others as in `leaves`; `buffer` is room for the copy a
+    /// condition too large for a table needs.
+    pub(crate) fn truth_with(
+        &self,
+        leaves: &[Truth],
+        changed: &[usize],
+        mut truth_of: impl FnMut(usize) -> Truth,
+        buffer: &mut Vec<Truth>,
+    ) -> Truth {
+        match &self.table {
+            Some(table) => {
+                let mut index = table_index(leaves);
+                for &leaf in changed {
+                    let place = 3usize.pow(leaf as u32);
+                    index = index - digit(leaves[leaf]) * place + digit(truth_of(leaf)) * place;
+                }
+                table[index]
+            }
+            None => {
+                buffer.clear();
+                buffer.extend_from_slice(leaves);
+                for &leaf in changed {
+                    buffer[leaf] = truth_of(leaf);
+                }
+                self.skeleton.truth(buffer)
+            }
+        }
+    }
+}
+
+/// A truth as a digit of a [`table_index`].
+fn digit(truth: Truth) -> usize {
+    match truth {
+        Truth::False => 0,
+        Truth::True => 1,
+        Truth::Unknown => 2,
+    }
+}
+
+/// The leaves' truths as a number in base 3, the first leaf its lowest digit.
+fn table_index(leaves: &[Truth]) -> usize {
+    leaves.iter().rev().fold(0, |index, truth| index * 3 + digit(*truth))
+}
+
+/// The skeleton's truth for every combination of `count` leaves' truths, by
+/// [`table_index`].
+fn truth_table(skeleton: &Skeleton, count: usize) -> Vec<Truth> {
+    const TRUTHS: [Truth; 3] = [Truth::False, Truth::True, Truth::Unknown];
+    let mut leaves = vec![Truth::False; count];
+    (0..3usize.pow(count as u32))
+        .map(|index| {
+            for (place, leaf) in leaves.iter_mut().enumerate() {
+                *leaf = TRUTHS[index / 3usize.pow(place as u32) % 3];
+            }
+            skeleton.truth(&leaves)
+        })
+        .collect()
 }
 
 impl Skeleton {
@@ -283,22 +354,30 @@ impl LeafTest {
         let Some(value) = value else { return Truth::Unknown };
         match self {
             LeafTest::Compare { shift, op, other, fact_first, .. } => {
-                let shifted = match (shift, value) {
-                    (None, _) => None,
+                // Dates are compared as dates, without building values to compare.
+                let date = match (shift, value) {
                     (Some(shift), Value::Date(date)) => match date.plus(*shift) {
-                        Some(date) => Some(Value::Date(date)),
+                        Some(date) => Some(date),
                         None => return Truth::Unknown,
                     },
                     (Some(_), _) => return Truth::Unknown,
+                    (None, Value::Date(date)) => Some(*date),
+                    (None, _) => None,
                 };
-                let value = shifted.as_ref().unwrap_or(value);
-                let as_of = Value::Date(as_of);
-                let other = match other {
-                    Other::Const(constant) => constant,
-                    Other::AsOf => &as_of,
+                let dates = |date: Date, other: Date| {
+                    let ordering = if *fact_first { date.cmp(&other) } else { other.cmp(&date) };
+                    from_bool(holds(*op, ordering))
                 };
-                let (a, b) = if *fact_first { (value, other) } else { (other, value) };
-                from_bool(compare(*op, a, b))
+                match (date, other) {
+                    (Some(date), Other::AsOf) => dates(date, as_of),
+                    (Some(date), Other::Const(Value::Date(constant))) => dates(date, *constant),
+                    (None, Other::Const(constant)) => {
+                        let (a, b) = if *fact_first { (value, constant) } else { (constant, value) };
+                        from_bool(compare(*op, a, b))
+                    }
+                    // A date and something else, as `compare` has it: only ever unequal.
+                    _ => from_bool(matches!(op, CompareOp::Ne)),
+                }
             }
             LeafTest::In { values, negated, .. } => {
                 from_bool(values.iter().any(|v| compare(CompareOp::Eq, value, v)) != *negated)
@@ -433,13 +512,10 @@ impl Evaluator<'_> {
             (0..subject.condition.leaves.len())
                 .filter(|&i| reads[starts[i]..starts[i + 1]].iter().any(|(read, _)| *read == fact)),
         );
+        let condition = subject.condition;
         let mut changes = |value: &Value| {
-            hypothetical.clone_from(truths);
-            for &i in reading.iter() {
-                let leaf = &subject.condition.leaves[i];
-                hypothetical[i] = self.leaf_truth_given(subject, leaf, (fact, value), probe);
-            }
-            subject.condition.truth(hypothetical) != now
+            let truth_of = |i| self.leaf_truth_given(subject, &condition.leaves[i], (fact, value), probe);
+            condition.truth_with(truths, reading, truth_of, hypothetical) != now
         };
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => [true, false].into_iter().any(|b| changes(&Value::Bool(b))),
@@ -462,14 +538,13 @@ impl Evaluator<'_> {
                     return true;
                 }
                 (0..1u32 << atoms.len()).any(|bits| {
-                    hypothetical.clone_from(truths);
-                    for &i in reading.iter() {
-                        let id = subject.condition.leaves[i].id;
+                    let forced = |i: usize| {
+                        let id = condition.leaves[i].id;
                         let bit =
                             atoms.iter().position(|atom| *atom == id).expect("every reading atom is listed");
-                        hypothetical[i] = if bits & (1 << bit) != 0 { Truth::True } else { Truth::False };
-                    }
-                    subject.condition.truth(hypothetical) != now
+                        if bits & (1 << bit) != 0 { Truth::True } else { Truth::False }
+                    };
+                    condition.truth_with(truths, reading, forced, hypothetical) != now
                 })
             }
         }

@@ -611,8 +611,12 @@ impl<'a> Evaluator<'a> {
     /// How many items a `for each` rule's list has in the case (`None`: the list is
     /// unknown).
     fn items_of(&self, list: FactId) -> Option<usize> {
-        let mut env = Env { outcome_only: true, ..Env::default() };
-        self.list_len(&Expr::Fact(list), &mut env)
+        // As `list_len` finds it with nothing assumed, without an `Env` to record in.
+        match self.stored(FactInstance { fact: list, item: None }) {
+            Some(Value::Records(items)) => Some(items.len()),
+            Some(Value::TextList(items)) => Some(items.len()),
+            _ => None,
+        }
     }
 
     /// Whether a rule's condition holds (for some item, for `for each` rules).
@@ -1410,7 +1414,6 @@ fn list_fact(list: &Expr) -> FactId {
 }
 
 fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
-    use std::cmp::Ordering::*;
     let ordering = match (a, b) {
         (Value::Number(x), Value::Number(y)) => compare_numbers(*x, *y),
         (Value::Date(x), Value::Date(y)) => x.cmp(y),
@@ -1424,6 +1427,12 @@ fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
         },
         _ => return matches!(op, CompareOp::Ne),
     };
+    holds(op, ordering)
+}
+
+/// Whether two values so ordered pass the comparison.
+fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
     match op {
         CompareOp::Eq => ordering == Equal,
         CompareOp::Ne => ordering != Equal,
