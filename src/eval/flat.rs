@@ -62,6 +62,9 @@ pub(crate) enum LeafTest {
     Compare { fact: Read, shift: Option<Duration>, op: CompareOp, other: Other, fact_first: bool },
     /// `fact in [a, b]`, or `not in` when `negated`.
     In { fact: Read, values: Vec<Value>, negated: bool },
+    /// An enumeration fact `is`, `is not`, `in` or `not in` values of it: the values as
+    /// bits (value `i` is bit `i`), so the test is a mask, not a search.
+    OneOf { fact: Read, values: u64, negated: bool },
     /// A true-or-false fact as a condition.
     Holds(Read),
     /// `fact is known`, or `is unknown` when `negated`.
@@ -226,6 +229,7 @@ fn quantified(quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr) 
         test:
             body @ LeafTest::Compare { .. }
             | body @ LeafTest::In { .. }
+            | body @ LeafTest::OneOf { .. }
             | body @ LeafTest::Holds(_)
             | body @ LeafTest::Known { .. },
     } = leaf(atom, Some(binding))?
@@ -280,6 +284,9 @@ fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
         _ => None,
     };
     let side = |expr: &Expr| side(expr, bound);
+    if let Some(one_of) = one_of(test, bound) {
+        return Some(one_of);
+    }
     match test {
         // As the evaluator does: a count on the left is taken first.
         Test::Compare { op, lhs: lhs @ Expr::Count { .. }, rhs } => {
@@ -304,6 +311,27 @@ fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
         Test::Known { expr, negated } => Some(LeafTest::Known { fact: read(expr)?, negated: *negated }),
         Test::Holds(expr) => Some(LeafTest::Holds(read(expr)?)),
     }
+}
+
+/// An enumeration test as a [`LeafTest::OneOf`], if it is one.
+fn one_of(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
+    let bits = |values: &[Value]| {
+        values.iter().try_fold(0u64, |bits, value| match value {
+            Value::Enum(i) if *i < u64::BITS => Some(bits | 1 << i),
+            _ => None,
+        })
+    };
+    let (fact, values, negated) = match test {
+        Test::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => match (lhs, rhs) {
+            (fact, Expr::Const(value)) | (Expr::Const(value), fact) => {
+                (fact, std::slice::from_ref(value), matches!(op, CompareOp::Ne))
+            }
+            _ => return None,
+        },
+        Test::In { needle, haystack: Haystack::Consts(values), negated } => (needle, &values[..], *negated),
+        _ => return None,
+    };
+    Some(LeafTest::OneOf { fact: read(fact, bound)?, values: bits(values)?, negated })
 }
 
 /// An operand as one side of a specialised comparison, if it can be one.
@@ -337,6 +365,7 @@ impl LeafTest {
         match self {
             LeafTest::Compare { fact, .. }
             | LeafTest::In { fact, .. }
+            | LeafTest::OneOf { fact, .. }
             | LeafTest::Holds(fact)
             | LeafTest::Known { fact, .. } => Some(*fact),
             LeafTest::Count { list, .. } => Some(*list),
@@ -382,6 +411,11 @@ impl LeafTest {
             LeafTest::In { values, negated, .. } => {
                 from_bool(values.iter().any(|v| compare(CompareOp::Eq, value, v)) != *negated)
             }
+            // A value of another type equals none of them, as `compare` has it.
+            LeafTest::OneOf { values, negated, .. } => match value {
+                Value::Enum(i) => from_bool((*i < u64::BITS && values & (1 << i) != 0) != *negated),
+                _ => from_bool(*negated),
+            },
             LeafTest::Holds(_) => match value {
                 Value::Bool(b) => from_bool(*b),
                 _ => Truth::Unknown,
@@ -422,6 +456,8 @@ pub(super) struct FlatScratch {
     reading: Vec<usize>,
     /// Their atoms' ids, each once.
     atoms: Vec<AtomId>,
+    /// The unknown facts an outcome has tried.
+    tried: Vec<FactInstance>,
 }
 
 /// One rule (for one item) being evaluated: its condition and where it reads.
@@ -463,13 +499,21 @@ impl Evaluator<'_> {
         let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
         let mut relevant_unknowns = Vec::new();
         if with_questions && may_change {
+            // Each unknown fact is tried at its first read. Every read of a fact finds the
+            // same value, so a fact read before as unknown is one already tried.
             let reads = &env.reads;
-            for (position, &(fact, known)) in reads.iter().enumerate() {
-                let first_read = !reads[..position].iter().any(|(earlier, _)| *earlier == fact);
-                if !known && first_read && self.flat_could_change(subject, fact, truth, reads, probe, flat) {
+            let mut tried = std::mem::take(&mut flat.tried);
+            tried.clear();
+            for &(fact, known) in reads {
+                if known || tried.contains(&fact) {
+                    continue;
+                }
+                tried.push(fact);
+                if self.flat_could_change(subject, fact, truth, reads, probe, flat) {
                     relevant_unknowns.push(fact);
                 }
             }
+            flat.tried = tried;
         }
         Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
     }
@@ -504,7 +548,7 @@ impl Evaluator<'_> {
         probe: &mut Env,
         flat: &mut FlatScratch,
     ) -> bool {
-        let FlatScratch { truths, starts, hypothetical, reading, atoms } = flat;
+        let FlatScratch { truths, starts, hypothetical, reading, atoms, .. } = flat;
         // A leaf that did not read the fact reads the same values under the hypothesis, so
         // keeps its truth.
         reading.clear();
