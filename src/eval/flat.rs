@@ -26,6 +26,10 @@ pub(crate) struct FlatCondition {
     /// combination of theirs (see [`table_index`]): a look-up instead of a walk, and a
     /// hypothesis changes the index by the leaves it changes.
     table: Option<Vec<Truth>>,
+    /// With a table: for each number `k` of leaves from the first, and each combination of
+    /// their truths, the truth (true or false) every later leaf leaves unchanged, if any;
+    /// evaluation can stop there when no question is wanted.
+    decided: Vec<Vec<Option<Truth>>>,
 }
 
 /// The most leaves a condition's truth table is made for: 3^4 = 81 entries. Every rule's
@@ -112,7 +116,15 @@ impl FlatCondition {
         let mut leaves = Vec::new();
         let skeleton = skeleton(condition, for_each.then_some(0), &mut leaves);
         let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
-        FlatCondition { leaves, skeleton, table }
+        let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
+        FlatCondition { leaves, skeleton, table, decided }
+    }
+
+    /// The truth, true or false, that the leaves evaluated so far (the first ones) give
+    /// the condition whatever the others turn out to be; `None` if they leave it open or
+    /// unknown, or if the condition has no table.
+    pub(crate) fn decided_by(&self, first: &[Truth]) -> Option<Truth> {
+        *self.decided.get(first.len().checked_sub(1)?)?.get(table_index(first))?
     }
 
     /// The condition's truth, given each leaf's.
@@ -166,6 +178,26 @@ fn digit(truth: Truth) -> usize {
 /// The leaves' truths as a number in base 3, the first leaf its lowest digit.
 fn table_index(leaves: &[Truth]) -> usize {
     leaves.iter().rev().fold(0, |index, truth| index * 3 + digit(*truth))
+}
+
+/// For each number `k` of first leaves (1 up to all but the last) and each combination of
+/// their truths (by [`table_index`]), the truth, true or false, that every combination of
+/// the other leaves' truths gives in `table`, if they all give the same.
+fn decided_by_first_leaves(table: &[Truth]) -> Vec<Vec<Option<Truth>>> {
+    let count = table.len().ilog(3) as usize;
+    (1..count)
+        .map(|first| {
+            let combinations = 3usize.pow(first as u32);
+            (0..combinations)
+                .map(|index| {
+                    // The entries whose first leaves have these truths.
+                    let mut truths = table.iter().skip(index).step_by(combinations);
+                    let truth = *truths.next().expect("a table has an entry per combination");
+                    (truth != Truth::Unknown && truths.all(|t| *t == truth)).then_some(truth)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The skeleton's truth for every combination of `count` leaves' truths, by
@@ -487,10 +519,22 @@ impl Evaluator<'_> {
         env.start(rule, item);
         flat.truths.clear();
         flat.starts.clear();
+        // Without questions to find, or where a decided condition asks none, evaluation
+        // stops once the first leaves decide the condition.
+        let may_stop = !with_questions || !self.rule_base.plan.rules[index].tests_presence;
         for leaf in &condition.leaves {
             flat.starts.push(env.reads.len());
             let truth = self.leaf_truth(leaf, item, env);
             flat.truths.push(truth);
+            if may_stop && let Some(truth) = condition.decided_by(&flat.truths) {
+                return Outcome {
+                    rule: index,
+                    item,
+                    truth,
+                    relevant_unknowns: Vec::new(),
+                    overridden_by: None,
+                };
+            }
         }
         flat.starts.push(env.reads.len());
         let truth = condition.truth(&flat.truths);
