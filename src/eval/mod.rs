@@ -285,7 +285,9 @@ impl RuleBase {
     /// Every rule's outcome; `with_questions` also finds the unknown facts that matter.
     fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
         let evaluator = Evaluator::new(self, case, as_of);
-        let mut scratch = Scratch::default();
+        // Taken, not borrowed: an evaluation nested in this one (there is none) would get
+        // fresh buffers rather than a borrow error.
+        let mut scratch = SCRATCH.take();
         // One outcome per rule, or per item for `for each` rules whose list is known.
         let count =
             self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
@@ -311,11 +313,13 @@ impl RuleBase {
                 }),
             }
         }
-        let mut blocked = Vec::new();
+        let mut blocked = std::mem::take(&mut scratch.outcomes_blocked);
         self.resolve_overrides(&mut outcomes, &mut blocked);
         if with_questions && self.plan.any_overrides {
             self.keep_questions_that_change_advice(&evaluator, &mut outcomes, &blocked, &mut scratch);
         }
+        scratch.outcomes_blocked = blocked;
+        SCRATCH.set(scratch);
         outcomes
     }
 
@@ -449,10 +453,19 @@ fn shows(truth: Truth, blocked: bool) -> u8 {
     }
 }
 
-/// Buffers reused from one rule's evaluation to the next, so that evaluating a case
-/// allocates little beyond its outcomes.
+thread_local! {
+    /// Each thread's evaluation buffers, kept from one case to the next: a batch allocates
+    /// them once, not once per case.
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+/// Buffers reused from one rule's evaluation to the next, and from one case to the next,
+/// so that evaluating a case allocates little beyond its outcomes. Every use starts by
+/// clearing what it uses: nothing of one case's evaluation is read in the next.
 #[derive(Default)]
 struct Scratch {
+    /// Which outcomes are overridden.
+    outcomes_blocked: Vec<bool>,
     /// For each rule's own evaluation.
     env: Env,
     /// For evaluations under a hypothesis.
