@@ -29,7 +29,36 @@ pub(crate) struct FlatCondition {
     /// With a table: for each number `k` of leaves from the first, and each combination of
     /// their truths, the truth (true or false) every later leaf leaves unchanged, if any;
     /// evaluation can stop there when no question is wanted.
-    decided: Vec<Vec<Option<Truth>>>,
+    /// Laid out as in [`Prefix::place`].
+    decided: Vec<Option<Truth>>,
+}
+
+/// The truths of a condition's first leaves, as evaluation reaches them, as their place in
+/// [`FlatCondition::decided`].
+#[derive(Default)]
+pub(crate) struct Prefix {
+    /// How many leaves.
+    count: usize,
+    /// Their [`table_index`].
+    index: usize,
+    /// The place value of the next leaf's digit: 3 to the power `count`.
+    place: usize,
+}
+
+impl Prefix {
+    /// Adds the next leaf's truth.
+    pub(crate) fn push(&mut self, truth: Truth) {
+        let place = if self.count == 0 { 1 } else { self.place };
+        self.index += digit(truth) * place;
+        self.place = place * 3;
+        self.count += 1;
+    }
+
+    /// Where the prefix's entry is in [`FlatCondition::decided`]: after the entries for
+    /// every shorter prefix (3 + 9 + ... of them), at its index. `None` for no leaves.
+    fn place(&self) -> Option<usize> {
+        (self.count > 0).then(|| (self.place - 3) / 2 + self.index)
+    }
 }
 
 /// The most leaves a condition's truth table is made for: 3^4 = 81 entries. Every rule's
@@ -123,8 +152,8 @@ impl FlatCondition {
     /// The truth, true or false, that the leaves evaluated so far (the first ones) give
     /// the condition whatever the others turn out to be; `None` if they leave it open or
     /// unknown, or if the condition has no table.
-    pub(crate) fn decided_by(&self, first: &[Truth]) -> Option<Truth> {
-        *self.decided.get(first.len().checked_sub(1)?)?.get(table_index(first))?
+    pub(crate) fn decided_by(&self, first: &Prefix) -> Option<Truth> {
+        *self.decided.get(first.place()?)?
     }
 
     /// The condition's truth, given each leaf's.
@@ -183,7 +212,7 @@ fn table_index(leaves: &[Truth]) -> usize {
 /// For each number `k` of first leaves (1 up to all but the last) and each combination of
 /// their truths (by [`table_index`]), the truth, true or false, that every combination of
 /// the other leaves' truths gives in `table`, if they all give the same.
-fn decided_by_first_leaves(table: &[Truth]) -> Vec<Vec<Option<Truth>>> {
+fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
     let count = table.len().ilog(3) as usize;
     (1..count)
         .map(|first| {
@@ -195,9 +224,10 @@ fn decided_by_first_leaves(table: &[Truth]) -> Vec<Vec<Option<Truth>>> {
                     let truth = *truths.next().expect("a table has an entry per combination");
                     (truth != Truth::Unknown && truths.all(|t| *t == truth)).then_some(truth)
                 })
-                .collect()
+                .collect::<Vec<_>>()
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .concat()
 }
 
 /// The skeleton's truth for every combination of `count` leaves' truths, by
@@ -522,11 +552,13 @@ impl Evaluator<'_> {
         // Without questions to find, or where a decided condition asks none, evaluation
         // stops once the first leaves decide the condition.
         let may_stop = !with_questions || !self.rule_base.plan.rules[index].tests_presence;
+        let mut prefix = Prefix::default();
         for leaf in &condition.leaves {
             flat.starts.push(env.reads.len());
             let truth = self.leaf_truth(leaf, item, env);
             flat.truths.push(truth);
-            if may_stop && let Some(truth) = condition.decided_by(&flat.truths) {
+            prefix.push(truth);
+            if may_stop && let Some(truth) = condition.decided_by(&prefix) {
                 return Outcome {
                     rule: index,
                     item,
