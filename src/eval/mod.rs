@@ -335,6 +335,9 @@ impl RuleBase {
         scratch: &mut Scratch,
     ) {
         let linked = |outcome: &Outcome| self.plan.rules[outcome.rule].linked;
+        if !outcomes.iter().any(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+            return;
+        }
         let current: Vec<u8> = outcomes
             .iter()
             .zip(blocked)
