@@ -233,16 +233,15 @@ fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
 /// The skeleton's truth for every combination of `count` leaves' truths, by
 /// [`table_index`].
 fn truth_table(skeleton: &Skeleton, count: usize) -> Vec<Truth> {
-    const TRUTHS: [Truth; 3] = [Truth::False, Truth::True, Truth::Unknown];
     let mut leaves = vec![Truth::False; count];
-    (0..3usize.pow(count as u32))
-        .map(|index| {
-            for (place, leaf) in leaves.iter_mut().enumerate() {
-                *leaf = TRUTHS[index / 3usize.pow(place as u32) % 3];
-            }
-            skeleton.truth(&leaves)
-        })
-        .collect()
+    let mut table = Vec::with_capacity(3usize.pow(count as u32));
+    loop {
+        table.push(skeleton.truth(&leaves));
+        // The next combination: count up in base 3, the first leaf the lowest digit.
+        let Some(carry) = leaves.iter().position(|leaf| *leaf != Truth::Unknown) else { return table };
+        leaves[carry] = if leaves[carry] == Truth::False { Truth::True } else { Truth::Unknown };
+        leaves[..carry].fill(Truth::False);
+    }
 }
 
 impl Skeleton {
@@ -761,5 +760,47 @@ impl Evaluator<'_> {
     fn leaf_instance(&self, test: &LeafTest, item: Option<usize>) -> FactInstance {
         let read = test.read().expect("only specialised leaves read one fact");
         FactInstance { fact: read.fact, item: if read.of_item { item } else { None } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRUTHS: [Truth; 3] = [Truth::True, Truth::False, Truth::Unknown];
+
+    /// `a and (b or not c)` over leaves 0, 1 and 2.
+    fn skeleton() -> Skeleton {
+        let leaf = |i| Box::new(Skeleton::Leaf(i));
+        Skeleton::And(leaf(0), Box::new(Skeleton::Or(leaf(1), Box::new(Skeleton::Not(leaf(2))))))
+    }
+
+    #[test]
+    fn the_truth_table_agrees_with_walking_the_skeleton() {
+        let (skeleton, table) = (skeleton(), truth_table(&skeleton(), 3));
+        for a in TRUTHS {
+            for b in TRUTHS {
+                for c in TRUTHS {
+                    let leaves = [a, b, c];
+                    assert_eq!(table[table_index(&leaves)], skeleton.truth(&leaves), "{leaves:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_leaves_decide_only_what_no_later_leaf_changes() {
+        let decided = decided_by_first_leaves(&truth_table(&skeleton(), 3));
+        let decided_by = |first: &[Truth]| {
+            let mut prefix = Prefix::default();
+            first.iter().for_each(|truth| prefix.push(*truth));
+            decided.get(prefix.place()?).copied().flatten()
+        };
+        assert_eq!(decided_by(&[Truth::False]), Some(Truth::False));
+        assert_eq!(decided_by(&[Truth::True]), None);
+        assert_eq!(decided_by(&[Truth::Unknown]), None);
+        assert_eq!(decided_by(&[Truth::True, Truth::True]), Some(Truth::True));
+        assert_eq!(decided_by(&[Truth::Unknown, Truth::False]), None);
+        assert_eq!(decided_by(&[Truth::True, Truth::False]), None);
     }
 }
