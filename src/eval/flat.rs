@@ -61,10 +61,10 @@ impl Prefix {
     }
 }
 
-/// The most leaves a condition's truth table is made for: 3^4 = 81 entries. Every rule's
-/// table is made when the rules are checked, so larger tables would slow checking large
-/// rule bases for little gain.
-const MAX_TABLED_LEAVES: usize = 4;
+/// The most leaves a condition's truth table is made for: 3^5 = 243 entries (the shipped
+/// rules have at most five). Every rule's table is made when the rules are checked, so
+/// larger tables would slow checking large rule bases for little gain.
+const MAX_TABLED_LEAVES: usize = 5;
 
 /// `and`, `or` and `not` over leaves (indexes into [`FlatCondition::leaves`]).
 #[derive(Clone, Debug)]
