@@ -48,16 +48,21 @@ pub(crate) struct Prefix {
 impl Prefix {
     /// Adds the next leaf's truth.
     pub(crate) fn push(&mut self, truth: Truth) {
-        let place = if self.count == 0 { 1 } else { self.place };
+        self.count += 1;
+        // Conditions with more leaves have no table: the index would only overflow.
+        if self.count > MAX_TABLED_LEAVES {
+            return;
+        }
+        let place = if self.count == 1 { 1 } else { self.place };
         self.index += digit(truth) * place;
         self.place = place * 3;
-        self.count += 1;
     }
 
     /// Where the prefix's entry is in [`FlatCondition::decided`]: after the entries for
-    /// every shorter prefix (3 + 9 + ... of them), at its index. `None` for no leaves.
+    /// every shorter prefix (3 + 9 + ... of them), at its index. `None` for no leaves, or
+    /// more than any table is made for.
     fn place(&self) -> Option<usize> {
-        (self.count > 0).then(|| (self.place - 3) / 2 + self.index)
+        (1..MAX_TABLED_LEAVES).contains(&self.count).then(|| (self.place - 3) / 2 + self.index)
     }
 }
 
