@@ -550,52 +550,75 @@ impl Evaluator<'_> {
         let rule = &self.rule_base.rules[index];
         let subject = Subject { rule, item, condition };
         let super::Scratch { env, probe, flat, .. } = scratch;
-        env.start(rule, item);
-        flat.truths.clear();
-        flat.starts.clear();
+        let tests_presence = self.rule_base.plan.rules[index].tests_presence;
         // Without questions to find, or where a decided condition asks none, evaluation
         // stops once the first leaves decide the condition.
-        let may_stop = !with_questions || !self.rule_base.plan.rules[index].tests_presence;
+        let may_stop = !with_questions || !tests_presence;
+        let (truth, all_leaves) = self.leaf_truths(subject, may_stop, env, flat);
+        // Three-valued logic is monotone: a decided condition stays decided whatever an
+        // unknown fact turns out to be, except through a test of whether it is known.
+        let may_change = truth == Truth::Unknown || tests_presence;
+        let relevant_unknowns = if with_questions && may_change && all_leaves {
+            self.flat_relevant_unknowns(subject, truth, env, probe, flat)
+        } else {
+            Vec::new()
+        };
+        Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
+    }
+
+    /// Evaluates the leaves in order, recording their truths and reads, and gives the
+    /// condition's truth, and whether every leaf was evaluated: with `may_stop`,
+    /// evaluation stops at the first leaves that decide it true or false.
+    fn leaf_truths(
+        &self,
+        subject: Subject<'_>,
+        may_stop: bool,
+        env: &mut Env,
+        flat: &mut FlatScratch,
+    ) -> (Truth, bool) {
+        env.start(subject.rule, subject.item);
+        flat.truths.clear();
+        flat.starts.clear();
         let mut prefix = Prefix::default();
-        for leaf in &condition.leaves {
+        for leaf in &subject.condition.leaves {
             flat.starts.push(env.reads.len());
-            let truth = self.leaf_truth(leaf, item, env);
+            let truth = self.leaf_truth(leaf, subject.item, env);
             flat.truths.push(truth);
             prefix.push(truth);
-            if may_stop && let Some(truth) = condition.decided_by(&prefix) {
-                return Outcome {
-                    rule: index,
-                    item,
-                    truth,
-                    relevant_unknowns: Vec::new(),
-                    overridden_by: None,
-                };
+            if may_stop && let Some(truth) = subject.condition.decided_by(&prefix) {
+                return (truth, false);
             }
         }
         flat.starts.push(env.reads.len());
-        let truth = condition.truth(&flat.truths);
-        // Three-valued logic is monotone: a decided condition stays decided whatever an
-        // unknown fact turns out to be, except through a test of whether it is known.
-        let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
-        let mut relevant_unknowns = Vec::new();
-        if with_questions && may_change {
-            // Each unknown fact is tried at its first read. Every read of a fact finds the
-            // same value, so a fact read before as unknown is one already tried.
-            let reads = &env.reads;
-            let mut tried = std::mem::take(&mut flat.tried);
-            tried.clear();
-            for &(fact, known) in reads {
-                if known || tried.contains(&fact) {
-                    continue;
-                }
-                tried.push(fact);
-                if self.flat_could_change(subject, fact, truth, reads, probe, flat) {
-                    relevant_unknowns.push(fact);
-                }
+        (subject.condition.truth(&flat.truths), true)
+    }
+
+    /// The unknown facts read (in `env`, by [`Evaluator::leaf_truths`]) some value of which
+    /// changes the condition from `now`, in the order first read.
+    fn flat_relevant_unknowns(
+        &self,
+        subject: Subject<'_>,
+        now: Truth,
+        env: &Env,
+        probe: &mut Env,
+        flat: &mut FlatScratch,
+    ) -> Vec<FactInstance> {
+        let mut relevant = Vec::new();
+        // Each unknown fact is tried at its first read. Every read of a fact finds the same
+        // value, so a fact read before as unknown is one already tried.
+        let mut tried = std::mem::take(&mut flat.tried);
+        tried.clear();
+        for &(fact, known) in &env.reads {
+            if known || tried.contains(&fact) {
+                continue;
             }
-            flat.tried = tried;
+            tried.push(fact);
+            if self.flat_could_change(subject, fact, now, &env.reads, probe, flat) {
+                relevant.push(fact);
+            }
         }
-        Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
+        flat.tried = tried;
+        relevant
     }
 
     /// The truth of a flat condition with `fact` given `value`, every leaf evaluated.
