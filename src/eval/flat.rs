@@ -110,7 +110,7 @@ pub(crate) enum LeafTest {
     /// `count of list op number`, or `number op count of list` when not `count_first`.
     Count { list: Read, op: CompareOp, number: f64, count_first: bool },
     /// Any other test that holds no condition: the evaluator walks it.
-    General(Box<Atom>),
+    General(Box<Test>),
     /// `any`/`all` over a list of records, with a specialised test of a field of each item.
     Quantified { quantifier: Quantifier, list: FactId, body: Box<LeafTest> },
     /// A part of the condition that holds conditions of its own: the evaluator walks it.
@@ -220,19 +220,16 @@ fn table_index(leaves: &[Truth]) -> usize {
 fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
     let count = table.len().ilog(3) as usize;
     (1..count)
-        .map(|first| {
+        .flat_map(|first| {
             let combinations = 3usize.pow(first as u32);
-            (0..combinations)
-                .map(|index| {
-                    // The entries whose first leaves have these truths.
-                    let mut truths = table.iter().skip(index).step_by(combinations);
-                    let truth = *truths.next().expect("a table has an entry per combination");
-                    (truth != Truth::Unknown && truths.all(|t| *t == truth)).then_some(truth)
-                })
-                .collect::<Vec<_>>()
+            (0..combinations).map(move |index| {
+                // The entries whose first leaves have these truths.
+                let mut truths = table.iter().skip(index).step_by(combinations);
+                let truth = *truths.next().expect("a table has an entry per combination");
+                (truth != Truth::Unknown && truths.all(|t| *t == truth)).then_some(truth)
+            })
         })
-        .collect::<Vec<_>>()
-        .concat()
+        .collect()
 }
 
 /// The skeleton's truth for every combination of `count` leaves' truths, by
@@ -319,7 +316,8 @@ fn leaf(atom: &Atom, bound: Option<usize>) -> Option<Leaf> {
     if !all_plain {
         return None;
     }
-    let test = specialised(&atom.test, bound).unwrap_or_else(|| LeafTest::General(Box::new(atom.clone())));
+    let test =
+        specialised(&atom.test, bound).unwrap_or_else(|| LeafTest::General(Box::new(atom.test.clone())));
     Some(Leaf { id: atom.id, test })
 }
 
@@ -701,7 +699,7 @@ impl Evaluator<'_> {
     /// rule and item, recording).
     fn leaf_truth(&self, leaf: &Leaf, item: Option<usize>, env: &mut Env) -> Truth {
         match &leaf.test {
-            LeafTest::General(atom) => self.test(&atom.test, env),
+            LeafTest::General(test) => self.test(test, env),
             LeafTest::Nested(expr) => self.truth(expr, env),
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance: FactInstance, env: &mut Env| {
@@ -729,9 +727,9 @@ impl Evaluator<'_> {
         probe: &mut Env,
     ) -> Truth {
         match &leaf.test {
-            LeafTest::General(atom) => {
+            LeafTest::General(test) => {
                 self.start_given(subject, (fact, value), probe);
-                self.test(&atom.test, probe)
+                self.test(test, probe)
             }
             LeafTest::Nested(expr) => {
                 self.start_given(subject, (fact, value), probe);
