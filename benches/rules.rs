@@ -11,6 +11,8 @@
 //! - `advise/shire`: `advise` on `fixtures/01-shire-integrated-care.json` with the shipped
 //!   rules (the case parsed once), and `parse_advise_json/shire`: parsing, advising and
 //!   writing the JSON advice document as `--format jsonl` does (`AdviceWriter`).
+//! - `evaluate/fixtures`: `RuleBase::evaluate` (every rule's outcome, with the unknown facts
+//!   that matter) on each of the project's fixtures, parsed once; throughput in cases.
 //! - `advice_jsonl/fixtures`: `run_batch` with `--format jsonl` and one worker over the
 //!   project's fixtures, each compacted to one line, repeated to 10,000 lines.
 //!
@@ -222,5 +224,27 @@ fn advise(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, compile, advise);
+fn evaluate(c: &mut Criterion) {
+    let rules = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check cleanly");
+    let default_as_of = Date::parse("2013-06-01").unwrap();
+    let cases: Vec<_> = fixture_lines()
+        .iter()
+        .map(|line| {
+            let case = accord::parse_case("fixture.json", line, &rules.vocabulary).expect("a valid fixture");
+            let as_of = case.assessed_on.unwrap_or(default_as_of);
+            (case, as_of)
+        })
+        .collect();
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(cases.len() as u64));
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function("fixtures", |b| {
+        b.iter(|| {
+            cases.iter().map(|(case, as_of)| rules.evaluate(black_box(case), *as_of).len()).sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, compile, advise, evaluate);
 criterion_main!(benches);

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
+use crate::eval::FlatCondition;
 use crate::value::Value;
 
 /// A checked rule base: load it once, then advise any number of cases.
@@ -45,6 +46,8 @@ pub(crate) struct EvaluationPlan {
     pub any_overrides: bool,
     /// For each fact, in declaration order.
     pub facts: Vec<FactPlan>,
+    /// For each rule, its condition flattened (see [`FlatCondition`]).
+    pub conditions: Vec<FlatCondition>,
 }
 
 /// Where the evaluator finds a fact's value, with the slots resolved.
@@ -133,7 +136,12 @@ impl RuleBase {
             .collect();
         let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
         let facts = self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
-        self.plan = EvaluationPlan { rules, any_overrides, facts };
+        let conditions = self
+            .rules
+            .iter()
+            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some()))
+            .collect();
+        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions };
     }
 }
 

@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 mod explain;
+mod flat;
 pub mod reference;
 mod satisfy;
 
 pub use explain::{Explanation, Node, OutcomeKind};
+pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
@@ -294,7 +296,9 @@ impl RuleBase {
     /// Every rule's outcome; `with_questions` also finds the unknown facts that matter.
     fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
         let evaluator = Evaluator::new(self, case, as_of);
-        let mut scratch = Scratch::default();
+        // Taken, not borrowed: an evaluation nested in this one (there is none) would get
+        // fresh buffers rather than a borrow error.
+        let mut scratch = SCRATCH.take();
         // One outcome per rule, or per item for `for each` rules whose list is known.
         let count =
             self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
@@ -320,11 +324,13 @@ impl RuleBase {
                 }),
             }
         }
-        let mut blocked = Vec::new();
+        let mut blocked = std::mem::take(&mut scratch.outcomes_blocked);
         self.resolve_overrides(&mut outcomes, &mut blocked);
         if with_questions && self.plan.any_overrides {
             self.keep_questions_that_change_advice(&evaluator, &mut outcomes, &blocked, &mut scratch);
         }
+        scratch.outcomes_blocked = blocked;
+        SCRATCH.set(scratch);
         outcomes
     }
 
@@ -340,6 +346,9 @@ impl RuleBase {
         scratch: &mut Scratch,
     ) {
         let linked = |outcome: &Outcome| self.plan.rules[outcome.rule].linked;
+        if !outcomes.iter().any(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+            return;
+        }
         let current: Vec<u8> = outcomes
             .iter()
             .zip(blocked)
@@ -381,7 +390,7 @@ impl RuleBase {
                 Type::Bool => Value::Bool(i == 0),
                 _ => Value::Enum(i as u32),
             };
-            let Scratch { probe, hypothetical, blocked, .. } = scratch;
+            let Scratch { probe, hypothetical, blocked, leaf_truths, .. } = scratch;
             hypothetical.clear();
             for (index, rule) in self.rules.iter().enumerate().filter(|(i, _)| self.plan.rules[*i].linked) {
                 let mut push = |item, truth| {
@@ -393,12 +402,12 @@ impl RuleBase {
                         overridden_by: None,
                     })
                 };
-                let given = || Hypothesis::Given(fact, value.clone());
+                let mut truth = |item| evaluator.truth_given(index, item, (fact, &value), probe, leaf_truths);
                 match rule.for_each.map(|list| evaluator.items_of(list)) {
-                    None => push(None, evaluator.truth_under(rule, None, given(), probe)),
+                    None => push(None, truth(None)),
                     Some(Some(len)) => {
                         for item in 0..len {
-                            push(Some(item), evaluator.truth_under(rule, Some(item), given(), probe));
+                            push(Some(item), truth(Some(item)));
                         }
                     }
                     Some(None) => push(None, Truth::Unknown),
@@ -458,10 +467,19 @@ fn shows(truth: Truth, blocked: bool) -> u8 {
     }
 }
 
-/// Buffers reused from one rule's evaluation to the next, so that evaluating a case
-/// allocates little beyond its outcomes.
+thread_local! {
+    /// Each thread's evaluation buffers, kept from one case to the next: a batch allocates
+    /// them once, not once per case.
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+/// Buffers reused from one rule's evaluation to the next, and from one case to the next,
+/// so that evaluating a case allocates little beyond its outcomes. Every use starts by
+/// clearing what it uses: nothing of one case's evaluation is read in the next.
 #[derive(Default)]
 struct Scratch {
+    /// Which outcomes are overridden.
+    outcomes_blocked: Vec<bool>,
     /// For each rule's own evaluation.
     env: Env,
     /// For evaluations under a hypothesis.
@@ -470,6 +488,10 @@ struct Scratch {
     hypothetical: Vec<Outcome>,
     /// Which of those are overridden.
     blocked: Vec<bool>,
+    /// For rules with flat conditions.
+    flat: flat::FlatScratch,
+    /// Leaf truths of a flat condition under a hypothesis, for the linked rules.
+    leaf_truths: Vec<Truth>,
 }
 
 /// A case's advice before the rules' texts are put together. [`RuleBase::advise`] puts
@@ -630,8 +652,12 @@ impl<'a> Evaluator<'a> {
     /// How many items a `for each` rule's list has in the case (`None`: the list is
     /// unknown).
     fn items_of(&self, list: FactId) -> Option<usize> {
-        let mut env = Env { outcome_only: true, ..Env::default() };
-        self.list_len(&Expr::Fact(list), &mut env)
+        // As `list_len` finds it with nothing assumed, without an `Env` to record in.
+        match self.stored(FactInstance { fact: list, item: None }) {
+            Some(Value::Records(items)) => Some(items.len()),
+            Some(Value::TextList(items)) => Some(items.len()),
+            _ => None,
+        }
     }
 
     /// Whether a rule's condition holds (for some item, for `for each` rules).
@@ -644,6 +670,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A rule's outcome (for `item`), with the unknown facts that matter when
+    /// `with_questions`.
     fn outcome(
         &self,
         index: usize,
@@ -651,41 +679,8 @@ impl<'a> Evaluator<'a> {
         with_questions: bool,
         scratch: &mut Scratch,
     ) -> Outcome {
-        let rule = &self.rule_base.rules[index];
-        let truth = self.quick_truth(rule, item, &mut scratch.env);
-        // Three-valued logic is monotone: a decided condition stays decided whatever an
-        // unknown fact turns out to be, except through a test of whether it is known.
-        let may_change = truth == Truth::Unknown || self.rule_base.plan.rules[index].tests_presence;
-        let relevant_unknowns = if with_questions && may_change {
-            // Evaluate again, reading every fact that matters, to find those unknown.
-            let env = &mut scratch.env;
-            env.start(rule, item);
-            self.truth(&rule.condition, env);
-            self.relevant_unknowns(rule, item, &scratch.env.reads, truth, &mut scratch.probe)
-        } else {
-            Vec::new()
-        };
-        Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
-    }
-
-    /// The unknown facts read while evaluating, some value of which would change the rule,
-    /// in the order the condition first reads them.
-    fn relevant_unknowns(
-        &self,
-        rule: &Rule,
-        item: Option<usize>,
-        reads: &[(FactInstance, bool)],
-        truth: Truth,
-        probe: &mut Env,
-    ) -> Vec<FactInstance> {
-        let mut relevant = Vec::new();
-        for (position, &(fact, known)) in reads.iter().enumerate() {
-            let first_read = !reads[..position].iter().any(|(earlier, _)| *earlier == fact);
-            if !known && first_read && self.could_change(rule, item, fact, truth, probe) {
-                relevant.push(fact);
-            }
-        }
-        relevant
+        let condition = &self.rule_base.plan.conditions[index];
+        self.flat_outcome(index, item, condition, with_questions, scratch)
     }
 
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
@@ -747,6 +742,20 @@ impl<'a> Evaluator<'a> {
         env.outcome_only = true;
         env.hypothesis = Some(hypothesis);
         self.truth(&rule.condition, env)
+    }
+
+    /// The truth of rule `index`'s condition (for `item`) with `fact` given `value`.
+    fn truth_given(
+        &self,
+        index: usize,
+        item: Option<usize>,
+        (fact, value): (FactInstance, &Value),
+        probe: &mut Env,
+        leaf_truths: &mut Vec<Truth>,
+    ) -> Truth {
+        let rule = &self.rule_base.rules[index];
+        let condition = &self.rule_base.plan.conditions[index];
+        self.flat_truth_given(rule, item, condition, (fact, value), probe, leaf_truths)
     }
 
     /// The truth of a rule's condition (for `item`), evaluated in `env` as quickly as may
@@ -1487,7 +1496,6 @@ fn list_fact(list: &Expr) -> FactId {
 }
 
 fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
-    use std::cmp::Ordering::*;
     let ordering = match (a, b) {
         (Value::Number(x), Value::Number(y)) => compare_numbers(*x, *y),
         (Value::Date(x), Value::Date(y)) => x.cmp(y),
@@ -1501,6 +1509,12 @@ fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
         },
         _ => return matches!(op, CompareOp::Ne),
     };
+    holds(op, ordering)
+}
+
+/// Whether two values so ordered pass the comparison.
+fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
     match op {
         CompareOp::Eq => ordering == Equal,
         CompareOp::Ne => ordering != Equal,

@@ -1,0 +1,832 @@
+//! Stage 3, inside evaluation: rule conditions flattened once the rules are checked, so that
+//! finding a case's questions evaluates each test of a condition once, not the whole
+//! condition once per hypothesis.
+//!
+//! Most conditions are `and`, `or` and `not` over tests that read one fact of the case (or
+//! of the rule's item) and compare it with constants. Such a condition becomes a boolean
+//! skeleton over its tests (the leaves), in the order the condition reads them. The
+//! evaluator works out each leaf's truth once per outcome; the truth under a hypothesis
+//! about one fact recomputes only the leaves that read it. Tests of other shapes are kept
+//! as atoms for the evaluator to walk, and parts that hold conditions of their own
+//! (quantifiers, derived facts, `count ... where`, `highest`) as nested leaves, walked
+//! whole.
+
+use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds};
+use crate::ast::{CompareOp, Quantifier};
+use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
+use crate::value::{Date, Duration, Value};
+
+/// A condition as a boolean skeleton over its leaves.
+#[derive(Clone, Debug)]
+pub(crate) struct FlatCondition {
+    /// The leaves in the order a full evaluation of the condition reaches them.
+    pub leaves: Vec<Leaf>,
+    skeleton: Skeleton,
+    /// For a condition of at most [`MAX_TABLED_LEAVES`] leaves, its truth for every
+    /// combination of theirs (see [`table_index`]): a look-up instead of a walk, and a
+    /// hypothesis changes the index by the leaves it changes.
+    table: Option<Vec<Truth>>,
+    /// With a table: for each number `k` of leaves from the first, and each combination of
+    /// their truths, the truth (true or false) every later leaf leaves unchanged, if any;
+    /// evaluation can stop there when no question is wanted.
+    /// Laid out as in [`Prefix::place`].
+    decided: Vec<Option<Truth>>,
+}
+
+/// The truths of a condition's first leaves, as evaluation reaches them, as their place in
+/// [`FlatCondition::decided`].
+#[derive(Default)]
+pub(crate) struct Prefix {
+    /// How many leaves.
+    count: usize,
+    /// Their [`table_index`].
+    index: usize,
+    /// The place value of the next leaf's digit: 3 to the power `count`.
+    place: usize,
+}
+
+impl Prefix {
+    /// Adds the next leaf's truth.
+    pub(crate) fn push(&mut self, truth: Truth) {
+        self.count += 1;
+        // Conditions with more leaves have no table: the index would only overflow.
+        if self.count > MAX_TABLED_LEAVES {
+            return;
+        }
+        let place = if self.count == 1 { 1 } else { self.place };
+        self.index += digit(truth) * place;
+        self.place = place * 3;
+    }
+
+    /// Where the prefix's entry is in [`FlatCondition::decided`]: after the entries for
+    /// every shorter prefix (3 + 9 + ... of them), at its index. `None` for no leaves, or
+    /// more than any table is made for.
+    fn place(&self) -> Option<usize> {
+        (1..MAX_TABLED_LEAVES).contains(&self.count).then(|| (self.place - 3) / 2 + self.index)
+    }
+}
+
+/// The most leaves a condition's truth table is made for: 3^5 = 243 entries (the shipped
+/// rules have at most five). Every rule's table is made when the rules are checked, so
+/// larger tables would slow checking large rule bases for little gain.
+const MAX_TABLED_LEAVES: usize = 5;
+
+/// `and`, `or` and `not` over leaves (indexes into [`FlatCondition::leaves`]).
+#[derive(Clone, Debug)]
+enum Skeleton {
+    Leaf(usize),
+    Const(Truth),
+    Not(Box<Skeleton>),
+    And(Box<Skeleton>, Box<Skeleton>),
+    Or(Box<Skeleton>, Box<Skeleton>),
+}
+
+/// One test of a condition.
+#[derive(Clone, Debug)]
+pub(crate) struct Leaf {
+    /// The atom's id: hypotheses about facts with many values force atoms by id (unused
+    /// for nested leaves, which such hypotheses walk whole).
+    pub id: AtomId,
+    /// The test, specialised where it can be.
+    pub test: LeafTest,
+}
+
+/// A test, specialised where it reads one fact and compares it with constants: its truth is
+/// then a function of that one value.
+#[derive(Clone, Debug)]
+pub(crate) enum LeafTest {
+    /// `fact op other`, or `other op fact` when not `fact_first`; with a `shift`, the
+    /// fact is a date and the duration is added to it first (`change.date + 18 months`).
+    Compare { fact: Read, shift: Option<Duration>, op: CompareOp, other: Other, fact_first: bool },
+    /// `fact in [a, b]`, or `not in` when `negated`.
+    In { fact: Read, values: Vec<Value>, negated: bool },
+    /// An enumeration fact `is`, `is not`, `in` or `not in` values of it: the values as
+    /// bits (value `i` is bit `i`), so the test is a mask, not a search.
+    OneOf { fact: Read, values: u64, negated: bool },
+    /// A true-or-false fact as a condition.
+    Holds(Read),
+    /// `fact is known`, or `is unknown` when `negated`.
+    Known { fact: Read, negated: bool },
+    /// `count of list op number`, or `number op count of list` when not `count_first`.
+    Count { list: Read, op: CompareOp, number: f64, count_first: bool },
+    /// Any other test that holds no condition: the evaluator walks it.
+    General(Box<Test>),
+    /// `any`/`all` over a list of records, with a specialised test of a field of each item.
+    Quantified { quantifier: Quantifier, list: FactId, body: Box<LeafTest> },
+    /// A part of the condition that holds conditions of its own: the evaluator walks it.
+    Nested(Box<Expr>),
+}
+
+/// What a fact is compared with: the same for every hypothesis about the case.
+#[derive(Clone, Debug)]
+pub(crate) enum Other {
+    /// A constant.
+    Const(Value),
+    /// The assessment date.
+    AsOf,
+}
+
+/// One side of a comparison, as specialised tests take it.
+enum Side {
+    /// A fact, with the duration added to it if it is `date + duration`.
+    Fact(Read, Option<Duration>),
+    /// Something else that every hypothesis leaves alone.
+    Other(Other),
+}
+
+/// The fact a specialised test reads: a case-level fact, or a field of the item bound (the
+/// rule's, or a quantifier's in its condition).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Read {
+    /// The fact.
+    pub fact: FactId,
+    /// Whether it is a field of the item bound.
+    pub of_item: bool,
+}
+
+impl FlatCondition {
+    /// Flattens a rule's condition (`for_each`: whether the rule binds an item).
+    pub(crate) fn of(condition: &Expr, for_each: bool) -> FlatCondition {
+        let mut leaves = Vec::new();
+        let skeleton = skeleton(condition, for_each.then_some(0), &mut leaves);
+        let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
+        let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
+        FlatCondition { leaves, skeleton, table, decided }
+    }
+
+    /// The truth, true or false, that the leaves evaluated so far (the first ones) give
+    /// the condition whatever the others turn out to be; `None` if they leave it open or
+    /// unknown, or if the condition has no table.
+    pub(crate) fn decided_by(&self, first: &Prefix) -> Option<Truth> {
+        *self.decided.get(first.place()?)?
+    }
+
+    /// The condition's truth, given each leaf's.
+    pub(crate) fn truth(&self, leaves: &[Truth]) -> Truth {
+        match &self.table {
+            Some(table) => table[table_index(leaves)],
+            None => self.skeleton.truth(leaves),
+        }
+    }
+
+    /// The condition's truth with the leaves listed in `changed` given the truths
+    /// `truth_of` gives them, the others as in `leaves`; `buffer` is room for the copy a
+    /// condition too large for a table needs.
+    pub(crate) fn truth_with(
+        &self,
+        leaves: &[Truth],
+        changed: &[usize],
+        mut truth_of: impl FnMut(usize) -> Truth,
+        buffer: &mut Vec<Truth>,
+    ) -> Truth {
+        match &self.table {
+            Some(table) => {
+                let mut index = table_index(leaves);
+                for &leaf in changed {
+                    let place = 3usize.pow(leaf as u32);
+                    index = index - digit(leaves[leaf]) * place + digit(truth_of(leaf)) * place;
+                }
+                table[index]
+            }
+            None => {
+                buffer.clear();
+                buffer.extend_from_slice(leaves);
+                for &leaf in changed {
+                    buffer[leaf] = truth_of(leaf);
+                }
+                self.skeleton.truth(buffer)
+            }
+        }
+    }
+}
+
+/// A truth as a digit of a [`table_index`].
+fn digit(truth: Truth) -> usize {
+    match truth {
+        Truth::False => 0,
+        Truth::True => 1,
+        Truth::Unknown => 2,
+    }
+}
+
+/// The leaves' truths as a number in base 3, the first leaf its lowest digit.
+fn table_index(leaves: &[Truth]) -> usize {
+    leaves.iter().rev().fold(0, |index, truth| index * 3 + digit(*truth))
+}
+
+/// For each number `k` of first leaves (1 up to all but the last) and each combination of
+/// their truths (by [`table_index`]), the truth, true or false, that every combination of
+/// the other leaves' truths gives in `table`, if they all give the same.
+fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
+    let count = table.len().ilog(3) as usize;
+    (1..count)
+        .flat_map(|first| {
+            let combinations = 3usize.pow(first as u32);
+            (0..combinations).map(move |index| {
+                // The entries whose first leaves have these truths.
+                let mut truths = table.iter().skip(index).step_by(combinations);
+                let truth = *truths.next().expect("a table has an entry per combination");
+                (truth != Truth::Unknown && truths.all(|t| *t == truth)).then_some(truth)
+            })
+        })
+        .collect()
+}
+
+/// The skeleton's truth for every combination of `count` leaves' truths, by
+/// [`table_index`].
+fn truth_table(skeleton: &Skeleton, count: usize) -> Vec<Truth> {
+    let mut leaves = vec![Truth::False; count];
+    let mut table = Vec::with_capacity(3usize.pow(count as u32));
+    loop {
+        table.push(skeleton.truth(&leaves));
+        // The next combination: count up in base 3, the first leaf the lowest digit.
+        let Some(carry) = leaves.iter().position(|leaf| *leaf != Truth::Unknown) else { return table };
+        leaves[carry] = if leaves[carry] == Truth::False { Truth::True } else { Truth::Unknown };
+        leaves[..carry].fill(Truth::False);
+    }
+}
+
+impl Skeleton {
+    fn truth(&self, leaves: &[Truth]) -> Truth {
+        match self {
+            Skeleton::Leaf(index) => leaves[*index],
+            Skeleton::Const(truth) => *truth,
+            Skeleton::Not(a) => a.truth(leaves).not(),
+            Skeleton::And(a, b) => a.truth(leaves).and(b.truth(leaves)),
+            Skeleton::Or(a, b) => a.truth(leaves).or(b.truth(leaves)),
+        }
+    }
+}
+
+/// The skeleton of `expr`, its leaves added to `leaves`; `bound` is the binding of the
+/// rule's item, if it has one.
+fn skeleton(expr: &Expr, bound: Option<usize>, leaves: &mut Vec<Leaf>) -> Skeleton {
+    let mut side = |expr: &Expr| Box::new(skeleton(expr, bound, leaves));
+    match expr {
+        Expr::And(a, b) => Skeleton::And(side(a), side(b)),
+        Expr::Or(a, b) => Skeleton::Or(side(a), side(b)),
+        Expr::Not(a) => Skeleton::Not(side(a)),
+        Expr::Const(Value::Bool(b)) => Skeleton::Const(if *b { Truth::True } else { Truth::False }),
+        _ => {
+            let leaf = match expr {
+                Expr::Atom(atom) => leaf(atom, bound),
+                Expr::Quantified { quantifier, list, binding, body, .. } => {
+                    quantified(*quantifier, list, *binding, body)
+                }
+                _ => None,
+            };
+            leaves.push(
+                leaf.unwrap_or(Leaf { id: AtomId::MAX, test: LeafTest::Nested(Box::new(expr.clone())) }),
+            );
+            Skeleton::Leaf(leaves.len() - 1)
+        }
+    }
+}
+
+/// A leaf for `any`/`all` over a list of records whose condition is one specialised test
+/// of the item, as in `any p in partners where p.sector is health`.
+fn quantified(quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr) -> Option<Leaf> {
+    let (Expr::Fact(list), Expr::Atom(atom)) = (list, body) else { return None };
+    let Leaf {
+        id,
+        test:
+            body @ LeafTest::Compare { .. }
+            | body @ LeafTest::In { .. }
+            | body @ LeafTest::OneOf { .. }
+            | body @ LeafTest::Holds(_)
+            | body @ LeafTest::Known { .. },
+    } = leaf(atom, Some(binding))?
+    else {
+        return None;
+    };
+    // Only a field of the item bound here: a list of records.
+    body.read().filter(|read| read.of_item)?;
+    Some(Leaf { id, test: LeafTest::Quantified { quantifier, list: *list, body: Box::new(body) } })
+}
+
+/// A leaf for an atom, or `None` when the atom holds conditions or binds items of its own.
+fn leaf(atom: &Atom, bound: Option<usize>) -> Option<Leaf> {
+    let plain = |expr: &Expr| plain(expr, bound);
+    let all_plain = match &atom.test {
+        Test::Compare { lhs, rhs, .. } => plain(lhs) && plain(rhs),
+        Test::In { needle, haystack: Haystack::Consts(_), .. } => plain(needle),
+        Test::In { needle, haystack: Haystack::List(list), .. } => plain(needle) && plain(list),
+        Test::Known { expr, .. } | Test::Holds(expr) => plain(expr),
+    };
+    if !all_plain {
+        return None;
+    }
+    let test =
+        specialised(&atom.test, bound).unwrap_or_else(|| LeafTest::General(Box::new(atom.test.clone())));
+    Some(Leaf { id: atom.id, test })
+}
+
+/// Whether an operand holds no condition and binds nothing: only then is the atom's truth
+/// decided by the facts it reads alone, however the rest of the condition turns out.
+fn plain(expr: &Expr, bound: Option<usize>) -> bool {
+    let plain = |expr: &Expr| self::plain(expr, bound);
+    match expr {
+        Expr::Const(_) | Expr::AsOf | Expr::Fact(_) => true,
+        Expr::Field { binding, .. } | Expr::Item { binding } => bound == Some(*binding),
+        Expr::DatePlus { date: a, duration: b, .. }
+        | Expr::NumberPlus { lhs: a, rhs: b, .. }
+        | Expr::MonthsBetween { from: a, to: b } => plain(a) && plain(b),
+        Expr::Count { list, filter: None, .. } => plain(list),
+        _ => false,
+    }
+}
+
+/// The specialised form of a test, where it has one.
+fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
+    let read = |expr: &Expr| read(expr, bound);
+    let number = |expr: &Expr| match expr {
+        Expr::Const(Value::Number(n)) => Some(*n),
+        _ => None,
+    };
+    let count = |expr: &Expr| match expr {
+        Expr::Count { list, filter: None, .. } => read(list),
+        _ => None,
+    };
+    let side = |expr: &Expr| side(expr, bound);
+    if let Some(one_of) = one_of(test, bound) {
+        return Some(one_of);
+    }
+    match test {
+        // As the evaluator does: a count on the left is taken first.
+        Test::Compare { op, lhs: lhs @ Expr::Count { .. }, rhs } => {
+            Some(LeafTest::Count { list: count(lhs)?, op: *op, number: number(rhs)?, count_first: true })
+        }
+        Test::Compare { op, lhs, rhs: rhs @ Expr::Count { .. } } => {
+            Some(LeafTest::Count { list: count(rhs)?, op: *op, number: number(lhs)?, count_first: false })
+        }
+        Test::Compare { op, lhs, rhs } => match (side(lhs)?, side(rhs)?) {
+            (Side::Fact(fact, shift), Side::Other(other)) => {
+                Some(LeafTest::Compare { fact, shift, op: *op, other, fact_first: true })
+            }
+            (Side::Other(other), Side::Fact(fact, shift)) => {
+                Some(LeafTest::Compare { fact, shift, op: *op, other, fact_first: false })
+            }
+            _ => None,
+        },
+        Test::In { needle, haystack: Haystack::Consts(values), negated } => {
+            Some(LeafTest::In { fact: read(needle)?, values: values.clone(), negated: *negated })
+        }
+        Test::In { .. } => None,
+        Test::Known { expr, negated } => Some(LeafTest::Known { fact: read(expr)?, negated: *negated }),
+        Test::Holds(expr) => Some(LeafTest::Holds(read(expr)?)),
+    }
+}
+
+/// An enumeration test as a [`LeafTest::OneOf`], if it is one.
+fn one_of(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
+    let bits = |values: &[Value]| {
+        values.iter().try_fold(0u64, |bits, value| match value {
+            Value::Enum(i) if *i < u64::BITS => Some(bits | 1 << i),
+            _ => None,
+        })
+    };
+    let (fact, values, negated) = match test {
+        Test::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => match (lhs, rhs) {
+            (fact, Expr::Const(value)) | (Expr::Const(value), fact) => {
+                (fact, std::slice::from_ref(value), matches!(op, CompareOp::Ne))
+            }
+            _ => return None,
+        },
+        Test::In { needle, haystack: Haystack::Consts(values), negated } => (needle, &values[..], *negated),
+        _ => return None,
+    };
+    Some(LeafTest::OneOf { fact: read(fact, bound)?, values: bits(values)?, negated })
+}
+
+/// An operand as one side of a specialised comparison, if it can be one.
+fn side(expr: &Expr, bound: Option<usize>) -> Option<Side> {
+    match expr {
+        Expr::Const(value) => Some(Side::Other(Other::Const(value.clone()))),
+        Expr::AsOf => Some(Side::Other(Other::AsOf)),
+        Expr::DatePlus { date, duration, minus } => match (read(date, bound)?, &**duration) {
+            (fact, Expr::Const(Value::Duration(duration))) => {
+                let amount = if *minus { -duration.amount } else { duration.amount };
+                Some(Side::Fact(fact, Some(Duration { amount, ..*duration })))
+            }
+            _ => None,
+        },
+        _ => Some(Side::Fact(read(expr, bound)?, None)),
+    }
+}
+
+/// The fact an operand is, if it is one.
+fn read(expr: &Expr, bound: Option<usize>) -> Option<Read> {
+    match expr {
+        Expr::Fact(fact) => Some(Read { fact: *fact, of_item: false }),
+        Expr::Field { binding, fact } if bound == Some(*binding) => Some(Read { fact: *fact, of_item: true }),
+        _ => None,
+    }
+}
+
+impl LeafTest {
+    /// The fact a specialised test reads; `None` for a general one.
+    pub(crate) fn read(&self) -> Option<Read> {
+        match self {
+            LeafTest::Compare { fact, .. }
+            | LeafTest::In { fact, .. }
+            | LeafTest::OneOf { fact, .. }
+            | LeafTest::Holds(fact)
+            | LeafTest::Known { fact, .. } => Some(*fact),
+            LeafTest::Count { list, .. } => Some(*list),
+            LeafTest::General(_) | LeafTest::Quantified { .. } | LeafTest::Nested(_) => None,
+        }
+    }
+
+    /// A specialised test's truth, given the value of the fact it reads (`None`: unknown)
+    /// and the assessment date.
+    pub(crate) fn truth(&self, value: Option<&Value>, as_of: Date) -> Truth {
+        let from_bool = |b: bool| if b { Truth::True } else { Truth::False };
+        if let LeafTest::Known { negated, .. } = self {
+            return from_bool(value.is_some() != *negated);
+        }
+        let Some(value) = value else { return Truth::Unknown };
+        match self {
+            LeafTest::Compare { shift, op, other, fact_first, .. } => {
+                // Dates are compared as dates, without building values to compare.
+                let date = match (shift, value) {
+                    (Some(shift), Value::Date(date)) => match date.plus(*shift) {
+                        Some(date) => Some(date),
+                        None => return Truth::Unknown,
+                    },
+                    (Some(_), _) => return Truth::Unknown,
+                    (None, Value::Date(date)) => Some(*date),
+                    (None, _) => None,
+                };
+                let dates = |date: Date, other: Date| {
+                    let ordering = if *fact_first { date.cmp(&other) } else { other.cmp(&date) };
+                    from_bool(holds(*op, ordering))
+                };
+                match (date, other) {
+                    (Some(date), Other::AsOf) => dates(date, as_of),
+                    (Some(date), Other::Const(Value::Date(constant))) => dates(date, *constant),
+                    (None, Other::Const(constant)) => {
+                        let (a, b) = if *fact_first { (value, constant) } else { (constant, value) };
+                        from_bool(compare(*op, a, b))
+                    }
+                    // A date and something else, as `compare` has it: only ever unequal.
+                    _ => from_bool(matches!(op, CompareOp::Ne)),
+                }
+            }
+            LeafTest::In { values, negated, .. } => {
+                from_bool(values.iter().any(|v| compare(CompareOp::Eq, value, v)) != *negated)
+            }
+            // A value of another type equals none of them, as `compare` has it.
+            LeafTest::OneOf { values, negated, .. } => match value {
+                Value::Enum(i) => from_bool((*i < u64::BITS && values & (1 << i) != 0) != *negated),
+                _ => from_bool(*negated),
+            },
+            LeafTest::Holds(_) => match value {
+                Value::Bool(b) => from_bool(*b),
+                _ => Truth::Unknown,
+            },
+            LeafTest::Count { op, number, count_first, .. } => {
+                let len = match value {
+                    Value::Records(items) => items.len(),
+                    Value::TextList(items) => items.len(),
+                    _ => return Truth::Unknown,
+                };
+                let (len, number) = (Value::Number(len as f64), Value::Number(*number));
+                from_bool(if *count_first {
+                    compare(*op, &len, &number)
+                } else {
+                    compare(*op, &number, &len)
+                })
+            }
+            LeafTest::Known { .. }
+            | LeafTest::General(_)
+            | LeafTest::Quantified { .. }
+            | LeafTest::Nested(_) => {
+                unreachable!("known tests return early; the others read more than one fact")
+            }
+        }
+    }
+}
+
+/// Buffers for evaluating flat conditions, reused from one outcome to the next.
+#[derive(Default)]
+pub(super) struct FlatScratch {
+    /// Each leaf's truth in the case as it is.
+    truths: Vec<Truth>,
+    /// Where each leaf's reads start in the evaluation's reads, and (last) where they end.
+    starts: Vec<usize>,
+    /// Each leaf's truth under a hypothesis.
+    hypothetical: Vec<Truth>,
+    /// The leaves that read the fact a hypothesis is about.
+    reading: Vec<usize>,
+    /// Their atoms' ids, each once.
+    atoms: Vec<AtomId>,
+    /// The unknown facts an outcome has tried.
+    tried: Vec<FactInstance>,
+}
+
+/// One rule (for one item) being evaluated: its condition and where it reads.
+#[derive(Clone, Copy)]
+struct Subject<'r> {
+    rule: &'r Rule,
+    item: Option<usize>,
+    condition: &'r FlatCondition,
+}
+
+impl Evaluator<'_> {
+    /// The outcome of a rule whose condition is flat: each leaf evaluated once, recording
+    /// its reads in `env`; then, for questions, each unknown fact read tried under the
+    /// hypotheses [`Evaluator::some_value_gives`] would try, recomputing only the leaves
+    /// that read it.
+    pub(super) fn flat_outcome(
+        &self,
+        index: usize,
+        item: Option<usize>,
+        condition: &FlatCondition,
+        with_questions: bool,
+        scratch: &mut super::Scratch,
+    ) -> Outcome {
+        let rule = &self.rule_base.rules[index];
+        let subject = Subject { rule, item, condition };
+        let super::Scratch { env, probe, flat, .. } = scratch;
+        let tests_presence = self.rule_base.plan.rules[index].tests_presence;
+        // Without questions to find, or where a decided condition asks none, evaluation
+        // stops once the first leaves decide the condition.
+        let may_stop = !with_questions || !tests_presence;
+        let (truth, all_leaves) = self.leaf_truths(subject, may_stop, env, flat);
+        // Three-valued logic is monotone: a decided condition stays decided whatever an
+        // unknown fact turns out to be, except through a test of whether it is known.
+        let may_change = truth == Truth::Unknown || tests_presence;
+        let relevant_unknowns = if with_questions && may_change && all_leaves {
+            self.flat_relevant_unknowns(subject, truth, env, probe, flat)
+        } else {
+            Vec::new()
+        };
+        Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
+    }
+
+    /// Evaluates the leaves in order, recording their truths and reads, and gives the
+    /// condition's truth, and whether every leaf was evaluated: with `may_stop`,
+    /// evaluation stops at the first leaves that decide it true or false.
+    fn leaf_truths(
+        &self,
+        subject: Subject<'_>,
+        may_stop: bool,
+        env: &mut Env,
+        flat: &mut FlatScratch,
+    ) -> (Truth, bool) {
+        env.start(subject.rule, subject.item);
+        flat.truths.clear();
+        flat.starts.clear();
+        let mut prefix = Prefix::default();
+        for leaf in &subject.condition.leaves {
+            flat.starts.push(env.reads.len());
+            let truth = self.leaf_truth(leaf, subject.item, env);
+            flat.truths.push(truth);
+            prefix.push(truth);
+            if may_stop && let Some(truth) = subject.condition.decided_by(&prefix) {
+                return (truth, false);
+            }
+        }
+        flat.starts.push(env.reads.len());
+        (subject.condition.truth(&flat.truths), true)
+    }
+
+    /// The unknown facts read (in `env`, by [`Evaluator::leaf_truths`]) some value of which
+    /// changes the condition from `now`, in the order first read.
+    fn flat_relevant_unknowns(
+        &self,
+        subject: Subject<'_>,
+        now: Truth,
+        env: &Env,
+        probe: &mut Env,
+        flat: &mut FlatScratch,
+    ) -> Vec<FactInstance> {
+        let mut relevant = Vec::new();
+        // Each unknown fact is tried at its first read. Every read of a fact finds the same
+        // value, so a fact read before as unknown is one already tried.
+        let mut tried = std::mem::take(&mut flat.tried);
+        tried.clear();
+        for &(fact, known) in &env.reads {
+            if known || tried.contains(&fact) {
+                continue;
+            }
+            tried.push(fact);
+            if self.flat_could_change(subject, fact, now, &env.reads, probe, flat) {
+                relevant.push(fact);
+            }
+        }
+        flat.tried = tried;
+        relevant
+    }
+
+    /// The truth of a flat condition with `fact` given `value`, every leaf evaluated.
+    pub(super) fn flat_truth_given(
+        &self,
+        rule: &Rule,
+        item: Option<usize>,
+        condition: &FlatCondition,
+        (fact, value): (FactInstance, &Value),
+        probe: &mut Env,
+        truths: &mut Vec<Truth>,
+    ) -> Truth {
+        let subject = Subject { rule, item, condition };
+        truths.clear();
+        for leaf in &condition.leaves {
+            let truth = self.leaf_truth_given(subject, leaf, (fact, value), probe);
+            truths.push(truth);
+        }
+        condition.truth(truths)
+    }
+
+    /// Whether some value of `fact` changes the condition from `now`: the values tried are
+    /// those [`Evaluator::some_value_gives`] tries, with the same answer.
+    fn flat_could_change(
+        &self,
+        subject: Subject<'_>,
+        fact: FactInstance,
+        now: Truth,
+        reads: &[(FactInstance, bool)],
+        probe: &mut Env,
+        flat: &mut FlatScratch,
+    ) -> bool {
+        let FlatScratch { truths, starts, hypothetical, reading, atoms, .. } = flat;
+        // A leaf that did not read the fact reads the same values under the hypothesis, so
+        // keeps its truth.
+        reading.clear();
+        reading.extend(
+            (0..subject.condition.leaves.len())
+                .filter(|&i| reads[starts[i]..starts[i + 1]].iter().any(|(read, _)| *read == fact)),
+        );
+        let condition = subject.condition;
+        let mut changes = |value: &Value| {
+            let truth_of = |i| self.leaf_truth_given(subject, &condition.leaves[i], (fact, value), probe);
+            condition.truth_with(truths, reading, truth_of, hypothetical) != now
+        };
+        match &self.vocabulary().fact(fact.fact).ty {
+            Type::Bool => [true, false].into_iter().any(|b| changes(&Value::Bool(b))),
+            Type::Enum(values) => (0..values.len() as u32).any(|i| changes(&Value::Enum(i))),
+            Type::Records(_) => changes(&Value::Records(Vec::new())),
+            Type::Text | Type::Number | Type::Date | Type::TextList => {
+                let forced_inside =
+                    |test: &LeafTest| matches!(test, LeafTest::Nested(_) | LeafTest::Quantified { .. });
+                if reading.iter().any(|&i| forced_inside(&subject.condition.leaves[i].test)) {
+                    // The atoms to force are inside a leaf, tested for some items only: walk
+                    // the whole condition.
+                    return self.could_change(subject.rule, subject.item, fact, now, probe);
+                }
+                // Every combination of truths of the atoms that read the fact.
+                atoms.clear();
+                atoms.extend(reading.iter().map(|&i| subject.condition.leaves[i].id));
+                atoms.sort_unstable();
+                atoms.dedup();
+                if atoms.len() > MAX_FORCED_ATOMS {
+                    return true;
+                }
+                (0..1u32 << atoms.len()).any(|bits| {
+                    let forced = |i: usize| {
+                        let id = condition.leaves[i].id;
+                        let bit =
+                            atoms.iter().position(|atom| *atom == id).expect("every reading atom is listed");
+                        if bits & (1 << bit) != 0 { Truth::True } else { Truth::False }
+                    };
+                    condition.truth_with(truths, reading, forced, hypothetical) != now
+                })
+            }
+        }
+    }
+
+    /// A leaf's truth in the case as it is, recording its reads in `env` (started for the
+    /// rule and item, recording).
+    fn leaf_truth(&self, leaf: &Leaf, item: Option<usize>, env: &mut Env) -> Truth {
+        match &leaf.test {
+            LeafTest::General(test) => self.test(test, env),
+            LeafTest::Nested(expr) => self.truth(expr, env),
+            LeafTest::Quantified { quantifier, list, body } => {
+                let read = |instance: FactInstance, env: &mut Env| {
+                    let value = self.stored(instance);
+                    env.record(instance, value.is_some());
+                    value
+                };
+                self.quantified_leaf(*quantifier, *list, body, |instance| read(instance, env))
+            }
+            test => {
+                let instance = self.leaf_instance(test, item);
+                let value = self.stored(instance);
+                env.record(instance, value.is_some());
+                test.truth(value, self.as_of)
+            }
+        }
+    }
+
+    /// A leaf's truth with `fact` given `value`.
+    fn leaf_truth_given(
+        &self,
+        subject: Subject<'_>,
+        leaf: &Leaf,
+        (fact, value): (FactInstance, &Value),
+        probe: &mut Env,
+    ) -> Truth {
+        match &leaf.test {
+            LeafTest::General(test) => {
+                self.start_given(subject, (fact, value), probe);
+                self.test(test, probe)
+            }
+            LeafTest::Nested(expr) => {
+                self.start_given(subject, (fact, value), probe);
+                self.truth(expr, probe)
+            }
+            LeafTest::Quantified { quantifier, list, body } => {
+                let read = |instance| if instance == fact { Some(value) } else { self.stored(instance) };
+                self.quantified_leaf(*quantifier, *list, body, read)
+            }
+            test => {
+                let instance = self.leaf_instance(test, subject.item);
+                let value = if instance == fact { Some(value) } else { self.stored(instance) };
+                test.truth(value, self.as_of)
+            }
+        }
+    }
+
+    /// The truth of `any`/`all` over the items of `list`, each tested by `body`; `read`
+    /// gives (and records) each fact's value: the list's, then each item's in order.
+    fn quantified_leaf<'v>(
+        &self,
+        quantifier: Quantifier,
+        list: FactId,
+        body: &LeafTest,
+        mut read: impl FnMut(FactInstance) -> Option<&'v Value>,
+    ) -> Truth {
+        let len = match read(FactInstance { fact: list, item: None }) {
+            Some(Value::Records(items)) => items.len(),
+            _ => return Truth::Unknown,
+        };
+        let field = body.read().expect("a quantified leaf's test reads one field").fact;
+        let mut result = match quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
+        for item in 0..len {
+            let truth = body.truth(read(FactInstance { fact: field, item: Some(item) }), self.as_of);
+            result = match quantifier {
+                Quantifier::Any => result.or(truth),
+                Quantifier::All => result.and(truth),
+            };
+        }
+        result
+    }
+
+    /// Starts `probe` for evaluating a leaf quickly with `fact` given `value`.
+    fn start_given(&self, subject: Subject<'_>, (fact, value): (FactInstance, &Value), probe: &mut Env) {
+        probe.start(subject.rule, subject.item);
+        probe.outcome_only = true;
+        probe.hypothesis = Some(Hypothesis::Given(fact, value.clone()));
+    }
+
+    /// The fact instance a specialised leaf reads.
+    fn leaf_instance(&self, test: &LeafTest, item: Option<usize>) -> FactInstance {
+        let read = test.read().expect("only specialised leaves read one fact");
+        FactInstance { fact: read.fact, item: if read.of_item { item } else { None } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRUTHS: [Truth; 3] = [Truth::True, Truth::False, Truth::Unknown];
+
+    /// `a and (b or not c)` over leaves 0, 1 and 2.
+    fn skeleton() -> Skeleton {
+        let leaf = |i| Box::new(Skeleton::Leaf(i));
+        Skeleton::And(leaf(0), Box::new(Skeleton::Or(leaf(1), Box::new(Skeleton::Not(leaf(2))))))
+    }
+
+    #[test]
+    fn the_truth_table_agrees_with_walking_the_skeleton() {
+        let (skeleton, table) = (skeleton(), truth_table(&skeleton(), 3));
+        for a in TRUTHS {
+            for b in TRUTHS {
+                for c in TRUTHS {
+                    let leaves = [a, b, c];
+                    assert_eq!(table[table_index(&leaves)], skeleton.truth(&leaves), "{leaves:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_leaves_decide_only_what_no_later_leaf_changes() {
+        let decided = decided_by_first_leaves(&truth_table(&skeleton(), 3));
+        let decided_by = |first: &[Truth]| {
+            let mut prefix = Prefix::default();
+            first.iter().for_each(|truth| prefix.push(*truth));
+            decided.get(prefix.place()?).copied().flatten()
+        };
+        assert_eq!(decided_by(&[Truth::False]), Some(Truth::False));
+        assert_eq!(decided_by(&[Truth::True]), None);
+        assert_eq!(decided_by(&[Truth::Unknown]), None);
+        assert_eq!(decided_by(&[Truth::True, Truth::True]), Some(Truth::True));
+        assert_eq!(decided_by(&[Truth::Unknown, Truth::False]), None);
+        assert_eq!(decided_by(&[Truth::True, Truth::False]), None);
+    }
+}
