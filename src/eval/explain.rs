@@ -149,11 +149,10 @@ impl Evaluator<'_> {
         };
         let mut reasons = Vec::new();
         match outcome.truth {
-            Truth::True => {
-                self.because(&rule.condition, false, &mut self.env_for(rule, outcome.item), &mut reasons)
-            }
-            Truth::False => {
-                self.because(&rule.condition, true, &mut self.env_for(rule, outcome.item), &mut reasons)
+            Truth::True | Truth::False => {
+                let negated = outcome.truth == Truth::False;
+                let env = &mut self.env_for(rule, outcome.item);
+                self.because(outcome.rule, outcome.item, negated, env, &mut reasons)
             }
             Truth::Unknown => {}
         }

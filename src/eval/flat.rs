@@ -423,6 +423,14 @@ fn read(expr: &Expr, bound: Option<usize>) -> Option<Read> {
     }
 }
 
+impl FlatCondition {
+    /// The specialised leaf that tests atom `id` at the top of the condition (not inside a
+    /// quantifier or a derived fact), if there is one.
+    pub(crate) fn specialised_leaf(&self, id: AtomId) -> Option<&Leaf> {
+        self.leaves.iter().find(|leaf| leaf.id == id && leaf.test.read().is_some())
+    }
+}
+
 impl LeafTest {
     /// The fact a specialised test reads; `None` for a general one.
     pub(crate) fn read(&self) -> Option<Read> {
@@ -709,13 +717,18 @@ impl Evaluator<'_> {
                 };
                 self.quantified_leaf(*quantifier, *list, body, |instance| read(instance, env))
             }
-            test => {
-                let instance = self.leaf_instance(test, item);
-                let value = self.stored(instance);
-                env.record(instance, value.is_some());
-                test.truth(value, self.as_of)
-            }
+            test => self.specialised_truth(test, item, env),
         }
+    }
+
+    /// A specialised leaf's truth in the case as it is, recording its one read in `env`:
+    /// the read the tree walk of its atom records. Inlined: it is the hot path of outcomes.
+    #[inline(always)]
+    pub(super) fn specialised_truth(&self, test: &LeafTest, item: Option<usize>, env: &mut Env) -> Truth {
+        let instance = self.leaf_instance(test, item);
+        let value = self.stored(instance);
+        env.record(instance, value.is_some());
+        test.truth(value, self.as_of)
     }
 
     /// A leaf's truth with `fact` given `value`.

@@ -516,6 +516,19 @@ pub(crate) struct DraftAdvice {
     pub because: Vec<String>,
 }
 
+/// The condition whose reasons are being given, for its specialised tests: none inside a
+/// quantifier, whose items bind facts of their own.
+#[derive(Clone, Copy)]
+struct Top<'r> {
+    condition: Option<&'r FlatCondition>,
+    /// The rule's item, for `for each` rules.
+    item: Option<usize>,
+}
+
+impl Top<'_> {
+    const NONE: Top<'static> = Top { condition: None, item: None };
+}
+
 /// A question as the case words it: the fact's path and the question filled in.
 struct Asked {
     fact: String,
@@ -1165,7 +1178,7 @@ impl<'a> Evaluator<'a> {
         let rule = &self.rule_base.rules[outcome.rule];
         env.start(rule, outcome.item);
         let mut because = Vec::new();
-        self.because(&rule.condition, false, env, &mut because);
+        self.because(outcome.rule, outcome.item, false, env, &mut because);
         because.dedup();
         let mut values = Vec::with_capacity(rule.title.holes() + rule.text.holes());
         for template in [&rule.title, &rule.text] {
@@ -1184,42 +1197,47 @@ impl<'a> Evaluator<'a> {
         format!("{}[{item}]", self.vocabulary().fact(list).path)
     }
 
-    /// Collects, in words, the parts of a true condition that made it true (or, under
-    /// `not`, the parts of a false one that made it false).
-    fn because(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) {
-        self.reasons(expr, negated, env, out);
+    /// Collects, in words, the parts of rule `rule`'s condition (for `item`) that made it
+    /// true (or, when `negated`, false), evaluating it in `env` (started for the rule).
+    fn because(&self, rule: usize, item: Option<usize>, negated: bool, env: &mut Env, out: &mut Vec<String>) {
+        let top = Top { condition: Some(&self.rule_base.plan.conditions[rule]), item };
+        self.reasons(&self.rule_base.rules[rule].condition, negated, top, env, out);
     }
 
     /// The truth of `expr`; when it is the one wanted (true, or false when `negated`), the
     /// parts that made it so are added to `out`. Each part is evaluated once, on the way
     /// up: asking each node its truth on the way down would evaluate a chain of `and`s
     /// once per link.
-    fn reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) -> Truth {
+    fn reasons(&self, expr: &Expr, negated: bool, top: Top, env: &mut Env, out: &mut Vec<String>) -> Truth {
         let wanted = if negated { Truth::False } else { Truth::True };
         let start = out.len();
         let truth = match (expr, negated) {
             // Both sides are reasons: every true part of an `and`, every false part of an
             // `or` (and under `not`, every false part of an `and`).
             (Expr::And(a, b), _) => {
-                let a = self.reasons(a, negated, env, out);
-                a.and(self.reasons(b, negated, env, out))
+                let a = self.reasons(a, negated, top, env, out);
+                a.and(self.reasons(b, negated, top, env, out))
             }
             (Expr::Or(a, b), true) => {
-                let a = self.reasons(a, negated, env, out);
-                a.or(self.reasons(b, negated, env, out))
+                let a = self.reasons(a, negated, top, env, out);
+                a.or(self.reasons(b, negated, top, env, out))
             }
             (Expr::Or(a, b), false) => {
                 // One true side suffices; name the first.
-                match self.reasons(a, negated, env, out) {
+                match self.reasons(a, negated, top, env, out) {
                     Truth::True => Truth::True,
-                    a => a.or(self.reasons(b, negated, env, out)),
+                    a => a.or(self.reasons(b, negated, top, env, out)),
                 }
             }
-            (Expr::Not(a), _) => self.reasons(a, !negated, env, out).not(),
+            (Expr::Not(a), _) => self.reasons(a, !negated, top, env, out).not(),
             (Expr::Atom(atom), _) => {
                 // Evaluated recording its reads: they name the values the reason shows.
                 let reads_before = env.reads.len();
-                let truth = self.truth(expr, env);
+                // A test the condition's plan specialised is evaluated the quick way.
+                let truth = match top.condition.and_then(|condition| condition.specialised_leaf(atom.id)) {
+                    Some(leaf) => self.specialised_truth(&leaf.test, top.item, env),
+                    None => self.truth(expr, env),
+                };
                 if truth == wanted {
                     out.push(self.describe_atom(atom, negated, &env.reads[reads_before..]));
                 }
@@ -1260,7 +1278,7 @@ impl<'a> Evaluator<'a> {
         for item in 0..len {
             env.bindings.push((list_fact, item));
             let mut reasons = Vec::new();
-            if self.reasons(body, negated, env, &mut reasons) == wanted {
+            if self.reasons(body, negated, Top::NONE, env, &mut reasons) == wanted {
                 let label = self.item_label(list_fact, item, env);
                 out.extend(reasons.into_iter().map(|reason| format!("{label}: {reason}")));
             }
