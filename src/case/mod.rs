@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 mod fast;
+mod json;
 
 use serde_json::{Map, Value as Json};
 
