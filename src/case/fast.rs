@@ -36,22 +36,22 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// The fields of an object already given, to notice one given twice; without allocating
-/// for objects of up to 128 fields.
+/// for objects of up to 64 fields.
 enum Seen {
-    Few(u128),
+    Few(u64),
     Many(Vec<bool>),
 }
 
 impl Seen {
     fn new(fields: usize) -> Seen {
-        if fields <= 128 { Seen::Few(0) } else { Seen::Many(vec![false; fields]) }
+        if fields <= 64 { Seen::Few(0) } else { Seen::Many(vec![false; fields]) }
     }
 
     /// Marks field `index` as given; true if it was already.
     fn again(&mut self, index: usize) -> bool {
         match self {
             Seen::Few(bits) => {
-                let bit = 1u128 << index;
+                let bit = 1u64 << index;
                 let again = *bits & bit != 0;
                 *bits |= bit;
                 again
@@ -68,15 +68,6 @@ enum Key<'v> {
     BuiltIn(usize),
     /// The field at this position of the root's shape, and what it holds.
     Field(usize, &'v Node),
-}
-
-/// A key of the top-level object: built-ins first, as in the full loader.
-fn root_key<'v>(shape: &'v Shape, key: &str) -> Option<Key<'v>> {
-    let built_ins = [BUILT_INS[0], BUILT_INS[1], BUILT_INS[2], SCHEMA_FIELD];
-    if let Some(index) = built_ins.iter().position(|name| same(name, key)) {
-        return Some(Key::BuiltIn(index));
-    }
-    field(shape, key).map(|(index, node)| Key::Field(index, node))
 }
 
 /// The field `key` of `shape`: its position, and what it holds.
@@ -100,20 +91,22 @@ impl FastReader<'_, '_> {
         let shape = &self.vocabulary.root;
         let mut seen = Seen::new(shape.fields.len());
         let mut seen_built_in = [false; 4];
+        let mut next = 0;
         loop {
-            let key = root_key(shape, self.json.string()?)?;
-            self.json.colon()?;
-            match key {
+            match self.root_key(shape, next)? {
                 Key::BuiltIn(index) => {
                     if std::mem::replace(&mut seen_built_in[index], true) {
                         return None;
                     }
+                    self.json.colon()?;
                     self.built_in(index, case)?;
                 }
                 Key::Field(index, node) => {
                     if seen.again(index) {
                         return None;
                     }
+                    next = index + 1;
+                    self.json.colon()?;
                     self.node(node, &mut case.values)?;
                 }
             }
@@ -121,6 +114,52 @@ impl FastReader<'_, '_> {
                 return Some(());
             }
         }
+    }
+
+    /// Reads a key of the top-level object: built-ins first, as in the full loader.
+    fn root_key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<Key<'v>> {
+        self.json.open_string()?;
+        let built_ins = [BUILT_INS[0], BUILT_INS[1], BUILT_INS[2], SCHEMA_FIELD];
+        if let Some(index) = built_ins.iter().position(|name| self.json.string_is(name)) {
+            // The built-ins' names are plain.
+            return Some(Key::BuiltIn(index));
+        }
+        if let Some((index, node)) = self.guess_key(shape, next) {
+            return Some(Key::Field(index, node));
+        }
+        // The key is written with escapes, or is not allowed here.
+        let key = self.json.string_body()?;
+        if let Some(index) = built_ins.iter().position(|name| same(name, key)) {
+            return Some(Key::BuiltIn(index));
+        }
+        field(shape, key).map(|(index, node)| Key::Field(index, node))
+    }
+
+    /// Reads a key of an object of `shape`, expecting field `next` first (fields mostly
+    /// come in the vocabulary's order).
+    fn key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<(usize, &'v Node)> {
+        self.json.open_string()?;
+        match self.guess_key(shape, next) {
+            Some(found) => Some(found),
+            None => field(shape, self.json.string_body()?),
+        }
+    }
+
+    /// The field of `shape` whose name is the key about to be read written plainly,
+    /// trying fields from `next` on, then those before it; the key is then read.
+    fn guess_key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<(usize, &'v Node)> {
+        if !self.vocabulary.plain_names {
+            return None;
+        }
+        let count = shape.fields.len();
+        let in_turn = (next..count).chain(0..next.min(count));
+        for index in in_turn {
+            let (name, node) = shape.fields.get_index(index)?;
+            if self.json.string_is(name) {
+                return Some((index, node));
+            }
+        }
+        None
     }
 
     /// `name`, `id`, `assessed_on` or `$schema`: a string or `null`. (An `id` given as a
@@ -160,11 +199,13 @@ impl FastReader<'_, '_> {
             return Some(());
         }
         let mut seen = Seen::new(shape.fields.len());
+        let mut next = 0;
         loop {
-            let (index, node) = field(shape, self.json.string()?)?;
+            let (index, node) = self.key(shape, next)?;
             if seen.again(index) {
                 return None;
             }
+            next = index + 1;
             self.json.colon()?;
             self.node(node, slots)?;
             if !self.json.next_member()? {
@@ -186,10 +227,7 @@ impl FastReader<'_, '_> {
             Type::Text if keep => Value::Text(self.json.string()?.to_string()),
             Type::Text => return self.json.string().map(|_| ()),
             Type::Date => Value::Date(Date::parse(self.json.string()?).ok()?),
-            Type::Enum(values) => {
-                let text = self.json.string()?;
-                Value::Enum(values.iter().position(|value| same(value, text))? as u32)
-            }
+            Type::Enum(values) => Value::Enum(self.enum_value(values)? as u32),
             Type::TextList => Value::TextList(self.text_list(keep)?),
             Type::Records(record) => Value::Records(self.records(record, keep)?),
         };
@@ -198,6 +236,19 @@ impl FastReader<'_, '_> {
             *cell = Some(value);
         }
         Some(())
+    }
+
+    /// One of `values`: its index.
+    fn enum_value(&mut self, values: &[String]) -> Option<usize> {
+        self.json.open_string()?;
+        if self.vocabulary.plain_names
+            && let Some(index) = values.iter().position(|value| self.json.string_is(value))
+        {
+            return Some(index);
+        }
+        // Written with escapes, or not one of the values.
+        let text = self.json.string_body()?;
+        values.iter().position(|value| same(value, text))
     }
 
     /// A list of strings (empty if nothing reads it: its items are only checked).

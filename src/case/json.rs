@@ -172,7 +172,17 @@ impl<'t> Reader<'t> {
     /// Reads a string, escapes resolved. It is lent in place when it has no escapes, or
     /// else from the scratch buffer, until the next read.
     pub(super) fn string(&mut self) -> Option<&str> {
-        self.expect(b'"')?;
+        self.open_string()?;
+        self.string_body()
+    }
+
+    /// Reads the opening quote of a string.
+    pub(super) fn open_string(&mut self) -> Option<()> {
+        self.expect(b'"')
+    }
+
+    /// Reads a string whose opening quote is read (see [`Reader::string`]).
+    pub(super) fn string_body(&mut self) -> Option<&str> {
         let start = self.pos;
         let end = self.special_from(start)?;
         let bytes = self.bytes();
@@ -184,6 +194,22 @@ impl<'t> Reader<'t> {
         self.scratch.clear();
         self.scratch.push_str(self.text.get(start..end)?);
         self.escaped_rest(end)
+    }
+
+    /// True, having read it, if the string whose opening quote is read is `expected`
+    /// written plainly (no escapes). `expected` must be plain string text (no quote,
+    /// backslash or control character), or the text around it would be read otherwise.
+    /// Comparing in place what the vocabulary expects spares scanning the string first:
+    /// a wrong guess mostly fails on where the closing quote should be.
+    #[inline]
+    pub(super) fn string_is(&mut self, expected: &str) -> bool {
+        let rest = &self.bytes()[self.pos..];
+        let length = expected.len();
+        let found = rest.get(length) == Some(&b'"') && same_bytes(&rest[..length], expected.as_bytes());
+        if found {
+            self.pos += length + 1;
+        }
+        found
     }
 
     /// Reads the rest of a string from an escape at `pos` into the scratch buffer.
@@ -268,6 +294,24 @@ impl<'t> Reader<'t> {
         let rest = bytes.get(pos..)?;
         rest.iter().position(|&byte| is_special(byte)).map(|offset| pos + offset)
     }
+}
+
+/// Whether `a` and `b` (of the same length) are equal, compared eight bytes at a time
+/// and in line: names are short, and a call to `memcmp` would cost more.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let length = a.len();
+    if length < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    // The last eight bytes, overlapping the last whole word, cover the remainder.
+    let last = length - 8;
+    a_words.zip(b_words).all(|(x, y)| word(x) == word(y)) && word(&a[last..]) == word(&b[last..])
+}
+
+/// Eight bytes as one word.
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().expect("chunks of eight bytes"))
 }
 
 /// Whether a byte ends a run of plain string text.
@@ -357,9 +401,29 @@ mod tests {
     #[test]
     fn reads_numbers_as_serde_json_does() {
         for text in [
-            "0", "7", "10", "123456789012345", "1234567890123456", "99999999999999999999", "-0", "-1",
-            "01", "00", "1.5", "1.", ".5", "-", "1e3", "2.5e1", "1E+2", "1e-2", "0.1", "1.7976931348623157e309",
-            "1-2", "+1", "1ee2",
+            "0",
+            "7",
+            "10",
+            "123456789012345",
+            "1234567890123456",
+            "99999999999999999999",
+            "-0",
+            "-1",
+            "01",
+            "00",
+            "1.5",
+            "1.",
+            ".5",
+            "-",
+            "1e3",
+            "2.5e1",
+            "1E+2",
+            "1e-2",
+            "0.1",
+            "1.7976931348623157e309",
+            "1-2",
+            "+1",
+            "1ee2",
         ] {
             number_as_serde(text);
         }
