@@ -146,20 +146,18 @@ impl FastReader<'_, '_> {
     }
 
     /// The field of `shape` whose name is the key about to be read written plainly,
-    /// trying fields from `next` on, then those before it; the key is then read.
+    /// trying field `next` first, then all in turn; the key is then read.
     fn guess_key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<(usize, &'v Node)> {
         if !self.vocabulary.plain_names {
             return None;
         }
-        let count = shape.fields.len();
-        let in_turn = (next..count).chain(0..next.min(count));
-        for index in in_turn {
-            let (name, node) = shape.fields.get_index(index)?;
-            if self.json.string_is(name) {
-                return Some((index, node));
-            }
+        if let Some((name, node)) = shape.fields.get_index(next)
+            && self.json.string_is(name)
+        {
+            return Some((next, node));
         }
-        None
+        let mut fields = shape.fields.iter().enumerate();
+        fields.find(|(_, (name, _))| self.json.string_is(name)).map(|(index, (_, node))| (index, node))
     }
 
     /// `name`, `id`, `assessed_on` or `$schema`: a string or `null`. (An `id` given as a
@@ -253,10 +251,11 @@ impl FastReader<'_, '_> {
 
     /// A list of strings (empty if nothing reads it: its items are only checked).
     fn text_list(&mut self, keep: bool) -> Option<Vec<String>> {
-        let mut list = Vec::new();
         if self.json.open_array()? {
-            return Some(list);
+            return Some(Vec::new());
         }
+        // Lists are short: room for a few spares growing from nothing.
+        let mut list = Vec::with_capacity(if keep { 4 } else { 0 });
         loop {
             let text = self.json.string()?;
             if keep {
@@ -272,10 +271,10 @@ impl FastReader<'_, '_> {
     /// nothing reads the list, each is read into one scratch record (what one leaves
     /// there is dropped with it) rather than allocated, and none is kept.
     fn records(&mut self, record: &RecordType, keep: bool) -> Option<Vec<Vec<Option<Value>>>> {
-        let mut records = Vec::new();
         if self.json.open_array()? {
-            return Some(records);
+            return Some(Vec::new());
         }
+        let mut records = Vec::with_capacity(if keep { 4 } else { 0 });
         let mut scratch = if keep { Vec::new() } else { empty_slots(record.slots) };
         loop {
             if keep {

@@ -298,6 +298,7 @@ impl<'t> Reader<'t> {
 
 /// Whether `a` and `b` (of the same length) are equal, compared eight bytes at a time
 /// and in line: names are short, and a call to `memcmp` would cost more.
+#[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let length = a.len();
     if length < 8 {
