@@ -35,7 +35,15 @@ impl<'t> Reader<'t> {
     }
 
     /// The next byte that is not whitespace, without reading it.
+    #[inline]
     pub(super) fn peek(&mut self) -> Option<u8> {
+        let byte = *self.bytes().get(self.pos)?;
+        // Cases are mostly written compactly, one per line: no whitespace to skip.
+        if byte > b' ' { Some(byte) } else { self.peek_after_whitespace() }
+    }
+
+    /// [`Reader::peek`] where there may be whitespace.
+    fn peek_after_whitespace(&mut self) -> Option<u8> {
         let bytes = self.bytes();
         while let Some(&byte) = bytes.get(self.pos) {
             if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
@@ -47,6 +55,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads `byte` (after whitespace); `None` if something else comes.
+    #[inline]
     fn expect(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
@@ -57,6 +66,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Opens an object or array with `open`; true if it closes at once with `close`.
+    #[inline]
     fn open(&mut self, open: u8, close: u8) -> Option<bool> {
         self.expect(open)?;
         self.depth += 1;
@@ -67,6 +77,7 @@ impl<'t> Reader<'t> {
     }
 
     /// True, having read `close`, if the container ends here.
+    #[inline]
     fn close_now(&mut self, close: u8) -> Option<bool> {
         let closes = self.peek()? == close;
         if closes {
@@ -88,15 +99,18 @@ impl<'t> Reader<'t> {
 
     /// After a member of an object: true if another follows (its `,` read), false if
     /// the object closes here.
+    #[inline]
     pub(super) fn next_member(&mut self) -> Option<bool> {
         self.next(b'}')
     }
 
     /// After an item of an array: true if another follows, false if the array closes.
+    #[inline]
     pub(super) fn next_item(&mut self) -> Option<bool> {
         self.next(b']')
     }
 
+    #[inline]
     fn next(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => {
@@ -113,11 +127,13 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads the `:` after a key.
+    #[inline]
     pub(super) fn colon(&mut self) -> Option<()> {
         self.expect(b':')
     }
 
     /// Reads `null` if it comes next: true if it did.
+    #[inline]
     pub(super) fn null(&mut self) -> Option<bool> {
         if self.peek()? != b'n' {
             return Some(false);
@@ -177,6 +193,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads the opening quote of a string.
+    #[inline]
     pub(super) fn open_string(&mut self) -> Option<()> {
         self.expect(b'"')
     }
@@ -298,7 +315,7 @@ impl<'t> Reader<'t> {
 
 /// Whether `a` and `b` (of the same length) are equal, compared eight bytes at a time
 /// and in line: names are short, and a call to `memcmp` would cost more.
-#[inline]
+#[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let length = a.len();
     if length < 8 {
