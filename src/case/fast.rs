@@ -24,9 +24,7 @@ pub fn read_case(text: &str, vocabulary: &Vocabulary) -> Option<Case> {
 
 /// `n` unknown values. (`vec![None; n]` would clone `None` into each, value by value.)
 fn empty_slots(n: usize) -> Vec<Option<Value>> {
-    let mut slots = Vec::with_capacity(n);
-    slots.resize_with(n, || None);
-    slots
+    std::iter::repeat_with(|| None).take(n).collect()
 }
 
 /// Whether two names are equal, compared in line: the names of fields and values are
