@@ -298,18 +298,18 @@ impl<'t> Reader<'t> {
     /// The position of the first byte from `pos` that ends a run of plain string text: a
     /// quote, a backslash, or a control character (which JSON does not allow in strings).
     /// Looks at eight bytes at a time.
-    fn special_from(&self, mut pos: usize) -> Option<usize> {
-        let bytes = self.bytes();
-        while let Some(word) = bytes.get(pos..pos + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            let mask = special_mask(word);
+    fn special_from(&self, pos: usize) -> Option<usize> {
+        let rest = self.bytes().get(pos..)?;
+        let mut words = rest.chunks_exact(8);
+        let mut start = pos;
+        for chunk in words.by_ref() {
+            let mask = special_mask(word(chunk));
             if mask != 0 {
-                return Some(pos + (mask.trailing_zeros() / 8) as usize);
+                return Some(start + (mask.trailing_zeros() / 8) as usize);
             }
-            pos += 8;
+            start += 8;
         }
-        let rest = bytes.get(pos..)?;
-        rest.iter().position(|&byte| is_special(byte)).map(|offset| pos + offset)
+        words.remainder().iter().position(|&byte| is_special(byte)).map(|offset| start + offset)
     }
 }
 
