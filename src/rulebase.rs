@@ -347,9 +347,25 @@ pub struct Vocabulary {
     pub root: Shape,
     /// How many case-level slots a case has.
     pub case_slots: usize,
+    /// Whether every field name and enum value is plain JSON string text (no quote,
+    /// backslash or control character), as it is when written in rules: the case reader
+    /// may then look for them in a case's text as they are. Set by
+    /// [`Vocabulary::note_plain_names`]; false, the safe value, by default.
+    pub plain_names: bool,
 }
 
 impl Vocabulary {
+    /// Sets [`Vocabulary::plain_names`] from the names the vocabulary now has.
+    pub fn note_plain_names(&mut self) {
+        let plain = |name: &str| !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+        let fact_names_plain = |fact: &Fact| match &fact.ty {
+            Type::Enum(values) => values.iter().all(|value| plain(value)),
+            Type::Records(record) => record.shape.names_are(&plain),
+            _ => true,
+        };
+        self.plain_names = self.root.names_are(&plain) && self.facts.iter().all(fact_names_plain);
+    }
+
     /// The fact declared with this path (`change.kind`, `groups[].needs`).
     pub fn find(&self, path: &str) -> Option<FactId> {
         self.facts.iter().position(|fact| fact.path == path).map(FactId)
@@ -378,6 +394,19 @@ impl Vocabulary {
 pub struct Shape {
     /// Field name to what it holds.
     pub fields: IndexMap<String, Node>,
+}
+
+impl Shape {
+    /// Whether every field name, here and in nested objects and records, passes `test`.
+    fn names_are(&self, test: &impl Fn(&str) -> bool) -> bool {
+        self.fields.iter().all(|(name, node)| {
+            test(name)
+                && match node {
+                    Node::Object(inner) => inner.names_are(test),
+                    Node::Fact(_) => true,
+                }
+        })
+    }
 }
 
 /// What one field of an object holds.

@@ -1,19 +1,15 @@
-//! The fast path of case loading: JSON text deserialized straight into a case's slots,
-//! guided by the vocabulary (serde's `DeserializeSeed`), validating as it goes, with no
-//! intermediate JSON tree and no position scan.
+//! The fast path of case loading: JSON text read straight into a case's slots, token by
+//! token where the vocabulary expects them ([`json::Reader`]), validating as it goes, with
+//! no intermediate JSON tree and no position scan.
 //!
 //! It accepts exactly what the full loader accepts. At the first problem it gives up
 //! (returns `None`), and the full loader, slower but precise, reports every problem with
 //! its place; it also takes over for rare forms (an `id` given as a number, which is kept
-//! as written).
+//! as written; JSON the reader leaves to `serde_json`).
 
-use std::fmt;
-
-use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-
+use super::json::Reader;
 use super::{BUILT_INS, Case, SCHEMA_FIELD};
-use crate::rulebase::{Node, Place, RecordType, Shape, Type, Vocabulary};
+use crate::rulebase::{Fact, Node, Place, RecordType, Shape, Type, Vocabulary};
 use crate::value::{Date, Value};
 
 /// Reads a valid case quickly; `None` when the text is not a valid case (or is one the
@@ -21,17 +17,14 @@ use crate::value::{Date, Value};
 pub fn read_case(text: &str, vocabulary: &Vocabulary) -> Option<Case> {
     let mut case =
         Case { name: None, id: None, assessed_on: None, values: empty_slots(vocabulary.case_slots) };
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    RootSeed { vocabulary, case: &mut case }.deserialize(&mut deserializer).ok()?;
-    deserializer.end().ok()?;
-    Some(case)
+    let mut reader = FastReader { json: Reader::new(text), vocabulary };
+    reader.root(&mut case)?;
+    reader.json.at_end().then_some(case)
 }
 
 /// `n` unknown values. (`vec![None; n]` would clone `None` into each, value by value.)
 fn empty_slots(n: usize) -> Vec<Option<Value>> {
-    let mut slots = Vec::with_capacity(n);
-    slots.resize_with(n, || None);
-    slots
+    std::iter::repeat_with(|| None).take(n).collect()
 }
 
 /// Whether two names are equal, compared in line: the names of fields and values are
@@ -40,28 +33,40 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
-/// Gives up: the full loader will say what is wrong.
-fn give_up<E: de::Error>() -> E {
-    E::custom("not a valid case")
+/// The date `YYYY-MM-DD` in `text`, as [`Date::parse`] reads it, without the message
+/// that says why a text is not one (which the full loader gives).
+fn date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digit = |at: usize| bytes[at].is_ascii_digit().then(|| i16::from(bytes[at] - b'0'));
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    Date::new(year, month as i8, day as i8)
 }
 
 /// The fields of an object already given, to notice one given twice; without allocating
-/// for objects of up to 128 fields.
+/// for objects of up to 64 fields.
 enum Seen {
-    Few(u128),
+    Few(u64),
     Many(Vec<bool>),
 }
 
 impl Seen {
     fn new(fields: usize) -> Seen {
-        if fields <= 128 { Seen::Few(0) } else { Seen::Many(vec![false; fields]) }
+        if fields <= 64 { Seen::Few(0) } else { Seen::Many(vec![false; fields]) }
     }
 
     /// Marks field `index` as given; true if it was already.
     fn again(&mut self, index: usize) -> bool {
         match self {
             Seen::Few(bits) => {
-                let bit = 1u128 << index;
+                let bit = 1u64 << index;
                 let again = *bits & bit != 0;
                 *bits |= bit;
                 again
@@ -71,388 +76,269 @@ impl Seen {
     }
 }
 
-struct RootSeed<'v, 'c> {
-    vocabulary: &'v Vocabulary,
-    case: &'c mut Case,
-}
-
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a case object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        let shape = &self.vocabulary.root;
-        let mut seen = Seen::new(shape.fields.len());
-        let mut seen_built_in = [false; 4];
-        while let Some(key) = map.next_key_seed(KeySeed { shape, built_ins: true })? {
-            match key {
-                Key::BuiltIn(index) => {
-                    if std::mem::replace(&mut seen_built_in[index], true) {
-                        return Err(give_up());
-                    }
-                    self.built_in(index, &mut map)?;
-                }
-                Key::Field(index, node) => {
-                    if seen.again(index) {
-                        return Err(give_up());
-                    }
-                    let slots = &mut self.case.values;
-                    map.next_value_seed(NodeSeed { node, vocabulary: self.vocabulary, slots })?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl RootSeed<'_, '_> {
-    /// `name`, `id`, `assessed_on` or `$schema`.
-    fn built_in<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
-        match index {
-            0 => self.case.name = map.next_value::<Option<String>>()?,
-            // An `id` given as a number is kept as written: the full loader does that.
-            1 => self.case.id = map.next_value::<Option<String>>()?,
-            2 => {
-                self.case.assessed_on =
-                    map.next_value_seed(OptionalStr(|text: &str| Date::parse(text).ok()))?
-            }
-            _ => {
-                map.next_value_seed(OptionalStr(|_: &str| Some(())))?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// What a key of an object names.
+/// What a key of the top-level object names.
 enum Key<'v> {
     /// A field every case may have at its top level: its index in `BUILT_INS`, then 3
     /// for `$schema`.
     BuiltIn(usize),
-    /// The field at this position of the object's shape, and what it holds.
+    /// The field at this position of the root's shape, and what it holds.
     Field(usize, &'v Node),
 }
 
-/// A key of an object, looked up among the fields its shape allows as it is read. The key
-/// is never copied: serde_json lends it in place, or unescaped in its scratch buffer.
-struct KeySeed<'v> {
-    shape: &'v Shape,
-    /// Whether the built-in fields are allowed too (at the top level).
-    built_ins: bool,
+/// The field `key` of `shape`: its position, and what it holds.
+fn field<'v>(shape: &'v Shape, key: &str) -> Option<(usize, &'v Node)> {
+    let mut fields = shape.fields.iter().enumerate();
+    fields.find(|(_, (name, _))| same(name, key)).map(|(index, (_, node))| (index, node))
 }
 
-impl<'de, 'v> DeserializeSeed<'de> for KeySeed<'v> {
-    type Value = Key<'v>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'v>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
+/// The JSON reader, and the vocabulary that says what to read next.
+struct FastReader<'t, 'v> {
+    json: Reader<'t>,
+    vocabulary: &'v Vocabulary,
 }
 
-impl<'de, 'v> Visitor<'de> for KeySeed<'v> {
-    type Value = Key<'v>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'v>, E> {
-        if self.built_ins {
-            // Built-ins first, as in the full loader.
-            let built_ins = [BUILT_INS[0], BUILT_INS[1], BUILT_INS[2], SCHEMA_FIELD];
-            if let Some(index) = built_ins.iter().position(|name| same(name, key)) {
-                return Ok(Key::BuiltIn(index));
+impl FastReader<'_, '_> {
+    /// The top-level object: built-ins and the root's fields.
+    fn root(&mut self, case: &mut Case) -> Option<()> {
+        if self.json.open_object()? {
+            return Some(());
+        }
+        let shape = &self.vocabulary.root;
+        let mut seen = Seen::new(shape.fields.len());
+        let mut seen_built_in = [false; 4];
+        let mut next = 0;
+        loop {
+            match self.root_key(shape, next)? {
+                Key::BuiltIn(index) => {
+                    if std::mem::replace(&mut seen_built_in[index], true) {
+                        return None;
+                    }
+                    self.json.colon()?;
+                    self.built_in(index, case)?;
+                }
+                Key::Field(index, node) => {
+                    if seen.again(index) {
+                        return None;
+                    }
+                    next = index + 1;
+                    self.json.colon()?;
+                    self.node(node, &mut case.values)?;
+                }
+            }
+            if !self.json.next_member()? {
+                return Some(());
             }
         }
-        let mut fields = self.shape.fields.iter().enumerate();
-        let found = fields.find(|(_, (name, _))| same(name, key));
-        found.map(|(index, (_, node))| Key::Field(index, node)).ok_or_else(give_up)
     }
-}
 
-/// A field of an object: a nested object or a fact, written into `slots`.
-struct NodeSeed<'v, 's> {
-    node: &'v Node,
-    vocabulary: &'v Vocabulary,
-    slots: &'s mut [Option<Value>],
-}
+    /// Reads a key of the top-level object: built-ins first, as in the full loader.
+    fn root_key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<Key<'v>> {
+        self.json.open_string()?;
+        let built_ins = [BUILT_INS[0], BUILT_INS[1], BUILT_INS[2], SCHEMA_FIELD];
+        if let Some(index) = built_ins.iter().position(|name| self.json.string_is(name)) {
+            // The built-ins' names are plain.
+            return Some(Key::BuiltIn(index));
+        }
+        if let Some((index, node)) = self.guess_key(shape, next) {
+            return Some(Key::Field(index, node));
+        }
+        // The key is written with escapes, or is not allowed here.
+        let key = self.json.string_body()?;
+        if let Some(index) = built_ins.iter().position(|name| same(name, key)) {
+            return Some(Key::BuiltIn(index));
+        }
+        field(shape, key).map(|(index, node)| Key::Field(index, node))
+    }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
-    type Value = ();
+    /// Reads a key of an object of `shape`, expecting field `next` first (fields mostly
+    /// come in the vocabulary's order).
+    fn key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<(usize, &'v Node)> {
+        self.json.open_string()?;
+        match self.guess_key(shape, next) {
+            Some(found) => Some(found),
+            None => field(shape, self.json.string_body()?),
+        }
+    }
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        match self.node {
-            Node::Object(shape) => deserializer.deserialize_option(ObjectSeed {
-                shape,
-                vocabulary: self.vocabulary,
-                slots: self.slots,
-            }),
+    /// The field of `shape` whose name is the key about to be read written plainly,
+    /// trying field `next` first, then all in turn; the key is then read.
+    #[inline]
+    fn guess_key<'v>(&mut self, shape: &'v Shape, next: usize) -> Option<(usize, &'v Node)> {
+        if !self.vocabulary.plain_names {
+            return None;
+        }
+        if let Some((name, node)) = shape.fields.get_index(next)
+            && self.json.string_is(name)
+        {
+            return Some((next, node));
+        }
+        let mut fields = shape.fields.iter().enumerate();
+        fields.find(|(_, (name, _))| self.json.string_is(name)).map(|(index, (_, node))| (index, node))
+    }
+
+    /// `name`, `id`, `assessed_on` or `$schema`: a string or `null`. (An `id` given as a
+    /// number is kept as written: the full loader does that.)
+    fn built_in(&mut self, index: usize, case: &mut Case) -> Option<()> {
+        if self.json.null()? {
+            return Some(());
+        }
+        let text = self.json.string()?;
+        match index {
+            0 => case.name = Some(text.to_string()),
+            1 => case.id = Some(text.to_string()),
+            2 => case.assessed_on = Some(date(text)?),
+            _ => {}
+        }
+        Some(())
+    }
+
+    /// A field's value: a nested object (or `null`) or a fact, written into `slots`.
+    // In line in `object`, so that reading a fact costs no call of its own.
+    #[inline(always)]
+    fn node(&mut self, node: &Node, slots: &mut [Option<Value>]) -> Option<()> {
+        match node {
+            Node::Object(_) if self.json.null()? => Some(()),
+            Node::Object(shape) => self.object(shape, slots),
             Node::Fact(id) => {
                 let fact = self.vocabulary.fact(*id);
                 let slot = match fact.place {
                     Place::Case { slot } | Place::Field { slot, .. } => slot,
                 };
-                let cell = self.slots.get_mut(slot).ok_or_else(give_up)?;
-                FactSeed { ty: &fact.ty, vocabulary: self.vocabulary, keep: fact.in_use, cell }
-                    .deserialize(deserializer)
+                self.fact(fact, slots.get_mut(slot)?)
             }
         }
     }
-}
 
-/// A nested object (or `null`, leaving its facts unknown).
-struct ObjectSeed<'v, 's> {
-    shape: &'v Shape,
-    vocabulary: &'v Vocabulary,
-    slots: &'s mut [Option<Value>],
-}
-
-impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = Seen::new(self.shape.fields.len());
-        while let Some(key) = map.next_key_seed(KeySeed { shape: self.shape, built_ins: false })? {
-            // Only the root allows built-ins.
-            let Key::Field(index, node) = key else { return Err(give_up()) };
+    /// An object of `shape` (not `null`), its facts written into `slots`.
+    fn object(&mut self, shape: &Shape, slots: &mut [Option<Value>]) -> Option<()> {
+        if self.json.open_object()? {
+            return Some(());
+        }
+        let mut seen = Seen::new(shape.fields.len());
+        let mut next = 0;
+        loop {
+            let (index, node) = self.key(shape, next)?;
             if seen.again(index) {
-                return Err(give_up());
+                return None;
             }
-            map.next_value_seed(NodeSeed { node, vocabulary: self.vocabulary, slots: self.slots })?;
+            next = index + 1;
+            self.json.colon()?;
+            self.node(node, slots)?;
+            if !self.json.next_member()? {
+                return Some(());
+            }
         }
-        Ok(())
-    }
-}
-
-/// The value of one fact, checked against its type and written into its cell (`None` for
-/// `null`). Writing in place, rather than returning the value, spares copying it through
-/// serde's `Result`s.
-struct FactSeed<'v, 's> {
-    ty: &'v Type,
-    vocabulary: &'v Vocabulary,
-    /// Whether anything reads the fact: if not, its value is checked and dropped.
-    keep: bool,
-    cell: &'s mut Option<Value>,
-}
-
-impl<'de> DeserializeSeed<'de> for FactSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FactSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.ty.describe())
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        *self.cell = None;
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.visit_none()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let keep = self.keep;
-        let value = match self.ty {
-            Type::Bool => Value::Bool(bool::deserialize(deserializer)?),
-            Type::Number => Value::Number(f64::deserialize(deserializer)?),
-            Type::Text if keep => Value::Text(String::deserialize(deserializer)?),
-            Type::Text => return deserializer.deserialize_str(WithStr(|_: &str| Some(()))),
-            Type::Date => {
-                Value::Date(deserializer.deserialize_str(WithStr(|text: &str| Date::parse(text).ok()))?)
-            }
-            Type::Enum(values) => {
-                let index = deserializer
-                    .deserialize_str(WithStr(|text: &str| values.iter().position(|v| same(v, text))))?;
-                Value::Enum(index as u32)
-            }
-            Type::TextList if keep => Value::TextList(Vec::<String>::deserialize(deserializer)?),
-            Type::TextList => return deserializer.deserialize_seq(EachStr),
-            Type::Records(record) => {
-                deserializer.deserialize_seq(RecordsSeed { record, vocabulary: self.vocabulary, keep })?
-            }
+    /// The value of one fact, checked against its type and written into its cell (left
+    /// unknown for `null`, and for a fact nothing reads).
+    fn fact(&mut self, fact: &Fact, cell: &mut Option<Value>) -> Option<()> {
+        if self.json.null()? {
+            return Some(());
+        }
+        let keep = fact.in_use;
+        let value = match &fact.ty {
+            Type::Bool => Value::Bool(self.json.bool()?),
+            Type::Number => Value::Number(self.json.number()?),
+            Type::Text if keep => Value::Text(self.json.string()?.to_string()),
+            Type::Text => return self.json.string().map(|_| ()),
+            Type::Date => Value::Date(date(self.json.string()?)?),
+            Type::Enum(values) => Value::Enum(self.enum_value(values)? as u32),
+            Type::TextList => Value::TextList(self.text_list(keep)?),
+            Type::Records(record) => Value::Records(self.records(record, keep)?),
         };
-        // A value nothing reads is left unknown: the cell is already empty, the field
-        // being given only once.
+        // The cell is already empty, the field being given only once.
         if keep {
-            *self.cell = Some(value);
+            *cell = Some(value);
         }
-        Ok(())
-    }
-}
-
-/// A list of records: each an object of the record's fields.
-struct RecordsSeed<'v> {
-    record: &'v RecordType,
-    vocabulary: &'v Vocabulary,
-    /// Whether anything reads the list (if not, items are checked but not kept).
-    keep: bool,
-}
-
-impl<'de> Visitor<'de> for RecordsSeed<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of records")
+        Some(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        if !self.keep {
-            return self.check_each(seq);
+    /// One of `values`: its index.
+    fn enum_value(&mut self, values: &[String]) -> Option<usize> {
+        self.json.open_string()?;
+        if self.vocabulary.plain_names
+            && let Some(index) = values.iter().position(|value| self.json.string_is(value))
+        {
+            return Some(index);
         }
-        let mut records = Vec::new();
+        // Written with escapes, or not one of the values.
+        let text = self.json.string_body()?;
+        values.iter().position(|value| same(value, text))
+    }
+
+    /// A list of strings (empty if nothing reads it: its items are only checked).
+    fn text_list(&mut self, keep: bool) -> Option<Vec<String>> {
+        if self.json.open_array()? {
+            return Some(Vec::new());
+        }
+        // Lists are short: room for a few spares growing from nothing.
+        let mut list = Vec::with_capacity(if keep { 4 } else { 0 });
         loop {
-            let mut record = empty_slots(self.record.slots);
-            let item =
-                ItemSeed { shape: &self.record.shape, vocabulary: self.vocabulary, slots: &mut record };
-            match seq.next_element_seed(item)? {
-                Some(()) => records.push(record),
-                None => return Ok(Value::Records(records)),
+            let text = self.json.string()?;
+            if keep {
+                list.push(text.to_string());
+            }
+            if !self.json.next_item()? {
+                return Some(list);
+            }
+        }
+    }
+
+    /// A list of records, each an object of the record's fields (never `null`). If
+    /// nothing reads the list, each is read into one scratch record (what one leaves
+    /// there is dropped with it) rather than allocated, and none is kept.
+    fn records(&mut self, record: &RecordType, keep: bool) -> Option<Vec<Vec<Option<Value>>>> {
+        if self.json.open_array()? {
+            return Some(Vec::new());
+        }
+        let mut records = Vec::with_capacity(if keep { 4 } else { 0 });
+        let mut scratch = if keep { Vec::new() } else { empty_slots(record.slots) };
+        loop {
+            if keep {
+                let mut slots = empty_slots(record.slots);
+                self.object(&record.shape, &mut slots)?;
+                records.push(slots);
+            } else {
+                self.object(&record.shape, &mut scratch)?;
+            }
+            if !self.json.next_item()? {
+                return Some(records);
             }
         }
     }
 }
 
-impl RecordsSeed<'_> {
-    /// Checks each record of a list nothing reads, reading them all into one scratch
-    /// record (what one leaves there is dropped with it) rather than allocating each.
-    fn check_each<'de, A: SeqAccess<'de>>(&self, mut seq: A) -> Result<Value, A::Error> {
-        let mut scratch = empty_slots(self.record.slots);
-        loop {
-            let item =
-                ItemSeed { shape: &self.record.shape, vocabulary: self.vocabulary, slots: &mut scratch };
-            if seq.next_element_seed(item)?.is_none() {
-                return Ok(Value::Records(Vec::new()));
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_dates_as_date_parse_does() {
+        for text in [
+            "2013-04-01",
+            "2012-02-29",
+            "2013-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2013-00-10",
+            "2013-13-01",
+            "2013-1-01",
+            "2013/04/01",
+            "2013-04-0a",
+            "+013-04-01",
+            "2013-04-01 ",
+            "",
+            "\u{e9}013-04-01",
+        ] {
+            assert_eq!(date(text), Date::parse(text).ok(), "{text}");
         }
     }
-}
 
-/// One record: an object (never `null`).
-struct ItemSeed<'v, 's> {
-    shape: &'v Shape,
-    vocabulary: &'v Vocabulary,
-    slots: &'s mut [Option<Value>],
-}
-
-impl<'de> DeserializeSeed<'de> for ItemSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(ObjectSeed {
-            shape: self.shape,
-            vocabulary: self.vocabulary,
-            slots: self.slots,
-        })
-    }
-}
-
-/// A string, looked at in place (no copy) by a check that gives the value, or `None` for
-/// a string that is not valid here.
-struct WithStr<F>(F);
-
-impl<'de, T, F: FnOnce(&str) -> Option<T>> Visitor<'de> for WithStr<F> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
-        (self.0)(text).ok_or_else(give_up)
-    }
-}
-
-/// A list of strings, checked and dropped.
-struct EachStr;
-
-impl<'de> Visitor<'de> for EachStr {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of strings")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(StrSeed)?.is_some() {}
-        Ok(())
-    }
-}
-
-/// One string of a list, checked and dropped.
-struct StrSeed;
-
-impl<'de> DeserializeSeed<'de> for StrSeed {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_str(WithStr(|_: &str| Some(())))
-    }
-}
-
-/// A string or `null`, looked at in place by a check that gives the value (`None` for
-/// `null`; the check's `None` rejects the string).
-struct OptionalStr<F>(F);
-
-impl<'de, T, F: FnOnce(&str) -> Option<T>> DeserializeSeed<'de> for OptionalStr<F> {
-    type Value = Option<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        deserializer.deserialize_option(self)
-    }
-}
-
-impl<'de, T, F: FnOnce(&str) -> Option<T>> Visitor<'de> for OptionalStr<F> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        deserializer.deserialize_str(WithStr(self.0)).map(Some)
+    proptest::proptest! {
+        #[test]
+        fn any_date_reads_as_date_parse_reads_it(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{8,11}") {
+            proptest::prop_assert_eq!(date(&text), Date::parse(&text).ok());
+        }
     }
 }

@@ -75,6 +75,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     };
     let mut rule_base = rule_base;
     rule_base.mark_facts_in_use();
+    rule_base.vocabulary.note_plain_names();
     rule_base.plan_evaluation();
     (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
 }
