@@ -183,28 +183,34 @@ fn write_str(out: &mut Vec<u8>, text: &str) {
 fn escape_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len());
-    // The bytes before `copied` are in `out` already; those before `at` are known plain.
-    let (mut copied, mut at) = (0, 0);
-    while let Some(word) = bytes.get(at..at + 8) {
-        let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
-        if mask == 0 {
-            at += 8;
-            continue;
-        }
-        // The lowest byte flagged is the first to escape; read on just after it.
-        let found = at + (mask.trailing_zeros() / 8) as usize;
+    // The bytes before `copied` are in `out` already.
+    let mut copied = 0;
+    while let Some(found) = next_to_escape(bytes, copied) {
         out.extend_from_slice(&bytes[copied..found]);
         write_escaped(out, bytes[found]);
-        (copied, at) = (found + 1, found + 1);
-    }
-    for (offset, &byte) in bytes[at..].iter().enumerate() {
-        if byte < 0x20 || byte == b'"' || byte == b'\\' {
-            out.extend_from_slice(&bytes[copied..at + offset]);
-            write_escaped(out, byte);
-            copied = at + offset + 1;
-        }
+        copied = found + 1;
     }
     out.extend_from_slice(&bytes[copied..]);
+}
+
+/// The position of the first byte from `from` on that needs escaping, found eight bytes
+/// at a time. The last few bytes are looked at as a word too, padded with spaces (which
+/// need no escaping).
+fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = &bytes[from..];
+    let mut words = rest.chunks_exact(8);
+    for (n, word) in words.by_ref().enumerate() {
+        let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("chunks of eight")));
+        if mask != 0 {
+            // The lowest byte flagged is the first to escape.
+            return Some(from + n * 8 + (mask.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = words.remainder();
+    let mut padded = [b' '; 8];
+    padded[..tail.len()].copy_from_slice(tail);
+    let mask = escape_mask(u64::from_le_bytes(padded));
+    (mask != 0).then(|| from + (rest.len() - tail.len()) + (mask.trailing_zeros() / 8) as usize)
 }
 
 /// Writes the escape of one byte that needs it, as serde_json writes it.
