@@ -6,7 +6,7 @@
 //! cases there are, and the output is byte-identical whatever the number of workers.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -209,7 +209,7 @@ fn read_chunks(
     while !stop.load(Ordering::Relaxed) {
         // Read straight into the chunk; the workers check that each line is UTF-8.
         let start = chunk.text.len();
-        let read = (&mut input).take(limit.saturating_add(1)).read_until(b'\n', &mut chunk.text)?;
+        let read = read_line(&mut input, &mut chunk.text, limit.saturating_add(1))?;
         if read == 0 {
             break;
         }
@@ -251,6 +251,33 @@ fn read_chunks(
         let _ = work.send(chunk);
     }
     Ok(())
+}
+
+/// Appends one line to `text`, its newline included (if it has one), reading at most `max`
+/// bytes; gives the number read (0 at the end of the input). What `read_until(b'\n')` on
+/// `take(max)` does, with the newline found by the `memchr` crate (vectorised: the
+/// reader's thread must keep up with every worker, so its time per byte counts).
+fn read_line(input: &mut impl BufRead, text: &mut Vec<u8>, max: u64) -> io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let buffer = match input.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let room = usize::try_from(max - read as u64).unwrap_or(usize::MAX).min(buffer.len());
+        let buffer = &buffer[..room];
+        let (used, ended) = match memchr::memchr(b'\n', buffer) {
+            Some(newline) => (newline + 1, true),
+            None => (buffer.len(), buffer.is_empty()),
+        };
+        text.extend_from_slice(&buffer[..used]);
+        input.consume(used);
+        read += used;
+        if ended || read as u64 >= max {
+            return Ok(read);
+        }
+    }
 }
 
 /// Reads and drops the rest of an overlong line, a buffer at a time; false if it does not
