@@ -202,3 +202,47 @@ fn explanations() {
         );
     }
 }
+
+/// Templates whose values start or end them, or meet with no words between, are written by
+/// the batch writer as the report serializes them; so is a `for each` rule's item.
+#[test]
+fn the_batch_writer_fills_values_wherever_they_fall_in_a_template() {
+    let rules = r#"
+source s
+  authors "Author, A."
+  year 2000
+  title "A title"
+fact kind is one of none, merger
+  ask "What kind?"
+fact label is text
+  ask "What label?"
+fact groups is a list of records
+  ask "Which groups?"
+fact groups[].name is text
+  ask "What is the group called?"
+rule r
+  when kind is merger
+  note "{label}{kind}" "{kind}, then {label}{label} and {kind}"
+  cite s
+rule per_group
+  for each g in groups
+  when g.name is known
+  note "{g.name}" "For {g.name}: \"{label}\""
+  cite s
+"#;
+    let files = vec![("rules.accord".to_string(), rules.to_string())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
+    let case =
+        r#"{"kind": "merger", "label": "a \"label\"\n", "groups": [{"name": "x\\y"}, {"name": null}]}"#;
+    let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("a valid case");
+    let as_of = Date::parse(DEFAULT_AS_OF).expect("valid");
+    let report = rule_base.advise(&case, as_of);
+    assert_eq!(report.advice[0].title, "a \"label\"\nmerger");
+    assert_eq!(report.advice[0].text, "merger, then a \"label\"\na \"label\"\n and merger");
+    assert_eq!(report.advice[1].item.as_deref(), Some("groups[0]"));
+    let mut line = Vec::new();
+    report::AdviceWriter::new(&rule_base).write_case(&case, as_of, &mut line);
+    let serialized = serde_json::to_string(&report).expect("serializes");
+    assert_eq!(String::from_utf8(line).expect("UTF-8"), format!("{serialized}\n"));
+}
