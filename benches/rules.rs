@@ -29,6 +29,7 @@ use accord::batch::{BatchFormat, BatchOptions, run_batch};
 use accord::{Date, RuleFiles};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -7,6 +7,7 @@ mod cli;
 /// the hundred, and full advice takes 11% fewer instructions per case with it
 /// (docs/performance.md). Without transparent huge pages (`no_thp`), so that a batch's
 /// memory stays as flat as with the system's allocator (14 MB for 1,000,000 cases, not 28).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
