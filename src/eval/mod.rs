@@ -224,16 +224,7 @@ impl RuleBase {
             .filter(|outcome| outcome.gives_advice())
             .map(|outcome| evaluator.filled(outcome, &mut env))
             .collect();
-        let questions = evaluator
-            .questions(&outcomes)
-            .into_iter()
-            .map(|(instance, asked, rules)| Question {
-                fact: asked.fact,
-                text: asked.text,
-                affects: rules.iter().map(|&rule| self.rules[rule].id.as_str()).collect(),
-                answer: Answer::of(&self.vocabulary.fact(instance.fact).ty),
-            })
-            .collect();
+        let questions = evaluator.questions(self, &outcomes, &mut env);
         Draft { advice, questions }
     }
 
@@ -529,12 +520,6 @@ impl Top<'_> {
     const NONE: Top<'static> = Top { condition: None, item: None };
 }
 
-/// A question as the case words it: the fact's path and the question filled in.
-struct Asked {
-    fact: String,
-    text: String,
-}
-
 /// What an evaluation assumes about one unknown fact, to test whether it matters.
 #[derive(Clone, Debug)]
 enum Hypothesis {
@@ -592,6 +577,12 @@ struct Derived {
 impl Env {
     /// Starts evaluating `rule` (for `item`), reusing the buffers of earlier evaluations.
     fn start(&mut self, rule: &Rule, item: Option<usize>) {
+        self.start_bound(rule.for_each.zip(item));
+    }
+
+    /// Starts an evaluation with `binding` (a list and the index of its item) bound, or
+    /// none, reusing the buffers of earlier evaluations.
+    fn start_bound(&mut self, binding: Option<(FactId, usize)>) {
         self.bindings.clear();
         self.reads.clear();
         self.atoms_reading_hypothesis.clear();
@@ -599,9 +590,7 @@ impl Env {
         self.hypothesis = None;
         self.outcome_only = false;
         self.derived.clear();
-        if let (Some(list), Some(item)) = (rule.for_each, item) {
-            self.bindings.push((list, item));
-        }
+        self.bindings.extend(binding);
     }
 
     /// Records that a fact was read, and whether it was known.
@@ -1455,21 +1444,31 @@ impl<'a> Evaluator<'a> {
 
     // ----- questions -----
 
-    /// The facts to ask about, each with its question and the rules it could change.
-    fn questions(&self, outcomes: &[Outcome]) -> Vec<(FactInstance, Asked, Vec<usize>)> {
-        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::new();
+    /// The facts to ask about, each with its question and the rules it could change;
+    /// `env` is lent for filling in the questions. The questions borrow from `rule_base`
+    /// (the evaluator's), which outlives the case the evaluator also borrows.
+    fn questions<'r>(
+        &self,
+        rule_base: &'r RuleBase,
+        outcomes: &[Outcome],
+        env: &mut Env,
+    ) -> Vec<Question<'r>> {
+        let rules = &rule_base.rules;
+        let mut asked: Vec<(FactInstance, Vec<&'r str>)> = Vec::new();
         for outcome in outcomes {
+            let id = rules[outcome.rule].id.as_str();
             for fact in &outcome.relevant_unknowns {
                 match asked.iter_mut().find(|(asked_fact, _)| asked_fact == fact) {
-                    Some((_, rules)) if !rules.contains(&outcome.rule) => rules.push(outcome.rule),
+                    // Rule ids are distinct: the same id is the same rule.
+                    Some((_, affects)) if !affects.contains(&id) => affects.push(id),
                     Some(_) => {}
-                    None => asked.push((*fact, vec![outcome.rule])),
+                    None => asked.push((*fact, vec![id])),
                 }
             }
         }
         // Most rules affected first; otherwise in the order the rules ask.
-        asked.sort_by_key(|(_, rules)| std::cmp::Reverse(rules.len()));
-        asked.into_iter().map(|(fact, rules)| (fact, self.question(fact), rules)).collect()
+        asked.sort_by_key(|(_, affects)| std::cmp::Reverse(affects.len()));
+        asked.into_iter().map(|(fact, affects)| self.question(rule_base, fact, affects, env)).collect()
     }
 
     /// `change.date`, or `groups[1].needs` for a field of one item.
@@ -1491,18 +1490,26 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn question(&self, instance: FactInstance) -> Asked {
-        let fact = self.vocabulary().fact(instance.fact);
+    /// The question for one fact instance, filled in in `env`.
+    fn question<'r>(
+        &self,
+        rule_base: &'r RuleBase,
+        instance: FactInstance,
+        affects: Vec<&'r str>,
+        env: &mut Env,
+    ) -> Question<'r> {
+        let fact = rule_base.vocabulary.fact(instance.fact);
         let path = self.instance_path(instance);
-        let mut env = Env::default();
-        if let (Place::Field { list, .. }, Some(item)) = (fact.place, instance.item) {
-            env.bindings.push((list, item));
-        }
+        let binding = match (fact.place, instance.item) {
+            (Place::Field { list, .. }, Some(item)) => Some((list, item)),
+            _ => None,
+        };
+        env.start_bound(binding);
         let text = match &fact.question {
-            Some(question) => self.fill(question, &mut env),
+            Some(question) => self.fill(question, env),
             None => format!("What is `{path}`?"),
         };
-        Asked { fact: path, text }
+        Question { fact: path, text, affects, answer: Answer::of(&fact.ty) }
     }
 }
 
