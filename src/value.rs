@@ -33,20 +33,13 @@ impl Date {
         civil::Date::new(year, month, day).ok().map(Date)
     }
 
-    /// Parses exactly `YYYY-MM-DD`. The error says what is wrong, in words.
+    /// Parses exactly `YYYY-MM-DD`. The error says what is wrong, in words. The fast case
+    /// reader calls this for every date of every case: a date that parses costs no
+    /// allocation.
     pub fn parse(text: &str) -> Result<Date, String> {
-        let bytes = text.as_bytes();
-        let shape_ok = bytes.len() == 10
-            && bytes[4] == b'-'
-            && bytes[7] == b'-'
-            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-        if !shape_ok {
+        let Some((year, month, day)) = iso_parts(text) else {
             return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
-        }
-        let number = |range: std::ops::Range<usize>| -> i16 {
-            text[range].parse().expect("checked to be four or two digits")
         };
-        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
         if !(1..=12).contains(&month) {
             return Err(format!("`{text}` has no month {month}"));
         }
@@ -96,6 +89,18 @@ impl Date {
     pub fn month_and_year(self) -> String {
         month_year(self.0.year(), i16::from(self.0.month()))
     }
+}
+
+/// The year, month and day of a text shaped exactly `YYYY-MM-DD`, digits where the digits
+/// go; not yet checked to be a day.
+fn iso_parts(text: &str) -> Option<(i16, i16, i16)> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digit = |at: usize| bytes[at].is_ascii_digit().then(|| i16::from(bytes[at] - b'0'));
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    Some((year, digit(5)? * 10 + digit(6)?, digit(8)? * 10 + digit(9)?))
 }
 
 fn month_year(year: i16, month: i16) -> String {
@@ -253,6 +258,54 @@ mod tests {
             assert_eq!(written, date.to_string());
         }
         assert!(early.is_some(), "arithmetic reaches years before 1");
+    }
+
+    /// `Date::parse` as it was first written, field by field with `str::parse`: the
+    /// digit-by-digit reading must agree with it.
+    fn parse_by_fields(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shape_ok {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> i16 { text[range].parse().expect("digits") };
+        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        Date::new(year, month as i8, day as i8)
+    }
+
+    #[test]
+    fn reads_dates_as_reading_each_field_does() {
+        for text in [
+            "2013-04-01",
+            "2012-02-29",
+            "2013-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2013-00-10",
+            "2013-13-01",
+            "2013-1-01",
+            "2013/04/01",
+            "2013-04-0a",
+            "+013-04-01",
+            "2013-04-01 ",
+            "",
+            "\u{e9}013-04-01",
+        ] {
+            assert_eq!(Date::parse(text).ok(), parse_by_fields(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_date_reads_as_reading_each_field_does(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{8,11}") {
+            proptest::prop_assert_eq!(Date::parse(&text).ok(), parse_by_fields(&text));
+        }
     }
 
     #[test]
