@@ -6,6 +6,8 @@
 //! surrogate, a deep nesting) makes it give up, `None`, and the full loader, which parses
 //! with `serde_json`, takes over.
 
+use crate::json_string::first_special;
+
 /// Objects and arrays nested deeper than this are left to the full loader. `serde_json`
 /// refuses more than 128 levels; giving up well before spares matching its count exactly.
 const MAX_DEPTH: u32 = 100;
@@ -297,19 +299,8 @@ impl<'t> Reader<'t> {
 
     /// The position of the first byte from `pos` that ends a run of plain string text: a
     /// quote, a backslash, or a control character (which JSON does not allow in strings).
-    /// Looks at eight bytes at a time.
     fn special_from(&self, pos: usize) -> Option<usize> {
-        let rest = self.bytes().get(pos..)?;
-        let mut words = rest.chunks_exact(8);
-        let mut start = pos;
-        for chunk in words.by_ref() {
-            let mask = special_mask(word(chunk));
-            if mask != 0 {
-                return Some(start + (mask.trailing_zeros() / 8) as usize);
-            }
-            start += 8;
-        }
-        words.remainder().iter().position(|&byte| is_special(byte)).map(|offset| start + offset)
+        first_special(self.bytes().get(pos..)?).map(|offset| pos + offset)
     }
 }
 
@@ -332,45 +323,9 @@ fn word(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes.try_into().expect("chunks of eight bytes"))
 }
 
-/// Whether a byte ends a run of plain string text.
-fn is_special(byte: u8) -> bool {
-    byte == b'"' || byte == b'\\' || byte < 0x20
-}
-
-/// A mask with the high bit set in the first byte of `word` (read little-endian) that
-/// [`is_special`], if any. Bytes after the first may be marked wrongly (a borrow runs
-/// upwards), but never bytes before it, so the lowest set bit is exact.
-fn special_mask(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
-    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word;
-    (quote | backslash | control) & HIGH
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_special_mask_finds_the_first_special_byte_wherever_it_is() {
-        for at in 0..8 {
-            for first in 0..=255u8 {
-                for second in 0..=255u8 {
-                    let mut word = [b'a'; 8];
-                    word[at] = first;
-                    if at < 7 {
-                        word[at + 1] = second;
-                    }
-                    let mask = special_mask(u64::from_le_bytes(word));
-                    let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
-                    assert_eq!(found, word.iter().position(|&b| is_special(b)), "{word:?}");
-                }
-            }
-        }
-    }
 
     /// What the reader makes of a JSON string, next to what `serde_json` makes of it.
     fn string_as_serde(text: &str) {

@@ -9,6 +9,7 @@ use std::io::Write as _;
 
 use crate::case::Case;
 use crate::eval::{Answer, DraftAdvice, Question};
+use crate::json_string::first_special;
 use crate::rulebase::{RuleBase, Template, TemplatePart};
 use crate::value::Date;
 
@@ -170,9 +171,9 @@ fn write_strs<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
 /// `"` and `\` with a backslash, control characters as `\n`, `\t`… or `\u00XX`, everything
 /// else as it is (UTF-8 included).
 ///
-/// serde_json looks at one byte at a time; this looks at eight, and only looks closer at
-/// the eight bytes that hold something to escape. Advice texts are long runs of plain
-/// words with a paragraph break now and then.
+/// serde_json looks at one byte at a time; this jumps from one byte to escape to the next
+/// ([`first_special`], eight bytes at a time). Advice texts are long runs of plain words
+/// with a paragraph break now and then.
 fn write_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     escape_into(out, text);
@@ -193,24 +194,9 @@ fn escape_into(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(&bytes[copied..]);
 }
 
-/// The position of the first byte from `from` on that needs escaping, found eight bytes
-/// at a time. The last few bytes are looked at as a word too, padded with spaces (which
-/// need no escaping).
+/// The position of the first byte from `from` on that needs escaping.
 fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = &bytes[from..];
-    let mut words = rest.chunks_exact(8);
-    for (n, word) in words.by_ref().enumerate() {
-        let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("chunks of eight")));
-        if mask != 0 {
-            // The lowest byte flagged is the first to escape.
-            return Some(from + n * 8 + (mask.trailing_zeros() / 8) as usize);
-        }
-    }
-    let tail = words.remainder();
-    let mut padded = [b' '; 8];
-    padded[..tail.len()].copy_from_slice(tail);
-    let mask = escape_mask(u64::from_le_bytes(padded));
-    (mask != 0).then(|| from + (rest.len() - tail.len()) + (mask.trailing_zeros() / 8) as usize)
+    first_special(&bytes[from..]).map(|offset| from + offset)
 }
 
 /// Writes the escape of one byte that needs it, as serde_json writes it.
@@ -233,21 +219,9 @@ fn write_escaped(out: &mut Vec<u8>, byte: u8) {
     out.extend_from_slice(&[b'\\', short]);
 }
 
-/// The bytes of `word` (eight bytes, the first lowest) that are `"`, `\` or a control
-/// character (below 0x20), as the high bit of each: the classic "has a zero byte" test,
-/// `(v - 0x01…) & !v & 0x80…`. The lowest bit set is exact; bits above it may be false
-/// (a borrow carries into the next byte), which is why the caller reads on after it.
-fn escape_mask(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    below_0x20 | zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\')))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{escape_mask, write_str};
+    use super::write_str;
     use proptest::prelude::*;
 
     fn escaped(text: &str) -> String {
@@ -271,26 +245,6 @@ mod tests {
             "1234567\n9",
         ] {
             assert_eq!(escaped(text), serde_json::to_string(text).unwrap(), "{text:?}");
-        }
-    }
-
-    /// The first byte to escape in a word is found wherever it is, whatever the bytes
-    /// around it (those after it may be flagged falsely; those before never are).
-    #[test]
-    fn finds_the_first_byte_to_escape_in_a_word() {
-        let needs = |byte: u8| byte < 0x20 || byte == b'"' || byte == b'\\';
-        for byte in 0..=255u8 {
-            for position in 0..8 {
-                for filler in [b'a', 0x00, b'"', 0x21, 0xff] {
-                    let mut word = [b'a'; 8];
-                    word[position] = byte;
-                    word[position + 1..].fill(filler);
-                    let first = word.iter().position(|&b| needs(b));
-                    let mask = escape_mask(u64::from_le_bytes(word));
-                    let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
-                    assert_eq!(found, first, "{word:?}");
-                }
-            }
         }
     }
 

@@ -1,0 +1,97 @@
+//! Where a run of plain JSON string text ends: at the first quote, backslash or control
+//! character. The case reader ends or unescapes a string there; the advice writer
+//! escapes there. Both look eight bytes at a time: case and advice texts are long runs of
+//! plain words.
+
+/// The position of the first special byte of `bytes` (`"`, `\`, or a control character,
+/// which JSON does not allow in a string as it is), if any. The last few
+/// bytes are looked at as a word too, padded with spaces (which are not special).
+pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    for (n, word) in words.by_ref().enumerate() {
+        let mask = special_mask(u64::from_le_bytes(word.try_into().expect("chunks of eight")));
+        if mask != 0 {
+            return Some(n * 8 + lowest_marked(mask));
+        }
+    }
+    let tail = words.remainder();
+    let mut padded = [b' '; 8];
+    padded[..tail.len()].copy_from_slice(tail);
+    let mask = special_mask(u64::from_le_bytes(padded));
+    (mask != 0).then(|| bytes.len() - tail.len() + lowest_marked(mask))
+}
+
+/// The byte whose high bit is the lowest set in `mask`.
+fn lowest_marked(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
+/// The bytes of `word` (eight bytes, the first lowest) that are special, as the high
+/// bit of each: the classic "has a zero byte" test, `(v - 0x01…) & !v & 0x80…`. The lowest
+/// bit set is exact; bits above it may be set wrongly (a borrow carries into the next
+/// byte), which is why callers look again after the byte it marks.
+fn special_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v;
+    let quote = zero_bytes(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_bytes(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    (quote | backslash | control) & HIGHS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What "special" means, a byte at a time.
+    fn is_special(byte: u8) -> bool {
+        byte == b'"' || byte == b'\\' || byte < 0x20
+    }
+
+    #[test]
+    fn the_special_mask_finds_the_first_special_byte_wherever_it_is() {
+        for at in 0..8 {
+            for first in 0..=255u8 {
+                for second in 0..=255u8 {
+                    let mut word = [b'a'; 8];
+                    word[at] = first;
+                    if at < 7 {
+                        word[at + 1] = second;
+                    }
+                    let mask = special_mask(u64::from_le_bytes(word));
+                    let found = (mask != 0).then(|| lowest_marked(mask));
+                    assert_eq!(found, word.iter().position(|&b| is_special(b)), "{word:?}");
+                }
+            }
+        }
+    }
+
+    /// The first special byte in a word is found wherever it is, whatever the bytes after
+    /// it (which may be marked wrongly; those before never are).
+    #[test]
+    fn finds_the_first_special_byte_whatever_follows_it() {
+        for byte in 0..=255u8 {
+            for position in 0..8 {
+                for filler in [b'a', 0x00, b'"', 0x21, 0xff] {
+                    let mut word = [b'a'; 8];
+                    word[position] = byte;
+                    word[position + 1..].fill(filler);
+                    let first = word.iter().position(|&b| is_special(b));
+                    let mask = special_mask(u64::from_le_bytes(word));
+                    let found = (mask != 0).then(|| lowest_marked(mask));
+                    assert_eq!(found, first, "{word:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whole texts, the last bytes (fewer than eight) included.
+        #[test]
+        fn finds_the_first_special_byte_of_any_text(text in "(\\PC|[\"\\\\\u{0}-\u{1f}]){0,40}") {
+            let bytes = text.as_bytes();
+            proptest::prop_assert_eq!(first_special(bytes), bytes.iter().position(|&b| is_special(b)));
+        }
+    }
+}
