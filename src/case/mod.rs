@@ -41,6 +41,11 @@ pub struct Case {
 }
 
 impl Case {
+    /// What reports call the case: its `name`, else its `id`.
+    pub fn label(&self) -> Option<&str> {
+        self.name.as_deref().or(self.id.as_deref())
+    }
+
     /// The value of a case-level fact (None when unknown).
     pub fn value(&self, slot: usize) -> Option<&Value> {
         self.values.get(slot).and_then(Option::as_ref)

@@ -352,7 +352,7 @@ fn explain(
     }
     let (case, as_of) = load_case(&rule_base, path, as_of)?;
     let explanations = rule_base.explain(&case, as_of, only);
-    let name = case.name.as_deref().or(case.id.as_deref());
+    let name = case.label();
     let out = match output_format(format) {
         Format::Json => pretty(&report::explanation_json(name, as_of, &explanations)),
         Format::Text => report::explanation_text(name, as_of, &explanations),

@@ -210,7 +210,7 @@ impl RuleBase {
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
         let Draft { advice, questions } = self.draft(case, as_of);
         let advice = advice.into_iter().map(|draft| self.advice(draft)).collect();
-        Report { case: case.name.clone().or_else(|| case.id.clone()), as_of, advice, questions }
+        Report { case: case.label().map(str::to_string), as_of, advice, questions }
     }
 
     /// A case's advice with what the case fills in worked out, but not yet put into the

@@ -67,7 +67,7 @@ impl<'r> AdviceWriter<'r> {
         out.extend_from_slice(br#"{"format":""#);
         out.extend_from_slice(ADVICE_FORMAT.as_bytes());
         out.extend_from_slice(br#"","case":"#);
-        write_optional_str(out, case.name.as_deref().or(case.id.as_deref()));
+        write_optional_str(out, case.label());
         // A date is digits and dashes: nothing to escape.
         write!(out, r#","as_of":"{as_of}","advice":["#).expect("writing to memory cannot fail");
         for (n, advice) in draft.advice.iter().enumerate() {
