@@ -112,16 +112,35 @@ impl Date {
     /// reasons write many dates, and `write!` costs several times more.
     /// The same text as `Display`.
     pub fn write_iso(self, out: &mut String) {
+        match self.iso_digits() {
+            Some(digits) => digits.iter().for_each(|&byte| out.push(char::from(byte))),
+            // Arithmetic can reach years before 1: rare, and left to `Display`.
+            None => {
+                let _ = fmt::Write::write_fmt(out, format_args!("{self}"));
+            }
+        }
+    }
+
+    /// The date as ISO 8601, `2013-04-01`, for years 0 to 9999 (`None` for others).
+    pub fn iso_digits(self) -> Option<[u8; 10]> {
         let year = self.0.year();
         if !(0..=9999).contains(&year) {
-            // Arithmetic can reach years before 1: rare, and left to `Display`.
-            let _ = fmt::Write::write_fmt(out, format_args!("{self}"));
-            return;
+            return None;
         }
-        let digit = |n: i16| char::from(b'0' + (n % 10) as u8);
-        out.extend([digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), '-']);
+        let digit = |n: i16| b'0' + (n % 10) as u8;
         let (month, day) = (i16::from(self.0.month()), i16::from(self.0.day()));
-        out.extend([digit(month / 10), digit(month), '-', digit(day / 10), digit(day)]);
+        Some([
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ])
     }
 }
 

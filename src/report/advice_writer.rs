@@ -69,7 +69,12 @@ impl<'r> AdviceWriter<'r> {
         out.extend_from_slice(br#"","case":"#);
         write_optional_str(out, case.label());
         // A date is digits and dashes: nothing to escape.
-        write!(out, r#","as_of":"{as_of}","advice":["#).expect("writing to memory cannot fail");
+        out.extend_from_slice(br#","as_of":""#);
+        match as_of.iso_digits() {
+            Some(digits) => out.extend_from_slice(&digits),
+            None => write!(out, "{as_of}").expect("writing to memory cannot fail"),
+        }
+        out.extend_from_slice(br#"","advice":["#);
         for (n, advice) in draft.advice.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
