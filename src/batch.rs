@@ -6,7 +6,7 @@
 //! cases there are, and the output is byte-identical whatever the number of workers.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -83,13 +83,14 @@ pub struct BatchSummary {
 }
 
 impl BatchFormat {
-    /// Lines per chunk: enough that handing chunks between threads costs little, few
-    /// enough that the chunks in flight stay small. Full advice runs to kilobytes per
-    /// case, a line of ids to tens of bytes.
-    fn chunk_lines(self) -> usize {
+    /// Bytes of input per chunk: enough that handing chunks between threads costs
+    /// little, few enough that the chunks in flight stay small. Full advice runs to
+    /// kilobytes of output per case (a chunk of fixture cases: about 45 of them, 700 KB
+    /// out), a line of ids to tens of bytes (about 750 twelve-rule cases).
+    fn chunk_bytes(self) -> usize {
         match self {
-            BatchFormat::Jsonl => 64,
-            BatchFormat::Ids => 1024,
+            BatchFormat::Jsonl => 64 << 10,
+            BatchFormat::Ids => 512 << 10,
         }
     }
 }
@@ -111,7 +112,7 @@ struct Done {
 /// done so far.
 pub fn run_batch(
     rule_base: &RuleBase,
-    input: impl BufRead + Send,
+    input: impl Read + Send,
     output: &mut impl Write,
     options: BatchOptions,
     on_error: &mut dyn FnMut(&LineError),
@@ -120,16 +121,19 @@ pub fn run_batch(
     let jobs = options.jobs.max(1);
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs * 2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
+    // Chunks' texts go back to the reader once advised, to be filled again.
+    let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
     let work_rx = Mutex::new(work_rx);
     let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
     let writer = writer.as_ref();
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let chunk_lines = options.format.chunk_lines();
         let stop = &stop;
-        let reader = scope.spawn(move || read_chunks(input, chunk_lines, work_tx, stop));
+        let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
+        let sizes = (options.format.chunk_bytes(), limit);
+        let reader = scope.spawn(move || read_chunks(input, sizes, work_tx, spare_rx, stop));
         for _ in 0..jobs {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            let (work_rx, done_tx, spare_tx) = (&work_rx, done_tx.clone(), spare_tx.clone());
             scope.spawn(move || {
                 // Room for a chunk's output: a little more than the last chunk wrote.
                 let mut room = 0;
@@ -139,6 +143,8 @@ pub fn run_batch(
                     let Ok(chunk) = next else { return };
                     let done = advise_chunk(rule_base, writer, &chunk, options, room);
                     room = done.output.len() + done.output.len() / 4;
+                    // The reader may have finished: its text is then not wanted.
+                    let _ = spare_tx.send(chunk.text);
                     if done_tx.send(done).is_err() {
                         return;
                     }
@@ -195,109 +201,162 @@ impl Chunk {
 /// before the batch stops: far beyond any real case, short of reading for ever.
 const SKIP_AT_MOST_LIMITS: u64 = 16;
 
-/// Reads lines in chunks, numbering them from 1 as in the file. A line longer than the
-/// file size limit is not kept: it is marked, so that it is reported as too long and the
-/// batch goes on.
+/// Reads lines in chunks of about `chunk_bytes`, numbering them from 1 as in the file.
+/// The input is read straight into the chunk's text, as much as it has room for at a
+/// time, and split into lines there: a line is copied only when it straddles two chunks.
+/// The texts of chunks advised come back through `spare`, to be filled again. A line
+/// longer than `limit` bytes is not kept: it is marked, so that it is reported as too
+/// long and the batch goes on.
 fn read_chunks(
-    mut input: impl BufRead,
-    chunk_lines: usize,
+    mut input: impl Read,
+    (chunk_bytes, limit): (usize, u64),
     work: mpsc::SyncSender<Chunk>,
+    spare: mpsc::Receiver<Vec<u8>>,
     stop: &AtomicBool,
 ) -> io::Result<()> {
-    let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
-    let mut chunk = Chunk { first_line: 1, ..Chunk::default() };
+    let mut lines = LineSplitter::new(chunk_bytes, limit, spare);
     while !stop.load(Ordering::Relaxed) {
-        // Read straight into the chunk; the workers check that each line is UTF-8.
-        let start = chunk.text.len();
-        let read = read_line(&mut input, &mut chunk.text, limit.saturating_add(1))?;
-        if read == 0 {
+        if lines.read(&mut input)? == 0 {
             break;
         }
-        let line = if read as u64 > limit && !chunk.text.ends_with(b"\n") {
-            chunk.text.truncate(start);
-            // A line may run on for ever (`--batch /dev/zero`): skipping it must end.
-            let at_most = limit.saturating_mul(SKIP_AT_MOST_LIMITS);
-            if !skip_rest_of_line(&mut input, at_most)? {
-                let number = chunk.first_line + chunk.lines.len();
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "line {number} is longer than the limit of {limit} bytes and does not end within {at_most} bytes"
-                    ),
-                ));
-            }
-            Line::TooLong
-        } else {
-            let line = &chunk.text[start..];
-            let line = line.strip_suffix(b"\n").unwrap_or(line);
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            Line::Text(start..start + line.len())
-        };
-        chunk.lines.push(line);
-        if chunk.lines.len() == chunk_lines {
-            let next = Chunk {
-                index: chunk.index + 1,
-                first_line: chunk.first_line + chunk_lines,
-                // About the size of the one before: not grown step by step.
-                text: Vec::with_capacity(chunk.text.len() + chunk.text.len() / 8),
-                lines: Vec::with_capacity(chunk_lines),
-            };
-            if work.send(std::mem::replace(&mut chunk, next)).is_err() {
-                return Ok(());
-            }
+        if lines.is_full() && work.send(lines.next_chunk()).is_err() {
+            return Ok(());
         }
     }
-    if !chunk.lines.is_empty() {
-        let _ = work.send(chunk);
+    let last = lines.finish();
+    if !last.lines.is_empty() {
+        let _ = work.send(last);
     }
     Ok(())
 }
 
-/// Appends one line to `text`, its newline included (if it has one), reading at most `max`
-/// bytes; gives the number read (0 at the end of the input). What `read_until(b'\n')` on
-/// `take(max)` does, with the newline found by the `memchr` crate (vectorised: the
-/// reader's thread must keep up with every worker, so its time per byte counts).
-fn read_line(input: &mut impl BufRead, text: &mut Vec<u8>, max: u64) -> io::Result<usize> {
-    let mut read = 0;
-    loop {
-        let buffer = match input.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        let room = usize::try_from(max - read as u64).unwrap_or(usize::MAX).min(buffer.len());
-        let buffer = &buffer[..room];
-        let (used, ended) = match memchr::memchr(b'\n', buffer) {
-            Some(newline) => (newline + 1, true),
-            None => (buffer.len(), buffer.is_empty()),
-        };
-        text.extend_from_slice(&buffer[..used]);
-        input.consume(used);
-        read += used;
-        if ended || read as u64 >= max {
-            return Ok(read);
-        }
-    }
+/// The chunk being filled, and where its lines end.
+struct LineSplitter {
+    /// The room each chunk starts with.
+    chunk_bytes: usize,
+    /// The file size limit: the most bytes a line may have.
+    limit: u64,
+    /// Its text is all room, initialised once when first made (reading needs initialised
+    /// room): bytes up to `filled` are read. A chunk's lines say where they are in it.
+    chunk: Chunk,
+    filled: usize,
+    /// Texts of chunks already advised, to fill again.
+    spare: mpsc::Receiver<Vec<u8>>,
+    /// Where the line not yet ended starts in the chunk's text.
+    line_start: usize,
+    /// Bytes of an overlong line dropped so far, while skipping to its end.
+    skipped: Option<u64>,
 }
 
-/// Reads and drops the rest of an overlong line, a buffer at a time; false if it does not
-/// end within `at_most` bytes.
-fn skip_rest_of_line(input: &mut impl BufRead, at_most: u64) -> io::Result<bool> {
-    let mut skipped = 0u64;
-    while skipped <= at_most {
-        let buffer = input.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(true);
-        }
-        if let Some(end) = buffer.iter().position(|b| *b == b'\n') {
-            input.consume(end + 1);
-            return Ok(true);
-        }
-        let len = buffer.len();
-        input.consume(len);
-        skipped += len as u64;
+impl LineSplitter {
+    fn new(chunk_bytes: usize, limit: u64, spare: mpsc::Receiver<Vec<u8>>) -> LineSplitter {
+        let chunk = Chunk { first_line: 1, text: vec![0; chunk_bytes], ..Chunk::default() };
+        LineSplitter { chunk_bytes, limit, chunk, filled: 0, spare, line_start: 0, skipped: None }
     }
-    Ok(false)
+
+    /// Room for a chunk of at least `bytes`: a spare text if there is one.
+    fn room(&self, bytes: usize) -> Vec<u8> {
+        let mut text = self.spare.try_recv().unwrap_or_default();
+        if text.len() < bytes {
+            text.resize(bytes, 0);
+        }
+        text
+    }
+
+    /// Reads into the chunk's room and splits off the lines the bytes read end; gives
+    /// the number of bytes read (0 at the end of the input).
+    fn read(&mut self, input: &mut impl Read) -> io::Result<usize> {
+        if self.filled == self.chunk.text.len() {
+            // One line fills the chunk: room for more of it.
+            self.chunk.text.resize(2 * self.filled.max(1), 0);
+        }
+        let read = loop {
+            match input.read(&mut self.chunk.text[self.filled..]) {
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                read => break read?,
+            }
+        };
+        let scanned = self.filled;
+        self.filled += read;
+        self.split_from(scanned)?;
+        Ok(read)
+    }
+
+    /// Whether the chunk has no room left and has lines to hand over.
+    fn is_full(&self) -> bool {
+        self.filled == self.chunk.text.len() && !self.chunk.lines.is_empty()
+    }
+
+    /// Ends a line at each newline read from `scanned` on; drops the text of an
+    /// overlong line as it comes.
+    fn split_from(&mut self, mut scanned: usize) -> io::Result<()> {
+        while let Some(at) = memchr::memchr(b'\n', &self.chunk.text[scanned..self.filled]) {
+            self.end_line(scanned + at);
+            scanned += at + 1;
+        }
+        let unended = (self.filled - self.line_start) as u64;
+        if unended > self.limit || self.skipped.is_some() {
+            self.skip(unended)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the line that runs to `end` (a newline, or the end of the input).
+    fn end_line(&mut self, end: usize) {
+        let line = match self.skipped.take() {
+            Some(_) => Line::TooLong,
+            None if (end - self.line_start) as u64 > self.limit => Line::TooLong,
+            None => {
+                let text = &self.chunk.text[self.line_start..end];
+                let text = text.strip_suffix(b"\r").unwrap_or(text);
+                Line::Text(self.line_start..self.line_start + text.len())
+            }
+        };
+        self.chunk.lines.push(line);
+        self.line_start = (end + 1).min(self.filled);
+    }
+
+    /// Drops the `unended` bytes of an overlong line read so far; an error if the line
+    /// runs on past what is skipped at most (`--batch /dev/zero` must end).
+    fn skip(&mut self, unended: u64) -> io::Result<()> {
+        self.filled = self.line_start;
+        let skipped = self.skipped.get_or_insert(0);
+        *skipped += unended;
+        let at_most = self.limit.saturating_mul(SKIP_AT_MOST_LIMITS);
+        if *skipped > at_most {
+            let (number, limit) = (self.chunk.first_line + self.chunk.lines.len(), self.limit);
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "line {number} is longer than the limit of {limit} bytes and does not end within {at_most} bytes"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The chunk so far, its line not yet ended moved to the start of the next.
+    fn next_chunk(&mut self) -> Chunk {
+        let unended = self.line_start..self.filled;
+        let next = Chunk {
+            index: self.chunk.index + 1,
+            first_line: self.chunk.first_line + self.chunk.lines.len(),
+            text: self.room(self.chunk_bytes.max(2 * unended.len())),
+            lines: Vec::with_capacity(self.chunk.lines.len()),
+        };
+        let done = std::mem::replace(&mut self.chunk, next);
+        self.chunk.text[..unended.len()].copy_from_slice(&done.text[unended.clone()]);
+        (self.filled, self.line_start) = (unended.len(), 0);
+        done
+    }
+
+    /// The last chunk: a last line without a newline ends at the end of the input.
+    fn finish(mut self) -> Chunk {
+        if self.line_start < self.filled || self.skipped.is_some() {
+            self.end_line(self.filled);
+        }
+        self.chunk
+    }
 }
 
 /// Writes chunks as they come back, in input order; returns (cases, errors).
@@ -388,6 +447,105 @@ fn write_result(
                 out.extend_from_slice(rule_base.rules[rule].id.as_bytes());
             }
             out.push(b'\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Gives its text a few bytes at a time, as a pipe may.
+    struct Trickle<'t> {
+        text: &'t [u8],
+        piece: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let n = self.piece.min(buffer.len()).min(self.text.len());
+            buffer[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    /// The lines `read_chunks` finds, numbered, in order: `None` for a line too long.
+    fn lines_read(
+        text: &[u8],
+        piece: usize,
+        chunk_bytes: usize,
+        limit: u64,
+    ) -> Vec<(usize, Option<Vec<u8>>)> {
+        let (work, chunks) = mpsc::sync_channel(text.len() + 1);
+        let input = Trickle { text, piece };
+        let (_, spare) = mpsc::channel();
+        let sizes = (chunk_bytes, limit);
+        read_chunks(input, sizes, work, spare, &AtomicBool::new(false)).expect("no line runs on for ever");
+        let mut lines = Vec::new();
+        for (index, chunk) in chunks.iter().enumerate() {
+            assert_eq!(chunk.index, index, "chunks are numbered in order");
+            assert_eq!(chunk.first_line, lines.len() + 1, "chunks number their lines on from the last");
+            lines.extend(chunk.numbered().map(|(number, line)| match line {
+                Line::Text(range) => (number, Some(chunk.text[range.clone()].to_vec())),
+                Line::TooLong => (number, None),
+            }));
+        }
+        lines
+    }
+
+    /// The lines of `text` as a plain split finds them.
+    fn lines_split(text: &[u8], limit: u64) -> Vec<(usize, Option<Vec<u8>>)> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
+        let line = |line: &[u8]| {
+            let kept = line.len() as u64 <= limit;
+            kept.then(|| line.strip_suffix(b"\r").unwrap_or(line).to_vec())
+        };
+        text.split(|&b| b == b'\n').enumerate().map(|(n, text)| (n + 1, line(text))).collect()
+    }
+
+    #[test]
+    fn a_last_line_without_a_newline_is_a_line() {
+        assert_eq!(lines_read(b"a\r\nb", 1, 1, 10), [(1, Some(b"a".to_vec())), (2, Some(b"b".to_vec()))]);
+        assert_eq!(lines_read(b"", 3, 1, 10), []);
+        assert_eq!(lines_read(b"\n\n", 3, 1, 10), [(1, Some(vec![])), (2, Some(vec![]))]);
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_marked_and_the_next_is_read() {
+        let lines = lines_read(b"12345\n123456\n1234567890123\nok", 4, 2, 5);
+        assert_eq!(lines, [(1, Some(b"12345".to_vec())), (2, None), (3, None), (4, Some(b"ok".to_vec()))]);
+    }
+
+    #[test]
+    fn a_line_that_runs_on_past_what_is_skipped_is_an_error() {
+        let (work, _chunks) = mpsc::sync_channel(10);
+        let input = Trickle { text: &[b'x'; 200], piece: 7 };
+        let (_, spare) = mpsc::channel();
+        let error = read_chunks(input, (4, 10), work, spare, &AtomicBool::new(false)).expect_err("runs on");
+        assert!(error.to_string().contains("line 1 is longer than the limit of 10 bytes"), "{error}");
+    }
+
+    proptest! {
+        /// Whatever the line lengths, the pieces the input comes in and the chunks' room,
+        /// the lines are those of a plain split.
+        #[test]
+        fn lines_are_those_of_a_plain_split(
+            lines in proptest::collection::vec("[ab\r]{0,12}", 0..30),
+            ends_with_newline: bool,
+            piece in 1usize..40,
+            chunk_bytes in 1usize..40,
+        ) {
+            let mut text = lines.join("\n");
+            if ends_with_newline {
+                text.push('\n');
+            }
+            let limit = 6;
+            prop_assert_eq!(lines_read(text.as_bytes(), piece, chunk_bytes, limit), lines_split(text.as_bytes(), limit));
         }
     }
 }

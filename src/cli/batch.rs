@@ -1,7 +1,7 @@
 //! `accord advise --batch`: one case per line in, one result per line out.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -44,27 +44,13 @@ pub fn run(
     let stdout = io::stdout();
     let mut output = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let summary = if path == Path::new("-") {
-        run_batch(
-            &rule_base,
-            BufReader::with_capacity(1 << 16, io::stdin()),
-            &mut output,
-            options,
-            &mut report_error,
-            &mut show_progress,
-        )
+        run_batch(&rule_base, io::stdin(), &mut output, options, &mut report_error, &mut show_progress)
     } else {
         let file = File::open(path).map_err(|e| {
             eprintln!("error[E0001]: cannot read `{shown}`: {e}");
             Failed
         })?;
-        run_batch(
-            &rule_base,
-            BufReader::with_capacity(1 << 16, file),
-            &mut output,
-            options,
-            &mut report_error,
-            &mut show_progress,
-        )
+        run_batch(&rule_base, file, &mut output, options, &mut report_error, &mut show_progress)
     };
     progress.finish_and_clear();
     let summary = summary.map_err(|e| {
