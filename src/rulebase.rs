@@ -161,9 +161,10 @@ impl Template {
 
     /// The text with `values` (one per hole, in order, as [`Template::values`] gives them)
     /// filled in.
-    pub fn render(&self, values: &[String]) -> String {
+    pub fn render(&self, values: &[&str]) -> String {
         let literal_len: usize = self.literals().map(str::len).sum();
-        let mut text = String::with_capacity(literal_len + values.iter().map(String::len).sum::<usize>());
+        let mut text =
+            String::with_capacity(literal_len + values.iter().map(|value| value.len()).sum::<usize>());
         let mut values = values.iter();
         for part in &self.parts {
             match part {

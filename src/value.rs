@@ -81,13 +81,26 @@ impl Date {
 
     /// `1 October 2014`
     pub fn long(self) -> String {
-        let month = MONTH_NAMES[(self.0.month() - 1) as usize];
-        format!("{} {month} {}", self.0.day(), self.0.year())
+        let mut text = String::new();
+        self.write_long(&mut text);
+        text
+    }
+
+    /// Appends [`Date::long`]'s text to `out`.
+    pub fn write_long(self, out: &mut String) {
+        write_integer(out, i64::from(self.0.day()));
+        out.push(' ');
+        self.write_month_and_year(out);
     }
 
     /// `October 2014`
     pub fn month_and_year(self) -> String {
         month_year(self.0.year(), i16::from(self.0.month()))
+    }
+
+    /// Appends [`Date::month_and_year`]'s text to `out`.
+    pub fn write_month_and_year(self, out: &mut String) {
+        write_month_year(out, self.0.year(), i16::from(self.0.month()));
     }
 }
 
@@ -104,7 +117,16 @@ fn iso_parts(text: &str) -> Option<(i16, i16, i16)> {
 }
 
 fn month_year(year: i16, month: i16) -> String {
-    format!("{} {year}", MONTH_NAMES[(month - 1) as usize])
+    let mut text = String::new();
+    write_month_year(&mut text, year, month);
+    text
+}
+
+/// Appends `October 2014`.
+fn write_month_year(out: &mut String, year: i16, month: i16) {
+    out.push_str(MONTH_NAMES[(month - 1) as usize]);
+    out.push(' ');
+    write_integer(out, i64::from(year));
 }
 
 impl Date {
@@ -252,7 +274,39 @@ pub fn compare_numbers(a: f64, b: f64) -> Ordering {
 
 /// Writes a number as people do: `18`, `2.5`.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    let mut text = String::new();
+    write_number(&mut text, n);
+    text
+}
+
+/// Appends [`format_number`]'s text to `out`.
+pub fn write_number(out: &mut String, n: f64) {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        write_integer(out, n as i64);
+    } else {
+        let _ = fmt::Write::write_fmt(out, format_args!("{n}"));
+    }
+}
+
+/// Appends `n` in decimal, as `Display` writes it, digit by digit: advice writes many
+/// small numbers (item indexes, days, years, counts), and `write!` costs several times
+/// more.
+pub fn write_integer(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("digits are ASCII"));
 }
 
 #[cfg(test)]
@@ -367,5 +421,11 @@ mod tests {
         assert_eq!(Duration { amount: 1, unit: DurationUnit::Years }.to_string(), "1 year");
         assert_eq!(format_number(18.0), "18");
         assert_eq!(format_number(2.5), "2.5");
+        assert_eq!(format_number(-3.0), "-3");
+        for n in [0, 7, 10, 1234, -1, -45, i64::MAX, i64::MIN] {
+            let mut written = String::new();
+            write_integer(&mut written, n);
+            assert_eq!(written, n.to_string());
+        }
     }
 }

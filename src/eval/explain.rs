@@ -147,7 +147,7 @@ impl Evaluator<'_> {
         } else {
             self.node(&rule.condition, &mut env)
         };
-        let mut reasons = Vec::new();
+        let mut reasons = Texts::default();
         match outcome.truth {
             Truth::True | Truth::False => {
                 let negated = outcome.truth == Truth::False;
@@ -156,6 +156,7 @@ impl Evaluator<'_> {
             }
             Truth::Unknown => {}
         }
+        let reasons = reasons.slice(0..reasons.count()).map(str::to_string).collect();
         let unknown_facts = match &outcome.relevant_unknowns[..] {
             [] if listless => vec![self.vocabulary().fact(rule.for_each.expect("listless")).path.clone()],
             facts => facts.iter().map(|f| self.instance_path(*f)).collect(),

@@ -8,20 +8,23 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 mod explain;
 mod flat;
 pub mod reference;
 mod satisfy;
+mod texts;
 
 pub use explain::{Explanation, Node, OutcomeKind};
 pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
+pub(crate) use texts::Texts;
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
 use crate::rulebase::*;
-use crate::value::{Date, Value, compare_numbers, format_number};
+use crate::value::{Date, Value, compare_numbers, write_integer, write_number};
 
 /// A truth value of three-valued logic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -208,8 +211,9 @@ impl<'r> Answer<'r> {
 impl RuleBase {
     /// Evaluates every rule against `case` as of `as_of` and writes the advice.
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
-        let Draft { advice, questions } = self.draft(case, as_of);
-        let advice = advice.into_iter().map(|draft| self.advice(draft)).collect();
+        let Draft { texts, advice, questions } = self.draft(case, as_of);
+        let advice = advice.into_iter().map(|draft| self.advice(draft, &texts)).collect();
+        let questions = questions.into_iter().map(|draft| draft.question(&texts)).collect();
         Report { case: case.label().map(str::to_string), as_of, advice, questions }
     }
 
@@ -219,29 +223,32 @@ impl RuleBase {
         let outcomes = self.evaluate(case, as_of);
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
+        let mut texts = Texts::with_capacity(4096, 128);
         let advice = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
-            .map(|outcome| evaluator.filled(outcome, &mut env))
+            .map(|outcome| evaluator.filled(outcome, &mut env, &mut texts))
             .collect();
-        let questions = evaluator.questions(self, &outcomes, &mut env);
-        Draft { advice, questions }
+        let questions = evaluator.questions(self, &outcomes, &mut env, &mut texts);
+        Draft { texts, advice, questions }
     }
 
-    /// A rule's advice: its texts filled in, with the rule's own parts.
-    fn advice(&self, draft: DraftAdvice) -> Advice<'_> {
+    /// A rule's advice: its texts filled in (with the values drafted in `texts`), with the
+    /// rule's own parts.
+    fn advice(&self, draft: DraftAdvice, texts: &Texts) -> Advice<'_> {
         let rule = &self.rules[draft.rule];
-        let (title_values, text_values) = draft.values.split_at(rule.title.holes());
+        let values: Vec<&str> = texts.slice(draft.values).collect();
+        let (title_values, text_values) = values.split_at(rule.title.holes());
         Advice {
             rule: &rule.id,
             rule_index: draft.rule,
-            item: draft.item,
+            item: draft.item.map(|item| texts.get(item).to_string()),
             kind: rule.kind,
             lessons: &rule.lessons,
             evidence: rule.evidence.as_deref(),
             title: rule.title.render(title_values),
             text: rule.text.render(text_values),
-            because: draft.because,
+            because: texts.slice(draft.because).map(str::to_string).collect(),
             citations: self.cited_sources(draft.rule),
         }
     }
@@ -489,22 +496,45 @@ struct Scratch {
 /// them together into a [`Report`]; the batch writer copies the rules' words (escaped for
 /// JSON once, in advance) around the values, and never builds the texts.
 pub(crate) struct Draft<'r> {
+    /// Every text the case fills in, which the advice and questions name by number.
+    pub texts: Texts,
     /// The rules that give advice, in rule order.
     pub advice: Vec<DraftAdvice>,
-    /// As in the report.
-    pub questions: Vec<Question<'r>>,
+    /// The questions, in the report's order.
+    pub questions: Vec<DraftQuestion<'r>>,
 }
 
-/// The parts of a piece of advice that the case fills in.
+/// The parts of a piece of advice that the case fills in, as numbers of the draft's
+/// [`Texts`].
 pub(crate) struct DraftAdvice {
     /// The rule's index in [`RuleBase::rules`].
     pub rule: usize,
     /// For `for each` rules: the item's path, `groups[0]`.
-    pub item: Option<String>,
+    pub item: Option<usize>,
     /// The values the title shows, then those the text shows, in order.
-    pub values: Vec<String>,
+    pub values: Range<usize>,
     /// The facts, with their values, that made the rule fire.
-    pub because: Vec<String>,
+    pub because: Range<usize>,
+}
+
+/// A [`Question`] whose texts are numbers of the draft's [`Texts`].
+pub(crate) struct DraftQuestion<'r> {
+    /// The fact's path in the case.
+    pub fact: usize,
+    /// The question.
+    pub text: usize,
+    /// As in the question.
+    pub affects: Vec<&'r str>,
+    /// As in the question.
+    pub answer: Answer<'r>,
+}
+
+impl<'r> DraftQuestion<'r> {
+    /// The question, with its texts taken from `texts`.
+    fn question(self, texts: &Texts) -> Question<'r> {
+        let DraftQuestion { fact, text, affects, answer } = self;
+        Question { fact: texts.get(fact).to_string(), text: texts.get(text).to_string(), affects, answer }
+    }
 }
 
 /// The condition whose reasons are being given, for its specialised tests: none inside a
@@ -1161,45 +1191,61 @@ impl<'a> Evaluator<'a> {
 
     // ----- advice -----
 
-    /// The parts of a rule's advice the case fills in.
+    /// The parts of a rule's advice the case fills in, written into `texts`.
     /// Evaluated in `env`, whose buffers are reused from one piece of advice to the next.
-    fn filled(&self, outcome: &Outcome, env: &mut Env) -> DraftAdvice {
+    fn filled(&self, outcome: &Outcome, env: &mut Env, texts: &mut Texts) -> DraftAdvice {
         let rule = &self.rule_base.rules[outcome.rule];
         env.start(rule, outcome.item);
-        let mut because = Vec::new();
-        self.because(outcome.rule, outcome.item, false, env, &mut because);
-        because.dedup();
-        let mut values = Vec::with_capacity(rule.title.holes() + rule.text.holes());
+        let first_reason = texts.count();
+        self.because(outcome.rule, outcome.item, false, env, texts);
+        texts.dedup_from(first_reason);
+        let because = first_reason..texts.count();
         for template in [&rule.title, &rule.text] {
-            values.extend(template.values().map(|(expr, style)| self.show_in_text(expr, style, env)));
+            for (expr, style) in template.values() {
+                self.write_in_text(texts.open(), expr, style, env);
+                texts.end();
+            }
         }
-        DraftAdvice {
-            rule: outcome.rule,
-            item: outcome.item.map(|item| self.item_path(rule, item)),
-            values,
-            because,
-        }
+        let values = because.end..texts.count();
+        let item = outcome.item.map(|item| {
+            self.write_item_path(
+                texts.open(),
+                rule.for_each.expect("only for-each outcomes have items"),
+                item,
+            );
+            texts.end()
+        });
+        DraftAdvice { rule: outcome.rule, item, values, because }
     }
 
+    /// `groups[0]`: the path of the item of a `for each` rule's outcome.
     fn item_path(&self, rule: &Rule, item: usize) -> String {
-        let list = rule.for_each.expect("only for-each outcomes have items");
-        format!("{}[{item}]", self.vocabulary().fact(list).path)
+        let mut path = String::new();
+        self.write_item_path(&mut path, rule.for_each.expect("only for-each outcomes have items"), item);
+        path
     }
 
-    /// Collects, in words, the parts of rule `rule`'s condition (for `item`) that made it
-    /// true (or, when `negated`, false), evaluating it in `env` (started for the rule).
-    fn because(&self, rule: usize, item: Option<usize>, negated: bool, env: &mut Env, out: &mut Vec<String>) {
+    /// Appends `groups[0]`: the path of item `item` of list `list`.
+    fn write_item_path(&self, out: &mut String, list: FactId, item: usize) {
+        out.push_str(&self.vocabulary().fact(list).path);
+        write_index(out, item);
+    }
+
+    /// Writes into `texts`, one text each, the parts of rule `rule`'s condition (for
+    /// `item`) that made it true (or, when `negated`, false), evaluating it in `env`
+    /// (started for the rule).
+    fn because(&self, rule: usize, item: Option<usize>, negated: bool, env: &mut Env, texts: &mut Texts) {
         let top = Top { condition: Some(&self.rule_base.plan.conditions[rule]), item };
-        self.reasons(&self.rule_base.rules[rule].condition, negated, top, env, out);
+        self.reasons(&self.rule_base.rules[rule].condition, negated, top, env, texts);
     }
 
     /// The truth of `expr`; when it is the one wanted (true, or false when `negated`), the
-    /// parts that made it so are added to `out`. Each part is evaluated once, on the way
-    /// up: asking each node its truth on the way down would evaluate a chain of `and`s
-    /// once per link.
-    fn reasons(&self, expr: &Expr, negated: bool, top: Top, env: &mut Env, out: &mut Vec<String>) -> Truth {
+    /// parts that made it so are written into `out`, one text each. Each part is evaluated
+    /// once, on the way up: asking each node its truth on the way down would evaluate a
+    /// chain of `and`s once per link.
+    fn reasons(&self, expr: &Expr, negated: bool, top: Top, env: &mut Env, out: &mut Texts) -> Truth {
         let wanted = if negated { Truth::False } else { Truth::True };
-        let start = out.len();
+        let start = out.count();
         let truth = match (expr, negated) {
             // Both sides are reasons: every true part of an `and`, every false part of an
             // `or` (and under `not`, every false part of an `and`).
@@ -1228,7 +1274,8 @@ impl<'a> Evaluator<'a> {
                     None => self.truth(expr, env),
                 };
                 if truth == wanted {
-                    out.push(self.describe_atom(atom, negated, &env.reads[reads_before..]));
+                    self.describe_atom(out.open(), atom, negated, &env.reads[reads_before..]);
+                    out.end();
                 }
                 truth
             }
@@ -1249,7 +1296,7 @@ impl<'a> Evaluator<'a> {
 
     /// The reasons a quantified condition has the truth wanted: "none of" and "all of"
     /// said once, "some of" naming which items.
-    fn quantified_reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Vec<String>) {
+    fn quantified_reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Texts) {
         let Expr::Quantified { quantifier, list, binding, body, text } = expr else { return };
         let wanted = if negated { Truth::False } else { Truth::True };
         let Some(len) = self.list_len(list, env) else { return };
@@ -1260,16 +1307,24 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         if let Some(words) = every_item {
-            let list_path = &self.vocabulary().fact(list_fact).path;
-            out.push(format!("{words} the {len} items of {list_path}: {text}"));
+            let line = out.open();
+            line.push_str(words);
+            line.push_str(" the ");
+            write_count(line, len);
+            line.push_str(" items of ");
+            line.push_str(&self.vocabulary().fact(list_fact).path);
+            line.push_str(": ");
+            line.push_str(text);
+            out.end();
             return;
         }
         for item in 0..len {
             env.bindings.push((list_fact, item));
-            let mut reasons = Vec::new();
-            if self.reasons(body, negated, Top::NONE, env, &mut reasons) == wanted {
-                let label = self.item_label(list_fact, item, env);
-                out.extend(reasons.into_iter().map(|reason| format!("{label}: {reason}")));
+            let first = out.count();
+            if self.reasons(body, negated, Top::NONE, env, out) == wanted {
+                let mut label = self.item_label(list_fact, item, env);
+                label.push_str(": ");
+                out.prefix_from(first, &label);
             }
             env.bindings.pop();
             debug_assert_eq!(env.bindings.len(), *binding);
@@ -1286,9 +1341,9 @@ impl<'a> Evaluator<'a> {
         truth
     }
 
-    /// `change.kind is merger`, or for a test on computed values, the values too:
+    /// Appends `change.kind is merger`, or for a test on computed values, the values too:
     /// `as_of is before change.date + 18 months (as_of 2013-09-01, change.date 2013-04-01)`.
-    fn describe_atom(&self, atom: &Atom, negated: bool, reads: &[(FactInstance, bool)]) -> String {
+    fn describe_atom(&self, line: &mut String, atom: &Atom, negated: bool, reads: &[(FactInstance, bool)]) {
         let simple = match &atom.test {
             Test::Holds(_) | Test::Known { .. } => true,
             Test::Compare { op: CompareOp::Eq, lhs, rhs } => {
@@ -1296,9 +1351,6 @@ impl<'a> Evaluator<'a> {
             }
             _ => false,
         };
-        // Room for the values of a few facts, each with its path.
-        let room = if simple { 10 } else { 24 + 48 * reads.len() };
-        let mut line = String::with_capacity(atom.text.len() + room);
         if negated && !matches!(atom.test, Test::Holds(_)) {
             line.push_str("not: ");
         }
@@ -1309,13 +1361,13 @@ impl<'a> Evaluator<'a> {
             _ => {}
         }
         if simple {
-            return line;
+            return;
         }
         // The values the test compared: the assessment date, then each fact it read.
         let mut separator = " (";
         if atom.text.contains("as_of") {
             line.push_str(" (as_of is ");
-            self.as_of.write_iso(&mut line);
+            self.as_of.write_iso(line);
             separator = ", ";
         }
         for (position, &(instance, _)) in reads.iter().enumerate() {
@@ -1323,10 +1375,10 @@ impl<'a> Evaluator<'a> {
                 continue;
             }
             line.push_str(separator);
-            self.write_instance_path(&mut line, instance);
+            self.write_instance_path(line, instance);
             line.push_str(" is ");
             match self.stored(instance) {
-                Some(value) => self.write_value(&mut line, instance.fact, value),
+                Some(value) => self.write_value(line, instance.fact, value),
                 None => line.push_str("unknown"),
             }
             separator = ", ";
@@ -1334,7 +1386,6 @@ impl<'a> Evaluator<'a> {
         if separator == ", " {
             line.push(')');
         }
-        line
     }
 
     /// A value as written in explanations: enumeration values by name, dates as ISO.
@@ -1364,55 +1415,75 @@ impl<'a> Evaluator<'a> {
                 }
                 out.push(']');
             }
-            (Value::Records(records), _) => {
-                let _ = write!(out, "{} items", records.len());
-            }
             (Value::Date(date), _) => date.write_iso(out),
-            (other, _) => out.push_str(&plain(other)),
+            (other, _) => write_plain(out, other),
         }
     }
 
+    /// An item's name (its label field), else its path: `groups[2]`.
     fn item_label(&self, list: FactId, item: usize, env: &mut Env) -> String {
+        let mut label = String::new();
+        self.write_item_label(&mut label, list, item, env);
+        label
+    }
+
+    /// Appends [`Self::item_label`]'s text to `out`.
+    fn write_item_label(&self, out: &mut String, list: FactId, item: usize, env: &mut Env) {
         let label_fact = match &self.vocabulary().fact(list).ty {
             Type::Records(record) => record.label,
-            Type::TextList => None,
             _ => None,
         };
-        let label = label_fact.and_then(|fact| {
-            match self.read(FactInstance { fact, item: Some(item) }, env).map(Cow::into_owned) {
-                Some(Value::Text(name)) => Some(name),
-                _ => None,
+        if let Some(fact) = label_fact
+            && let Some(Value::Text(name)) =
+                self.read(FactInstance { fact, item: Some(item) }, env).as_deref()
+        {
+            out.push_str(name);
+            return;
+        }
+        self.write_item_path(out, list, item);
+    }
+
+    /// Appends a template filled in.
+    fn write_filled(&self, out: &mut String, template: &Template, env: &mut Env) {
+        for part in &template.parts {
+            match part {
+                TemplatePart::Literal(words) => out.push_str(words),
+                TemplatePart::Value { expr, style } => self.write_in_text(out, expr, *style, env),
             }
-        });
-        label.unwrap_or_else(|| format!("{}[{item}]", self.vocabulary().fact(list).path))
+        }
     }
 
-    /// Fills in a template's values.
-    fn fill(&self, template: &Template, env: &mut Env) -> String {
-        let values: Vec<String> =
-            template.values().map(|(expr, style)| self.show_in_text(expr, style, env)).collect();
-        template.render(&values)
-    }
-
+    /// A value as advice texts show it: enumeration values in words, dates in words,
+    /// lists as `a, b and c`.
     fn show_in_text(&self, expr: &Expr, style: DateStyle, env: &mut Env) -> String {
+        let mut shown = String::new();
+        self.write_in_text(&mut shown, expr, style, env);
+        shown
+    }
+
+    /// Appends [`Self::show_in_text`]'s text to `out`.
+    fn write_in_text(&self, out: &mut String, expr: &Expr, style: DateStyle, env: &mut Env) {
         if let Expr::Item { binding } = expr {
             let (list, item) = env.bindings[*binding];
             if matches!(self.vocabulary().fact(list).ty, Type::Records(_)) {
-                return self.item_label(list, item, env);
+                return self.write_item_label(out, list, item, env);
             }
         }
         let value = self.value(expr, env);
         match (value.as_deref(), self.enum_values_of(expr)) {
-            (None, _) => match self.unnamed_item(expr, env) {
-                Some(path) => path,
-                None => "(unknown)".into(),
-            },
-            (Some(Value::Enum(i)), Some(values)) => values[*i as usize].replace('_', " "),
-            (Some(Value::Date(date)), _) if style == DateStyle::Month => date.month_and_year(),
-            (Some(Value::Date(date)), _) => date.long(),
-            (Some(Value::Bool(b)), _) => (if *b { "yes" } else { "no" }).into(),
-            (Some(Value::TextList(items)), _) => join_in_words(items),
-            (Some(other), _) => plain(other),
+            (None, _) => self.write_unknown(out, expr, env),
+            (Some(Value::Enum(i)), Some(values)) => {
+                for (n, word) in values[*i as usize].split('_').enumerate() {
+                    if n > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                }
+            }
+            (Some(Value::Date(date)), _) if style == DateStyle::Month => date.write_month_and_year(out),
+            (Some(Value::Date(date)), _) => date.write_long(out),
+            (Some(Value::Bool(b)), _) => out.push_str(if *b { "yes" } else { "no" }),
+            (Some(other), _) => write_plain(out, other),
         }
     }
 
@@ -1429,30 +1500,34 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// For the name field of an item whose name is unknown, the item's path (`groups[2]`),
-    /// so texts and questions still say which item they mean.
-    fn unnamed_item(&self, expr: &Expr, env: &Env) -> Option<String> {
-        let Expr::Field { binding, fact } = expr else { return None };
-        let (list, item) = env.bindings[*binding];
-        match &self.vocabulary().fact(list).ty {
-            Type::Records(record) if record.label == Some(*fact) => {
-                Some(format!("{}[{item}]", self.vocabulary().fact(list).path))
+    /// Appends what a text shows for an unknown value: `(unknown)`, except for the name
+    /// field of an item, whose path (`groups[2]`) it shows, so texts and questions still
+    /// say which item they mean.
+    fn write_unknown(&self, out: &mut String, expr: &Expr, env: &Env) {
+        if let Expr::Field { binding, fact } = expr {
+            let (list, item) = env.bindings[*binding];
+            if let Type::Records(record) = &self.vocabulary().fact(list).ty
+                && record.label == Some(*fact)
+            {
+                return self.write_item_path(out, list, item);
             }
-            _ => None,
         }
+        out.push_str("(unknown)");
     }
 
     // ----- questions -----
 
-    /// The facts to ask about, each with its question and the rules it could change;
-    /// `env` is lent for filling in the questions. The questions borrow from `rule_base`
-    /// (the evaluator's), which outlives the case the evaluator also borrows.
+    /// The facts to ask about, each with its question and the rules it could change, the
+    /// texts written into `texts`; `env` is lent for filling in the questions. The
+    /// questions borrow from `rule_base` (the evaluator's), which outlives the case the
+    /// evaluator also borrows.
     fn questions<'r>(
         &self,
         rule_base: &'r RuleBase,
         outcomes: &[Outcome],
         env: &mut Env,
-    ) -> Vec<Question<'r>> {
+        texts: &mut Texts,
+    ) -> Vec<DraftQuestion<'r>> {
         let rules = &rule_base.rules;
         let mut asked: Vec<(FactInstance, Vec<&'r str>)> = Vec::new();
         for outcome in outcomes {
@@ -1468,7 +1543,7 @@ impl<'a> Evaluator<'a> {
         }
         // Most rules affected first; otherwise in the order the rules ask.
         asked.sort_by_key(|(_, affects)| std::cmp::Reverse(affects.len()));
-        asked.into_iter().map(|(fact, affects)| self.question(rule_base, fact, affects, env)).collect()
+        asked.into_iter().map(|(fact, affects)| self.question(rule_base, fact, affects, env, texts)).collect()
     }
 
     /// `change.date`, or `groups[1].needs` for a field of one item.
@@ -1484,32 +1559,42 @@ impl<'a> Evaluator<'a> {
         // A field's path is `list[].field`: the first `[` starts the `[]`.
         match (instance.item, path.find('[')) {
             (Some(item), Some(bracket)) => {
-                let _ = write!(out, "{}[{item}]{}", &path[..bracket], &path[bracket + 2..]);
+                out.push_str(&path[..bracket]);
+                write_index(out, item);
+                out.push_str(&path[bracket + 2..]);
             }
             _ => out.push_str(path),
         }
     }
 
-    /// The question for one fact instance, filled in in `env`.
+    /// The question for one fact instance, filled in in `env` and written into `texts`.
     fn question<'r>(
         &self,
         rule_base: &'r RuleBase,
         instance: FactInstance,
         affects: Vec<&'r str>,
         env: &mut Env,
-    ) -> Question<'r> {
+        texts: &mut Texts,
+    ) -> DraftQuestion<'r> {
         let fact = rule_base.vocabulary.fact(instance.fact);
-        let path = self.instance_path(instance);
+        self.write_instance_path(texts.open(), instance);
+        let path = texts.end();
         let binding = match (fact.place, instance.item) {
             (Place::Field { list, .. }, Some(item)) => Some((list, item)),
             _ => None,
         };
         env.start_bound(binding);
-        let text = match &fact.question {
-            Some(question) => self.fill(question, env),
-            None => format!("What is `{path}`?"),
-        };
-        Question { fact: path, text, affects, answer: Answer::of(&fact.ty) }
+        let text = texts.open();
+        match &fact.question {
+            Some(question) => self.write_filled(text, question, env),
+            None => {
+                text.push_str("What is `");
+                self.write_instance_path(text, instance);
+                text.push_str("`?");
+            }
+        }
+        let text = texts.end();
+        DraftQuestion { fact: path, text, affects, answer: Answer::of(&fact.ty) }
     }
 }
 
@@ -1550,26 +1635,53 @@ fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
     }
 }
 
-fn plain(value: &Value) -> String {
+/// Appends a value as written plainly: numbers as people write them, lists in words.
+fn write_plain(out: &mut String, value: &Value) {
     match value {
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format_number(*n),
-        Value::Text(t) => t.clone(),
-        Value::Enum(i) => format!("#{i}"),
-        Value::Date(d) => d.to_string(),
-        Value::Duration(d) => d.to_string(),
-        Value::TextList(items) => join_in_words(items),
-        Value::Records(records) => format!("{} items", records.len()),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, *n),
+        Value::Text(t) => out.push_str(t),
+        Value::Enum(i) => {
+            out.push('#');
+            write_count(out, *i as usize);
+        }
+        Value::Date(d) => d.write_iso(out),
+        Value::Duration(d) => {
+            let _ = write!(out, "{d}");
+        }
+        Value::TextList(items) => write_in_words(out, items),
+        Value::Records(records) => {
+            write_count(out, records.len());
+            out.push_str(" items");
+        }
     }
 }
 
-/// `a`, `a and b`, `a, b and c`
-fn join_in_words(items: &[String]) -> String {
-    match items {
-        [] => "none".into(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+/// Appends `a`, `a and b`, `a, b and c`, or `none`.
+fn write_in_words(out: &mut String, items: &[String]) {
+    let Some((last, init)) = items.split_last() else { return out.push_str("none") };
+    for (n, item) in init.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
     }
+    if !init.is_empty() {
+        out.push_str(" and ");
+    }
+    out.push_str(last);
+}
+
+/// Appends `[2]`: an item's index in its list.
+fn write_index(out: &mut String, item: usize) {
+    out.push('[');
+    write_count(out, item);
+    out.push(']');
+}
+
+/// Appends a count or an index in decimal.
+fn write_count(out: &mut String, n: usize) {
+    write_integer(out, i64::try_from(n).expect("counts and indexes of a case fit in i64"));
 }
 
 fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {

@@ -8,7 +8,7 @@
 use std::io::Write as _;
 
 use crate::case::Case;
-use crate::eval::{Answer, DraftAdvice, Question};
+use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts};
 use crate::json_string::first_special;
 use crate::rulebase::{RuleBase, Template, TemplatePart};
 use crate::value::Date;
@@ -79,29 +79,29 @@ impl<'r> AdviceWriter<'r> {
             if n > 0 {
                 out.push(b',');
             }
-            self.write_advice(advice, out);
+            self.write_advice(advice, &draft.texts, out);
         }
         out.extend_from_slice(br#"],"questions":["#);
         for (n, question) in draft.questions.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            write_question(question, out);
+            write_question(question, &draft.texts, out);
         }
         out.extend_from_slice(b"]}\n");
     }
 
-    fn write_advice(&self, advice: &DraftAdvice, out: &mut Vec<u8>) {
+    fn write_advice(&self, advice: &DraftAdvice, texts: &Texts, out: &mut Vec<u8>) {
         let fragments = &self.rules[advice.rule];
         out.extend_from_slice(fragments.opening.as_bytes());
-        write_optional_str(out, advice.item.as_deref());
+        write_optional_str(out, advice.item.map(|item| texts.get(item)));
         out.extend_from_slice(fragments.before_title.as_bytes());
-        let (title_values, text_values) = advice.values.split_at(fragments.title.len() - 1);
-        write_filled(out, &fragments.title, title_values);
+        let mut values = texts.slice(advice.values.clone());
+        write_filled(out, &fragments.title, values.by_ref().take(fragments.title.len() - 1));
         out.extend_from_slice(br#","text":"#);
-        write_filled(out, &fragments.text, text_values);
+        write_filled(out, &fragments.text, values);
         out.extend_from_slice(br#","because":"#);
-        write_strs(out, advice.because.iter().map(String::as_str));
+        write_strs(out, texts.slice(advice.because.clone()));
         out.extend_from_slice(fragments.closing.as_bytes());
     }
 }
@@ -121,21 +121,21 @@ fn escaped_literals(template: &Template) -> Vec<String> {
 
 /// Writes a filled-in template as a JSON string: its escaped runs, with the values
 /// escaped between them.
-fn write_filled(out: &mut Vec<u8>, runs: &[String], values: &[String]) {
+fn write_filled<'a>(out: &mut Vec<u8>, runs: &[String], values: impl Iterator<Item = &'a str>) {
     out.push(b'"');
     out.extend_from_slice(runs[0].as_bytes());
-    for (value, run) in values.iter().zip(&runs[1..]) {
+    for (value, run) in values.zip(&runs[1..]) {
         escape_into(out, value);
         out.extend_from_slice(run.as_bytes());
     }
     out.push(b'"');
 }
 
-fn write_question(question: &Question, out: &mut Vec<u8>) {
+fn write_question(question: &DraftQuestion, texts: &Texts, out: &mut Vec<u8>) {
     out.extend_from_slice(br#"{"fact":"#);
-    write_str(out, &question.fact);
+    write_str(out, texts.get(question.fact));
     out.extend_from_slice(br#","text":"#);
-    write_str(out, &question.text);
+    write_str(out, texts.get(question.text));
     out.extend_from_slice(br#","affects":"#);
     write_strs(out, question.affects.iter().copied());
     out.extend_from_slice(br#","answer":""#);
