@@ -295,18 +295,14 @@ pub fn write_integer(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    write_digits(out, n.unsigned_abs());
+}
+
+fn write_digits(out: &mut String, n: u64) {
+    if n >= 10 {
+        write_digits(out, n / 10);
     }
-    out.push_str(std::str::from_utf8(&digits[start..]).expect("digits are ASCII"));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]

@@ -1557,13 +1557,14 @@ impl<'a> Evaluator<'a> {
     fn write_instance_path(&self, out: &mut String, instance: FactInstance) {
         let path = &self.vocabulary().fact(instance.fact).path;
         // A field's path is `list[].field`: the first `[` starts the `[]`.
-        match (instance.item, path.find('[')) {
-            (Some(item), Some(bracket)) => {
+        let bracket = instance.item.and_then(|item| Some((item, path.find('[')?)));
+        match bracket {
+            Some((item, bracket)) => {
                 out.push_str(&path[..bracket]);
                 write_index(out, item);
                 out.push_str(&path[bracket + 2..]);
             }
-            _ => out.push_str(path),
+            None => out.push_str(path),
         }
     }
 

@@ -38,6 +38,7 @@ impl Texts {
     }
 
     /// Text number `index`.
+    #[inline]
     pub fn get(&self, index: usize) -> &str {
         &self.buffer[self.start(index)..self.ends[index]]
     }
@@ -83,6 +84,7 @@ impl Texts {
         }
     }
 
+    #[inline]
     fn start(&self, index: usize) -> usize {
         if index == 0 { 0 } else { self.ends[index - 1] }
     }
