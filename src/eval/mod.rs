@@ -195,7 +195,8 @@ impl<'r> Answer<'r> {
         }
     }
 
-    fn of(ty: &'r Type) -> Answer<'r> {
+    /// The kind of answer a fact of type `ty` takes.
+    pub(crate) fn of(ty: &'r Type) -> Answer<'r> {
         match ty {
             Type::Bool => Answer::YesNo,
             Type::Enum(values) => Answer::OneOf(values),
@@ -213,13 +214,13 @@ impl RuleBase {
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
         let Draft { texts, advice, questions } = self.draft(case, as_of);
         let advice = advice.into_iter().map(|draft| self.advice(draft, &texts)).collect();
-        let questions = questions.into_iter().map(|draft| draft.question(&texts)).collect();
+        let questions = questions.into_iter().map(|draft| self.question(draft, &texts)).collect();
         Report { case: case.label().map(str::to_string), as_of, advice, questions }
     }
 
     /// A case's advice with what the case fills in worked out, but not yet put into the
     /// rules' texts.
-    pub(crate) fn draft(&self, case: &Case, as_of: Date) -> Draft<'_> {
+    pub(crate) fn draft(&self, case: &Case, as_of: Date) -> Draft {
         let outcomes = self.evaluate(case, as_of);
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
@@ -229,7 +230,7 @@ impl RuleBase {
             .filter(|outcome| outcome.gives_advice())
             .map(|outcome| evaluator.filled(outcome, &mut env, &mut texts))
             .collect();
-        let questions = evaluator.questions(self, &outcomes, &mut env, &mut texts);
+        let questions = evaluator.questions(&outcomes, &mut env, &mut texts);
         Draft { texts, advice, questions }
     }
 
@@ -250,6 +251,16 @@ impl RuleBase {
             text: rule.text.render(text_values),
             because: texts.slice(draft.because).map(str::to_string).collect(),
             citations: self.cited_sources(draft.rule),
+        }
+    }
+
+    /// A drafted question, with its texts taken from `texts`.
+    fn question(&self, draft: DraftQuestion, texts: &Texts) -> Question<'_> {
+        Question {
+            fact: texts.get(draft.path).to_string(),
+            text: texts.get(draft.text).to_string(),
+            affects: draft.affects.into_iter().map(|rule| self.rules[rule].id.as_str()).collect(),
+            answer: Answer::of(&self.vocabulary.fact(draft.fact).ty),
         }
     }
 
@@ -495,13 +506,13 @@ struct Scratch {
 /// A case's advice before the rules' texts are put together. [`RuleBase::advise`] puts
 /// them together into a [`Report`]; the batch writer copies the rules' words (escaped for
 /// JSON once, in advance) around the values, and never builds the texts.
-pub(crate) struct Draft<'r> {
+pub(crate) struct Draft {
     /// Every text the case fills in, which the advice and questions name by number.
     pub texts: Texts,
     /// The rules that give advice, in rule order.
     pub advice: Vec<DraftAdvice>,
     /// The questions, in the report's order.
-    pub questions: Vec<DraftQuestion<'r>>,
+    pub questions: Vec<DraftQuestion>,
 }
 
 /// The parts of a piece of advice that the case fills in, as numbers of the draft's
@@ -517,24 +528,18 @@ pub(crate) struct DraftAdvice {
     pub because: Range<usize>,
 }
 
-/// A [`Question`] whose texts are numbers of the draft's [`Texts`].
-pub(crate) struct DraftQuestion<'r> {
-    /// The fact's path in the case.
-    pub fact: usize,
+/// A [`Question`] with its texts as numbers of the draft's [`Texts`], and its rules as
+/// indexes.
+pub(crate) struct DraftQuestion {
+    /// The fact asked about.
+    pub fact: FactId,
+    /// The fact's path in the case (for a field, of one item).
+    pub path: usize,
     /// The question.
     pub text: usize,
-    /// As in the question.
-    pub affects: Vec<&'r str>,
-    /// As in the question.
-    pub answer: Answer<'r>,
-}
-
-impl<'r> DraftQuestion<'r> {
-    /// The question, with its texts taken from `texts`.
-    fn question(self, texts: &Texts) -> Question<'r> {
-        let DraftQuestion { fact, text, affects, answer } = self;
-        Question { fact: texts.get(fact).to_string(), text: texts.get(text).to_string(), affects, answer }
-    }
+    /// The indexes in [`RuleBase::rules`] of the rules whose outcome the answer could
+    /// change.
+    pub affects: Vec<usize>,
 }
 
 /// The condition whose reasons are being given, for its specialised tests: none inside a
@@ -1517,33 +1522,25 @@ impl<'a> Evaluator<'a> {
 
     // ----- questions -----
 
-    /// The facts to ask about, each with its question and the rules it could change, the
-    /// texts written into `texts`; `env` is lent for filling in the questions. The
-    /// questions borrow from `rule_base` (the evaluator's), which outlives the case the
-    /// evaluator also borrows.
-    fn questions<'r>(
-        &self,
-        rule_base: &'r RuleBase,
-        outcomes: &[Outcome],
-        env: &mut Env,
-        texts: &mut Texts,
-    ) -> Vec<DraftQuestion<'r>> {
-        let rules = &rule_base.rules;
-        let mut asked: Vec<(FactInstance, Vec<&'r str>)> = Vec::new();
+    /// The facts to ask about (`outcomes` in rule order, as [`RuleBase::evaluate`] gives
+    /// them), each with its question and the rules it could change, the texts written
+    /// into `texts`; `env` is lent for filling in the questions.
+    fn questions(&self, outcomes: &[Outcome], env: &mut Env, texts: &mut Texts) -> Vec<DraftQuestion> {
+        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::new();
         for outcome in outcomes {
-            let id = rules[outcome.rule].id.as_str();
             for fact in &outcome.relevant_unknowns {
                 match asked.iter_mut().find(|(asked_fact, _)| asked_fact == fact) {
-                    // Rule ids are distinct: the same id is the same rule.
-                    Some((_, affects)) if !affects.contains(&id) => affects.push(id),
+                    // A rule's outcomes (one per item) come one after another: a rule that
+                    // asked already was the last to ask.
+                    Some((_, affects)) if affects.last() != Some(&outcome.rule) => affects.push(outcome.rule),
                     Some(_) => {}
-                    None => asked.push((*fact, vec![id])),
+                    None => asked.push((*fact, vec![outcome.rule])),
                 }
             }
         }
         // Most rules affected first; otherwise in the order the rules ask.
         asked.sort_by_key(|(_, affects)| std::cmp::Reverse(affects.len()));
-        asked.into_iter().map(|(fact, affects)| self.question(rule_base, fact, affects, env, texts)).collect()
+        asked.into_iter().map(|(fact, affects)| self.question(fact, affects, env, texts)).collect()
     }
 
     /// `change.date`, or `groups[1].needs` for a field of one item.
@@ -1569,15 +1566,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The question for one fact instance, filled in in `env` and written into `texts`.
-    fn question<'r>(
+    fn question(
         &self,
-        rule_base: &'r RuleBase,
         instance: FactInstance,
-        affects: Vec<&'r str>,
+        affects: Vec<usize>,
         env: &mut Env,
         texts: &mut Texts,
-    ) -> DraftQuestion<'r> {
-        let fact = rule_base.vocabulary.fact(instance.fact);
+    ) -> DraftQuestion {
+        let fact = self.vocabulary().fact(instance.fact);
         self.write_instance_path(texts.open(), instance);
         let path = texts.end();
         let binding = match (fact.place, instance.item) {
@@ -1595,7 +1591,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         let text = texts.end();
-        DraftQuestion { fact: path, text, affects, answer: Answer::of(&fact.ty) }
+        DraftQuestion { fact: instance.fact, path, text, affects }
     }
 }
 

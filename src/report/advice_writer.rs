@@ -10,6 +10,7 @@ use std::io::Write as _;
 use crate::case::Case;
 use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts};
 use crate::json_string::first_special;
+use crate::rulebase::FactId;
 use crate::rulebase::{RuleBase, Template, TemplatePart};
 use crate::value::Date;
 
@@ -20,10 +21,15 @@ pub struct AdviceWriter<'r> {
     rule_base: &'r RuleBase,
     /// By rule index.
     rules: Vec<RuleFragments>,
+    /// By fact index: how a question about the fact is answered,
+    /// `,"answer":…,"choices":…}`.
+    answers: Vec<String>,
 }
 
 /// The parts of a rule's piece of advice that every document shares, as compact JSON.
 struct RuleFragments {
+    /// `"<id>"`, for the questions that name the rule.
+    id: String,
     /// `{"rule":"<id>","item":`
     opening: String,
     /// `,"kind":…,"lessons":[…],"evidence":…,"title":`
@@ -44,6 +50,7 @@ impl<'r> AdviceWriter<'r> {
             .iter()
             .enumerate()
             .map(|(index, rule)| RuleFragments {
+                id: json(&rule.id),
                 opening: format!(r#"{{"rule":{},"item":"#, json(&rule.id)),
                 before_title: format!(
                     r#","kind":{},"lessons":{},"evidence":{},"title":"#,
@@ -56,7 +63,9 @@ impl<'r> AdviceWriter<'r> {
                 closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
             })
             .collect();
-        AdviceWriter { rule_base, rules }
+        let answers =
+            (0..rule_base.vocabulary.facts.len()).map(|fact| answer(rule_base, FactId(fact))).collect();
+        AdviceWriter { rule_base, rules, answers }
     }
 
     /// Advises `case` as of `as_of` and appends its compact JSON document, and a newline,
@@ -86,9 +95,25 @@ impl<'r> AdviceWriter<'r> {
             if n > 0 {
                 out.push(b',');
             }
-            write_question(question, &draft.texts, out);
+            self.write_question(question, &draft.texts, out);
         }
         out.extend_from_slice(b"]}\n");
+    }
+
+    fn write_question(&self, question: &DraftQuestion, texts: &Texts, out: &mut Vec<u8>) {
+        out.extend_from_slice(br#"{"fact":"#);
+        write_str(out, texts.get(question.path));
+        out.extend_from_slice(br#","text":"#);
+        write_str(out, texts.get(question.text));
+        out.extend_from_slice(br#","affects":["#);
+        for (n, rule) in question.affects.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.rules[*rule].id.as_bytes());
+        }
+        out.push(b']');
+        out.extend_from_slice(self.answers[question.fact.0].as_bytes());
     }
 
     fn write_advice(&self, advice: &DraftAdvice, texts: &Texts, out: &mut Vec<u8>) {
@@ -131,21 +156,14 @@ fn write_filled<'a>(out: &mut Vec<u8>, runs: &[String], values: impl Iterator<It
     out.push(b'"');
 }
 
-fn write_question(question: &DraftQuestion, texts: &Texts, out: &mut Vec<u8>) {
-    out.extend_from_slice(br#"{"fact":"#);
-    write_str(out, texts.get(question.fact));
-    out.extend_from_slice(br#","text":"#);
-    write_str(out, texts.get(question.text));
-    out.extend_from_slice(br#","affects":"#);
-    write_strs(out, question.affects.iter().copied());
-    out.extend_from_slice(br#","answer":""#);
-    out.extend_from_slice(question.answer.name().as_bytes());
-    out.extend_from_slice(br#"","choices":"#);
-    match question.answer {
-        Answer::OneOf(choices) => write_strs(out, choices.iter().map(String::as_str)),
-        _ => out.extend_from_slice(b"null"),
-    }
-    out.push(b'}');
+/// `,"answer":"<kind>","choices":[…]}`: the end of every question about `fact`.
+fn answer(rule_base: &RuleBase, fact: FactId) -> String {
+    let answer = Answer::of(&rule_base.vocabulary.fact(fact).ty);
+    let choices = match answer {
+        Answer::OneOf(choices) => json(choices),
+        _ => "null".to_string(),
+    };
+    format!(r#","answer":{},"choices":{choices}}}"#, json(answer.name()))
 }
 
 /// A fixed part, serialized by serde_json: exactly as the report's `Serialize` writes it.
