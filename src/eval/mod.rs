@@ -1284,13 +1284,7 @@ impl<'a> Evaluator<'a> {
                 }
                 truth
             }
-            (Expr::Quantified { .. }, _) => {
-                let truth = self.settled_truth(expr, env);
-                if truth == wanted {
-                    self.quantified_reasons(expr, negated, env, out);
-                }
-                truth
-            }
+            (Expr::Quantified { .. }, _) => self.quantified_reasons(expr, negated, env, out),
             _ => self.settled_truth(expr, env),
         };
         if truth != wanted {
@@ -1299,12 +1293,13 @@ impl<'a> Evaluator<'a> {
         truth
     }
 
-    /// The reasons a quantified condition has the truth wanted: "none of" and "all of"
-    /// said once, "some of" naming which items.
-    fn quantified_reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Texts) {
-        let Expr::Quantified { quantifier, list, binding, body, text } = expr else { return };
+    /// The truth of a quantified condition and, when it is the one wanted, its reasons:
+    /// "none of" and "all of" said once, "some of" naming which items.
+    fn quantified_reasons(&self, expr: &Expr, negated: bool, env: &mut Env, out: &mut Texts) -> Truth {
+        let Expr::Quantified { quantifier, list, binding, body, text } = expr else {
+            unreachable!("only quantified conditions are passed")
+        };
         let wanted = if negated { Truth::False } else { Truth::True };
-        let Some(len) = self.list_len(list, env) else { return };
         let list_fact = list_fact(list);
         let every_item = match (quantifier, negated) {
             (Quantifier::Any, true) => Some("none of"),
@@ -1312,6 +1307,8 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         if let Some(words) = every_item {
+            let truth = self.settled_truth(expr, env);
+            let Some(len) = self.list_len(list, env).filter(|_| truth == wanted) else { return truth };
             let line = out.open();
             line.push_str(words);
             line.push_str(" the ");
@@ -1321,19 +1318,32 @@ impl<'a> Evaluator<'a> {
             line.push_str(": ");
             line.push_str(text);
             out.end();
-            return;
+            return truth;
         }
+        // The items are evaluated once, for their reasons, and their truths combined as
+        // `quantified` combines them.
+        let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
+        let mut truth = match quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
         for item in 0..len {
             env.bindings.push((list_fact, item));
             let first = out.count();
-            if self.reasons(body, negated, Top::NONE, env, out) == wanted {
+            let item_truth = self.reasons(body, negated, Top::NONE, env, out);
+            if item_truth == wanted {
                 let mut label = self.item_label(list_fact, item, env);
                 label.push_str(": ");
                 out.prefix_from(first, &label);
             }
             env.bindings.pop();
             debug_assert_eq!(env.bindings.len(), *binding);
+            truth = match quantifier {
+                Quantifier::Any => truth.or(item_truth),
+                Quantifier::All => truth.and(item_truth),
+            };
         }
+        truth
     }
 
     /// The truth of `expr`, evaluated quickly: without recording reads, stopping at the

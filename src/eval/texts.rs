@@ -59,7 +59,10 @@ impl Texts {
     pub fn dedup_from(&mut self, first: usize) {
         // From the end, so that the texts still to compare keep their numbers.
         for index in (first + 1..self.ends.len()).rev() {
-            if self.get(index) == self.get(index - 1) {
+            let (start, end) = (self.start(index), self.ends[index]);
+            let previous = self.start(index - 1);
+            // Lengths first: texts of different lengths differ.
+            if end - start == start - previous && self.buffer[previous..start] == self.buffer[start..end] {
                 self.remove(index);
             }
         }
