@@ -1205,6 +1205,8 @@ impl<'a> Evaluator<'a> {
         self.because(outcome.rule, outcome.item, false, env, texts);
         texts.dedup_from(first_reason);
         let because = first_reason..texts.count();
+        // The values shown need no record of the facts they read.
+        env.outcome_only = true;
         for template in [&rule.title, &rule.text] {
             for (expr, style) in template.values() {
                 self.write_in_text(texts.open(), expr, style, env);
@@ -1591,6 +1593,8 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         env.start_bound(binding);
+        // The values shown need no record of the facts they read.
+        env.outcome_only = true;
         let text = texts.open();
         match &fact.question {
             Some(question) => self.write_filled(text, question, env),
