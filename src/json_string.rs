@@ -4,15 +4,14 @@
 //! plain words.
 
 /// The position of the first special byte of `bytes` (`"`, `\`, or a control character,
-/// which JSON does not allow in a string as it is), if any. The last few
-/// bytes are looked at as a word too, padded with spaces (which are not special).
+/// which JSON does not allow in a string as it is), if any.
 pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
     // Sixteen bytes a turn, as two words: one test of both, most turns.
     let mut pairs = bytes.chunks_exact(16);
     for (n, pair) in pairs.by_ref().enumerate() {
         let (low, high) = pair.split_at(8);
-        let low = special_mask(u64::from_le_bytes(low.try_into().expect("halves of sixteen")));
-        let high = special_mask(u64::from_le_bytes(high.try_into().expect("halves of sixteen")));
+        let low = special_mask(word(low));
+        let high = special_mask(word(high));
         if low | high != 0 {
             let (word, mask) = if low != 0 { (0, low) } else { (1, high) };
             return Some(n * 16 + word * 8 + lowest_marked(mask));
@@ -20,18 +19,31 @@ pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
     }
     let rest = pairs.remainder();
     let done = bytes.len() - rest.len();
-    let mut words = rest.chunks_exact(8);
-    if let Some(word) = words.next() {
-        let mask = special_mask(u64::from_le_bytes(word.try_into().expect("chunks of eight")));
+    if bytes.len() < 8 {
+        // A short text (a value, a name): a byte at a time.
+        return rest.iter().position(|&byte| is_special(byte));
+    }
+    if rest.len() > 8 {
+        let mask = special_mask(word(&rest[..8]));
         if mask != 0 {
             return Some(done + lowest_marked(mask));
         }
     }
-    let tail = words.remainder();
-    let mut padded = [b' '; 8];
-    padded[..tail.len()].copy_from_slice(tail);
-    let mask = special_mask(u64::from_le_bytes(padded));
-    (mask != 0).then(|| bytes.len() - tail.len() + lowest_marked(mask))
+    // The last eight bytes, as a word that may overlap bytes already looked at: those are
+    // not special, so they mark nothing and borrow nothing from the bytes above them.
+    let last = bytes.len() - 8;
+    let mask = special_mask(word(&bytes[last..]));
+    (mask != 0).then(|| last + lowest_marked(mask))
+}
+
+/// Whether one byte is special: what [`special_mask`] marks, a byte at a time.
+fn is_special(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
+}
+
+/// Eight bytes as a word, the first lowest.
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().expect("eight bytes"))
 }
 
 /// The byte whose high bit is the lowest set in `mask`.
@@ -56,11 +68,6 @@ fn special_mask(word: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What "special" means, a byte at a time.
-    fn is_special(byte: u8) -> bool {
-        byte == b'"' || byte == b'\\' || byte < 0x20
-    }
 
     #[test]
     fn the_special_mask_finds_the_first_special_byte_wherever_it_is() {
