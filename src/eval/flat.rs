@@ -205,6 +205,20 @@ impl FlatCondition {
     }
 }
 
+impl FlatCondition {
+    /// Whether some truth of leaf `leaf`, the others as `now` has them (every leaf
+    /// evaluated), changes the condition's truth: if none does, no value of a fact that
+    /// only this leaf reads can. Assumed without a table.
+    fn leaf_can_change(&self, now: &Evaluated, leaf: usize) -> bool {
+        let Some(table) = &self.table else { return true };
+        let place = PLACES[leaf];
+        let others = now.index - digit(now.truths[leaf]) * place;
+        [Truth::False, Truth::True, Truth::Unknown]
+            .into_iter()
+            .any(|truth| table[others + digit(truth) * place] != table[now.index])
+    }
+}
+
 /// A truth as a digit of a [`table_index`].
 fn digit(truth: Truth) -> usize {
     match truth {
@@ -452,6 +466,7 @@ impl LeafTest {
 
     /// A specialised test's truth, given the value of the fact it reads (`None`: unknown)
     /// and the assessment date.
+    #[inline(always)]
     pub(crate) fn truth(&self, value: Option<&Value>, as_of: Date) -> Truth {
         let from_bool = |b: bool| if b { Truth::True } else { Truth::False };
         if let LeafTest::Known { negated, .. } = self {
@@ -688,6 +703,11 @@ impl Evaluator<'_> {
         reading.extend(unknown_reads.iter().filter(|(_, read)| *read == fact).map(|(leaf, _)| *leaf));
         reading.dedup();
         let condition = subject.condition;
+        if let [leaf] = reading[..]
+            && !condition.leaf_can_change(evaluated, leaf)
+        {
+            return false;
+        }
         let mut changes = |value: &Value| {
             let truth_of = |i| self.leaf_truth_given(subject, &condition.leaves[i], (fact, value), probe);
             condition.truth_with(evaluated, reading, truth_of, hypothetical) != now
