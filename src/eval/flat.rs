@@ -14,7 +14,7 @@
 use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds};
 use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
-use crate::value::{Date, Duration, Value};
+use crate::value::{Date, Duration, Value, compare_numbers};
 
 /// A condition as a boolean skeleton over its leaves.
 #[derive(Clone, Debug)]
@@ -518,12 +518,11 @@ impl LeafTest {
                     Value::TextList(items) => items.len(),
                     _ => return Truth::Unknown,
                 };
-                let (len, number) = (Value::Number(len as f64), Value::Number(*number));
-                from_bool(if *count_first {
-                    compare(*op, &len, &number)
-                } else {
-                    compare(*op, &number, &len)
-                })
+                // As `compare` orders two numbers, without building values to compare.
+                let (len, number) = (len as f64, *number);
+                let ordering =
+                    if *count_first { compare_numbers(len, number) } else { compare_numbers(number, len) };
+                from_bool(holds(*op, ordering))
             }
             LeafTest::Known { .. }
             | LeafTest::General(_)
