@@ -605,6 +605,9 @@ impl Evaluator<'_> {
     /// Evaluates the leaves in order, keeping their truths and the unknown facts they read
     /// in `flat`, and gives the condition's truth, and whether every leaf was evaluated:
     /// with `may_stop`, evaluation stops at the first leaves that decide it true or false.
+    /// Inlined, with each leaf's truth: this loop is the hot path of outcomes, and calls
+    /// per outcome and per leaf cost more than the tests themselves.
+    #[inline(always)]
     fn leaf_truths(
         &self,
         subject: Subject<'_>,
@@ -639,7 +642,9 @@ impl Evaluator<'_> {
     }
 
     /// The unknown facts read (noted in `flat` by [`Evaluator::leaf_truths`]) some value of
-    /// which changes the condition from `now`, in the order first read.
+    /// which changes the condition from `now`, in the order first read. Never inlined: few
+    /// outcomes need it, and inlined, it made every outcome set up for its work.
+    #[inline(never)]
     fn flat_relevant_unknowns(
         &self,
         subject: Subject<'_>,
@@ -746,7 +751,9 @@ impl Evaluator<'_> {
 
     /// Leaf `at`'s truth (for the rule's `item`) in the case as it is, noting the unknown
     /// facts it reads in `unknown_reads`; `env` is started for the rule and item if the
-    /// condition [walks](FlatCondition::walks) some leaf.
+    /// condition [walks](FlatCondition::walks) some leaf. Inlined into
+    /// [`Evaluator::leaf_truths`].
+    #[inline(always)]
     fn leaf_truth(
         &self,
         leaf: &Leaf,
