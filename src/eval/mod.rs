@@ -348,7 +348,9 @@ impl RuleBase {
         scratch: &mut Scratch,
     ) {
         let linked = |outcome: &Outcome| self.plan.rules[outcome.rule].linked;
-        if !outcomes.iter().any(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+        // Most outcomes have no unknown facts to ask about: that is tested first.
+        let asks_and_linked = |o: &Outcome| !o.relevant_unknowns.is_empty() && linked(o);
+        if !outcomes.iter().any(asks_and_linked) {
             return;
         }
         let current: Vec<u8> = outcomes
@@ -359,7 +361,7 @@ impl RuleBase {
             .collect();
         // One answer per fact: the same fact is often asked for several rules.
         let mut known_answers: Vec<(FactInstance, bool)> = Vec::new();
-        for outcome in outcomes.iter_mut().filter(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+        for outcome in outcomes.iter_mut().filter(|o| asks_and_linked(o)) {
             outcome.relevant_unknowns.retain(|fact| {
                 if let Some((_, answer)) = known_answers.iter().find(|(known, _)| known == fact) {
                     return *answer;
