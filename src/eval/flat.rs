@@ -39,7 +39,7 @@ pub(crate) struct FlatCondition {
 /// The truths of a condition's first leaves, as evaluation reaches them, kept for a
 /// condition with a table: their [`table_index`], and so their entry in
 /// [`FlatCondition::decided`].
-pub(crate) struct Prefix {
+struct Prefix {
     /// Their [`table_index`].
     index: usize,
     /// The place value of the next leaf's digit: 3 to the power of how many leaves.
@@ -203,9 +203,7 @@ impl FlatCondition {
             }
         }
     }
-}
 
-impl FlatCondition {
     /// Whether some truth of leaf `leaf`, the others as `now` has them (every leaf
     /// evaluated), changes the condition's truth: if none does, no value of a fact that
     /// only this leaf reads can. Assumed without a table.
