@@ -14,7 +14,7 @@
 use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds};
 use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
-use crate::value::{Date, Duration, Value};
+use crate::value::{Date, Duration, Value, compare_numbers};
 
 /// A condition as a boolean skeleton over its leaves.
 #[derive(Clone, Debug)]
@@ -31,38 +31,39 @@ pub(crate) struct FlatCondition {
     /// evaluation can stop there when no question is wanted.
     /// Laid out as in [`Prefix::place`].
     decided: Vec<Option<Truth>>,
+    /// Whether some leaf is walked by the evaluator (a general test, a nested part), which
+    /// then needs an [`Env`] started for the rule and item.
+    walks: bool,
 }
 
-/// The truths of a condition's first leaves, as evaluation reaches them, as their place in
+/// The truths of a condition's first leaves, as evaluation reaches them, kept for a
+/// condition with a table: their [`table_index`], and so their entry in
 /// [`FlatCondition::decided`].
-#[derive(Default)]
-pub(crate) struct Prefix {
-    /// How many leaves.
-    count: usize,
+struct Prefix {
     /// Their [`table_index`].
     index: usize,
-    /// The place value of the next leaf's digit: 3 to the power `count`.
+    /// The place value of the next leaf's digit: 3 to the power of how many leaves.
     place: usize,
 }
 
 impl Prefix {
-    /// Adds the next leaf's truth.
-    pub(crate) fn push(&mut self, truth: Truth) {
-        self.count += 1;
-        // Conditions with more leaves have no table: the index would only overflow.
-        if self.count > MAX_TABLED_LEAVES {
-            return;
-        }
-        let place = if self.count == 1 { 1 } else { self.place };
-        self.index += digit(truth) * place;
-        self.place = place * 3;
+    /// No leaves yet.
+    fn new() -> Prefix {
+        Prefix { index: 0, place: 1 }
+    }
+
+    /// Adds the next leaf's truth (at most [`MAX_TABLED_LEAVES`] of them: no table is made
+    /// for more, and the place value would overflow).
+    fn push(&mut self, truth: Truth) {
+        self.index += digit(truth) * self.place;
+        self.place *= 3;
     }
 
     /// Where the prefix's entry is in [`FlatCondition::decided`]: after the entries for
-    /// every shorter prefix (3 + 9 + ... of them), at its index. `None` for no leaves, or
-    /// more than any table is made for.
-    fn place(&self) -> Option<usize> {
-        (1..MAX_TABLED_LEAVES).contains(&self.count).then(|| (self.place - 3) / 2 + self.index)
+    /// every shorter prefix (3 + 9 + ... of them, (3^count - 3) / 2 in all), at its index.
+    /// Beyond the end for every leaf of the condition, which leaves nothing to decide.
+    fn place(&self) -> usize {
+        (self.place - 3) / 2 + self.index
     }
 }
 
@@ -70,6 +71,9 @@ impl Prefix {
 /// rules have at most five). Every rule's table is made when the rules are checked, so
 /// larger tables would slow checking large rule bases for little gain.
 const MAX_TABLED_LEAVES: usize = 5;
+
+/// The place value of each leaf's digit in a [`table_index`]: 3 to the power of its index.
+const PLACES: [usize; MAX_TABLED_LEAVES] = [1, 3, 9, 27, 81];
 
 /// `and`, `or` and `not` over leaves (indexes into [`FlatCondition::leaves`]).
 #[derive(Clone, Debug)]
@@ -151,14 +155,15 @@ impl FlatCondition {
         let skeleton = skeleton(condition, for_each.then_some(0), &mut leaves);
         let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
         let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
-        FlatCondition { leaves, skeleton, table, decided }
+        let walks = leaves.iter().any(|leaf| matches!(leaf.test, LeafTest::General(_) | LeafTest::Nested(_)));
+        FlatCondition { leaves, skeleton, table, decided, walks }
     }
 
-    /// The truth, true or false, that the leaves evaluated so far (the first ones) give
-    /// the condition whatever the others turn out to be; `None` if they leave it open or
-    /// unknown, or if the condition has no table.
-    pub(crate) fn decided_by(&self, first: &Prefix) -> Option<Truth> {
-        *self.decided.get(first.place()?)?
+    /// The truth, true or false, that the leaves evaluated so far (the first ones, at
+    /// least one) give the condition whatever the others turn out to be; `None` if they
+    /// leave it open or unknown.
+    fn decided_by(&self, first: &Prefix) -> Option<Truth> {
+        *self.decided.get(first.place())?
     }
 
     /// The condition's truth, given each leaf's.
@@ -170,33 +175,45 @@ impl FlatCondition {
     }
 
     /// The condition's truth with the leaves listed in `changed` given the truths
-    /// `truth_of` gives them, the others as in `leaves`; `buffer` is room for the copy a
-    /// condition too large for a table needs.
-    pub(crate) fn truth_with(
+    /// `truth_of` gives them, the others as `now` has them; `buffer` is room for the copy
+    /// a condition too large for a table needs.
+    fn truth_with(
         &self,
-        leaves: &[Truth],
+        now: &Evaluated,
         changed: &[usize],
         mut truth_of: impl FnMut(usize) -> Truth,
         buffer: &mut Vec<Truth>,
     ) -> Truth {
         match &self.table {
             Some(table) => {
-                let mut index = table_index(leaves);
+                let mut index = now.index;
                 for &leaf in changed {
-                    let place = 3usize.pow(leaf as u32);
-                    index = index - digit(leaves[leaf]) * place + digit(truth_of(leaf)) * place;
+                    let place = PLACES[leaf];
+                    index = index - digit(now.truths[leaf]) * place + digit(truth_of(leaf)) * place;
                 }
                 table[index]
             }
             None => {
                 buffer.clear();
-                buffer.extend_from_slice(leaves);
+                buffer.extend_from_slice(&now.truths);
                 for &leaf in changed {
                     buffer[leaf] = truth_of(leaf);
                 }
                 self.skeleton.truth(buffer)
             }
         }
+    }
+
+    /// Whether some truth of leaf `leaf`, the others as `now` has them (every leaf
+    /// evaluated), changes the condition's truth: if none does, no value of a fact that
+    /// only this leaf reads can. Assumed without a table.
+    fn leaf_can_change(&self, now: &Evaluated, leaf: usize) -> bool {
+        let Some(table) = &self.table else { return true };
+        let place = PLACES[leaf];
+        let others = now.index - digit(now.truths[leaf]) * place;
+        [Truth::False, Truth::True, Truth::Unknown]
+            .into_iter()
+            .any(|truth| table[others + digit(truth) * place] != table[now.index])
     }
 }
 
@@ -447,6 +464,7 @@ impl LeafTest {
 
     /// A specialised test's truth, given the value of the fact it reads (`None`: unknown)
     /// and the assessment date.
+    #[inline(always)]
     pub(crate) fn truth(&self, value: Option<&Value>, as_of: Date) -> Truth {
         let from_bool = |b: bool| if b { Truth::True } else { Truth::False };
         if let LeafTest::Known { negated, .. } = self {
@@ -498,12 +516,11 @@ impl LeafTest {
                     Value::TextList(items) => items.len(),
                     _ => return Truth::Unknown,
                 };
-                let (len, number) = (Value::Number(len as f64), Value::Number(*number));
-                from_bool(if *count_first {
-                    compare(*op, &len, &number)
-                } else {
-                    compare(*op, &number, &len)
-                })
+                // As `compare` orders two numbers, without building values to compare.
+                let (len, number) = (len as f64, *number);
+                let ordering =
+                    if *count_first { compare_numbers(len, number) } else { compare_numbers(number, len) };
+                from_bool(holds(*op, ordering))
             }
             LeafTest::Known { .. }
             | LeafTest::General(_)
@@ -518,10 +535,12 @@ impl LeafTest {
 /// Buffers for evaluating flat conditions, reused from one outcome to the next.
 #[derive(Default)]
 pub(super) struct FlatScratch {
-    /// Each leaf's truth in the case as it is.
-    truths: Vec<Truth>,
-    /// Where each leaf's reads start in the evaluation's reads, and (last) where they end.
-    starts: Vec<usize>,
+    /// The leaves in the case as it is.
+    evaluated: Evaluated,
+    /// The unknown facts each leaf read, with the leaf, in the order read. Every read of a
+    /// fact finds the same value, so a fact read as unknown is never read as known: only
+    /// the unknown reads are kept, as only they are ever asked about.
+    unknown_reads: Vec<(usize, FactInstance)>,
     /// Each leaf's truth under a hypothesis.
     hypothetical: Vec<Truth>,
     /// The leaves that read the fact a hypothesis is about.
@@ -530,6 +549,15 @@ pub(super) struct FlatScratch {
     atoms: Vec<AtomId>,
     /// The unknown facts an outcome has tried.
     tried: Vec<FactInstance>,
+}
+
+/// A condition's leaves as evaluated in the case as it is.
+#[derive(Default)]
+struct Evaluated {
+    /// Each leaf's truth, in order.
+    truths: Vec<Truth>,
+    /// Their [`table_index`], for a condition with a table whose every leaf was evaluated.
+    index: usize,
 }
 
 /// One rule (for one item) being evaluated: its condition and where it reads.
@@ -541,8 +569,8 @@ struct Subject<'r> {
 }
 
 impl Evaluator<'_> {
-    /// The outcome of a rule whose condition is flat: each leaf evaluated once, recording
-    /// its reads in `env`; then, for questions, each unknown fact read tried under the
+    /// The outcome of a rule whose condition is flat: each leaf evaluated once, noting the
+    /// unknown facts it reads; then, for questions, each of those facts tried under the
     /// hypotheses [`Evaluator::some_value_gives`] would try, recomputing only the leaves
     /// that read it.
     pub(super) fn flat_outcome(
@@ -565,16 +593,19 @@ impl Evaluator<'_> {
         // unknown fact turns out to be, except through a test of whether it is known.
         let may_change = truth == Truth::Unknown || tests_presence;
         let relevant_unknowns = if with_questions && may_change && all_leaves {
-            self.flat_relevant_unknowns(subject, truth, env, probe, flat)
+            self.flat_relevant_unknowns(subject, truth, probe, flat)
         } else {
             Vec::new()
         };
         Outcome { rule: index, item, truth, relevant_unknowns, overridden_by: None }
     }
 
-    /// Evaluates the leaves in order, recording their truths and reads, and gives the
-    /// condition's truth, and whether every leaf was evaluated: with `may_stop`,
-    /// evaluation stops at the first leaves that decide it true or false.
+    /// Evaluates the leaves in order, keeping their truths and the unknown facts they read
+    /// in `flat`, and gives the condition's truth, and whether every leaf was evaluated:
+    /// with `may_stop`, evaluation stops at the first leaves that decide it true or false.
+    /// Inlined, with each leaf's truth: this loop is the hot path of outcomes, and calls
+    /// per outcome and per leaf cost more than the tests themselves.
+    #[inline(always)]
     fn leaf_truths(
         &self,
         subject: Subject<'_>,
@@ -582,44 +613,54 @@ impl Evaluator<'_> {
         env: &mut Env,
         flat: &mut FlatScratch,
     ) -> (Truth, bool) {
-        env.start(subject.rule, subject.item);
-        flat.truths.clear();
-        flat.starts.clear();
-        let mut prefix = Prefix::default();
-        for leaf in &subject.condition.leaves {
-            flat.starts.push(env.reads.len());
-            let truth = self.leaf_truth(leaf, subject.item, env);
-            flat.truths.push(truth);
-            prefix.push(truth);
-            if may_stop && let Some(truth) = subject.condition.decided_by(&prefix) {
-                return (truth, false);
+        let condition = subject.condition;
+        if condition.walks {
+            env.start(subject.rule, subject.item);
+        }
+        let FlatScratch { evaluated, unknown_reads, .. } = flat;
+        evaluated.truths.clear();
+        unknown_reads.clear();
+        let mut prefix = Prefix::new();
+        for (at, leaf) in condition.leaves.iter().enumerate() {
+            let truth = self.leaf_truth(leaf, (at, subject.item), env, unknown_reads);
+            evaluated.truths.push(truth);
+            if condition.table.is_some() {
+                prefix.push(truth);
+                if may_stop && let Some(truth) = condition.decided_by(&prefix) {
+                    return (truth, false);
+                }
             }
         }
-        flat.starts.push(env.reads.len());
-        (subject.condition.truth(&flat.truths), true)
+        evaluated.index = prefix.index;
+        let truth = match &condition.table {
+            Some(table) => table[prefix.index],
+            None => condition.skeleton.truth(&evaluated.truths),
+        };
+        (truth, true)
     }
 
-    /// The unknown facts read (in `env`, by [`Evaluator::leaf_truths`]) some value of which
-    /// changes the condition from `now`, in the order first read.
+    /// The unknown facts read (noted in `flat` by [`Evaluator::leaf_truths`]) some value of
+    /// which changes the condition from `now`, in the order first read. Never inlined: few
+    /// outcomes need it, and inlined, it made every outcome set up for its work.
+    #[inline(never)]
     fn flat_relevant_unknowns(
         &self,
         subject: Subject<'_>,
         now: Truth,
-        env: &Env,
         probe: &mut Env,
         flat: &mut FlatScratch,
     ) -> Vec<FactInstance> {
         let mut relevant = Vec::new();
-        // Each unknown fact is tried at its first read. Every read of a fact finds the same
-        // value, so a fact read before as unknown is one already tried.
+        // Each unknown fact is tried at its first read.
         let mut tried = std::mem::take(&mut flat.tried);
         tried.clear();
-        for &(fact, known) in &env.reads {
-            if known || tried.contains(&fact) {
+        for read in 0..flat.unknown_reads.len() {
+            let (_, fact) = flat.unknown_reads[read];
+            if tried.contains(&fact) {
                 continue;
             }
             tried.push(fact);
-            if self.flat_could_change(subject, fact, now, &env.reads, probe, flat) {
+            if self.flat_could_change(subject, fact, now, probe, flat) {
                 relevant.push(fact);
             }
         }
@@ -653,22 +694,25 @@ impl Evaluator<'_> {
         subject: Subject<'_>,
         fact: FactInstance,
         now: Truth,
-        reads: &[(FactInstance, bool)],
         probe: &mut Env,
         flat: &mut FlatScratch,
     ) -> bool {
-        let FlatScratch { truths, starts, hypothetical, reading, atoms, .. } = flat;
+        let FlatScratch { evaluated, unknown_reads, hypothetical, reading, atoms, .. } = flat;
         // A leaf that did not read the fact reads the same values under the hypothesis, so
-        // keeps its truth.
+        // keeps its truth. The reads are in leaf order: a leaf's repeated reads are
+        // neighbours.
         reading.clear();
-        reading.extend(
-            (0..subject.condition.leaves.len())
-                .filter(|&i| reads[starts[i]..starts[i + 1]].iter().any(|(read, _)| *read == fact)),
-        );
+        reading.extend(unknown_reads.iter().filter(|(_, read)| *read == fact).map(|(leaf, _)| *leaf));
+        reading.dedup();
         let condition = subject.condition;
+        if let [leaf] = reading[..]
+            && !condition.leaf_can_change(evaluated, leaf)
+        {
+            return false;
+        }
         let mut changes = |value: &Value| {
             let truth_of = |i| self.leaf_truth_given(subject, &condition.leaves[i], (fact, value), probe);
-            condition.truth_with(truths, reading, truth_of, hypothetical) != now
+            condition.truth_with(evaluated, reading, truth_of, hypothetical) != now
         };
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => [true, false].into_iter().any(|b| changes(&Value::Bool(b))),
@@ -697,28 +741,43 @@ impl Evaluator<'_> {
                             atoms.iter().position(|atom| *atom == id).expect("every reading atom is listed");
                         if bits & (1 << bit) != 0 { Truth::True } else { Truth::False }
                     };
-                    condition.truth_with(truths, reading, forced, hypothetical) != now
+                    condition.truth_with(evaluated, reading, forced, hypothetical) != now
                 })
             }
         }
     }
 
-    /// A leaf's truth in the case as it is, recording its reads in `env` (started for the
-    /// rule and item, recording).
-    fn leaf_truth(&self, leaf: &Leaf, item: Option<usize>, env: &mut Env) -> Truth {
-        match &leaf.test {
+    /// Leaf `at`'s truth (for the rule's `item`) in the case as it is, noting the unknown
+    /// facts it reads in `unknown_reads`; `env` is started for the rule and item if the
+    /// condition [walks](FlatCondition::walks) some leaf. Inlined into
+    /// [`Evaluator::leaf_truths`].
+    #[inline(always)]
+    fn leaf_truth(
+        &self,
+        leaf: &Leaf,
+        (at, item): (usize, Option<usize>),
+        env: &mut Env,
+        unknown_reads: &mut Vec<(usize, FactInstance)>,
+    ) -> Truth {
+        let mut read = |instance: FactInstance| {
+            let value = self.stored(instance);
+            if value.is_none() {
+                unknown_reads.push((at, instance));
+            }
+            value
+        };
+        let walked = match &leaf.test {
             LeafTest::General(test) => self.test(test, env),
             LeafTest::Nested(expr) => self.truth(expr, env),
             LeafTest::Quantified { quantifier, list, body } => {
-                let read = |instance: FactInstance, env: &mut Env| {
-                    let value = self.stored(instance);
-                    env.record(instance, value.is_some());
-                    value
-                };
-                self.quantified_leaf(*quantifier, *list, body, |instance| read(instance, env))
+                return self.quantified_leaf(*quantifier, *list, body, read);
             }
-            test => self.specialised_truth(test, item, env),
-        }
+            test => return test.truth(read(self.leaf_instance(test, item)), self.as_of),
+        };
+        // The walk recorded its reads in `env`: keep the unknown ones, as this leaf's.
+        let reads = env.reads.drain(..);
+        unknown_reads.extend(reads.filter(|(_, known)| !known).map(|(instance, _)| (at, instance)));
+        walked
     }
 
     /// A specialised leaf's truth in the case as it is, recording its one read in `env`:
@@ -831,9 +890,9 @@ mod tests {
     fn first_leaves_decide_only_what_no_later_leaf_changes() {
         let decided = decided_by_first_leaves(&truth_table(&skeleton(), 3));
         let decided_by = |first: &[Truth]| {
-            let mut prefix = Prefix::default();
+            let mut prefix = Prefix::new();
             first.iter().for_each(|truth| prefix.push(*truth));
-            decided.get(prefix.place()?).copied().flatten()
+            decided.get(prefix.place()).copied().flatten()
         };
         assert_eq!(decided_by(&[Truth::False]), Some(Truth::False));
         assert_eq!(decided_by(&[Truth::True]), None);
@@ -841,5 +900,6 @@ mod tests {
         assert_eq!(decided_by(&[Truth::True, Truth::True]), Some(Truth::True));
         assert_eq!(decided_by(&[Truth::Unknown, Truth::False]), None);
         assert_eq!(decided_by(&[Truth::True, Truth::False]), None);
+        assert_eq!(decided_by(&[Truth::False, Truth::False, Truth::False]), None, "every leaf: nothing left");
     }
 }

@@ -305,19 +305,31 @@ impl RuleBase {
     /// Every rule's outcome; `with_questions` also finds the unknown facts that matter.
     fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
         let evaluator = Evaluator::new(self, case, as_of);
-        // Taken, not borrowed: an evaluation nested in this one (there is none) would get
-        // fresh buffers rather than a borrow error.
-        let mut scratch = SCRATCH.take();
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.outcomes_in(&evaluator, with_questions, &mut scratch),
+            // An evaluation nested in this one (there is none) gets fresh buffers rather
+            // than a borrow error.
+            Err(_) => self.outcomes_in(&evaluator, with_questions, &mut Scratch::default()),
+        })
+    }
+
+    /// Every rule's outcome, evaluated with the buffers of `scratch`.
+    fn outcomes_in(
+        &self,
+        evaluator: &Evaluator<'_>,
+        with_questions: bool,
+        scratch: &mut Scratch,
+    ) -> Vec<Outcome> {
         // One outcome per rule, or per item for `for each` rules whose list is known.
         let count =
             self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
         let mut outcomes = Vec::with_capacity(count.sum());
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.for_each.map(|list| evaluator.items_of(list)) {
-                None => outcomes.push(evaluator.outcome(index, None, with_questions, &mut scratch)),
+                None => outcomes.push(evaluator.outcome(index, None, with_questions, scratch)),
                 Some(Some(len)) => {
                     for item in 0..len {
-                        outcomes.push(evaluator.outcome(index, Some(item), with_questions, &mut scratch));
+                        outcomes.push(evaluator.outcome(index, Some(item), with_questions, scratch));
                     }
                 }
                 // The list itself is unknown: the rule can neither fire nor be ruled out.
@@ -336,10 +348,9 @@ impl RuleBase {
         let mut blocked = std::mem::take(&mut scratch.outcomes_blocked);
         self.resolve_overrides(&mut outcomes, &mut blocked);
         if with_questions && self.plan.any_overrides {
-            self.keep_questions_that_change_advice(&evaluator, &mut outcomes, &blocked, &mut scratch);
+            self.keep_questions_that_change_advice(evaluator, &mut outcomes, &blocked, scratch);
         }
         scratch.outcomes_blocked = blocked;
-        SCRATCH.set(scratch);
         outcomes
     }
 
@@ -355,7 +366,9 @@ impl RuleBase {
         scratch: &mut Scratch,
     ) {
         let linked = |outcome: &Outcome| self.plan.rules[outcome.rule].linked;
-        if !outcomes.iter().any(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+        // Most outcomes have no unknown facts to ask about: that is tested first.
+        let asks_and_linked = |o: &Outcome| !o.relevant_unknowns.is_empty() && linked(o);
+        if !outcomes.iter().any(asks_and_linked) {
             return;
         }
         let current: Vec<u8> = outcomes
@@ -366,7 +379,7 @@ impl RuleBase {
             .collect();
         // One answer per fact: the same fact is often asked for several rules.
         let mut known_answers: Vec<(FactInstance, bool)> = Vec::new();
-        for outcome in outcomes.iter_mut().filter(|o| linked(o) && !o.relevant_unknowns.is_empty()) {
+        for outcome in outcomes.iter_mut().filter(|o| asks_and_linked(o)) {
             outcome.relevant_unknowns.retain(|fact| {
                 if let Some((_, answer)) = known_answers.iter().find(|(known, _)| known == fact) {
                     return *answer;
@@ -434,14 +447,25 @@ impl RuleBase {
     fn resolve_overrides(&self, outcomes: &mut [Outcome], blocked: &mut Vec<bool>) {
         blocked.clear();
         blocked.resize(outcomes.len(), false);
+        // The outcomes that can replace another's advice, in order: few, where most rules
+        // override none. (Setting `overridden_by` changes no truth, so they stay the same.)
+        let overriders: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| {
+                outcomes[i].truth == Truth::True && !self.rules[outcomes[i].rule].overrides.is_empty()
+            })
+            .collect();
+        if overriders.is_empty() {
+            return;
+        }
         for index in 0..outcomes.len() {
             if !self.plan.rules[outcomes[index].rule].overridden {
                 continue;
             }
             let overridden = &outcomes[index];
-            let overrider = outcomes
+            let overrider = overriders
                 .iter()
-                .find(|o| o.truth == Truth::True && self.replaces(o, overridden))
+                .map(|&i| &outcomes[i])
+                .find(|o| self.replaces(o, overridden))
                 .map(|o| o.rule);
             let Some(rule) = overrider else { continue };
             blocked[index] = true;
@@ -479,7 +503,7 @@ fn shows(truth: Truth, blocked: bool) -> u8 {
 thread_local! {
     /// Each thread's evaluation buffers, kept from one case to the next: a batch allocates
     /// them once, not once per case.
-    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Buffers reused from one rule's evaluation to the next, and from one case to the next,
