@@ -5,6 +5,7 @@
 
 /// The position of the first special byte of `bytes` (`"`, `\`, or a control character,
 /// which JSON does not allow in a string as it is), if any.
+#[inline]
 pub(crate) fn first_special(bytes: &[u8]) -> Option<usize> {
     // Sixteen bytes a turn, as two words: one test of both, most turns.
     let mut pairs = bytes.chunks_exact(16);

@@ -11,7 +11,7 @@ use crate::case::Case;
 use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts};
 use crate::json_string::first_special;
 use crate::rulebase::FactId;
-use crate::rulebase::{RuleBase, Template, TemplatePart};
+use crate::rulebase::{Rule, RuleBase, Template, TemplatePart};
 use crate::value::Date;
 
 use super::ADVICE_FORMAT;
@@ -32,12 +32,13 @@ struct RuleFragments {
     id: String,
     /// `{"rule":"<id>","item":`
     opening: String,
-    /// `,"kind":…,"lessons":[…],"evidence":…,"title":`
-    before_title: String,
-    /// The title's words around its values, escaped.
-    title: Vec<String>,
-    /// The text's words around its values, escaped.
-    text: Vec<String>,
+    /// What comes between the values the case fills in, from the item on, as JSON: the
+    /// first from the item to the title's first value
+    /// (`,"kind":…,"lessons":[…],"evidence":…,"title":"<words>`), then the words after
+    /// each value, escaped, the title's last joined to the text's first
+    /// (`<words>","text":"<words>`), and the text's last ending in `","because":`. One
+    /// copy for each gap between values, however many fields it spans.
+    between_values: Vec<String>,
     /// `,"citations":[…]}`
     closing: String,
 }
@@ -52,14 +53,7 @@ impl<'r> AdviceWriter<'r> {
             .map(|(index, rule)| RuleFragments {
                 id: json(&rule.id),
                 opening: format!(r#"{{"rule":{},"item":"#, json(&rule.id)),
-                before_title: format!(
-                    r#","kind":{},"lessons":{},"evidence":{},"title":"#,
-                    json(rule.kind.name()),
-                    json(&rule.lessons),
-                    json(&rule.evidence),
-                ),
-                title: escaped_literals(&rule.title),
-                text: escaped_literals(&rule.text),
+                between_values: between_values(rule),
                 closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
             })
             .collect();
@@ -120,15 +114,32 @@ impl<'r> AdviceWriter<'r> {
         let fragments = &self.rules[advice.rule];
         out.extend_from_slice(fragments.opening.as_bytes());
         write_optional_str(out, advice.item.map(|item| texts.get(item)));
-        out.extend_from_slice(fragments.before_title.as_bytes());
-        let mut values = texts.slice(advice.values.clone());
-        write_filled(out, &fragments.title, values.by_ref().take(fragments.title.len() - 1));
-        out.extend_from_slice(br#","text":"#);
-        write_filled(out, &fragments.text, values);
-        out.extend_from_slice(br#","because":"#);
+        let (first, after_values) = fragments.between_values.split_first().expect("one more than values");
+        out.extend_from_slice(first.as_bytes());
+        for (value, words) in texts.slice(advice.values.clone()).zip(after_values) {
+            escape_into(out, value);
+            out.extend_from_slice(words.as_bytes());
+        }
         write_strs(out, texts.slice(advice.because.clone()));
         out.extend_from_slice(fragments.closing.as_bytes());
     }
+}
+
+/// A rule's [`RuleFragments::between_values`].
+fn between_values(rule: &Rule) -> Vec<String> {
+    let head = format!(
+        r#","kind":{},"lessons":{},"evidence":{},"title":""#,
+        json(rule.kind.name()),
+        json(&rule.lessons),
+        json(&rule.evidence),
+    );
+    let (mut title, mut text) = (escaped_literals(&rule.title), escaped_literals(&rule.text));
+    title[0].insert_str(0, &head);
+    let title_end = title.pop().expect("one more run than values");
+    text[0].insert_str(0, &format!(r#"{title_end}","text":""#));
+    text.last_mut().expect("one more run than values").push_str(r#"","because":"#);
+    title.extend(text);
+    title
 }
 
 /// A template's literal runs, escaped for JSON, split at its values: one more run than
@@ -142,18 +153,6 @@ fn escaped_literals(template: &Template) -> Vec<String> {
         }
     }
     runs.into_iter().map(|run| String::from_utf8(run).expect("escaping keeps UTF-8")).collect()
-}
-
-/// Writes a filled-in template as a JSON string: its escaped runs, with the values
-/// escaped between them.
-fn write_filled<'a>(out: &mut Vec<u8>, runs: &[String], values: impl Iterator<Item = &'a str>) {
-    out.push(b'"');
-    out.extend_from_slice(runs[0].as_bytes());
-    for (value, run) in values.zip(&runs[1..]) {
-        escape_into(out, value);
-        out.extend_from_slice(run.as_bytes());
-    }
-    out.push(b'"');
 }
 
 /// `,"answer":"<kind>","choices":[…]}`: the end of every question about `fact`.
