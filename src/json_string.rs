@@ -64,7 +64,7 @@ fn is_special(byte: u8) -> bool {
 }
 
 /// Eight bytes as a word, the first lowest.
-fn word(bytes: &[u8]) -> u64 {
+pub(crate) fn word(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes.try_into().expect("eight bytes"))
 }
 
