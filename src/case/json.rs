@@ -6,7 +6,7 @@
 //! surrogate, a deep nesting) makes it give up, `None`, and the full loader, which parses
 //! with `serde_json`, takes over.
 
-use crate::json_string::first_special;
+use crate::json_string::{first_special, word};
 
 /// Objects and arrays nested deeper than this are left to the full loader. `serde_json`
 /// refuses more than 128 levels; giving up well before spares matching its count exactly.
@@ -304,23 +304,34 @@ impl<'t> Reader<'t> {
     }
 }
 
-/// Whether `a` and `b` (of the same length) are equal, compared eight bytes at a time
-/// and in line: names are short, and a call to `memcmp` would cost more.
+/// Whether `a` and `b` (of the same length) are equal, compared a word at a time and in
+/// line: names are short, and a call to `memcmp` would cost more. A name shorter than a
+/// word is compared as two pieces that may overlap, not byte by byte.
 #[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let length = a.len();
-    if length < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
+    match length {
+        8.. => {
+            let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+            // The last eight bytes, overlapping the last whole word, cover the remainder.
+            let last = length - 8;
+            a_words.zip(b_words).all(|(x, y)| word(x) == word(y)) && word(&a[last..]) == word(&b[last..])
+        }
+        4.. => {
+            let half =
+                |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four"));
+            let last = length - 4;
+            half(a, 0) == half(b, 0) && half(a, last) == half(b, last)
+        }
+        2.. => {
+            let pair =
+                |bytes: &[u8], at: usize| u16::from_le_bytes(bytes[at..at + 2].try_into().expect("two"));
+            let last = length - 2;
+            pair(a, 0) == pair(b, 0) && pair(a, last) == pair(b, last)
+        }
+        1 => a[0] == b[0],
+        0 => true,
     }
-    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    // The last eight bytes, overlapping the last whole word, cover the remainder.
-    let last = length - 8;
-    a_words.zip(b_words).all(|(x, y)| word(x) == word(y)) && word(&a[last..]) == word(&b[last..])
-}
-
-/// Eight bytes as one word.
-fn word(bytes: &[u8]) -> u64 {
-    u64::from_le_bytes(bytes.try_into().expect("chunks of eight bytes"))
 }
 
 #[cfg(test)]
@@ -357,6 +368,19 @@ mod tests {
             "\"\\",
         ] {
             string_as_serde(text);
+        }
+    }
+
+    #[test]
+    fn names_of_every_length_differ_wherever_a_byte_differs() {
+        for length in 0..24 {
+            let name = vec![b'a'; length];
+            assert!(same_bytes(&name, &name.clone()), "length {length}");
+            for at in 0..length {
+                let mut other = name.clone();
+                other[at] = b'b';
+                assert!(!same_bytes(&name, &other), "length {length}, at {at}");
+            }
         }
     }
 

@@ -1219,6 +1219,41 @@ mod tests {
         }
     }
 
+    /// A case of 70 yes-or-no fields at its top level, `f0` to `f69`.
+    fn wide_vocabulary() -> Vocabulary {
+        let names: Vec<String> = (0..70).map(|n| format!("f{n}")).collect();
+        let facts = (0..70)
+            .map(|slot| Fact {
+                path: names[slot].clone(),
+                ty: Type::Bool,
+                question: None,
+                place: Place::Case { slot },
+                origin: Default::default(),
+                in_use: true,
+            })
+            .collect();
+        let root = shape(names.iter().enumerate().map(|(n, name)| (name.as_str(), fact(n))).collect());
+        let mut vocabulary = Vocabulary { facts, root, case_slots: 70, plain_names: false };
+        vocabulary.note_plain_names();
+        vocabulary
+    }
+
+    /// Past 64 fields, fields 64 apart look alike to the fast path: it gives up on the
+    /// second, and the full loader reads the case.
+    #[test]
+    fn objects_of_more_than_64_fields_are_read_whole() {
+        let vocabulary = wide_vocabulary();
+        fast_path_reads(r#"{"f0": true, "f63": false, "f65": true, "f69": false}"#, &vocabulary);
+        let far_apart = r#"{"f1": true, "f65": false}"#;
+        assert_eq!(fast::read_case(far_apart, &vocabulary), None);
+        let case = parse_case(FILE, far_apart, &vocabulary).expect("a valid case");
+        assert_eq!(
+            (case.values[1].clone(), case.values[65].clone()),
+            (Some(Value::Bool(true)), Some(Value::Bool(false)))
+        );
+        both_refuse(r#"{"f66": true, "f66": false}"#, &vocabulary);
+    }
+
     #[test]
     fn names_that_are_not_plain_text_are_compared_unescaped() {
         let mut vocabulary = vocabulary();
