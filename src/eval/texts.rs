@@ -43,6 +43,12 @@ impl Texts {
         &self.buffer[self.start(index)..self.ends[index]]
     }
 
+    /// Every text, one after another, and where each ends: for a reader that treats them
+    /// all at once (the batch writer escapes them for JSON in one pass).
+    pub fn joined(&self) -> (&str, &[usize]) {
+        (&self.buffer[..self.next_start()], &self.ends)
+    }
+
     /// The texts numbered in `range`, in order.
     pub fn slice(&self, range: Range<usize>) -> impl ExactSizeIterator<Item = &str> + Clone {
         range.map(|index| self.get(index))

@@ -67,6 +67,7 @@ impl<'r> AdviceWriter<'r> {
     /// [`RuleBase::advise`]'s report.
     pub fn write_case(&self, case: &Case, as_of: Date, out: &mut Vec<u8>) {
         let draft = self.rule_base.draft(case, as_of);
+        let texts = EscapedTexts::of(&draft.texts);
         out.extend_from_slice(br#"{"format":""#);
         out.extend_from_slice(ADVICE_FORMAT.as_bytes());
         out.extend_from_slice(br#"","case":"#);
@@ -82,23 +83,23 @@ impl<'r> AdviceWriter<'r> {
             if n > 0 {
                 out.push(b',');
             }
-            self.write_advice(advice, &draft.texts, out);
+            self.write_advice(advice, &texts, out);
         }
         out.extend_from_slice(br#"],"questions":["#);
         for (n, question) in draft.questions.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            self.write_question(question, &draft.texts, out);
+            self.write_question(question, &texts, out);
         }
         out.extend_from_slice(b"]}\n");
     }
 
-    fn write_question(&self, question: &DraftQuestion, texts: &Texts, out: &mut Vec<u8>) {
+    fn write_question(&self, question: &DraftQuestion, texts: &EscapedTexts, out: &mut Vec<u8>) {
         out.extend_from_slice(br#"{"fact":"#);
-        write_str(out, texts.get(question.path));
+        write_quoted(out, texts.get(question.path));
         out.extend_from_slice(br#","text":"#);
-        write_str(out, texts.get(question.text));
+        write_quoted(out, texts.get(question.text));
         out.extend_from_slice(br#","affects":["#);
         for (n, rule) in question.affects.iter().enumerate() {
             if n > 0 {
@@ -110,18 +111,68 @@ impl<'r> AdviceWriter<'r> {
         out.extend_from_slice(self.answers[question.fact.0].as_bytes());
     }
 
-    fn write_advice(&self, advice: &DraftAdvice, texts: &Texts, out: &mut Vec<u8>) {
+    fn write_advice(&self, advice: &DraftAdvice, texts: &EscapedTexts, out: &mut Vec<u8>) {
         let fragments = &self.rules[advice.rule];
         out.extend_from_slice(fragments.opening.as_bytes());
-        write_optional_str(out, advice.item.map(|item| texts.get(item)));
+        match advice.item {
+            Some(item) => write_quoted(out, texts.get(item)),
+            None => out.extend_from_slice(b"null"),
+        }
         let (first, after_values) = fragments.between_values.split_first().expect("one more than values");
         out.extend_from_slice(first.as_bytes());
-        for (value, words) in texts.slice(advice.values.clone()).zip(after_values) {
-            escape_into(out, value);
+        for (value, words) in advice.values.clone().zip(after_values) {
+            out.extend_from_slice(texts.get(value));
             out.extend_from_slice(words.as_bytes());
         }
-        write_strs(out, texts.slice(advice.because.clone()));
+        out.push(b'[');
+        for (n, because) in advice.because.clone().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            write_quoted(out, texts.get(because));
+        }
+        out.push(b']');
         out.extend_from_slice(fragments.closing.as_bytes());
+    }
+}
+
+/// A draft's texts escaped for JSON, all in one pass, each then found by its number: a
+/// case fills in dozens of short texts, and escaping each on its own cost a search set up
+/// per text.
+struct EscapedTexts {
+    escaped: Vec<u8>,
+    /// Where each text ends in `escaped`.
+    ends: Vec<usize>,
+}
+
+impl EscapedTexts {
+    fn of(texts: &Texts) -> EscapedTexts {
+        let (joined, ends) = texts.joined();
+        let bytes = joined.as_bytes();
+        let mut escaped = EscapedTexts { escaped: Vec::with_capacity(bytes.len() + 64), ends: Vec::new() };
+        escaped.ends.reserve(ends.len());
+        let mut ends = ends.iter().copied().peekable();
+        // The bytes before `copied` are escaped; escapes have added `grown` bytes so far.
+        let (mut copied, mut grown) = (0, 0);
+        while let Some(found) = next_to_escape(bytes, copied) {
+            // The texts that end before this byte end where they did, moved on by what
+            // escapes before them have added.
+            while let Some(end) = ends.next_if(|end| *end <= found) {
+                escaped.ends.push(end + grown);
+            }
+            escaped.escaped.extend_from_slice(&bytes[copied..found]);
+            grown += write_escaped(&mut escaped.escaped, bytes[found]) - 1;
+            copied = found + 1;
+        }
+        escaped.escaped.extend_from_slice(&bytes[copied..]);
+        escaped.ends.extend(ends.map(|end| end + grown));
+        escaped
+    }
+
+    /// Text number `index`, escaped.
+    fn get(&self, index: usize) -> &[u8] {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.escaped[start..self.ends[index]]
     }
 }
 
@@ -177,18 +228,6 @@ fn write_optional_str(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-/// `["a","b"]`
-fn write_strs<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
-    out.push(b'[');
-    for (n, text) in texts.enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        write_str(out, text);
-    }
-    out.push(b']');
-}
-
 /// Appends `text` as a JSON string, quoted and escaped exactly as serde_json escapes it:
 /// `"` and `\` with a backslash, control characters as `\n`, `\t`… or `\u00XX`, everything
 /// else as it is (UTF-8 included).
@@ -221,8 +260,9 @@ fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
     first_special(&bytes[from..]).map(|offset| from + offset)
 }
 
-/// Writes the escape of one byte that needs it, as serde_json writes it.
-fn write_escaped(out: &mut Vec<u8>, byte: u8) {
+/// Writes the escape of one byte that needs it, as serde_json writes it; gives its
+/// length.
+fn write_escaped(out: &mut Vec<u8>, byte: u8) -> usize {
     let short = match byte {
         b'"' => b'"',
         b'\\' => b'\\',
@@ -235,10 +275,18 @@ fn write_escaped(out: &mut Vec<u8>, byte: u8) {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             let (high, low) = (HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]);
             out.extend_from_slice(&[b'\\', b'u', b'0', b'0', high, low]);
-            return;
+            return 6;
         }
     };
     out.extend_from_slice(&[b'\\', short]);
+    2
+}
+
+/// Appends text already escaped as a JSON string, in quotes.
+fn write_quoted(out: &mut Vec<u8>, escaped: &[u8]) {
+    out.push(b'"');
+    out.extend_from_slice(escaped);
+    out.push(b'"');
 }
 
 #[cfg(test)]
