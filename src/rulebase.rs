@@ -135,11 +135,12 @@ impl RuleBase {
             })
             .collect();
         let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
-        let facts = self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
+        let facts: Vec<FactPlan> =
+            self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
         let conditions = self
             .rules
             .iter()
-            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some()))
+            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some(), &facts))
             .collect();
         self.plan = EvaluationPlan { rules, any_overrides, facts, conditions };
     }

@@ -847,11 +847,17 @@ impl<'a> Evaluator<'a> {
     }
 
     fn stored(&self, instance: FactInstance) -> Option<&'a Value> {
-        let plan = self.rule_base.plan.facts[instance.fact.0];
+        self.stored_by(self.rule_base.plan.facts[instance.fact.0], instance.item)
+    }
+
+    /// The value of the fact whose plan is `plan` (for a field, of item `item`), if the
+    /// case gives one.
+    #[inline(always)]
+    fn stored_by(&self, plan: FactPlan, item: Option<usize>) -> Option<&'a Value> {
         let value = self.case.value(plan.case_slot);
         let Some(field) = plan.field_slot else { return value };
         let Some(Value::Records(records)) = value else { return None };
-        records.get(instance.item?)?.get(field)?.as_ref()
+        records.get(item?)?.get(field)?.as_ref()
     }
 
     /// The number of items of a list, without copying them.
