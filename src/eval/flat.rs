@@ -572,6 +572,8 @@ pub(super) struct FlatScratch {
     atoms: Vec<AtomId>,
     /// The unknown facts an outcome has tried.
     tried: Vec<FactInstance>,
+    /// Those of them some value of which changes the outcome.
+    relevant: Vec<FactInstance>,
 }
 
 /// A condition's leaves as evaluated in the case as it is.
@@ -582,6 +584,10 @@ struct Evaluated {
     /// Their [`table_index`], for a condition with a table whose every leaf was evaluated.
     index: usize,
 }
+
+/// The values a hypothesis gives a true-or-false fact.
+const TRUE: Value = Value::Bool(true);
+const FALSE: Value = Value::Bool(false);
 
 /// One rule (for one item) being evaluated: its condition and where it reads.
 #[derive(Clone, Copy)]
@@ -673,10 +679,13 @@ impl Evaluator<'_> {
         probe: &mut Env,
         flat: &mut FlatScratch,
     ) -> Vec<FactInstance> {
-        let mut relevant = Vec::new();
-        // Each unknown fact is tried at its first read.
+        // Each unknown fact is tried at its first read. The relevant ones are gathered in
+        // a buffer and copied out once: growing the outcome's vector a fact at a time cost
+        // more than the copy.
         let mut tried = std::mem::take(&mut flat.tried);
+        let mut relevant = std::mem::take(&mut flat.relevant);
         tried.clear();
+        relevant.clear();
         for read in 0..flat.unknown_reads.len() {
             let (_, fact) = flat.unknown_reads[read];
             if tried.contains(&fact) {
@@ -687,8 +696,10 @@ impl Evaluator<'_> {
                 relevant.push(fact);
             }
         }
+        let outcome_unknowns = relevant.to_vec();
         flat.tried = tried;
-        relevant
+        flat.relevant = relevant;
+        outcome_unknowns
     }
 
     /// The truth of a flat condition with `fact` given `value`, every leaf evaluated.
@@ -738,7 +749,8 @@ impl Evaluator<'_> {
             condition.truth_with(evaluated, reading, truth_of, hypothetical) != now
         };
         match &self.vocabulary().fact(fact.fact).ty {
-            Type::Bool => [true, false].into_iter().any(|b| changes(&Value::Bool(b))),
+            // Constants, not temporaries: dropping a temporary `Value` is a call.
+            Type::Bool => [&TRUE, &FALSE].into_iter().any(changes),
             Type::Enum(values) => (0..values.len() as u32).any(|i| changes(&Value::Enum(i))),
             Type::Records(_) => changes(&Value::Records(Vec::new())),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
