@@ -1568,7 +1568,10 @@ impl<'a> Evaluator<'a> {
     /// them), each with its question and the rules it could change, the texts written
     /// into `texts`; `env` is lent for filling in the questions.
     fn questions(&self, outcomes: &[Outcome], env: &mut Env, texts: &mut Texts) -> Vec<DraftQuestion> {
-        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::new();
+        // Room for every fact asked about at once: growing the list a fact at a time cost
+        // more than counting them.
+        let most = outcomes.iter().map(|outcome| outcome.relevant_unknowns.len()).sum();
+        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::with_capacity(most);
         for outcome in outcomes {
             for fact in &outcome.relevant_unknowns {
                 match asked.iter_mut().find(|(asked_fact, _)| asked_fact == fact) {
@@ -1576,7 +1579,12 @@ impl<'a> Evaluator<'a> {
                     // asked already was the last to ask.
                     Some((_, affects)) if affects.last() != Some(&outcome.rule) => affects.push(outcome.rule),
                     Some(_) => {}
-                    None => asked.push((*fact, vec![outcome.rule])),
+                    None => {
+                        // Room for a few rules: most facts asked about affect one to four.
+                        let mut affects = Vec::with_capacity(4);
+                        affects.push(outcome.rule);
+                        asked.push((*fact, affects));
+                    }
                 }
             }
         }
