@@ -1364,9 +1364,10 @@ impl<'a> Evaluator<'a> {
             let first = out.count();
             let item_truth = self.reasons(body, negated, Top::NONE, env, out);
             if item_truth == wanted {
-                let mut label = self.item_label(list_fact, item, env);
-                label.push_str(": ");
-                out.prefix_from(first, &label);
+                out.prefix_from(first, |label| {
+                    self.write_item_label(label, list_fact, item, env);
+                    label.push_str(": ");
+                });
             }
             env.bindings.pop();
             debug_assert_eq!(env.bindings.len(), *binding);
