@@ -681,6 +681,9 @@ pub struct Atom {
     pub text: String,
     /// The test.
     pub test: Test,
+    /// Whether `text` names `as_of`, so that its reasons show the assessment date: found
+    /// once, when the rules are checked, not in every reason.
+    pub(crate) names_as_of: bool,
 }
 
 /// What an atom tests.

@@ -1413,7 +1413,7 @@ impl<'a> Evaluator<'a> {
         }
         // The values the test compared: the assessment date, then each fact it read.
         let mut separator = " (";
-        if atom.text.contains("as_of") {
+        if atom.names_as_of {
             line.push_str(" (as_of is ");
             self.as_of.write_iso(line);
             separator = ", ";
