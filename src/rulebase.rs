@@ -48,6 +48,9 @@ pub(crate) struct EvaluationPlan {
     pub facts: Vec<FactPlan>,
     /// For each rule, its condition flattened (see [`FlatCondition`]).
     pub conditions: Vec<FlatCondition>,
+    /// The list of each `for each` rule, in rule order: counting a case's outcomes
+    /// looks only at these.
+    pub item_lists: Vec<FactId>,
 }
 
 /// Where the evaluator finds a fact's value, with the slots resolved.
@@ -142,7 +145,8 @@ impl RuleBase {
             .iter()
             .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some(), &facts))
             .collect();
-        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions };
+        let item_lists = self.rules.iter().filter_map(|rule| rule.for_each).collect();
+        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions, item_lists };
     }
 }
 

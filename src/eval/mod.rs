@@ -321,9 +321,9 @@ impl RuleBase {
         scratch: &mut Scratch,
     ) -> Vec<Outcome> {
         // One outcome per rule, or per item for `for each` rules whose list is known.
-        let count =
-            self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
-        let mut outcomes = Vec::with_capacity(count.sum());
+        let lists = &self.plan.item_lists;
+        let items: usize = lists.iter().map(|list| evaluator.items_of(*list).unwrap_or(1)).sum();
+        let mut outcomes = Vec::with_capacity(self.rules.len() - lists.len() + items);
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.for_each.map(|list| evaluator.items_of(list)) {
                 None => outcomes.push(evaluator.outcome(index, None, with_questions, scratch)),
