@@ -232,13 +232,10 @@ impl FlatCondition {
     }
 }
 
-/// A truth as a digit of a [`table_index`].
+/// A truth as a digit of a [`table_index`]: its place in [`Truth`]'s declaration (true,
+/// false, unknown), so that finding it takes no instruction on the hot path.
 fn digit(truth: Truth) -> usize {
-    match truth {
-        Truth::False => 0,
-        Truth::True => 1,
-        Truth::Unknown => 2,
-    }
+    truth as usize
 }
 
 /// The leaves' truths as a number in base 3, the first leaf its lowest digit.
@@ -267,14 +264,15 @@ fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
 /// The skeleton's truth for every combination of `count` leaves' truths, by
 /// [`table_index`].
 fn truth_table(skeleton: &Skeleton, count: usize) -> Vec<Truth> {
-    let mut leaves = vec![Truth::False; count];
+    let mut leaves = vec![Truth::True; count];
     let mut table = Vec::with_capacity(3usize.pow(count as u32));
     loop {
         table.push(skeleton.truth(&leaves));
-        // The next combination: count up in base 3, the first leaf the lowest digit.
+        // The next combination: count up in base 3 (digits true, false, unknown), the first
+        // leaf the lowest digit.
         let Some(carry) = leaves.iter().position(|leaf| *leaf != Truth::Unknown) else { return table };
-        leaves[carry] = if leaves[carry] == Truth::False { Truth::True } else { Truth::Unknown };
-        leaves[..carry].fill(Truth::False);
+        leaves[carry] = if leaves[carry] == Truth::True { Truth::False } else { Truth::Unknown };
+        leaves[..carry].fill(Truth::True);
     }
 }
 
@@ -913,6 +911,11 @@ mod tests {
     fn skeleton() -> Skeleton {
         let leaf = |i| Box::new(Skeleton::Leaf(i));
         Skeleton::And(leaf(0), Box::new(Skeleton::Or(leaf(1), Box::new(Skeleton::Not(leaf(2))))))
+    }
+
+    #[test]
+    fn digits_count_true_false_unknown() {
+        assert_eq!(TRUTHS.map(digit), [0, 1, 2]);
     }
 
     #[test]
