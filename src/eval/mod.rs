@@ -326,10 +326,10 @@ impl RuleBase {
         let mut outcomes = Vec::with_capacity(self.rules.len() - lists.len() + items);
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.for_each.map(|list| evaluator.items_of(list)) {
-                None => outcomes.push(evaluator.outcome(index, None, with_questions, scratch)),
+                None => evaluator.push_outcome((index, None), with_questions, scratch, &mut outcomes),
                 Some(Some(len)) => {
                     for item in 0..len {
-                        outcomes.push(evaluator.outcome(index, Some(item), with_questions, scratch));
+                        evaluator.push_outcome((index, Some(item)), with_questions, scratch, &mut outcomes);
                     }
                 }
                 // The list itself is unknown: the rule can neither fire nor be ruled out.
@@ -731,17 +731,18 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// A rule's outcome (for `item`), with the unknown facts that matter when
-    /// `with_questions`.
-    fn outcome(
+    /// Adds to `outcomes` a rule's outcome (for `item`), with the unknown facts that
+    /// matter when `with_questions`. Pushed here, not returned: the outcome is then built
+    /// in its place, not built and copied.
+    fn push_outcome(
         &self,
-        index: usize,
-        item: Option<usize>,
+        (index, item): (usize, Option<usize>),
         with_questions: bool,
         scratch: &mut Scratch,
-    ) -> Outcome {
+        outcomes: &mut Vec<Outcome>,
+    ) {
         let condition = &self.rule_base.plan.conditions[index];
-        self.flat_outcome(index, item, condition, with_questions, scratch)
+        outcomes.push(self.flat_outcome(index, item, condition, with_questions, scratch));
     }
 
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
