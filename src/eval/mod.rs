@@ -1604,9 +1604,14 @@ impl<'a> Evaluator<'a> {
 
     /// Appends [`Self::instance_path`]'s text to `out`.
     fn write_instance_path(&self, out: &mut String, instance: FactInstance) {
-        let path = &self.vocabulary().fact(instance.fact).path;
-        // A field's path is `list[].field`: the first `[` starts the `[]`.
-        let bracket = instance.item.and_then(|item| Some((item, path.find('[')?)));
+        let fact = self.vocabulary().fact(instance.fact);
+        let path = &fact.path;
+        // A field's path is `list[].field`, its list's path then `[]` (as the checker
+        // declares it): the list's path gives where the `[]` is, without a search.
+        let bracket = match (fact.place, instance.item) {
+            (Place::Field { list, .. }, Some(item)) => Some((item, self.vocabulary().fact(list).path.len())),
+            _ => None,
+        };
         match bracket {
             Some((item, bracket)) => {
                 out.push_str(&path[..bracket]);
