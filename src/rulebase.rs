@@ -48,6 +48,9 @@ pub(crate) struct EvaluationPlan {
     pub facts: Vec<FactPlan>,
     /// For each rule, its condition flattened (see [`FlatCondition`]).
     pub conditions: Vec<FlatCondition>,
+    /// The list of each `for each` rule, in rule order: counting a case's outcomes
+    /// looks only at these.
+    pub item_lists: Vec<FactId>,
 }
 
 /// Where the evaluator finds a fact's value, with the slots resolved.
@@ -135,13 +138,15 @@ impl RuleBase {
             })
             .collect();
         let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
-        let facts = self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
+        let facts: Vec<FactPlan> =
+            self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
         let conditions = self
             .rules
             .iter()
-            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some()))
+            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some(), &facts))
             .collect();
-        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions };
+        let item_lists = self.rules.iter().filter_map(|rule| rule.for_each).collect();
+        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions, item_lists };
     }
 }
 
@@ -680,6 +685,9 @@ pub struct Atom {
     pub text: String,
     /// The test.
     pub test: Test,
+    /// Whether `text` names `as_of`, so that its reasons show the assessment date: found
+    /// once, when the rules are checked, not in every reason.
+    pub(crate) names_as_of: bool,
 }
 
 /// What an atom tests.

@@ -36,7 +36,8 @@ impl Checker<'_> {
     fn atom(&mut self, context: &mut RuleContext<'_>, span: Span, test: Test) -> Expr {
         let id = self.next_atom;
         self.next_atom += 1;
-        Expr::Atom(Box::new(Atom { id, text: context.source_text(span), test }))
+        let text = context.source_text(span);
+        Expr::Atom(Box::new(Atom { id, names_as_of: text.contains("as_of"), text, test }))
     }
 
     pub(super) fn expr(

@@ -244,7 +244,7 @@ impl Evaluator<'_> {
                 (self.instance_path(instance), shown)
             })
             .collect();
-        if atom.text.contains("as_of") {
+        if atom.names_as_of {
             facts.insert(0, ("as_of".to_string(), self.as_of.to_string()));
         }
         facts.extend(self.derived_values(&atom.test, env));

@@ -13,7 +13,7 @@
 
 use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds};
 use crate::ast::{CompareOp, Quantifier};
-use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
+use crate::rulebase::{Atom, AtomId, Expr, FactId, FactPlan, Haystack, Rule, Test, Type};
 use crate::value::{Date, Duration, Value, compare_numbers};
 
 /// A condition as a boolean skeleton over its leaves.
@@ -34,6 +34,10 @@ pub(crate) struct FlatCondition {
     /// Whether some leaf is walked by the evaluator (a general test, a nested part), which
     /// then needs an [`Env`] started for the rule and item.
     walks: bool,
+    /// By atom id, the specialised leaf (its index) that tests the atom at the top of the
+    /// condition, if there is one: reasons look each atom's up, and a search of the
+    /// leaves cost more than the test.
+    specialised_by_atom: Vec<Option<usize>>,
 }
 
 /// The truths of a condition's first leaves, as evaluation reaches them, kept for a
@@ -146,17 +150,33 @@ pub(crate) struct Read {
     pub fact: FactId,
     /// Whether it is a field of the item bound.
     pub of_item: bool,
+    /// Where the case holds it, resolved when the condition is planned: every read of a
+    /// leaf would otherwise look it up.
+    pub plan: FactPlan,
+}
+
+/// What planning a part of a condition needs to know: which binding is the item's, and
+/// where the case holds each fact.
+#[derive(Clone, Copy)]
+struct Scope<'f> {
+    /// The binding of the item the leaves may read fields of: the rule's (`for each`), or
+    /// a quantifier's in its condition.
+    bound: Option<usize>,
+    /// Each fact's plan, by [`FactId`].
+    facts: &'f [FactPlan],
 }
 
 impl FlatCondition {
-    /// Flattens a rule's condition (`for_each`: whether the rule binds an item).
-    pub(crate) fn of(condition: &Expr, for_each: bool) -> FlatCondition {
+    /// Flattens a rule's condition (`for_each`: whether the rule binds an item), given
+    /// each fact's plan.
+    pub(crate) fn of(condition: &Expr, for_each: bool, facts: &[FactPlan]) -> FlatCondition {
         let mut leaves = Vec::new();
-        let skeleton = skeleton(condition, for_each.then_some(0), &mut leaves);
+        let skeleton = skeleton(condition, Scope { bound: for_each.then_some(0), facts }, &mut leaves);
         let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
         let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
         let walks = leaves.iter().any(|leaf| matches!(leaf.test, LeafTest::General(_) | LeafTest::Nested(_)));
-        FlatCondition { leaves, skeleton, table, decided, walks }
+        let specialised_by_atom = specialised_by_atom(&leaves);
+        FlatCondition { leaves, skeleton, table, decided, walks, specialised_by_atom }
     }
 
     /// The truth, true or false, that the leaves evaluated so far (the first ones, at
@@ -217,13 +237,22 @@ impl FlatCondition {
     }
 }
 
-/// A truth as a digit of a [`table_index`].
-fn digit(truth: Truth) -> usize {
-    match truth {
-        Truth::False => 0,
-        Truth::True => 1,
-        Truth::Unknown => 2,
+/// For [`FlatCondition::specialised_by_atom`]: by atom id, the first specialised leaf
+/// testing the atom.
+fn specialised_by_atom(leaves: &[Leaf]) -> Vec<Option<usize>> {
+    let specialised = |leaf: &&Leaf| leaf.test.read().is_some();
+    let ids = leaves.iter().filter(specialised).map(|leaf| leaf.id + 1);
+    let mut by_atom = vec![None; ids.max().unwrap_or(0)];
+    for (index, leaf) in leaves.iter().enumerate().filter(|(_, leaf)| specialised(leaf)) {
+        by_atom[leaf.id].get_or_insert(index);
     }
+    by_atom
+}
+
+/// A truth as a digit of a [`table_index`]: its place in [`Truth`]'s declaration (true,
+/// false, unknown), so that finding it takes no instruction on the hot path.
+fn digit(truth: Truth) -> usize {
+    truth as usize
 }
 
 /// The leaves' truths as a number in base 3, the first leaf its lowest digit.
@@ -252,14 +281,15 @@ fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
 /// The skeleton's truth for every combination of `count` leaves' truths, by
 /// [`table_index`].
 fn truth_table(skeleton: &Skeleton, count: usize) -> Vec<Truth> {
-    let mut leaves = vec![Truth::False; count];
+    let mut leaves = vec![Truth::True; count];
     let mut table = Vec::with_capacity(3usize.pow(count as u32));
     loop {
         table.push(skeleton.truth(&leaves));
-        // The next combination: count up in base 3, the first leaf the lowest digit.
+        // The next combination: count up in base 3 (digits true, false, unknown), the first
+        // leaf the lowest digit.
         let Some(carry) = leaves.iter().position(|leaf| *leaf != Truth::Unknown) else { return table };
-        leaves[carry] = if leaves[carry] == Truth::False { Truth::True } else { Truth::Unknown };
-        leaves[..carry].fill(Truth::False);
+        leaves[carry] = if leaves[carry] == Truth::True { Truth::False } else { Truth::Unknown };
+        leaves[..carry].fill(Truth::True);
     }
 }
 
@@ -275,10 +305,9 @@ impl Skeleton {
     }
 }
 
-/// The skeleton of `expr`, its leaves added to `leaves`; `bound` is the binding of the
-/// rule's item, if it has one.
-fn skeleton(expr: &Expr, bound: Option<usize>, leaves: &mut Vec<Leaf>) -> Skeleton {
-    let mut side = |expr: &Expr| Box::new(skeleton(expr, bound, leaves));
+/// The skeleton of `expr`, its leaves added to `leaves`.
+fn skeleton(expr: &Expr, scope: Scope, leaves: &mut Vec<Leaf>) -> Skeleton {
+    let mut side = |expr: &Expr| Box::new(skeleton(expr, scope, leaves));
     match expr {
         Expr::And(a, b) => Skeleton::And(side(a), side(b)),
         Expr::Or(a, b) => Skeleton::Or(side(a), side(b)),
@@ -286,9 +315,9 @@ fn skeleton(expr: &Expr, bound: Option<usize>, leaves: &mut Vec<Leaf>) -> Skelet
         Expr::Const(Value::Bool(b)) => Skeleton::Const(if *b { Truth::True } else { Truth::False }),
         _ => {
             let leaf = match expr {
-                Expr::Atom(atom) => leaf(atom, bound),
+                Expr::Atom(atom) => leaf(atom, scope),
                 Expr::Quantified { quantifier, list, binding, body, .. } => {
-                    quantified(*quantifier, list, *binding, body)
+                    quantified(*quantifier, list, Scope { bound: Some(*binding), ..scope }, body)
                 }
                 _ => None,
             };
@@ -301,8 +330,9 @@ fn skeleton(expr: &Expr, bound: Option<usize>, leaves: &mut Vec<Leaf>) -> Skelet
 }
 
 /// A leaf for `any`/`all` over a list of records whose condition is one specialised test
-/// of the item, as in `any p in partners where p.sector is health`.
-fn quantified(quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr) -> Option<Leaf> {
+/// of the item, as in `any p in partners where p.sector is health`; `scope` binds the
+/// quantifier's item.
+fn quantified(quantifier: Quantifier, list: &Expr, scope: Scope, body: &Expr) -> Option<Leaf> {
     let (Expr::Fact(list), Expr::Atom(atom)) = (list, body) else { return None };
     let Leaf {
         id,
@@ -312,7 +342,7 @@ fn quantified(quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr) 
             | body @ LeafTest::OneOf { .. }
             | body @ LeafTest::Holds(_)
             | body @ LeafTest::Known { .. },
-    } = leaf(atom, Some(binding))?
+    } = leaf(atom, scope)?
     else {
         return None;
     };
@@ -322,8 +352,8 @@ fn quantified(quantifier: Quantifier, list: &Expr, binding: usize, body: &Expr) 
 }
 
 /// A leaf for an atom, or `None` when the atom holds conditions or binds items of its own.
-fn leaf(atom: &Atom, bound: Option<usize>) -> Option<Leaf> {
-    let plain = |expr: &Expr| plain(expr, bound);
+fn leaf(atom: &Atom, scope: Scope) -> Option<Leaf> {
+    let plain = |expr: &Expr| plain(expr, scope.bound);
     let all_plain = match &atom.test {
         Test::Compare { lhs, rhs, .. } => plain(lhs) && plain(rhs),
         Test::In { needle, haystack: Haystack::Consts(_), .. } => plain(needle),
@@ -334,7 +364,7 @@ fn leaf(atom: &Atom, bound: Option<usize>) -> Option<Leaf> {
         return None;
     }
     let test =
-        specialised(&atom.test, bound).unwrap_or_else(|| LeafTest::General(Box::new(atom.test.clone())));
+        specialised(&atom.test, scope).unwrap_or_else(|| LeafTest::General(Box::new(atom.test.clone())));
     Some(Leaf { id: atom.id, test })
 }
 
@@ -354,8 +384,8 @@ fn plain(expr: &Expr, bound: Option<usize>) -> bool {
 }
 
 /// The specialised form of a test, where it has one.
-fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
-    let read = |expr: &Expr| read(expr, bound);
+fn specialised(test: &Test, scope: Scope) -> Option<LeafTest> {
+    let read = |expr: &Expr| read(expr, scope);
     let number = |expr: &Expr| match expr {
         Expr::Const(Value::Number(n)) => Some(*n),
         _ => None,
@@ -364,8 +394,8 @@ fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
         Expr::Count { list, filter: None, .. } => read(list),
         _ => None,
     };
-    let side = |expr: &Expr| side(expr, bound);
-    if let Some(one_of) = one_of(test, bound) {
+    let side = |expr: &Expr| side(expr, scope);
+    if let Some(one_of) = one_of(test, scope) {
         return Some(one_of);
     }
     match test {
@@ -395,7 +425,7 @@ fn specialised(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
 }
 
 /// An enumeration test as a [`LeafTest::OneOf`], if it is one.
-fn one_of(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
+fn one_of(test: &Test, scope: Scope) -> Option<LeafTest> {
     let bits = |values: &[Value]| {
         values.iter().try_fold(0u64, |bits, value| match value {
             Value::Enum(i) if *i < u64::BITS => Some(bits | 1 << i),
@@ -412,31 +442,39 @@ fn one_of(test: &Test, bound: Option<usize>) -> Option<LeafTest> {
         Test::In { needle, haystack: Haystack::Consts(values), negated } => (needle, &values[..], *negated),
         _ => return None,
     };
-    Some(LeafTest::OneOf { fact: read(fact, bound)?, values: bits(values)?, negated })
+    Some(LeafTest::OneOf { fact: read(fact, scope)?, values: bits(values)?, negated })
 }
 
 /// An operand as one side of a specialised comparison, if it can be one.
-fn side(expr: &Expr, bound: Option<usize>) -> Option<Side> {
+fn side(expr: &Expr, scope: Scope) -> Option<Side> {
     match expr {
         Expr::Const(value) => Some(Side::Other(Other::Const(value.clone()))),
         Expr::AsOf => Some(Side::Other(Other::AsOf)),
-        Expr::DatePlus { date, duration, minus } => match (read(date, bound)?, &**duration) {
+        Expr::DatePlus { date, duration, minus } => match (read(date, scope)?, &**duration) {
             (fact, Expr::Const(Value::Duration(duration))) => {
                 let amount = if *minus { -duration.amount } else { duration.amount };
                 Some(Side::Fact(fact, Some(Duration { amount, ..*duration })))
             }
             _ => None,
         },
-        _ => Some(Side::Fact(read(expr, bound)?, None)),
+        _ => Some(Side::Fact(read(expr, scope)?, None)),
     }
 }
 
 /// The fact an operand is, if it is one.
-fn read(expr: &Expr, bound: Option<usize>) -> Option<Read> {
-    match expr {
-        Expr::Fact(fact) => Some(Read { fact: *fact, of_item: false }),
-        Expr::Field { binding, fact } if bound == Some(*binding) => Some(Read { fact: *fact, of_item: true }),
-        _ => None,
+fn read(expr: &Expr, scope: Scope) -> Option<Read> {
+    let (fact, of_item) = match expr {
+        Expr::Fact(fact) => (*fact, false),
+        Expr::Field { binding, fact } if scope.bound == Some(*binding) => (*fact, true),
+        _ => return None,
+    };
+    Some(Read { fact, of_item, plan: scope.facts[fact.0] })
+}
+
+impl Read {
+    /// The fact instance read, for the rule's `item`.
+    fn instance(self, item: Option<usize>) -> FactInstance {
+        FactInstance { fact: self.fact, item: if self.of_item { item } else { None } }
     }
 }
 
@@ -444,7 +482,8 @@ impl FlatCondition {
     /// The specialised leaf that tests atom `id` at the top of the condition (not inside a
     /// quantifier or a derived fact), if there is one.
     pub(crate) fn specialised_leaf(&self, id: AtomId) -> Option<&Leaf> {
-        self.leaves.iter().find(|leaf| leaf.id == id && leaf.test.read().is_some())
+        let leaf = (*self.specialised_by_atom.get(id)?)?;
+        Some(&self.leaves[leaf])
     }
 }
 
@@ -549,6 +588,8 @@ pub(super) struct FlatScratch {
     atoms: Vec<AtomId>,
     /// The unknown facts an outcome has tried.
     tried: Vec<FactInstance>,
+    /// Those of them some value of which changes the outcome.
+    relevant: Vec<FactInstance>,
 }
 
 /// A condition's leaves as evaluated in the case as it is.
@@ -559,6 +600,10 @@ struct Evaluated {
     /// Their [`table_index`], for a condition with a table whose every leaf was evaluated.
     index: usize,
 }
+
+/// The values a hypothesis gives a true-or-false fact.
+const TRUE: Value = Value::Bool(true);
+const FALSE: Value = Value::Bool(false);
 
 /// One rule (for one item) being evaluated: its condition and where it reads.
 #[derive(Clone, Copy)]
@@ -650,10 +695,13 @@ impl Evaluator<'_> {
         probe: &mut Env,
         flat: &mut FlatScratch,
     ) -> Vec<FactInstance> {
-        let mut relevant = Vec::new();
-        // Each unknown fact is tried at its first read.
+        // Each unknown fact is tried at its first read. The relevant ones are gathered in
+        // a buffer and copied out once: growing the outcome's vector a fact at a time cost
+        // more than the copy.
         let mut tried = std::mem::take(&mut flat.tried);
+        let mut relevant = std::mem::take(&mut flat.relevant);
         tried.clear();
+        relevant.clear();
         for read in 0..flat.unknown_reads.len() {
             let (_, fact) = flat.unknown_reads[read];
             if tried.contains(&fact) {
@@ -664,8 +712,10 @@ impl Evaluator<'_> {
                 relevant.push(fact);
             }
         }
+        let outcome_unknowns = relevant.to_vec();
         flat.tried = tried;
-        relevant
+        flat.relevant = relevant;
+        outcome_unknowns
     }
 
     /// The truth of a flat condition with `fact` given `value`, every leaf evaluated.
@@ -715,7 +765,8 @@ impl Evaluator<'_> {
             condition.truth_with(evaluated, reading, truth_of, hypothetical) != now
         };
         match &self.vocabulary().fact(fact.fact).ty {
-            Type::Bool => [true, false].into_iter().any(|b| changes(&Value::Bool(b))),
+            // Constants, not temporaries: dropping a temporary `Value` is a call.
+            Type::Bool => [&TRUE, &FALSE].into_iter().any(changes),
             Type::Enum(values) => (0..values.len() as u32).any(|i| changes(&Value::Enum(i))),
             Type::Records(_) => changes(&Value::Records(Vec::new())),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
@@ -759,20 +810,27 @@ impl Evaluator<'_> {
         env: &mut Env,
         unknown_reads: &mut Vec<(usize, FactInstance)>,
     ) -> Truth {
-        let mut read = |instance: FactInstance| {
-            let value = self.stored(instance);
-            if value.is_none() {
-                unknown_reads.push((at, instance));
-            }
-            value
-        };
         let walked = match &leaf.test {
             LeafTest::General(test) => self.test(test, env),
             LeafTest::Nested(expr) => self.truth(expr, env),
             LeafTest::Quantified { quantifier, list, body } => {
+                let read = |instance: FactInstance| {
+                    let value = self.stored(instance);
+                    if value.is_none() {
+                        unknown_reads.push((at, instance));
+                    }
+                    value
+                };
                 return self.quantified_leaf(*quantifier, *list, body, read);
             }
-            test => return test.truth(read(self.leaf_instance(test, item)), self.as_of),
+            test => {
+                let read = test.read().expect("only specialised leaves are left");
+                let value = self.stored_at(read, item);
+                if value.is_none() {
+                    unknown_reads.push((at, read.instance(item)));
+                }
+                return test.truth(value, self.as_of);
+            }
         };
         // The walk recorded its reads in `env`: keep the unknown ones, as this leaf's.
         let reads = env.reads.drain(..);
@@ -784,9 +842,9 @@ impl Evaluator<'_> {
     /// the read the tree walk of its atom records. Inlined: it is the hot path of outcomes.
     #[inline(always)]
     pub(super) fn specialised_truth(&self, test: &LeafTest, item: Option<usize>, env: &mut Env) -> Truth {
-        let instance = self.leaf_instance(test, item);
-        let value = self.stored(instance);
-        env.record(instance, value.is_some());
+        let read = test.read().expect("only specialised leaves read one fact");
+        let value = self.stored_at(read, item);
+        env.record(read.instance(item), value.is_some());
         test.truth(value, self.as_of)
     }
 
@@ -812,8 +870,9 @@ impl Evaluator<'_> {
                 self.quantified_leaf(*quantifier, *list, body, read)
             }
             test => {
-                let instance = self.leaf_instance(test, subject.item);
-                let value = if instance == fact { Some(value) } else { self.stored(instance) };
+                let read = test.read().expect("only specialised leaves are left");
+                let instance = read.instance(subject.item);
+                let value = if instance == fact { Some(value) } else { self.stored_at(read, subject.item) };
                 test.truth(value, self.as_of)
             }
         }
@@ -854,10 +913,9 @@ impl Evaluator<'_> {
         probe.hypothesis = Some(Hypothesis::Given(fact, value.clone()));
     }
 
-    /// The fact instance a specialised leaf reads.
-    fn leaf_instance(&self, test: &LeafTest, item: Option<usize>) -> FactInstance {
-        let read = test.read().expect("only specialised leaves read one fact");
-        FactInstance { fact: read.fact, item: if read.of_item { item } else { None } }
+    /// The value of the fact `read` reads (for the rule's `item`), if the case gives one.
+    fn stored_at(&self, read: Read, item: Option<usize>) -> Option<&Value> {
+        self.stored_by(read.plan, if read.of_item { item } else { None })
     }
 }
 
@@ -871,6 +929,11 @@ mod tests {
     fn skeleton() -> Skeleton {
         let leaf = |i| Box::new(Skeleton::Leaf(i));
         Skeleton::And(leaf(0), Box::new(Skeleton::Or(leaf(1), Box::new(Skeleton::Not(leaf(2))))))
+    }
+
+    #[test]
+    fn digits_count_true_false_unknown() {
+        assert_eq!(TRUTHS.map(digit), [0, 1, 2]);
     }
 
     #[test]

@@ -321,15 +321,15 @@ impl RuleBase {
         scratch: &mut Scratch,
     ) -> Vec<Outcome> {
         // One outcome per rule, or per item for `for each` rules whose list is known.
-        let count =
-            self.rules.iter().map(|r| r.for_each.and_then(|list| evaluator.items_of(list)).unwrap_or(1));
-        let mut outcomes = Vec::with_capacity(count.sum());
+        let lists = &self.plan.item_lists;
+        let items: usize = lists.iter().map(|list| evaluator.items_of(*list).unwrap_or(1)).sum();
+        let mut outcomes = Vec::with_capacity(self.rules.len() - lists.len() + items);
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.for_each.map(|list| evaluator.items_of(list)) {
-                None => outcomes.push(evaluator.outcome(index, None, with_questions, scratch)),
+                None => evaluator.push_outcome((index, None), with_questions, scratch, &mut outcomes),
                 Some(Some(len)) => {
                     for item in 0..len {
-                        outcomes.push(evaluator.outcome(index, Some(item), with_questions, scratch));
+                        evaluator.push_outcome((index, Some(item)), with_questions, scratch, &mut outcomes);
                     }
                 }
                 // The list itself is unknown: the rule can neither fire nor be ruled out.
@@ -731,17 +731,18 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// A rule's outcome (for `item`), with the unknown facts that matter when
-    /// `with_questions`.
-    fn outcome(
+    /// Adds to `outcomes` a rule's outcome (for `item`), with the unknown facts that
+    /// matter when `with_questions`. Pushed here, not returned: the outcome is then built
+    /// in its place, not built and copied.
+    fn push_outcome(
         &self,
-        index: usize,
-        item: Option<usize>,
+        (index, item): (usize, Option<usize>),
         with_questions: bool,
         scratch: &mut Scratch,
-    ) -> Outcome {
+        outcomes: &mut Vec<Outcome>,
+    ) {
         let condition = &self.rule_base.plan.conditions[index];
-        self.flat_outcome(index, item, condition, with_questions, scratch)
+        outcomes.push(self.flat_outcome(index, item, condition, with_questions, scratch));
     }
 
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
@@ -847,11 +848,17 @@ impl<'a> Evaluator<'a> {
     }
 
     fn stored(&self, instance: FactInstance) -> Option<&'a Value> {
-        let plan = self.rule_base.plan.facts[instance.fact.0];
+        self.stored_by(self.rule_base.plan.facts[instance.fact.0], instance.item)
+    }
+
+    /// The value of the fact whose plan is `plan` (for a field, of item `item`), if the
+    /// case gives one.
+    #[inline(always)]
+    fn stored_by(&self, plan: FactPlan, item: Option<usize>) -> Option<&'a Value> {
         let value = self.case.value(plan.case_slot);
         let Some(field) = plan.field_slot else { return value };
         let Some(Value::Records(records)) = value else { return None };
-        records.get(instance.item?)?.get(field)?.as_ref()
+        records.get(item?)?.get(field)?.as_ref()
     }
 
     /// The number of items of a list, without copying them.
@@ -1358,9 +1365,10 @@ impl<'a> Evaluator<'a> {
             let first = out.count();
             let item_truth = self.reasons(body, negated, Top::NONE, env, out);
             if item_truth == wanted {
-                let mut label = self.item_label(list_fact, item, env);
-                label.push_str(": ");
-                out.prefix_from(first, &label);
+                out.prefix_from(first, |label| {
+                    self.write_item_label(label, list_fact, item, env);
+                    label.push_str(": ");
+                });
             }
             env.bindings.pop();
             debug_assert_eq!(env.bindings.len(), *binding);
@@ -1406,7 +1414,7 @@ impl<'a> Evaluator<'a> {
         }
         // The values the test compared: the assessment date, then each fact it read.
         let mut separator = " (";
-        if atom.text.contains("as_of") {
+        if atom.names_as_of {
             line.push_str(" (as_of is ");
             self.as_of.write_iso(line);
             separator = ", ";
@@ -1562,7 +1570,10 @@ impl<'a> Evaluator<'a> {
     /// them), each with its question and the rules it could change, the texts written
     /// into `texts`; `env` is lent for filling in the questions.
     fn questions(&self, outcomes: &[Outcome], env: &mut Env, texts: &mut Texts) -> Vec<DraftQuestion> {
-        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::new();
+        // Room for every fact asked about at once: growing the list a fact at a time cost
+        // more than counting them.
+        let most = outcomes.iter().map(|outcome| outcome.relevant_unknowns.len()).sum();
+        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::with_capacity(most);
         for outcome in outcomes {
             for fact in &outcome.relevant_unknowns {
                 match asked.iter_mut().find(|(asked_fact, _)| asked_fact == fact) {
@@ -1570,7 +1581,12 @@ impl<'a> Evaluator<'a> {
                     // asked already was the last to ask.
                     Some((_, affects)) if affects.last() != Some(&outcome.rule) => affects.push(outcome.rule),
                     Some(_) => {}
-                    None => asked.push((*fact, vec![outcome.rule])),
+                    None => {
+                        // Room for a few rules: most facts asked about affect one to four.
+                        let mut affects = Vec::with_capacity(4);
+                        affects.push(outcome.rule);
+                        asked.push((*fact, affects));
+                    }
                 }
             }
         }
@@ -1588,9 +1604,14 @@ impl<'a> Evaluator<'a> {
 
     /// Appends [`Self::instance_path`]'s text to `out`.
     fn write_instance_path(&self, out: &mut String, instance: FactInstance) {
-        let path = &self.vocabulary().fact(instance.fact).path;
-        // A field's path is `list[].field`: the first `[` starts the `[]`.
-        let bracket = instance.item.and_then(|item| Some((item, path.find('[')?)));
+        let fact = self.vocabulary().fact(instance.fact);
+        let path = &fact.path;
+        // A field's path is `list[].field`, its list's path then `[]` (as the checker
+        // declares it): the list's path gives where the `[]` is, without a search.
+        let bracket = match (fact.place, instance.item) {
+            (Place::Field { list, .. }, Some(item)) => Some((item, self.vocabulary().fact(list).path.len())),
+            _ => None,
+        };
         match bracket {
             Some((item, bracket)) => {
                 out.push_str(&path[..bracket]);

@@ -13,12 +13,14 @@ pub(crate) struct Texts {
     buffer: String,
     /// Where each text ends in `buffer`; the next text starts where the last one ends.
     ends: Vec<usize>,
+    /// Room for the prefix [`Texts::prefix_from`] writes, kept from one to the next.
+    prefix: String,
 }
 
 impl Texts {
     /// Room for a typical case's texts.
     pub fn with_capacity(bytes: usize, texts: usize) -> Texts {
-        Texts { buffer: String::with_capacity(bytes), ends: Vec::with_capacity(texts) }
+        Texts { buffer: String::with_capacity(bytes), ends: Vec::with_capacity(texts), prefix: String::new() }
     }
 
     /// How many texts have been ended: the number the next text will have.
@@ -74,14 +76,19 @@ impl Texts {
         }
     }
 
-    /// Puts `prefix` before each of the texts numbered from `first` on.
-    pub fn prefix_from(&mut self, first: usize, prefix: &str) {
+    /// Puts the text `write_prefix` writes before each of the texts numbered from `first`
+    /// on. It is written into a buffer kept for it: a `String` per prefix would allocate.
+    pub fn prefix_from(&mut self, first: usize, write_prefix: impl FnOnce(&mut String)) {
+        let mut prefix = std::mem::take(&mut self.prefix);
+        prefix.clear();
+        write_prefix(&mut prefix);
         for index in first..self.ends.len() {
-            self.buffer.insert_str(self.start(index), prefix);
+            self.buffer.insert_str(self.start(index), &prefix);
             for end in &mut self.ends[index..] {
                 *end += prefix.len();
             }
         }
+        self.prefix = prefix;
     }
 
     fn remove(&mut self, index: usize) {
@@ -142,7 +149,7 @@ mod tests {
     #[test]
     fn prefix_from_prefixes_the_last_texts() {
         let mut written = texts(&["a", "b", "", "c"]);
-        written.prefix_from(1, "g: ");
+        written.prefix_from(1, |prefix| prefix.push_str("g: "));
         assert_eq!(all(&written), ["a", "g: b", "g: ", "g: c"]);
     }
 }
