@@ -34,10 +34,6 @@ pub(crate) struct FlatCondition {
     /// Whether some leaf is walked by the evaluator (a general test, a nested part), which
     /// then needs an [`Env`] started for the rule and item.
     walks: bool,
-    /// By atom id, the specialised leaf (its index) that tests the atom at the top of the
-    /// condition, if there is one: reasons look each atom's up, and a search of the
-    /// leaves cost more than the test.
-    specialised_by_atom: Vec<Option<usize>>,
 }
 
 /// The truths of a condition's first leaves, as evaluation reaches them, kept for a
@@ -175,8 +171,7 @@ impl FlatCondition {
         let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
         let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
         let walks = leaves.iter().any(|leaf| matches!(leaf.test, LeafTest::General(_) | LeafTest::Nested(_)));
-        let specialised_by_atom = specialised_by_atom(&leaves);
-        FlatCondition { leaves, skeleton, table, decided, walks, specialised_by_atom }
+        FlatCondition { leaves, skeleton, table, decided, walks }
     }
 
     /// The truth, true or false, that the leaves evaluated so far (the first ones, at
@@ -235,18 +230,6 @@ impl FlatCondition {
             .into_iter()
             .any(|truth| table[others + digit(truth) * place] != table[now.index])
     }
-}
-
-/// For [`FlatCondition::specialised_by_atom`]: by atom id, the first specialised leaf
-/// testing the atom.
-fn specialised_by_atom(leaves: &[Leaf]) -> Vec<Option<usize>> {
-    let specialised = |leaf: &&Leaf| leaf.test.read().is_some();
-    let ids = leaves.iter().filter(specialised).map(|leaf| leaf.id + 1);
-    let mut by_atom = vec![None; ids.max().unwrap_or(0)];
-    for (index, leaf) in leaves.iter().enumerate().filter(|(_, leaf)| specialised(leaf)) {
-        by_atom[leaf.id].get_or_insert(index);
-    }
-    by_atom
 }
 
 /// A truth as a digit of a [`table_index`]: its place in [`Truth`]'s declaration (true,
@@ -482,8 +465,7 @@ impl FlatCondition {
     /// The specialised leaf that tests atom `id` at the top of the condition (not inside a
     /// quantifier or a derived fact), if there is one.
     pub(crate) fn specialised_leaf(&self, id: AtomId) -> Option<&Leaf> {
-        let leaf = (*self.specialised_by_atom.get(id)?)?;
-        Some(&self.leaves[leaf])
+        self.leaves.iter().find(|leaf| leaf.id == id && leaf.test.read().is_some())
     }
 }
 
