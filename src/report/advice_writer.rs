@@ -50,11 +50,14 @@ impl<'r> AdviceWriter<'r> {
             .rules
             .iter()
             .enumerate()
-            .map(|(index, rule)| RuleFragments {
-                id: json(&rule.id),
-                opening: format!(r#"{{"rule":{},"item":"#, json(&rule.id)),
-                between_values: between_values(rule),
-                closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
+            .map(|(index, rule)| {
+                let id = json(&rule.id);
+                RuleFragments {
+                    opening: format!(r#"{{"rule":{id},"item":"#),
+                    id,
+                    between_values: between_values(rule),
+                    closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
+                }
             })
             .collect();
         let answers =
