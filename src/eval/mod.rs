@@ -19,7 +19,7 @@ mod texts;
 pub use explain::{Explanation, Node, OutcomeKind};
 pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
-pub(crate) use texts::Texts;
+pub(crate) use texts::{Texts, text_range};
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::case::Case;

@@ -42,7 +42,7 @@ impl Texts {
     /// Text number `index`.
     #[inline]
     pub fn get(&self, index: usize) -> &str {
-        &self.buffer[self.start(index)..self.ends[index]]
+        &self.buffer[text_range(&self.ends, index)]
     }
 
     /// Every text, one after another, and where each ends: for a reader that treats them
@@ -102,12 +102,20 @@ impl Texts {
 
     #[inline]
     fn start(&self, index: usize) -> usize {
-        if index == 0 { 0 } else { self.ends[index - 1] }
+        text_range(&self.ends, index).start
     }
 
     fn next_start(&self) -> usize {
         self.ends.last().copied().unwrap_or(0)
     }
+}
+
+/// Where text number `index` lies among texts written one after another, given where
+/// each ends: from the end of the one before (or the start) to its own end.
+#[inline]
+pub(crate) fn text_range(ends: &[usize], index: usize) -> Range<usize> {
+    let start = if index == 0 { 0 } else { ends[index - 1] };
+    start..ends[index]
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 use std::io::Write as _;
 
 use crate::case::Case;
-use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts};
+use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts, text_range};
 use crate::json_string::first_special;
 use crate::rulebase::FactId;
 use crate::rulebase::{Rule, RuleBase, Template, TemplatePart};
@@ -174,8 +174,7 @@ impl EscapedTexts {
 
     /// Text number `index`, escaped.
     fn get(&self, index: usize) -> &[u8] {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        &self.escaped[start..self.ends[index]]
+        &self.escaped[text_range(&self.ends, index)]
     }
 }
 
