@@ -102,34 +102,7 @@ impl Date {
     pub fn write_month_and_year(self, out: &mut String) {
         write_month_year(out, self.0.year(), i16::from(self.0.month()));
     }
-}
 
-/// The year, month and day of a text shaped exactly `YYYY-MM-DD`, digits where the digits
-/// go; not yet checked to be a day.
-fn iso_parts(text: &str) -> Option<(i16, i16, i16)> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let digit = |at: usize| bytes[at].is_ascii_digit().then(|| i16::from(bytes[at] - b'0'));
-    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
-    Some((year, digit(5)? * 10 + digit(6)?, digit(8)? * 10 + digit(9)?))
-}
-
-fn month_year(year: i16, month: i16) -> String {
-    let mut text = String::new();
-    write_month_year(&mut text, year, month);
-    text
-}
-
-/// Appends `October 2014`.
-fn write_month_year(out: &mut String, year: i16, month: i16) {
-    out.push_str(MONTH_NAMES[(month - 1) as usize]);
-    out.push(' ');
-    write_integer(out, i64::from(year));
-}
-
-impl Date {
     /// Appends the date as ISO 8601, `2013-04-01`, digit by digit: explanations and
     /// reasons write many dates, and `write!` costs several times more.
     /// The same text as `Display`.
@@ -164,6 +137,31 @@ impl Date {
             digit(day),
         ])
     }
+}
+
+/// The year, month and day of a text shaped exactly `YYYY-MM-DD`, digits where the digits
+/// go; not yet checked to be a day.
+fn iso_parts(text: &str) -> Option<(i16, i16, i16)> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digit = |at: usize| bytes[at].is_ascii_digit().then(|| i16::from(bytes[at] - b'0'));
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    Some((year, digit(5)? * 10 + digit(6)?, digit(8)? * 10 + digit(9)?))
+}
+
+fn month_year(year: i16, month: i16) -> String {
+    let mut text = String::new();
+    write_month_year(&mut text, year, month);
+    text
+}
+
+/// Appends `October 2014`.
+fn write_month_year(out: &mut String, year: i16, month: i16) {
+    out.push_str(MONTH_NAMES[(month - 1) as usize]);
+    out.push(' ');
+    write_integer(out, i64::from(year));
 }
 
 impl fmt::Display for Date {
