@@ -134,3 +134,25 @@ fn a_name_used_after_its_quantifier_ends_gets_a_bracketing_hint() {
     let help = compiled.diagnostics[0].help.clone().unwrap_or_default();
     assert!(help.contains("bracket the condition after `where`"), "{help}");
 }
+
+/// The codes of the static analysis's warnings for a rule base.
+fn lint_codes(rules: &str) -> Vec<String> {
+    let files =
+        vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("the rules check");
+    accord::lint::lint(&rule_base).warnings.iter().map(|w| format!("{} {}", w.code, w.message)).collect()
+}
+
+#[test]
+fn rules_that_fire_only_on_later_assessment_dates_or_through_derived_windows_are_not_called_dead() {
+    // The case search once assessed every case on 2013-01-01 and drew candidate dates only
+    // from the constants of a rule's own condition: both rules were reported never to fire.
+    let rules = "define settled as as_of is on or after d + 3 years\n\
+                 rule after_a_date\n  when a and as_of is on or after 2013-04-01\n  note \"t\" \"x\"\n  cite s\n\n\
+                 rule after_a_window\n  when settled and kind is merger\n  note \"t\" \"x\"\n  cite s\n";
+    let dead: Vec<String> = lint_codes(rules).into_iter().filter(|w| w.starts_with("W0301")).collect();
+    assert_eq!(dead, Vec::<String>::new());
+    let impossible =
+        "rule never\n  when a and not a and as_of is on or after 2013-04-01\n  note \"t\" \"x\"\n  cite s\n";
+    assert!(lint_codes(impossible).iter().any(|w| w.starts_with("W0301 rule `never`")));
+}

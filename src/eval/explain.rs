@@ -287,7 +287,7 @@ impl Evaluator<'_> {
         self.truth(&rule.condition, &mut env);
         let facts = dedup(env.reads.iter().map(|(fact, _)| *fact).collect());
         let mut constants = Vec::new();
-        constants_in(&rule.condition, &mut constants);
+        constants_in(&rule.condition, &self.rule_base.definitions, &mut Vec::new(), &mut constants);
         let candidates: Vec<(FactInstance, Vec<Value>)> =
             facts.iter().map(|f| (*f, self.candidate_values(*f, &constants))).collect();
         let fires = |assumed: Vec<(FactInstance, Value)>| {
@@ -415,9 +415,23 @@ fn flatten<'e>(expr: &'e Expr, is_and: bool, out: &mut Vec<&'e Expr>) {
     }
 }
 
-/// The constants a condition compares with, for guessing values that would change it.
-pub(super) fn constants_in(expr: &Expr, out: &mut Vec<Value>) {
-    let mut visit = |e: &Expr| constants_in(e, out);
+/// The constants a condition compares with, for guessing values that would change it,
+/// including those of the derived facts it uses (a stage's `18 months`, say). Each derived
+/// fact is looked into once: those in `seen` are skipped.
+pub(super) fn constants_in(
+    expr: &Expr,
+    definitions: &[Definition],
+    seen: &mut Vec<usize>,
+    out: &mut Vec<Value>,
+) {
+    if let Expr::Derived(id) = expr {
+        if !seen.contains(id) {
+            seen.push(*id);
+            constants_in(&definitions[*id].expr, definitions, seen, out);
+        }
+        return;
+    }
+    let mut visit = |e: &Expr| constants_in(e, definitions, seen, out);
     match expr {
         Expr::Const(value) => out.push(value.clone()),
         Expr::And(a, b) | Expr::Or(a, b) => {
@@ -460,7 +474,7 @@ pub(super) fn constants_in(expr: &Expr, out: &mut Vec<Value>) {
                 visit(needle);
                 match haystack {
                     Haystack::Consts(values) => out.extend(values.iter().cloned()),
-                    Haystack::List(list) => constants_in(list, out),
+                    Haystack::List(list) => visit(list),
                 }
             }
             Test::Known { expr, .. } | Test::Holds(expr) => visit(expr),

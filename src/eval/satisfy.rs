@@ -11,6 +11,7 @@
 //! numbers, dates and text.
 
 use super::*;
+use crate::value::{Duration, DurationUnit};
 
 /// A case found by the search: the facts it gives, as path and value.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,27 +42,32 @@ impl RuleBase {
     /// item of its list), leaving the facts in `keep_unknown` unknown.
     pub fn find_case_where(&self, rules: &[usize], keep_unknown: &[FactId]) -> Search {
         let case = self.unknown_case(keep_unknown);
-        // Any fixed date will do: the candidate dates are drawn relative to it.
-        let as_of = Date::new(2013, 1, 1).expect("a real date");
-        let evaluator = Evaluator::new(self, &case, as_of);
         let mut constants = Vec::new();
+        let mut seen = Vec::new();
         for &rule in rules {
-            explain::constants_in(&self.rules[rule].condition, &mut constants);
+            explain::constants_in(&self.rules[rule].condition, &self.definitions, &mut seen, &mut constants);
         }
-        let mut search = Searcher { evaluator: &evaluator, rules, keep_unknown, constants, budget: BUDGET };
-        match search.extend(&mut State::default()) {
-            Ok(Some(assumed)) => {
-                let facts = assumed
-                    .iter()
-                    .map(|(fact, value)| {
-                        (evaluator.instance_path(*fact), evaluator.show_value(fact.fact, value))
-                    })
-                    .collect();
-                Search::Found(Witness { facts })
+        let mut gave_up = false;
+        for as_of in assessment_dates(&constants) {
+            let evaluator = Evaluator::new(self, &case, as_of);
+            let constants = constants.clone();
+            let mut search =
+                Searcher { evaluator: &evaluator, rules, keep_unknown, constants, budget: BUDGET };
+            match search.extend(&mut State::default()) {
+                Ok(Some(assumed)) => {
+                    let facts = assumed
+                        .iter()
+                        .map(|(fact, value)| {
+                            (evaluator.instance_path(*fact), evaluator.show_value(fact.fact, value))
+                        })
+                        .collect();
+                    return Search::Found(Witness { facts });
+                }
+                Ok(None) => {}
+                Err(OutOfBudget) => gave_up = true,
             }
-            Ok(None) => Search::Impossible,
-            Err(OutOfBudget) => Search::GaveUp,
         }
+        if gave_up { Search::GaveUp } else { Search::Impossible }
     }
 
     /// A case with every fact unknown, except that each list of records (but those to be
@@ -78,6 +84,24 @@ impl RuleBase {
         }
         Case { name: None, id: None, assessed_on: None, values }
     }
+}
+
+/// The assessment dates a search tries, in order: a fixed date, around which the candidate
+/// dates of facts are drawn, then the day before, of and after each date the conditions
+/// name, so that a condition such as `as_of is on or after 2013-04-01` can be met.
+fn assessment_dates(constants: &[Value]) -> Vec<Date> {
+    let day = |n| Duration { amount: n, unit: DurationUnit::Days };
+    let mut dates = vec![Date::new(2013, 1, 1).expect("a real date")];
+    for constant in constants {
+        if let Value::Date(date) = constant {
+            for candidate in [date.plus(day(-1)), Some(*date), date.plus(day(1))].into_iter().flatten() {
+                if !dates.contains(&candidate) {
+                    dates.push(candidate);
+                }
+            }
+        }
+    }
+    dates
 }
 
 struct OutOfBudget;
