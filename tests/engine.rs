@@ -354,3 +354,20 @@ fn a_derived_fact_recalled_still_reads_the_facts_under_it() {
     assert_eq!(asked, ["n"]);
     assert!(run(&rules, r#"{"n": 14}"#).advice.len() == 1, "n = 14 gives m = 15: the first branch holds");
 }
+
+#[test]
+fn a_derived_condition_already_decided_asks_nothing_about_a_date_it_tests_for_presence() {
+    // Trying values of a date forced the truth of whole atoms that read it; the atom that
+    // holds a derived condition was forced too, as if the derived condition could be true
+    // while `kind is merger` inside it was false, and `d` was asked about.
+    let definitions = "define undated_merger as kind is merger and d is unknown\n\
+define dated_or_not as kind is merger and (d is unknown or as_of is before d)\n";
+    for name in ["undated_merger", "dated_or_not"] {
+        let rules = format!("{definitions}rule r\n  when {name}\n  note \"t\" \"x\"\n  cite s\n");
+        let decided = run(&rules, r#"{"kind": "none"}"#);
+        assert!(decided.advice.is_empty() && decided.questions.is_empty(), "{name}: {:?}", decided.questions);
+    }
+    let rules = format!("{definitions}rule r\n  when dated_or_not\n  note \"t\" \"x\"\n  cite s\n");
+    let open = run(&rules, r#"{"d": "2014-01-01"}"#);
+    assert_eq!(open.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["kind"]);
+}

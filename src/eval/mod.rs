@@ -1161,7 +1161,11 @@ impl<'a> Evaluator<'a> {
         let reads_before = env.hypothesis_reads;
         let truth = self.test(&atom.test, env);
         let Some(Hypothesis::Atoms(_, forced)) = &env.hypothesis else { return truth };
-        if env.hypothesis_reads == reads_before {
+        // An atom that holds a derived condition reads the fact only through the atoms of
+        // that condition, which are forced as they are met: forcing this one too would
+        // ignore the rest of the derived condition (`kind is merger` in `kind is merger
+        // and d is unknown`).
+        if env.hypothesis_reads == reads_before || matches!(atom.test, Test::Holds(Expr::Derived(_))) {
             return truth;
         }
         match forced.iter().find(|(forced, _)| *forced == atom.id) {
