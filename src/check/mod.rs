@@ -592,7 +592,7 @@ impl Checker<'_> {
                 "E0221",
                 format!("the question about `{waiting}` cannot wait for `{written}`"),
             )
-            .at(file, after.span, "a field of another list's items")
+            .at(file, after.span, "a field of the items of a list")
             .help("a question can wait for a fact of the case, or for a field of the same item of the same list");
             self.error(diagnostic);
             return None;

@@ -298,6 +298,25 @@ impl RuleBase {
             .collect()
     }
 
+    /// The unknown facts (as paths, sorted, each once) read by the tests that made the
+    /// advice given for `case` hold (the tests its because-lines name), such as `d` for a
+    /// rule firing on `d is unknown`: the report does not ask about them, as the advice
+    /// speaks of them already.
+    pub fn unknowns_read_by_advice(&self, case: &Case, as_of: Date) -> Vec<String> {
+        let outcomes = self.evaluate(case, as_of);
+        let evaluator = Evaluator::new(self, case, as_of);
+        let (mut env, mut texts) = (Env::default(), Texts::with_capacity(1024, 32));
+        for outcome in outcomes.iter().filter(|outcome| outcome.gives_advice()) {
+            env.start(&self.rules[outcome.rule], outcome.item);
+            evaluator.because(outcome.rule, outcome.item, false, &mut env, &mut texts);
+        }
+        let read = std::mem::take(&mut env.reason_unknowns);
+        let mut paths: Vec<String> = read.into_iter().map(|fact| evaluator.instance_path(fact)).collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// The outcome of every rule (per item for `for each` rules), in rule order.
     pub fn evaluate(&self, case: &Case, as_of: Date) -> Vec<Outcome> {
         self.outcomes(case, as_of, true)
@@ -633,6 +652,10 @@ struct Env {
     /// How many times the fact of an `Atoms` hypothesis has been read.
     hypothesis_reads: usize,
     hypothesis: Option<Hypothesis>,
+    /// The unknown facts read by the tests that made advice hold (those its because-lines
+    /// name), across every piece of advice filled in: kept by [`Env::start`], so that
+    /// the questions can leave these facts out.
+    reason_unknowns: Vec<FactInstance>,
     /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
     /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
     outcome_only: bool,
@@ -1304,6 +1327,7 @@ impl<'a> Evaluator<'a> {
     fn reasons(&self, expr: &Expr, negated: bool, top: Top, env: &mut Env, out: &mut Texts) -> Truth {
         let wanted = if negated { Truth::False } else { Truth::True };
         let start = out.count();
+        let unknowns_start = env.reason_unknowns.len();
         let truth = match (expr, negated) {
             // Both sides are reasons: every true part of an `and`, every false part of an
             // `or` (and under `not`, every false part of an `and`).
@@ -1334,6 +1358,9 @@ impl<'a> Evaluator<'a> {
                 if truth == wanted {
                     self.describe_atom(out.open(), atom, negated, &env.reads[reads_before..]);
                     out.end();
+                    let Env { reads, reason_unknowns, .. } = env;
+                    let unknown = reads[reads_before..].iter().filter(|(_, known)| !known);
+                    reason_unknowns.extend(unknown.map(|(fact, _)| *fact));
                 }
                 truth
             }
@@ -1342,6 +1369,7 @@ impl<'a> Evaluator<'a> {
         };
         if truth != wanted {
             out.truncate(start);
+            env.reason_unknowns.truncate(unknowns_start);
         }
         truth
     }
@@ -1611,11 +1639,10 @@ impl<'a> Evaluator<'a> {
             }
         }
         // A question waits while the fact it comes after is unknown; a fact that advice given
-        // reads (a rule firing because it is unknown) is not asked about as well.
+        // rests on (a rule firing because it is unknown) is not asked about as well.
         asked.retain(|(fact, _)| !self.waits(*fact));
-        if !asked.is_empty() {
-            let read = self.unknowns_read_by_advice(outcomes, env);
-            asked.retain(|(fact, _)| !read.contains(fact));
+        if !env.reason_unknowns.is_empty() {
+            asked.retain(|(fact, _)| !env.reason_unknowns.contains(fact));
         }
         // The most weight of rules affected first (see `RuleBase::priority_weight`);
         // otherwise in the order the rules ask.
@@ -1635,18 +1662,6 @@ impl<'a> Evaluator<'a> {
             Place::Case { .. } => None,
         };
         self.stored(FactInstance { fact: after, item }).is_none()
-    }
-
-    /// The unknown facts that the conditions of the advice given read.
-    fn unknowns_read_by_advice(&self, outcomes: &[Outcome], env: &mut Env) -> Vec<FactInstance> {
-        let mut read = Vec::new();
-        for outcome in outcomes.iter().filter(|outcome| outcome.gives_advice()) {
-            let rule = &self.rule_base.rules[outcome.rule];
-            env.start(rule, outcome.item);
-            self.truth(&rule.condition, env);
-            read.extend(env.reads.iter().filter(|(_, known)| !known).map(|(fact, _)| *fact));
-        }
-        read
     }
 
     /// `change.date`, or `groups[1].needs` for a field of one item.
