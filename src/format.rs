@@ -745,6 +745,22 @@ mod tests {
     }
 
     #[test]
+    fn lays_out_priorities_and_after_like_the_evidence_scale_and_ask() {
+        let src = "priority scale act_now \"act now\" consider \"consider\"\nfact m is text ask \"M?\" after o\nfact k is one of before, after after o\nrule r priority act_now when a note \"t\" \"x\" cite s";
+        assert_eq!(
+            fmt(src),
+            concat!(
+                "priority scale\n",
+                "  act_now  \"act now\"\n",
+                "  consider \"consider\"\n\n",
+                "fact m is text\n  ask \"M?\"\n  after o\n",
+                "fact k is one of before, after\n  after o\n\n",
+                "rule r\n  priority act_now\n  when a\n  note \"t\"\n    \"x\"\n  cite s\n",
+            )
+        );
+    }
+
+    #[test]
     fn aligns_entries_and_their_comments() {
         let src =
             "evidence scale\n a \"A\" # first\n longer_key \"B\"   # second\n  c \"a longer label\" #third";

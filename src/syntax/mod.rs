@@ -1033,6 +1033,25 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_priority_scale_the_priority_clause_and_after() {
+        let items = parse_ok(concat!(
+            "priority scale\n  act_now \"act now\"\n  consider \"consider\"\n",
+            "fact b is text ask \"B?\" after a.b\n",
+            "rule r\n  priority act_now\n  when priority\n  note \"t\" \"x\"\n  cite s\n",
+            "priority scale\n  later \"later\"\n",
+        ));
+        assert!(matches!(&items[0], Item::PriorityScale(levels) if levels.len() == 2));
+        assert!(matches!(&items[1], Item::Fact(f) if f.after.as_ref().unwrap().node.to_string() == "a.b"));
+        let Item::Rule(rule) = &items[2] else { panic!() };
+        assert_eq!(rule.priority.as_ref().map(|p| p.node.as_str()), Some("act_now"));
+        assert!(matches!(&items[3], Item::PriorityScale(levels) if levels.len() == 1));
+        assert_eq!(
+            errors("rule r\n  priority a\n  priority b\n  when x\n  note \"t\" \"x\"\n  cite s\n"),
+            ["E0105 this rule already has its `priority` clause @22"]
+        );
+    }
+
+    #[test]
     fn reads_declarations() {
         let items = parse_ok(concat!(
             "evidence scale\n  finding \"research finding\"\n  suggests \"research suggests\"\n",
