@@ -35,7 +35,8 @@ fact groups[].pooled is true or false
   after groups[].needs
 "#;
 
-const SCALE: &str = "priority scale\n  act_now \"act now\"\n  plan_for \"plan for\"\n  consider \"consider\"\n";
+const SCALE: &str =
+    "priority scale\n  act_now \"act now\"\n  plan_for \"plan for\"\n  consider \"consider\"\n";
 
 fn rule_base(rules: &str) -> &'static RuleBase {
     let files = vec![
@@ -95,17 +96,29 @@ fn asked(report: &Report) -> Vec<String> {
     report.questions.iter().map(|q| format!("{} {}", q.rank, q.fact)).collect()
 }
 
-const GROUPS: &str = r#"{"a": true, "groups": [{"name": "x", "needs": "complex"}, {"name": "y", "needs": "complex"}]}"#;
+const GROUPS: &str =
+    r#"{"a": true, "groups": [{"name": "x", "needs": "complex"}, {"name": "y", "needs": "complex"}]}"#;
 
 #[test]
 fn advice_comes_in_priority_order_stable_within_a_step() {
     let base = rules(
         true,
-        &["r1:consider:note:a", "r2:act_now:warn:a", "r3:consider:recommend:a", "r4:act_now:warn:g.needs is complex"],
+        &[
+            "r1:consider:note:a",
+            "r2:act_now:warn:a",
+            "r3:consider:recommend:a",
+            "r4:act_now:warn:g.needs is complex",
+        ],
     );
     assert_eq!(
         advice(&run(&base, GROUPS)),
-        ["r2 act now 1", "r4[groups[0]] act now 2", "r4[groups[1]] act now 3", "r1 consider 4", "r3 consider 5"]
+        [
+            "r2 act now 1",
+            "r4[groups[0]] act now 2",
+            "r4[groups[1]] act now 3",
+            "r1 consider 4",
+            "r3 consider 5"
+        ]
     );
 }
 
@@ -162,7 +175,12 @@ fn the_json_has_the_priority_and_rank_after_the_kind() {
 fn the_batch_writer_writes_what_serializing_the_report_does() {
     let base = rule_base(&rules(
         true,
-        &["r1:consider:note:a", "r2:act_now:warn:g.needs is complex", "r3:plan_for:recommend:b", "r4:act_now:note:c"],
+        &[
+            "r1:consider:note:a",
+            "r2:act_now:warn:g.needs is complex",
+            "r3:plan_for:recommend:b",
+            "r4:act_now:note:c",
+        ],
     ));
     let writer = AdviceWriter::new(base);
     for case in [GROUPS, r#"{}"#, r#"{"a": true, "b": true, "c": true}"#, r#"{"groups": [{"name": "x"}]}"#] {
@@ -201,7 +219,8 @@ fn the_text_report_opens_with_the_first_recommendations_and_warnings() {
 fn the_text_report_shows_five_questions_and_says_how_many_more() {
     let base = rules(false, &["r1::note:g.needs is complex"]);
     let groups = |n: usize| format!(r#"{{"groups": [{}]}}"#, vec![r#"{"name": "x"}"#; n].join(", "));
-    let more = |n: usize| report::to_text(&run(&base, &groups(n))).lines().last().unwrap_or_default().to_string();
+    let more =
+        |n: usize| report::to_text(&run(&base, &groups(n))).lines().last().unwrap_or_default().to_string();
     assert_eq!(more(5), "   Could change: r1");
     assert_eq!(more(6), "1 more question could change this advice; --format json lists them all.");
     assert_eq!(more(8), "3 more questions could change this advice; --format json lists them all.");
@@ -212,7 +231,8 @@ fn the_text_report_shows_five_questions_and_says_how_many_more() {
 fn priority_is_still_a_name_outside_a_rules_clauses() {
     let vocabulary = "fact priority is one of low, high\n  ask \"How urgent?\"\n";
     let rules = "source s\n  authors \"A\"\n  year 2000\n  title \"T\"\n\nrule priority_high\n  when priority is high\n  note \"t\" \"x\"\n  cite s\n";
-    let files = vec![("v.accord".to_string(), vocabulary.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let files =
+        vec![("v.accord".to_string(), vocabulary.to_string()), ("r.accord".to_string(), rules.to_string())];
     let compiled = RuleFiles::from_texts(files).compile();
     assert!(compiled.rule_base.is_some(), "{:#?}", compiled.diagnostics);
 }

@@ -544,7 +544,8 @@ impl Checker<'_> {
             if next != Some(start) || chain.iter().any(|fact| fact.0 < start.0) {
                 continue;
             }
-            let mut names: Vec<&str> = chain.iter().map(|fact| self.vocabulary.fact(*fact).path.as_str()).collect();
+            let mut names: Vec<&str> =
+                chain.iter().map(|fact| self.vocabulary.fact(*fact).path.as_str()).collect();
             names.push(names[0]);
             let diagnostic = Diagnostic::error(
                 "E0221",
@@ -581,9 +582,10 @@ impl Checker<'_> {
             (Place::Case { .. }, Place::Field { .. }) => false,
         };
         if target == waiting_fact {
-            let diagnostic = Diagnostic::error("E0221", format!("the question about `{written}` waits for itself"))
-                .at(file, after.span, "the same fact")
-                .help("name another fact, or remove `after`");
+            let diagnostic =
+                Diagnostic::error("E0221", format!("the question about `{written}` waits for itself"))
+                    .at(file, after.span, "the same fact")
+                    .help("name another fact, or remove `after`");
             self.error(diagnostic);
             return None;
         }
@@ -681,7 +683,15 @@ impl Checker<'_> {
         };
         let path = decl.path.node.to_string();
         let origin = self.origin(file, decl.path.span, &decl.allows);
-        self.vocabulary.facts.push(Fact { path, ty, question: None, after: None, place, origin, in_use: true });
+        self.vocabulary.facts.push(Fact {
+            path,
+            ty,
+            question: None,
+            after: None,
+            place,
+            origin,
+            in_use: true,
+        });
     }
 
     fn enum_values(&mut self, file: &str, values: &[Spanned<String>]) -> Vec<String> {

@@ -223,11 +223,8 @@ impl RuleBase {
         let Draft { texts, advice, questions } = self.draft(case, as_of);
         let advice =
             advice.into_iter().enumerate().map(|(n, draft)| self.advice(draft, n + 1, &texts)).collect();
-        let questions = questions
-            .into_iter()
-            .enumerate()
-            .map(|(n, draft)| self.question(draft, n + 1, &texts))
-            .collect();
+        let questions =
+            questions.into_iter().enumerate().map(|(n, draft)| self.question(draft, n + 1, &texts)).collect();
         Report { case: case.label().map(str::to_string), as_of, advice, questions }
     }
 

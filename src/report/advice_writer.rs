@@ -191,11 +191,8 @@ impl EscapedTexts {
 
 /// A rule's [`RuleFragments::between_values`].
 fn between_values(rule: &Rule) -> Vec<String> {
-    let head = format!(
-        r#","lessons":{},"evidence":{},"title":""#,
-        json(&rule.lessons),
-        json(&rule.evidence),
-    );
+    let head =
+        format!(r#","lessons":{},"evidence":{},"title":""#, json(&rule.lessons), json(&rule.evidence),);
     let (mut title, mut text) = (escaped_literals(&rule.title), escaped_literals(&rule.text));
     title[0].insert_str(0, &head);
     let title_end = title.pop().expect("one more run than values");

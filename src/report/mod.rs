@@ -146,7 +146,8 @@ pub fn to_text(report: &Report) -> String {
 /// "First things to do": the first recommendations and warnings in rank order, a line
 /// each (notes are left out); nothing when there are none.
 fn write_summary(out: &mut String, advice: &[Advice]) {
-    let mut first = advice.iter().filter(|a| a.kind != crate::ast::AdviceKind::Note).take(SUMMARY_LENGTH).peekable();
+    let mut first =
+        advice.iter().filter(|a| a.kind != crate::ast::AdviceKind::Note).take(SUMMARY_LENGTH).peekable();
     if first.peek().is_none() {
         return;
     }
