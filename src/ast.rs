@@ -69,6 +69,8 @@ pub struct RuleFile {
 pub enum Item {
     /// `evidence scale research_finding "research finding" research_suggests "research suggests"`
     EvidenceScale(Vec<EvidenceLevel>),
+    /// `priority scale act_now "act now" plan_for "plan for" consider "consider"`
+    PriorityScale(Vec<PriorityLevel>),
     /// `define months_since_merger as months between change.date and as_of`
     Definition(Definition),
     /// `lessons S4 "Mergers can stall service development" S8 "Levels of integration"`
@@ -89,6 +91,17 @@ pub struct EvidenceLevel {
     /// The name rules use: `research_suggests`.
     pub key: Spanned<String>,
     /// The words shown to readers: `research suggests`.
+    pub label: Spanned<String>,
+}
+
+/// A step on the priority scale, declared in `priority scale`, most urgent first.
+///
+/// `act_now "act now"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriorityLevel {
+    /// The name rules use: `act_now`.
+    pub key: Spanned<String>,
+    /// The words shown to readers: `act now`.
     pub label: Spanned<String>,
 }
 
@@ -224,6 +237,8 @@ pub struct FactDecl {
     pub ty: Spanned<FactType>,
     /// The question to ask when the fact is unknown.
     pub question: Option<Spanned<Text>>,
+    /// `after outcomes.for_local_people`: the question waits until that fact is known.
+    pub after: Option<Spanned<FactPath>>,
     /// `allow W0304 "reason"`: warnings silenced for this fact.
     pub allows: Vec<Allow>,
 }
@@ -298,6 +313,8 @@ pub struct Rule {
     pub lessons: Vec<Spanned<String>>,
     /// `evidence research_suggests`: how strong the evidence behind the advice is.
     pub evidence: Option<Spanned<String>>,
+    /// `priority act_now`: how urgent the advice is, a step of the priority scale.
+    pub priority: Option<Spanned<String>>,
     /// `for each group in groups`: the rule is evaluated once per item.
     pub for_each: Option<ForEach>,
     /// `when CONDITION`

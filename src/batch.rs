@@ -18,7 +18,7 @@ use crate::{Case, Date, RuleBase};
 /// What each output line holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BatchFormat {
-    /// The JSON advice document (`accord.advice.v1`) on one line.
+    /// The JSON advice document (`accord.advice.v2`) on one line.
     Jsonl,
     /// The case's id, a tab, and the ids of the rules that fired, comma-separated.
     Ids,

@@ -426,7 +426,7 @@ pub fn to_json(diff: &Diff) -> Json {
     })
 }
 
-/// Advice and questions exactly as `accord.advice.v1` writes them (the report's other
+/// Advice and questions exactly as `accord.advice.v2` writes them (the report's other
 /// fields are dropped).
 fn report_json(advice: Vec<Advice>, questions: Vec<Question>) -> Json {
     let any_date = Date::new(2000, 1, 1).expect("a valid date");

@@ -9,8 +9,8 @@
 //! - items start at column 0 and are separated by one blank line (consecutive `fact`
 //!   items, and consecutive `define` items, may also be written without one); comments
 //!   directly above an item stay attached to it;
-//! - rule clauses, source fields, `ask`, `allow`, and `evidence scale` and `lessons` entries start
-//!   their own lines, indented 2; an advice's text and a citation's `quote` are indented 4;
+//! - rule clauses, source fields, `ask`, `after`, `allow`, and `evidence scale`,
+//!   `priority scale` and `lessons` entries start their own lines, indented 2; an advice's text and a citation's `quote` are indented 4;
 //!   the strings of the entries of one item are aligned in a column, as are their trailing
 //!   comments;
 //! - a condition keeps the author's line breaks; its continuation lines are indented 3
@@ -264,9 +264,10 @@ struct Item {
     name_width: usize,
 }
 
-const CLAUSE_KEYWORDS: [&str; 11] = [
+const CLAUSE_KEYWORDS: [&str; 12] = [
     "lesson",
     "evidence",
+    "priority",
     "for",
     "when",
     "recommend",
@@ -299,7 +300,7 @@ impl Structure<'_, '_> {
             "fact" => Some(ItemKind::Fact),
             "lessons" => Some(ItemKind::Lessons),
             "define" => Some(ItemKind::Define),
-            "evidence" if self.keyword(c + 1) == Some("scale") => Some(ItemKind::Scale),
+            "evidence" | "priority" if self.keyword(c + 1) == Some("scale") => Some(ItemKind::Scale),
             _ => None,
         }
     }
@@ -397,7 +398,13 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
             }
             ItemKind::Fact => {
                 while c < n && s.item_kind(c).is_none() {
-                    let starts = matches!(s.keyword(c), Some("ask" | "allow"));
+                    // `after` in `is one of before, after` is a value, not the clause.
+                    let value_of_one_of = c > 0 && matches!(tokens[s.code[c - 1]].text, "," | "of");
+                    let starts = match s.keyword(c) {
+                        Some("ask" | "allow") => true,
+                        Some("after") => !value_of_one_of,
+                        _ => false,
+                    };
                     s.set(c, if starts { line(2, 4) } else { join(4) });
                     c += 1;
                 }
@@ -734,6 +741,22 @@ mod tests {
         assert_eq!(
             fmt(src),
             "rule r\n  when a\n  note \"t\"\n    \"one\n     two\n\n     three\"\n  cite s\n"
+        );
+    }
+
+    #[test]
+    fn lays_out_priorities_and_after_like_the_evidence_scale_and_ask() {
+        let src = "priority scale act_now \"act now\" consider \"consider\"\nfact m is text ask \"M?\" after o\nfact k is one of before, after after o\nrule r priority act_now when a note \"t\" \"x\" cite s";
+        assert_eq!(
+            fmt(src),
+            concat!(
+                "priority scale\n",
+                "  act_now  \"act now\"\n",
+                "  consider \"consider\"\n\n",
+                "fact m is text\n  ask \"M?\"\n  after o\n",
+                "fact k is one of before, after\n  after o\n\n",
+                "rule r\n  priority act_now\n  when a\n  note \"t\"\n    \"x\"\n  cite s\n",
+            )
         );
     }
 

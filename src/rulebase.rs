@@ -22,6 +22,9 @@ pub struct RuleBase {
     pub vocabulary: Vocabulary,
     /// The evidence scale, strongest first: key to label.
     pub evidence: IndexMap<String, String>,
+    /// The priority scale, most urgent first: key to label. Empty when the rule base
+    /// declares none.
+    pub priority: IndexMap<String, String>,
     /// The lessons rules encode, by id, with what each says.
     pub lessons: IndexMap<String, String>,
     /// The bibliography in declaration order, by key.
@@ -105,6 +108,12 @@ impl RuleBase {
             Expr::Derived(id).visit_facts_unseen(definitions, seen, &mut mark);
         }
         // A question about a field, or advice per item, names the item by its label.
+        // A question waits for its `after` fact: the case must keep that fact's value.
+        for fact in &self.vocabulary.facts {
+            if let Some(after) = fact.after {
+                mark(after);
+            }
+        }
         for (index, fact) in self.vocabulary.facts.iter().enumerate() {
             if let Place::Field { list, .. } = fact.place {
                 used[list.0] |= used[index];
@@ -118,6 +127,30 @@ impl RuleBase {
         for (fact, used) in self.vocabulary.facts.iter_mut().zip(used) {
             fact.in_use = used;
         }
+    }
+}
+
+impl RuleBase {
+    /// The label of rule `rule`'s priority (an index into [`RuleBase::rules`]), if it
+    /// declares one.
+    pub fn priority_label(&self, rule: usize) -> Option<&str> {
+        let step = self.rules[rule].priority?;
+        self.priority.get_index(step).map(|(_, label)| label.as_str())
+    }
+
+    /// How much rule `rule` counts when questions are ranked: on a scale of n steps,
+    /// step i (0 the most urgent) weighs n - i; a rule without a priority weighs 1.
+    pub fn priority_weight(&self, rule: usize) -> usize {
+        match self.rules[rule].priority {
+            Some(step) => self.priority.len().saturating_sub(step).max(1),
+            None => 1,
+        }
+    }
+
+    /// Where rule `rule`'s advice goes in a report: by the step of its priority, the rules
+    /// without one after all the others (in rule order, as [`slice::sort_by_key`] is stable).
+    pub(crate) fn priority_order(&self, rule: usize) -> usize {
+        self.rules[rule].priority.unwrap_or(self.priority.len())
     }
 }
 
@@ -433,6 +466,9 @@ pub struct Fact {
     pub ty: Type,
     /// The question to ask when it is unknown.
     pub question: Option<Template>,
+    /// `after other.fact`: the question about this fact waits while that fact is unknown
+    /// (for a field of a list's items, that field of the same item).
+    pub after: Option<FactId>,
     /// Where its value is kept in a [`crate::case::Case`].
     pub place: Place,
     /// Where it is declared, and the warnings silenced for it.
@@ -528,6 +564,8 @@ pub struct Rule {
     pub lessons: Vec<String>,
     /// The label of its evidence level, if it declares one.
     pub evidence: Option<String>,
+    /// Its step on the priority scale (0 is the most urgent), if it declares one.
+    pub priority: Option<usize>,
     /// `for each`: the list whose items the rule is evaluated for (binding 0).
     pub for_each: Option<FactId>,
     /// The condition.

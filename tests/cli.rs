@@ -13,7 +13,7 @@ fn advises_the_contract_example_with_its_dates_and_sources() {
     let output = accord(&["advise", "--format", "json", SHIRE]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let advice = json(&output);
-    assert_eq!(advice["format"], "accord.advice.v1");
+    assert_eq!(advice["format"], "accord.advice.v2");
     assert_eq!(advice["case"], "Shire integrated care partnership");
     assert_eq!(advice["as_of"], "2013-09-01");
     let stall = advice["advice"]

@@ -1,7 +1,8 @@
 //! The engine against the reference evaluator (`accord::eval::reference`): on generated
 //! rule bases and cases, with unknown facts, both must give the same outcome for every
 //! rule and item, and the engine must ask about exactly the true-or-false and `one of`
-//! facts that the reference finds, by trying every value, to change some advice.
+//! facts that the reference finds, by trying every value, to change some advice (less
+//! those the advice given reads, which the report does not ask about).
 
 use accord::eval::reference::{reference_outcomes, reference_questions};
 use accord::{Date, RuleBase, RuleFiles, Truth};
@@ -153,6 +154,10 @@ proptest! {
             .filter(|f| f != "n" && finite(f))
             .collect();
         asked.sort();
-        prop_assert_eq!(asked, reference_questions(&rule_base, &json, as_of), "rules:\n{}\ncase: {}", rules, case);
+        // Less the facts that the advice given reads (a rule firing on `a is unknown`).
+        let read = rule_base.unknowns_read_by_advice(&parsed, as_of);
+        let mut expected = reference_questions(&rule_base, &json, as_of);
+        expected.retain(|fact| !read.contains(fact));
+        prop_assert_eq!(asked, expected, "rules:\n{}\ncase: {}", rules, case);
     }
 }

@@ -88,8 +88,10 @@ fn asks_exactly_the_unknown_facts_that_could_decide() {
     // No value of `kind` makes `kind is merger and kind is none` true, and `b` is false.
     assert_eq!(asked("(kind is merger and kind is none) or b", r#"{"b": false}"#), ["kind"]);
     assert_eq!(asked("(kind is merger and kind is none) and b", r#"{}"#), ["kind", "b"]);
-    // A presence test is never unknown, but answering the fact flips it: it is asked.
-    assert_eq!(asked("d is unknown", r#"{}"#), ["d"]);
+    // A presence test is never unknown, and answering the fact would flip it; but the
+    // advice given speaks of it already, so it is not asked about as well.
+    assert_eq!(asked("d is unknown", r#"{}"#), Vec::<String>::new());
+    assert_eq!(asked("not (d is unknown)", r#"{}"#), ["d"]);
     assert_eq!(asked("d is unknown", r#"{"d": "2013-01-01"}"#), Vec::<String>::new());
 }
 

@@ -50,12 +50,14 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         read_text,
     };
     let evidence = checker.evidence_scale(files);
+    let priority = checker.priority_scale(files);
     let lessons = checker.lessons(files);
     let sources = checker.sources(files);
     checker.facts(files);
     checker.collect_definitions(files);
     checker.bound_definition_depth();
-    let declared = Declarations { evidence: &evidence, lessons: &lessons, sources: &sources };
+    let declared =
+        Declarations { evidence: &evidence, priority: &priority, lessons: &lessons, sources: &sources };
     let rules = checker.rules(files, &declared);
     checker.untraced_lessons(&lessons, &rules);
     checker.check_unused_definitions();
@@ -66,6 +68,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let rule_base = RuleBase {
         vocabulary: checker.vocabulary,
         evidence: evidence.into_iter().map(|(k, (label, _))| (k, label)).collect(),
+        priority: priority.into_iter().map(|(k, (label, _))| (k, label)).collect(),
         lessons: lessons.into_iter().map(|(id, (summary, _))| (id, summary)).collect(),
         sources,
         rules,
@@ -112,9 +115,10 @@ enum DefinitionState {
     Failed,
 }
 
-/// What rules may refer to: evidence levels, lessons and sources.
+/// What rules may refer to: evidence levels, priorities, lessons and sources.
 struct Declarations<'a> {
     evidence: &'a Declared,
+    priority: &'a Declared,
     lessons: &'a Declared,
     sources: &'a IndexMap<String, DeclaredSource>,
 }
@@ -131,7 +135,7 @@ struct DeclaredSource {
 /// Where a name was first declared, for duplicate reports.
 type FirstSeen = (String, Span);
 
-/// Names declared with a text (evidence levels, lessons): name to (text, where declared).
+/// Names declared with a text (evidence levels, priorities, lessons): name to (text, where declared).
 type Declared = IndexMap<String, (String, FirstSeen)>;
 
 /// The names bound by `for each`, `any`, `all` and `count`, innermost last.
@@ -204,6 +208,13 @@ impl Checker<'_> {
     fn evidence_scale(&mut self, files: &[ParsedFile<'_>]) -> Declared {
         self.named_strings(files, "evidence level", |item| match item {
             Item::EvidenceScale(levels) => levels.iter().map(|l| (&l.key, &l.label)).collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    fn priority_scale(&mut self, files: &[ParsedFile<'_>]) -> Declared {
+        self.named_strings(files, "priority", |item| match item {
+            Item::PriorityScale(levels) => levels.iter().map(|l| (&l.key, &l.label)).collect(),
             _ => Vec::new(),
         })
     }
@@ -505,6 +516,90 @@ impl Checker<'_> {
             self.declare_fact(file.path, fact);
         }
         self.questions(files);
+        self.waiting_questions(files);
+    }
+
+    /// Resolves each fact's `after`: a fact of the case, or a field of the same list's
+    /// items; refuses unknown facts (E0203), other lists' fields and cycles (E0221).
+    fn waiting_questions(&mut self, files: &[ParsedFile<'_>]) {
+        let mut written: Vec<(FactId, &str, Span)> = Vec::new();
+        for file in files {
+            for item in &file.ast.items {
+                let Item::Fact(decl) = item else { continue };
+                let Some(after) = &decl.after else { continue };
+                let Some(id) = self.vocabulary.find(&decl.path.node.to_string()) else { continue };
+                let Some(target) = self.waited_for(file.path, &decl.path.node, after) else { continue };
+                self.vocabulary.facts[id.0].after = Some(target);
+                written.push((id, file.path, after.span));
+            }
+        }
+        for &(start, file, span) in &written {
+            let mut chain = vec![start];
+            let mut next = self.vocabulary.fact(start).after;
+            while let Some(fact) = next.filter(|fact| !chain.contains(fact)) {
+                chain.push(fact);
+                next = self.vocabulary.fact(fact).after;
+            }
+            // Reported once, at the cycle's first declared fact.
+            if next != Some(start) || chain.iter().any(|fact| fact.0 < start.0) {
+                continue;
+            }
+            let mut names: Vec<&str> =
+                chain.iter().map(|fact| self.vocabulary.fact(*fact).path.as_str()).collect();
+            names.push(names[0]);
+            let diagnostic = Diagnostic::error(
+                "E0221",
+                format!("questions wait for each other in a cycle: {}", names.join(" -> ")),
+            )
+            .at(file, span, "the cycle starts here")
+            .help("remove one of the `after` clauses: otherwise none of these questions is ever asked");
+            self.error(diagnostic);
+        }
+    }
+
+    /// The fact that the question about `waiting` waits for (`after PATH`), if it can.
+    fn waited_for(
+        &mut self,
+        file: &str,
+        waiting: &ast::FactPath,
+        after: &Spanned<ast::FactPath>,
+    ) -> Option<FactId> {
+        let written = after.node.to_string();
+        let Some(target) = self.vocabulary.find(&written) else {
+            let help = did_you_mean(&written, self.vocabulary.facts.iter().map(|fact| fact.path.as_str()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "`after` names another fact of the vocabulary by its path".into());
+            let diagnostic = Diagnostic::error("E0203", format!("unknown fact `{written}`"))
+                .at(file, after.span, "not declared")
+                .help(help);
+            self.error(diagnostic);
+            return None;
+        };
+        let waiting_fact = self.vocabulary.find(&waiting.to_string())?;
+        let same_list = match (self.vocabulary.fact(waiting_fact).place, self.vocabulary.fact(target).place) {
+            (_, Place::Case { .. }) => true,
+            (Place::Field { list, .. }, Place::Field { list: other, .. }) => list == other,
+            (Place::Case { .. }, Place::Field { .. }) => false,
+        };
+        if target == waiting_fact {
+            let diagnostic =
+                Diagnostic::error("E0221", format!("the question about `{written}` waits for itself"))
+                    .at(file, after.span, "the same fact")
+                    .help("name another fact, or remove `after`");
+            self.error(diagnostic);
+            return None;
+        }
+        if !same_list {
+            let diagnostic = Diagnostic::error(
+                "E0221",
+                format!("the question about `{waiting}` cannot wait for `{written}`"),
+            )
+            .at(file, after.span, "a field of the items of a list")
+            .help("a question can wait for a fact of the case, or for a field of the same item of the same list");
+            self.error(diagnostic);
+            return None;
+        }
+        Some(target)
     }
 
     fn declare_fact(&mut self, file: &str, decl: &ast::FactDecl) {
@@ -588,7 +683,15 @@ impl Checker<'_> {
         };
         let path = decl.path.node.to_string();
         let origin = self.origin(file, decl.path.span, &decl.allows);
-        self.vocabulary.facts.push(Fact { path, ty, question: None, place, origin, in_use: true });
+        self.vocabulary.facts.push(Fact {
+            path,
+            ty,
+            question: None,
+            after: None,
+            place,
+            origin,
+            in_use: true,
+        });
     }
 
     fn enum_values(&mut self, file: &str, values: &[Spanned<String>]) -> Vec<String> {
@@ -732,6 +835,7 @@ impl Checker<'_> {
         self.closed_bindings.clear();
         let evidence_label =
             rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, declared.evidence));
+        let priority = self.priority_step(file.path, rule, declared.priority);
         let citations: Vec<Citation> =
             rule.citations.iter().filter_map(|c| self.citation(file.path, c, declared.sources)).collect();
         let lessons: Vec<String> =
@@ -756,6 +860,7 @@ impl Checker<'_> {
             contradicts: Vec::new(),
             origin: self.origin(file.path, rule.id.span, &rule.allows),
             evidence: evidence_label,
+            priority,
             for_each,
             condition: condition?,
             kind: rule.advice.kind.node,
@@ -781,6 +886,42 @@ impl Checker<'_> {
         let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
             .at(file, level.span, "not on the evidence scale")
             .maybe_help(help);
+        self.error(diagnostic);
+        None
+    }
+
+    /// The step of the rule's `priority` on the scale: E0219 for a step not on it, E0220
+    /// for a rule without one when there is a scale.
+    fn priority_step(&mut self, file: &str, rule: &ast::Rule, scale: &Declared) -> Option<usize> {
+        let Some(step) = &rule.priority else {
+            if !scale.is_empty() {
+                let diagnostic =
+                    Diagnostic::error("E0220", format!("rule `{}` has no priority", rule.id.node))
+                        .at(file, rule.id.span, "no `priority` clause")
+                        .help(format!(
+                            "the rule base declares a priority scale: name one of its steps, e.g. `priority {}` (the steps are {})",
+                            scale.keys().next().expect("not empty"),
+                            backticked(scale.keys())
+                        ));
+                self.error(diagnostic);
+            }
+            return None;
+        };
+        if let Some(index) = scale.get_index_of(&step.node) {
+            return Some(index);
+        }
+        let help = did_you_mean(&step.node, scale.keys().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                if scale.is_empty() {
+                    "declare the scale first: `priority scale`, then a line `key \"label\"` per step, most urgent first".to_string()
+                } else {
+                    format!("the steps declared in `priority scale` are {}", backticked(scale.keys()))
+                }
+            });
+        let diagnostic = Diagnostic::error("E0219", format!("unknown priority `{}`", step.node))
+            .at(file, step.span, "not on the priority scale")
+            .help(help);
         self.error(diagnostic);
         None
     }

@@ -107,9 +107,11 @@ pub struct Report<'r> {
     pub case: Option<String>,
     /// The date the assessment is made.
     pub as_of: Date,
-    /// The advice of the rules that fired, in rule order, items in list order.
+    /// The advice of the rules that fired, most urgent priority first; of equal
+    /// priority, in rule order, items in list order.
     pub advice: Vec<Advice<'r>>,
-    /// The unknown facts that could change the advice, most rules affected first.
+    /// The unknown facts that could change the advice, those whose answer could change
+    /// the most (by the rules' priorities) first.
     pub questions: Vec<Question<'r>>,
 }
 
@@ -128,6 +130,10 @@ pub struct Advice<'r> {
     pub lessons: &'r [String],
     /// The rule's evidence level, as its label.
     pub evidence: Option<&'r str>,
+    /// The rule's priority, as its label.
+    pub priority: Option<&'r str>,
+    /// Its place in the report, from 1.
+    pub rank: usize,
     /// The title, filled in.
     pub title: String,
     /// The text, filled in.
@@ -160,6 +166,8 @@ pub struct Question<'r> {
     pub affects: Vec<&'r str>,
     /// What kind of answer it takes.
     pub answer: Answer<'r>,
+    /// Its place among the report's questions, from 1.
+    pub rank: usize,
 }
 
 /// The kind of answer a question takes: the fact's type.
@@ -213,8 +221,10 @@ impl RuleBase {
     /// Evaluates every rule against `case` as of `as_of` and writes the advice.
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
         let Draft { texts, advice, questions } = self.draft(case, as_of);
-        let advice = advice.into_iter().map(|draft| self.advice(draft, &texts)).collect();
-        let questions = questions.into_iter().map(|draft| self.question(draft, &texts)).collect();
+        let advice =
+            advice.into_iter().enumerate().map(|(n, draft)| self.advice(draft, n + 1, &texts)).collect();
+        let questions =
+            questions.into_iter().enumerate().map(|(n, draft)| self.question(draft, n + 1, &texts)).collect();
         Report { case: case.label().map(str::to_string), as_of, advice, questions }
     }
 
@@ -225,18 +235,22 @@ impl RuleBase {
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
         let mut texts = Texts::with_capacity(4096, 128);
-        let advice = outcomes
+        let mut advice: Vec<DraftAdvice> = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
             .map(|outcome| evaluator.filled(outcome, &mut env, &mut texts))
             .collect();
+        if !self.priority.is_empty() {
+            // Stable: equal priorities keep rule order, and a rule's items list order.
+            advice.sort_by_key(|draft| self.priority_order(draft.rule));
+        }
         let questions = evaluator.questions(&outcomes, &mut env, &mut texts);
         Draft { texts, advice, questions }
     }
 
     /// A rule's advice: its texts filled in (with the values drafted in `texts`), with the
     /// rule's own parts.
-    fn advice(&self, draft: DraftAdvice, texts: &Texts) -> Advice<'_> {
+    fn advice(&self, draft: DraftAdvice, rank: usize, texts: &Texts) -> Advice<'_> {
         let rule = &self.rules[draft.rule];
         let values: Vec<&str> = texts.slice(draft.values).collect();
         let (title_values, text_values) = values.split_at(rule.title.holes());
@@ -247,6 +261,8 @@ impl RuleBase {
             kind: rule.kind,
             lessons: &rule.lessons,
             evidence: rule.evidence.as_deref(),
+            priority: self.priority_label(draft.rule),
+            rank,
             title: rule.title.render(title_values),
             text: rule.text.render(text_values),
             because: texts.slice(draft.because).map(str::to_string).collect(),
@@ -255,12 +271,13 @@ impl RuleBase {
     }
 
     /// A drafted question, with its texts taken from `texts`.
-    fn question(&self, draft: DraftQuestion, texts: &Texts) -> Question<'_> {
+    fn question(&self, draft: DraftQuestion, rank: usize, texts: &Texts) -> Question<'_> {
         Question {
             fact: texts.get(draft.path).to_string(),
             text: texts.get(draft.text).to_string(),
             affects: draft.affects.into_iter().map(|rule| self.rules[rule].id.as_str()).collect(),
             answer: Answer::of(&self.vocabulary.fact(draft.fact).ty),
+            rank,
         }
     }
 
@@ -276,6 +293,25 @@ impl RuleBase {
                 quote: citation.quote.as_deref(),
             })
             .collect()
+    }
+
+    /// The unknown facts (as paths, sorted, each once) read by the tests that made the
+    /// advice given for `case` hold (the tests its because-lines name), such as `d` for a
+    /// rule firing on `d is unknown`: the report does not ask about them, as the advice
+    /// speaks of them already.
+    pub fn unknowns_read_by_advice(&self, case: &Case, as_of: Date) -> Vec<String> {
+        let outcomes = self.evaluate(case, as_of);
+        let evaluator = Evaluator::new(self, case, as_of);
+        let (mut env, mut texts) = (Env::default(), Texts::with_capacity(1024, 32));
+        for outcome in outcomes.iter().filter(|outcome| outcome.gives_advice()) {
+            env.start(&self.rules[outcome.rule], outcome.item);
+            evaluator.because(outcome.rule, outcome.item, false, &mut env, &mut texts);
+        }
+        let read = std::mem::take(&mut env.reason_unknowns);
+        let mut paths: Vec<String> = read.into_iter().map(|fact| evaluator.instance_path(fact)).collect();
+        paths.sort();
+        paths.dedup();
+        paths
     }
 
     /// The outcome of every rule (per item for `for each` rules), in rule order.
@@ -533,7 +569,7 @@ struct Scratch {
 pub(crate) struct Draft {
     /// Every text the case fills in, which the advice and questions name by number.
     pub texts: Texts,
-    /// The rules that give advice, in rule order.
+    /// The rules that give advice, in the report's order (see [`Report::advice`]).
     pub advice: Vec<DraftAdvice>,
     /// The questions, in the report's order.
     pub questions: Vec<DraftQuestion>,
@@ -613,6 +649,10 @@ struct Env {
     /// How many times the fact of an `Atoms` hypothesis has been read.
     hypothesis_reads: usize,
     hypothesis: Option<Hypothesis>,
+    /// The unknown facts read by the tests that made advice hold (those its because-lines
+    /// name), across every piece of advice filled in: kept by [`Env::start`], so that
+    /// the questions can leave these facts out.
+    reason_unknowns: Vec<FactInstance>,
     /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
     /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
     outcome_only: bool,
@@ -1288,6 +1328,7 @@ impl<'a> Evaluator<'a> {
     fn reasons(&self, expr: &Expr, negated: bool, top: Top, env: &mut Env, out: &mut Texts) -> Truth {
         let wanted = if negated { Truth::False } else { Truth::True };
         let start = out.count();
+        let unknowns_start = env.reason_unknowns.len();
         let truth = match (expr, negated) {
             // Both sides are reasons: every true part of an `and`, every false part of an
             // `or` (and under `not`, every false part of an `and`).
@@ -1318,6 +1359,9 @@ impl<'a> Evaluator<'a> {
                 if truth == wanted {
                     self.describe_atom(out.open(), atom, negated, &env.reads[reads_before..]);
                     out.end();
+                    let Env { reads, reason_unknowns, .. } = env;
+                    let unknown = reads[reads_before..].iter().filter(|(_, known)| !known);
+                    reason_unknowns.extend(unknown.map(|(fact, _)| *fact));
                 }
                 truth
             }
@@ -1326,6 +1370,7 @@ impl<'a> Evaluator<'a> {
         };
         if truth != wanted {
             out.truncate(start);
+            env.reason_unknowns.truncate(unknowns_start);
         }
         truth
     }
@@ -1594,9 +1639,30 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        // Most rules affected first; otherwise in the order the rules ask.
-        asked.sort_by_key(|(_, affects)| std::cmp::Reverse(affects.len()));
+        // A question waits while the fact it comes after is unknown; a fact that advice given
+        // rests on (a rule firing because it is unknown) is not asked about as well.
+        asked.retain(|(fact, _)| !self.waits(*fact));
+        if !env.reason_unknowns.is_empty() {
+            asked.retain(|(fact, _)| !env.reason_unknowns.contains(fact));
+        }
+        // The most weight of rules affected first (see `RuleBase::priority_weight`);
+        // otherwise in the order the rules ask.
+        let rule_base = self.rule_base;
+        asked.sort_by_key(|(_, affects)| {
+            std::cmp::Reverse(affects.iter().map(|rule| rule_base.priority_weight(*rule)).sum::<usize>())
+        });
         asked.into_iter().map(|(fact, affects)| self.question(fact, affects, env, texts)).collect()
+    }
+
+    /// Whether the question about `instance` waits: its fact comes `after` another that
+    /// the case leaves unknown (for a field, the same item's).
+    fn waits(&self, instance: FactInstance) -> bool {
+        let Some(after) = self.vocabulary().fact(instance.fact).after else { return false };
+        let item = match self.vocabulary().fact(after).place {
+            Place::Field { .. } => instance.item,
+            Place::Case { .. } => None,
+        };
+        self.stored(FactInstance { fact: after, item }).is_none()
     }
 
     /// `change.date`, or `groups[1].needs` for a field of one item.

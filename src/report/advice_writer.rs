@@ -1,5 +1,5 @@
 //! The JSON advice documents of a batch (`--format jsonl`), written fast: what is the same
-//! for every case (a rule's id, kind, lessons, evidence and citations, and the words of its
+//! for every case (a rule's id, kind, priority, lessons, evidence and citations, and the words of its
 //! title and text: most of a document's bytes with the shipped rules) is written as JSON
 //! once, when the writer is made; what the case fills in is escaped as it is copied, and
 //! the texts are never put together in between. The text is exactly what serializing the
@@ -32,9 +32,11 @@ struct RuleFragments {
     id: String,
     /// `{"rule":"<id>","item":`
     opening: String,
-    /// What comes between the values the case fills in, from the item on, as JSON: the
-    /// first from the item to the title's first value
-    /// (`,"kind":…,"lessons":[…],"evidence":…,"title":"<words>`), then the words after
+    /// `,"kind":…,"priority":…,"rank":`, between the item and the rank.
+    kind_priority: String,
+    /// What comes between the values the case fills in, from the rank on, as JSON: the
+    /// first from the rank to the title's first value
+    /// (`,"lessons":[…],"evidence":…,"title":"<words>`), then the words after
     /// each value, escaped, the title's last joined to the text's first
     /// (`<words>","text":"<words>`), and the text's last ending in `","because":`. One
     /// copy for each gap between values, however many fields it spans.
@@ -54,6 +56,11 @@ impl<'r> AdviceWriter<'r> {
                 let id = json(&rule.id);
                 RuleFragments {
                     opening: format!(r#"{{"rule":{id},"item":"#),
+                    kind_priority: format!(
+                        r#","kind":{},"priority":{},"rank":"#,
+                        json(rule.kind.name()),
+                        json(&rule_base.priority_label(index)),
+                    ),
                     id,
                     between_values: between_values(rule),
                     closing: format!(r#","citations":{}}}"#, json(&rule_base.cited_sources(index))),
@@ -86,21 +93,23 @@ impl<'r> AdviceWriter<'r> {
             if n > 0 {
                 out.push(b',');
             }
-            self.write_advice(advice, &texts, out);
+            self.write_advice(advice, n + 1, &texts, out);
         }
         out.extend_from_slice(br#"],"questions":["#);
         for (n, question) in draft.questions.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            self.write_question(question, &texts, out);
+            self.write_question(question, n + 1, &texts, out);
         }
         out.extend_from_slice(b"]}\n");
     }
 
-    fn write_question(&self, question: &DraftQuestion, texts: &EscapedTexts, out: &mut Vec<u8>) {
+    fn write_question(&self, question: &DraftQuestion, rank: usize, texts: &EscapedTexts, out: &mut Vec<u8>) {
         out.extend_from_slice(br#"{"fact":"#);
         write_quoted(out, texts.get(question.path));
+        out.extend_from_slice(br#","rank":"#);
+        write_rank(out, rank);
         out.extend_from_slice(br#","text":"#);
         write_quoted(out, texts.get(question.text));
         out.extend_from_slice(br#","affects":["#);
@@ -114,13 +123,15 @@ impl<'r> AdviceWriter<'r> {
         out.extend_from_slice(self.answers[question.fact.0].as_bytes());
     }
 
-    fn write_advice(&self, advice: &DraftAdvice, texts: &EscapedTexts, out: &mut Vec<u8>) {
+    fn write_advice(&self, advice: &DraftAdvice, rank: usize, texts: &EscapedTexts, out: &mut Vec<u8>) {
         let fragments = &self.rules[advice.rule];
         out.extend_from_slice(fragments.opening.as_bytes());
         match advice.item {
             Some(item) => write_quoted(out, texts.get(item)),
             None => out.extend_from_slice(b"null"),
         }
+        out.extend_from_slice(fragments.kind_priority.as_bytes());
+        write_rank(out, rank);
         let (first, after_values) = fragments.between_values.split_first().expect("one more than values");
         out.extend_from_slice(first.as_bytes());
         for (value, words) in advice.values.clone().zip(after_values) {
@@ -180,12 +191,8 @@ impl EscapedTexts {
 
 /// A rule's [`RuleFragments::between_values`].
 fn between_values(rule: &Rule) -> Vec<String> {
-    let head = format!(
-        r#","kind":{},"lessons":{},"evidence":{},"title":""#,
-        json(rule.kind.name()),
-        json(&rule.lessons),
-        json(&rule.evidence),
-    );
+    let head =
+        format!(r#","lessons":{},"evidence":{},"title":""#, json(&rule.lessons), json(&rule.evidence),);
     let (mut title, mut text) = (escaped_literals(&rule.title), escaped_literals(&rule.text));
     title[0].insert_str(0, &head);
     let title_end = title.pop().expect("one more run than values");
@@ -221,6 +228,11 @@ fn answer(rule_base: &RuleBase, fact: FactId) -> String {
 /// A fixed part, serialized by serde_json: exactly as the report's `Serialize` writes it.
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("rule texts serialize: their keys are strings")
+}
+
+/// Appends a rank, a small whole number, in digits.
+fn write_rank(out: &mut Vec<u8>, rank: usize) {
+    write!(out, "{rank}").expect("writing to memory cannot fail");
 }
 
 fn write_optional_str(out: &mut Vec<u8>, text: Option<&str>) {

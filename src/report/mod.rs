@@ -1,5 +1,5 @@
 //! Stage 4: advice to output: the text report for a person, and the JSON document of the
-//! contract (`accord.advice.v1`); and explanations, as text or JSON (`accord.explain.v1`).
+//! contract (`accord.advice.v2`); and explanations, as text or JSON (`accord.explain.v1`).
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
@@ -9,7 +9,7 @@ use crate::rulebase::Reference;
 use crate::value::Date;
 
 /// Names the layout of the JSON advice; changes only when the layout does.
-pub const ADVICE_FORMAT: &str = "accord.advice.v1";
+pub const ADVICE_FORMAT: &str = "accord.advice.v2";
 
 mod advice_writer;
 
@@ -18,6 +18,12 @@ pub use advice_writer::AdviceWriter;
 /// Text is wrapped to this many columns.
 const WIDTH: usize = 88;
 
+/// The most pieces of advice the text report's summary lists.
+const SUMMARY_LENGTH: usize = 5;
+
+/// The most questions the text report shows; JSON lists them all.
+const QUESTIONS_SHOWN: usize = 5;
+
 /// The JSON document for one case, as a tree (for tests and for embedding in other
 /// documents). To write it, serialize the report itself: that is faster, and gives the
 /// same text.
@@ -25,7 +31,7 @@ pub fn to_json(report: &Report) -> Json {
     serde_json::to_value(report).expect("a report serializes: its keys are strings")
 }
 
-// The layout of `accord.advice.v1` (docs/contract.md), written straight from the report
+// The layout of `accord.advice.v2` (docs/contract.md), written straight from the report
 // with no intermediate tree. Batches write it with [`AdviceWriter`], which gives the same
 // text faster.
 
@@ -43,10 +49,12 @@ impl Serialize for Report<'_> {
 
 impl Serialize for Advice<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(9))?;
+        let mut map = serializer.serialize_map(Some(11))?;
         map.serialize_entry("rule", self.rule)?;
         map.serialize_entry("item", &self.item)?;
         map.serialize_entry("kind", self.kind.name())?;
+        map.serialize_entry("priority", &self.priority)?;
+        map.serialize_entry("rank", &self.rank)?;
         map.serialize_entry("lessons", self.lessons)?;
         map.serialize_entry("evidence", &self.evidence)?;
         map.serialize_entry("title", &self.title)?;
@@ -72,8 +80,9 @@ impl Serialize for CitedSource<'_> {
 
 impl Serialize for Question<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("fact", &self.fact)?;
+        map.serialize_entry("rank", &self.rank)?;
         map.serialize_entry("text", &self.text)?;
         map.serialize_entry("affects", &self.affects)?;
         map.serialize_entry("answer", self.answer.name())?;
@@ -95,7 +104,8 @@ pub fn sources_json<'a>(sources: impl Iterator<Item = &'a Reference>) -> Json {
     )
 }
 
-/// The text report for one case: advice, questions, then the references cited.
+/// The text report for one case: a summary of the first things to do, the advice in rank
+/// order, the first questions, then the references cited.
 pub fn to_text(report: &Report) -> String {
     let mut out = String::new();
     let name = report.case.as_deref().unwrap_or("Unnamed case");
@@ -106,15 +116,21 @@ pub fn to_text(report: &Report) -> String {
         counted(report.advice.len(), "piece of advice", "pieces of advice"),
         counted(report.questions.len(), "open question", "open questions"),
     ));
+    write_summary(&mut out, &report.advice);
     let mut references: Vec<&Reference> = Vec::new();
-    for (n, advice) in report.advice.iter().enumerate() {
+    for advice in &report.advice {
         out.push('\n');
-        write_advice(&mut out, n + 1, advice, &mut references);
+        write_advice(&mut out, advice.rank, advice, &mut references);
     }
     if !report.questions.is_empty() {
         out.push_str("\nQuestions that could change this advice\n");
-        for (n, question) in report.questions.iter().enumerate() {
-            write_question(&mut out, n + 1, question);
+        for question in report.questions.iter().take(QUESTIONS_SHOWN) {
+            write_question(&mut out, question.rank, question);
+        }
+        let more = report.questions.len().saturating_sub(QUESTIONS_SHOWN);
+        if more > 0 {
+            let questions = counted(more, "more question", "more questions");
+            out.push_str(&format!("{questions} could change this advice; --format json lists them all.\n"));
         }
     }
     if !references.is_empty() {
@@ -125,6 +141,21 @@ pub fn to_text(report: &Report) -> String {
         }
     }
     out
+}
+
+/// "First things to do": the first recommendations and warnings in rank order, a line
+/// each (notes are left out); nothing when there are none.
+fn write_summary(out: &mut String, advice: &[Advice]) {
+    let mut first =
+        advice.iter().filter(|a| a.kind != crate::ast::AdviceKind::Note).take(SUMMARY_LENGTH).peekable();
+    if first.peek().is_none() {
+        return;
+    }
+    out.push_str("\nFirst things to do\n");
+    for (n, advice) in first.enumerate() {
+        let label = format!("{}. ", n + 1);
+        out.push_str(&wrap(&format!("{} ({})", advice.title, advice.rule), &label, &" ".repeat(label.len())));
+    }
 }
 
 fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: &mut Vec<&'a Reference>) {
@@ -138,6 +169,9 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
     let mut about = format!("rule {}", advice.rule);
     if let Some(item) = &advice.item {
         about.push_str(&format!(", for {item}"));
+    }
+    if let Some(priority) = &advice.priority {
+        about.push_str(&format!("; priority: {priority}"));
     }
     if !advice.lessons.is_empty() {
         about.push_str(&format!("; lesson {}", advice.lessons.join(", ")));

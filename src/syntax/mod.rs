@@ -17,8 +17,9 @@ use crate::value::{Date, Duration, DurationUnit};
 
 mod expr;
 
-/// The keywords that start a top-level item.
-const ITEM_KEYWORDS: [&str; 6] = ["rule", "source", "fact", "evidence", "lessons", "define"];
+/// The keywords that start a top-level item. `priority` does so only before `scale` (see
+/// [`starts_item`]): elsewhere it is a rule's clause, or a name.
+const ITEM_KEYWORDS: [&str; 7] = ["rule", "source", "fact", "evidence", "priority", "lessons", "define"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
@@ -223,7 +224,7 @@ impl<'s> Parser<'s> {
         let mut rest = from;
         while let Some(newline) = rest.find('\n') {
             rest = &rest[newline + 1..];
-            if ITEM_KEYWORDS.iter().any(|kw| starts_with_word(rest, kw)) {
+            if starts_item(rest) {
                 return rest;
             }
         }
@@ -452,6 +453,8 @@ impl<'s> Parser<'s> {
             self.fact(start).map(|(rest, fact)| (rest, Item::Fact(fact)))
         } else if self.peek_keyword(start, "evidence") {
             self.evidence_scale(start).map(|(rest, levels)| (rest, Item::EvidenceScale(levels)))
+        } else if self.peek_keyword(start, "priority") {
+            self.priority_scale(start).map(|(rest, levels)| (rest, Item::PriorityScale(levels)))
         } else if self.peek_keyword(start, "define") {
             self.definition(start).map(|(rest, definition)| (rest, Item::Definition(definition)))
         } else if self.peek_keyword(start, "lessons") {
@@ -467,6 +470,14 @@ impl<'s> Parser<'s> {
         let (rest, _) = cut(self.keyword(rest, "scale"))?;
         let (rest, pairs) = self.named_strings(rest)?;
         Ok((rest, pairs.into_iter().map(|(key, label)| EvidenceLevel { key, label }).collect()))
+    }
+
+    /// `priority scale act_now "act now" plan_for "plan for" consider "consider"`
+    fn priority_scale(&self, i: &'s str) -> PResult<'s, Vec<PriorityLevel>> {
+        let (rest, _) = self.keyword(i, "priority")?;
+        let (rest, _) = cut(self.keyword(rest, "scale"))?;
+        let (rest, pairs) = self.named_strings(rest)?;
+        Ok((rest, pairs.into_iter().map(|(key, label)| PriorityLevel { key, label }).collect()))
     }
 
     /// `define months_since_merger as months between change.date and as_of`
@@ -500,7 +511,7 @@ impl<'s> Parser<'s> {
     /// True at the end of the file or before a top-level keyword.
     fn at_item_start(&self, i: &str) -> bool {
         let next = skip_space(i);
-        next.is_empty() || ITEM_KEYWORDS.iter().any(|kw| starts_with_word(next, kw))
+        next.is_empty() || starts_item(next)
     }
 
     /// `source key` then `field "value"` lines.
@@ -553,7 +564,7 @@ impl<'s> Parser<'s> {
         Ok((rest, Spanned::new(digits.to_string(), self.span(start, rest))))
     }
 
-    /// `fact path is TYPE` then optionally `ask "question"`.
+    /// `fact path is TYPE` then optionally `ask "question"`, then optionally `after path`.
     fn fact(&self, i: &'s str) -> PResult<'s, FactDecl> {
         let (rest, _) = self.keyword(i, "fact")?;
         let (rest, path) = cut(self.path(rest))?;
@@ -566,12 +577,19 @@ impl<'s> Parser<'s> {
             }
             Err(_) => (rest, None),
         };
+        let (rest, after) = match self.keyword(rest, "after") {
+            Ok((rest, _)) => {
+                let (rest, other) = cut(self.path(rest))?;
+                (rest, Some(other))
+            }
+            Err(_) => (rest, None),
+        };
         let (mut rest, mut allows) = (rest, Vec::new());
         while let Some((after, allow)) = self.allow(rest)? {
             allows.push(allow);
             rest = after;
         }
-        Ok((rest, FactDecl { path, ty, question, allows }))
+        Ok((rest, FactDecl { path, ty, question, after, allows }))
     }
 
     fn fact_type(&self, i: &'s str) -> PResult<'s, Spanned<FactType>> {
@@ -642,6 +660,7 @@ impl<'s> Parser<'s> {
             id,
             lessons: clauses.lessons,
             evidence: clauses.evidence,
+            priority: clauses.priority,
             for_each: clauses.for_each,
             overrides: clauses.overrides,
             contradicts: clauses.contradicts,
@@ -651,7 +670,7 @@ impl<'s> Parser<'s> {
     }
 
     /// A rule ends at the end of the file or at the next top-level item; `evidence` on its
-    /// own is a clause, `evidence scale` a new item.
+    /// own is a clause, `evidence scale` a new item (and so for `priority`).
     fn at_rule_end(&self, i: &str) -> bool {
         let next = skip_space(i);
         if starts_with_word(next, "evidence") {
@@ -674,6 +693,13 @@ impl<'s> Parser<'s> {
             let (rest, level) = cut(self.name(rest))?;
             if clauses.evidence.replace(level).is_some() {
                 return Err(duplicate("evidence"));
+            }
+            return Ok((rest, ()));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "priority") {
+            let (rest, step) = cut(self.name(rest))?;
+            if clauses.priority.replace(step).is_some() {
+                return Err(duplicate("priority"));
             }
             return Ok((rest, ()));
         }
@@ -763,6 +789,7 @@ impl<'s> Parser<'s> {
 struct Clauses {
     lessons: Vec<Spanned<String>>,
     evidence: Option<Spanned<String>>,
+    priority: Option<Spanned<String>>,
     for_each: Option<ForEach>,
     condition: Option<Spanned<Expr>>,
     advice: Option<Advice>,
@@ -770,6 +797,18 @@ struct Clauses {
     overrides: Vec<Spanned<String>>,
     contradicts: Vec<Spanned<String>>,
     allows: Vec<Allow>,
+}
+
+/// Whether `text` starts with a top-level item's keyword: `priority` only as `priority
+/// scale`, so that `priority` may still name a rule's clause, a fact or a value.
+fn starts_item(text: &str) -> bool {
+    ITEM_KEYWORDS.iter().any(|kw| match *kw {
+        "priority" => {
+            text.strip_prefix("priority").is_some_and(|rest| starts_with_word(skip_space(rest), "scale"))
+                && starts_with_word(text, "priority")
+        }
+        kw => starts_with_word(text, kw),
+    })
 }
 
 fn starts_with_word(text: &str, word: &str) -> bool {
@@ -813,7 +852,9 @@ fn clause_name(clause: &str) -> String {
 
 fn describe_expected(expected: &Expected) -> String {
     match expected {
-        Expected::Item => "`rule`, `source`, `fact`, `define`, `evidence scale` or `lessons`".into(),
+        Expected::Item => {
+            "`rule`, `source`, `fact`, `define`, `evidence scale`, `priority scale` or `lessons`".into()
+        }
         Expected::Token("recommend") => "advice (`recommend`, `warn` or `note`)".into(),
         Expected::Token(token) => format!("`{token}`"),
         Expected::Name => "a name".into(),
@@ -823,7 +864,7 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::Expression => "a value or condition".into(),
         Expected::FactType => "a type".into(),
         Expected::Clause => {
-            "a clause (`lesson`, `evidence`, `for each`, `when`, `recommend`, `warn`, `note`, `cite`, `overrides`, `contradicts` or `allow`)"
+            "a clause (`lesson`, `evidence`, `priority`, `for each`, `when`, `recommend`, `warn`, `note`, `cite`, `overrides`, `contradicts` or `allow`)"
                 .into()
         }
         Expected::SourceField => "a source field".into(),
@@ -845,8 +886,8 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
         crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
     match expected {
-        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons` at the start of a line".into())),
-        Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "overrides", "contradicts", "allow", "and", "or"]),
+        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `evidence scale`, `priority scale` or `lessons` at the start of a line".into())),
+        Expected::Clause => suggest(&["lesson", "evidence", "priority", "for", "when", "recommend", "warn", "note", "cite", "overrides", "contradicts", "allow", "and", "or"]),
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
             suggest(&names).or(Some(format!("the fields of a source are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))
@@ -992,6 +1033,25 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_priority_scale_the_priority_clause_and_after() {
+        let items = parse_ok(concat!(
+            "priority scale\n  act_now \"act now\"\n  consider \"consider\"\n",
+            "fact b is text ask \"B?\" after a.b\n",
+            "rule r\n  priority act_now\n  when priority\n  note \"t\" \"x\"\n  cite s\n",
+            "priority scale\n  later \"later\"\n",
+        ));
+        assert!(matches!(&items[0], Item::PriorityScale(levels) if levels.len() == 2));
+        assert!(matches!(&items[1], Item::Fact(f) if f.after.as_ref().unwrap().node.to_string() == "a.b"));
+        let Item::Rule(rule) = &items[2] else { panic!() };
+        assert_eq!(rule.priority.as_ref().map(|p| p.node.as_str()), Some("act_now"));
+        assert!(matches!(&items[3], Item::PriorityScale(levels) if levels.len() == 1));
+        assert_eq!(
+            errors("rule r\n  priority a\n  priority b\n  when x\n  note \"t\" \"x\"\n  cite s\n"),
+            ["E0105 this rule already has its `priority` clause @22"]
+        );
+    }
+
+    #[test]
     fn reads_declarations() {
         let items = parse_ok(concat!(
             "evidence scale\n  finding \"research finding\"\n  suggests \"research suggests\"\n",
@@ -1026,7 +1086,7 @@ mod tests {
         assert_eq!(
             errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"),
             [
-                "E0101 expected `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons`, found `bogus` @0",
+                "E0101 expected `rule`, `source`, `fact`, `define`, `evidence scale`, `priority scale` or `lessons`, found `bogus` @0",
                 "E0101 expected a type, found `colour` @50",
             ]
         );
