@@ -239,6 +239,9 @@ pub struct FactDecl {
     pub question: Option<Spanned<Text>>,
     /// `after outcomes.for_local_people`: the question waits until that fact is known.
     pub after: Option<Spanned<FactPath>>,
+    /// `only when change.date is unknown or as_of is before change.date`: the question is
+    /// asked only when this condition holds for the case.
+    pub asked_when: Option<Spanned<Expr>>,
     /// `allow W0304 "reason"`: warnings silenced for this fact.
     pub allows: Vec<Allow>,
 }

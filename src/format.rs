@@ -402,7 +402,7 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                     let value_of_one_of = c > 0 && matches!(tokens[s.code[c - 1]].text, "," | "of");
                     let starts = match s.keyword(c) {
                         Some("ask" | "allow") => true,
-                        Some("after") => !value_of_one_of,
+                        Some("after" | "only") => !value_of_one_of,
                         _ => false,
                     };
                     s.set(c, if starts { line(2, 4) } else { join(4) });

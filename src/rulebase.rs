@@ -469,6 +469,9 @@ pub struct Fact {
     /// `after other.fact`: the question about this fact waits while that fact is unknown
     /// (for a field of a list's items, that field of the same item).
     pub after: Option<FactId>,
+    /// `only when CONDITION`: the derived fact (see [`RuleBase::definitions`]) that must
+    /// hold for the question about this fact to be asked.
+    pub asked_when: Option<usize>,
     /// Where its value is kept in a [`crate::case::Case`].
     pub place: Place,
     /// Where it is declared, and the warnings silenced for it.

@@ -61,6 +61,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let rules = checker.rules(files, &declared);
     checker.untraced_lessons(&lessons, &rules);
     checker.check_unused_definitions();
+    checker.questions_asked_when(files);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     let source_origins =
         sources.iter().map(|(key, declared)| (key.clone(), declared.origin.clone())).collect();
@@ -267,6 +268,41 @@ impl Checker<'_> {
                 let pending =
                     DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition.clone()));
                 self.definitions.insert(name.node.clone(), pending);
+            }
+            // A fact's `only when` condition is checked as a derived fact of its own, under a
+            // name no `define` can take (it holds spaces).
+            for item in &file.ast.items {
+                let Item::Fact(decl) = item else { continue };
+                let Some(condition) = &decl.asked_when else { continue };
+                let name = asked_when_name(&decl.path.node);
+                let definition = ast::Definition {
+                    name: Spanned::new(name.clone(), condition.span),
+                    expr: condition.clone(),
+                };
+                let pending = DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition));
+                self.definitions.insert(name, pending);
+            }
+        }
+    }
+
+    /// Resolves each fact's `only when` to its checked condition; a value that is not a
+    /// condition is E0204.
+    fn questions_asked_when(&mut self, files: &[ParsedFile<'_>]) {
+        for file in files {
+            for item in &file.ast.items {
+                let Item::Fact(decl) = item else { continue };
+                let Some(condition) = &decl.asked_when else { continue };
+                let Some(fact) = self.vocabulary.find(&decl.path.node.to_string()) else { continue };
+                match self.definitions.get(&asked_when_name(&decl.path.node)) {
+                    Some(DefinitionState::Done(id, Ty::Bool)) => self.vocabulary.facts[fact.0].asked_when = Some(*id),
+                    Some(DefinitionState::Done(..)) => {
+                        let diagnostic = Diagnostic::error("E0204", "`only when` needs a condition, true or false")
+                            .at(file.path, condition.span, "not a condition")
+                            .help("compare the value with something, as in `change.date is unknown`");
+                        self.error(diagnostic);
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -688,6 +724,7 @@ impl Checker<'_> {
             ty,
             question: None,
             after: None,
+            asked_when: None,
             place,
             origin,
             in_use: true,
@@ -1133,4 +1170,10 @@ fn source_shape_problem(has: &dyn Fn(SourceFieldName) -> bool) -> Option<&'stati
 
 fn backticked<'a>(names: impl Iterator<Item = &'a String>) -> String {
     names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The name under which a fact's `only when` condition is checked and kept among the
+/// derived facts: `change.phase only when`, which no `define` can take.
+fn asked_when_name(path: &ast::FactPath) -> String {
+    format!("{path} only when")
 }

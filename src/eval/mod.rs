@@ -1641,7 +1641,7 @@ impl<'a> Evaluator<'a> {
         }
         // A question waits while the fact it comes after is unknown; a fact that advice given
         // rests on (a rule firing because it is unknown) is not asked about as well.
-        asked.retain(|(fact, _)| !self.waits(*fact));
+        asked.retain(|(fact, _)| !self.waits(*fact) && self.asked_now(*fact, env));
         if !env.reason_unknowns.is_empty() {
             asked.retain(|(fact, _)| !env.reason_unknowns.contains(fact));
         }
@@ -1652,6 +1652,14 @@ impl<'a> Evaluator<'a> {
             std::cmp::Reverse(affects.iter().map(|rule| rule_base.priority_weight(*rule)).sum::<usize>())
         });
         asked.into_iter().map(|(fact, affects)| self.question(fact, affects, env, texts)).collect()
+    }
+
+    /// Whether the question about `instance` may be asked in this case: its fact's `only
+    /// when` condition, if it has one, holds.
+    fn asked_now(&self, instance: FactInstance, env: &mut Env) -> bool {
+        let Some(condition) = self.vocabulary().fact(instance.fact).asked_when else { return true };
+        env.start_bound(None);
+        self.truth(&Expr::Derived(condition), env) == Truth::True
     }
 
     /// Whether the question about `instance` waits: its fact comes `after` another that

@@ -564,7 +564,8 @@ impl<'s> Parser<'s> {
         Ok((rest, Spanned::new(digits.to_string(), self.span(start, rest))))
     }
 
-    /// `fact path is TYPE` then optionally `ask "question"`, then optionally `after path`.
+    /// `fact path is TYPE` then optionally `ask "question"`, then optionally `after path`,
+    /// then optionally `only when CONDITION`.
     fn fact(&self, i: &'s str) -> PResult<'s, FactDecl> {
         let (rest, _) = self.keyword(i, "fact")?;
         let (rest, path) = cut(self.path(rest))?;
@@ -584,12 +585,20 @@ impl<'s> Parser<'s> {
             }
             Err(_) => (rest, None),
         };
+        let (rest, asked_when) = match self.keyword(rest, "only") {
+            Ok((rest, _)) => {
+                let (rest, _) = cut(self.keyword(rest, "when"))?;
+                let (rest, condition) = cut(self.expr(rest))?;
+                (rest, Some(condition))
+            }
+            Err(_) => (rest, None),
+        };
         let (mut rest, mut allows) = (rest, Vec::new());
         while let Some((after, allow)) = self.allow(rest)? {
             allows.push(allow);
             rest = after;
         }
-        Ok((rest, FactDecl { path, ty, question, after, allows }))
+        Ok((rest, FactDecl { path, ty, question, after, asked_when, allows }))
     }
 
     fn fact_type(&self, i: &'s str) -> PResult<'s, Spanned<FactType>> {
