@@ -358,15 +358,31 @@ impl AdviceKind {
     }
 }
 
-/// `cite glasby_2012 at "Figure 2" quote "..."`
+/// `cite glasby_2012 at "Figure 2" quote "..."`,
+/// `cite parker_2000 at "pp.228-229" quoted in glasby_2012 at "Values and culture" quote "..."`,
+/// `cite field_peck_2003 for example`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Citation {
     /// The source key.
     pub source: Spanned<String>,
+    /// `for example`: the work is offered as an example, not as the source of a claim.
+    pub example: Option<Spanned<()>>,
     /// `at "..."`: section, page or figure.
     pub locator: Option<Spanned<String>>,
+    /// `quoted in glasby_2012 at "..."`: the work in which the quote was found.
+    pub quoted_in: Option<QuotedIn>,
     /// `quote "..."`: verbatim words of the source.
     pub quote: Option<Spanned<String>>,
+}
+
+/// `quoted in glasby_2012 at "Values and culture"` (after a citation's own locator): the
+/// quote is checked against this work's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotedIn {
+    /// The quoting work's key.
+    pub source: Spanned<String>,
+    /// `at "..."`: where in the quoting work.
+    pub locator: Option<Spanned<String>>,
 }
 
 /// A string with `{expression}` interpolations.

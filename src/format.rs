@@ -349,8 +349,12 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                     let mut first = true;
                     while c < n && s.item_kind(c).is_none() {
                         let word = s.keyword(c);
+                        // `cite key for example`: that `for` is no clause either.
+                        let example =
+                            clause == "cite" && word == Some("for") && s.keyword(c + 1) == Some("example");
                         if s.is_clause_keyword(c)
                             && !(clause == "when" && word == Some("for") && open_extremes > 0)
+                            && !example
                         {
                             break;
                         }
@@ -710,6 +714,15 @@ mod tests {
         assert_eq!(
             fmt(src),
             "rule r\n  when a\n  note \"t\"\n    \"x\"\n  cite s at \"Intro\"\n    quote \"q\"\n  cite u\n"
+        );
+    }
+
+    #[test]
+    fn keeps_quoted_in_on_the_cite_line_and_for_example_in_its_citation() {
+        let src = "rule r when a note \"t\" \"x\" cite s at \"p.1\"\n quoted  in u\n at \"Intro\" quote \"q\" cite v for\n example";
+        assert_eq!(
+            fmt(src),
+            "rule r\n  when a\n  note \"t\"\n    \"x\"\n  cite s at \"p.1\" quoted in u at \"Intro\"\n    quote \"q\"\n  cite v for example\n"
         );
     }
 

@@ -117,7 +117,7 @@ impl<'a> Linter<'a> {
     /// W0303: a source no rule cites.
     fn sources_never_cited(&mut self) {
         for (key, origin) in &self.rule_base.source_origins {
-            let cited = self.rule_base.rules.iter().any(|r| r.citations.iter().any(|c| &c.source == key));
+            let cited = self.rule_base.rules.iter().any(|r| r.citations.iter().any(|c| c.names(key)));
             if !cited {
                 let warning = Diagnostic::warning("W0303", format!("source `{key}` is never cited"))
                     .at(&origin.file, origin.span, "no rule cites it")

@@ -557,8 +557,53 @@ pub struct Citation {
     pub source_index: usize,
     /// Section, page or figure.
     pub locator: Option<String>,
+    /// `quoted in`: the work the quote was found in, whose text it is checked against.
+    pub quoted_in: Option<QuotedIn>,
     /// Verbatim words of the source (checked against its text where one is given).
     pub quote: Option<String>,
+    /// Where the quote is written, for the warnings about quotes.
+    pub quote_span: Option<crate::ast::Span>,
+    /// A source of the advice, or a work offered as an example (`for example`).
+    pub role: CitationRole,
+}
+
+impl Citation {
+    /// Whether the citation names the source `key`: as the work cited, or as the work it
+    /// is quoted in.
+    pub fn names(&self, key: &str) -> bool {
+        self.source == key || self.quoted_in.as_ref().is_some_and(|q| q.source == key)
+    }
+}
+
+/// A checked `quoted in`: the work in which a cited work's words are quoted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotedIn {
+    /// Key into [`RuleBase::sources`].
+    pub source: String,
+    /// The quoting work's index in [`RuleBase::sources`].
+    pub source_index: usize,
+    /// Where in the quoting work.
+    pub locator: Option<String>,
+}
+
+/// What a citation does for its advice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CitationRole {
+    /// The advice rests on the work (`cite key`).
+    #[default]
+    Source,
+    /// The work is an example of what the advice says (`cite key for example`).
+    Example,
+}
+
+impl CitationRole {
+    /// The name used in JSON output: `source` or `example`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CitationRole::Source => "source",
+            CitationRole::Example => "example",
+        }
+    }
 }
 
 /// A text with values to fill in.

@@ -807,22 +807,34 @@ impl Checker<'_> {
         citation: &ast::Citation,
         sources: &IndexMap<String, DeclaredSource>,
     ) -> Option<Citation> {
-        let Some((source_index, _, source)) = sources.get_full(&citation.source.node) else {
-            let help = did_you_mean(&citation.source.node, sources.keys().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "declare it with `source key`, then its authors, year and title".into());
-            let diagnostic = Diagnostic::error("E0202", format!("unknown source `{}`", citation.source.node))
-                .at(file, citation.source.span, "no source has this key")
-                .help(help);
-            self.error(diagnostic);
-            return None;
+        let cited = self.source_named(file, &citation.source, sources);
+        let quoting = citation.quoted_in.as_ref().map(|q| (self.source_named(file, &q.source, sources), q));
+        let example_ok =
+            citation.example.as_ref().is_none_or(|example| self.plain_example(file, citation, example.span));
+        let source_index = cited?;
+        let quoted_in = match quoting {
+            Some((index, quoted_in)) => Some(QuotedIn {
+                source: quoted_in.source.node.clone(),
+                source_index: index?,
+                locator: quoted_in.locator.as_ref().map(|l| l.node.clone()),
+            }),
+            None => None,
         };
-        if let (Some(quote), Some(text)) = (&citation.quote, &source.text)
+        if !example_ok {
+            return None;
+        }
+        // A quote found in another work is checked against that work's text.
+        let (checked_key, checked_index) = match &quoted_in {
+            Some(quoted_in) => (&quoted_in.source, quoted_in.source_index),
+            None => (&citation.source.node, source_index),
+        };
+        let checked = &sources[checked_index];
+        if let (Some(quote), Some(text)) = (&citation.quote, &checked.text)
             && !text.contains(&bib::normalise(&quote.node))
         {
-            let diagnostic = Diagnostic::error("E0205", format!("quote not found in the text of `{}`", citation.source.node))
+            let diagnostic = Diagnostic::error("E0205", format!("quote not found in the text of `{checked_key}`"))
                     .at(file, quote.span, "not in the source's text")
-                    .also(&source.file, source.span, "the source is declared here")
+                    .also(&checked.file, checked.span, "the source is declared here")
                     .help("quote the source word for word; white space, typographic quotes and dashes, and `*emphasis*` marks need not match");
             self.error(diagnostic);
             return None;
@@ -831,8 +843,52 @@ impl Checker<'_> {
             source: citation.source.node.clone(),
             source_index,
             locator: citation.locator.as_ref().map(|l| l.node.clone()),
+            quoted_in,
             quote: citation.quote.as_ref().map(|q| q.node.clone()),
+            quote_span: citation.quote.as_ref().map(|q| q.span),
+            role: if citation.example.is_some() { CitationRole::Example } else { CitationRole::Source },
         })
+    }
+
+    /// The index of the source `key` names, or an error with the closest key.
+    fn source_named(
+        &mut self,
+        file: &str,
+        key: &Spanned<String>,
+        sources: &IndexMap<String, DeclaredSource>,
+    ) -> Option<usize> {
+        if let Some(index) = sources.get_index_of(&key.node) {
+            return Some(index);
+        }
+        let help = did_you_mean(&key.node, sources.keys().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "declare it with `source key`, then its authors, year and title".into());
+        let diagnostic = Diagnostic::error("E0202", format!("unknown source `{}`", key.node))
+            .at(file, key.span, "no source has this key")
+            .help(help);
+        self.error(diagnostic);
+        None
+    }
+
+    /// Whether a citation `for example` is only that: an example points at no passage, so
+    /// it takes no locator, `quoted in` or quote (E0222 otherwise).
+    fn plain_example(&mut self, file: &str, citation: &ast::Citation, example: Span) -> bool {
+        let extra = citation
+            .locator
+            .as_ref()
+            .map(|l| (l.span, "a locator"))
+            .or_else(|| citation.quoted_in.as_ref().map(|q| (q.source.span, "`quoted in`")))
+            .or_else(|| citation.quote.as_ref().map(|q| (q.span, "a quote")));
+        let Some((span, what)) = extra else { return true };
+        let diagnostic = Diagnostic::error(
+            "E0222",
+            format!("`{}` is cited as an example, so it takes no locator or quote", citation.source.node),
+        )
+        .at(file, span, format!("{what} given here"))
+        .also(file, example, "cited as an example here")
+        .help("an example is cited as a whole work: remove `for example` to cite a passage, or remove the passage");
+        self.error(diagnostic);
+        false
     }
 
     fn for_each_list(&mut self, file: &str, for_each: &ast::ForEach) -> Option<FactId> {

@@ -739,12 +739,26 @@ impl<'s> Parser<'s> {
         fail(start, Expected::Clause)
     }
 
-    /// `key [at "locator"] [quote "words"]` (after `cite`)
+    /// `key [for example] [at "locator"] [quoted in key [at "locator"]] [quote "words"]`
+    /// (after `cite`). An example with a locator or quote parses; the checker refuses it.
     fn citation(&self, i: &'s str) -> PResult<'s, Citation> {
         let (rest, source) = self.name(i)?;
+        let (rest, example) = match self.phrase(rest, &["for", "example"]) {
+            Ok((after, ())) => (after, Some(Spanned::new((), self.span(skip_space(rest), after)))),
+            Err(_) => (rest, None),
+        };
         let (rest, locator) = self.optional_string_after(rest, "at")?;
+        let (rest, quoted_in) = match self.keyword(rest, "quoted") {
+            Ok((after, _)) => {
+                let (after, _) = cut(self.keyword(after, "in"))?;
+                let (after, source) = cut(self.name(after))?;
+                let (after, locator) = self.optional_string_after(after, "at")?;
+                (after, Some(QuotedIn { source, locator }))
+            }
+            Err(_) => (rest, None),
+        };
         let (rest, quote) = self.optional_string_after(rest, "quote")?;
-        Ok((rest, Citation { source, locator, quote }))
+        Ok((rest, Citation { source, example, locator, quoted_in, quote }))
     }
 
     fn optional_string_after(
