@@ -79,6 +79,38 @@ pub enum Item {
     Fact(FactDecl),
     /// `rule id when ... warn "title" "text" cite ...`
     Rule(Box<Rule>),
+    /// `words local_healthwatch before 2013-04-01 "the LINk" otherwise "local Healthwatch"`
+    Words(Words),
+}
+
+/// Words chosen by the date of the assessment, shown in texts as `{name}`.
+///
+/// ```text
+/// words nhs_commissioners
+///   before 2013-04-01 "the primary care trust"
+///   before 2022-07-01 "the clinical commissioning group"
+///   otherwise "the integrated care board"
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Words {
+    /// The name texts show them by.
+    pub name: Spanned<String>,
+    /// The lines in the order written; the checker wants dates ascending, then one
+    /// `otherwise`.
+    pub entries: Vec<WordsEntry>,
+    /// `allow W0311 "reason"`: warnings silenced for these words.
+    pub allows: Vec<Allow>,
+}
+
+/// One line of a [`Words`] item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WordsEntry {
+    /// `before 2013-04-01 "the Local Involvement Network (LINk)"`: the words for an
+    /// assessment made before the date.
+    Before(Spanned<Date>, Spanned<String>),
+    /// `otherwise "local Healthwatch"`: the words on and after the last date. The first
+    /// part is where `otherwise` is written.
+    Otherwise(Spanned<()>, Spanned<String>),
 }
 
 /// A step on the evidence scale, declared in `evidence scale`, strongest first.

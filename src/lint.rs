@@ -10,7 +10,8 @@ use crate::eval::{Search, Witness};
 use crate::rulebase::*;
 
 /// The warnings `allow` can silence.
-pub const WARNINGS: [&str; 8] = ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308"];
+pub const WARNINGS: [&str; 9] =
+    ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0311"];
 
 /// A warning silenced by an `allow`, with its reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +40,7 @@ pub fn lint(rule_base: &RuleBase) -> Findings {
     linter.sources_never_cited();
     linter.facts_never_read_or_asked();
     linter.texts_that_may_show_unknown();
+    linter.words_never_shown();
     linter.finish()
 }
 
@@ -182,6 +184,32 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// W0311: words chosen by date that no text shows.
+    fn words_never_shown(&mut self) {
+        let mut shown = vec![false; self.rule_base.words.len()];
+        let rule_texts = self.rule_base.rules.iter().flat_map(|rule| [&rule.title, &rule.text]);
+        let questions = self.rule_base.vocabulary.facts.iter().filter_map(|fact| fact.question.as_ref());
+        for template in rule_texts.chain(questions) {
+            for (expr, _) in template.values() {
+                if let Expr::Words(index) = expr {
+                    shown[*index] = true;
+                }
+            }
+        }
+        for (words, shown) in self.rule_base.words.iter().zip(shown) {
+            if !shown {
+                let warning =
+                    Diagnostic::warning("W0311", format!("no text shows the words `{}`", words.name))
+                        .at(&words.origin.file, words.origin.span, "declared here")
+                        .help(format!(
+                            "show them in an advice's title or text as `{{{}}}`, or remove them",
+                            words.name
+                        ));
+                self.raise(&words.origin, warning);
+            }
+        }
+    }
+
     /// Splits the warnings into those shown and those silenced, and warns about each
     /// `allow` that silenced nothing (W0308).
     fn finish(self) -> Findings {
@@ -218,7 +246,8 @@ impl<'a> Linter<'a> {
 fn all_origins(rule_base: &RuleBase) -> impl Iterator<Item = &Origin> {
     let rules = rule_base.rules.iter().map(|r| &r.origin);
     let facts = rule_base.vocabulary.facts.iter().map(|f| &f.origin);
-    rules.chain(facts).chain(rule_base.source_origins.values())
+    let words = rule_base.words.iter().map(|w| &w.origin);
+    rules.chain(facts).chain(rule_base.source_origins.values()).chain(words)
 }
 
 /// A witness case in words: `change.kind = merger and change.date = 2013-01-01`.

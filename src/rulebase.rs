@@ -32,6 +32,8 @@ pub struct RuleBase {
     pub definitions: Vec<Definition>,
     /// Where each source is declared, and the warnings silenced for it.
     pub source_origins: IndexMap<String, Origin>,
+    /// The words chosen by date (`words`), in declaration order.
+    pub words: Vec<Words>,
     /// What evaluating a case needs to know about the rules, worked out once.
     pub(crate) plan: EvaluationPlan,
 }
@@ -304,7 +306,7 @@ impl Expr {
                 visit(list, f);
                 visit(value, f);
             }
-            Expr::Const(_) | Expr::Item { .. } | Expr::AsOf => {}
+            Expr::Const(_) | Expr::Item { .. } | Expr::AsOf | Expr::Words(_) => {}
         }
     }
 }
@@ -575,6 +577,29 @@ impl Citation {
     }
 }
 
+/// Words chosen by the date of the assessment (`words name before DATE "..." otherwise
+/// "..."`).
+#[derive(Clone, Debug)]
+pub struct Words {
+    /// The name texts show them by.
+    pub name: String,
+    /// Each date, ascending, with the words for an assessment made before it (and on or
+    /// after the date before).
+    pub before: Vec<(crate::value::Date, Value)>,
+    /// The words on and after the last date.
+    pub otherwise: Value,
+    /// Where they are declared, and the warnings silenced for them.
+    pub origin: Origin,
+}
+
+impl Words {
+    /// The words for an assessment made on `as_of`: those of the first date after it,
+    /// else `otherwise`. Always a [`Value::Text`].
+    pub fn on(&self, as_of: crate::value::Date) -> &Value {
+        self.before.iter().find(|(date, _)| as_of < *date).map_or(&self.otherwise, |(_, words)| words)
+    }
+}
+
 /// A checked `quoted in`: the work in which a cited work's words are quoted.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuotedIn {
@@ -650,6 +675,9 @@ pub enum Expr {
     AsOf,
     /// A derived fact: index into [`RuleBase::definitions`].
     Derived(usize),
+    /// Words chosen by the assessment date: index into [`RuleBase::words`]. Only texts
+    /// show them; they are always known.
+    Words(usize),
     /// `highest value for x in list` (or `lowest`): the binding at `binding` is each item.
     Extreme {
         /// `highest` rather than `lowest`.

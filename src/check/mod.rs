@@ -46,6 +46,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         definitions: IndexMap::new(),
         definition_uses: Vec::new(),
         checked_definitions: Vec::new(),
+        words: IndexMap::new(),
         vocabulary: Vocabulary::default(),
         read_text,
     };
@@ -54,6 +55,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let sources = checker.sources(files);
     checker.facts(files);
     checker.collect_definitions(files);
+    let words = checker.words(files);
     checker.bound_definition_depth();
     let declared = Declarations { evidence: &evidence, lessons: &lessons, sources: &sources };
     let rules = checker.rules(files, &declared);
@@ -71,6 +73,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         rules,
         definitions: std::mem::take(&mut checker.checked_definitions),
         source_origins,
+        words,
         plan: Default::default(),
     };
     let mut rule_base = rule_base;
@@ -94,6 +97,9 @@ struct Checker<'r> {
     definition_uses: Vec<Vec<(usize, Span)>>,
     /// The derived facts checked so far.
     checked_definitions: Vec<crate::rulebase::Definition>,
+    /// The names of the `words` items, with their index in the rule base's (none for
+    /// those refused, whose uses are then not reported again).
+    words: IndexMap<String, Option<usize>>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
 }
@@ -260,11 +266,105 @@ impl Checker<'_> {
         }
     }
 
-    /// What a derived fact's name would clash with: a fact, a value of an enumeration, or
-    /// another derived fact.
+    /// Checks the `words` items: names of their own (E0216), dates ascending (E0223), one
+    /// `otherwise`, last (E0224), and a date to choose by (E0225).
+    fn words(&mut self, files: &[ParsedFile<'_>]) -> Vec<crate::rulebase::Words> {
+        let mut checked = Vec::new();
+        for file in files {
+            for item in &file.ast.items {
+                let Item::Words(words) = item else { continue };
+                let name = &words.name;
+                if let Some(clash) = self.name_clash(&name.node) {
+                    let diagnostic =
+                        Diagnostic::error("E0216", format!("`{}` is already {clash}", name.node))
+                            .at(file.path, name.span, "declared here")
+                            .help("give the words a name of their own");
+                    self.error(diagnostic);
+                    continue;
+                }
+                let index = self.words_item(file.path, words).map(|words| {
+                    checked.push(words);
+                    checked.len() - 1
+                });
+                self.words.insert(name.node.clone(), index);
+            }
+        }
+        checked
+    }
+
+    fn words_item(&mut self, file: &str, words: &ast::Words) -> Option<crate::rulebase::Words> {
+        let name = &words.name.node;
+        let mut before: Vec<(crate::value::Date, Value)> = Vec::new();
+        let mut otherwise: Option<(Span, Value)> = None;
+        let mut last_date: Option<&Spanned<crate::value::Date>> = None;
+        let mut ok = true;
+        for entry in &words.entries {
+            match entry {
+                ast::WordsEntry::Before(date, text) => {
+                    if let Some((at, _)) = &otherwise {
+                        let diagnostic = Diagnostic::error("E0224", format!("`otherwise` must be the last line of `words {name}`"))
+                            .at(file, *at, "not last")
+                            .also(file, date.span, "a `before` line follows")
+                            .help("`otherwise` gives the words on and after the last date: move it below the `before` lines");
+                        self.error(diagnostic);
+                        return None;
+                    }
+                    if let Some(previous) = last_date
+                        && date.node <= previous.node
+                    {
+                        let diagnostic = Diagnostic::error(
+                            "E0223",
+                            format!("the dates of `words {name}` must ascend: {} is not after {}", date.node, previous.node),
+                        )
+                        .at(file, date.span, "not after the date above")
+                        .also(file, previous.span, "the date above")
+                        .help("write the `before` lines earliest first, each date once: the first date after the assessment date chooses the words");
+                        self.error(diagnostic);
+                        ok = false;
+                    }
+                    last_date = Some(date);
+                    before.push((date.node, Value::Text(text.node.clone())));
+                }
+                ast::WordsEntry::Otherwise(at, text) => {
+                    if let Some((first, _)) = &otherwise {
+                        let diagnostic =
+                            Diagnostic::error("E0224", format!("`words {name}` gives `otherwise` twice"))
+                                .at(file, at.span, "given again here")
+                                .also(file, *first, "first given here")
+                                .help("keep one `otherwise`, as the last line");
+                        self.error(diagnostic);
+                        return None;
+                    }
+                    otherwise = Some((at.span, Value::Text(text.node.clone())));
+                }
+            }
+        }
+        if before.is_empty() {
+            let diagnostic = Diagnostic::error("E0225", format!("`words {name}` has no `before` line"))
+                .at(file, words.name.span, "no date to choose by")
+                .help("give the words used before a date: `before 2013-04-01 \"...\"`; words that never change can be written in the text itself");
+            self.error(diagnostic);
+            return None;
+        }
+        let Some((_, otherwise)) = otherwise else {
+            let diagnostic = Diagnostic::error("E0224", format!("`words {name}` has no `otherwise` line"))
+                .at(file, words.name.span, "no words after the last date")
+                .help("end with `otherwise \"...\"`: the words on and after the last date");
+            self.error(diagnostic);
+            return None;
+        };
+        let origin = self.origin(file, words.name.span, &words.allows);
+        ok.then(|| crate::rulebase::Words { name: name.clone(), before, otherwise, origin })
+    }
+
+    /// What a derived fact's or words' name would clash with: a fact, a value of an
+    /// enumeration, a derived fact, or other words.
     fn name_clash(&self, name: &str) -> Option<String> {
         if self.definitions.contains_key(name) {
             return Some("defined".into());
+        }
+        if self.words.contains_key(name) {
+            return Some("the name of words chosen by date".into());
         }
         if self.vocabulary.find(name).is_some() || self.vocabulary.root.fields.contains_key(name) {
             return Some("a fact of the case".into());
@@ -928,6 +1028,21 @@ impl Checker<'_> {
             match part {
                 ast::TextPart::Literal(literal) => parts.push(TemplatePart::Literal(literal.clone())),
                 ast::TextPart::Interpolation { expr, style } => {
+                    if let Some(words) = self.words_named(&expr.node) {
+                        // Words refused by the checker have been reported already.
+                        let Some(words) = words else { continue };
+                        if *style == ast::DateStyle::Month {
+                            let message = "`as month` writes a date, but this is words chosen by date";
+                            self.error(Diagnostic::error("E0204", message).at(
+                                context.file,
+                                expr.span,
+                                "not a date",
+                            ));
+                            continue;
+                        }
+                        parts.push(TemplatePart::Value { expr: Expr::Words(words), style: *style });
+                        continue;
+                    }
                     let Some((checked, ty)) = self.expr(context, scope, expr) else { continue };
                     if *style == ast::DateStyle::Month && ty != Ty::Date {
                         let message = format!(
@@ -950,6 +1065,18 @@ impl Checker<'_> {
             }
         }
         Template { parts }
+    }
+}
+
+impl Checker<'_> {
+    /// When `expr` is the bare name of a `words` item, the item's index (none if it was
+    /// refused).
+    fn words_named(&self, expr: &ast::Expr) -> Option<Option<usize>> {
+        let ast::Expr::Name(path) = expr else { return None };
+        match path.segments.as_slice() {
+            [segment] if !segment.each => self.words.get(&segment.name).copied(),
+            _ => None,
+        }
     }
 }
 

@@ -465,7 +465,12 @@ pub(super) fn constants_in(expr: &Expr, out: &mut Vec<Value>) {
             }
             Test::Known { expr, .. } | Test::Holds(expr) => visit(expr),
         },
-        Expr::Fact(_) | Expr::Field { .. } | Expr::Item { .. } | Expr::AsOf | Expr::Derived(_) => {}
+        Expr::Fact(_)
+        | Expr::Field { .. }
+        | Expr::Item { .. }
+        | Expr::AsOf
+        | Expr::Derived(_)
+        | Expr::Words(_) => {}
     }
 }
 

@@ -924,6 +924,7 @@ impl<'a> Evaluator<'a> {
             }
             Expr::AsOf => Some(Cow::Owned(Value::Date(self.as_of))),
             Expr::Derived(id) => self.derived(*id, env).map(Cow::Owned),
+            Expr::Words(index) => Some(Cow::Borrowed(self.rule_base.words[*index].on(self.as_of))),
             Expr::Extreme { highest, list, binding, value } => {
                 self.extreme(*highest, list, *binding, value, env)
             }

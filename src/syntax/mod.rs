@@ -18,12 +18,13 @@ use crate::value::{Date, Duration, DurationUnit};
 mod expr;
 
 /// The keywords that start a top-level item.
-const ITEM_KEYWORDS: [&str; 6] = ["rule", "source", "fact", "evidence", "lessons", "define"];
+const ITEM_KEYWORDS: [&str; 7] = ["rule", "source", "fact", "evidence", "lessons", "define", "words"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
-const RESERVED: [&str; 33] = [
+const RESERVED: [&str; 34] = [
     "allow",
+    "words",
     "contradicts",
     "overrides",
     "define",
@@ -96,6 +97,10 @@ pub enum Expected {
     ValidDate(String),
     /// `when x is 1.5 months`: a whole number of days, weeks, months or years.
     WholeDuration,
+    /// `words w after 2013-04-01 "x"`: a line of a `words` item.
+    WordsEntry,
+    /// `words w before April "x"`: a date.
+    Date,
 }
 
 /// A syntax error: where, and what was expected there.
@@ -454,6 +459,8 @@ impl<'s> Parser<'s> {
             self.evidence_scale(start).map(|(rest, levels)| (rest, Item::EvidenceScale(levels)))
         } else if self.peek_keyword(start, "define") {
             self.definition(start).map(|(rest, definition)| (rest, Item::Definition(definition)))
+        } else if self.peek_keyword(start, "words") {
+            self.words(start).map(|(rest, words)| (rest, Item::Words(words)))
         } else if self.peek_keyword(start, "lessons") {
             self.lessons(start).map(|(rest, lessons)| (rest, Item::Lessons(lessons)))
         } else {
@@ -476,6 +483,50 @@ impl<'s> Parser<'s> {
         let (rest, _) = cut(self.keyword(rest, "as"))?;
         let (rest, expr) = cut(self.expr(rest))?;
         Ok((rest, Definition { name, expr }))
+    }
+
+    /// `words name`, then `before DATE "words"` and `otherwise "words"` lines (and
+    /// `allow`s), in any order: the checker says which orders are wrong.
+    fn words(&self, i: &'s str) -> PResult<'s, Words> {
+        let (rest, _) = self.keyword(i, "words")?;
+        let (mut rest, name) = cut(self.name(rest))?;
+        let (mut entries, mut allows) = (Vec::new(), Vec::new());
+        while !self.at_item_start(rest) {
+            if let Some((after, allow)) = self.allow(rest)? {
+                allows.push(allow);
+                rest = after;
+                continue;
+            }
+            let start = skip_space(rest);
+            if let Ok((after, _)) = self.keyword(start, "before") {
+                let (after, date) = cut(self.date(after))?;
+                let (after, text) = cut(self.string(after))?;
+                entries.push(WordsEntry::Before(date, text));
+                rest = after;
+            } else if let Ok((after, _)) = self.keyword(start, "otherwise") {
+                let keyword = Spanned::new((), self.span(start, after));
+                let (after, text) = cut(self.string(after))?;
+                entries.push(WordsEntry::Otherwise(keyword, text));
+                rest = after;
+            } else {
+                return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::WordsEntry }));
+            }
+        }
+        Ok((rest, Words { name, entries, allows }))
+    }
+
+    /// `2013-04-01`
+    fn date(&self, i: &'s str) -> PResult<'s, Spanned<Date>> {
+        let start = skip_space(i);
+        let (rest, text) =
+            take_while::<_, _, SyntaxError<'s>>(|c: char| c.is_ascii_digit() || c == '-')(start)?;
+        if text.is_empty() || rest.starts_with(is_name_char) {
+            return fail(start, Expected::Date);
+        }
+        match Date::parse(text) {
+            Ok(date) => Ok((rest, Spanned::new(date, self.span(start, rest)))),
+            Err(why) => Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::ValidDate(why) })),
+        }
     }
 
     /// `lessons S4 "Mergers can stall ..." S8 "..."`
@@ -827,7 +878,7 @@ fn clause_name(clause: &str) -> String {
 
 fn describe_expected(expected: &Expected) -> String {
     match expected {
-        Expected::Item => "`rule`, `source`, `fact`, `define`, `evidence scale` or `lessons`".into(),
+        Expected::Item => "`rule`, `source`, `fact`, `define`, `words`, `evidence scale` or `lessons`".into(),
         Expected::Token("recommend") => "advice (`recommend`, `warn` or `note`)".into(),
         Expected::Token(token) => format!("`{token}`"),
         Expected::Name => "a name".into(),
@@ -841,6 +892,8 @@ fn describe_expected(expected: &Expected) -> String {
                 .into()
         }
         Expected::SourceField => "a source field".into(),
+        Expected::WordsEntry => "`before DATE \"words\"` or `otherwise \"words\"`".into(),
+        Expected::Date => "a date (`YYYY-MM-DD`)".into(),
         Expected::EndOfString
         | Expected::ShallowerNesting
         | Expected::DuplicateClause(_)
@@ -859,7 +912,7 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
         crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
     match expected {
-        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons` at the start of a line".into())),
+        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `words`, `evidence scale` or `lessons` at the start of a line".into())),
         Expected::Clause => suggest(&["lesson", "evidence", "for", "when", "recommend", "warn", "note", "cite", "overrides", "contradicts", "allow", "and", "or"]),
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
@@ -1040,7 +1093,7 @@ mod tests {
         assert_eq!(
             errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"),
             [
-                "E0101 expected `rule`, `source`, `fact`, `define`, `evidence scale` or `lessons`, found `bogus` @0",
+                "E0101 expected `rule`, `source`, `fact`, `define`, `words`, `evidence scale` or `lessons`, found `bogus` @0",
                 "E0101 expected a type, found `colour` @50",
             ]
         );
