@@ -5,13 +5,17 @@
 //! The questions about cases ("can this rule ever fire?", "can these two fire together?")
 //! are answered by [`RuleBase::find_case_where`].
 
+use indexmap::IndexMap;
+
+use crate::ast::Span;
+use crate::bib;
 use crate::diag::Diagnostic;
 use crate::eval::{Search, Witness};
 use crate::rulebase::*;
 
 /// The warnings `allow` can silence.
-pub const WARNINGS: [&str; 9] =
-    ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0311"];
+pub const WARNINGS: [&str; 11] =
+    ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0309", "W0310", "W0311"];
 
 /// A warning silenced by an `allow`, with its reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +45,7 @@ pub fn lint(rule_base: &RuleBase) -> Findings {
     linter.facts_never_read_or_asked();
     linter.texts_that_may_show_unknown();
     linter.words_never_shown();
+    linter.quotes_cited_twice();
     linter.finish()
 }
 
@@ -182,6 +187,74 @@ impl<'a> Linter<'a> {
                 }
             }
         }
+    }
+
+    /// W0309: a quote cited by two rules with different evidence grades; W0310: a quote
+    /// cited by two rules that can fire together (and do not override one another), so
+    /// one report would give it twice.
+    fn quotes_cited_twice(&mut self) {
+        let rules = &self.rule_base.rules;
+        // Each quote, by source and normalised words, with the rules citing it in rule order.
+        let mut quotes: IndexMap<(&str, String), Vec<(usize, Span)>> = IndexMap::new();
+        for (index, rule) in rules.iter().enumerate() {
+            for citation in &rule.citations {
+                let (Some(quote), Some(span)) = (&citation.quote, citation.quote_span) else { continue };
+                let citing = quotes.entry((citation.source.as_str(), bib::normalise(quote))).or_default();
+                if !citing.iter().any(|(r, _)| *r == index) {
+                    citing.push((index, span));
+                }
+            }
+        }
+        for citing in quotes.values() {
+            for (position, &(second, span)) in citing.iter().enumerate().skip(1) {
+                let earlier = &citing[..position];
+                let rule = &rules[second];
+                if let Some(&(first, first_span)) =
+                    earlier.iter().find(|(r, _)| rules[*r].evidence != rule.evidence)
+                {
+                    self.quote_graded_twice(first, first_span, second, span);
+                }
+                for &(first, first_span) in earlier {
+                    let overridden =
+                        rule.overrides.contains(&first) || rules[first].overrides.contains(&second);
+                    if overridden {
+                        continue;
+                    }
+                    if let Search::Found(witness) = self.rule_base.find_case_where(&[first, second], &[]) {
+                        let message = format!(
+                            "rules `{}` and `{}` can fire together and both cite this quote",
+                            rules[first].id, rule.id
+                        );
+                        let warning = Diagnostic::warning("W0310", message)
+                            .at(&rule.origin.file, span, "the report would give this quote twice")
+                            .also(&rules[first].origin.file, first_span, format!("also cited by `{}`", rules[first].id))
+                            .help(format!("for example, a case with {}; merge the two rules, let one override the other, or quote something else", witness_words(&witness)));
+                        self.raise(&rule.origin, warning);
+                    }
+                }
+            }
+        }
+    }
+
+    fn quote_graded_twice(&mut self, first: usize, first_span: Span, second: usize, span: Span) {
+        let rules = &self.rule_base.rules;
+        let grade = |rule: usize| rules[rule].evidence.as_deref().unwrap_or("none");
+        let message = format!(
+            "rules `{}` and `{}` cite the same quote with different evidence ({} and {})",
+            rules[first].id,
+            rules[second].id,
+            grade(first),
+            grade(second)
+        );
+        let warning = Diagnostic::warning("W0309", message)
+            .at(&rules[second].origin.file, span, format!("cited with evidence: {}", grade(second)))
+            .also(
+                &rules[first].origin.file,
+                first_span,
+                format!("cited by `{}` with evidence: {}", rules[first].id, grade(first)),
+            )
+            .help("one claim, one grade: give the two rules the same `evidence`, or quote different words");
+        self.raise(&rules[second].origin, warning);
     }
 
     /// W0311: words chosen by date that no text shows.
