@@ -81,6 +81,38 @@ pub enum Item {
     Fact(FactDecl),
     /// `rule id when ... warn "title" "text" cite ...`
     Rule(Box<Rule>),
+    /// `words local_healthwatch before 2013-04-01 "the LINk" otherwise "local Healthwatch"`
+    Words(Words),
+}
+
+/// Words chosen by the date of the assessment, shown in texts as `{name}`.
+///
+/// ```text
+/// words nhs_commissioners
+///   before 2013-04-01 "the primary care trust"
+///   before 2022-07-01 "the clinical commissioning group"
+///   otherwise "the integrated care board"
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Words {
+    /// The name texts show them by.
+    pub name: Spanned<String>,
+    /// The lines in the order written; the checker wants dates ascending, then one
+    /// `otherwise`.
+    pub entries: Vec<WordsEntry>,
+    /// `allow W0311 "reason"`: warnings silenced for these words.
+    pub allows: Vec<Allow>,
+}
+
+/// One line of a [`Words`] item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WordsEntry {
+    /// `before 2013-04-01 "the Local Involvement Network (LINk)"`: the words for an
+    /// assessment made before the date.
+    Before(Spanned<Date>, Spanned<String>),
+    /// `otherwise "local Healthwatch"`: the words on and after the last date. The first
+    /// part is where `otherwise` is written.
+    Otherwise(Spanned<()>, Spanned<String>),
 }
 
 /// A step on the evidence scale, declared in `evidence scale`, strongest first.
@@ -378,15 +410,31 @@ impl AdviceKind {
     }
 }
 
-/// `cite glasby_2012 at "Figure 2" quote "..."`
+/// `cite glasby_2012 at "Figure 2" quote "..."`,
+/// `cite parker_2000 at "pp.228-229" quoted in glasby_2012 at "Values and culture" quote "..."`,
+/// `cite field_peck_2003 for example`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Citation {
     /// The source key.
     pub source: Spanned<String>,
+    /// `for example`: the work is offered as an example, not as the source of a claim.
+    pub example: Option<Spanned<()>>,
     /// `at "..."`: section, page or figure.
     pub locator: Option<Spanned<String>>,
+    /// `quoted in glasby_2012 at "..."`: the work in which the quote was found.
+    pub quoted_in: Option<QuotedIn>,
     /// `quote "..."`: verbatim words of the source.
     pub quote: Option<Spanned<String>>,
+}
+
+/// `quoted in glasby_2012 at "Values and culture"` (after a citation's own locator): the
+/// quote is checked against this work's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotedIn {
+    /// The quoting work's key.
+    pub source: Spanned<String>,
+    /// `at "..."`: where in the quoting work.
+    pub locator: Option<Spanned<String>>,
 }
 
 /// A string with `{expression}` interpolations.

@@ -140,6 +140,8 @@ pub struct UnshownQuote {
     pub source: String,
     /// Section, page or figure.
     pub locator: Option<String>,
+    /// The key of the work it is quoted in (`quoted in`), where it is checked.
+    pub quoted_in: Option<String>,
     /// The quote.
     pub quote: String,
 }
@@ -240,11 +242,11 @@ impl RuleBase {
     fn uncited_sources(&self, fired: &HashSet<usize>) -> Vec<UncitedSource> {
         self.sources
             .keys()
-            .filter(|key| !fired.iter().any(|&r| self.rules[r].citations.iter().any(|c| &c.source == *key)))
+            .filter(|key| !fired.iter().any(|&r| self.rules[r].citations.iter().any(|c| c.names(key))))
             .map(|key| {
                 let mut cited_by: Vec<String> = Vec::new();
                 for rule in &self.rules {
-                    if rule.citations.iter().any(|c| &c.source == key) && !cited_by.contains(&rule.id) {
+                    if rule.citations.iter().any(|c| c.names(key)) && !cited_by.contains(&rule.id) {
                         cited_by.push(rule.id.clone());
                     }
                 }
@@ -263,6 +265,7 @@ impl RuleBase {
                         rule: rule.id.clone(),
                         source: citation.source.clone(),
                         locator: citation.locator.clone(),
+                        quoted_in: citation.quoted_in.as_ref().map(|q| q.source.clone()),
                         quote: quote.clone(),
                     });
                 }
@@ -376,6 +379,7 @@ pub fn to_json(coverage: &Coverage) -> Json {
             "rule": q.rule,
             "source": q.source,
             "locator": q.locator,
+            "quoted_in": q.quoted_in,
             "quote": q.quote,
         })).collect::<Vec<_>>(),
     })
@@ -452,7 +456,10 @@ pub fn to_text(coverage: &Coverage) -> String {
     } else {
         out.push_str(&format!("\nQuotes never shown in any advice ({}):\n", coverage.unshown_quotes.len()));
         for quote in &coverage.unshown_quotes {
-            let at = quote.locator.as_ref().map(|l| format!(" at \"{l}\"")).unwrap_or_default();
+            let mut at = quote.locator.as_ref().map(|l| format!(" at \"{l}\"")).unwrap_or_default();
+            if let Some(quoting) = &quote.quoted_in {
+                at.push_str(&format!(" quoted in {quoting}"));
+            }
             out.push_str(&format!("  {} cites {}{at}:\n    \"{}\"\n", quote.rule, quote.source, quote.quote));
         }
     }
@@ -591,6 +598,7 @@ rule per_group
                 rule: "never".into(),
                 source: "t".into(),
                 locator: Some("p. 2".into()),
+                quoted_in: None,
                 quote: "never so".into()
             }]
         );

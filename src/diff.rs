@@ -598,8 +598,17 @@ fn citation_label(cited: &CitedSource, others: &[&CitedSource]) -> String {
         if let Some(locator) = &c.locator {
             label.push_str(&format!(" at \u{201c}{locator}\u{201d}"));
         }
+        if let Some(quoting) = &c.quoted_in {
+            label.push_str(&format!(" quoted in {}", quoting.reference.key));
+            if let Some(locator) = &quoting.locator {
+                label.push_str(&format!(" at \u{201c}{locator}\u{201d}"));
+            }
+        }
         if let Some(quote) = &c.quote {
             label.push_str(&format!(" quote \u{201c}{quote}\u{201d}"));
+        }
+        if c.role == crate::rulebase::CitationRole::Example {
+            label.push_str(" for example");
         }
         label
     };

@@ -239,6 +239,7 @@ enum ItemKind {
     Scale,
     Lessons,
     Define,
+    Words,
 }
 
 /// How one token (not a comment) is laid out.
@@ -300,6 +301,7 @@ impl Structure<'_, '_> {
             "fact" => Some(ItemKind::Fact),
             "lessons" => Some(ItemKind::Lessons),
             "define" => Some(ItemKind::Define),
+            "words" => Some(ItemKind::Words),
             "evidence" | "priority" if self.keyword(c + 1) == Some("scale") => Some(ItemKind::Scale),
             _ => None,
         }
@@ -350,8 +352,12 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                     let mut first = true;
                     while c < n && s.item_kind(c).is_none() {
                         let word = s.keyword(c);
+                        // `cite key for example`: that `for` is no clause either.
+                        let example =
+                            clause == "cite" && word == Some("for") && s.keyword(c + 1) == Some("example");
                         if s.is_clause_keyword(c)
                             && !(clause == "when" && word == Some("for") && open_extremes > 0)
+                            && !example
                         {
                             break;
                         }
@@ -424,6 +430,36 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                         s.set(c, Role { aligned: true, ..join(4) });
                     }
                     name = !name;
+                    c += 1;
+                }
+            }
+            ItemKind::Words => {
+                if c < n && s.item_kind(c).is_none() {
+                    s.set(c, join(4));
+                    c += 1;
+                }
+                // `before DATE "words"`, `otherwise "words"` or `allow CODE "reason"` per
+                // line; the words are aligned after the widest `before DATE`.
+                let (mut entry_starts, mut width, mut allow) = (true, 0, false);
+                while c < n && s.item_kind(c).is_none() {
+                    let token = &tokens[s.code[c]];
+                    if entry_starts {
+                        s.set(c, line(2, 4));
+                        width = token.text.chars().count();
+                        allow = s.keyword(c) == Some("allow");
+                        entry_starts = false;
+                    } else if token.kind == Kind::Str {
+                        if allow {
+                            s.set(c, join(4));
+                        } else {
+                            s.set(c, Role { aligned: true, ..join(4) });
+                            s.items[item].name_width = s.items[item].name_width.max(width);
+                        }
+                        entry_starts = true;
+                    } else {
+                        s.set(c, join(4));
+                        width += token.text.chars().count() + usize::from(token.space);
+                    }
                     c += 1;
                 }
             }
@@ -541,9 +577,9 @@ fn layout(src: &str) -> Result<String, String> {
     for (t, token) in tokens.iter().enumerate() {
         if token.kind == Kind::Comment {
             if !token.own_line(t) {
-                let group = previous_code
-                    .map(item_of)
-                    .filter(|&i| matches!(s.items[i].kind, ItemKind::Scale | ItemKind::Lessons));
+                let group = previous_code.map(item_of).filter(|&i| {
+                    matches!(s.items[i].kind, ItemKind::Scale | ItemKind::Lessons | ItemKind::Words)
+                });
                 let line = w.current.get_or_insert_with(Line::default);
                 line.comment = Some((token.text.to_string(), group));
                 w.break_next = true;
@@ -717,6 +753,24 @@ mod tests {
         assert_eq!(
             fmt(src),
             "rule r\n  when a\n  note \"t\"\n    \"x\"\n  cite s at \"Intro\"\n    quote \"q\"\n  cite u\n"
+        );
+    }
+
+    #[test]
+    fn keeps_quoted_in_on_the_cite_line_and_for_example_in_its_citation() {
+        let src = "rule r when a note \"t\" \"x\" cite s at \"p.1\"\n quoted  in u\n at \"Intro\" quote \"q\" cite v for\n example";
+        assert_eq!(
+            fmt(src),
+            "rule r\n  when a\n  note \"t\"\n    \"x\"\n  cite s at \"p.1\" quoted in u at \"Intro\"\n    quote \"q\"\n  cite v for example\n"
+        );
+    }
+
+    #[test]
+    fn lays_out_words_like_an_evidence_scale() {
+        let src = "words w before 2013-04-01   \"the LINk\" before 2022-07-01 \"the CCG\"\n otherwise \"the ICB\"  # now\n allow W0311 \"kept\"";
+        assert_eq!(
+            fmt(src),
+            "words w\n  before 2013-04-01 \"the LINk\"\n  before 2022-07-01 \"the CCG\"\n  otherwise         \"the ICB\"    # now\n  allow W0311 \"kept\"\n"
         );
     }
 

@@ -5,12 +5,17 @@
 //! The questions about cases ("can this rule ever fire?", "can these two fire together?")
 //! are answered by [`RuleBase::find_case_where`].
 
+use indexmap::IndexMap;
+
+use crate::ast::Span;
+use crate::bib;
 use crate::diag::Diagnostic;
 use crate::eval::{Search, Witness};
 use crate::rulebase::*;
 
 /// The warnings `allow` can silence.
-pub const WARNINGS: [&str; 8] = ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308"];
+pub const WARNINGS: [&str; 11] =
+    ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0309", "W0310", "W0311"];
 
 /// A warning silenced by an `allow`, with its reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +44,8 @@ pub fn lint(rule_base: &RuleBase) -> Findings {
     linter.sources_never_cited();
     linter.facts_never_read_or_asked();
     linter.texts_that_may_show_unknown();
+    linter.words_never_shown();
+    linter.quotes_cited_twice();
     linter.finish()
 }
 
@@ -117,7 +124,7 @@ impl<'a> Linter<'a> {
     /// W0303: a source no rule cites.
     fn sources_never_cited(&mut self) {
         for (key, origin) in &self.rule_base.source_origins {
-            let cited = self.rule_base.rules.iter().any(|r| r.citations.iter().any(|c| &c.source == key));
+            let cited = self.rule_base.rules.iter().any(|r| r.citations.iter().any(|c| c.names(key)));
             if !cited {
                 let warning = Diagnostic::warning("W0303", format!("source `{key}` is never cited"))
                     .at(&origin.file, origin.span, "no rule cites it")
@@ -182,6 +189,100 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// W0309: a quote cited by two rules with different evidence grades; W0310: a quote
+    /// cited by two rules that can fire together (and do not override one another), so
+    /// one report would give it twice.
+    fn quotes_cited_twice(&mut self) {
+        let rules = &self.rule_base.rules;
+        // Each quote, by source and normalised words, with the rules citing it in rule order.
+        let mut quotes: IndexMap<(&str, String), Vec<(usize, Span)>> = IndexMap::new();
+        for (index, rule) in rules.iter().enumerate() {
+            for citation in &rule.citations {
+                let (Some(quote), Some(span)) = (&citation.quote, citation.quote_span) else { continue };
+                let citing = quotes.entry((citation.source.as_str(), bib::normalise(quote))).or_default();
+                if !citing.iter().any(|(r, _)| *r == index) {
+                    citing.push((index, span));
+                }
+            }
+        }
+        for citing in quotes.values() {
+            for (position, &(second, span)) in citing.iter().enumerate().skip(1) {
+                let earlier = &citing[..position];
+                let rule = &rules[second];
+                if let Some(&(first, first_span)) =
+                    earlier.iter().find(|(r, _)| rules[*r].evidence != rule.evidence)
+                {
+                    self.quote_graded_twice(first, first_span, second, span);
+                }
+                for &(first, first_span) in earlier {
+                    let overridden =
+                        rule.overrides.contains(&first) || rules[first].overrides.contains(&second);
+                    if overridden {
+                        continue;
+                    }
+                    if let Search::Found(witness) = self.rule_base.find_case_where(&[first, second], &[]) {
+                        let message = format!(
+                            "rules `{}` and `{}` can fire together and both cite this quote",
+                            rules[first].id, rule.id
+                        );
+                        let warning = Diagnostic::warning("W0310", message)
+                            .at(&rule.origin.file, span, "the report would give this quote twice")
+                            .also(&rules[first].origin.file, first_span, format!("also cited by `{}`", rules[first].id))
+                            .help(format!("for example, a case with {}; merge the two rules, let one override the other, or quote something else", witness_words(&witness)));
+                        self.raise(&rule.origin, warning);
+                    }
+                }
+            }
+        }
+    }
+
+    fn quote_graded_twice(&mut self, first: usize, first_span: Span, second: usize, span: Span) {
+        let rules = &self.rule_base.rules;
+        let grade = |rule: usize| rules[rule].evidence.as_deref().unwrap_or("none");
+        let message = format!(
+            "rules `{}` and `{}` cite the same quote with different evidence ({} and {})",
+            rules[first].id,
+            rules[second].id,
+            grade(first),
+            grade(second)
+        );
+        let warning = Diagnostic::warning("W0309", message)
+            .at(&rules[second].origin.file, span, format!("cited with evidence: {}", grade(second)))
+            .also(
+                &rules[first].origin.file,
+                first_span,
+                format!("cited by `{}` with evidence: {}", rules[first].id, grade(first)),
+            )
+            .help("one claim, one grade: give the two rules the same `evidence`, or quote different words");
+        self.raise(&rules[second].origin, warning);
+    }
+
+    /// W0311: words chosen by date that no text shows.
+    fn words_never_shown(&mut self) {
+        let mut shown = vec![false; self.rule_base.words.len()];
+        let rule_texts = self.rule_base.rules.iter().flat_map(|rule| [&rule.title, &rule.text]);
+        let questions = self.rule_base.vocabulary.facts.iter().filter_map(|fact| fact.question.as_ref());
+        for template in rule_texts.chain(questions) {
+            for (expr, _) in template.values() {
+                if let Expr::Words(index) = expr {
+                    shown[*index] = true;
+                }
+            }
+        }
+        for (words, shown) in self.rule_base.words.iter().zip(shown) {
+            if !shown {
+                let warning =
+                    Diagnostic::warning("W0311", format!("no text shows the words `{}`", words.name))
+                        .at(&words.origin.file, words.origin.span, "declared here")
+                        .help(format!(
+                            "show them in an advice's title or text as `{{{}}}`, or remove them",
+                            words.name
+                        ));
+                self.raise(&words.origin, warning);
+            }
+        }
+    }
+
     /// Splits the warnings into those shown and those silenced, and warns about each
     /// `allow` that silenced nothing (W0308).
     fn finish(self) -> Findings {
@@ -218,7 +319,8 @@ impl<'a> Linter<'a> {
 fn all_origins(rule_base: &RuleBase) -> impl Iterator<Item = &Origin> {
     let rules = rule_base.rules.iter().map(|r| &r.origin);
     let facts = rule_base.vocabulary.facts.iter().map(|f| &f.origin);
-    rules.chain(facts).chain(rule_base.source_origins.values())
+    let words = rule_base.words.iter().map(|w| &w.origin);
+    rules.chain(facts).chain(rule_base.source_origins.values()).chain(words)
 }
 
 /// A witness case in words: `change.kind = merger and change.date = 2013-01-01`.

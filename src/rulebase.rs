@@ -35,6 +35,8 @@ pub struct RuleBase {
     pub definitions: Vec<Definition>,
     /// Where each source is declared, and the warnings silenced for it.
     pub source_origins: IndexMap<String, Origin>,
+    /// The words chosen by date (`words`), in declaration order.
+    pub words: Vec<Words>,
     /// What evaluating a case needs to know about the rules, worked out once.
     pub(crate) plan: EvaluationPlan,
 }
@@ -337,7 +339,7 @@ impl Expr {
                 visit(list, f);
                 visit(value, f);
             }
-            Expr::Const(_) | Expr::Item { .. } | Expr::AsOf => {}
+            Expr::Const(_) | Expr::Item { .. } | Expr::AsOf | Expr::Words(_) => {}
         }
     }
 }
@@ -598,8 +600,76 @@ pub struct Citation {
     pub source_index: usize,
     /// Section, page or figure.
     pub locator: Option<String>,
+    /// `quoted in`: the work the quote was found in, whose text it is checked against.
+    pub quoted_in: Option<QuotedIn>,
     /// Verbatim words of the source (checked against its text where one is given).
     pub quote: Option<String>,
+    /// Where the quote is written, for the warnings about quotes.
+    pub quote_span: Option<crate::ast::Span>,
+    /// A source of the advice, or a work offered as an example (`for example`).
+    pub role: CitationRole,
+}
+
+impl Citation {
+    /// Whether the citation names the source `key`: as the work cited, or as the work it
+    /// is quoted in.
+    pub fn names(&self, key: &str) -> bool {
+        self.source == key || self.quoted_in.as_ref().is_some_and(|q| q.source == key)
+    }
+}
+
+/// Words chosen by the date of the assessment (`words name before DATE "..." otherwise
+/// "..."`).
+#[derive(Clone, Debug)]
+pub struct Words {
+    /// The name texts show them by.
+    pub name: String,
+    /// Each date, ascending, with the words for an assessment made before it (and on or
+    /// after the date before).
+    pub before: Vec<(crate::value::Date, Value)>,
+    /// The words on and after the last date.
+    pub otherwise: Value,
+    /// Where they are declared, and the warnings silenced for them.
+    pub origin: Origin,
+}
+
+impl Words {
+    /// The words for an assessment made on `as_of`: those of the first date after it,
+    /// else `otherwise`. Always a [`Value::Text`].
+    pub fn on(&self, as_of: crate::value::Date) -> &Value {
+        self.before.iter().find(|(date, _)| as_of < *date).map_or(&self.otherwise, |(_, words)| words)
+    }
+}
+
+/// A checked `quoted in`: the work in which a cited work's words are quoted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotedIn {
+    /// Key into [`RuleBase::sources`].
+    pub source: String,
+    /// The quoting work's index in [`RuleBase::sources`].
+    pub source_index: usize,
+    /// Where in the quoting work.
+    pub locator: Option<String>,
+}
+
+/// What a citation does for its advice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CitationRole {
+    /// The advice rests on the work (`cite key`).
+    #[default]
+    Source,
+    /// The work is an example of what the advice says (`cite key for example`).
+    Example,
+}
+
+impl CitationRole {
+    /// The name used in JSON output: `source` or `example`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CitationRole::Source => "source",
+            CitationRole::Example => "example",
+        }
+    }
 }
 
 /// A text with values to fill in.
@@ -646,6 +716,9 @@ pub enum Expr {
     AsOf,
     /// A derived fact: index into [`RuleBase::definitions`].
     Derived(usize),
+    /// Words chosen by the assessment date: index into [`RuleBase::words`]. Only texts
+    /// show them; they are always known.
+    Words(usize),
     /// `highest value for x in list` (or `lowest`): the binding at `binding` is each item.
     Extreme {
         /// `highest` rather than `lowest`.

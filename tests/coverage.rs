@@ -125,6 +125,7 @@ fn the_json_report_counts_cases_items_and_parts() {
             "rule": "merger_without_vision",
             "source": "audit_2011",
             "locator": "p. 9",
+            "quoted_in": null,
             "quote": "Leaders should communicate a vision."
         }])
     );

@@ -254,6 +254,10 @@ impl Checker<'_> {
                 let (id, ty) = self.definition(first, Some((file, span)))?;
                 return Some((Expr::Derived(id), ty));
             }
+            if self.words.contains_key(first.as_str()) {
+                self.error(self.unknown_name(file, &written, span, scope));
+                return None;
+            }
             return Some((Expr::Const(Value::Bool(false)), Ty::Word(first.clone())));
         }
         self.error(self.unknown_name(file, &written, span, scope));
@@ -302,7 +306,15 @@ impl Checker<'_> {
             }
         }
         candidates.extend(scope.bindings.iter().map(|b| b.name.clone()));
+        candidates.extend(self.words.keys().cloned());
         let first = written.split('.').next().unwrap_or_default();
+        if self.words.contains_key(written) {
+            return Diagnostic::error("E0203", format!("unknown name `{written}`"))
+                .at(file, span, "words chosen by date, not a value")
+                .help(format!(
+                    "`{written}` names words that only texts can show, on their own: `{{{written}}}`"
+                ));
+        }
         if self.closed_bindings.iter().any(|b| b == first) {
             let help = format!(
                 "`{first}` is only known inside its `any`, `all` or `count`; to test more than one thing about each item, bracket the condition after `where`: `any {first} in ... where ({first}.a and {first}.b)`"

@@ -46,6 +46,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         definitions: IndexMap::new(),
         definition_uses: Vec::new(),
         checked_definitions: Vec::new(),
+        words: IndexMap::new(),
         vocabulary: Vocabulary::default(),
         read_text,
     };
@@ -55,6 +56,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let sources = checker.sources(files);
     checker.facts(files);
     checker.collect_definitions(files);
+    let words = checker.words(files);
     checker.bound_definition_depth();
     let declared =
         Declarations { evidence: &evidence, priority: &priority, lessons: &lessons, sources: &sources };
@@ -75,6 +77,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         rules,
         definitions: std::mem::take(&mut checker.checked_definitions),
         source_origins,
+        words,
         plan: Default::default(),
     };
     let mut rule_base = rule_base;
@@ -98,6 +101,9 @@ struct Checker<'r> {
     definition_uses: Vec<Vec<(usize, Span)>>,
     /// The derived facts checked so far.
     checked_definitions: Vec<crate::rulebase::Definition>,
+    /// The names of the `words` items, with their index in the rule base's (none for
+    /// those refused, whose uses are then not reported again).
+    words: IndexMap<String, Option<usize>>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
 }
@@ -307,11 +313,105 @@ impl Checker<'_> {
         }
     }
 
-    /// What a derived fact's name would clash with: a fact, a value of an enumeration, or
-    /// another derived fact.
+    /// Checks the `words` items: names of their own (E0216), dates ascending (E0223), one
+    /// `otherwise`, last (E0224), and a date to choose by (E0225).
+    fn words(&mut self, files: &[ParsedFile<'_>]) -> Vec<crate::rulebase::Words> {
+        let mut checked = Vec::new();
+        for file in files {
+            for item in &file.ast.items {
+                let Item::Words(words) = item else { continue };
+                let name = &words.name;
+                if let Some(clash) = self.name_clash(&name.node) {
+                    let diagnostic =
+                        Diagnostic::error("E0216", format!("`{}` is already {clash}", name.node))
+                            .at(file.path, name.span, "declared here")
+                            .help("give the words a name of their own");
+                    self.error(diagnostic);
+                    continue;
+                }
+                let index = self.words_item(file.path, words).map(|words| {
+                    checked.push(words);
+                    checked.len() - 1
+                });
+                self.words.insert(name.node.clone(), index);
+            }
+        }
+        checked
+    }
+
+    fn words_item(&mut self, file: &str, words: &ast::Words) -> Option<crate::rulebase::Words> {
+        let name = &words.name.node;
+        let mut before: Vec<(crate::value::Date, Value)> = Vec::new();
+        let mut otherwise: Option<(Span, Value)> = None;
+        let mut last_date: Option<&Spanned<crate::value::Date>> = None;
+        let mut ok = true;
+        for entry in &words.entries {
+            match entry {
+                ast::WordsEntry::Before(date, text) => {
+                    if let Some((at, _)) = &otherwise {
+                        let diagnostic = Diagnostic::error("E0224", format!("`otherwise` must be the last line of `words {name}`"))
+                            .at(file, *at, "not last")
+                            .also(file, date.span, "a `before` line follows")
+                            .help("`otherwise` gives the words on and after the last date: move it below the `before` lines");
+                        self.error(diagnostic);
+                        return None;
+                    }
+                    if let Some(previous) = last_date
+                        && date.node <= previous.node
+                    {
+                        let diagnostic = Diagnostic::error(
+                            "E0223",
+                            format!("the dates of `words {name}` must ascend: {} is not after {}", date.node, previous.node),
+                        )
+                        .at(file, date.span, "not after the date above")
+                        .also(file, previous.span, "the date above")
+                        .help("write the `before` lines earliest first, each date once: the first date after the assessment date chooses the words");
+                        self.error(diagnostic);
+                        ok = false;
+                    }
+                    last_date = Some(date);
+                    before.push((date.node, Value::Text(text.node.clone())));
+                }
+                ast::WordsEntry::Otherwise(at, text) => {
+                    if let Some((first, _)) = &otherwise {
+                        let diagnostic =
+                            Diagnostic::error("E0224", format!("`words {name}` gives `otherwise` twice"))
+                                .at(file, at.span, "given again here")
+                                .also(file, *first, "first given here")
+                                .help("keep one `otherwise`, as the last line");
+                        self.error(diagnostic);
+                        return None;
+                    }
+                    otherwise = Some((at.span, Value::Text(text.node.clone())));
+                }
+            }
+        }
+        if before.is_empty() {
+            let diagnostic = Diagnostic::error("E0225", format!("`words {name}` has no `before` line"))
+                .at(file, words.name.span, "no date to choose by")
+                .help("give the words used before a date: `before 2013-04-01 \"...\"`; words that never change can be written in the text itself");
+            self.error(diagnostic);
+            return None;
+        }
+        let Some((_, otherwise)) = otherwise else {
+            let diagnostic = Diagnostic::error("E0224", format!("`words {name}` has no `otherwise` line"))
+                .at(file, words.name.span, "no words after the last date")
+                .help("end with `otherwise \"...\"`: the words on and after the last date");
+            self.error(diagnostic);
+            return None;
+        };
+        let origin = self.origin(file, words.name.span, &words.allows);
+        ok.then(|| crate::rulebase::Words { name: name.clone(), before, otherwise, origin })
+    }
+
+    /// What a derived fact's or words' name would clash with: a fact, a value of an
+    /// enumeration, a derived fact, or other words.
     fn name_clash(&self, name: &str) -> Option<String> {
         if self.definitions.contains_key(name) {
             return Some("defined".into());
+        }
+        if self.words.contains_key(name) {
+            return Some("the name of words chosen by date".into());
         }
         if self.vocabulary.find(name).is_some() || self.vocabulary.root.fields.contains_key(name) {
             return Some("a fact of the case".into());
@@ -985,22 +1085,34 @@ impl Checker<'_> {
         citation: &ast::Citation,
         sources: &IndexMap<String, DeclaredSource>,
     ) -> Option<Citation> {
-        let Some((source_index, _, source)) = sources.get_full(&citation.source.node) else {
-            let help = did_you_mean(&citation.source.node, sources.keys().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "declare it with `source key`, then its authors, year and title".into());
-            let diagnostic = Diagnostic::error("E0202", format!("unknown source `{}`", citation.source.node))
-                .at(file, citation.source.span, "no source has this key")
-                .help(help);
-            self.error(diagnostic);
-            return None;
+        let cited = self.source_named(file, &citation.source, sources);
+        let quoting = citation.quoted_in.as_ref().map(|q| (self.source_named(file, &q.source, sources), q));
+        let example_ok =
+            citation.example.as_ref().is_none_or(|example| self.plain_example(file, citation, example.span));
+        let source_index = cited?;
+        let quoted_in = match quoting {
+            Some((index, quoted_in)) => Some(QuotedIn {
+                source: quoted_in.source.node.clone(),
+                source_index: index?,
+                locator: quoted_in.locator.as_ref().map(|l| l.node.clone()),
+            }),
+            None => None,
         };
-        if let (Some(quote), Some(text)) = (&citation.quote, &source.text)
+        if !example_ok {
+            return None;
+        }
+        // A quote found in another work is checked against that work's text.
+        let (checked_key, checked_index) = match &quoted_in {
+            Some(quoted_in) => (&quoted_in.source, quoted_in.source_index),
+            None => (&citation.source.node, source_index),
+        };
+        let checked = &sources[checked_index];
+        if let (Some(quote), Some(text)) = (&citation.quote, &checked.text)
             && !text.contains(&bib::normalise(&quote.node))
         {
-            let diagnostic = Diagnostic::error("E0205", format!("quote not found in the text of `{}`", citation.source.node))
+            let diagnostic = Diagnostic::error("E0205", format!("quote not found in the text of `{checked_key}`"))
                     .at(file, quote.span, "not in the source's text")
-                    .also(&source.file, source.span, "the source is declared here")
+                    .also(&checked.file, checked.span, "the source is declared here")
                     .help("quote the source word for word; white space, typographic quotes and dashes, and `*emphasis*` marks need not match");
             self.error(diagnostic);
             return None;
@@ -1009,8 +1121,52 @@ impl Checker<'_> {
             source: citation.source.node.clone(),
             source_index,
             locator: citation.locator.as_ref().map(|l| l.node.clone()),
+            quoted_in,
             quote: citation.quote.as_ref().map(|q| q.node.clone()),
+            quote_span: citation.quote.as_ref().map(|q| q.span),
+            role: if citation.example.is_some() { CitationRole::Example } else { CitationRole::Source },
         })
+    }
+
+    /// The index of the source `key` names, or an error with the closest key.
+    fn source_named(
+        &mut self,
+        file: &str,
+        key: &Spanned<String>,
+        sources: &IndexMap<String, DeclaredSource>,
+    ) -> Option<usize> {
+        if let Some(index) = sources.get_index_of(&key.node) {
+            return Some(index);
+        }
+        let help = did_you_mean(&key.node, sources.keys().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "declare it with `source key`, then its authors, year and title".into());
+        let diagnostic = Diagnostic::error("E0202", format!("unknown source `{}`", key.node))
+            .at(file, key.span, "no source has this key")
+            .help(help);
+        self.error(diagnostic);
+        None
+    }
+
+    /// Whether a citation `for example` is only that: an example points at no passage, so
+    /// it takes no locator, `quoted in` or quote (E0222 otherwise).
+    fn plain_example(&mut self, file: &str, citation: &ast::Citation, example: Span) -> bool {
+        let extra = citation
+            .locator
+            .as_ref()
+            .map(|l| (l.span, "a locator"))
+            .or_else(|| citation.quoted_in.as_ref().map(|q| (q.source.span, "`quoted in`")))
+            .or_else(|| citation.quote.as_ref().map(|q| (q.span, "a quote")));
+        let Some((span, what)) = extra else { return true };
+        let diagnostic = Diagnostic::error(
+            "E0222",
+            format!("`{}` is cited as an example, so it takes no locator or quote", citation.source.node),
+        )
+        .at(file, span, format!("{what} given here"))
+        .also(file, example, "cited as an example here")
+        .help("an example is cited as a whole work: remove `for example` to cite a passage, or remove the passage");
+        self.error(diagnostic);
+        false
     }
 
     fn for_each_list(&mut self, file: &str, for_each: &ast::ForEach) -> Option<FactId> {
@@ -1050,6 +1206,21 @@ impl Checker<'_> {
             match part {
                 ast::TextPart::Literal(literal) => parts.push(TemplatePart::Literal(literal.clone())),
                 ast::TextPart::Interpolation { expr, style } => {
+                    if let Some(words) = self.words_named(&expr.node) {
+                        // Words refused by the checker have been reported already.
+                        let Some(words) = words else { continue };
+                        if *style == ast::DateStyle::Month {
+                            let message = "`as month` writes a date, but this is words chosen by date";
+                            self.error(Diagnostic::error("E0204", message).at(
+                                context.file,
+                                expr.span,
+                                "not a date",
+                            ));
+                            continue;
+                        }
+                        parts.push(TemplatePart::Value { expr: Expr::Words(words), style: *style });
+                        continue;
+                    }
                     let Some((checked, ty)) = self.expr(context, scope, expr) else { continue };
                     if *style == ast::DateStyle::Month && ty != Ty::Date {
                         let message = format!(
@@ -1072,6 +1243,18 @@ impl Checker<'_> {
             }
         }
         Template { parts }
+    }
+}
+
+impl Checker<'_> {
+    /// When `expr` is the bare name of a `words` item, the item's index (none if it was
+    /// refused).
+    fn words_named(&self, expr: &ast::Expr) -> Option<Option<usize>> {
+        let ast::Expr::Name(path) = expr else { return None };
+        match path.segments.as_slice() {
+            [segment] if !segment.each => self.words.get(&segment.name).copied(),
+            _ => None,
+        }
     }
 }
 

@@ -479,7 +479,12 @@ pub(super) fn constants_in(
             }
             Test::Known { expr, .. } | Test::Holds(expr) => visit(expr),
         },
-        Expr::Fact(_) | Expr::Field { .. } | Expr::Item { .. } | Expr::AsOf | Expr::Derived(_) => {}
+        Expr::Fact(_)
+        | Expr::Field { .. }
+        | Expr::Item { .. }
+        | Expr::AsOf
+        | Expr::Derived(_)
+        | Expr::Words(_) => {}
     }
 }
 

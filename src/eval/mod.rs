@@ -151,8 +151,21 @@ pub struct CitedSource<'r> {
     pub reference: &'r Reference,
     /// Section, page or figure.
     pub locator: Option<&'r str>,
+    /// `quoted in`: the work the quote was found in.
+    pub quoted_in: Option<QuotingWork<'r>>,
     /// Verbatim words.
     pub quote: Option<&'r str>,
+    /// A source of the advice, or an example.
+    pub role: CitationRole,
+}
+
+/// The work in which a cited work is quoted, with where.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QuotingWork<'r> {
+    /// The quoting work's entry.
+    pub reference: &'r Reference,
+    /// Section, page or figure of the quoting work.
+    pub locator: Option<&'r str>,
 }
 
 /// A question about an unknown fact.
@@ -290,7 +303,12 @@ impl RuleBase {
             .map(|citation| CitedSource {
                 reference: &self.sources[citation.source_index],
                 locator: citation.locator.as_deref(),
+                quoted_in: citation.quoted_in.as_ref().map(|quoted_in| QuotingWork {
+                    reference: &self.sources[quoted_in.source_index],
+                    locator: quoted_in.locator.as_deref(),
+                }),
                 quote: citation.quote.as_deref(),
+                role: citation.role,
             })
             .collect()
     }
@@ -946,6 +964,7 @@ impl<'a> Evaluator<'a> {
             }
             Expr::AsOf => Some(Cow::Owned(Value::Date(self.as_of))),
             Expr::Derived(id) => self.derived(*id, env).map(Cow::Owned),
+            Expr::Words(index) => Some(Cow::Borrowed(self.rule_base.words[*index].on(self.as_of))),
             Expr::Extreme { highest, list, binding, value } => {
                 self.extreme(*highest, list, *binding, value, env)
             }

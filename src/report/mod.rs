@@ -4,7 +4,8 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
 
-use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, Report, Truth};
+use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, QuotingWork, Report, Truth};
+use crate::rulebase::CitationRole;
 use crate::rulebase::Reference;
 use crate::value::Date;
 
@@ -67,13 +68,27 @@ impl Serialize for Advice<'_> {
 
 impl Serialize for CitedSource<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(6))?;
+        let mut map = serializer.serialize_map(Some(8))?;
         map.serialize_entry("key", &self.reference.key)?;
         map.serialize_entry("authors", &self.reference.authors)?;
         map.serialize_entry("year", &self.reference.year)?;
         map.serialize_entry("reference", &self.reference.reference)?;
         map.serialize_entry("locator", &self.locator)?;
+        map.serialize_entry("quoted_in", &self.quoted_in)?;
         map.serialize_entry("quote", &self.quote)?;
+        map.serialize_entry("role", self.role.name())?;
+        map.end()
+    }
+}
+
+impl Serialize for QuotingWork<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("key", &self.reference.key)?;
+        map.serialize_entry("authors", &self.reference.authors)?;
+        map.serialize_entry("year", &self.reference.year)?;
+        map.serialize_entry("reference", &self.reference.reference)?;
+        map.serialize_entry("locator", &self.locator)?;
         map.end()
     }
 }
@@ -190,23 +205,47 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
         out.push_str(&wrap(reason, "   - ", "     "));
     }
     out.push_str("   Sources:\n");
-    for cited in &advice.citations {
-        let number = match references.iter().position(|r| r.key == cited.reference.key) {
-            Some(i) => i + 1,
-            None => {
-                references.push(cited.reference);
-                references.len()
-            }
-        };
+    let (examples, sources): (Vec<&CitedSource>, Vec<&CitedSource>) =
+        advice.citations.iter().partition(|cited| cited.role == CitationRole::Example);
+    for cited in sources {
+        let number = reference_number(references, cited.reference);
         let mut line = format!("{} ({})", cited.reference.authors, cited.reference.year);
         if let Some(locator) = &cited.locator {
             line.push_str(&format!(", {locator}"));
+        }
+        if let Some(quoting) = &cited.quoted_in {
+            reference_number(references, quoting.reference);
+            line.push_str(&format!(", quoted in {} ({})", quoting.reference.authors, quoting.reference.year));
+            if let Some(locator) = &quoting.locator {
+                line.push_str(&format!(", {locator}"));
+            }
         }
         if let Some(quote) = &cited.quote {
             line.push_str(&format!(": \u{201c}{quote}\u{201d}"));
         }
         let label = format!("   [{number}] ");
         out.push_str(&wrap(&line, &label, &" ".repeat(label.len())));
+    }
+    if !examples.is_empty() {
+        let examples: Vec<String> = examples
+            .iter()
+            .map(|cited| {
+                let number = reference_number(references, cited.reference);
+                format!("[{number}] {} ({})", cited.reference.authors, cited.reference.year)
+            })
+            .collect();
+        out.push_str(&wrap(&format!("See, for example: {}", examples.join("; ")), "   ", "     "));
+    }
+}
+
+/// The number of `reference` in the report's list of references, adding it if it is new.
+fn reference_number<'a>(references: &mut Vec<&'a Reference>, reference: &'a Reference) -> usize {
+    match references.iter().position(|r| r.key == reference.key) {
+        Some(i) => i + 1,
+        None => {
+            references.push(reference);
+            references.len()
+        }
     }
 }
 

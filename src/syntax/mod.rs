@@ -19,12 +19,13 @@ mod expr;
 
 /// The keywords that start a top-level item. `priority` does so only before `scale` (see
 /// [`starts_item`]): elsewhere it is a rule's clause, or a name.
-const ITEM_KEYWORDS: [&str; 7] = ["rule", "source", "fact", "evidence", "priority", "lessons", "define"];
+const ITEM_KEYWORDS: [&str; 8] = ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
-const RESERVED: [&str; 33] = [
+const RESERVED: [&str; 34] = [
     "allow",
+    "words",
     "contradicts",
     "overrides",
     "define",
@@ -97,6 +98,10 @@ pub enum Expected {
     ValidDate(String),
     /// `when x is 1.5 months`: a whole number of days, weeks, months or years.
     WholeDuration,
+    /// `words w after 2013-04-01 "x"`: a line of a `words` item.
+    WordsEntry,
+    /// `words w before April "x"`: a date.
+    Date,
 }
 
 /// A syntax error: where, and what was expected there.
@@ -457,6 +462,8 @@ impl<'s> Parser<'s> {
             self.priority_scale(start).map(|(rest, levels)| (rest, Item::PriorityScale(levels)))
         } else if self.peek_keyword(start, "define") {
             self.definition(start).map(|(rest, definition)| (rest, Item::Definition(definition)))
+        } else if self.peek_keyword(start, "words") {
+            self.words(start).map(|(rest, words)| (rest, Item::Words(words)))
         } else if self.peek_keyword(start, "lessons") {
             self.lessons(start).map(|(rest, lessons)| (rest, Item::Lessons(lessons)))
         } else {
@@ -487,6 +494,50 @@ impl<'s> Parser<'s> {
         let (rest, _) = cut(self.keyword(rest, "as"))?;
         let (rest, expr) = cut(self.expr(rest))?;
         Ok((rest, Definition { name, expr }))
+    }
+
+    /// `words name`, then `before DATE "words"` and `otherwise "words"` lines (and
+    /// `allow`s), in any order: the checker says which orders are wrong.
+    fn words(&self, i: &'s str) -> PResult<'s, Words> {
+        let (rest, _) = self.keyword(i, "words")?;
+        let (mut rest, name) = cut(self.name(rest))?;
+        let (mut entries, mut allows) = (Vec::new(), Vec::new());
+        while !self.at_item_start(rest) {
+            if let Some((after, allow)) = self.allow(rest)? {
+                allows.push(allow);
+                rest = after;
+                continue;
+            }
+            let start = skip_space(rest);
+            if let Ok((after, _)) = self.keyword(start, "before") {
+                let (after, date) = cut(self.date(after))?;
+                let (after, text) = cut(self.string(after))?;
+                entries.push(WordsEntry::Before(date, text));
+                rest = after;
+            } else if let Ok((after, _)) = self.keyword(start, "otherwise") {
+                let keyword = Spanned::new((), self.span(start, after));
+                let (after, text) = cut(self.string(after))?;
+                entries.push(WordsEntry::Otherwise(keyword, text));
+                rest = after;
+            } else {
+                return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::WordsEntry }));
+            }
+        }
+        Ok((rest, Words { name, entries, allows }))
+    }
+
+    /// `2013-04-01`
+    fn date(&self, i: &'s str) -> PResult<'s, Spanned<Date>> {
+        let start = skip_space(i);
+        let (rest, text) =
+            take_while::<_, _, SyntaxError<'s>>(|c: char| c.is_ascii_digit() || c == '-')(start)?;
+        if text.is_empty() || rest.starts_with(is_name_char) {
+            return fail(start, Expected::Date);
+        }
+        match Date::parse(text) {
+            Ok(date) => Ok((rest, Spanned::new(date, self.span(start, rest)))),
+            Err(why) => Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::ValidDate(why) })),
+        }
     }
 
     /// `lessons S4 "Mergers can stall ..." S8 "..."`
@@ -774,12 +825,26 @@ impl<'s> Parser<'s> {
         fail(start, Expected::Clause)
     }
 
-    /// `key [at "locator"] [quote "words"]` (after `cite`)
+    /// `key [for example] [at "locator"] [quoted in key [at "locator"]] [quote "words"]`
+    /// (after `cite`). An example with a locator or quote parses; the checker refuses it.
     fn citation(&self, i: &'s str) -> PResult<'s, Citation> {
         let (rest, source) = self.name(i)?;
+        let (rest, example) = match self.phrase(rest, &["for", "example"]) {
+            Ok((after, ())) => (after, Some(Spanned::new((), self.span(skip_space(rest), after)))),
+            Err(_) => (rest, None),
+        };
         let (rest, locator) = self.optional_string_after(rest, "at")?;
+        let (rest, quoted_in) = match self.keyword(rest, "quoted") {
+            Ok((after, _)) => {
+                let (after, _) = cut(self.keyword(after, "in"))?;
+                let (after, source) = cut(self.name(after))?;
+                let (after, locator) = self.optional_string_after(after, "at")?;
+                (after, Some(QuotedIn { source, locator }))
+            }
+            Err(_) => (rest, None),
+        };
         let (rest, quote) = self.optional_string_after(rest, "quote")?;
-        Ok((rest, Citation { source, locator, quote }))
+        Ok((rest, Citation { source, example, locator, quoted_in, quote }))
     }
 
     fn optional_string_after(
@@ -862,7 +927,7 @@ fn clause_name(clause: &str) -> String {
 fn describe_expected(expected: &Expected) -> String {
     match expected {
         Expected::Item => {
-            "`rule`, `source`, `fact`, `define`, `evidence scale`, `priority scale` or `lessons`".into()
+            "`rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons`".into()
         }
         Expected::Token("recommend") => "advice (`recommend`, `warn` or `note`)".into(),
         Expected::Token(token) => format!("`{token}`"),
@@ -877,6 +942,8 @@ fn describe_expected(expected: &Expected) -> String {
                 .into()
         }
         Expected::SourceField => "a source field".into(),
+        Expected::WordsEntry => "`before DATE \"words\"` or `otherwise \"words\"`".into(),
+        Expected::Date => "a date (`YYYY-MM-DD`)".into(),
         Expected::EndOfString
         | Expected::ShallowerNesting
         | Expected::DuplicateClause(_)
@@ -895,7 +962,7 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
         crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
     match expected {
-        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `evidence scale`, `priority scale` or `lessons` at the start of a line".into())),
+        Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons` at the start of a line".into())),
         Expected::Clause => suggest(&["lesson", "evidence", "priority", "for", "when", "recommend", "warn", "note", "cite", "overrides", "contradicts", "allow", "and", "or"]),
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
@@ -1095,7 +1162,7 @@ mod tests {
         assert_eq!(
             errors("bogus\nrule r when a warn \"t\" \"x\" cite s\nfact x is colour\n"),
             [
-                "E0101 expected `rule`, `source`, `fact`, `define`, `evidence scale`, `priority scale` or `lessons`, found `bogus` @0",
+                "E0101 expected `rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons`, found `bogus` @0",
                 "E0101 expected a type, found `colour` @50",
             ]
         );
