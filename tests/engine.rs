@@ -373,3 +373,29 @@ define dated_or_not as kind is merger and (d is unknown or as_of is before d)\n"
     let open = run(&rules, r#"{"d": "2014-01-01"}"#);
     assert_eq!(open.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["kind"]);
 }
+
+#[test]
+fn a_question_is_asked_only_when_its_fact_s_condition_holds() {
+    let vocabulary_extra = "fact phase is one of early, late\n  ask \"Which phase?\"\n  only when d is unknown or as_of is before d\n";
+    let rules = format!(
+        "{vocabulary_extra}rule r\n  when kind is merger and (phase is early or d is unknown)\n  note \"t\" \"x\"\n  cite s\n"
+    );
+    let asked = |case: &str| run(&rules, case).questions.into_iter().map(|q| q.fact).collect::<Vec<_>>();
+    // The date has passed: the phase is not asked for, though it could change the advice.
+    assert_eq!(asked(r#"{"kind": "merger", "d": "2012-01-01"}"#), Vec::<String>::new());
+    // The date is ahead, or unknown: it is.
+    assert_eq!(asked(r#"{"kind": "merger", "d": "2014-01-01"}"#), ["phase"]);
+}
+
+#[test]
+fn advice_that_rests_on_a_derived_condition_still_asks_for_the_facts_it_read() {
+    // The rule fires because `d` is unknown inside a derived condition: the advice is about
+    // the stage, not about `d`, and `d` (which would sharpen it) is still asked for.
+    let rules = "define undated as kind is merger and d is unknown\n\
+                 rule r\n  when undated\n  note \"t\" \"x\"\n  cite s\n\n\
+                 rule direct\n  when kind is merger and reasons is unknown\n  note \"t\" \"x\"\n  cite s\n";
+    let report = run(rules, r#"{"kind": "merger"}"#);
+    assert_eq!(report.advice.len(), 2);
+    // `reasons` is what `direct` advises on: not asked as well.
+    assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["d"]);
+}

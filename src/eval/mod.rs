@@ -1378,9 +1378,14 @@ impl<'a> Evaluator<'a> {
                 if truth == wanted {
                     self.describe_atom(out.open(), atom, negated, &env.reads[reads_before..]);
                     out.end();
-                    let Env { reads, reason_unknowns, .. } = env;
-                    let unknown = reads[reads_before..].iter().filter(|(_, known)| !known);
-                    reason_unknowns.extend(unknown.map(|(fact, _)| *fact));
+                    // The advice is about a fact its own test finds unknown (`outcomes.why_this_arrangement
+                    // is unknown`), not about those a derived condition read on the way (the
+                    // date a stage is worked out from, still worth asking for).
+                    if !matches!(atom.test, Test::Holds(Expr::Derived(_))) {
+                        let Env { reads, reason_unknowns, .. } = env;
+                        let unknown = reads[reads_before..].iter().filter(|(_, known)| !known);
+                        reason_unknowns.extend(unknown.map(|(fact, _)| *fact));
+                    }
                 }
                 truth
             }
