@@ -108,7 +108,10 @@ fn declarations_are_checked() {
         errors_in("fact x is text\n  ask \"X?\"\n  only when d + 1 month\n"),
         ["E0204 `only when` needs a condition, true or false"]
     );
-    assert_eq!(errors_in("fact x is text\n  ask \"X?\"\n  only when nope is known\n"), ["E0203 unknown name `nope`"]);
+    assert_eq!(
+        errors_in("fact x is text\n  ask \"X?\"\n  only when nope is known\n"),
+        ["E0203 unknown name `nope`"]
+    );
     assert_eq!(errors_in("fact id is a number\n"), ["E0210 `id` is a built-in field of every case"]);
     assert_eq!(
         errors_in("fact groups[].needs.x is text\n"),

@@ -4,7 +4,9 @@ use std::process::Output;
 
 mod common;
 
-use common::{accord, accord_command, accord_in, files_in, json, manifest_dir, run_with_input, stderr, stdout};
+use common::{
+    accord, accord_command, accord_in, files_in, json, manifest_dir, run_with_input, stderr, stdout,
+};
 
 const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
 

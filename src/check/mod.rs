@@ -300,11 +300,14 @@ impl Checker<'_> {
                 let Some(condition) = &decl.asked_when else { continue };
                 let Some(fact) = self.vocabulary.find(&decl.path.node.to_string()) else { continue };
                 match self.definitions.get(&asked_when_name(&decl.path.node)) {
-                    Some(DefinitionState::Done(id, Ty::Bool)) => self.vocabulary.facts[fact.0].asked_when = Some(*id),
+                    Some(DefinitionState::Done(id, Ty::Bool)) => {
+                        self.vocabulary.facts[fact.0].asked_when = Some(*id)
+                    }
                     Some(DefinitionState::Done(..)) => {
-                        let diagnostic = Diagnostic::error("E0204", "`only when` needs a condition, true or false")
-                            .at(file.path, condition.span, "not a condition")
-                            .help("compare the value with something, as in `change.date is unknown`");
+                        let diagnostic =
+                            Diagnostic::error("E0204", "`only when` needs a condition, true or false")
+                                .at(file.path, condition.span, "not a condition")
+                                .help("compare the value with something, as in `change.date is unknown`");
                         self.error(diagnostic);
                     }
                     _ => {}

@@ -19,7 +19,8 @@ mod expr;
 
 /// The keywords that start a top-level item. `priority` does so only before `scale` (see
 /// [`starts_item`]): elsewhere it is a rule's clause, or a name.
-const ITEM_KEYWORDS: [&str; 8] = ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words"];
+const ITEM_KEYWORDS: [&str; 8] =
+    ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
