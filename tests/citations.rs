@@ -114,7 +114,9 @@ fn a_quoted_in_citation_names_the_quoting_work() {
     let (json, text) = advice(&format!("cite glasby_2012\n  {PARKER} {PARKER_QUOTE}"));
     assert_eq!(json[0]["quoted_in"], serde_json::Value::Null);
     assert_eq!(text.matches("Glasby, J. (2012) 'We have").count(), 1, "{text}");
-    assert!(text.contains("\n[2] Parker, M. (2000)"), "{text}");
+    // Works cited whole are listed after the passages cited: Parker's comes first.
+    assert!(text.contains("\n[1] Parker, M. (2000)"), "{text}");
+    assert!(text.contains("\n   [2] Glasby, J. (2012)\n"), "{text}");
 }
 
 #[test]

@@ -193,9 +193,9 @@ fn explain_gives_each_outcome_under_a_format_version() {
     let outcomes: std::collections::BTreeSet<&str> =
         rules.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, ["fired", "not_fired", "overridden", "unknown"].into_iter().collect());
-    let overridden = rules.iter().find(|r| r["outcome"] == "overridden").unwrap();
+    let overridden = rules.iter().find(|r| r["outcome"] == "overridden" && r["item"] == "groups[1]").unwrap();
+    assert_eq!(overridden["rule"], "full_integration_needs_pooled_funding");
     assert_eq!(overridden["overridden_by"], "linkage_may_suffice");
-    assert_eq!(overridden["item"], "groups[1]");
 }
 
 #[test]

@@ -208,9 +208,9 @@ fn the_text_report_opens_with_the_first_recommendations_and_warnings() {
     );
     let text = report::to_text(&run(&base, r#"{"a": true}"#));
     let summary = "\nFirst things to do\n1. Title of w1 (w1)\n2. Title of w2 (w2)\n3. Title of r1 (r1)\n\
-                   4. Title of r2 (r2)\n5. Title of r3 (r3)\n\n1. Note: Title of n1\n   (rule n1; priority: act now)\n";
+                   4. Title of r2 (r2)\n5. Title of r3 (r3)\n\n1. Note: Title of n1\n   (act now; rule n1)\n";
     assert!(text.contains(summary), "{text}");
-    assert!(text.contains("2. Warning: Title of w1\n   (rule w1; priority: act now)\n"), "{text}");
+    assert!(text.contains("2. Warning: Title of w1\n   (act now; rule w1)\n"), "{text}");
     // No advice, no summary.
     assert!(!report::to_text(&run(&base, r#"{"a": false}"#)).contains("First things to do"));
 }

@@ -181,32 +181,35 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
     };
     let heading = format!("{n}. {kind}: {}", advice.title);
     out.push_str(&wrap(&heading, "", "   "));
-    let mut about = format!("rule {}", advice.rule);
-    if let Some(item) = &advice.item {
-        about.push_str(&format!(", for {item}"));
-    }
-    if let Some(priority) = &advice.priority {
-        about.push_str(&format!("; priority: {priority}"));
-    }
+    // What a reader weighs first (how soon, on what evidence), then what traces the advice
+    // to the rule base (the lessons, the rule).
+    let mut about: Vec<String> = Vec::new();
+    about.extend(advice.priority.iter().map(|p| p.to_string()));
+    about.extend(advice.evidence.iter().map(|e| e.to_string()));
     if !advice.lessons.is_empty() {
-        about.push_str(&format!("; lesson {}", advice.lessons.join(", ")));
+        about.push(format!("lesson {}", advice.lessons.join(", ")));
     }
-    if let Some(evidence) = &advice.evidence {
-        about.push_str(&format!("; evidence: {evidence}"));
+    match &advice.item {
+        Some(item) => about.push(format!("rule {}, for {item}", advice.rule)),
+        None => about.push(format!("rule {}", advice.rule)),
     }
-    out.push_str(&wrap(&format!("({about})"), "   ", "    "));
+    out.push_str(&wrap(&format!("({})", about.join("; ")), "   ", "    "));
     out.push('\n');
     for paragraph in advice.text.split("\n\n") {
         out.push_str(&wrap(paragraph, "   ", "   "));
         out.push('\n');
     }
-    out.push_str("   Because:\n");
-    for reason in &advice.because {
-        out.push_str(&wrap(reason, "   - ", "     "));
+    // The reasons as one paragraph, and the works cited whole (no locator, no quote) on
+    // one line: a report is read, and often printed, so it is kept short.
+    if !advice.because.is_empty() {
+        out.push_str(&wrap(&format!("Because: {}.", advice.because.join("; ")), "   ", "     "));
     }
     out.push_str("   Sources:\n");
     let (examples, sources): (Vec<&CitedSource>, Vec<&CitedSource>) =
         advice.citations.iter().partition(|cited| cited.role == CitationRole::Example);
+    let (whole, sources): (Vec<&CitedSource>, Vec<&CitedSource>) = sources
+        .into_iter()
+        .partition(|cited| cited.locator.is_none() && cited.quote.is_none() && cited.quoted_in.is_none());
     for cited in sources {
         let number = reference_number(references, cited.reference);
         let mut line = format!("{} ({})", cited.reference.authors, cited.reference.year);
@@ -226,16 +229,27 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
         let label = format!("   [{number}] ");
         out.push_str(&wrap(&line, &label, &" ".repeat(label.len())));
     }
-    if !examples.is_empty() {
-        let examples: Vec<String> = examples
-            .iter()
-            .map(|cited| {
-                let number = reference_number(references, cited.reference);
-                format!("[{number}] {} ({})", cited.reference.authors, cited.reference.year)
-            })
-            .collect();
-        out.push_str(&wrap(&format!("See, for example: {}", examples.join("; ")), "   ", "     "));
+    if !whole.is_empty() {
+        let works = works_cited(&whole, references);
+        out.push_str(&wrap(&works, "   ", "     "));
     }
+    if !examples.is_empty() {
+        let examples = works_cited(&examples, references);
+        out.push_str(&wrap(&format!("See, for example: {examples}"), "   ", "     "));
+    }
+}
+
+/// Works cited as a whole, numbered as in the report's references: `[2] Field, J. and
+/// Peck, E. (2003); [3] ...`.
+fn works_cited<'a>(cited: &[&'a CitedSource], references: &mut Vec<&'a Reference>) -> String {
+    let works: Vec<String> = cited
+        .iter()
+        .map(|cited| {
+            let number = reference_number(references, cited.reference);
+            format!("[{number}] {} ({})", cited.reference.authors, cited.reference.year)
+        })
+        .collect();
+    works.join("; ")
 }
 
 /// The number of `reference` in the report's list of references, adding it if it is new.
