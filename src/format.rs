@@ -403,12 +403,21 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                 }
             }
             ItemKind::Fact => {
+                // Within `only when`'s condition, `after` is a comparison (`is on or after`).
+                let mut in_condition = false;
                 while c < n && s.item_kind(c).is_none() {
                     // `after` in `is one of before, after` is a value, not the clause.
                     let value_of_one_of = c > 0 && matches!(tokens[s.code[c - 1]].text, "," | "of");
                     let starts = match s.keyword(c) {
-                        Some("ask" | "allow") => true,
-                        Some("after" | "only") => !value_of_one_of,
+                        Some("ask" | "allow") => {
+                            in_condition = false;
+                            true
+                        }
+                        Some("only") if !value_of_one_of => {
+                            in_condition = true;
+                            true
+                        }
+                        Some("after") => !value_of_one_of && !in_condition,
                         _ => false,
                     };
                     s.set(c, if starts { line(2, 4) } else { join(4) });
@@ -763,6 +772,14 @@ mod tests {
             fmt(src),
             "rule r\n  when a\n  note \"t\"\n    \"x\"\n  cite s at \"p.1\" quoted in u at \"Intro\"\n    quote \"q\"\n  cite v for example\n"
         );
+    }
+
+    #[test]
+    fn keeps_a_question_s_condition_on_its_line_even_where_it_says_after() {
+        // `after` starts a clause of a fact, but inside `only when` it is a comparison: the
+        // condition was once split before it.
+        let src = "fact f is true or false\n  ask \"F?\"\n  after g\n  only when as_of is on or after d + 18 months\n";
+        assert_eq!(fmt(src), src);
     }
 
     #[test]
