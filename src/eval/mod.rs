@@ -6,7 +6,6 @@
 //! the unknown facts some value of which would decide it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -678,11 +677,16 @@ struct Env {
     /// evaluation (one hypothesis) its value never changes: derived facts that each use the
     /// one below twice would otherwise be evaluated a number of times exponential in their
     /// depth.
-    derived: HashMap<usize, Derived>,
+    /// The derived facts evaluated so far, by id (`None` where not yet): a vector, not a
+    /// map, since hashing their ids cost more than evaluating them.
+    derived: Vec<Option<Derived>>,
+    /// The ids set in `derived`, to clear them without a pass over every definition.
+    derived_set: Vec<usize>,
 }
 
 /// A derived fact evaluated once in an [`Env`], and what evaluating it recorded, to record
 /// again at each later use.
+#[derive(Clone)]
 struct Derived {
     value: Option<Value>,
     /// The facts read, each once, in the order first read.
@@ -706,7 +710,9 @@ impl Env {
         self.hypothesis_reads = 0;
         self.hypothesis = None;
         self.outcome_only = false;
-        self.derived.clear();
+        for id in self.derived_set.drain(..) {
+            self.derived[id] = None;
+        }
         self.bindings.extend(binding);
     }
 
@@ -748,6 +754,11 @@ struct Evaluator<'a> {
     rule_base: &'a RuleBase,
     case: &'a Case,
     as_of: Date,
+    /// The derived facts of the case as it is, by id, worked out once for every rule and
+    /// every hypothesis that leaves the facts they read alone (see [`Evaluator::derived`]):
+    /// the stage of a change is read by most rules, and worked out again for each, and for
+    /// each value tried of each unknown fact, it cost more than all else.
+    case_derived: std::cell::RefCell<Vec<Option<Derived>>>,
 }
 
 /// The most atoms of one rule reading one fact whose truths are tried together.
@@ -755,7 +766,7 @@ const MAX_FORCED_ATOMS: usize = 8;
 
 impl<'a> Evaluator<'a> {
     fn new(rule_base: &'a RuleBase, case: &'a Case, as_of: Date) -> Self {
-        Evaluator { rule_base, case, as_of }
+        Evaluator { rule_base, case, as_of, case_derived: Default::default() }
     }
 
     fn vocabulary(&self) -> &Vocabulary {
@@ -1013,14 +1024,19 @@ impl<'a> Evaluator<'a> {
     /// A derived fact's value: evaluated at its first use in `env`, then recalled, with the
     /// reads it recorded recorded again.
     fn derived(&self, id: usize, env: &mut Env) -> Option<Value> {
-        if let Some(known) = env.derived.get(&id) {
-            let (value, reads, atoms) = (known.value.clone(), known.reads.clone(), known.atoms.clone());
+        if let Some(value) = self.case_derived(id, env) {
+            return value;
+        }
+        // Taken out while its reads are recorded again, and put back.
+        if let Some(known) = env.derived.get_mut(id).and_then(Option::take) {
             // Recorded as if read again: the reads (when recording) and the count of reads
             // of a hypothesised fact.
-            for (instance, known) in reads {
-                env.record(instance, known);
+            for &(instance, was_known) in &known.reads {
+                env.record(instance, was_known);
             }
-            env.atoms_reading_hypothesis.extend(atoms);
+            env.atoms_reading_hypothesis.extend_from_slice(&known.atoms);
+            let value = known.value.clone();
+            env.derived[id] = Some(known);
             return value;
         }
         // Every read is recorded, whatever the evaluation records, so that a later use
@@ -1033,14 +1049,56 @@ impl<'a> Evaluator<'a> {
         let value = self.value(&self.rule_base.definitions[id].expr, env).map(Cow::into_owned);
         env.bindings = outer;
         env.outcome_only = outcome_only;
-        let mut seen = std::collections::HashSet::new();
-        let reads = env.reads[reads_before..].iter().filter(|read| seen.insert(**read)).copied().collect();
+        // Each fact once, in the order first read: a derived fact reads a few facts, and a
+        // search of those few costs less than hashing them.
+        let mut reads: Vec<(FactInstance, bool)> = Vec::new();
+        for read in &env.reads[reads_before..] {
+            if !reads.contains(read) {
+                reads.push(*read);
+            }
+        }
         if outcome_only {
             env.reads.truncate(reads_before);
         }
         let atoms = env.atoms_reading_hypothesis[atoms_before..].to_vec();
-        env.derived.insert(id, Derived { value: value.clone(), reads, atoms });
+        if env.derived.len() <= id {
+            env.derived.resize_with(id + 1, || None);
+        }
+        let derived = Derived { value: value.clone(), reads, atoms };
+        if env.hypothesis.is_none() {
+            let mut case_derived = self.case_derived.borrow_mut();
+            if case_derived.len() <= id {
+                case_derived.resize_with(id + 1, || None);
+            }
+            case_derived[id] = Some(derived.clone());
+        }
+        env.derived[id] = Some(derived);
+        env.derived_set.push(id);
         value
+    }
+
+    /// A derived fact's value in the case as it is, if it has been worked out and `env`'s
+    /// hypothesis leaves every fact it read alone (it gives another fact a value, or forces
+    /// the truth of atoms reading another fact); its reads are recorded again.
+    fn case_derived(&self, id: usize, env: &mut Env) -> Option<Option<Value>> {
+        let hypothesised = match &env.hypothesis {
+            None => None,
+            Some(Hypothesis::Given(fact, _) | Hypothesis::Atoms(fact, _)) => Some(fact.fact),
+            Some(Hypothesis::Values(_) | Hypothesis::Search { .. }) => return None,
+        };
+        // A value given to a list changes its items' fields too: no derived fact is kept.
+        if hypothesised.is_some_and(|fact| matches!(self.vocabulary().fact(fact).ty, Type::Records(_))) {
+            return None;
+        }
+        let case_derived = self.case_derived.borrow();
+        let known = case_derived.get(id)?.as_ref()?;
+        if hypothesised.is_some_and(|fact| known.reads.iter().any(|(read, _)| read.fact == fact)) {
+            return None;
+        }
+        for &(instance, was_known) in &known.reads {
+            env.record(instance, was_known);
+        }
+        Some(known.value.clone())
     }
 
     /// `highest`/`lowest`: unknown when the list is empty or any item's value is unknown.
