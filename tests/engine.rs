@@ -399,3 +399,20 @@ fn advice_that_rests_on_a_derived_condition_still_asks_for_the_facts_it_read() {
     // `reasons` is what `direct` advises on: not asked as well.
     assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["d"]);
 }
+
+#[test]
+fn a_date_whose_answer_cannot_change_a_decided_condition_is_not_asked() {
+    // Known or not, `d` cannot make `both` true. Trying the truths of the tests that read
+    // `d` one by one, as if independent, once found a combination (both true) that made
+    // the rule fire, and `d` was asked about.
+    let rules = "define both as d is unknown and d is known\n\
+                 rule r\n  when kind is merger and both\n  note \"t\" \"x\"\n  cite s\n";
+    let report = run(rules, r#"{"kind": "merger"}"#);
+    assert!(report.advice.is_empty());
+    assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), Vec::<&str>::new());
+    // Where the answer can change a derived condition, it still is asked.
+    let rules = "define ahead as d is unknown or as_of is before d\n\
+                 rule r\n  when kind is merger and not ahead\n  note \"t\" \"x\"\n  cite s\n";
+    let report = run(rules, r#"{"kind": "merger"}"#);
+    assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["d"]);
+}

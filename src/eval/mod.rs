@@ -652,6 +652,9 @@ enum Hypothesis {
     /// Every atom listed that reads the fact has the truth given (for facts with too many
     /// values to try: numbers, dates, text).
     Atoms(FactInstance, Vec<(AtomId, bool)>),
+    /// The fact is known, but not its value: a test of whether it is known says it is,
+    /// every other test that reads it stays unknown.
+    Known(FactInstance),
 }
 
 /// The state of one evaluation: bound items, facts read, and what is assumed.
@@ -721,7 +724,7 @@ impl Env {
         if !self.outcome_only {
             self.reads.push((instance, known));
         }
-        if let Some(Hypothesis::Atoms(fact, _)) = &self.hypothesis
+        if let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis
             && *fact == instance
         {
             self.hypothesis_reads += 1;
@@ -836,6 +839,13 @@ impl<'a> Evaluator<'a> {
         wanted: &dyn Fn(Truth) -> bool,
         probe: &mut Env,
     ) -> bool {
+        // The fact known, its value not: three-valued logic is monotone in the tests that
+        // read the value, so a condition that this decides, every value decides alike, and
+        // one evaluation stands for all of them.
+        let truth = self.truth_under(rule, item, Hypothesis::Known(fact), probe);
+        if truth != Truth::Unknown {
+            return wanted(truth);
+        }
         let decided = |hypothesis, probe: &mut Env| wanted(self.truth_under(rule, item, hypothesis, probe));
         match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => {
@@ -1083,7 +1093,9 @@ impl<'a> Evaluator<'a> {
     fn case_derived(&self, id: usize, env: &mut Env) -> Option<Option<Value>> {
         let hypothesised = match &env.hypothesis {
             None => None,
-            Some(Hypothesis::Given(fact, _) | Hypothesis::Atoms(fact, _)) => Some(fact.fact),
+            Some(Hypothesis::Given(fact, _) | Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) => {
+                Some(fact.fact)
+            }
             Some(Hypothesis::Values(_) | Hypothesis::Search { .. }) => return None,
         };
         // A value given to a list changes its items' fields too: no derived fact is kept.
@@ -1327,12 +1339,17 @@ impl<'a> Evaluator<'a> {
             }
             Test::Known { expr, negated } => {
                 let reads_before = env.reads.len();
+                let hypothesis_reads = env.hypothesis_reads;
                 let known = match expr {
                     Expr::Fact(id) if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) => {
                         self.list_len(expr, env).is_some()
                     }
                     _ => self.value(expr, env).is_some(),
                 };
+                // The fact assumed known, though its value is not.
+                let known = known
+                    || (matches!(env.hypothesis, Some(Hypothesis::Known(_)))
+                        && env.hypothesis_reads > hypothesis_reads);
                 // While searching for a case, a fact not yet given may still be given:
                 // whether it is known is then itself still open.
                 if !known
