@@ -742,6 +742,15 @@ impl Evaluator<'_> {
         {
             return false;
         }
+        // A leaf the evaluator walks (a derived fact, say) is costly to walk again for every
+        // value: first the fact known, its value not, which, where it decides the condition,
+        // decides it for every value (see `Evaluator::some_value_gives`).
+        if reading.iter().any(|&i| matches!(condition.leaves[i].test, LeafTest::Nested(_))) {
+            let truth = self.truth_under(subject.rule, subject.item, Hypothesis::Known(fact), probe);
+            if truth != Truth::Unknown {
+                return truth != now;
+            }
+        }
         let mut changes = |value: &Value| {
             let truth_of = |i| self.leaf_truth_given(subject, &condition.leaves[i], (fact, value), probe);
             condition.truth_with(evaluated, reading, truth_of, hypothetical) != now
