@@ -194,7 +194,6 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
         None => about.push(format!("rule {}", advice.rule)),
     }
     out.push_str(&wrap(&format!("({})", about.join("; ")), "   ", "    "));
-    out.push('\n');
     for paragraph in advice.text.split("\n\n") {
         out.push_str(&wrap(paragraph, "   ", "   "));
         out.push('\n');
