@@ -719,6 +719,13 @@ impl Env {
         self.bindings.extend(binding);
     }
 
+    /// Records again the reads a derived fact made when it was worked out.
+    fn record_all(&mut self, reads: &[(FactInstance, bool)]) {
+        for &(instance, known) in reads {
+            self.record(instance, known);
+        }
+    }
+
     /// Records that a fact was read, and whether it was known.
     fn record(&mut self, instance: FactInstance, known: bool) {
         if !self.outcome_only {
@@ -1041,9 +1048,7 @@ impl<'a> Evaluator<'a> {
         if let Some(known) = env.derived.get_mut(id).and_then(Option::take) {
             // Recorded as if read again: the reads (when recording) and the count of reads
             // of a hypothesised fact.
-            for &(instance, was_known) in &known.reads {
-                env.record(instance, was_known);
-            }
+            env.record_all(&known.reads);
             env.atoms_reading_hypothesis.extend_from_slice(&known.atoms);
             let value = known.value.clone();
             env.derived[id] = Some(known);
@@ -1107,9 +1112,7 @@ impl<'a> Evaluator<'a> {
         if hypothesised.is_some_and(|fact| known.reads.iter().any(|(read, _)| read.fact == fact)) {
             return None;
         }
-        for &(instance, was_known) in &known.reads {
-            env.record(instance, was_known);
-        }
+        env.record_all(&known.reads);
         Some(known.value.clone())
     }
 
