@@ -47,13 +47,16 @@ impl RuleBase {
         for &rule in rules {
             explain::constants_in(&self.rules[rule].condition, &self.definitions, &mut seen, &mut constants);
         }
-        let mut gave_up = false;
+        // One budget for every assessment date tried: a rule naming many dates makes no
+        // longer a search.
+        let mut budget = BUDGET;
         for as_of in assessment_dates(&constants) {
             let evaluator = Evaluator::new(self, &case, as_of);
-            let constants = constants.clone();
             let mut search =
-                Searcher { evaluator: &evaluator, rules, keep_unknown, constants, budget: BUDGET };
-            match search.extend(&mut State::default()) {
+                Searcher { evaluator: &evaluator, rules, keep_unknown, constants: &constants, budget };
+            let found = search.extend(&mut State::default());
+            budget = search.budget;
+            match found {
                 Ok(Some(assumed)) => {
                     let facts = assumed
                         .iter()
@@ -64,10 +67,10 @@ impl RuleBase {
                     return Search::Found(Witness { facts });
                 }
                 Ok(None) => {}
-                Err(OutOfBudget) => gave_up = true,
+                Err(OutOfBudget) => return Search::GaveUp,
             }
         }
-        if gave_up { Search::GaveUp } else { Search::Impossible }
+        Search::Impossible
     }
 
     /// A case with every fact unknown, except that each list of records (but those to be
@@ -117,7 +120,7 @@ struct Searcher<'s, 'a> {
     evaluator: &'s Evaluator<'a>,
     rules: &'s [usize],
     keep_unknown: &'s [FactId],
-    constants: Vec<Value>,
+    constants: &'s [Value],
     budget: usize,
 }
 
@@ -157,7 +160,7 @@ impl Searcher<'_, '_> {
             return Ok(Some(state.values.clone()));
         }
         let Some(fact) = next_unknown else { return Ok(None) };
-        for value in self.evaluator.candidate_values(fact, &self.constants) {
+        for value in self.evaluator.candidate_values(fact, self.constants) {
             state.values.push((fact, value));
             let found = self.extend(state)?;
             state.values.pop();
