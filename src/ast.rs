@@ -83,6 +83,29 @@ pub enum Item {
     Rule(Box<Rule>),
     /// `words local_healthwatch before 2013-04-01 "the LINk" otherwise "local Healthwatch"`
     Words(Words),
+    /// `policy every rule names its evidence every rule cites a source at a locator`
+    Policy(Vec<Spanned<Requirement>>),
+}
+
+/// One line of a `policy`: what the team that keeps the rule base requires of every rule.
+/// `accord check` warns about each rule that does not meet it (W0312).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Requirement {
+    /// `every rule names a lesson`
+    Lesson,
+    /// `every rule names its evidence`
+    Evidence,
+    /// `every rule names its priority`
+    Priority,
+    /// `every rule cites a source` or `every rule cites glasby_2012`, optionally `at a
+    /// locator`: a citation of that source (any source when `None`) as a source of the
+    /// advice, not only as an example.
+    Cites {
+        /// The source every rule must cite; any source when `None`.
+        source: Option<Spanned<String>>,
+        /// Whether the citation must give a locator (`at "..."`).
+        at_locator: bool,
+    },
 }
 
 /// Words chosen by the date of the assessment, shown in texts as `{name}`.

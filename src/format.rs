@@ -240,6 +240,7 @@ enum ItemKind {
     Lessons,
     Define,
     Words,
+    Policy,
 }
 
 /// How one token (not a comment) is laid out.
@@ -302,6 +303,7 @@ impl Structure<'_, '_> {
             "lessons" => Some(ItemKind::Lessons),
             "define" => Some(ItemKind::Define),
             "words" => Some(ItemKind::Words),
+            "policy" if self.keyword(c + 1) == Some("every") => Some(ItemKind::Policy),
             "evidence" | "priority" if self.keyword(c + 1) == Some("scale") => Some(ItemKind::Scale),
             _ => None,
         }
@@ -439,6 +441,21 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                         s.set(c, Role { aligned: true, ..join(4) });
                     }
                     name = !name;
+                    c += 1;
+                }
+            }
+            ItemKind::Policy => {
+                // One requirement per line, each starting with `every`; `rule` in `every
+                // rule` and `source` in `a source` are words of the requirement, not items.
+                while c < n {
+                    let within = matches!(
+                        (s.keyword(c - 1), s.keyword(c)),
+                        (Some("every"), Some("rule")) | (Some("a"), Some("source"))
+                    );
+                    if !within && s.item_kind(c).is_some() {
+                        break;
+                    }
+                    s.set(c, if s.keyword(c) == Some("every") { line(2, 4) } else { join(4) });
                     c += 1;
                 }
             }

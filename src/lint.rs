@@ -7,15 +7,17 @@
 
 use indexmap::IndexMap;
 
-use crate::ast::Span;
+use crate::ast::{Requirement, Span};
 use crate::bib;
 use crate::diag::Diagnostic;
 use crate::eval::{Search, Witness};
 use crate::rulebase::*;
 
 /// The warnings `allow` can silence.
-pub const WARNINGS: [&str; 11] =
-    ["W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0309", "W0310", "W0311"];
+pub const WARNINGS: [&str; 13] = [
+    "W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0309", "W0310", "W0311",
+    "W0312", "W0314",
+];
 
 /// A warning silenced by an `allow`, with its reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +48,8 @@ pub fn lint(rule_base: &RuleBase) -> Findings {
     linter.texts_that_may_show_unknown();
     linter.words_never_shown();
     linter.quotes_cited_twice();
+    linter.rules_against_policy();
+    linter.quotes_not_verified();
     linter.finish()
 }
 
@@ -283,6 +287,47 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// W0312: a rule that does not carry what the rule base's `policy` requires.
+    fn rules_against_policy(&mut self) {
+        for line in &self.rule_base.policy {
+            for rule in &self.rule_base.rules {
+                if let Some((lacks, help)) = unmet(&line.requirement, rule) {
+                    let message =
+                        format!("rule `{}` {lacks}, which the rule base's policy requires", rule.id);
+                    let warning = self
+                        .rule_warning(rule, "W0312", message, "this rule")
+                        .also(&line.file, line.span, "the policy")
+                        .help(format!(
+                            "{help}; or, where the rule rightly does without it, `allow W0312 \"why\"`"
+                        ));
+                    self.raise(&rule.origin, warning);
+                }
+            }
+        }
+    }
+
+    /// W0314: a quote of a work whose full text the rule base does not give, so `accord
+    /// check` cannot verify it. Silenced on the rule, or on the source for all its quotes.
+    fn quotes_not_verified(&mut self) {
+        for rule in &self.rule_base.rules {
+            for citation in &rule.citations {
+                let (Some(_), Some(span)) = (&citation.quote, citation.quote_span) else { continue };
+                if citation.quote_verified {
+                    continue;
+                }
+                let key = citation.quoted_in.as_ref().map_or(&citation.source, |q| &q.source);
+                let message =
+                    format!("this quote of `{key}` cannot be verified: the rule base does not give its text");
+                let warning = Diagnostic::warning("W0314", message)
+                    .at(&rule.origin.file, span, "not checked against any text")
+                    .help(format!("give the source's full text with `text \"texts/FILE.txt\"` (plain text, under the rule files' folder), or quote nothing and cite `{key}` at its page or section; where the text cannot be shipped, `allow W0314 \"where the quote was checked\"` on the source"));
+                let origin = &self.rule_base.source_origins[key.as_str()];
+                let silenced_on_source = origin.allows.iter().any(|a| a.code == "W0314");
+                self.raise(if silenced_on_source { origin } else { &rule.origin }, warning);
+            }
+        }
+    }
+
     /// Splits the warnings into those shown and those silenced, and warns about each
     /// `allow` that silenced nothing (W0308).
     fn finish(self) -> Findings {
@@ -321,6 +366,45 @@ fn all_origins(rule_base: &RuleBase) -> impl Iterator<Item = &Origin> {
     let facts = rule_base.vocabulary.facts.iter().map(|f| &f.origin);
     let words = rule_base.words.iter().map(|w| &w.origin);
     rules.chain(facts).chain(rule_base.source_origins.values()).chain(words)
+}
+
+/// What a rule lacks that a policy requirement asks for, and how to add it; `None` when
+/// the rule meets it.
+fn unmet(requirement: &Requirement, rule: &Rule) -> Option<(String, String)> {
+    match requirement {
+        Requirement::Lesson if rule.lessons.is_empty() => Some((
+            "names no lesson".into(),
+            "add `lesson ID` for the lesson it carries (declared under `lessons`)".into(),
+        )),
+        Requirement::Evidence if rule.evidence.is_none() => Some((
+            "names no evidence grade".into(),
+            "add `evidence GRADE`, a step of the `evidence scale` that says how strong the evidence behind it is"
+                .into(),
+        )),
+        Requirement::Priority if rule.priority.is_none() => Some((
+            "names no priority".into(),
+            "add `priority STEP`, a step of the `priority scale`".into(),
+        )),
+        Requirement::Cites { source, at_locator } => {
+            let meets = |c: &Citation| {
+                c.role == CitationRole::Source
+                    && source.as_ref().is_none_or(|key| c.source == key.node)
+                    && (!at_locator || c.locator.as_deref().is_some_and(|l| !l.is_empty()))
+            };
+            if rule.citations.iter().any(meets) {
+                return None;
+            }
+            let work = source.as_ref().map_or("any source".to_string(), |key| format!("`{}`", key.node));
+            let key = source.as_ref().map_or("KEY", |key| key.node.as_str());
+            let (lacks, help) = if *at_locator {
+                (format!("does not cite {work} at a locator"), format!("cite it as `cite {key} at \"SECTION OR PAGE\"`"))
+            } else {
+                (format!("does not cite {work}"), format!("add `cite {key}`"))
+            };
+            Some((lacks, help))
+        }
+        _ => None,
+    }
 }
 
 /// A witness case in words: `change.kind = merger and change.date = 2013-01-01`.

@@ -37,6 +37,8 @@ pub struct RuleBase {
     pub source_origins: IndexMap<String, Origin>,
     /// The words chosen by date (`words`), in declaration order.
     pub words: Vec<Words>,
+    /// What the rule base's `policy` requires of every rule, in declaration order.
+    pub policy: Vec<PolicyLine>,
     /// What evaluating a case needs to know about the rules, worked out once.
     pub(crate) plan: EvaluationPlan,
 }
@@ -355,6 +357,18 @@ pub struct Origin {
     pub allows: Vec<Allowed>,
 }
 
+/// One requirement of the rule base's `policy`, and where it is written (for the warning
+/// about a rule that breaks it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyLine {
+    /// What every rule must carry.
+    pub requirement: crate::ast::Requirement,
+    /// The rule file.
+    pub file: String,
+    /// The line's span in it.
+    pub span: crate::ast::Span,
+}
+
 /// A warning silenced deliberately.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Allowed {
@@ -606,6 +620,9 @@ pub struct Citation {
     pub quote: Option<String>,
     /// Where the quote is written, for the warnings about quotes.
     pub quote_span: Option<crate::ast::Span>,
+    /// Whether the quote was checked against the full text of the work it is taken from
+    /// (false when that work's text is not given: W0314 says so).
+    pub quote_verified: bool,
     /// A source of the advice, or a work offered as an example (`for example`).
     pub role: CitationRole,
 }

@@ -7,7 +7,7 @@ use accord::{Date, Report, RuleBase, RuleFiles, report};
 /// The shipped declarations with `rules` added: (rule base, `CODE message` of each error).
 fn compile(rules: &str) -> (Option<RuleBase>, Vec<String>) {
     let mut files: Vec<(String, String)> =
-        ["rules/vocabulary.accord", "rules/sources.accord", "rules/evidence.accord"]
+        ["rules/vocabulary.accord", "rules/sources-glasby-2012.accord", "rules/evidence.accord"]
             .iter()
             .map(|path| {
                 (path.to_string(), std::fs::read_to_string(path).expect("shipped rules are readable"))
@@ -80,8 +80,8 @@ fn a_quote_is_checked_against_the_text_of_the_work_it_is_quoted_in() {
 fn an_unknown_quoting_work_gets_did_you_mean() {
     let files = vec![("rules/test.accord".to_string(), rule("cite parker_2000 quoted in glasbey_2012"))];
     let mut all = vec![(
-        "rules/sources.accord".to_string(),
-        std::fs::read_to_string("rules/sources.accord").expect("readable"),
+        "rules/sources-glasby-2012.accord".to_string(),
+        std::fs::read_to_string("rules/sources-glasby-2012.accord").expect("readable"),
     )];
     all.extend(files);
     let compiled = RuleFiles::from_texts(all).compile();

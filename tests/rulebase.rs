@@ -1,6 +1,7 @@
 //! The shipped rule base as content: every lesson of docs/LESSONS.md is encoded, every rule
-//! is traceable and cited, and every rule both fires and stays silent somewhere among the
-//! fixtures, so each one's advice is shown (and snapshot) in context.
+//! meets the policy the rule base declares (`rules/policy.accord`), every source is cited
+//! or kept uncited on purpose, and every rule both fires and stays silent somewhere among
+//! the fixtures, so each one's advice is shown (and snapshot) in context.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -26,34 +27,33 @@ fn lessons_of_the_paper() -> BTreeSet<String> {
 fn every_lesson_of_the_paper_is_declared_and_encoded() {
     let rules = rules();
     let paper = lessons_of_the_paper();
-    assert_eq!(paper.len(), 20, "LESSONS.md has F1-F2, C1-C4, S1-S9, O1-O5");
+    assert!(!paper.is_empty(), "docs/LESSONS.md lists the lessons as `- ID ...` lines");
     let declared: BTreeSet<String> = rules.lessons.keys().cloned().collect();
-    assert_eq!(declared, paper, "rules/lessons.accord declares exactly the lessons of the paper");
+    let undeclared: Vec<&String> = paper.difference(&declared).collect();
+    assert!(
+        undeclared.is_empty(),
+        "rules/lessons.accord declares every lesson of the paper; missing {undeclared:?}"
+    );
     for lesson in &paper {
         let encoded_by = rules.rules.iter().filter(|r| r.lessons.contains(lesson)).count();
         assert!(encoded_by > 0, "no rule encodes lesson {lesson}");
     }
 }
 
+/// What the team requires of every rule is declared in the rule files (`policy`), and
+/// `accord check` holds the rules to it (W0312): the shipped rule base declares one and
+/// meets it, whatever it says.
 #[test]
-fn every_rule_is_traceable_graded_and_cites_the_paper_with_a_locator() {
-    for rule in rules().rules {
-        assert!(!rule.lessons.is_empty(), "rule {} names no lesson", rule.id);
-        let evidence = rule.evidence.as_deref();
-        assert!(evidence.is_some(), "rule {} gives no evidence level", rule.id);
-        // A legal requirement rests on the Act, cited at its section; all other advice on
-        // the paper, cited at its section.
-        let cited = |c: &&accord::rulebase::Citation| match evidence {
-            Some("a legal requirement") => true,
-            _ => c.source == "glasby_2012",
-        };
-        let locator = rule.citations.iter().find(cited).and_then(|c| c.locator.as_deref());
-        assert!(
-            locator.is_some_and(|l| !l.is_empty()),
-            "rule {} does not cite its source's section",
-            rule.id
-        );
-    }
+fn the_shipped_rules_declare_a_policy_and_meet_it() {
+    let rules = rules();
+    assert!(!rules.policy.is_empty(), "rules/ declares a policy");
+    let broken: Vec<String> = accord::lint::lint(&rules)
+        .warnings
+        .iter()
+        .filter(|w| w.code == "W0312")
+        .map(|w| w.message.clone())
+        .collect();
+    assert_eq!(broken, Vec::<String>::new());
 }
 
 #[test]

@@ -62,6 +62,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         Declarations { evidence: &evidence, priority: &priority, lessons: &lessons, sources: &sources };
     let rules = checker.rules(files, &declared);
     checker.untraced_lessons(&lessons, &rules);
+    let policy = checker.policy(files, &sources);
     checker.check_unused_definitions();
     checker.questions_asked_when(files);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
@@ -78,6 +79,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         definitions: std::mem::take(&mut checker.checked_definitions),
         source_origins,
         words,
+        policy,
         plan: Default::default(),
     };
     let mut rule_base = rule_base;
@@ -521,6 +523,34 @@ impl Checker<'_> {
                 self.error(diagnostic);
             }
         }
+    }
+
+    /// Gathers the requirements of `policy` items, checking the sources they name.
+    fn policy(
+        &mut self,
+        files: &[ParsedFile<'_>],
+        sources: &IndexMap<String, DeclaredSource>,
+    ) -> Vec<PolicyLine> {
+        let mut policy = Vec::new();
+        for file in files {
+            for item in &file.ast.items {
+                let Item::Policy(requirements) = item else { continue };
+                for requirement in requirements {
+                    if let ast::Requirement::Cites { source: Some(key), .. } = &requirement.node
+                        && self.source_named(file.path, key, sources).is_none()
+                    {
+                        continue;
+                    }
+                    let line = PolicyLine {
+                        requirement: requirement.node.clone(),
+                        file: file.path.to_string(),
+                        span: requirement.span,
+                    };
+                    policy.push(line);
+                }
+            }
+        }
+        policy
     }
 
     fn sources(&mut self, files: &[ParsedFile<'_>]) -> IndexMap<String, DeclaredSource> {
@@ -1127,6 +1157,7 @@ impl Checker<'_> {
             quoted_in,
             quote: citation.quote.as_ref().map(|q| q.node.clone()),
             quote_span: citation.quote.as_ref().map(|q| q.span),
+            quote_verified: citation.quote.is_some() && checked.text.is_some(),
             role: if citation.example.is_some() { CitationRole::Example } else { CitationRole::Source },
         })
     }

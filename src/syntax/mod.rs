@@ -19,8 +19,8 @@ mod expr;
 
 /// The keywords that start a top-level item. `priority` does so only before `scale` (see
 /// [`starts_item`]): elsewhere it is a rule's clause, or a name.
-const ITEM_KEYWORDS: [&str; 8] =
-    ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words"];
+const ITEM_KEYWORDS: [&str; 9] =
+    ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words", "policy"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
@@ -103,6 +103,8 @@ pub enum Expected {
     WordsEntry,
     /// `words w before April "x"`: a date.
     Date,
+    /// `policy every rule is short`: one of the requirements a policy can state.
+    Requirement,
 }
 
 /// A syntax error: where, and what was expected there.
@@ -467,6 +469,8 @@ impl<'s> Parser<'s> {
             self.words(start).map(|(rest, words)| (rest, Item::Words(words)))
         } else if self.peek_keyword(start, "lessons") {
             self.lessons(start).map(|(rest, lessons)| (rest, Item::Lessons(lessons)))
+        } else if self.peek_keyword(start, "policy") {
+            self.policy(start).map(|(rest, requirements)| (rest, Item::Policy(requirements)))
         } else {
             fail(start, Expected::Item)
         }
@@ -546,6 +550,58 @@ impl<'s> Parser<'s> {
         let (rest, _) = self.keyword(i, "lessons")?;
         let (rest, pairs) = self.named_strings(rest)?;
         Ok((rest, pairs.into_iter().map(|(id, summary)| Lesson { id, summary }).collect()))
+    }
+
+    /// `policy`, then one requirement per line, each starting with `every`.
+    fn policy(&self, i: &'s str) -> PResult<'s, Vec<Spanned<Requirement>>> {
+        let (mut rest, _) = self.keyword(i, "policy")?;
+        let mut requirements = Vec::new();
+        while !self.at_item_start(rest) {
+            let start = skip_space(rest);
+            let (after, requirement) = self.requirement(start)?;
+            requirements.push(Spanned::new(requirement, self.span(start, after)));
+            rest = after;
+        }
+        Ok((rest, requirements))
+    }
+
+    /// `every rule names a lesson`, `every rule names its evidence`, `every rule names its
+    /// priority`, `every rule cites a source [at a locator]`, `every rule cites KEY [at a
+    /// locator]`.
+    fn requirement(&self, start: &'s str) -> PResult<'s, Requirement> {
+        let expected = |at: &'s str| fail::<Requirement>(at, Expected::Requirement);
+        let Ok((rest, _)) = self.keyword(start, "every") else { return cut(expected(start)) };
+        let Ok((rest, _)) = self.keyword(rest, "rule") else { return cut(expected(start)) };
+        if let Ok((rest, _)) = self.keyword(rest, "names") {
+            let rest = self.article(rest);
+            let named = [("lesson", Requirement::Lesson), ("evidence", Requirement::Evidence)];
+            let named = named.into_iter().chain([("priority", Requirement::Priority)]);
+            for (word, requirement) in named {
+                if let Ok((after, _)) = self.keyword(rest, word) {
+                    return Ok((after, requirement));
+                }
+            }
+            return cut(expected(start));
+        }
+        let Ok((rest, _)) = self.keyword(rest, "cites") else { return cut(expected(start)) };
+        let (rest, source) = match self.keyword(rest, "a").and_then(|(r, _)| self.keyword(r, "source")) {
+            Ok((after, _)) => (after, None),
+            Err(_) => {
+                let Ok((after, key)) = self.name(rest) else { return cut(expected(start)) };
+                (after, Some(key))
+            }
+        };
+        let at = self.keyword(rest, "at").and_then(|(r, _)| self.keyword(r, "a"));
+        match at.and_then(|(r, _)| self.keyword(r, "locator")) {
+            Ok((after, _)) => Ok((after, Requirement::Cites { source, at_locator: true })),
+            Err(_) if self.peek_keyword(rest, "at") => cut(expected(start)),
+            Err(_) => Ok((rest, Requirement::Cites { source, at_locator: false })),
+        }
+    }
+
+    /// An optional `a`, `an` or `its`.
+    fn article<'a>(&self, i: &'a str) -> &'a str {
+        ["a", "an", "its"].iter().find_map(|word| self.keyword(i, word).ok()).map_or(i, |(rest, _)| rest)
     }
 
     /// `name "string"` pairs up to the next item.
@@ -882,6 +938,11 @@ fn starts_item(text: &str) -> bool {
             text.strip_prefix("priority").is_some_and(|rest| starts_with_word(skip_space(rest), "scale"))
                 && starts_with_word(text, "priority")
         }
+        // A fact may be called `policy`: only `policy` before `every` starts the item.
+        "policy" => {
+            text.strip_prefix("policy").is_some_and(|rest| starts_with_word(skip_space(rest), "every"))
+                && starts_with_word(text, "policy")
+        }
         kw => starts_with_word(text, kw),
     })
 }
@@ -945,6 +1006,7 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::SourceField => "a source field".into(),
         Expected::WordsEntry => "`before DATE \"words\"` or `otherwise \"words\"`".into(),
         Expected::Date => "a date (`YYYY-MM-DD`)".into(),
+        Expected::Requirement => "a requirement: `every rule names a lesson`, `every rule names its evidence`, `every rule names its priority`, `every rule cites a source at a locator` or `every rule cites KEY at a locator`".into(),
         Expected::EndOfString
         | Expected::ShallowerNesting
         | Expected::DuplicateClause(_)
