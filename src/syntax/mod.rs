@@ -17,9 +17,10 @@ use crate::value::{Date, Duration, DurationUnit};
 
 mod expr;
 
-/// The keywords that start a top-level item. `priority` does so only before `scale` (see
-/// [`starts_item`]): elsewhere it is a rule's clause, or a name.
-const ITEM_KEYWORDS: [&str; 9] =
+/// The keywords that start a top-level item. `priority` does so only before `scale`, and
+/// `policy` only before `every` (see [`starts_item`]): elsewhere they are a rule's clause,
+/// or a name.
+pub const ITEM_KEYWORDS: [&str; 9] =
     ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words", "policy"];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
