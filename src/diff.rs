@@ -397,7 +397,7 @@ fn case_diff<'r>(case: String, old: &Report<'r>, new: &Report<'r>, order: &RuleO
     added.sort_by_key(|a| order.key(a));
     removed.sort_by_key(|a| order.key(a));
     changed.sort_by_key(|c| order.key(&c.new));
-    let asked = |questions: &[Question], fact: &str| questions.iter().any(|q| q.fact == fact);
+    let (old_places, new_places) = (places(&old.questions), places(&new.questions));
     CaseDiff {
         case,
         name: new.case.clone().or_else(|| old.case.clone()),
@@ -405,24 +405,44 @@ fn case_diff<'r>(case: String, old: &Report<'r>, new: &Report<'r>, order: &RuleO
         added,
         removed,
         changed,
-        questions_added: new.questions.iter().filter(|q| !asked(&old.questions, &q.fact)).cloned().collect(),
+        questions_added: new
+            .questions
+            .iter()
+            .filter(|q| !old_places.contains_key(q.fact.as_str()))
+            .cloned()
+            .collect(),
         questions_removed: old
             .questions
             .iter()
-            .filter(|q| !asked(&new.questions, &q.fact))
+            .filter(|q| !new_places.contains_key(q.fact.as_str()))
             .cloned()
             .collect(),
-        questions_changed: changed_questions(&old.questions, &new.questions),
+        questions_changed: changed_questions(&old.questions, &new.questions, &old_places),
     }
+}
+
+/// Each fact asked about and the place of its (first) question in `questions`: looked up
+/// rather than searched for, so that a case with thousands of questions (one per item of a
+/// long list) is compared in time proportional to them.
+fn places<'q>(questions: &'q [Question]) -> HashMap<&'q str, usize> {
+    let mut places = HashMap::new();
+    for (place, question) in questions.iter().enumerate() {
+        places.entry(question.fact.as_str()).or_insert(place);
+    }
+    places
 }
 
 /// The questions both reports ask (matched by fact) that moved or differ, in the new
 /// report's order.
-fn changed_questions<'r>(old: &[Question<'r>], new: &[Question<'r>]) -> Vec<ChangedQuestion<'r>> {
-    let moved = moved_facts(old, new);
+fn changed_questions<'r>(
+    old: &[Question<'r>],
+    new: &[Question<'r>],
+    old_places: &HashMap<&str, usize>,
+) -> Vec<ChangedQuestion<'r>> {
+    let moved = moved_facts(old_places, new);
     new.iter()
         .filter_map(|n| {
-            let o = old.iter().find(|o| o.fact == n.fact)?;
+            let o = &old[*old_places.get(n.fact.as_str())?];
             let affects_added: Vec<&'r str> =
                 n.affects.iter().filter(|r| !o.affects.contains(r)).copied().collect();
             let affects_removed: Vec<&'r str> =
@@ -456,12 +476,10 @@ fn changed_questions<'r>(old: &[Question<'r>], new: &[Question<'r>]) -> Vec<Chan
 /// that keeps its order. A question asked anew, or no longer asked, above another shifts
 /// the other's rank without moving it: that is shown as the question added or removed.
 /// Of several longest runs the one kept is the same for the same reports.
-fn moved_facts<'q>(old: &[Question], new: &'q [Question]) -> HashSet<&'q str> {
+fn moved_facts<'q>(old_places: &HashMap<&str, usize>, new: &'q [Question]) -> HashSet<&'q str> {
     // The place in the old report of each question both ask, in the new report's order.
-    let both: Vec<(&'q str, usize)> = new
-        .iter()
-        .filter_map(|n| Some((n.fact.as_str(), old.iter().position(|o| o.fact == n.fact)?)))
-        .collect();
+    let both: Vec<(&'q str, usize)> =
+        new.iter().filter_map(|n| Some((n.fact.as_str(), *old_places.get(n.fact.as_str())?))).collect();
     let kept = longest_increasing(&both.iter().map(|(_, place)| *place).collect::<Vec<_>>());
     both.iter().enumerate().filter(|(i, _)| !kept.contains(i)).map(|(_, (fact, _))| *fact).collect()
 }
@@ -660,6 +678,8 @@ pub fn to_text(diff: &Diff) -> String {
     if !diff.rules.is_empty() {
         out.push_str("\nBy rule\n");
     }
+    // A case given twice is the same file: either of its diffs says what its questions were.
+    let by_name: HashMap<&str, &CaseDiff> = diff.cases.iter().map(|c| (c.case.as_str(), c)).collect();
     for rule in &diff.rules {
         let status = match rule.status {
             RuleStatus::Kept => "",
@@ -680,7 +700,7 @@ pub fn to_text(diff: &Diff) -> String {
                 }
             }
         }
-        write_rule_questions(&mut out, rule, diff);
+        write_rule_questions(&mut out, rule, &by_name);
     }
 
     out.push_str("\nBy case\n");
@@ -726,7 +746,7 @@ fn write_case(out: &mut String, case: &CaseDiff, rank: &HashMap<&str, usize>) {
 
 /// The questions of a rule whose answers could now, or could no longer, change it, case by
 /// case; a question asked anew, or no longer asked, is marked so.
-fn write_rule_questions(out: &mut String, rule: &RuleChanges, diff: &Diff) {
+fn write_rule_questions(out: &mut String, rule: &RuleChanges, cases: &HashMap<&str, &CaseDiff>) {
     let lists = [
         (&rule.questions_now_affect_in, "now bear", true),
         (&rule.questions_no_longer_affect_in, "no longer bear", false),
@@ -737,7 +757,7 @@ fn write_rule_questions(out: &mut String, rule: &RuleChanges, diff: &Diff) {
         }
         out.push_str(&format!("  Questions {verb} on it in {}:\n", counted(list.len(), "case")));
         for CaseFacts { case, facts } in list {
-            let questions = diff.cases.iter().find(|c| &c.case == case);
+            let questions = cases.get(case.as_str());
             let shown: Vec<String> = facts
                 .iter()
                 .map(|fact| {
