@@ -16,7 +16,9 @@
 //! joint_commissioning]`, or `not in`) also counts, for each value of the list, the
 //! evaluations in which the value tested was that one: a value no case had is a branch of
 //! the rule no case exercised, though the part was true and false. Evaluations in which
-//! the value tested was unknown count for no value. Text looked for in a list-of-text fact
+//! the value tested was unknown count for no value; a part that only such evaluations
+//! reached singles out no value (it is never true and never false). Text looked for in a
+//! list-of-text fact
 //! (`"save money" in change.stated_reasons`) has no values written out, and is one test.
 
 use std::collections::{HashMap, HashSet};
@@ -90,9 +92,14 @@ impl PartCoverage {
         PartCoverage { text, true_count: 0, false_count: 0, unknown_count: 0, values: None }
     }
 
-    /// The values of its list that no evaluation's value was, in the order written (none
-    /// for a part that is not a test against a written-out list).
+    /// The values of its list that no evaluation's value was, in the order written: none
+    /// for a part that is not a test against a written-out list, and none for one that no
+    /// evaluation gave a known value to (every value then goes unmatched, and the part,
+    /// never true and never false, is reported as such).
     pub fn never_matched(&self) -> Vec<&str> {
+        if self.true_count + self.false_count == 0 {
+            return Vec::new();
+        }
         let values = self.values.iter().flatten();
         values.filter(|v| v.matched == 0).map(|v| v.value.as_str()).collect()
     }
@@ -713,6 +720,13 @@ rule per_group
             json["rules"][1]["items"],
             json!({"fired": 0, "not_fired": 0, "unknown": 0, "overridden": 0})
         );
+    }
+
+    #[test]
+    fn values_no_case_had_read_as_a_list_of_alternatives() {
+        assert_eq!(either(&["a"]), "a");
+        assert_eq!(either(&["a", "b"]), "a or b");
+        assert_eq!(either(&["a", "b", "c"]), "a, b or c");
     }
 
     #[test]

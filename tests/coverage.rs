@@ -238,8 +238,8 @@ fn a_bad_rule_base_or_command_line_is_refused() {
 }
 
 /// A rule base whose conditions test values against lists: of a `one of` fact, negated, per
-/// item, per item of a list of text, of numbers; and text in a list-of-text fact, which has
-/// no list of values written out.
+/// item, per item of a list of text, of numbers, of a fact no case gives; and text in a
+/// list-of-text fact, which has no list of values written out.
 const LISTS: &str = r#"
 source s
   authors "Author, A."
@@ -252,6 +252,8 @@ fact change.stated_reasons is a list of text
   ask "What reasons are given for the change?"
 fact budget is a number
   ask "How many pounds are pooled, in millions?"
+fact region is one of north, south
+  ask "Which region is the partnership in?"
 fact groups is a list of records
   ask "Which groups?"
 fact groups[].name is text
@@ -260,7 +262,7 @@ fact groups[].needs is one of mild, complex, unpredictable
   ask "What are the needs of {groups[].name}?"
 
 rule pooling
-  when change.kind in [pooled_budget, joint_commissioning]
+  when change.kind in [pooled_budget, joint_commissioning] or region in [north, south]
   note "Pooling" "Pooling or joint commissioning."
   cite s
 
@@ -321,6 +323,9 @@ fn the_values_of_a_list_no_case_had_are_reported_as_text() {
     ] {
         assert!(text.contains(line), "{line}{text}");
     }
+    // A test no case gave a value to is never true nor false: that says it all.
+    assert!(text.contains("      never true:  region in [north, south]\n"), "{text}");
+    assert!(!text.contains("region in [north, south]: no case had"), "{text}");
     // Text looked for in a list-of-text fact has no values written out to report.
     assert!(!text.contains("\"save money\" in change.stated_reasons: no case had"), "{text}");
     // Under its rule.
@@ -360,6 +365,11 @@ fn the_values_of_a_list_no_case_had_are_reported_as_json() {
     assert_eq!(
         rule(&report, "reasons_given")["never_matched"],
         json!([{"text": "reason in [\"save money\", \"integrate care\"]", "values": ["\"integrate care\""]}])
+    );
+    // No case gave a region, so none is counted, and no value is singled out.
+    assert_eq!(
+        pooling["parts"][1]["values"],
+        json!([{"value": "north", "matched": 0}, {"value": "south", "matched": 0}])
     );
     // 1.0 is the 1 of the list.
     let saving = rule(&report, "saving_money");
