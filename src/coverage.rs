@@ -1,8 +1,9 @@
 //! Coverage of a rule base by a set of cases: for each rule, in how many cases it fired,
 //! stayed silent, was undetermined or was overridden; for each part of its condition,
-//! whether it was ever true and ever false; and the sources and quotes that no advice
-//! showed. Rules that never fire, and parts never true or never false, point at logic that
-//! is dead or that no case tests.
+//! whether it was ever true and ever false, and for a test against a written-out list,
+//! which of its values the cases had; and the sources and quotes that no advice showed.
+//! Rules that never fire, parts never true or never false, and values no case had point at
+//! logic that is dead or that no case tests.
 //!
 //! Counting: a rule's counts are of cases. A rule given per item (`for each`) counts, for
 //! each case, as fired when any item fired, otherwise as overridden when any item was
