@@ -1,8 +1,9 @@
 //! Coverage of a rule base by a set of cases: for each rule, in how many cases it fired,
 //! stayed silent, was undetermined or was overridden; for each part of its condition,
-//! whether it was ever true and ever false; and the sources and quotes that no advice
-//! showed. Rules that never fire, and parts never true or never false, point at logic that
-//! is dead or that no case tests.
+//! whether it was ever true and ever false, and for a test against a written-out list,
+//! which of its values the cases had; and the sources and quotes that no advice showed.
+//! Rules that never fire, parts never true or never false, and values no case had point at
+//! logic that is dead or that no case tests.
 //!
 //! Counting: a rule's counts are of cases. A rule given per item (`for each`) counts, for
 //! each case, as fired when any item fired, otherwise as overridden when any item was
@@ -11,13 +12,22 @@
 //! alongside. A part's counts are of evaluations: once per case, per item of a `for each`
 //! rule and per item of an `any`/`all` list. Parts are identified by their text within
 //! the rule, as `explain` shows them.
+//!
+//! A part that tests a value against a written-out list (`change.kind in [pooled_budget,
+//! joint_commissioning]`, or `not in`) also counts, for each value of the list, the
+//! evaluations in which the value tested was that one: a value no case had is a branch of
+//! the rule no case exercised, though the part was true and false. Evaluations in which
+//! the value tested was unknown count for no value; a part that only such evaluations
+//! reached singles out no value (it is never true and never false). Text looked for in a
+//! list-of-text fact
+//! (`"save money" in change.stated_reasons`) has no values written out, and is one test.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value as Json, json};
 
 use crate::case::Case;
-use crate::eval::{Node, OutcomeKind, Truth};
+use crate::eval::{ListMatch, Node, OutcomeKind, Truth};
 use crate::rulebase::{Expr, RuleBase};
 use crate::value::{Date, Value};
 
@@ -53,6 +63,15 @@ impl Tally {
     }
 }
 
+/// A value of a written-out `in [...]` list, and how often the value tested was it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListValue {
+    /// The value as the rules write it: `joint_commissioning`, `"save money"`, `2.5`.
+    pub value: String,
+    /// How many evaluations found the value tested equal to it.
+    pub matched: usize,
+}
+
 /// One part of a condition (a test, as `explain` shows it) and the values it took.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartCoverage {
@@ -64,11 +83,26 @@ pub struct PartCoverage {
     pub false_count: usize,
     /// How many left it unknown.
     pub unknown_count: usize,
+    /// For a test against a written-out list (`in [...]`, `not in [...]`), each value of
+    /// the list in the order written; `None` for any other test.
+    pub values: Option<Vec<ListValue>>,
 }
 
 impl PartCoverage {
     fn new(text: String) -> PartCoverage {
-        PartCoverage { text, true_count: 0, false_count: 0, unknown_count: 0 }
+        PartCoverage { text, true_count: 0, false_count: 0, unknown_count: 0, values: None }
+    }
+
+    /// The values of its list that no evaluation's value was, in the order written: none
+    /// for a part that is not a test against a written-out list, and none for one that no
+    /// evaluation gave a known value to (every value then goes unmatched, and the part,
+    /// never true and never false, is reported as such).
+    pub fn never_matched(&self) -> Vec<&str> {
+        if self.true_count + self.false_count == 0 {
+            return Vec::new();
+        }
+        let values = self.values.iter().flatten();
+        values.filter(|v| v.matched == 0).map(|v| v.value.as_str()).collect()
     }
 
     fn add(&mut self, value: Truth) {
@@ -119,6 +153,12 @@ impl RuleCoverage {
     /// The parts never false, in the order written.
     pub fn never_false(&self) -> impl Iterator<Item = &PartCoverage> {
         self.parts.iter().filter(|p| p.never_false())
+    }
+
+    /// The parts testing against a written-out list some value of which no case had, in
+    /// the order written.
+    pub fn never_matched(&self) -> impl Iterator<Item = &PartCoverage> {
+        self.parts.iter().filter(|p| !p.never_matched().is_empty())
     }
 }
 
@@ -209,7 +249,7 @@ impl RuleBase {
         for (case, as_of) in cases {
             count += 1;
             let mut kinds: Vec<Vec<OutcomeKind>> = vec![Vec::new(); self.rules.len()];
-            for explanation in self.explain(case, as_of, &[]) {
+            for (explanation, matches) in self.explain_with_list_matches(case, as_of) {
                 let Some(&r) = index.get(explanation.rule.as_str()) else { continue };
                 kinds[r].push(explanation.outcome);
                 let coverage = &mut rules[r];
@@ -224,6 +264,7 @@ impl RuleBase {
                     }
                 }
                 tally_parts(&explanation.condition, &mut coverage.parts);
+                tally_matches(&matches, &mut coverage.parts);
             }
             for (coverage, kinds) in rules.iter_mut().zip(kinds) {
                 coverage.cases.add(case_outcome(&kinds));
@@ -298,7 +339,16 @@ fn parts_of(rule_base: &RuleBase, condition: &Expr) -> Vec<PartCoverage> {
                 walk(rule_base, inner, out);
                 return;
             }
-            Expr::Atom(atom) => atom.text.clone(),
+            Expr::Atom(atom) => {
+                if !out.iter().any(|part| part.text == atom.text) {
+                    let mut part = PartCoverage::new(atom.text.clone());
+                    part.values = rule_base.list_as_written(&atom.test).map(|values| {
+                        values.into_iter().map(|value| ListValue { value, matched: 0 }).collect()
+                    });
+                    out.push(part);
+                }
+                return;
+            }
             Expr::Derived(id) => rule_base.definitions[*id].name.clone(),
             Expr::Const(Value::Bool(b)) => b.to_string(),
             _ => "condition".to_string(),
@@ -333,6 +383,26 @@ fn tally_parts(node: &Node, parts: &mut Vec<PartCoverage>) {
     }
 }
 
+/// Counts the list values matched in one evaluation of a rule against the parts they
+/// belong to (by the test's text, as parts are identified).
+fn tally_matches(matches: &[ListMatch], parts: &mut [PartCoverage]) {
+    for found in matches {
+        let part = parts.iter_mut().find(|part| part.text == found.text);
+        if let Some(value) = part.and_then(|p| p.values.as_mut()).and_then(|v| v.get_mut(found.value)) {
+            value.matched += 1;
+        }
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`: the values no case had, in words.
+fn either(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 /// A percentage with at most one decimal: `100`, `95.2`.
 fn percent(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
@@ -355,11 +425,19 @@ pub fn to_json(coverage: &Coverage) -> Json {
                 "items": rule.items.as_ref().map(tally),
                 "never_true": texts(rule.never_true().collect()),
                 "never_false": texts(rule.never_false().collect()),
+                "never_matched": rule.never_matched().map(|p| json!({
+                    "text": p.text,
+                    "values": p.never_matched(),
+                })).collect::<Vec<_>>(),
                 "parts": rule.parts.iter().map(|p| json!({
                     "text": p.text,
                     "true": p.true_count,
                     "false": p.false_count,
                     "unknown": p.unknown_count,
+                    "values": p.values.as_ref().map(|values| values.iter().map(|v| json!({
+                        "value": v.value,
+                        "matched": v.matched,
+                    })).collect::<Vec<_>>()),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -400,7 +478,7 @@ pub fn to_text(coverage: &Coverage) -> String {
     out.push_str(
         "Counts are of cases (a rule given per item fired in a case when it fired for any item;\n\
          its items are counted below it). A part never true, or never false, in any case is\n\
-         logic the cases do not test.\n",
+         logic the cases do not test; so is a value of a list (`in [...]`) that no case had.\n",
     );
     let width = coverage.rules.iter().map(|r| r.rule.chars().count()).max().unwrap_or(0).max(12);
     let digits = coverage
@@ -435,6 +513,13 @@ pub fn to_text(coverage: &Coverage) -> String {
             }
             for part in rule.never_false() {
                 out.push_str(&format!("      never false: {}\n", part.text));
+            }
+            for part in rule.never_matched() {
+                out.push_str(&format!(
+                    "      {}: no case had {}\n",
+                    part.text,
+                    either(&part.never_matched())
+                ));
             }
         }
     }
@@ -578,7 +663,13 @@ rule per_group
         let never = rule(&coverage, "never");
         assert_eq!(
             never.parts,
-            [PartCoverage { text: "a".into(), true_count: 4, false_count: 0, unknown_count: 0 }]
+            [PartCoverage {
+                text: "a".into(),
+                true_count: 4,
+                false_count: 0,
+                unknown_count: 0,
+                values: None
+            }]
         );
         // Parts of a per-item rule with no items are never evaluated: never true nor false.
         let per_group = rule(&coverage, "per_group");
@@ -630,6 +721,13 @@ rule per_group
             json["rules"][1]["items"],
             json!({"fired": 0, "not_fired": 0, "unknown": 0, "overridden": 0})
         );
+    }
+
+    #[test]
+    fn values_no_case_had_read_as_a_list_of_alternatives() {
+        assert_eq!(either(&["a"]), "a");
+        assert_eq!(either(&["a", "b"]), "a or b");
+        assert_eq!(either(&["a", "b", "c"]), "a, b or c");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Comparing two rule bases over cases (`accord diff`): for each case, the advice that one
-//! rule base gives and the other does not, the advice whose fields differ, and the
-//! questions asked by one and not the other; and, rule by rule, in which cases each rule
-//! now fires, no longer fires or gives different advice. [`git`] reads the rules of a git
-//! revision, so that an edit can be compared with the rules before it.
+//! rule base gives and the other does not, the advice whose fields differ, the questions
+//! asked by one and not the other, and the questions both ask that moved or differ; and,
+//! rule by rule, in which cases each rule now fires, no longer fires, gives different
+//! advice, or could now (or no longer) be changed by a question. [`git`] reads the rules of
+//! a git revision, so that an edit can be compared with the rules before it.
 //!
 //! ```
 //! use accord::{Date, RuleFiles, diff::{Diff, Origin}};
@@ -137,6 +138,57 @@ pub struct ChangedAdvice<'r> {
     pub fields: Vec<Field>,
 }
 
+/// A part of a question that can differ between the rule bases, for a question both ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum QuestionField {
+    /// Its place among the questions both ask: it is one of the fewest questions whose
+    /// moves turn the old order into the new. A question asked anew, or no longer asked,
+    /// above it shifts its rank without moving it.
+    Rank,
+    /// The question's words.
+    Text,
+    /// The rules whose outcome its answer could change, as a set.
+    Affects,
+    /// The kind of answer it takes, with its choices.
+    Answer,
+}
+
+impl QuestionField {
+    /// The field's name: `rank`, `text`, `affects`, `answer`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionField::Rank => "rank",
+            QuestionField::Text => "text",
+            QuestionField::Affects => "affects",
+            QuestionField::Answer => "answer",
+        }
+    }
+}
+
+/// The same fact is asked about with both rule bases, but not alike.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangedQuestion<'r> {
+    /// The question of the old rule base.
+    pub old: Question<'r>,
+    /// The question of the new rule base.
+    pub new: Question<'r>,
+    /// What differs, in the order of [`QuestionField`].
+    pub fields: Vec<QuestionField>,
+    /// Rules its answer could now change and could not before, in the new question's order.
+    pub affects_added: Vec<&'r str>,
+    /// Rules its answer could change before and no longer can, in the old question's order.
+    pub affects_removed: Vec<&'r str>,
+}
+
+/// A case and the facts of its questions behind one change to a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// The case as given.
+    pub case: String,
+    /// The facts asked about, in the order of the report that asks them.
+    pub facts: Vec<String>,
+}
+
 /// What changed for one case.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseDiff<'r> {
@@ -156,6 +208,8 @@ pub struct CaseDiff<'r> {
     pub questions_added: Vec<Question<'r>>,
     /// Questions the old rule base asked and the new does not (by fact).
     pub questions_removed: Vec<Question<'r>>,
+    /// Questions both ask (by fact) that moved or differ, in the new report's order.
+    pub questions_changed: Vec<ChangedQuestion<'r>>,
 }
 
 impl CaseDiff<'_> {
@@ -166,6 +220,7 @@ impl CaseDiff<'_> {
             && self.changed.is_empty()
             && self.questions_added.is_empty()
             && self.questions_removed.is_empty()
+            && self.questions_changed.is_empty()
     }
 }
 
@@ -210,6 +265,25 @@ pub struct RuleChanges {
     pub questions_added_in: Vec<String>,
     /// Cases with a question no longer asked that could have changed this rule's outcome.
     pub questions_removed_in: Vec<String>,
+    /// Cases in which a question could now change this rule's outcome and could not
+    /// before: a question asked anew, or one whose `affects` gained the rule; with its fact.
+    pub questions_now_affect_in: Vec<CaseFacts>,
+    /// Cases in which a question could change this rule's outcome before and no longer
+    /// can: a question no longer asked, or one whose `affects` lost the rule.
+    pub questions_no_longer_affect_in: Vec<CaseFacts>,
+}
+
+impl RuleChanges {
+    /// Whether no case changed for this rule.
+    fn is_empty(&self) -> bool {
+        self.now_fires_in.is_empty()
+            && self.no_longer_fires_in.is_empty()
+            && self.changed_in.is_empty()
+            && self.questions_added_in.is_empty()
+            && self.questions_removed_in.is_empty()
+            && self.questions_now_affect_in.is_empty()
+            && self.questions_no_longer_affect_in.is_empty()
+    }
 }
 
 /// The comparison of two rule bases over cases.
@@ -282,13 +356,7 @@ impl<'r> Diff<'r> {
                 };
                 rule_changes(id, status, &cases)
             })
-            .filter(|changes| {
-                !(changes.now_fires_in.is_empty()
-                    && changes.no_longer_fires_in.is_empty()
-                    && changes.changed_in.is_empty()
-                    && changes.questions_added_in.is_empty()
-                    && changes.questions_removed_in.is_empty())
-            })
+            .filter(|changes| !changes.is_empty())
             .collect();
         Diff {
             old: old_origin,
@@ -329,7 +397,7 @@ fn case_diff<'r>(case: String, old: &Report<'r>, new: &Report<'r>, order: &RuleO
     added.sort_by_key(|a| order.key(a));
     removed.sort_by_key(|a| order.key(a));
     changed.sort_by_key(|c| order.key(&c.new));
-    let asked = |questions: &[Question], fact: &str| questions.iter().any(|q| q.fact == fact);
+    let (old_places, new_places) = (places(&old.questions), places(&new.questions));
     CaseDiff {
         case,
         name: new.case.clone().or_else(|| old.case.clone()),
@@ -337,14 +405,107 @@ fn case_diff<'r>(case: String, old: &Report<'r>, new: &Report<'r>, order: &RuleO
         added,
         removed,
         changed,
-        questions_added: new.questions.iter().filter(|q| !asked(&old.questions, &q.fact)).cloned().collect(),
+        questions_added: new
+            .questions
+            .iter()
+            .filter(|q| !old_places.contains_key(q.fact.as_str()))
+            .cloned()
+            .collect(),
         questions_removed: old
             .questions
             .iter()
-            .filter(|q| !asked(&new.questions, &q.fact))
+            .filter(|q| !new_places.contains_key(q.fact.as_str()))
             .cloned()
             .collect(),
+        questions_changed: changed_questions(&old.questions, &new.questions, &old_places),
     }
+}
+
+/// Each fact asked about and the place of its (first) question in `questions`: looked up
+/// rather than searched for, so that a case with thousands of questions (one per item of a
+/// long list) is compared in time proportional to them.
+fn places<'q>(questions: &'q [Question]) -> HashMap<&'q str, usize> {
+    let mut places = HashMap::new();
+    for (place, question) in questions.iter().enumerate() {
+        places.entry(question.fact.as_str()).or_insert(place);
+    }
+    places
+}
+
+/// The questions both reports ask (matched by fact) that moved or differ, in the new
+/// report's order.
+fn changed_questions<'r>(
+    old: &[Question<'r>],
+    new: &[Question<'r>],
+    old_places: &HashMap<&str, usize>,
+) -> Vec<ChangedQuestion<'r>> {
+    let moved = moved_facts(old_places, new);
+    new.iter()
+        .filter_map(|n| {
+            let o = &old[*old_places.get(n.fact.as_str())?];
+            let affects_added: Vec<&'r str> =
+                n.affects.iter().filter(|r| !o.affects.contains(r)).copied().collect();
+            let affects_removed: Vec<&'r str> =
+                o.affects.iter().filter(|r| !n.affects.contains(r)).copied().collect();
+            let mut fields = Vec::new();
+            if moved.contains(n.fact.as_str()) {
+                fields.push(QuestionField::Rank);
+            }
+            if o.text != n.text {
+                fields.push(QuestionField::Text);
+            }
+            if !affects_added.is_empty() || !affects_removed.is_empty() {
+                fields.push(QuestionField::Affects);
+            }
+            if o.answer != n.answer {
+                fields.push(QuestionField::Answer);
+            }
+            (!fields.is_empty()).then(|| ChangedQuestion {
+                old: o.clone(),
+                new: n.clone(),
+                fields,
+                affects_added,
+                affects_removed,
+            })
+        })
+        .collect()
+}
+
+/// The facts of the questions both reports ask that moved: the fewest whose moves turn the
+/// old order of those questions into the new one, that is all but a longest run of them
+/// that keeps its order. A question asked anew, or no longer asked, above another shifts
+/// the other's rank without moving it: that is shown as the question added or removed.
+/// Of several longest runs the one kept is the same for the same reports.
+fn moved_facts<'q>(old_places: &HashMap<&str, usize>, new: &'q [Question]) -> HashSet<&'q str> {
+    // The place in the old report of each question both ask, in the new report's order.
+    let both: Vec<(&'q str, usize)> =
+        new.iter().filter_map(|n| Some((n.fact.as_str(), *old_places.get(n.fact.as_str())?))).collect();
+    let kept = longest_increasing(&both.iter().map(|(_, place)| *place).collect::<Vec<_>>());
+    both.iter().enumerate().filter(|(i, _)| !kept.contains(i)).map(|(_, (fact, _))| *fact).collect()
+}
+
+/// The indices of a longest strictly increasing subsequence of `values` (patience sorting,
+/// `n log n`, so that a case with many questions costs little).
+fn longest_increasing(values: &[usize]) -> HashSet<usize> {
+    // `tails[k]`: the index of the smallest value ending an increasing run of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut previous: Vec<Option<usize>> = vec![None; values.len()];
+    for (i, value) in values.iter().enumerate() {
+        let length = tails.partition_point(|&t| values[t] < *value);
+        previous[i] = length.checked_sub(1).map(|k| tails[k]);
+        if length == tails.len() {
+            tails.push(i);
+        } else {
+            tails[length] = i;
+        }
+    }
+    let mut kept = HashSet::new();
+    let mut at = tails.last().copied();
+    while let Some(i) = at {
+        kept.insert(i);
+        at = previous[i];
+    }
+    kept
 }
 
 fn rule_changes(rule: &str, status: RuleStatus, cases: &[CaseDiff]) -> RuleChanges {
@@ -357,6 +518,8 @@ fn rule_changes(rule: &str, status: RuleStatus, cases: &[CaseDiff]) -> RuleChang
         changed_fields: Vec::new(),
         questions_added_in: Vec::new(),
         questions_removed_in: Vec::new(),
+        questions_now_affect_in: Vec::new(),
+        questions_no_longer_affect_in: Vec::new(),
     };
     let affects = |questions: &[Question]| questions.iter().any(|q| q.affects.contains(&rule));
     for case in cases {
@@ -378,10 +541,43 @@ fn rule_changes(rule: &str, status: RuleStatus, cases: &[CaseDiff]) -> RuleChang
         if affects(&case.questions_removed) {
             changes.questions_removed_in.push(name());
         }
+        let (now, no_longer) = question_facts(rule, case);
+        if !now.is_empty() {
+            changes.questions_now_affect_in.push(CaseFacts { case: name(), facts: now });
+        }
+        if !no_longer.is_empty() {
+            changes.questions_no_longer_affect_in.push(CaseFacts { case: name(), facts: no_longer });
+        }
     }
     changes.changed_fields.sort();
     changes.changed_fields.dedup();
     changes
+}
+
+/// The facts of a case's questions whose answer could now change `rule` and could not
+/// before (asked anew, or with the rule newly among their `affects`), in the new report's
+/// order; and those that could and no longer can, in the old report's order.
+fn question_facts(rule: &str, case: &CaseDiff) -> (Vec<String>, Vec<String>) {
+    let mut now: Vec<(usize, String)> = Vec::new();
+    let mut no_longer: Vec<(usize, String)> = Vec::new();
+    for question in case.questions_added.iter().filter(|q| q.affects.contains(&rule)) {
+        now.push((question.rank, question.fact.clone()));
+    }
+    for question in case.questions_removed.iter().filter(|q| q.affects.contains(&rule)) {
+        no_longer.push((question.rank, question.fact.clone()));
+    }
+    for changed in &case.questions_changed {
+        if changed.affects_added.contains(&rule) {
+            now.push((changed.new.rank, changed.new.fact.clone()));
+        }
+        if changed.affects_removed.contains(&rule) {
+            no_longer.push((changed.old.rank, changed.old.fact.clone()));
+        }
+    }
+    now.sort();
+    no_longer.sort();
+    let facts = |list: Vec<(usize, String)>| list.into_iter().map(|(_, fact)| fact).collect();
+    (facts(now), facts(no_longer))
 }
 
 /// The diff as the JSON document `accord.diff.v1`.
@@ -405,6 +601,8 @@ pub fn to_json(diff: &Diff) -> Json {
             "changed_fields": names(&r.changed_fields),
             "questions_added_in": r.questions_added_in,
             "questions_removed_in": r.questions_removed_in,
+            "questions_now_affect_in": case_facts_json(&r.questions_now_affect_in),
+            "questions_no_longer_affect_in": case_facts_json(&r.questions_no_longer_affect_in),
         })).collect::<Vec<_>>(),
         "cases": diff.cases.iter().map(|c| json!({
             "case": c.case,
@@ -422,8 +620,20 @@ pub fn to_json(diff: &Diff) -> Json {
             })).collect::<Vec<_>>(),
             "questions_added": questions_json(&c.questions_added),
             "questions_removed": questions_json(&c.questions_removed),
+            "questions_changed": c.questions_changed.iter().map(|changed| json!({
+                "fact": changed.new.fact,
+                "fields": changed.fields.iter().map(|f| f.name()).collect::<Vec<_>>(),
+                "affects_added": changed.affects_added,
+                "affects_removed": changed.affects_removed,
+                "old": question_json(&changed.old),
+                "new": question_json(&changed.new),
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
+}
+
+fn case_facts_json(list: &[CaseFacts]) -> Json {
+    list.iter().map(|c| json!({"case": c.case, "facts": c.facts})).collect()
 }
 
 /// Advice and questions exactly as `accord.advice.v2` writes them (the report's other
@@ -439,6 +649,11 @@ fn advice_json(advice: &Advice) -> Json {
 
 fn questions_json(questions: &[Question]) -> Json {
     report_json(Vec::new(), questions.to_vec())["questions"].take()
+}
+
+fn question_json(question: &Question) -> Json {
+    // A question's keys are strings: it always serializes.
+    serde_json::to_value(question).unwrap_or_default()
 }
 
 /// The diff as a report for people: the rules behind the changes, then each changed case.
@@ -460,7 +675,11 @@ pub fn to_text(diff: &Diff) -> String {
     }
     out.push_str(&format!("\n{} of {compared} changed.\n", diff.cases_changed()));
 
-    out.push_str("\nBy rule\n");
+    if !diff.rules.is_empty() {
+        out.push_str("\nBy rule\n");
+    }
+    // A case given twice is the same file: either of its diffs says what its questions were.
+    let by_name: HashMap<&str, &CaseDiff> = diff.cases.iter().map(|c| (c.case.as_str(), c)).collect();
     for rule in &diff.rules {
         let status = match rule.status {
             RuleStatus::Kept => "",
@@ -473,8 +692,6 @@ pub fn to_text(diff: &Diff) -> String {
             (&rule.now_fires_in, "now fires".to_string()),
             (&rule.no_longer_fires_in, "no longer fires".to_string()),
             (&rule.changed_in, format!("gives changed advice ({fields})")),
-            (&rule.questions_added_in, "is behind a new question".to_string()),
-            (&rule.questions_removed_in, "is behind a question no longer asked".to_string()),
         ] {
             if !cases.is_empty() {
                 out.push_str(&format!("  {} in {}:\n", capitalised(&what), counted(cases.len(), "case")));
@@ -483,6 +700,7 @@ pub fn to_text(diff: &Diff) -> String {
                 }
             }
         }
+        write_rule_questions(&mut out, rule, &by_name);
     }
 
     out.push_str("\nBy case\n");
@@ -523,11 +741,95 @@ fn write_case(out: &mut String, case: &CaseDiff, rank: &HashMap<&str, usize>) {
             Line::Changed(changed) => write_changed(out, changed),
         }
     }
+    write_case_questions(out, case);
+}
+
+/// The questions of a rule whose answers could now, or could no longer, change it, case by
+/// case; a question asked anew, or no longer asked, is marked so.
+fn write_rule_questions(out: &mut String, rule: &RuleChanges, cases: &HashMap<&str, &CaseDiff>) {
+    let lists = [
+        (&rule.questions_now_affect_in, "now bear", true),
+        (&rule.questions_no_longer_affect_in, "no longer bear", false),
+    ];
+    for (list, verb, now) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("  Questions {verb} on it in {}:\n", counted(list.len(), "case")));
+        for CaseFacts { case, facts } in list {
+            let questions = cases.get(case.as_str());
+            let shown: Vec<String> = facts
+                .iter()
+                .map(|fact| {
+                    let asked = |qs: &[Question]| qs.iter().any(|q| &q.fact == fact);
+                    match questions {
+                        Some(c) if now && asked(&c.questions_added) => format!("{fact} (a new question)"),
+                        Some(c) if !now && asked(&c.questions_removed) => format!("{fact} (no longer asked)"),
+                        _ => fact.clone(),
+                    }
+                })
+                .collect();
+            out.push_str(&format!("    {case}: {}\n", shown.join(", ")));
+        }
+    }
+}
+
+/// A case's questions that changed: `+` asked anew and `~` asked differently, in the new
+/// report's order, then `-` no longer asked, in the old report's order.
+fn write_case_questions(out: &mut String, case: &CaseDiff) {
+    let mut lines: Vec<(usize, String)> = Vec::new();
     for question in &case.questions_added {
-        out.push_str(&format!("  + asks {}: {}\n", question.fact, question.text));
+        lines.push((question.rank, format!("  + {}\n", question_line(question))));
+    }
+    for changed in &case.questions_changed {
+        lines.push((changed.new.rank, changed_question_lines(changed)));
+    }
+    lines.sort_by_key(|(rank, _)| *rank);
+    for (_, line) in lines {
+        out.push_str(&line);
     }
     for question in &case.questions_removed {
-        out.push_str(&format!("  - no longer asks {}: {}\n", question.fact, question.text));
+        out.push_str(&format!("  - {}\n", question_line(question)));
+    }
+}
+
+fn question_line(question: &Question) -> String {
+    format!("question {}: \u{201c}{}\u{201d}", question.fact, question.text)
+}
+
+/// `~ question FACT: FIELDS changed`, then a line per field saying how.
+fn changed_question_lines(changed: &ChangedQuestion) -> String {
+    let (old, new) = (&changed.old, &changed.new);
+    let fields = changed.fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+    let mut out = format!("  ~ question {}: {fields} changed\n", new.fact);
+    for field in &changed.fields {
+        let detail = match field {
+            QuestionField::Rank => format!("moved from {} to {}", old.rank, new.rank),
+            QuestionField::Text => format!("\u{201c}{}\u{201d} -> \u{201c}{}\u{201d}", old.text, new.text),
+            QuestionField::Affects => {
+                let mut parts = Vec::new();
+                if !changed.affects_added.is_empty() {
+                    parts.push(format!("+ {}", changed.affects_added.join(", ")));
+                }
+                if !changed.affects_removed.is_empty() {
+                    parts.push(format!("- {}", changed.affects_removed.join(", ")));
+                }
+                parts.join("; ")
+            }
+            QuestionField::Answer => {
+                format!("{} -> {}", answer_words(&old.answer), answer_words(&new.answer))
+            }
+        };
+        out.push_str(&format!("      {}: {detail}\n", field.name()));
+    }
+    out
+}
+
+/// The kind of answer a question takes, with its choices: `one_of (none, merger)`.
+fn answer_words(answer: &crate::eval::Answer) -> String {
+    match answer {
+        crate::eval::Answer::OneOf(choices) => format!("{} ({})", answer.name(), choices.join(", ")),
+        other => other.name().to_string(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::process::Output;
 
 mod common;
 
-use common::{accord, json, stderr, stdout};
+use common::{accord, json, scratch, stderr, stdout};
 
 use serde_json::{Value, json};
 
@@ -49,6 +49,8 @@ fn every_shipped_rule_fires_in_some_fixture() {
             ["fired", "not_fired", "unknown", "overridden"].iter().map(|k| cases[k].as_u64().unwrap()).sum();
         assert_eq!(total, fixtures as u64, "{}", rule["rule"]);
         assert!(!rule["parts"].as_array().unwrap().is_empty(), "{}", rule["rule"]);
+        // Values of lists no fixture had are reported, not counted against --min.
+        assert!(rule["never_matched"].is_array(), "{}", rule["rule"]);
     }
     // Per-item rules count their items alongside.
     let per_group = rule(&report, "full_integration_for_complex_needs");
@@ -116,7 +118,7 @@ fn the_json_report_counts_cases_items_and_parts() {
     assert_eq!(savings["never_false"], json!(["change.kind is merger"]));
     assert_eq!(
         savings["parts"][0],
-        json!({"text": "change.kind is merger", "true": 3, "false": 0, "unknown": 0})
+        json!({"text": "change.kind is merger", "true": 3, "false": 0, "unknown": 0, "values": null})
     );
     assert_eq!(savings["items"], Value::Null);
     let per_group = rule(&report, "pool_funding");
@@ -233,4 +235,155 @@ fn a_bad_rule_base_or_command_line_is_refused() {
     assert!(stderr(&output).contains("E0203"), "{}", stderr(&output));
     assert_eq!(accord(&["coverage"]).status.code(), Some(2));
     assert_eq!(accord(&["coverage", "--format", "yaml", CASES]).status.code(), Some(2));
+}
+
+/// A rule base whose conditions test values against lists: of a `one of` fact, negated, per
+/// item, per item of a list of text, of numbers, of a fact no case gives; and text in a
+/// list-of-text fact, which has no list of values written out.
+const LISTS: &str = r#"
+source s
+  authors "Author, A."
+  year 2000
+  title "A title"
+
+fact change.kind is one of none, merger, restructure, pooled_budget, joint_commissioning
+  ask "What structural change is proposed?"
+fact change.stated_reasons is a list of text
+  ask "What reasons are given for the change?"
+fact budget is a number
+  ask "How many pounds are pooled, in millions?"
+fact region is one of north, south
+  ask "Which region is the partnership in?"
+fact groups is a list of records
+  ask "Which groups?"
+fact groups[].name is text
+  ask "What is this group called?"
+fact groups[].needs is one of mild, complex, unpredictable
+  ask "What are the needs of {groups[].name}?"
+
+rule pooling
+  when change.kind in [pooled_budget, joint_commissioning] or region in [north, south]
+  note "Pooling" "Pooling or joint commissioning."
+  cite s
+
+rule not_structural
+  when change.kind is not in [merger, restructure]
+  note "Not structural" "No structural change."
+  cite s
+
+rule complex_needs
+  for each group in groups
+  when group.needs in [complex, unpredictable]
+  note "Complex {group.name}" "Complex needs."
+  cite s
+
+rule reasons_given
+  when any reason in change.stated_reasons where reason in ["save money", "integrate care"]
+  note "Reasons" "A reason on the list."
+  cite s
+
+rule saving_money
+  when "save money" in change.stated_reasons and budget in [1, 2.5]
+  note "Saving" "Saving money."
+  cite s
+"#;
+
+/// The coverage of [`LISTS`] over three cases: a pooled budget for a group of complex
+/// needs, a merger for a group of mild needs, and a case that says nothing.
+fn lists(args: &[&str]) -> Output {
+    let dir = scratch("coverage", &format!("lists-{}", args.join("-").replace(['/', '%'], "")));
+    std::fs::write(dir.join("rules.accord"), LISTS).unwrap();
+    let cases = dir.join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(cases.join(name), text).unwrap();
+    write(
+        "1.json",
+        r#"{"change": {"kind": "pooled_budget", "stated_reasons": ["save money"]}, "budget": 1.0,
+            "groups": [{"name": "older people", "needs": "complex"}]}"#,
+    );
+    write("2.json", r#"{"change": {"kind": "merger"}, "groups": [{"name": "adults", "needs": "mild"}]}"#);
+    write("3.json", "{}");
+    let rules = dir.join("rules.accord");
+    let mut all = vec!["coverage", "--rules", rules.to_str().unwrap(), cases.to_str().unwrap()];
+    all.extend_from_slice(args);
+    accord(&all)
+}
+
+#[test]
+fn the_values_of_a_list_no_case_had_are_reported_as_text() {
+    let output = lists(&["--format", "text", "--as-of", "2013-06-01"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    for line in [
+        "      change.kind in [pooled_budget, joint_commissioning]: no case had joint_commissioning\n",
+        "      change.kind is not in [merger, restructure]: no case had restructure\n",
+        "      group.needs in [complex, unpredictable]: no case had unpredictable\n",
+        "      reason in [\"save money\", \"integrate care\"]: no case had \"integrate care\"\n",
+        "      budget in [1, 2.5]: no case had 2.5\n",
+    ] {
+        assert!(text.contains(line), "{line}{text}");
+    }
+    // A test no case gave a value to is never true nor false: that says it all.
+    assert!(text.contains("      never true:  region in [north, south]\n"), "{text}");
+    assert!(!text.contains("region in [north, south]: no case had"), "{text}");
+    // Text looked for in a list-of-text fact has no values written out to report.
+    assert!(!text.contains("\"save money\" in change.stated_reasons: no case had"), "{text}");
+    // Under its rule.
+    let rule = text.find("\n  pooling ").expect(&text);
+    let line = text.find("no case had joint_commissioning").unwrap();
+    let next = text.find("\n  not_structural ").expect(&text);
+    assert!(rule < line && line < next, "{text}");
+}
+
+#[test]
+fn the_values_of_a_list_no_case_had_are_reported_as_json() {
+    let output = lists(&["--format", "json", "--as-of", "2013-06-01"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["format"], "accord.coverage.v1");
+    let pooling = rule(&report, "pooling");
+    assert_eq!(
+        pooling["never_matched"],
+        json!([{"text": "change.kind in [pooled_budget, joint_commissioning]", "values": ["joint_commissioning"]}])
+    );
+    // Each value with the evaluations whose value was it; the case that does not say is
+    // counted as unknown, not as any value.
+    assert_eq!(
+        pooling["parts"][0],
+        json!({
+            "text": "change.kind in [pooled_budget, joint_commissioning]",
+            "true": 1,
+            "false": 1,
+            "unknown": 1,
+            "values": [{"value": "pooled_budget", "matched": 1}, {"value": "joint_commissioning", "matched": 0}]
+        })
+    );
+    assert_eq!(
+        rule(&report, "not_structural")["never_matched"],
+        json!([{"text": "change.kind is not in [merger, restructure]", "values": ["restructure"]}])
+    );
+    assert_eq!(
+        rule(&report, "reasons_given")["never_matched"],
+        json!([{"text": "reason in [\"save money\", \"integrate care\"]", "values": ["\"integrate care\""]}])
+    );
+    // No case gave a region, so none is counted, and no value is singled out.
+    assert_eq!(
+        pooling["parts"][1]["values"],
+        json!([{"value": "north", "matched": 0}, {"value": "south", "matched": 0}])
+    );
+    // 1.0 is the 1 of the list.
+    let saving = rule(&report, "saving_money");
+    assert_eq!(saving["never_matched"], json!([{"text": "budget in [1, 2.5]", "values": ["2.5"]}]));
+    // A test that is not a written-out list has no values.
+    assert_eq!(saving["parts"][0]["text"], "\"save money\" in change.stated_reasons");
+    assert_eq!(saving["parts"][0]["values"], Value::Null);
+}
+
+#[test]
+fn values_no_case_had_do_not_fail_min() {
+    let output = lists(&["--format", "json", "--as-of", "2013-06-01", "--min", "100"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["percent_fired"], 100.0);
+    assert_eq!(rule(&report, "complex_needs")["never_matched"][0]["values"], json!(["unpredictable"]));
 }

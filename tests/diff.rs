@@ -9,8 +9,8 @@ mod common;
 
 use common::{Scratch, accord, accord_command, json, manifest_dir, scratch, stderr, stdout};
 
-use accord::diff::{self, Diff, Field, Origin, RuleStatus};
-use accord::{Date, Report, RuleBase, RuleFiles};
+use accord::diff::{self, CaseFacts, Diff, Field, Origin, QuestionField, RuleStatus};
+use accord::{Date, Question, Report, RuleBase, RuleFiles};
 use serde_json::Value as Json;
 
 // ---------------------------------------------------------------------------------------
@@ -178,7 +178,14 @@ fn a_deleted_rule_no_longer_fires_and_is_listed_after_the_new_rules() {
     );
     assert_eq!(diff.rules[1].no_longer_fires_in, ["case0.json", "case2.json"]);
     assert_eq!(diff.rules[0].now_fires_in, ["case0.json"]);
-    assert!(diff.cases[1].is_empty(), "the same question about `kind`, though for another rule");
+    // The same question about `kind`, now for the renamed rule.
+    let kind = &diff.cases[1].questions_changed;
+    assert_eq!(kind.len(), 1, "{kind:#?}");
+    assert_eq!((kind[0].new.fact.as_str(), &kind[0].fields[..]), ("kind", &[QuestionField::Affects][..]));
+    assert_eq!(
+        (&kind[0].affects_added[..], &kind[0].affects_removed[..]),
+        (&["second_renamed"][..], &["second"][..])
+    );
     let text = diff::to_text(&diff);
     assert!(text.contains("Rules removed: first, second"), "{text}");
     assert!(
@@ -197,11 +204,225 @@ fn questions_are_matched_by_fact() {
     assert!(case.questions_added.is_empty());
     assert_eq!(diff.rules[0].rule, "asks_b");
     assert_eq!(diff.rules[0].questions_removed_in, ["case0.json"]);
-    assert!(diff::to_text(&diff).contains("- no longer asks b: Is b so?"));
+    assert_eq!(
+        diff.rules[0].questions_no_longer_affect_in,
+        [CaseFacts { case: "case0.json".into(), facts: vec!["b".into()] }]
+    );
+    let text = diff::to_text(&diff);
+    assert!(text.contains("  - question b: \u{201c}Is b so?\u{201d}\n"), "{text}");
+    assert!(
+        text.contains(
+            "asks_b\n  Questions no longer bear on it in 1 case:\n    case0.json: b (no longer asked)\n"
+        ),
+        "{text}"
+    );
     // And the other way round.
     let diff = compare(&new, RULES, &[CASE]);
     assert_eq!(diff.cases[0].questions_added[0].fact, "b");
     assert_eq!(diff.rules[0].questions_added_in, ["case0.json"]);
+    assert_eq!(
+        diff.rules[0].questions_now_affect_in,
+        [CaseFacts { case: "case0.json".into(), facts: vec!["b".into()] }]
+    );
+    let text = diff::to_text(&diff);
+    assert!(text.contains("  + question b: \u{201c}Is b so?\u{201d}\n"), "{text}");
+    assert!(text.contains("    case0.json: b (a new question)\n"), "{text}");
+}
+
+// Questions asked with both rule bases, but not alike: in another order, about other
+// rules, in other words.
+
+const QUESTION_VOCABULARY: &str = r#"
+priority scale
+  high "high"
+  low "low"
+source s
+  authors "Author, A."
+  year 2000
+  title "A title"
+fact a is true or false
+  ask "Is a so?"
+fact b is true or false
+  ask "Is b so?"
+fact c is true or false
+  ask "Is c so?"
+fact kind is one of none, merger
+  ask "What kind?"
+"#;
+
+/// Rules `one` and `two` read `a` and `b`, at the priorities given; `three` to `five` read
+/// the facts given. An empty case asks about every fact they read.
+fn question_rules(one: &str, two: &str, three: &str, four: &str, five: &str) -> String {
+    let rule = |id: &str, priority: &str, condition: &str| {
+        format!(
+            "rule {id}\n  priority {priority}\n  when {condition}\n  note \"{id}\" \"It holds.\"\n  cite s\n\n"
+        )
+    };
+    [
+        rule("one", one, "a"),
+        rule("two", two, "b"),
+        rule("three", "low", three),
+        rule("four", "low", four),
+        rule("five", "low", five),
+    ]
+    .concat()
+}
+
+/// The diff of two question rule bases over an empty case, with their vocabularies.
+fn compare_questions(old: (&str, &str), new: (&str, &str)) -> Diff<'static> {
+    let rule_base = |(vocabulary, rules): (&str, &str)| -> &'static RuleBase {
+        let files = vec![
+            ("vocabulary.accord".to_string(), vocabulary.to_string()),
+            ("rules.accord".to_string(), rules.to_string()),
+        ];
+        let compiled = RuleFiles::from_texts(files).compile();
+        let rules =
+            compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics));
+        Box::leak(Box::new(rules))
+    };
+    let (old, new) = (rule_base(old), rule_base(new));
+    let reports = vec![("case0.json".to_string(), report(old, "{}"), report(new, "{}"))];
+    Diff::compare((Origin::Path("old".into()), old), (Origin::Path("new".into()), new), reports)
+}
+
+fn facts(questions: &[Question]) -> Vec<String> {
+    questions.iter().map(|q| q.fact.clone()).collect()
+}
+
+#[test]
+fn questions_asked_in_another_order_are_reported_as_moved() {
+    // `a` is asked first while its rule is the more urgent, `b` once its rule is.
+    let old = question_rules("high", "low", "c", "c", "c");
+    let new = question_rules("low", "high", "c", "c", "c");
+    let diff = compare_questions((QUESTION_VOCABULARY, &old), (QUESTION_VOCABULARY, &new));
+    let case = &diff.cases[0];
+    assert_eq!(facts(&questions_of(&old)), ["c", "a", "b"]);
+    assert_eq!(facts(&questions_of(&new)), ["c", "b", "a"]);
+    assert!(case.added.is_empty() && case.removed.is_empty() && case.changed.is_empty());
+    assert!(case.questions_added.is_empty() && case.questions_removed.is_empty());
+    // The fewest questions that explain the new order: one moved, not both.
+    assert_eq!(case.questions_changed.len(), 1, "{:#?}", case.questions_changed);
+    let moved = &case.questions_changed[0];
+    assert_eq!(moved.new.fact, "b");
+    assert_eq!(moved.fields, [QuestionField::Rank]);
+    assert_eq!((moved.old.rank, moved.new.rank), (3, 2));
+    assert!(!case.is_empty());
+    assert!(diff.changed());
+    assert_eq!(diff.cases_changed(), 1);
+    // No rule is behind a move of its own.
+    assert!(diff.rules.is_empty());
+    let text = diff::to_text(&diff);
+    assert!(text.contains("1 of 1 case changed."), "{text}");
+    assert!(text.contains("  ~ question b: rank changed\n      rank: moved from 3 to 2\n"), "{text}");
+    assert!(!text.contains("By rule"), "{text}");
+    let json = diff::to_json(&diff);
+    assert_eq!(json["changed"], true);
+    assert_eq!(json["cases_changed"], 1);
+    let changed = &json["cases"][0]["questions_changed"][0];
+    assert_eq!(changed["fact"], "b");
+    assert_eq!(changed["fields"], serde_json::json!(["rank"]));
+    assert_eq!((changed["old"]["rank"].clone(), changed["new"]["rank"].clone()), (3.into(), 2.into()));
+}
+
+/// The questions an empty case is asked by `rules` (with the question vocabulary).
+fn questions_of(rules: &str) -> Vec<Question<'static>> {
+    let files = vec![
+        ("vocabulary.accord".to_string(), QUESTION_VOCABULARY.to_string()),
+        ("rules.accord".to_string(), rules.to_string()),
+    ];
+    let rules: &'static RuleBase =
+        Box::leak(Box::new(RuleFiles::from_texts(files).compile().rule_base.expect("rules check")));
+    report(rules, "{}").questions
+}
+
+#[test]
+fn a_question_added_above_the_others_moves_none_of_them() {
+    // `c` is asked first; without it every other question is a place higher, in the same
+    // order.
+    let old = question_rules("high", "low", "c", "c", "c");
+    let new = question_rules("high", "low", "a", "a", "b");
+    let diff = compare_questions((QUESTION_VOCABULARY, &new), (QUESTION_VOCABULARY, &old));
+    let case = &diff.cases[0];
+    assert_eq!(facts(&case.questions_added), ["c"]);
+    assert!(
+        case.questions_changed.iter().all(|q| !q.fields.contains(&QuestionField::Rank)),
+        "{:#?}",
+        case.questions_changed
+    );
+}
+
+#[test]
+fn a_question_that_could_change_other_rules_is_reported_by_case_and_by_rule() {
+    // `a` could change `three` and `four`; then `four` reads `b` instead. The order stays
+    // `a`, `b`, `c`.
+    let old = question_rules("high", "low", "a", "a", "c");
+    let new = question_rules("high", "low", "a", "b", "c");
+    let diff = compare_questions((QUESTION_VOCABULARY, &old), (QUESTION_VOCABULARY, &new));
+    let case = &diff.cases[0];
+    let changed: Vec<String> = case
+        .questions_changed
+        .iter()
+        .map(|q| format!("{} {:?} +{:?} -{:?}", q.new.fact, q.fields, q.affects_added, q.affects_removed))
+        .collect();
+    assert_eq!(changed, ["a [Affects] +[] -[\"four\"]", "b [Affects] +[\"four\"] -[]"]);
+    assert_eq!(diff.cases_changed(), 1);
+    // By rule: `four` is now open to the question about `b`, and no longer to `a`'s.
+    assert_eq!(diff.rules.len(), 1);
+    let four = &diff.rules[0];
+    assert_eq!(four.rule, "four");
+    assert_eq!(
+        four.questions_now_affect_in,
+        [CaseFacts { case: "case0.json".into(), facts: vec!["b".into()] }]
+    );
+    assert_eq!(
+        four.questions_no_longer_affect_in,
+        [CaseFacts { case: "case0.json".into(), facts: vec!["a".into()] }]
+    );
+    assert!(four.questions_added_in.is_empty() && four.questions_removed_in.is_empty());
+    let text = diff::to_text(&diff);
+    assert!(
+        text.contains("four\n  Questions now bear on it in 1 case:\n    case0.json: b\n  Questions no longer bear on it in 1 case:\n    case0.json: a\n"),
+        "{text}"
+    );
+    assert!(text.contains("  ~ question a: affects changed\n      affects: - four\n"), "{text}");
+    assert!(text.contains("  ~ question b: affects changed\n      affects: + four\n"), "{text}");
+    let json = diff::to_json(&diff);
+    let rule = &json["rules"][0];
+    assert_eq!(rule["questions_now_affect_in"], serde_json::json!([{"case": "case0.json", "facts": ["b"]}]));
+    assert_eq!(
+        rule["questions_no_longer_affect_in"],
+        serde_json::json!([{"case": "case0.json", "facts": ["a"]}])
+    );
+    let changed = &json["cases"][0]["questions_changed"];
+    assert_eq!(changed[0]["affects_removed"], serde_json::json!(["four"]));
+    assert_eq!(changed[1]["affects_added"], serde_json::json!(["four"]));
+    assert_eq!(changed[1]["new"]["affects"], serde_json::json!(["two", "four"]));
+}
+
+#[test]
+fn a_question_in_other_words_or_with_other_answers_is_changed() {
+    let rules = question_rules("high", "low", "a", "a", "kind is merger");
+    let vocabulary = QUESTION_VOCABULARY
+        .replace("ask \"Is b so?\"", "ask \"Is b really so?\"")
+        .replace("kind is one of none, merger", "kind is one of none, merger, restructure");
+    let diff = compare_questions((QUESTION_VOCABULARY, &rules), (&vocabulary, &rules));
+    let case = &diff.cases[0];
+    let changed: Vec<(&str, &[QuestionField])> =
+        case.questions_changed.iter().map(|q| (q.new.fact.as_str(), &q.fields[..])).collect();
+    assert_eq!(changed, [("b", &[QuestionField::Text][..]), ("kind", &[QuestionField::Answer][..])]);
+    let text = diff::to_text(&diff);
+    assert!(
+        text.contains("  ~ question b: text changed\n      text: \u{201c}Is b so?\u{201d} -> \u{201c}Is b really so?\u{201d}\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("      answer: one_of (none, merger) -> one_of (none, merger, restructure)\n"),
+        "{text}"
+    );
+    assert_eq!(
+        diff::to_json(&diff)["cases"][0]["questions_changed"][1]["fields"],
+        serde_json::json!(["answer"])
+    );
 }
 
 #[test]
@@ -391,7 +612,9 @@ fn the_json_has_its_format_and_shape() {
             "changed_in",
             "changed_fields",
             "questions_added_in",
-            "questions_removed_in"
+            "questions_removed_in",
+            "questions_now_affect_in",
+            "questions_no_longer_affect_in"
         ]
     );
     let cases = diff["cases"].as_array().unwrap();
@@ -407,7 +630,8 @@ fn the_json_has_its_format_and_shape() {
             "advice_removed",
             "advice_changed",
             "questions_added",
-            "questions_removed"
+            "questions_removed",
+            "questions_changed"
         ]
     );
     assert_eq!(cases[0]["name"], "Shire integrated care partnership");
@@ -417,6 +641,50 @@ fn the_json_has_its_format_and_shape() {
     assert_eq!(keys(changed), ["rule", "item", "fields", "old", "new"]);
     assert_eq!(changed["new"]["title"], "Stall until at least October 2014");
     assert_eq!(changed["old"]["citations"][0]["key"], "glasby_2012");
+}
+
+#[test]
+fn a_case_whose_questions_only_moved_is_changed_and_exits_1() {
+    let dir = scratch("diff", "questions-moved");
+    for (side, one, two) in [("old", "high", "low"), ("new", "low", "high")] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+        std::fs::write(dir.join(side).join("vocabulary.accord"), QUESTION_VOCABULARY).unwrap();
+        std::fs::write(dir.join(side).join("rules.accord"), question_rules(one, two, "c", "c", "c")).unwrap();
+    }
+    let case = dir.join("case.json");
+    std::fs::write(&case, r#"{"name": "Empty"}"#).unwrap();
+    let run = |format: &str| {
+        accord(&[
+            "diff",
+            "--old",
+            path(&dir.join("old")),
+            "--new",
+            path(&dir.join("new")),
+            "--as-of",
+            "2013-09-01",
+            "--format",
+            format,
+            path(&case),
+        ])
+    };
+    let output = run("text");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("1 of 1 case changed."), "{text}");
+    assert!(text.contains("  ~ question b: rank changed\n      rank: moved from 3 to 2\n"), "{text}");
+    assert!(!text.contains("unchanged"), "{text}");
+    let output = run("json");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let diff = json(&output);
+    assert_eq!(diff["changed"], true);
+    assert_eq!(diff["cases_changed"], 1);
+    assert_eq!(diff["cases"][0]["changed"], true);
+    let moved = &diff["cases"][0]["questions_changed"][0];
+    let keys: Vec<&str> = moved.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["fact", "fields", "affects_added", "affects_removed", "old", "new"]);
+    assert_eq!(moved["fact"], "b");
+    assert_eq!(moved["old"]["rank"], 3);
+    assert_eq!(moved["new"]["rank"], 2);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `accord coverage`: how a rule base fares over a set of cases: the rules that never
-//! fire, the parts of conditions never true or never false, the sources and quotes no
-//! advice shows.
+//! fire, the parts of conditions never true or never false, the values of `in [...]`
+//! lists no case had, the sources and quotes no advice shows.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

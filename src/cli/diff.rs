@@ -35,8 +35,10 @@ pub(super) struct DiffArgs {
 
 const AFTER_HELP: &str = "\
 For each case: the advice added, removed and changed (kind, evidence, lessons, title, text,
-citations), matched by rule and item, and the questions added or removed, by fact; first
-grouped by the rule behind each change, then case by case.
+citations), matched by rule and item, and the questions added, removed and changed (moved
+in the order of questions, other words, other rules their answer could change, another
+kind of answer), matched by fact; first grouped by the rule behind each change (the rules
+a question could now, or no longer, change included), then case by case.
 
 OLD and NEW are each a folder of `.accord` files, one `.accord` file, or a git revision of
 the repository holding the current folder (`main`, `HEAD~1`, a tag, a commit), whose

@@ -114,8 +114,8 @@ enum Command {
     /// Show how a set of cases covers the rules, rules never fired first.
     ///
     /// Per rule: the cases it fired in, stayed silent, was undetermined or overridden; the
-    /// parts of its condition never true or never false. Then the sources and quotes no
-    /// advice showed.
+    /// parts of its condition never true or never false, and the values of its `in [...]`
+    /// lists no case had. Then the sources and quotes no advice showed.
     Coverage {
         /// Case files (JSON), or folders of them (their `*.json` files).
         #[arg(required = true, value_name = "CASES")]

@@ -128,6 +128,104 @@ impl RuleBase {
     }
 }
 
+/// One evaluation of a test against a written-out list (`change.kind in [merger,
+/// restructure]`) that found the value tested equal to one of the list's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ListMatch<'r> {
+    /// The test as written, as its explanation names it.
+    pub text: &'r str,
+    /// The index of the value in the list.
+    pub value: usize,
+}
+
+impl RuleBase {
+    /// Explains every rule for `case` as [`RuleBase::explain`] does, each explanation with
+    /// the values of the written-out `in [...]` lists of its condition that the value
+    /// tested equalled, in every evaluation the explanation shows (each item of an `any`
+    /// or `all` list): for coverage, which reports the values no case had.
+    pub(crate) fn explain_with_list_matches<'r>(
+        &'r self,
+        case: &'r Case,
+        as_of: Date,
+    ) -> Vec<(Explanation, Vec<ListMatch<'r>>)> {
+        let outcomes = self.evaluate(case, as_of);
+        let evaluator = Evaluator::new(self, case, as_of);
+        outcomes
+            .iter()
+            .map(|outcome| (evaluator.explanation(outcome), evaluator.list_matches(outcome)))
+            .collect()
+    }
+
+    /// The values of a written-out `in [...]` list as the rules write them (`merger`,
+    /// `"save money"`, `2.5`, `2013-04-01`); `None` for any other test, such as text looked
+    /// for in a list-of-text fact, whose values are the case's.
+    pub(crate) fn list_as_written(&self, test: &Test) -> Option<Vec<String>> {
+        let Test::In { needle, haystack: Haystack::Consts(values), .. } = test else { return None };
+        let names = enum_values_of(self, needle);
+        let written = |value: &Value| match (value, names) {
+            (Value::Enum(i), Some(names)) => {
+                names.get(*i as usize).cloned().unwrap_or_else(|| format!("#{i}"))
+            }
+            (Value::Text(text), _) => format!("\"{text}\""),
+            (Value::Date(date), _) => date.to_string(),
+            (other, _) => {
+                let mut out = String::new();
+                write_plain(&mut out, other);
+                out
+            }
+        };
+        Some(values.iter().map(written).collect())
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    /// The list values matched in the evaluations of an outcome's condition that its
+    /// explanation shows: every part, and the body of an `any` or `all` for every item.
+    fn list_matches(&self, outcome: &Outcome) -> Vec<ListMatch<'a>> {
+        let rule = &self.rule_base.rules[outcome.rule];
+        if rule.for_each.is_some() && outcome.item.is_none() {
+            // The list is unknown: nothing was evaluated.
+            return Vec::new();
+        }
+        let mut env = self.env_for(rule, outcome.item);
+        let mut out = Vec::new();
+        self.collect_list_matches(&rule.condition, &mut env, &mut out);
+        out
+    }
+
+    /// Walks a condition as [`Evaluator::node`] does, binding each item of a quantified
+    /// list in turn, and records the list values each written-out `in` test's known value
+    /// equals. The derived facts a condition uses are one part each, so their lists are not
+    /// looked into.
+    fn collect_list_matches(&self, expr: &'a Expr, env: &mut Env, out: &mut Vec<ListMatch<'a>>) {
+        match expr {
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                self.collect_list_matches(a, env, out);
+                self.collect_list_matches(b, env, out);
+            }
+            Expr::Not(inner) => self.collect_list_matches(inner, env, out),
+            Expr::Quantified { list, body, .. } => {
+                let list_fact = list_fact(list);
+                for item in 0..self.list_len(list, env).unwrap_or(0) {
+                    env.bindings.push((list_fact, item));
+                    self.collect_list_matches(body, env, out);
+                    env.bindings.pop();
+                }
+            }
+            Expr::Atom(atom) => {
+                let Test::In { needle, haystack: Haystack::Consts(values), .. } = &atom.test else { return };
+                let Some(tested) = self.value(needle, env) else { return };
+                for (value, listed) in values.iter().enumerate() {
+                    if compare(CompareOp::Eq, &tested, listed) {
+                        out.push(ListMatch { text: &atom.text, value });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Evaluator<'_> {
     fn explanation(&self, outcome: &Outcome) -> Explanation {
         let rule = &self.rule_base.rules[outcome.rule];

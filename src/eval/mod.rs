@@ -15,6 +15,7 @@ pub mod reference;
 mod satisfy;
 mod texts;
 
+pub(crate) use explain::ListMatch;
 pub use explain::{Explanation, Node, OutcomeKind};
 pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
@@ -1689,15 +1690,7 @@ impl<'a> Evaluator<'a> {
 
     /// The values of the enumeration an expression's value belongs to, if it is one.
     fn enum_values_of(&self, expr: &Expr) -> Option<&Vec<String>> {
-        match expr {
-            Expr::Fact(id) | Expr::Field { fact: id, .. } => match &self.vocabulary().fact(*id).ty {
-                Type::Enum(values) => Some(values),
-                _ => None,
-            },
-            Expr::Derived(id) => self.enum_values_of(&self.rule_base.definitions[*id].expr),
-            Expr::Extreme { value, .. } => self.enum_values_of(value),
-            _ => None,
-        }
+        enum_values_of(self.rule_base, expr)
     }
 
     /// Appends what a text shows for an unknown value: `(unknown)`, except for the name
@@ -1868,6 +1861,19 @@ fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
         CompareOp::Le => ordering != Greater,
         CompareOp::Gt => ordering == Greater,
         CompareOp::Ge => ordering != Less,
+    }
+}
+
+/// The values of the enumeration an expression's value belongs to, if it is one.
+fn enum_values_of<'r>(rule_base: &'r RuleBase, expr: &Expr) -> Option<&'r Vec<String>> {
+    match expr {
+        Expr::Fact(id) | Expr::Field { fact: id, .. } => match &rule_base.vocabulary.fact(*id).ty {
+            Type::Enum(values) => Some(values),
+            _ => None,
+        },
+        Expr::Derived(id) => enum_values_of(rule_base, &rule_base.definitions[*id].expr),
+        Expr::Extreme { value, .. } => enum_values_of(rule_base, value),
+        _ => None,
     }
 }
 
