@@ -77,6 +77,8 @@ impl Origin {
 pub enum Field {
     /// Recommendation, warning or note.
     Kind,
+    /// How soon it asks to be acted on (which also moves it in the report's order).
+    Priority,
     /// The strength of the evidence.
     Evidence,
     /// The lessons the rule encodes.
@@ -94,6 +96,7 @@ impl Field {
     pub fn name(self) -> &'static str {
         match self {
             Field::Kind => "kind",
+            Field::Priority => "priority",
             Field::Evidence => "evidence",
             Field::Lessons => "lessons",
             Field::Title => "title",
@@ -107,6 +110,9 @@ impl Field {
         let mut fields = Vec::new();
         if old.kind != new.kind {
             fields.push(Field::Kind);
+        }
+        if old.priority != new.priority {
+            fields.push(Field::Priority);
         }
         if old.evidence != new.evidence {
             fields.push(Field::Evidence);
@@ -857,6 +863,9 @@ fn write_changed(out: &mut String, changed: &ChangedAdvice) {
     for field in &changed.fields {
         let detail = match field {
             Field::Kind => format!("{} -> {}", old.kind.name(), new.kind.name()),
+            Field::Priority => {
+                format!("{} -> {}", old.priority.unwrap_or("none"), new.priority.unwrap_or("none"))
+            }
             Field::Evidence => {
                 format!("{} -> {}", old.evidence.unwrap_or("none"), new.evidence.unwrap_or("none"))
             }

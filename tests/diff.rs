@@ -143,6 +143,27 @@ fn every_field_that_differs_is_named() {
     assert!(text.contains("citations: - s; + t"), "{text}");
 }
 
+/// Raising a rule's priority moves its advice up the report and into its first things to
+/// do: a change a reviewer must see, though every word stays the same.
+#[test]
+fn a_new_priority_is_a_change_of_the_priority() {
+    let prioritised = |first: &str| {
+        format!(
+            "priority scale\n  act_now \"act now\"\n  plan_for \"plan for\"\n\n\
+             rule first\n  priority {first}\n  when a\n  note \"First\" \"The first rule fired.\"\n  cite s\n\n\
+             rule second\n  priority act_now\n  when kind is merger\n  warn \"Second\" \"A merger.\"\n  cite s\n"
+        )
+    };
+    let diff = compare(&prioritised("plan_for"), &prioritised("act_now"), &[CASE]);
+    assert!(diff.changed());
+    let changed = &diff.cases[0].changed[0];
+    assert_eq!(changed.new.rule, "first");
+    assert_eq!(changed.fields, [Field::Priority]);
+    let text = diff::to_text(&diff);
+    assert!(text.contains("~ first: priority changed"), "{text}");
+    assert!(text.contains("priority: plan for -> act now"), "{text}");
+}
+
 #[test]
 fn a_condition_that_holds_more_often_adds_advice_per_item() {
     let diff = compare(RULES, &RULES.replace("when g.needs is complex", "when g.needs is known"), &[CASE]);

@@ -34,7 +34,7 @@ pub(super) struct DiffArgs {
 }
 
 const AFTER_HELP: &str = "\
-For each case: the advice added, removed and changed (kind, evidence, lessons, title, text,
+For each case: the advice added, removed and changed (kind, priority, evidence, lessons, title, text,
 citations), matched by rule and item, and the questions added, removed and changed (moved
 in the order of questions, other words, other rules their answer could change, another
 kind of answer), matched by fact; first grouped by the rule behind each change (the rules
