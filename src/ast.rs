@@ -502,6 +502,10 @@ pub enum Expr {
     AsOf,
     /// `[complex, unpredictable]`: only after `in`.
     List(Vec<Spanned<Expr>>),
+    /// `[pooled budget]`: words in a row where one item of a list was expected. Never
+    /// valid: the parser keeps it so that the checker, which knows the values the author
+    /// may have meant, can name them.
+    Phrase(Vec<String>),
     /// `change.date + 18 months`, `as_of - 3 years`, `count of partners - 1`
     Arith {
         /// `+` or `-`.

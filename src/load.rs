@@ -136,6 +136,26 @@ impl RuleFiles {
     }
 }
 
+/// The name of the folder of rule files that commands look for when no rule base is named.
+pub const RULE_FOLDER: &str = "rules";
+
+/// The rule base a command run in `dir` uses when none is named: the `rules/` folder of
+/// `dir` or of its nearest ancestor that has one holding `.accord` files, as git finds
+/// `.git` (a `rules/` folder without any is passed over). `None` when there is none up to
+/// the root of the file system: the command then uses the rules built into accord.
+pub fn find_rule_folder(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().map(|folder| folder.join(RULE_FOLDER)).find(|candidate| holds_rule_files(candidate))
+}
+
+/// Whether `folder` is a folder with at least one `.accord` file directly in it.
+fn holds_rule_files(folder: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(folder) else { return false };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .any(|path| path.extension().is_some_and(|e| e == "accord") && path.is_file())
+}
+
 /// The files a path names: the path itself, or a folder's files ending in `.{extension}`,
 /// sorted by name. `what` names them in the error for a folder with none (`rule`, `case`).
 ///
@@ -236,5 +256,28 @@ fn describe_io_error(error: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_rules_folder_with_rule_files_is_found() {
+        let root = std::env::temp_dir().join(format!("accord-find-rules-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let deep = root.join("project/cases/2013");
+        fs::create_dir_all(&deep).expect("folders");
+        fs::create_dir_all(root.join("project/rules")).expect("folders");
+        fs::write(root.join("project/rules/a.accord"), "").expect("a rule file");
+        // A rules/ folder without rule files (notes, say) is passed over.
+        fs::create_dir_all(root.join("project/cases/rules")).expect("folders");
+        fs::write(root.join("project/cases/rules/notes.txt"), "").expect("a file");
+        assert_eq!(find_rule_folder(&deep), Some(root.join("project/rules")));
+        assert_eq!(find_rule_folder(&root.join("project")), Some(root.join("project/rules")));
+        fs::write(root.join("project/cases/rules/b.accord"), "").expect("a rule file");
+        assert_eq!(find_rule_folder(&deep), Some(root.join("project/cases/rules")));
+        let _ = fs::remove_dir_all(&root);
     }
 }

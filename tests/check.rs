@@ -84,6 +84,74 @@ fn mistakes_get_a_code_and_a_message() {
     }
 }
 
+/// The one error for a rule with this condition, as `CODE message`, and its help.
+fn error_and_help(condition: &str) -> (String, String) {
+    let rules = format!("rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n");
+    let files = vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules)];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let [diagnostic] = compiled.diagnostics.as_slice() else {
+        panic!("{condition}: not one error: {:#?}", compiled.diagnostics)
+    };
+    (format!("{} {}", diagnostic.code, diagnostic.message), diagnostic.help.clone().unwrap_or_default())
+}
+
+#[test]
+fn conditions_written_as_said_in_english_get_the_fix_in_the_authors_terms() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "kind is none or merger",
+            "E0204 `merger` is a value of `kind`, not a condition",
+            "write `kind in [none, merger]` (or `kind is none or kind is merger`)",
+        ),
+        (
+            "a and kind is not none or merger",
+            "E0204 `merger` is a value of `kind`, not a condition",
+            "write `kind not in [none, merger]` (or `kind is not none and kind is not merger`)",
+        ),
+        (
+            "any g in groups where (g.needs == mild or complex)",
+            "E0204 `complex` is a value of `g.needs`, not a condition",
+            "write `g.needs in [mild, complex]`",
+        ),
+        (
+            "kind in [none] and\n   # a comment\n   merger",
+            "E0204 `merger` is a value of `kind`, not a condition",
+            "write `kind in [none, merger]`",
+        ),
+        ("a and merger", "E0204 `merger` is a value, not a condition", "`kind is merger`"),
+        (
+            "kind in [merger, no change]",
+            "E0206 `no change` is not a value of `kind`",
+            "one word, with underscores (`no_change`), and values in a list are separated by commas",
+        ),
+        ("kind in [none merger]", "E0206 `none merger` is not a value of `kind`", "`[none, merger]`"),
+        ("kind is no change", "E0101 expected one value, found `no change`", "with underscores, `no_change`"),
+        (
+            "kind is \"merger\"",
+            "E0204 cannot compare a value of `kind` with text",
+            "without quotes: `merger`",
+        ),
+        ("kind in [\"Merger\"]", "E0204 expected a value of `kind`, found text", "did you mean `merger`?"),
+        ("label in [x y]", "E0204 expected text, found the word `x y`", "`\"x y\"`"),
+        ("kind = merger", "E0101 expected `is` or `==`, found `=`", "`kind is merger`"),
+        ("kind <> merger", "E0101 expected `is not` or `!=`, found `<>`", "`kind is not merger`"),
+        ("a && kind is merger", "E0101 expected `and`, found `&&`", "write `and`"),
+        ("a || a", "E0101 expected `or`, found `||`", "write `or`"),
+        ("!a", "E0101 expected `not`, found `!`", "`not a`"),
+        ("kind is one of none, merger", "E0101 expected a value, found `one of`", "`kind in [none, merger]`"),
+        ("kind in (none, merger)", "E0101 expected `[`, found `(`", "`[none, merger]`"),
+    ];
+    for (condition, expected, help) in cases {
+        let (error, given) = error_and_help(condition);
+        assert_eq!(&error, expected, "{condition}");
+        assert!(given.contains(help), "{condition}: {given}");
+    }
+    // A run of values after one test is one error, naming them all.
+    let (error, help) = error_and_help("kind is none or merger or merger");
+    assert_eq!(error, "E0204 `merger` and `merger` are values of `kind`, not conditions");
+    assert!(help.contains("`kind in [none, merger, merger]`"), "{help}");
+}
+
 #[test]
 fn rules_and_citations_are_checked() {
     let rule = |id: &str, extra: &str| format!("rule {id}\n  when a\n  note \"t\" \"x\"\n  cite s\n{extra}");

@@ -1,11 +1,13 @@
 //! End-to-end: the built `accord` binary, its exit codes, stdout and stderr.
 
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
 
 use common::{
-    accord, accord_command, accord_in, files_in, json, manifest_dir, run_with_input, stderr, stdout,
+    Scratch, accord, accord_command, accord_in, files_in, json, manifest_dir, run_with_input, scratch,
+    stderr, stdout,
 };
 
 const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
@@ -96,7 +98,7 @@ fn every_bad_input_exits_1_without_panicking() {
         let output = accord(&["advise", "--format", "json", path.to_str().unwrap()]);
         let err = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{}: {err}", path.display());
-        assert!(err.starts_with("error[E0"), "{}: {err}", path.display());
+        assert!(err.starts_with("note: using the rules in rules/\nerror[E0"), "{}: {err}", path.display());
         assert!(!err.contains("panicked"), "{}: {err}", path.display());
     }
     let output = accord(&["advise", "no-such-case.json"]);
@@ -133,6 +135,7 @@ fn check_accepts_the_shipped_rules_and_rejects_broken_ones() {
     let shipped = accord(&["check"]);
     assert_eq!(shipped.status.code(), Some(0), "{}", stderr(&shipped));
     assert_eq!(stderr(&shipped), "", "the shipped rules give no warning");
+    assert!(stdout(&shipped).contains(" sources in rules/: no errors, no warnings"), "{}", stdout(&shipped));
     let from_folder = accord(&["check", "--rules", "rules"]);
     assert_eq!(from_folder.status.code(), Some(0), "{}", stderr(&from_folder));
     let broken = accord(&["check", "--rules", "fixtures/bad-rules/several-errors-recovered.accord"]);
@@ -211,7 +214,12 @@ fn explain_names_only_the_rules_asked_for_and_refuses_unknown_ones() {
 /// `accord advise --batch -` as of 1 September 2013, with `env` set, the `args` given, and
 /// `input` on standard input.
 fn batch(env: &[(&str, &str)], args: &[&str], input: &[u8]) -> Output {
-    let mut command = accord_command(manifest_dir());
+    batch_in(manifest_dir(), env, args, input)
+}
+
+/// [`batch`], run in `dir`.
+fn batch_in(dir: &Path, env: &[(&str, &str)], args: &[&str], input: &[u8]) -> Output {
+    let mut command = accord_command(dir);
     command.args(["advise", "--batch", "-", "--as-of", "2013-09-01"]).args(args).envs(env.iter().copied());
     run_with_input(&mut command, input)
 }
@@ -258,7 +266,10 @@ fn a_batch_reports_overlong_and_non_utf8_lines_and_numbers_lines_across_chunks()
         }
         input.push(b'\n');
     }
-    let output = batch(&[("ACCORD_MAX_FILE_BYTES", "200")], &["--format", "ids", "--jobs", "2"], &input);
+    // With the built-in rules (no rules/ folder there), which no size limit applies to.
+    let dir = scratch("cli", "batch-limit");
+    let limit = [("ACCORD_MAX_FILE_BYTES", "200")];
+    let output = batch_in(&dir, &limit, &["--format", "ids", "--jobs", "2"], &input);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("-:1500:1: error[E0003]: the line is longer than the limit of 200 bytes"), "{err}");
@@ -269,4 +280,154 @@ fn a_batch_reports_overlong_and_non_utf8_lines_and_numbers_lines_across_chunks()
     let expected: Vec<String> =
         (1..=2_500).filter(|n| ![1_500, 2_100].contains(n)).map(|n| format!("case{n}")).collect();
     assert_eq!(ids, expected);
+}
+
+// ----- which rule base: --rules, else the nearest rules/ folder, else the built-in rules -----
+
+/// A rule base of one rule, unlike the shipped one, so that its advice shows it was used.
+const LOCAL_RULES: &str = "source s
+  authors \"Author, A.\"
+  year 2000
+  title \"A title\"
+
+fact change.kind is one of none, merger
+  ask \"What kind of change?\"
+
+rule local_rule
+  when change.kind is merger
+  note \"From the local rules\" \"This advice comes from the rules on disk.\"
+  cite s
+";
+
+const LOCAL_CASE: &str = r#"{"name": "Local", "assessed_on": "2013-09-01", "change": {"kind": "merger"}}"#;
+
+/// A project in a scratch folder: `project/rules/local.accord`, a case in
+/// `project/cases/2013/case.json`, and `other.accord` beside the project.
+fn project(test: &str) -> (Scratch, PathBuf) {
+    let dir = scratch("cli", test);
+    let project = dir.join("project");
+    std::fs::create_dir_all(project.join("rules")).expect("a rules folder");
+    std::fs::create_dir_all(project.join("cases/2013")).expect("a cases folder");
+    std::fs::write(project.join("rules/local.accord"), LOCAL_RULES).expect("written");
+    std::fs::write(project.join("cases/2013/case.json"), LOCAL_CASE).expect("written");
+    std::fs::write(dir.join("other.accord"), LOCAL_RULES.replace("local_rule", "other_rule"))
+        .expect("written");
+    std::fs::create_dir_all(dir.join("other")).expect("another rules folder");
+    std::fs::write(dir.join("other/other.accord"), LOCAL_RULES.replace("local_rule", "other_rule"))
+        .expect("written");
+    (dir, project)
+}
+
+#[test]
+fn the_rules_folder_is_found_from_the_current_folder_or_the_nearest_above() {
+    let (_dir, project) = project("found");
+    let output = accord_in(&project, &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "checked 1 rules, 1 facts and 1 sources in rules/: no errors, no warnings\n");
+    // From a subfolder the folder above is found, and shown in full (it is not under the
+    // current folder).
+    let deep = project.join("cases/2013");
+    let output = accord_in(&deep, &["check"]);
+    let folder = format!("{}/", project.join("rules").display());
+    assert!(stdout(&output).contains(&format!(" sources in {folder}: no errors")), "{}", stdout(&output));
+    let output = accord_in(&deep, &["advise", "--format", "json", "case.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), format!("note: using the rules in {folder}\n"));
+    assert_eq!(json(&output)["advice"][0]["rule"], "local_rule", "the rules on disk are used");
+}
+
+#[test]
+fn every_command_that_reads_rules_says_which_on_stderr_and_keeps_stdout_data() {
+    let (_dir, project) = project("every-command");
+    let case = "cases/2013/case.json";
+    let commands: [&[&str]; 7] = [
+        &["advise", "--format", "json", case],
+        &["explain", "--format", "json", case],
+        &["sources", "--format", "json"],
+        &["schema"],
+        &["coverage", "--format", "json", case],
+        &["check", "--format", "json"],
+        &["advise", "--batch", case, "--format", "jsonl"],
+    ];
+    for args in commands {
+        let output = accord_in(&project, args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with("note: using the rules in rules/\n"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        if args.contains(&"--batch") {
+            let line = stdout(&output).lines().next().unwrap_or_default().to_string();
+            serde_json::from_str::<serde_json::Value>(&line).expect("a JSON line");
+        } else {
+            json(&output);
+        }
+    }
+    let mut interview = accord_command(&project);
+    interview.args(["interview", case]);
+    let output = run_with_input(&mut interview, "quit\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "note: using the rules in rules/\n");
+    assert!(stdout(&output).contains("From the local rules"), "{}", stdout(&output));
+}
+
+#[test]
+fn the_built_in_rules_are_used_where_no_rules_folder_is_found() {
+    let dir = scratch("cli", "built-in");
+    assert_eq!(
+        accord::load::find_rule_folder(&dir),
+        None,
+        "this test needs a temporary folder with no rules/ above it"
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    let output = accord_in(&dir, &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = format!(" sources in the built-in rules (accord {version}): no errors, no warnings\n");
+    assert!(stdout(&output).ends_with(&summary), "{}", stdout(&output));
+    let output = accord_in(&dir, &["sources", "--format", "json"]);
+    assert!(
+        stderr(&output).starts_with(&format!("note: using the built-in rules (accord {version})")),
+        "{}",
+        stderr(&output)
+    );
+    assert!(json(&output).as_array().is_some_and(|sources| !sources.is_empty()));
+    // A rules/ folder without rule files does not count.
+    std::fs::create_dir_all(dir.join("rules")).expect("a folder");
+    std::fs::write(dir.join("rules/notes.txt"), "notes").expect("written");
+    assert!(stdout(&accord_in(&dir, &["check"])).ends_with(&summary));
+}
+
+#[test]
+fn rules_named_with_the_option_win_with_a_warning_about_the_local_rules() {
+    let (_dir, project) = project("option-wins");
+    let output = accord_in(
+        &project,
+        &["advise", "--format", "json", "--rules", "../other/", "cases/2013/case.json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "warning: --rules is given, so the rules in rules/ are not used\n");
+    assert_eq!(json(&output)["advice"][0]["rule"], "other_rule");
+    let output = accord_in(&project, &["check", "--rules", "../other"]);
+    assert!(stdout(&output).contains(" sources in ../other/: no errors"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("the rules in rules/ are not used"), "{}", stderr(&output));
+    // One file named on purpose (a broken example, a draft) is not another rule base.
+    let output = accord_in(&project, &["check", "--rules", "../other.accord"]);
+    assert!(stdout(&output).contains(" sources in ../other.accord: no errors"), "{}", stdout(&output));
+    assert_eq!(stderr(&output), "", "--rules ../other.accord");
+    // Naming the local rules, or a file of them, warns of nothing.
+    for rules in ["rules", "rules/local.accord", "./rules/"] {
+        let output = accord_in(&project, &["check", "--rules", rules]);
+        assert_eq!(stderr(&output), "", "--rules {rules}");
+    }
+    // Several paths are named in the summary.
+    std::fs::write(project.join("../extra.accord"), "fact change.date is a date\n  ask \"When?\"\n")
+        .expect("written");
+    let output = accord_in(&project, &["check", "--rules", "rules", "--rules", "../extra.accord"]);
+    assert!(
+        stdout(&output).contains(" in rules/ and ../extra.accord: "),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
 }

@@ -165,7 +165,7 @@ fn min_fails_below_the_share_of_rules_fired() {
             assert!(message.contains("3 of 4 rules (75%) fired in at least one case"), "{message}");
             assert!(message.contains("never fired: merger_without_vision"), "{message}");
         } else {
-            assert_eq!(stderr(&output), "");
+            assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
         }
     }
     let output = small(&["--min", "150"]);

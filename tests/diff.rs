@@ -838,6 +838,23 @@ fn revisions_of_a_repository_are_compared() {
     assert!(stdout(&output).contains("No changes"));
 }
 
+/// NEW defaults to the rule base the other commands use: the nearest `rules/` folder, in
+/// a git repository or not, else the built-in rules.
+#[test]
+fn new_defaults_to_the_rule_base_the_other_commands_use() {
+    let shire = manifest_dir().join(SHIRE);
+    let shipped = manifest_dir().join("rules");
+    let dir = scratch("diff", "default-new");
+    copy_dir(&shipped, &dir.join("rules"));
+    let output = accord_git(&dir, &["diff", "--old", path(&shipped), "--format", "json", path(&shire)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["new"], serde_json::json!({"from": "path", "path": "rules"}));
+    let none = scratch("diff", "default-new-none");
+    let output = accord_git(&none, &["diff", "--old", path(&shipped), "--format", "json", path(&shire)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["new"], serde_json::json!({"from": "embedded"}));
+}
+
 #[test]
 fn a_revision_whose_rules_do_not_check_is_reported_at_revision_paths() {
     let dir = repository("broken-revision");

@@ -182,7 +182,7 @@ fn the_binary_refuses_a_sample_with_exit_1_and_a_message() {
         assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         if code == 1 {
-            assert!(stderr.starts_with("error[E0"), "{name}: {stderr}");
+            assert!(stderr.starts_with("note: using the rules in rules/\nerror[E0"), "{name}: {stderr}");
             assert!(stderr.contains(name), "{name}: the message names the file: {stderr}");
         }
     }

@@ -12,12 +12,14 @@ use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR};
 use accord::{Date, RuleFiles};
 
 fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
+    accord_with_in(Path::new(env!("CARGO_MANIFEST_DIR")), env, args)
+}
+
+/// As [`accord_with`], run in `dir`: in a folder with no `rules/` here or above, commands
+/// use the built-in rules, which no size limit applies to (they are not files).
+fn accord_with_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-    command
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove(MAX_FILE_BYTES_VAR);
+    command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove(MAX_FILE_BYTES_VAR);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -133,18 +135,25 @@ fn a_source_text_over_the_size_limit_fails_the_check() {
 #[test]
 fn the_size_limit_is_set_by_accord_max_file_bytes() {
     let scratch = Scratch::new("limit-var");
-    let shire_len = std::fs::metadata(Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIRE)).unwrap().len();
-    // Under the default limit, refused under a smaller one.
+    let shire = Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIRE);
+    let shire_len = std::fs::metadata(&shire).unwrap().len();
+    let shire = shire.to_str().expect("a UTF-8 path");
+    // Under the default limit, refused under a smaller one. (With the built-in rules: the
+    // shipped rule files on disk are larger than the case.)
     let small = (shire_len - 1).to_string();
-    let output = accord_with(&[(MAX_FILE_BYTES_VAR, &small)], &["advise", "--format", "json", SHIRE]);
+    let advise = |limit: &str| {
+        accord_with_in(&scratch.0, &[(MAX_FILE_BYTES_VAR, limit)], &["advise", "--format", "json", shire])
+    };
+    let output = advise(&small);
     assert_too_large(&output, "a smaller limit");
     assert!(stderr(&output).contains(&format!("{shire_len} bytes, more than the limit of {small}")));
-    let exact = shire_len.to_string();
-    let output = accord_with(&[(MAX_FILE_BYTES_VAR, &exact)], &["advise", "--format", "json", SHIRE]);
+    let output = advise(&shire_len.to_string());
     assert_eq!(output.status.code(), Some(0), "a file of exactly the limit is read: {}", stderr(&output));
-    // Rule files too.
+    // Rule files too, named or found in the current folder.
     let output = accord_with(&[(MAX_FILE_BYTES_VAR, "100")], &["check", "--rules", "rules"]);
     assert_too_large(&output, "rule files under a smaller limit");
+    let output = accord_with(&[(MAX_FILE_BYTES_VAR, "100")], &["check"]);
+    assert_too_large(&output, "the rules/ folder found under a smaller limit");
     // Over the default limit, read under a larger one: a valid case of 17 MiB (mostly
     // white space).
     let padded = format!("{{\"name\": \"padded\"}}{}", " ".repeat(17 << 20));
@@ -187,8 +196,10 @@ fn a_device_that_never_ends_is_refused_at_the_limit() {
 #[test]
 fn a_batch_line_that_never_ends_stops_the_batch() {
     let started = Instant::now();
-    let output =
-        accord_with(&[(MAX_FILE_BYTES_VAR, "1000")], &["advise", "--batch", "/dev/zero", "--format", "ids"]);
+    // In a folder without rules/: the built-in rules are read whatever the limit.
+    let scratch = Scratch::new("endless-line");
+    let args = ["advise", "--batch", "/dev/zero", "--format", "ids"];
+    let output = accord_with_in(&scratch.0, &[(MAX_FILE_BYTES_VAR, "1000")], &args);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let expected = "line 1 is longer than the limit of 1000 bytes and does not end within 16000 bytes";
     assert!(stderr(&output).contains(expected), "{}", stderr(&output));

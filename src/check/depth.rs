@@ -81,7 +81,7 @@ impl Checker<'_> {
         use ast::Expr as E;
         match &expr.node {
             E::Name(path) => self.name_used(path, expr.span, bound, uses),
-            E::Literal(_) | E::AsOf => {}
+            E::Literal(_) | E::AsOf | E::Phrase(_) => {}
             E::List(items) => items.iter().for_each(|item| self.names_used(item, bound, uses)),
             E::Arith { lhs: a, rhs: b, .. }
             | E::MonthsBetween { from: a, to: b }

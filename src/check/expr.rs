@@ -15,7 +15,7 @@ impl Checker<'_> {
             Ty::Bool if is_condition(&checked) => Some(checked),
             Ty::Bool => Some(self.atom(context, expr.span, Test::Holds(checked))),
             Ty::Word(word) => {
-                self.error(self.unknown_name(context.file, &word, expr.span, scope));
+                self.word_as_condition(context, scope, &word, expr.span);
                 None
             }
             other => {
@@ -50,6 +50,10 @@ impl Checker<'_> {
         match &expr.node {
             ast::Expr::Literal(literal) => Some(literal_value(literal)),
             ast::Expr::Name(path) => self.name(file, scope, path, expr.span),
+            // Words in a row stand for one bare word with spaces in it, which no name
+            // matches: every use of a bare word then reports it, as the value it was
+            // meant to be where the other side says which.
+            ast::Expr::Phrase(words) => Some((Expr::Const(Value::Bool(false)), Ty::Word(words.join(" ")))),
             ast::Expr::AsOf => Some((Expr::AsOf, Ty::Date)),
             ast::Expr::List(_) => {
                 self.error(Diagnostic::error("E0204", "a list can only follow `in`").at(
@@ -393,9 +397,15 @@ impl Checker<'_> {
         let left = self.expr(context, scope, lhs);
         let right = self.expr(context, scope, rhs);
         let ((l, lt), (r, rt)) = (left?, right?);
+        let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
+        let test_span = lhs.span.to(rhs.span);
         let (l, lt, r, rt) = match (&lt, &rt) {
             (Ty::Enum(fact), Ty::Word(word)) => {
                 let value = self.enum_value(context.file, *fact, word, rhs.span)?;
+                if equality {
+                    let values = vec![word.clone()];
+                    self.remember_value_test(context, test_span, *fact, lhs, values, op == CompareOp::Ne);
+                }
                 (l, lt.clone(), value, lt)
             }
             (Ty::Word(word), Ty::Enum(fact)) => {
@@ -404,6 +414,10 @@ impl Checker<'_> {
             }
             _ => (l, lt, r, rt),
         };
+        if let Some(diagnostic) = self.quoted_value(context.file, (lhs, &lt), (rhs, &rt)) {
+            self.error(diagnostic);
+            return None;
+        }
         if !comparable(&self.vocabulary, &lt, &rt) {
             let message = format!(
                 "cannot compare {} with {}",
@@ -447,12 +461,36 @@ impl Checker<'_> {
         Some(Test::Compare { op, lhs: l, rhs: r })
     }
 
+    /// `change.kind is "merger"`: a `one of` fact compared with text in quotes, reported
+    /// with the value to write.
+    fn quoted_value(
+        &self,
+        file: &str,
+        (lhs, lt): (&Spanned<ast::Expr>, &Ty),
+        (rhs, rt): (&Spanned<ast::Expr>, &Ty),
+    ) -> Option<Diagnostic> {
+        let (fact, text, span) = match (lt, &lhs.node, rt, &rhs.node) {
+            (Ty::Enum(fact), _, _, ast::Expr::Literal(Literal::Text(text))) => (*fact, text, rhs.span),
+            (_, ast::Expr::Literal(Literal::Text(text)), Ty::Enum(fact), _) => (*fact, text, lhs.span),
+            _ => return None,
+        };
+        let path = &self.vocabulary.fact(fact).path;
+        let diagnostic = Diagnostic::error("E0204", format!("cannot compare a value of `{path}` with text"))
+            .at(file, span, "text, in quotes")
+            .help(self.quoted_value_help(fact, text));
+        Some(diagnostic)
+    }
+
     fn enum_value(&mut self, file: &str, fact: FactId, word: &str, span: Span) -> Option<Expr> {
         let Type::Enum(values) = &self.vocabulary.fact(fact).ty else {
             unreachable!("Ty::Enum is only made for enumerations")
         };
         if let Some(index) = values.iter().position(|v| v == word) {
             return Some(Expr::Const(Value::Enum(index as u32)));
+        }
+        if word.contains(' ') {
+            self.error(self.phrase_as_value(file, fact, word, span));
+            return None;
         }
         let path = &self.vocabulary.fact(fact).path;
         let help = did_you_mean(word, values.iter().map(String::as_str))
@@ -475,9 +513,14 @@ impl Checker<'_> {
     ) -> Option<Test> {
         let (needle_expr, needle_ty) = self.expr(context, scope, needle)?;
         if let ast::Expr::List(items) = &haystack.node {
-            let mut values = Vec::new();
-            for item in items {
-                values.push(self.list_item(context, scope, &needle_ty, item)?);
+            // Every item is checked, so that each wrong one is reported.
+            let values: Vec<Option<Value>> =
+                items.iter().map(|item| self.list_item(context, scope, &needle_ty, item)).collect();
+            let values: Vec<Value> = values.into_iter().collect::<Option<_>>()?;
+            if let Ty::Enum(fact) = needle_ty {
+                let names = items.iter().map(|item| context.source_text(item.span)).collect();
+                let span = needle.span.to(haystack.span);
+                self.remember_value_test(context, span, fact, needle, names, negated);
             }
             return Some(Test::In { needle: needle_expr, haystack: Haystack::Consts(values), negated });
         }
@@ -521,7 +564,23 @@ impl Checker<'_> {
         item: &Spanned<ast::Expr>,
     ) -> Option<Value> {
         let (expr, ty) = self.expr(context, scope, item)?;
+        if let (Ty::Enum(fact), ast::Expr::Literal(Literal::Text(text))) = (needle_ty, &item.node) {
+            let path = &self.vocabulary.fact(*fact).path;
+            let diagnostic = Diagnostic::error("E0204", format!("expected a value of `{path}`, found text"))
+                .at(context.file, item.span, "text, in quotes")
+                .help(self.quoted_value_help(*fact, text));
+            self.error(diagnostic);
+            return None;
+        }
         match (needle_ty, &ty, expr) {
+            (Ty::Text, Ty::Word(word), _) => {
+                let diagnostic =
+                    Diagnostic::error("E0204", format!("expected text, found the word `{word}`"))
+                        .at(context.file, item.span, "a bare word")
+                        .help(format!("write text in double quotes: `\"{word}\"`"));
+                self.error(diagnostic);
+                None
+            }
             (Ty::Enum(fact), Ty::Word(word), _) => {
                 match self.enum_value(context.file, *fact, word, item.span)? {
                     Expr::Const(value) => Some(value),

@@ -20,6 +20,7 @@ use crate::value::Value;
 
 mod depth;
 mod expr;
+mod hints;
 
 pub use depth::MAX_DEFINITION_DEPTH;
 
@@ -49,6 +50,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         words: IndexMap::new(),
         vocabulary: Vocabulary::default(),
         read_text,
+        last_value_test: None,
     };
     let evidence = checker.evidence_scale(files);
     let priority = checker.priority_scale(files);
@@ -108,6 +110,9 @@ struct Checker<'r> {
     words: IndexMap<String, Option<usize>>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
+    /// The last test of a `one of` fact against its values, for the error about a value
+    /// written after it as if it were a condition.
+    last_value_test: Option<hints::ValueTest>,
 }
 
 /// Where a derived fact is in being checked.

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
+use accord::lint::Findings;
 use accord::lint::{self, Silenced};
-use accord::{RuleFiles, lint::Findings};
 
 use super::{Failed, Format, RulesArg, pretty, report_diagnostics};
 
@@ -13,17 +13,19 @@ const CHECK_FORMAT: &str = "accord.check.v1";
 
 /// Runs the checks; exit 1 on any error, 0 otherwise (warnings alone do not fail).
 pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode, Failed> {
-    let files =
-        if rules.paths.is_empty() { Ok(RuleFiles::embedded()) } else { RuleFiles::from_paths(&rules.paths) };
-    let (mut diagnostics, sources, findings, counts) = match files {
+    let (mut diagnostics, sources, findings, counts) = match super::rules::choose(rules) {
         Err(diagnostic) => (vec![diagnostic], SourceMap::default(), Findings::default(), None),
-        Ok(files) => {
+        Ok((files, source)) => {
             let compiled = files.compile();
             let findings = compiled.rule_base.as_ref().map(lint::lint).unwrap_or_default();
             let counts = compiled
                 .rule_base
                 .as_ref()
-                .map(|rb| (rb.rules.len(), rb.vocabulary.facts.len(), rb.sources.len()));
+                .map(|rb| (rb.rules.len(), rb.vocabulary.facts.len(), rb.sources.len(), source.describe()));
+            // The summary line names the rule base; JSON has none, so it is said on stderr.
+            if format == Format::Json {
+                source.announce();
+            }
             (compiled.diagnostics, compiled.sources, findings, counts)
         }
     };
@@ -36,14 +38,16 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
             if verbose {
                 print!("{}", silenced_text(&findings.silenced, &sources));
             }
-            if let Some((rules, facts, sources)) = counts.filter(|_| errors == 0) {
+            if let Some((rules, facts, sources, rule_base)) = counts.filter(|_| errors == 0) {
                 let warnings = diagnostics.len();
                 let verdict = if warnings == 0 {
                     "no errors, no warnings".to_string()
                 } else {
                     format!("no errors, {warnings} warnings")
                 };
-                println!("checked {rules} rules, {facts} facts and {sources} sources: {verdict}");
+                println!(
+                    "checked {rules} rules, {facts} facts and {sources} sources in {rule_base}: {verdict}"
+                );
             }
         }
     }

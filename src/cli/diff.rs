@@ -17,8 +17,9 @@ pub(super) struct DiffArgs {
     #[arg(long, value_name = "OLD")]
     old: String,
     /// The rule base after the edit: a folder, an `.accord` file or a git revision.
-    /// Default: `rules/` at the root of the current git repository, as it is on disk;
-    /// outside a repository (or without one), the rules built into accord.
+    /// Default: the rule base other commands use, as it is on disk: `rules/` in the
+    /// current folder or the nearest folder above that has one, else the rules built into
+    /// accord.
     #[arg(long, value_name = "NEW")]
     new: Option<String>,
     /// Case files (JSON), or folders whose `*.json` files are taken in name order.
@@ -133,12 +134,9 @@ impl Side {
 /// Finds the rule files OLD or NEW names, reporting any problem.
 fn files_for(which: &str, spec: Option<&str>, here: &Path) -> Result<Side, Stop> {
     let Some(spec) = spec else {
-        // The default NEW: the repository's rules/ on disk, else the built-in rules.
-        let on_disk = git::toplevel(here).ok().map(|root| root.join("rules")).filter(|rules| rules.is_dir());
-        return match on_disk {
-            Some(rules) => {
-                let shown = rules.strip_prefix(here).map(Path::to_path_buf).unwrap_or_else(|_| rules.clone());
-                let shown = if shown.as_os_str().is_empty() { PathBuf::from(".") } else { shown };
+        // The default NEW: the rule base the other commands use when none is named.
+        return match super::rules::default_folder(here) {
+            Some(shown) => {
                 let files = from_paths(which, &shown)?;
                 Ok(Side { origin: Origin::Path(shown.display().to_string()), files, written_to: None })
             }

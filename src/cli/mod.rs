@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
-use accord::{Date, RuleBase, RuleFiles, report};
+use accord::{Date, RuleBase, report};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// `print!` for the commands: a reader that has gone away (`accord ... | head`) ends the
@@ -27,6 +27,7 @@ mod check;
 mod coverage;
 mod diff;
 mod fmt;
+mod rules;
 mod schema;
 
 /// accord: advice on health and local government partnerships, from rules that cite their
@@ -151,7 +152,8 @@ enum Command {
 #[derive(clap::Args)]
 struct RulesArg {
     /// The rule base: a folder of `.accord` files or one file (repeatable). Default: the
-    /// rules built into accord.
+    /// `rules/` folder of the current folder or of the nearest folder above that has one,
+    /// else the rules built into accord.
     #[arg(long = "rules", value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -255,16 +257,14 @@ fn report_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
-/// Loads and checks the rule base, reporting any problem.
+/// Finds ([`rules::choose`]), loads and checks the rule base, saying on standard error which
+/// it is, and reporting any problem.
 fn load_rules(rules: &RulesArg) -> Result<(RuleBase, Vec<Diagnostic>, SourceMap), Failed> {
-    let files = if rules.paths.is_empty() {
-        RuleFiles::embedded()
-    } else {
-        RuleFiles::from_paths(&rules.paths).map_err(|diagnostic| {
-            report_diagnostics(&[diagnostic], &SourceMap::default());
-            Failed
-        })?
-    };
+    let (files, source) = rules::choose(rules).map_err(|diagnostic| {
+        report_diagnostics(&[diagnostic], &SourceMap::default());
+        Failed
+    })?;
+    source.announce();
     let compiled = files.compile();
     match compiled.rule_base {
         Some(rule_base) => Ok((rule_base, compiled.diagnostics, compiled.sources)),

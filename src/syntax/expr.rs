@@ -4,6 +4,11 @@
 use super::*;
 
 impl<'s> Parser<'s> {
+    /// The text at `span` on one line, as an error's help shows it.
+    fn written(&self, span: Span) -> String {
+        self.src.get(span.range()).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// Goes one level deeper, failing past [`MAX_NESTING`]. Levels are given back by
     /// [`Parser::leave`]; after an error, parsing restarts at the next item from zero.
     fn enter(&self, at: &'s str) -> Result<(), nom::Err<SyntaxError<'s>>> {
@@ -52,6 +57,11 @@ impl<'s> Parser<'s> {
 
     pub(super) fn not_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let start = skip_space(i);
+        if start.starts_with('!') && !start.starts_with("!=") {
+            let negated = self.path(&start[1..]).map_or("a".into(), |(_, path)| self.written(path.span));
+            let help = format!("write the word `not`: `not {negated}`");
+            return Err(instead(start, "!", "`not`", help));
+        }
         if let Ok((rest, _)) = self.keyword(start, "not") {
             self.enter(rest)?;
             let (rest, inner) = cut(self.not_expr(rest))?;
@@ -81,17 +91,34 @@ impl<'s> Parser<'s> {
         Ok((rest, Spanned::new(expr, self.span(start, rest))))
     }
 
-    /// A value, optionally followed by a comparison, membership or presence test.
+    /// A value, optionally followed by a comparison, membership or presence test; then
+    /// not `&&` or `||`, which other languages join conditions with.
     fn test(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, test) = self.bare_test(i)?;
+        let next = skip_space(rest);
+        for (symbol, word) in [("&&", "and"), ("||", "or"), ("&", "and"), ("|", "or")] {
+            if next.starts_with(symbol) {
+                let help = format!(
+                    "conditions are joined with the words `and` and `or` (and negated with `not`): write `{word}`"
+                );
+                let wanted = if word == "and" { "`and`" } else { "`or`" };
+                return Err(instead(next, symbol, wanted, help));
+            }
+        }
+        Ok((rest, test))
+    }
+
+    fn bare_test(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let start = skip_space(i);
         let (rest, lhs) = self.arith(start)?;
         let boxed = |e: Spanned<Expr>| Box::new(e);
         if let Ok((after_is, _)) = self.keyword(rest, "is") {
             return cut(self.after_is(start, after_is, lhs));
         }
+        self.refuse_foreign_comparison(&lhs, rest)?;
         for (symbol, op) in SYMBOL_OPS {
             if let Ok((after, _)) = self.symbol(rest, symbol) {
-                let (after, rhs) = cut(self.arith(after))?;
+                let (after, rhs) = cut(self.value(after))?;
                 let expr = Expr::Compare { op, lhs: boxed(lhs), rhs: boxed(rhs) };
                 return Ok((after, Spanned::new(expr, self.span(start, after))));
             }
@@ -99,6 +126,7 @@ impl<'s> Parser<'s> {
         let negated_in = self.phrase(rest, &["not", "in"]);
         if let Ok((after, ())) = negated_in.or_else(|_| self.phrase(rest, &["in"])) {
             let negated = self.peek_keyword(rest, "not");
+            self.refuse_round_list(after)?;
             let (after, haystack) = cut(self.arith(after))?;
             let expr = Expr::In { needle: boxed(lhs), haystack: boxed(haystack), negated };
             return Ok((after, Spanned::new(expr, self.span(start, after))));
@@ -126,8 +154,12 @@ impl<'s> Parser<'s> {
             return done(rest, Expr::Known { expr: lhs, negated: !negated });
         }
         if let Ok((rest, _)) = self.keyword(i, "in") {
+            self.refuse_round_list(rest)?;
             let (rest, haystack) = self.arith(rest)?;
             return done(rest, Expr::In { needle: lhs, haystack: Box::new(haystack), negated });
+        }
+        if let Ok((after, ())) = self.phrase(i, &["one", "of"]) {
+            return Err(self.one_of(&lhs, skip_space(i), after, negated));
         }
         let mut op = if negated { CompareOp::Ne } else { CompareOp::Eq };
         let mut rest = i;
@@ -138,8 +170,127 @@ impl<'s> Parser<'s> {
             op = if negated { opposite(word_op) } else { word_op };
             rest = after;
         }
-        let (rest, rhs) = self.arith(rest)?;
+        let (rest, rhs) = self.value(rest)?;
         done(rest, Expr::Compare { op, lhs, rhs: Box::new(rhs) })
+    }
+
+    /// `a = b` and `a <> b`, refused with what to write instead (`lhs` is `a`, `rest`
+    /// follows it).
+    fn refuse_foreign_comparison(
+        &self,
+        lhs: &Spanned<Expr>,
+        rest: &'s str,
+    ) -> Result<(), nom::Err<SyntaxError<'s>>> {
+        let at = skip_space(rest);
+        let (found, wanted, word, symbol) = if at.starts_with("<>") {
+            ("<>", "`is not` or `!=`", "is not", "!=")
+        } else if at.starts_with('=') && !at.starts_with("==") {
+            ("=", "`is` or `==`", "is", "==")
+        } else {
+            return Ok(());
+        };
+        let lhs_text = self.written(lhs.span);
+        let after = skip_space(&at[found.len()..]);
+        let rhs_text = &self.src[self.token_span(after).range()];
+        let rhs_text = if rhs_text.starts_with(is_name_char) { rhs_text } else { "..." };
+        let help = format!("compare with `{word}` (or `{symbol}`): `{lhs_text} {word} {rhs_text}`");
+        Err(instead(at, found, wanted, help))
+    }
+
+    /// `a is one of b, c` (at `one`; `after` follows `of`): refused, with the membership
+    /// test to write instead, `a in [b, c]`.
+    fn one_of(
+        &self,
+        lhs: &Spanned<Expr>,
+        at: &'s str,
+        after: &'s str,
+        negated: bool,
+    ) -> nom::Err<SyntaxError<'s>> {
+        let lhs_text = self.written(lhs.span);
+        let values = match self.comma_separated(after, |p, i| p.word(i)) {
+            Ok((_, words)) => words.join(", "),
+            Err(_) => "a, b".to_string(),
+        };
+        let found = &at[..at.len() - after.len()];
+        let (some, test) = if negated { ("none", "not in") } else { ("one", "in") };
+        let help = format!(
+            "to test whether `{lhs_text}` is {some} of several values, write `{lhs_text} {test} [{values}]`"
+        );
+        instead(at, found.trim_end(), "a value", help)
+    }
+
+    /// `in (a, b)`: a list in round brackets, refused with the list in square ones. A
+    /// bracketed single value (`in (list)`) is left to the usual parsing.
+    fn refuse_round_list(&self, i: &'s str) -> Result<(), nom::Err<SyntaxError<'s>>> {
+        let start = skip_space(i);
+        let Ok((inside, _)) = self.symbol(start, "(") else { return Ok(()) };
+        // A look ahead: the nesting it counts is put back, whatever it finds.
+        let depth = self.depth.get();
+        let items = self.comma_separated(inside, |p, i| p.arith(i));
+        self.depth.set(depth);
+        let Ok((end, items)) = items else { return Ok(()) };
+        if items.len() < 2 || self.symbol(end, ")").is_err() {
+            return Ok(());
+        }
+        let written = self.written(self.span(inside, end));
+        let help = format!("a list of values is written in square brackets: `[{written}]`");
+        Err(instead(start, "(", "`[`", help))
+    }
+
+    /// A value compared with another: as [`Self::arith`], but a bare word followed on its
+    /// line by more words (`is pooled budget`) is refused, with how to write one value.
+    /// (Only on its line: a clause on the next line, misspelt, is reported as one.)
+    fn value(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let (rest, value) = self.arith(i)?;
+        let Some(words) = self.words_after(&value, rest, true) else { return Ok((rest, value)) };
+        let at = skip_space(i);
+        let found = &at[..self.offset(words.1) - self.offset(at)];
+        let one_word = words.0.join("_");
+        let help = format!(
+            "a value is one word: a value of a `one of` fact is written with underscores, `{one_word}`, and text in double quotes, `\"{}\"`",
+            words.0.join(" ")
+        );
+        Err(instead(at, found, "one value", help))
+    }
+
+    /// An item of a `[...]` list: as [`Self::arith`], but a bare word followed by more
+    /// words (`[pooled budget]`) is read as one [`Expr::Phrase`], for the checker, which
+    /// knows the values the author may have meant, to name them.
+    fn list_item(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        let start = skip_space(i);
+        let (rest, value) = self.arith(start)?;
+        match self.words_after(&value, rest, false) {
+            Some((words, end)) => Ok((end, Spanned::new(Expr::Phrase(words), self.span(start, end)))),
+            None => Ok((rest, value)),
+        }
+    }
+
+    /// When `value` is a bare word and more words follow it (`rest` is after it), every
+    /// word and where the last ends. Words that may follow a value end the run; with
+    /// `on_its_line`, so does a line break.
+    fn words_after(
+        &self,
+        value: &Spanned<Expr>,
+        rest: &'s str,
+        on_its_line: bool,
+    ) -> Option<(Vec<String>, &'s str)> {
+        let Expr::Name(path) = &value.node else { return None };
+        let [segment] = path.segments.as_slice() else { return None };
+        if segment.each {
+            return None;
+        }
+        let mut words = vec![segment.name.clone()];
+        let mut end = rest;
+        loop {
+            let next = if on_its_line { end.trim_start_matches([' ', '\t']) } else { skip_space(end) };
+            let Ok((after, word)) = take_while1::<_, _, SyntaxError<'s>>(is_name_char)(next) else { break };
+            if !next.starts_with(is_name_start) || follows_a_value(word) {
+                break;
+            }
+            words.push(word.to_string());
+            end = after;
+        }
+        (words.len() > 1).then_some((words, end))
     }
 
     /// `a + b - c`
@@ -234,7 +385,7 @@ impl<'s> Parser<'s> {
         let (rest, items) = match self.symbol(i, "]") {
             Ok((rest, _)) => (rest, Vec::new()),
             Err(_) => {
-                let (rest, items) = cut(self.comma_separated(i, |p, i| p.arith(i)))?;
+                let (rest, items) = cut(self.comma_separated(i, |p, i| p.list_item(i)))?;
                 let (rest, _) = cut(self.symbol(rest, "]"))?;
                 (rest, items)
             }
@@ -301,6 +452,20 @@ impl<'s> Parser<'s> {
             Spanned::new(Expr::Literal(Literal::Number(value)), self.span(start, after_number)),
         ))
     }
+}
+
+/// The failure for `found`, written at `at` where accord wants `wanted`.
+fn instead<'s>(at: &'s str, found: &str, wanted: &'static str, help: String) -> nom::Err<SyntaxError<'s>> {
+    nom::Err::Failure(SyntaxError {
+        at,
+        expected: Expected::Instead { found: found.to_string(), wanted, help },
+    })
+}
+
+/// Whether `word` may follow a value on its line, and so ends an [`Expr::Phrase`]: a
+/// reserved word, or a clause word that is not reserved.
+fn follows_a_value(word: &str) -> bool {
+    RESERVED.contains(&word) || matches!(word, "priority" | "after" | "only" | "as")
 }
 
 /// The comparison that holds exactly when `op` does not.

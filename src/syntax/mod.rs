@@ -106,6 +106,17 @@ pub enum Expected {
     Date,
     /// `policy every rule is short`: one of the requirements a policy can state.
     Requirement,
+    /// `a = b`, `a && b`, `!a`, `a is one of b, c`, `a in (b, c)`: what other languages
+    /// write, found where accord wants `wanted`; `help` says what to write instead, in the
+    /// author's own terms where it can.
+    Instead {
+        /// What was written, as written.
+        found: String,
+        /// What accord expected there, as the message says it (`` `is` or `==` ``).
+        wanted: &'static str,
+        /// The fix.
+        help: String,
+    },
 }
 
 /// A syntax error: where, and what was expected there.
@@ -242,6 +253,10 @@ impl<'s> Parser<'s> {
 
     fn diagnostic(&self, e: &SyntaxError<'_>) -> Diagnostic {
         let mut span = self.token_span(e.at);
+        if let Expected::Instead { found, .. } = &e.expected {
+            let start = self.offset(skip_space(e.at));
+            span = Span::new(start, start + found.len());
+        }
         if matches!(e.expected, Expected::ValidDate(_) | Expected::WholeDuration) {
             // Mark the whole literal, not just its first digits.
             let at = skip_space(e.at);
@@ -288,6 +303,12 @@ impl<'s> Parser<'s> {
                 "a duration must be a whole number".to_string(),
                 "a whole number is needed here".to_string(),
                 Some("write `18 months`, or `45 days` for part of a month".to_string()),
+            ),
+            Expected::Instead { found, wanted, help } => (
+                "E0101",
+                format!("expected {wanted}, found `{found}`"),
+                format!("expected {wanted}"),
+                Some(help.clone()),
             ),
             expected => {
                 let what = describe_expected(expected);
@@ -1014,6 +1035,7 @@ fn describe_expected(expected: &Expected) -> String {
         | Expected::Escape
         | Expected::ValidDate(_)
         | Expected::WholeDuration
+        | Expected::Instead { .. }
         | Expected::MissingClause(_) => {
             unreachable!("reported with their own messages")
         }
@@ -1243,6 +1265,61 @@ mod tests {
     }
 
     #[test]
+    fn words_in_a_row_where_a_value_belongs_are_one_phrase_for_the_checker() {
+        let phrase = |words: &[&str]| {
+            Spanned::new(Expr::Phrase(words.iter().map(|w| w.to_string()).collect()), Span::default())
+        };
+        let list =
+            Expr::List(vec![phrase(&["pooled", "budget"]), Spanned::new(name("merger"), Span::default())]);
+        assert_eq!(
+            condition("k in [pooled budget, merger]"),
+            Expr::In { needle: sp(name("k")), haystack: sp(list), negated: false }
+        );
+        // A list's items may be split across lines; words that may follow a value end one.
+        let list = Expr::List(vec![phrase(&["joint", "commissioning"])]);
+        assert_eq!(
+            condition("k in [joint\n  # a comment\n  commissioning]"),
+            Expr::In { needle: sp(name("k")), haystack: sp(list), negated: false }
+        );
+        assert_eq!(
+            errors("rule r when k in [a or b] note \"t\" \"x\" cite s"),
+            ["E0101 expected `]`, found `or` @20"]
+        );
+        // A value ends before a word that may follow it on its line: `priority` is a
+        // clause there, not part of the value.
+        let items = parse_ok("rule r when k is merger priority p note \"t\" \"x\" cite s");
+        let Item::Rule(rule) = &items[0] else { panic!() };
+        assert_eq!(rule.priority.as_ref().map(|p| p.node.as_str()), Some("p"));
+        assert!(matches!(condition("k is merger or a"), Expr::Or(..)));
+    }
+
+    #[test]
+    fn what_other_languages_write_is_refused_where_it_is_written() {
+        let rule = |condition: &str| format!("rule r when {condition} note \"t\" \"x\" cite s");
+        assert_eq!(errors(&rule("k = merger")), ["E0101 expected `is` or `==`, found `=` @14"]);
+        assert_eq!(errors(&rule("k <> merger")), ["E0101 expected `is not` or `!=`, found `<>` @14"]);
+        assert_eq!(errors(&rule("a && b")), ["E0101 expected `and`, found `&&` @14"]);
+        assert_eq!(errors(&rule("a | b")), ["E0101 expected `or`, found `|` @14"]);
+        assert_eq!(errors(&rule("!a")), ["E0101 expected `not`, found `!` @12"]);
+        assert_eq!(errors(&rule("k is one of a, b")), ["E0101 expected a value, found `one of` @17"]);
+        assert_eq!(errors(&rule("k in (a, b)")), ["E0101 expected `[`, found `(` @17"]);
+        assert_eq!(
+            errors(&rule("k is not pooled budget")),
+            ["E0101 expected one value, found `pooled budget` @21"]
+        );
+        // Only on its line: a misspelt clause on the next line is reported as one.
+        assert_eq!(
+            errors("rule r when k is merger\n  recomend \"t\" \"x\" cite s"),
+            [
+                "E0101 expected a clause (`lesson`, `evidence`, `priority`, `for each`, `when`, `recommend`, `warn`, `note`, `cite`, `overrides`, `contradicts` or `allow`), found `recomend` @26"
+            ]
+        );
+        // What is valid stays so: `!=`, `==`, a bracketed list of text after `in`.
+        assert!(matches!(condition("a != b"), Expr::Compare { op: CompareOp::Ne, .. }));
+        assert!(matches!(condition("\"x\" in (reasons)"), Expr::In { .. }));
+    }
+
+    #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         for deep in [
             "(".repeat(100_000),
@@ -1273,6 +1350,16 @@ mod tests {
             "source s year 20",
             "rule r when a is",
             "\u{0}\u{1}",
+            "rule r when a =",
+            "rule r when a = é",
+            "rule r when !",
+            "rule r when !é",
+            "rule r when a is one of",
+            "rule r when a in (",
+            "rule r when a in (b,",
+            "rule r when a in [b c",
+            "rule r when a is b c é",
+            "rule r when a &",
         ] {
             let _ = parse_file("odd.accord", src);
         }
