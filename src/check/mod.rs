@@ -284,6 +284,7 @@ impl Checker<'_> {
                 let definition = ast::Definition {
                     name: Spanned::new(name.clone(), condition.span),
                     expr: condition.clone(),
+                    wording: ast::Wording::default(),
                 };
                 let pending = DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition));
                 self.definitions.insert(name, pending);
