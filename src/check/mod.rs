@@ -20,6 +20,7 @@ use crate::value::Value;
 
 mod depth;
 mod expr;
+mod wording;
 
 pub use depth::MAX_DEFINITION_DEPTH;
 
@@ -47,6 +48,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         definition_uses: Vec::new(),
         checked_definitions: Vec::new(),
         words: IndexMap::new(),
+        pending_wordings: Vec::new(),
         vocabulary: Vocabulary::default(),
         read_text,
     };
@@ -64,6 +66,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     checker.untraced_lessons(&lessons, &rules);
     checker.check_unused_definitions();
     checker.questions_asked_when(files);
+    checker.wordings(files);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     let source_origins =
         sources.iter().map(|(key, declared)| (key.clone(), declared.origin.clone())).collect();
@@ -104,6 +107,8 @@ struct Checker<'r> {
     /// The names of the `words` items, with their index in the rule base's (none for
     /// those refused, whose uses are then not reported again).
     words: IndexMap<String, Option<usize>>,
+    /// The words of the derived facts checked so far, to check once they all are.
+    pending_wordings: Vec<wording::PendingWording>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
 }
@@ -482,7 +487,18 @@ impl Checker<'_> {
             return None;
         };
         let id = self.checked_definitions.len();
-        self.checked_definitions.push(crate::rulebase::Definition { name: name.to_string(), expr });
+        if definition.wording != ast::Wording::default() {
+            self.pending_wordings.push(wording::PendingWording {
+                file: file.clone(),
+                text: text.clone(),
+                id,
+                ty: ty.clone(),
+                name: name.to_string(),
+                wording: definition.wording.clone(),
+            });
+        }
+        let wording = Wording::default();
+        self.checked_definitions.push(crate::rulebase::Definition { name: name.to_string(), expr, wording });
         *self.definitions.get_mut(name).expect("present") = DefinitionState::Done(id, ty.clone());
         Some((id, ty))
     }
@@ -829,6 +845,7 @@ impl Checker<'_> {
             question: None,
             after: None,
             asked_when: None,
+            wording: Wording::default(),
             place,
             origin,
             in_use: true,
