@@ -67,8 +67,24 @@ fn text_report_has_advice_questions_and_references() {
     let output = accord(&["advise", "--format", "text", "fixtures/05-tarnbridge-merger-date-absent.json"]);
     let text = stdout(&output);
     assert!(text.contains("Questions that could change this advice"), "{text}");
-    assert!(text.contains("(change.date)"), "{text}");
     assert!(text.contains("References\n[1] Glasby, J. (2012)"), "{text}");
+    // Written for a reader of the advice: no rule ids, lessons, paths or formal reasons.
+    for written_for_the_rules in
+        ["(change.date)", "merger_may_stall_development", "lesson ", "Could change:", "is true"]
+    {
+        assert!(!text.contains(written_for_the_rules), "{written_for_the_rules}:\n{text}");
+    }
+}
+
+#[test]
+fn verbose_text_report_traces_the_advice_to_the_rules() {
+    let args = ["advise", "--format", "text", "--verbose", "fixtures/05-tarnbridge-merger-date-absent.json"];
+    let text = stdout(&accord(&args));
+    assert!(text.contains("(change.date)"), "{text}");
+    assert!(text.contains("Could change: "), "{text}");
+    assert!(text.contains("rule merger_may_stall_development"), "{text}");
+    assert!(text.contains("lesson S3, S4"), "{text}");
+    assert!(text.contains("Because: merger_not_yet_dated is true."), "{text}");
 }
 
 #[test]
