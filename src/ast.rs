@@ -160,6 +160,8 @@ pub struct Definition {
     pub expr: Spanned<Expr>,
     /// `label` and `says`: how the text report says it in words.
     pub wording: Wording,
+    /// `allow W0312 "reason"`: warnings silenced for this derived fact.
+    pub allows: Vec<Allow>,
 }
 
 /// How a fact or derived fact is said in words, in the reasons the text report gives

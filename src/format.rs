@@ -518,6 +518,15 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                         c = s.wording_line(c, item);
                         continue;
                     }
+                    // `allow CODE "reason"`: a reserved word, so never part of the condition.
+                    if s.keyword(c) == Some("allow") {
+                        s.set(c, line(2, 4));
+                        for next in (c + 1..n).take(2) {
+                            s.set(next, join(4));
+                        }
+                        c = (c + 3).min(n);
+                        continue;
+                    }
                     s.set(c, Role { keeps_break: position > 2, ..join(2) });
                     position += 1;
                     c += 1;

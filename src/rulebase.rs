@@ -248,6 +248,19 @@ impl Template {
 }
 
 impl Expr {
+    /// Whether the expression is a condition (true or false), looking through derived
+    /// facts and true-or-false facts.
+    pub fn is_condition(&self, vocabulary: &Vocabulary, definitions: &[Definition]) -> bool {
+        match self {
+            Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => true,
+            Expr::Const(value) => matches!(value, Value::Bool(_)),
+            Expr::Fact(fact) | Expr::Field { fact, .. } => matches!(vocabulary.fact(*fact).ty, Type::Bool),
+            // Derived facts nest at most MAX_DEFINITION_DEPTH deep (the checker sees to it).
+            Expr::Derived(id) => definitions[*id].expr.is_condition(vocabulary, definitions),
+            _ => false,
+        }
+    }
+
     /// Whether the expression tests whether a fact is known (directly or in a derived
     /// fact).
     pub fn tests_presence(&self, definitions: &[Definition]) -> bool {
@@ -378,6 +391,8 @@ pub struct Definition {
     pub expr: Expr,
     /// How the text report says it in words.
     pub wording: Wording,
+    /// Where it is declared (its name), and the warnings silenced for it.
+    pub origin: Origin,
 }
 
 /// How a fact or derived fact is said in words (`label`, `says`), in the reasons the text

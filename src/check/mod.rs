@@ -290,6 +290,7 @@ impl Checker<'_> {
                     name: Spanned::new(name.clone(), condition.span),
                     expr: condition.clone(),
                     wording: ast::Wording::default(),
+                    allows: Vec::new(),
                 };
                 let pending = DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition));
                 self.definitions.insert(name, pending);
@@ -497,8 +498,10 @@ impl Checker<'_> {
                 wording: definition.wording.clone(),
             });
         }
+        let origin = self.origin(&file, definition.name.span, &definition.allows);
         let wording = Wording::default();
-        self.checked_definitions.push(crate::rulebase::Definition { name: name.to_string(), expr, wording });
+        let checked = crate::rulebase::Definition { name: name.to_string(), expr, wording, origin };
+        self.checked_definitions.push(checked);
         *self.definitions.get_mut(name).expect("present") = DefinitionState::Done(id, ty.clone());
         Some((id, ty))
     }

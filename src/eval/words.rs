@@ -467,20 +467,10 @@ impl Evaluator<'_> {
     fn is_bool(&self, named: Named) -> bool {
         match named {
             Named::Fact(fact, _) => matches!(self.vocabulary().fact(fact).ty, Type::Bool),
-            Named::Derived(id) => self.is_condition(&self.rule_base.definitions[id].expr),
-        }
-    }
-
-    /// Whether a derived fact's expression is a condition, true or false.
-    fn is_condition(&self, expr: &Expr) -> bool {
-        match expr {
-            Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => true,
-            Expr::Const(value) => matches!(value, Value::Bool(_)),
-            Expr::Fact(fact) | Expr::Field { fact, .. } => {
-                matches!(self.vocabulary().fact(*fact).ty, Type::Bool)
+            Named::Derived(id) => {
+                let definitions = &self.rule_base.definitions;
+                definitions[id].expr.is_condition(self.vocabulary(), definitions)
             }
-            Expr::Derived(id) => self.is_condition(&self.rule_base.definitions[*id].expr),
-            _ => false,
         }
     }
 

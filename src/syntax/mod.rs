@@ -496,18 +496,30 @@ impl<'s> Parser<'s> {
         Ok((rest, pairs.into_iter().map(|(key, label)| PriorityLevel { key, label }).collect()))
     }
 
-    /// `define months_since_merger as months between change.date and as_of`, then
-    /// optionally its `label` and `says` lines.
+    /// `define months_since_merger as months between change.date and as_of`, then its
+    /// `label`, `says` and `allow` lines, in any order.
     fn definition(&self, i: &'s str) -> PResult<'s, Definition> {
         let (rest, _) = self.keyword(i, "define")?;
         let (rest, name) = cut(self.name(rest))?;
         let (rest, _) = cut(self.keyword(rest, "as"))?;
-        let (mut rest, expr) = cut(self.expr(rest))?;
-        let mut wording = Wording::default();
-        while let Some(after) = self.wording_line(rest, &mut wording)? {
-            rest = after;
+        let (rest, expr) = cut(self.expr(rest))?;
+        let (rest, (wording, allows)) = self.wording_and_allows(rest)?;
+        Ok((rest, Definition { name, expr, wording, allows }))
+    }
+
+    /// The `label`, `says` and `allow` lines of a fact or derived fact, in any order.
+    fn wording_and_allows(&self, i: &'s str) -> PResult<'s, (Wording, Vec<Allow>)> {
+        let (mut rest, mut allows, mut wording) = (i, Vec::new(), Wording::default());
+        loop {
+            if let Some((after, allow)) = self.allow(rest)? {
+                allows.push(allow);
+                rest = after;
+            } else if let Some(after) = self.wording_line(rest, &mut wording)? {
+                rest = after;
+            } else {
+                return Ok((rest, (wording, allows)));
+            }
         }
-        Ok((rest, Definition { name, expr, wording }))
     }
 
     /// A `label "words"` or `says VALUE "words"` line, added to `wording`, if that is what
@@ -691,18 +703,7 @@ impl<'s> Parser<'s> {
             }
             Err(_) => (rest, None),
         };
-        // The words for the report and the warnings allowed, in any order.
-        let (mut rest, mut allows, mut wording) = (rest, Vec::new(), Wording::default());
-        loop {
-            if let Some((after, allow)) = self.allow(rest)? {
-                allows.push(allow);
-                rest = after;
-            } else if let Some(after) = self.wording_line(rest, &mut wording)? {
-                rest = after;
-            } else {
-                break;
-            }
-        }
+        let (rest, (wording, allows)) = self.wording_and_allows(rest)?;
         Ok((rest, FactDecl { path, ty, question, after, asked_when, wording, allows }))
     }
 
