@@ -74,10 +74,21 @@ pub fn case_target(rules: &RuleBase, text: &str) -> Vec<&'static str> {
 }
 
 /// Advises and explains `case`, writing the results in every format; the batch writer
-/// must write the same JSON as the report's tree.
+/// must write the same JSON as the report's tree, and a report in words the same JSON as
+/// one without.
 fn advise_and_explain(rules: &RuleBase, case: &Case, as_of: Date) {
     let report = rules.advise(case, as_of);
     let _ = accord::report::to_text(&report);
+    // The reasons in words, and the report that gives them, read the same case.
+    let in_words = rules.advise_in_words(case, as_of);
+    let _ = accord::report::to_text(&in_words);
+    let verbose = accord::report::TextOptions { verbose: true };
+    let _ = accord::report::to_text_with(&in_words, verbose);
+    assert_eq!(
+        accord::report::to_json(&in_words),
+        accord::report::to_json(&report),
+        "the words change the JSON"
+    );
     let tree = accord::report::to_json(&report).to_string();
     let mut line = Vec::new();
     AdviceWriter::new(rules).write_case(case, as_of, &mut line);

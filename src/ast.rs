@@ -181,6 +181,36 @@ pub struct Definition {
     pub name: Spanned<String>,
     /// What it stands for.
     pub expr: Spanned<Expr>,
+    /// `label` and `says`: how the text report says it in words.
+    pub wording: Wording,
+    /// `allow W0313 "reason"`: warnings silenced for this derived fact.
+    pub allows: Vec<Allow>,
+}
+
+/// How a fact or derived fact is said in words, in the reasons the text report gives
+/// for its advice.
+///
+/// ```text
+/// fact change.kind is one of none, merger
+///   label "the kind of change"
+///   says merger "the change is a merger"
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Wording {
+    /// `label "the kind of change"`: a noun phrase naming it.
+    pub label: Option<Spanned<Text>>,
+    /// `says merger "the change is a merger"`, `says true "..."`: what a value says, for
+    /// a true-or-false or `one of` fact, in the order written.
+    pub says: Vec<Says>,
+}
+
+/// `says merger "the change is a merger"`: the words for one value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Says {
+    /// The value: `true`, `false`, or a value of a `one of` fact.
+    pub value: Spanned<String>,
+    /// What the report says when the fact has that value.
+    pub words: Spanned<Text>,
 }
 
 /// A bibliography entry.
@@ -297,6 +327,8 @@ pub struct FactDecl {
     /// `only when change.date is unknown or as_of is before change.date`: the question is
     /// asked only when this condition holds for the case.
     pub asked_when: Option<Spanned<Expr>>,
+    /// `label` and `says`: how the text report says it in words.
+    pub wording: Wording,
     /// `allow W0304 "reason"`: warnings silenced for this fact.
     pub allows: Vec<Allow>,
 }

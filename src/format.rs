@@ -9,9 +9,10 @@
 //! - items start at column 0 and are separated by one blank line (consecutive `fact`
 //!   items, and consecutive `define` items, may also be written without one); comments
 //!   directly above an item stay attached to it;
-//! - rule clauses, source fields, `ask`, `after`, `allow`, and `evidence scale`,
-//!   `priority scale` and `lessons` entries start their own lines, indented 2; an advice's text and a citation's `quote` are indented 4;
-//!   the strings of the entries of one item are aligned in a column, as are their trailing
+//! - rule clauses, source fields, `ask`, `after`, `allow`, `label`, `says`, and `evidence
+//!   scale`, `priority scale` and `lessons` entries start their own lines, indented 2; an
+//!   advice's text and a citation's `quote` are indented 4; the strings of the entries of
+//!   one item (and of its `says` lines) are aligned in a column, as are their trailing
 //!   comments;
 //! - a condition keeps the author's line breaks; its continuation lines are indented 3
 //!   (2 in a `define`), or just inside the innermost open bracket;
@@ -187,7 +188,7 @@ fn scan(src: &str) -> Vec<Token<'_>> {
             Some("rule") => context = Context::Rule,
             Some("source") => context = Context::Source,
             Some("fact" | "lessons" | "define") => context = Context::Other,
-            Some("ask") => interpolated_strings_due = 1,
+            Some("ask" | "label" | "says") => interpolated_strings_due = 1,
             Some("recommend" | "warn") => interpolated_strings_due = 2,
             Some("note") if context == Context::Rule => interpolated_strings_due = 2,
             _ => {}
@@ -313,6 +314,38 @@ impl Structure<'_, '_> {
         self.keyword(c).is_some_and(|k| CLAUSE_KEYWORDS.contains(&k))
     }
 
+    fn is_string(&self, c: usize) -> bool {
+        self.code.get(c).is_some_and(|&t| self.tokens[t].kind == Kind::Str)
+    }
+
+    /// Whether the `c`th code token starts a fact's or derived fact's `label "..."` or
+    /// `says VALUE "..."` line. Told apart from a name in a condition by what follows:
+    /// no condition has a name directly followed by a string, or two names and a string.
+    fn starts_wording(&self, c: usize) -> bool {
+        match self.keyword(c) {
+            Some("label") => self.is_string(c + 1),
+            Some("says") => self.keyword(c + 1).is_some() && self.is_string(c + 2),
+            _ => false,
+        }
+    }
+
+    /// Lays out a `label` or `says` line starting at code token `c` (see
+    /// [`Structure::starts_wording`]) and gives the code token after it: the words of
+    /// `says` lines are aligned in a column.
+    fn wording_line(&mut self, c: usize, item: usize) -> usize {
+        let join = Role { item, continuation: 4, ..Role::default() };
+        self.set(c, Role { starts_line: Some(2), ..join });
+        if self.keyword(c) == Some("label") {
+            self.set(c + 1, join);
+            return c + 2;
+        }
+        self.set(c + 1, join);
+        let width = "says ".len() + self.tokens[self.code[c + 1]].text.chars().count();
+        self.items[item].name_width = self.items[item].name_width.max(width);
+        self.set(c + 2, Role { aligned: true, ..join });
+        c + 3
+    }
+
     fn set(&mut self, c: usize, role: Role) {
         self.roles[self.code[c]] = role;
     }
@@ -408,6 +441,11 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                 // Within `only when`'s condition, `after` is a comparison (`is on or after`).
                 let mut in_condition = false;
                 while c < n && s.item_kind(c).is_none() {
+                    if s.starts_wording(c) {
+                        in_condition = false;
+                        c = s.wording_line(c, item);
+                        continue;
+                    }
                     // `after` in `is one of before, after` is a value, not the clause.
                     let value_of_one_of = c > 0 && matches!(tokens[s.code[c - 1]].text, "," | "of");
                     let starts = match s.keyword(c) {
@@ -493,6 +531,19 @@ fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t, 's>, Strin
                 // `define name as`, then the expression.
                 let mut position = 0;
                 while c < n && s.item_kind(c).is_none() {
+                    if s.starts_wording(c) {
+                        c = s.wording_line(c, item);
+                        continue;
+                    }
+                    // `allow CODE "reason"`: a reserved word, so never part of the condition.
+                    if s.keyword(c) == Some("allow") {
+                        s.set(c, line(2, 4));
+                        for next in (c + 1..n).take(2) {
+                            s.set(next, join(4));
+                        }
+                        c = (c + 3).min(n);
+                        continue;
+                    }
                     s.set(c, Role { keeps_break: position > 2, ..join(2) });
                     position += 1;
                     c += 1;

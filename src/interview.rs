@@ -137,6 +137,12 @@ impl<'r> Interview<'r> {
         self.rule_base.advise(&self.case, self.as_of)
     }
 
+    /// The advice for the case as it stands, with its reasons in words too, for the text
+    /// report the interview ends with.
+    pub fn report_in_words(&self) -> Report<'r> {
+        self.rule_base.advise_in_words(&self.case, self.as_of)
+    }
+
     /// The most relevant question neither answered nor skipped in this session.
     pub fn next_question(&self) -> Option<Question<'r>> {
         self.report()

@@ -16,6 +16,10 @@
 //! let case = accord::parse_case("shire.json", case, &rules.vocabulary).expect("a valid case");
 //! let report = rules.advise(&case, Date::parse("2013-09-01").unwrap());
 //! assert!(report.advice.iter().any(|a| a.title.contains("October 2014")));
+//!
+//! // The text report, for a reader of the advice, says its reasons in words.
+//! let report = rules.advise_in_words(&case, Date::parse("2013-09-01").unwrap());
+//! assert!(accord::report::to_text(&report).contains("Because: the change is a merger;"));
 //! ```
 #![forbid(unsafe_code)]
 

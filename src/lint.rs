@@ -14,9 +14,9 @@ use crate::eval::{Search, Witness};
 use crate::rulebase::*;
 
 /// The warnings `allow` can silence.
-pub const WARNINGS: [&str; 13] = [
+pub const WARNINGS: [&str; 14] = [
     "W0301", "W0302", "W0303", "W0304", "W0305", "W0306", "W0307", "W0308", "W0309", "W0310", "W0311",
-    "W0312", "W0314",
+    "W0312", "W0313", "W0314",
 ];
 
 /// A warning silenced by an `allow`, with its reason.
@@ -49,6 +49,7 @@ pub fn lint(rule_base: &RuleBase) -> Findings {
     linter.words_never_shown();
     linter.quotes_cited_twice();
     linter.rules_against_policy();
+    linter.shown_without_words();
     linter.quotes_not_verified();
     linter.finish()
 }
@@ -266,7 +267,9 @@ impl<'a> Linter<'a> {
         let mut shown = vec![false; self.rule_base.words.len()];
         let rule_texts = self.rule_base.rules.iter().flat_map(|rule| [&rule.title, &rule.text]);
         let questions = self.rule_base.vocabulary.facts.iter().filter_map(|fact| fact.question.as_ref());
-        for template in rule_texts.chain(questions) {
+        let fact_words = self.rule_base.vocabulary.facts.iter().flat_map(|fact| fact.wording.templates());
+        let derived_words = self.rule_base.definitions.iter().flat_map(|d| d.wording.templates());
+        for template in rule_texts.chain(questions).chain(fact_words).chain(derived_words) {
             for (expr, _) in template.values() {
                 if let Expr::Words(index) = expr {
                     shown[*index] = true;
@@ -365,7 +368,8 @@ fn all_origins(rule_base: &RuleBase) -> impl Iterator<Item = &Origin> {
     let rules = rule_base.rules.iter().map(|r| &r.origin);
     let facts = rule_base.vocabulary.facts.iter().map(|f| &f.origin);
     let words = rule_base.words.iter().map(|w| &w.origin);
-    rules.chain(facts).chain(rule_base.source_origins.values()).chain(words)
+    let definitions = rule_base.definitions.iter().map(|d| &d.origin);
+    rules.chain(facts).chain(rule_base.source_origins.values()).chain(words).chain(definitions)
 }
 
 /// What a rule lacks that a policy requirement asks for, and how to add it; `None` when
@@ -422,5 +426,191 @@ fn is_label(rule_base: &RuleBase, fact: FactId) -> bool {
             _ => false,
         },
         Place::Case { .. } => false,
+    }
+}
+
+// ----- W0313: facts the reasons show without words of their own -----
+
+/// A fact or derived fact that the reasons for advice can show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Shown {
+    Fact(FactId),
+    Derived(usize),
+}
+
+/// The words a fact or derived fact needs to be said in the reasons as the rule base
+/// would say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Needs {
+    /// A true-or-false one: `says true` and `says false`.
+    TrueAndFalse,
+    /// A `one of` one: a label, or words for every value.
+    LabelOrEveryValue,
+    /// Any other: a label.
+    Label,
+}
+
+impl Linter<'_> {
+    /// W0313: a fact or derived fact that the reasons for some rule's advice can show, with
+    /// no words of its own, in a rule base that gives others theirs. (A rule base that
+    /// gives none, written before facts had words, is not warned fact by fact: its text
+    /// report says every fact by its question or name alike.)
+    fn shown_without_words(&mut self) {
+        let rule_base = self.rule_base;
+        let facts = rule_base.vocabulary.facts.iter().map(|fact| &fact.wording);
+        let derived = rule_base.definitions.iter().map(|definition| &definition.wording);
+        if facts
+            .chain(derived)
+            .all(|wording| wording.label.is_none() && wording.says.iter().all(Option::is_none))
+        {
+            return;
+        }
+        let mut warned: Vec<Shown> = Vec::new();
+        for rule in &rule_base.rules {
+            let mut shown: Vec<(Shown, Needs)> = Vec::new();
+            shown_by_condition(rule_base, &rule.condition, &mut shown);
+            for (named, needs) in shown {
+                if warned.contains(&named) || self.has_words(named, needs) {
+                    continue;
+                }
+                warned.push(named);
+                self.warn_without_words(rule, named, needs);
+            }
+        }
+    }
+
+    fn has_words(&self, named: Shown, needs: Needs) -> bool {
+        let wording = match named {
+            Shown::Fact(fact) => &self.rule_base.vocabulary.fact(fact).wording,
+            Shown::Derived(id) => &self.rule_base.definitions[id].wording,
+        };
+        let every_value = !wording.says.is_empty() && wording.says.iter().all(Option::is_some);
+        match needs {
+            Needs::TrueAndFalse => every_value,
+            Needs::LabelOrEveryValue => wording.label.is_some() || every_value,
+            Needs::Label => wording.label.is_some(),
+        }
+    }
+
+    /// The lines a fact or derived fact lacks, in words: `` `label` ``, `` `says false` ``.
+    fn missing_words(&self, named: Shown, needs: Needs) -> String {
+        let wording = match named {
+            Shown::Fact(fact) => &self.rule_base.vocabulary.fact(fact).wording,
+            Shown::Derived(id) => &self.rule_base.definitions[id].wording,
+        };
+        match needs {
+            Needs::TrueAndFalse => {
+                let said = |value: bool| wording.says(&crate::value::Value::Bool(value)).is_some();
+                match (said(true), said(false)) {
+                    (true, false) => "`says false`".into(),
+                    (false, true) => "`says true`".into(),
+                    _ => "`says true` or `says false`".into(),
+                }
+            }
+            Needs::LabelOrEveryValue | Needs::Label => "`label`".into(),
+        }
+    }
+
+    fn warn_without_words(&mut self, rule: &Rule, named: Shown, needs: Needs) {
+        let (what, origin) = match named {
+            Shown::Fact(fact) => {
+                let fact = self.rule_base.vocabulary.fact(fact);
+                (format!("the fact `{}`", fact.path), &fact.origin)
+            }
+            Shown::Derived(id) => {
+                let definition = &self.rule_base.definitions[id];
+                (format!("the derived fact `{}`", definition.name), &definition.origin)
+            }
+        };
+        let help = match needs {
+            Needs::TrueAndFalse => {
+                "give it `says true \"...\"` and `says false \"...\"`: what the case says when it holds, and when it does not"
+            }
+            Needs::LabelOrEveryValue => {
+                "give it `label \"...\"`, a noun phrase naming it, or `says VALUE \"...\"` for each of its values"
+            }
+            Needs::Label => {
+                "give it `label \"...\"`, a noun phrase naming it (for a list, what its items are)"
+            }
+        };
+        let missing = self.missing_words(named, needs);
+        let message = format!("{what} has no {missing}, but the reasons for `{}` can show it", rule.id);
+        let warning = Diagnostic::warning("W0313", message)
+            .at(&origin.file, origin.span, format!("no {missing}"))
+            .also(&rule.origin.file, rule.origin.span, "a rule whose reasons show it")
+            .help(format!("{help}; until then the text report says it by its question or its name"));
+        self.raise(origin, warning);
+    }
+}
+
+/// The facts and derived facts the reasons for a condition can show, each with the words it
+/// needs, in the order met (derived facts are shown by their own words, not looked into).
+fn shown_by_condition(rule_base: &RuleBase, expr: &Expr, shown: &mut Vec<(Shown, Needs)>) {
+    match expr {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            shown_by_condition(rule_base, a, shown);
+            shown_by_condition(rule_base, b, shown);
+        }
+        Expr::Not(a) => shown_by_condition(rule_base, a, shown),
+        Expr::Quantified { body, .. } => shown_by_condition(rule_base, body, shown),
+        Expr::Atom(atom) => match &atom.test {
+            Test::Holds(value) | Test::Known { expr: value, .. } => shown_by_value(rule_base, value, shown),
+            Test::Compare { lhs, rhs, .. } => {
+                shown_by_value(rule_base, lhs, shown);
+                shown_by_value(rule_base, rhs, shown);
+            }
+            Test::In { needle, haystack, .. } => {
+                shown_by_value(rule_base, needle, shown);
+                if let Haystack::List(list) = haystack {
+                    shown_by_value(rule_base, list, shown);
+                }
+            }
+        },
+        other => shown_by_value(rule_base, other, shown),
+    }
+}
+
+/// The facts and derived facts a value of a test shows.
+fn shown_by_value(rule_base: &RuleBase, expr: &Expr, shown: &mut Vec<(Shown, Needs)>) {
+    let mut add = |named: Shown, needs: Needs| {
+        if !shown.iter().any(|(seen, _)| *seen == named) {
+            shown.push((named, needs));
+        }
+    };
+    match expr {
+        Expr::Fact(fact) | Expr::Field { fact, .. } => {
+            let needs = match &rule_base.vocabulary.fact(*fact).ty {
+                Type::Bool => Needs::TrueAndFalse,
+                Type::Enum(_) => Needs::LabelOrEveryValue,
+                _ => Needs::Label,
+            };
+            add(Shown::Fact(*fact), needs);
+        }
+        Expr::Derived(id) => {
+            let definitions = &rule_base.definitions;
+            let needs = if definitions[*id].expr.is_condition(&rule_base.vocabulary, definitions) {
+                Needs::TrueAndFalse
+            } else {
+                Needs::Label
+            };
+            add(Shown::Derived(*id), needs);
+        }
+        Expr::Count { list, filter, .. } => {
+            shown_by_value(rule_base, list, shown);
+            if let Some(filter) = filter {
+                shown_by_condition(rule_base, filter, shown);
+            }
+        }
+        Expr::DatePlus { date: a, duration: b, .. }
+        | Expr::NumberPlus { lhs: a, rhs: b, .. }
+        | Expr::MonthsBetween { from: a, to: b } => {
+            shown_by_value(rule_base, a, shown);
+            shown_by_value(rule_base, b, shown);
+        }
+        Expr::Extreme { list, .. } => shown_by_value(rule_base, list, shown),
+        Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => {
+            shown_by_condition(rule_base, expr, shown)
+        }
+        Expr::Const(_) | Expr::Item { .. } | Expr::AsOf | Expr::Words(_) => {}
     }
 }

@@ -104,12 +104,15 @@ impl RuleBase {
             }
         }
         for fact in &self.vocabulary.facts {
-            if let Some(question) = &fact.question {
-                question.visit_facts_unseen(definitions, seen, &mut mark);
+            for template in fact.question.iter().chain(fact.wording.templates()) {
+                template.visit_facts_unseen(definitions, seen, &mut mark);
             }
         }
-        for id in 0..definitions.len() {
+        for (id, definition) in definitions.iter().enumerate() {
             Expr::Derived(id).visit_facts_unseen(definitions, seen, &mut mark);
+            for template in definition.wording.templates() {
+                template.visit_facts_unseen(definitions, seen, &mut mark);
+            }
         }
         // A question about a field, or advice per item, names the item by its label.
         // A question waits for its `after` fact: the case must keep that fact's value.
@@ -247,6 +250,19 @@ impl Template {
 }
 
 impl Expr {
+    /// Whether the expression is a condition (true or false), looking through derived
+    /// facts and true-or-false facts.
+    pub fn is_condition(&self, vocabulary: &Vocabulary, definitions: &[Definition]) -> bool {
+        match self {
+            Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => true,
+            Expr::Const(value) => matches!(value, Value::Bool(_)),
+            Expr::Fact(fact) | Expr::Field { fact, .. } => matches!(vocabulary.fact(*fact).ty, Type::Bool),
+            // Derived facts nest at most MAX_DEFINITION_DEPTH deep (the checker sees to it).
+            Expr::Derived(id) => definitions[*id].expr.is_condition(vocabulary, definitions),
+            _ => false,
+        }
+    }
+
     /// Whether the expression tests whether a fact is known (directly or in a derived
     /// fact).
     pub fn tests_presence(&self, definitions: &[Definition]) -> bool {
@@ -387,6 +403,44 @@ pub struct Definition {
     pub name: String,
     /// What it stands for; it binds no item, so it is evaluated on its own.
     pub expr: Expr,
+    /// How the text report says it in words.
+    pub wording: Wording,
+    /// Where it is declared (its name), and the warnings silenced for it.
+    pub origin: Origin,
+}
+
+/// How a fact or derived fact is said in words (`label`, `says`), in the reasons the text
+/// report gives for its advice. A field of a list's items is said of one item: its
+/// templates are filled in with that item bound, as its question is.
+#[derive(Clone, Debug, Default)]
+pub struct Wording {
+    /// `label "the kind of change"`: a noun phrase that names it.
+    pub label: Option<Template>,
+    /// `says VALUE "..."`: what each value says, by [`Wording::value_index`]; `None` for
+    /// a value not given words.
+    pub says: Vec<Option<Template>>,
+}
+
+impl Wording {
+    /// The words for `value`, if it is given some.
+    pub fn says(&self, value: &Value) -> Option<&Template> {
+        self.says.get(Wording::value_index(value)?)?.as_ref()
+    }
+
+    /// Where the words for a value are kept in [`Wording::says`]: `false` 0 and `true` 1,
+    /// a `one of` value by its place in the list; values of other types have none.
+    pub fn value_index(value: &Value) -> Option<usize> {
+        match value {
+            Value::Bool(b) => Some(usize::from(*b)),
+            Value::Enum(i) => Some(*i as usize),
+            _ => None,
+        }
+    }
+
+    /// Every template: the label, then the words of each value.
+    pub fn templates(&self) -> impl Iterator<Item = &Template> {
+        self.label.iter().chain(self.says.iter().flatten())
+    }
 }
 
 /// Index of a fact in [`Vocabulary::facts`].
@@ -488,6 +542,8 @@ pub struct Fact {
     /// `only when CONDITION`: the derived fact (see [`RuleBase::definitions`]) that must
     /// hold for the question about this fact to be asked.
     pub asked_when: Option<usize>,
+    /// How the text report says it in words.
+    pub wording: Wording,
     /// Where its value is kept in a [`crate::case::Case`].
     pub place: Place,
     /// Where it is declared, and the warnings silenced for it.

@@ -232,3 +232,37 @@ fn rules_that_fire_only_on_later_assessment_dates_or_through_derived_windows_are
         "rule never\n  when a and not a and as_of is on or after 2013-04-01\n  note \"t\" \"x\"\n  cite s\n";
     assert!(lint_codes(impossible).iter().any(|w| w.starts_with("W0301 rule `never`")));
 }
+
+#[test]
+fn facts_the_reasons_show_need_words_once_the_rule_base_gives_some() {
+    let w0312 = |rules: &str| -> Vec<String> {
+        lint_codes(rules).into_iter().filter(|w| w.starts_with("W0313")).collect()
+    };
+    let rule = "rule r\n  when a and settled and n > 1\n  note \"t\" \"x\"\n  cite s\n";
+    // No words anywhere: the rule base says every fact by its question or name alike.
+    assert_eq!(w0312(&format!("define settled as kind is merger\n\n{rule}")), Vec::<String>::new());
+    // Words for one derived fact: the others the reasons show are wanting; `kind`, read
+    // only inside the derived fact, is not.
+    let some = format!("define settled as kind is merger\n  says true \"settled\"\n\n{rule}");
+    assert_eq!(
+        w0312(&some),
+        [
+            "W0313 the fact `a` has no `says true` or `says false`, but the reasons for `r` can show it",
+            "W0313 the derived fact `settled` has no `says false`, but the reasons for `r` can show it",
+            "W0313 the fact `n` has no `label`, but the reasons for `r` can show it",
+        ]
+    );
+    // Allowed on the derived fact, a line of it like its words.
+    let allowed = format!(
+        "define settled as kind is merger\n  says true \"settled\"\n  allow W0313 \"said only when it holds\"\n\n{rule}"
+    );
+    assert!(!w0312(&allowed).iter().any(|w| w.contains("`settled`")), "{:?}", w0312(&allowed));
+}
+
+#[test]
+fn words_shown_only_in_the_words_of_a_derived_fact_are_shown() {
+    let rules = "words body\n  before 2013-04-01 \"the LINk\"\n  otherwise \"local Healthwatch\"\n\n\
+                 define involved as a\n  says true \"{body} is involved\"\n  says false \"{body} is not involved\"\n\n\
+                 rule r\n  when involved\n  note \"t\" \"x\"\n  cite s\n";
+    assert!(!lint_codes(rules).iter().any(|w| w.starts_with("W0311")), "{:?}", lint_codes(rules));
+}

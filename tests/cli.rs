@@ -69,8 +69,24 @@ fn text_report_has_advice_questions_and_references() {
     let output = accord(&["advise", "--format", "text", "fixtures/05-tarnbridge-merger-date-absent.json"]);
     let text = stdout(&output);
     assert!(text.contains("Questions that could change this advice"), "{text}");
-    assert!(text.contains("(change.date)"), "{text}");
     assert!(text.contains("References\n[1] Glasby, J. (2012)"), "{text}");
+    // Written for a reader of the advice: no rule ids, lessons, paths or formal reasons.
+    for written_for_the_rules in
+        ["(change.date)", "merger_may_stall_development", "lesson ", "Could change:", "is true"]
+    {
+        assert!(!text.contains(written_for_the_rules), "{written_for_the_rules}:\n{text}");
+    }
+}
+
+#[test]
+fn verbose_text_report_traces_the_advice_to_the_rules() {
+    let args = ["advise", "--format", "text", "--verbose", "fixtures/05-tarnbridge-merger-date-absent.json"];
+    let text = stdout(&accord(&args));
+    assert!(text.contains("(change.date)"), "{text}");
+    assert!(text.contains("Could change: "), "{text}");
+    assert!(text.contains("rule merger_may_stall_development"), "{text}");
+    assert!(text.contains("lesson S3, S4"), "{text}");
+    assert!(text.contains("Because: merger_not_yet_dated is true."), "{text}");
 }
 
 #[test]
@@ -401,10 +417,8 @@ fn the_built_in_rules_are_used_where_no_rules_folder_is_found() {
 #[test]
 fn rules_named_with_the_option_win_with_a_warning_about_the_local_rules() {
     let (_dir, project) = project("option-wins");
-    let output = accord_in(
-        &project,
-        &["advise", "--format", "json", "--rules", "../other/", "cases/2013/case.json"],
-    );
+    let output =
+        accord_in(&project, &["advise", "--format", "json", "--rules", "../other/", "cases/2013/case.json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "warning: --rules is given, so the rules in rules/ are not used\n");
     assert_eq!(json(&output)["advice"][0]["rule"], "other_rule");

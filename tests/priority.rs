@@ -206,11 +206,17 @@ fn the_text_report_opens_with_the_first_recommendations_and_warnings() {
             "r4:consider:recommend:a",
         ],
     );
-    let text = report::to_text(&run(&base, r#"{"a": true}"#));
+    let verbose = report::TextOptions { verbose: true };
+    let text = report::to_text_with(&run(&base, r#"{"a": true}"#), verbose);
     let summary = "\nFirst things to do\n1. Title of w1 (w1)\n2. Title of w2 (w2)\n3. Title of r1 (r1)\n\
                    4. Title of r2 (r2)\n5. Title of r3 (r3)\n\n1. Note: Title of n1\n   (act now; rule n1)\n";
     assert!(text.contains(summary), "{text}");
     assert!(text.contains("2. Warning: Title of w1\n   (act now; rule w1)\n"), "{text}");
+    // For a reader of the advice, without the rules' ids.
+    let text = report::to_text(&run(&base, r#"{"a": true}"#));
+    let summary = "\nFirst things to do\n1. Title of w1\n2. Title of w2\n3. Title of r1\n4. Title of r2\n\
+                   5. Title of r3\n\n1. Note: Title of n1\n   (act now)\n";
+    assert!(text.contains(summary), "{text}");
     // No advice, no summary.
     assert!(!report::to_text(&run(&base, r#"{"a": false}"#)).contains("First things to do"));
 }
@@ -221,7 +227,7 @@ fn the_text_report_shows_five_questions_and_says_how_many_more() {
     let groups = |n: usize| format!(r#"{{"groups": [{}]}}"#, vec![r#"{"name": "x"}"#; n].join(", "));
     let more =
         |n: usize| report::to_text(&run(&base, &groups(n))).lines().last().unwrap_or_default().to_string();
-    assert_eq!(more(5), "   Could change: r1");
+    assert_eq!(more(5), "   Answers: mild or complex");
     assert_eq!(more(6), "1 more question could change this advice; --format json lists them all.");
     assert_eq!(more(8), "3 more questions could change this advice; --format json lists them all.");
     assert_eq!(run(&base, &groups(8)).questions.len(), 8, "JSON lists them all");

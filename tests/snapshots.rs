@@ -39,8 +39,27 @@ fn advise(path: &Path) -> accord::Report<'static> {
 #[test]
 fn advice_as_text() {
     insta::glob!("../fixtures", "*.json", |path| {
-        insta::assert_snapshot!(report::to_text(&advise(path)));
+        let (case, as_of) = case(path);
+        insta::assert_snapshot!(report::to_text(&rules().advise_in_words(&case, as_of)));
     });
+}
+
+/// The text report for those who maintain the rules (`--verbose`): rule ids, lessons, the
+/// reasons as written in the rules, the facts asked about and the rules they could change.
+#[test]
+fn advice_as_verbose_text() {
+    let verbose = report::TextOptions { verbose: true };
+    for fixture in [
+        "01-shire-integrated-care",
+        "21-kingsmead-shadow-health-and-wellbeing-board",
+        "27-quarrymoor-restructure-without-outcomes",
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.json"));
+        insta::assert_snapshot!(
+            format!("verbose_text@{fixture}"),
+            report::to_text_with(&advise(&path), verbose)
+        );
+    }
 }
 
 #[test]

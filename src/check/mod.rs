@@ -21,6 +21,7 @@ use crate::value::Value;
 mod depth;
 mod expr;
 mod hints;
+mod wording;
 
 pub use depth::MAX_DEFINITION_DEPTH;
 
@@ -48,6 +49,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         definition_uses: Vec::new(),
         checked_definitions: Vec::new(),
         words: IndexMap::new(),
+        pending_wordings: Vec::new(),
         vocabulary: Vocabulary::default(),
         read_text,
         last_value_test: None,
@@ -67,6 +69,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let policy = checker.policy(files, &sources);
     checker.check_unused_definitions();
     checker.questions_asked_when(files);
+    checker.wordings(files);
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
     let source_origins =
         sources.iter().map(|(key, declared)| (key.clone(), declared.origin.clone())).collect();
@@ -108,6 +111,8 @@ struct Checker<'r> {
     /// The names of the `words` items, with their index in the rule base's (none for
     /// those refused, whose uses are then not reported again).
     words: IndexMap<String, Option<usize>>,
+    /// The words of the derived facts checked so far, to check once they all are.
+    pending_wordings: Vec<wording::PendingWording>,
     vocabulary: Vocabulary,
     read_text: TextReader<'r>,
     /// The last test of a `one of` fact against its values, for the error about a value
@@ -291,6 +296,8 @@ impl Checker<'_> {
                 let definition = ast::Definition {
                     name: Spanned::new(name.clone(), condition.span),
                     expr: condition.clone(),
+                    wording: ast::Wording::default(),
+                    allows: Vec::new(),
                 };
                 let pending = DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition));
                 self.definitions.insert(name, pending);
@@ -488,7 +495,20 @@ impl Checker<'_> {
             return None;
         };
         let id = self.checked_definitions.len();
-        self.checked_definitions.push(crate::rulebase::Definition { name: name.to_string(), expr });
+        if definition.wording != ast::Wording::default() {
+            self.pending_wordings.push(wording::PendingWording {
+                file: file.clone(),
+                text: text.clone(),
+                id,
+                ty: ty.clone(),
+                name: name.to_string(),
+                wording: definition.wording.clone(),
+            });
+        }
+        let origin = self.origin(&file, definition.name.span, &definition.allows);
+        let wording = Wording::default();
+        let checked = crate::rulebase::Definition { name: name.to_string(), expr, wording, origin };
+        self.checked_definitions.push(checked);
         *self.definitions.get_mut(name).expect("present") = DefinitionState::Done(id, ty.clone());
         Some((id, ty))
     }
@@ -863,6 +883,7 @@ impl Checker<'_> {
             question: None,
             after: None,
             asked_when: None,
+            wording: Wording::default(),
             place,
             origin,
             in_use: true,

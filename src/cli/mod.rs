@@ -60,6 +60,10 @@ enum Command {
         /// Worker threads for `--batch` (default: the number of cores).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// In the text report, also show rule ids, lessons, the reasons as written in the
+        /// rules, and, for each question, the fact's path and the rules it could change.
+        #[arg(long, conflicts_with = "batch")]
+        verbose: bool,
     },
     /// Ask a case's unknown facts that matter, one at a time, then print the advice.
     ///
@@ -208,7 +212,9 @@ pub fn main() -> ExitCode {
         Command::Advise { batch: Some(batch), rules, format, as_of, jobs, .. } => {
             batch::run(&batch, &rules, format, as_of, jobs)
         }
-        Command::Advise { cases, rules, format, as_of, .. } => advise(&cases, &rules, format, as_of),
+        Command::Advise { cases, rules, format, as_of, verbose, .. } => {
+            advise(&cases, &rules, format, as_of, verbose)
+        }
         Command::Interview { case, write, rules, as_of } => interview(&case, &rules, as_of, write),
         Command::Check { rules, format, verbose } => check::check(&rules, format, verbose),
         Command::Explain { case, only, rules, format, as_of } => explain(&case, &only, &rules, format, as_of),
@@ -291,18 +297,23 @@ fn advise(
     rules: &RulesArg,
     format: Option<AdviseFormat>,
     as_of: Option<Date>,
+    verbose: bool,
 ) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
+    let default = if std::io::stdout().is_terminal() { AdviseFormat::Text } else { AdviseFormat::Json };
+    let format = format.unwrap_or(default);
+    // Only the text report says the reasons in words.
+    let in_words = format == AdviseFormat::Text && !verbose;
     let mut reports = Vec::new();
     let mut failed = false;
     for path in cases {
-        match advise_one(&rule_base, path, as_of) {
+        match advise_one(&rule_base, path, as_of, in_words) {
             Ok(report) => reports.push(report),
             Err(Failed) => failed = true,
         }
     }
-    let default = if std::io::stdout().is_terminal() { AdviseFormat::Text } else { AdviseFormat::Json };
-    let out = match format.unwrap_or(default) {
+    let options = report::TextOptions { verbose };
+    let out = match format {
         AdviseFormat::Json if cases.len() == 1 => reports.first().map(pretty).unwrap_or_default(),
         AdviseFormat::Json => pretty(&reports),
         AdviseFormat::Jsonl => {
@@ -317,7 +328,9 @@ fn advise(
                 format!("{}\t{}\n", r.case.as_deref().unwrap_or_default(), unique.join(","))
             })
             .collect(),
-        AdviseFormat::Text => reports.iter().map(report::to_text).collect::<Vec<_>>().join("\n"),
+        AdviseFormat::Text => {
+            reports.iter().map(|r| report::to_text_with(r, options)).collect::<Vec<_>>().join("\n")
+        }
     };
     print!("{out}");
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -327,9 +340,10 @@ fn advise_one<'r>(
     rule_base: &'r RuleBase,
     path: &Path,
     as_of: Option<Date>,
+    in_words: bool,
 ) -> Result<accord::Report<'r>, Failed> {
     let (case, as_of) = load_case(rule_base, path, as_of)?;
-    Ok(rule_base.advise(&case, as_of))
+    Ok(if in_words { rule_base.advise_in_words(&case, as_of) } else { rule_base.advise(&case, as_of) })
 }
 
 fn explain(
@@ -415,7 +429,7 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
     let echo = !stdin.is_terminal();
     let mut out = std::io::stdout().lock();
     let written = session.run(stdin.lock(), &mut out, echo).and_then(|_| {
-        write!(out, "\n{}", report::to_text(&session.report()))?;
+        write!(out, "\n{}", report::to_text(&session.report_in_words()))?;
         match (write, session.answered().is_empty()) {
             (_, true) => Ok(()),
             (false, false) => writeln!(out, "\nThe answers were not saved: run with --write to save them."),

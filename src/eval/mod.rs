@@ -14,6 +14,7 @@ mod flat;
 pub mod reference;
 mod satisfy;
 mod texts;
+mod words;
 
 pub(crate) use explain::ListMatch;
 pub use explain::{Explanation, Node, OutcomeKind};
@@ -138,8 +139,11 @@ pub struct Advice<'r> {
     pub title: String,
     /// The text, filled in.
     pub text: String,
-    /// The facts, with their values, that made the rule fire.
+    /// The facts, with their values, that made the rule fire, as written in the rules.
     pub because: Vec<String>,
+    /// The same reasons in words, for the text report: from
+    /// [`RuleBase::advise_in_words`] (`None` from [`RuleBase::advise`]).
+    pub because_in_words: Option<Vec<String>>,
     /// The sources cited.
     pub citations: Vec<CitedSource<'r>>,
 }
@@ -231,9 +235,20 @@ impl<'r> Answer<'r> {
 }
 
 impl RuleBase {
-    /// Evaluates every rule against `case` as of `as_of` and writes the advice.
+    /// Evaluates every rule against `case` as of `as_of` and writes the advice, its reasons
+    /// as written in the rules ([`Advice::because`]).
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
-        let Draft { texts, advice, questions } = self.draft(case, as_of);
+        self.report(case, as_of, false)
+    }
+
+    /// [`RuleBase::advise`], with the reasons for each piece of advice in words too
+    /// ([`Advice::because_in_words`]), for the text report.
+    pub fn advise_in_words(&self, case: &Case, as_of: Date) -> Report<'_> {
+        self.report(case, as_of, true)
+    }
+
+    fn report(&self, case: &Case, as_of: Date, words: bool) -> Report<'_> {
+        let Draft { texts, advice, questions } = self.draft(case, as_of, words);
         let advice =
             advice.into_iter().enumerate().map(|(n, draft)| self.advice(draft, n + 1, &texts)).collect();
         let questions =
@@ -242,8 +257,8 @@ impl RuleBase {
     }
 
     /// A case's advice with what the case fills in worked out, but not yet put into the
-    /// rules' texts.
-    pub(crate) fn draft(&self, case: &Case, as_of: Date) -> Draft {
+    /// rules' texts; with the reasons in words too when `words`.
+    pub(crate) fn draft(&self, case: &Case, as_of: Date, words: bool) -> Draft {
         let outcomes = self.evaluate(case, as_of);
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
@@ -251,7 +266,7 @@ impl RuleBase {
         let mut advice: Vec<DraftAdvice> = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
-            .map(|outcome| evaluator.filled(outcome, &mut env, &mut texts))
+            .map(|outcome| evaluator.filled(outcome, words, &mut env, &mut texts))
             .collect();
         if !self.priority.is_empty() {
             // Stable: equal priorities keep rule order, and a rule's items list order.
@@ -279,6 +294,11 @@ impl RuleBase {
             title: rule.title.render(title_values),
             text: rule.text.render(text_values),
             because: texts.slice(draft.because).map(str::to_string).collect(),
+            // Said in words, two tests may read alike (two tests of the kind of change):
+            // each is said once.
+            because_in_words: draft
+                .because_in_words
+                .map(|words| dedup(texts.slice(words).map(str::to_string).collect())),
             citations: self.cited_sources(draft.rule),
         }
     }
@@ -604,6 +624,8 @@ pub(crate) struct DraftAdvice {
     pub values: Range<usize>,
     /// The facts, with their values, that made the rule fire.
     pub because: Range<usize>,
+    /// The same in words, when the draft is for a report in words.
+    pub because_in_words: Option<Range<usize>>,
 }
 
 /// A [`Question`] with its texts as numbers of the draft's [`Texts`], and its rules as
@@ -674,6 +696,9 @@ struct Env {
     /// name), across every piece of advice filled in: kept by [`Env::start`], so that
     /// the questions can leave these facts out.
     reason_unknowns: Vec<FactInstance>,
+    /// Say the reasons for advice in words (see the `words` module), and name an item
+    /// without a name in words.
+    in_words: bool,
     /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
     /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
     outcome_only: bool,
@@ -1369,15 +1394,17 @@ impl<'a> Evaluator<'a> {
 
     // ----- advice -----
 
-    /// The parts of a rule's advice the case fills in, written into `texts`.
-    /// Evaluated in `env`, whose buffers are reused from one piece of advice to the next.
-    fn filled(&self, outcome: &Outcome, env: &mut Env, texts: &mut Texts) -> DraftAdvice {
+    /// The parts of a rule's advice the case fills in, written into `texts`, with its
+    /// reasons in words too when `words`. Evaluated in `env`, whose buffers are reused from
+    /// one piece of advice to the next.
+    fn filled(&self, outcome: &Outcome, words: bool, env: &mut Env, texts: &mut Texts) -> DraftAdvice {
         let rule = &self.rule_base.rules[outcome.rule];
         env.start(rule, outcome.item);
         let first_reason = texts.count();
         self.because(outcome.rule, outcome.item, false, env, texts);
         texts.dedup_from(first_reason);
         let because = first_reason..texts.count();
+        let because_in_words = words.then(|| self.because_in_words(outcome, env, texts));
         // The values shown need no record of the facts they read.
         env.outcome_only = true;
         for template in [&rule.title, &rule.text] {
@@ -1386,7 +1413,7 @@ impl<'a> Evaluator<'a> {
                 texts.end();
             }
         }
-        let values = because.end..texts.count();
+        let values = because_in_words.as_ref().map_or(because.end, |words| words.end)..texts.count();
         let item = outcome.item.map(|item| {
             self.write_item_path(
                 texts.open(),
@@ -1395,7 +1422,21 @@ impl<'a> Evaluator<'a> {
             );
             texts.end()
         });
-        DraftAdvice { rule: outcome.rule, item, values, because }
+        DraftAdvice { rule: outcome.rule, item, values, because, because_in_words }
+    }
+
+    /// Writes into `texts` the reasons for an outcome's advice in words (see the `words`
+    /// module), and gives their numbers. The unknown facts they read are those the formal
+    /// reasons have recorded already.
+    fn because_in_words(&self, outcome: &Outcome, env: &mut Env, texts: &mut Texts) -> Range<usize> {
+        let unknowns = env.reason_unknowns.len();
+        env.start(&self.rule_base.rules[outcome.rule], outcome.item);
+        env.in_words = true;
+        let first = texts.count();
+        self.because(outcome.rule, outcome.item, false, env, texts);
+        env.in_words = false;
+        env.reason_unknowns.truncate(unknowns);
+        first..texts.count()
     }
 
     /// `groups[0]`: the path of the item of a `for each` rule's outcome.
@@ -1455,7 +1496,11 @@ impl<'a> Evaluator<'a> {
                     None => self.truth(expr, env),
                 };
                 if truth == wanted {
-                    self.describe_atom(out.open(), atom, negated, &env.reads[reads_before..]);
+                    if env.in_words {
+                        self.say_atom(out.open(), atom, negated, &env.bindings);
+                    } else {
+                        self.describe_atom(out.open(), atom, negated, &env.reads[reads_before..]);
+                    }
                     out.end();
                     // The advice is about a fact its own test finds unknown (`outcomes.why_this_arrangement
                     // is unknown`), not about those a derived condition read on the way (the
@@ -1486,7 +1531,10 @@ impl<'a> Evaluator<'a> {
         };
         let wanted = if negated { Truth::False } else { Truth::True };
         let list_fact = list_fact(list);
+        // In words, every item is said of itself: the test as written, said once for them
+        // all, is the rule's words, not the case's.
         let every_item = match (quantifier, negated) {
+            _ if env.in_words => None,
             (Quantifier::Any, true) => Some("none of"),
             (Quantifier::All, false) => Some("all of"),
             _ => None,
@@ -1516,7 +1564,8 @@ impl<'a> Evaluator<'a> {
             env.bindings.push((list_fact, item));
             let first = out.count();
             let item_truth = self.reasons(body, negated, Top::NONE, env, out);
-            if item_truth == wanted {
+            // Words for a field of an item name the item (the checker sees to it).
+            if item_truth == wanted && !env.in_words {
                 out.prefix_from(first, |label| {
                     self.write_item_label(label, list_fact, item, env);
                     label.push_str(": ");
@@ -1702,6 +1751,9 @@ impl<'a> Evaluator<'a> {
             if let Type::Records(record) = &self.vocabulary().fact(list).ty
                 && record.label == Some(*fact)
             {
+                if env.in_words {
+                    return self.write_item_in_words(out, list, item);
+                }
                 return self.write_item_path(out, list, item);
             }
         }

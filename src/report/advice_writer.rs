@@ -76,7 +76,7 @@ impl<'r> AdviceWriter<'r> {
     /// to `out`: one line of `--format jsonl`. The text is that of serializing
     /// [`RuleBase::advise`]'s report.
     pub fn write_case(&self, case: &Case, as_of: Date, out: &mut Vec<u8>) {
-        let draft = self.rule_base.draft(case, as_of);
+        let draft = self.rule_base.draft(case, as_of, false);
         let texts = EscapedTexts::of(&draft.texts);
         out.extend_from_slice(br#"{"format":""#);
         out.extend_from_slice(ADVICE_FORMAT.as_bytes());

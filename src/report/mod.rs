@@ -119,9 +119,25 @@ pub fn sources_json<'a>(sources: impl Iterator<Item = &'a Reference>) -> Json {
     )
 }
 
-/// The text report for one case: a summary of the first things to do, the advice in rank
-/// order, the first questions, then the references cited.
+/// How the text report is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Also show what traces the report to the rule base, for those who maintain it: the
+    /// rules' ids, the lessons, the reasons as written in the rules rather than in words,
+    /// the facts asked about by path, and the rules each answer could change.
+    pub verbose: bool,
+}
+
+/// The text report for one case, for a reader of the advice (see [`to_text_with`]).
 pub fn to_text(report: &Report) -> String {
+    to_text_with(report, TextOptions::default())
+}
+
+/// The text report for one case: a summary of the first things to do, the advice in rank
+/// order, the first questions, then the references cited. The reasons are in words where
+/// the report has them ([`RuleBase::advise_in_words`](crate::RuleBase::advise_in_words)),
+/// unless `options` ask for them as written in the rules.
+pub fn to_text_with(report: &Report, options: TextOptions) -> String {
     let mut out = String::new();
     let name = report.case.as_deref().unwrap_or("Unnamed case");
     out.push_str(&format!("{name}\n{}\n", "=".repeat(name.chars().count().min(WIDTH))));
@@ -131,16 +147,16 @@ pub fn to_text(report: &Report) -> String {
         counted(report.advice.len(), "piece of advice", "pieces of advice"),
         counted(report.questions.len(), "open question", "open questions"),
     ));
-    write_summary(&mut out, &report.advice);
+    write_summary(&mut out, &report.advice, options);
     let mut references: Vec<&Reference> = Vec::new();
     for advice in &report.advice {
         out.push('\n');
-        write_advice(&mut out, advice.rank, advice, &mut references);
+        write_advice(&mut out, advice.rank, advice, options, &mut references);
     }
     if !report.questions.is_empty() {
         out.push_str("\nQuestions that could change this advice\n");
         for question in report.questions.iter().take(QUESTIONS_SHOWN) {
-            write_question(&mut out, question.rank, question);
+            write_question(&mut out, question.rank, question, options);
         }
         let more = report.questions.len().saturating_sub(QUESTIONS_SHOWN);
         if more > 0 {
@@ -159,8 +175,9 @@ pub fn to_text(report: &Report) -> String {
 }
 
 /// "First things to do": the first recommendations and warnings in rank order, a line
-/// each (notes are left out); nothing when there are none.
-fn write_summary(out: &mut String, advice: &[Advice]) {
+/// each (notes are left out), with their rules' ids when verbose; nothing when there are
+/// none.
+fn write_summary(out: &mut String, advice: &[Advice], options: TextOptions) {
     let mut first =
         advice.iter().filter(|a| a.kind != crate::ast::AdviceKind::Note).take(SUMMARY_LENGTH).peekable();
     if first.peek().is_none() {
@@ -169,11 +186,22 @@ fn write_summary(out: &mut String, advice: &[Advice]) {
     out.push_str("\nFirst things to do\n");
     for (n, advice) in first.enumerate() {
         let label = format!("{}. ", n + 1);
-        out.push_str(&wrap(&format!("{} ({})", advice.title, advice.rule), &label, &" ".repeat(label.len())));
+        let line = if options.verbose {
+            format!("{} ({})", advice.title, advice.rule)
+        } else {
+            advice.title.clone()
+        };
+        out.push_str(&wrap(&line, &label, &" ".repeat(label.len())));
     }
 }
 
-fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: &mut Vec<&'a Reference>) {
+fn write_advice<'a>(
+    out: &mut String,
+    n: usize,
+    advice: &'a Advice,
+    options: TextOptions,
+    references: &mut Vec<&'a Reference>,
+) {
     let kind = match advice.kind {
         crate::ast::AdviceKind::Recommendation => "Recommendation",
         crate::ast::AdviceKind::Warning => "Warning",
@@ -181,27 +209,36 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
     };
     let heading = format!("{n}. {kind}: {}", advice.title);
     out.push_str(&wrap(&heading, "", "   "));
-    // What a reader weighs first (how soon, on what evidence), then what traces the advice
-    // to the rule base (the lessons, the rule).
+    // What a reader weighs first (how soon, on what evidence), then, when verbose, what
+    // traces the advice to the rule base (the lessons, keyed to docs/LESSONS.md, and the
+    // rule), which a reader of the advice does not have.
     let mut about: Vec<String> = Vec::new();
     about.extend(advice.priority.iter().map(|p| p.to_string()));
     about.extend(advice.evidence.iter().map(|e| e.to_string()));
-    if !advice.lessons.is_empty() {
-        about.push(format!("lesson {}", advice.lessons.join(", ")));
+    if options.verbose {
+        if !advice.lessons.is_empty() {
+            about.push(format!("lesson {}", advice.lessons.join(", ")));
+        }
+        match &advice.item {
+            Some(item) => about.push(format!("rule {}, for {item}", advice.rule)),
+            None => about.push(format!("rule {}", advice.rule)),
+        }
     }
-    match &advice.item {
-        Some(item) => about.push(format!("rule {}, for {item}", advice.rule)),
-        None => about.push(format!("rule {}", advice.rule)),
+    if !about.is_empty() {
+        out.push_str(&wrap(&format!("({})", about.join("; ")), "   ", "    "));
     }
-    out.push_str(&wrap(&format!("({})", about.join("; ")), "   ", "    "));
     for paragraph in advice.text.split("\n\n") {
         out.push_str(&wrap(paragraph, "   ", "   "));
         out.push('\n');
     }
     // The reasons as one paragraph, and the works cited whole (no locator, no quote) on
     // one line: a report is read, and often printed, so it is kept short.
-    if !advice.because.is_empty() {
-        out.push_str(&wrap(&format!("Because: {}.", advice.because.join("; ")), "   ", "     "));
+    let because = match (&advice.because_in_words, options.verbose) {
+        (Some(words), false) => words,
+        _ => &advice.because,
+    };
+    if !because.is_empty() {
+        out.push_str(&wrap(&format!("Because: {}.", because.join("; ")), "   ", "     "));
     }
     out.push_str("   Sources:\n");
     let (examples, sources): (Vec<&CitedSource>, Vec<&CitedSource>) =
@@ -262,14 +299,34 @@ fn reference_number<'a>(references: &mut Vec<&'a Reference>, reference: &'a Refe
     }
 }
 
-fn write_question(out: &mut String, n: usize, question: &Question) {
+/// A question; when verbose, with the fact's path, its answers as the case file writes
+/// them, and the rules the answer could change (ids a reader of the advice does not need:
+/// the heading says that every answer could change the advice).
+fn write_question(out: &mut String, n: usize, question: &Question, options: TextOptions) {
     let label = format!("{n}. ");
     let indent = " ".repeat(label.len());
-    out.push_str(&wrap(&format!("{} ({})", question.text, question.fact), &label, &indent));
+    let text = if options.verbose {
+        format!("{} ({})", question.text, question.fact)
+    } else {
+        question.text.clone()
+    };
+    out.push_str(&wrap(&text, &label, &indent));
     if let Answer::OneOf(choices) = &question.answer {
-        out.push_str(&wrap(&format!("Answers: {}", choices.join(", ")), &indent, &indent));
+        let answers = if options.verbose { choices.join(", ") } else { in_words(choices) };
+        out.push_str(&wrap(&format!("Answers: {answers}"), &indent, &indent));
     }
-    out.push_str(&wrap(&format!("Could change: {}", question.affects.join(", ")), &indent, &indent));
+    if options.verbose {
+        out.push_str(&wrap(&format!("Could change: {}", question.affects.join(", ")), &indent, &indent));
+    }
+}
+
+/// `one of` values as a reader says them: `none, merger, new organisation or restructure`.
+fn in_words(choices: &[String]) -> String {
+    let words: Vec<String> = choices.iter().map(|choice| choice.replace('_', " ")).collect();
+    match words.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+        _ => words.join(""),
+    }
 }
 
 fn counted(n: usize, one: &str, many: &str) -> String {

@@ -463,9 +463,10 @@ fn instead<'s>(at: &'s str, found: &str, wanted: &'static str, help: String) -> 
 }
 
 /// Whether `word` may follow a value on its line, and so ends an [`Expr::Phrase`]: a
-/// reserved word, or a clause word that is not reserved.
+/// reserved word, or a clause word that is not reserved (`says` and `label` follow a
+/// derived fact's condition: `define d as kind is merger says true "..."`).
 fn follows_a_value(word: &str) -> bool {
-    RESERVED.contains(&word) || matches!(word, "priority" | "after" | "only" | "as")
+    RESERVED.contains(&word) || matches!(word, "priority" | "after" | "only" | "as" | "says" | "label")
 }
 
 /// The comparison that holds exactly when `op` does not.

@@ -86,6 +86,8 @@ pub enum Expected {
     ShallowerNesting,
     /// `rule x when a when b`: a clause given twice.
     DuplicateClause(&'static str),
+    /// `fact x is text label "a" label "b"`: a second label.
+    SecondLabel,
     /// `rule x when a` followed by `frobnicate`: a rule clause.
     Clause,
     /// `source s wibble "x"`: a field of a source.
@@ -291,6 +293,12 @@ impl<'s> Parser<'s> {
                 format!("this rule already has its {}", clause_name(clause)),
                 "given again here".to_string(),
                 Some("a rule has one condition and one piece of advice; combine conditions with `and` or `or`, or write a second rule".to_string()),
+            ),
+            Expected::SecondLabel => (
+                "E0105",
+                "this item already has its `label`".to_string(),
+                "given again here".to_string(),
+                Some("a fact or derived fact has one label: keep the one that reads best".to_string()),
             ),
             Expected::ShallowerNesting => (
                 "E0108",
@@ -514,13 +522,62 @@ impl<'s> Parser<'s> {
         Ok((rest, pairs.into_iter().map(|(key, label)| PriorityLevel { key, label }).collect()))
     }
 
-    /// `define months_since_merger as months between change.date and as_of`
+    /// `define months_since_merger as months between change.date and as_of`, then its
+    /// `label`, `says` and `allow` lines, in any order.
     fn definition(&self, i: &'s str) -> PResult<'s, Definition> {
         let (rest, _) = self.keyword(i, "define")?;
         let (rest, name) = cut(self.name(rest))?;
         let (rest, _) = cut(self.keyword(rest, "as"))?;
         let (rest, expr) = cut(self.expr(rest))?;
-        Ok((rest, Definition { name, expr }))
+        let (rest, (wording, allows)) = self.wording_and_allows(rest)?;
+        Ok((rest, Definition { name, expr, wording, allows }))
+    }
+
+    /// The `label`, `says` and `allow` lines of a fact or derived fact, in any order.
+    fn wording_and_allows(&self, i: &'s str) -> PResult<'s, (Wording, Vec<Allow>)> {
+        let (mut rest, mut allows, mut wording) = (i, Vec::new(), Wording::default());
+        loop {
+            if let Some((after, allow)) = self.allow(rest)? {
+                allows.push(allow);
+                rest = after;
+            } else if let Some(after) = self.wording_line(rest, &mut wording)? {
+                rest = after;
+            } else {
+                return Ok((rest, (wording, allows)));
+            }
+        }
+    }
+
+    /// A `label "words"` or `says VALUE "words"` line, added to `wording`, if that is what
+    /// comes next: gives what follows it.
+    fn wording_line(
+        &self,
+        i: &'s str,
+        wording: &mut Wording,
+    ) -> Result<Option<&'s str>, nom::Err<SyntaxError<'s>>> {
+        if let Ok((rest, _)) = self.keyword(i, "label") {
+            if wording.label.is_some() {
+                return Err(nom::Err::Failure(SyntaxError {
+                    at: skip_space(i),
+                    expected: Expected::SecondLabel,
+                }));
+            }
+            let (rest, label) = cut(self.text(rest, true))?;
+            wording.label = Some(label);
+            return Ok(Some(rest));
+        }
+        let Ok((rest, _)) = self.keyword(i, "says") else { return Ok(None) };
+        let start = skip_space(rest);
+        // `true` and `false` are reserved words, so not names: read as words here.
+        let (rest, value) = match self.word(start) {
+            Ok((rest, word @ ("true" | "false"))) => {
+                (rest, Spanned::new(word.to_string(), self.span(start, rest)))
+            }
+            _ => cut(self.name(start))?,
+        };
+        let (rest, words) = cut(self.text(rest, true))?;
+        wording.says.push(Says { value, words });
+        Ok(Some(rest))
     }
 
     /// `words name`, then `before DATE "words"` and `otherwise "words"` lines (and
@@ -695,7 +752,8 @@ impl<'s> Parser<'s> {
     }
 
     /// `fact path is TYPE` then optionally `ask "question"`, then optionally `after path`,
-    /// then optionally `only when CONDITION`.
+    /// then optionally `only when CONDITION`, then `label`, `says` and `allow` lines in
+    /// any order.
     fn fact(&self, i: &'s str) -> PResult<'s, FactDecl> {
         let (rest, _) = self.keyword(i, "fact")?;
         let (rest, path) = cut(self.path(rest))?;
@@ -723,12 +781,8 @@ impl<'s> Parser<'s> {
             }
             Err(_) => (rest, None),
         };
-        let (mut rest, mut allows) = (rest, Vec::new());
-        while let Some((after, allow)) = self.allow(rest)? {
-            allows.push(allow);
-            rest = after;
-        }
-        Ok((rest, FactDecl { path, ty, question, after, asked_when, allows }))
+        let (rest, (wording, allows)) = self.wording_and_allows(rest)?;
+        Ok((rest, FactDecl { path, ty, question, after, asked_when, wording, allows }))
     }
 
     fn fact_type(&self, i: &'s str) -> PResult<'s, Spanned<FactType>> {
@@ -1032,6 +1086,7 @@ fn describe_expected(expected: &Expected) -> String {
         Expected::EndOfString
         | Expected::ShallowerNesting
         | Expected::DuplicateClause(_)
+        | Expected::SecondLabel
         | Expected::Escape
         | Expected::ValidDate(_)
         | Expected::WholeDuration
@@ -1231,6 +1286,37 @@ mod tests {
     }
 
     #[test]
+    fn reads_labels_and_what_values_say() {
+        let items = parse_ok(concat!(
+            "fact change.kind is one of none, merger\n",
+            "  ask \"What change?\"\n",
+            "  says merger \"the change is a merger\"\n",
+            "  allow W0304 \"kept\"\n",
+            "  label \"the kind of change\"\n",
+            "define chosen as change.kind is none\n",
+            "  says true \"nothing is proposed\"\n",
+            "  says false \"a change of {change.kind} is proposed\"\n",
+            "fact change.date is a date\n",
+        ));
+        let Item::Fact(fact) = &items[0] else { panic!() };
+        let label = fact.wording.label.as_ref().expect("a label");
+        assert_eq!(label.node.parts, [TextPart::Literal("the kind of change".into())]);
+        assert_eq!(fact.wording.says.len(), 1);
+        assert_eq!(fact.wording.says[0].value.node, "merger");
+        assert_eq!(fact.allows.len(), 1);
+        let Item::Definition(definition) = &items[1] else { panic!() };
+        let values: Vec<&str> = definition.wording.says.iter().map(|s| s.value.node.as_str()).collect();
+        assert_eq!(values, ["true", "false"]);
+        assert!(matches!(&definition.wording.says[1].words.node.parts[1], TextPart::Interpolation { .. }));
+        assert!(matches!(&items[2], Item::Fact(f) if f.wording == Wording::default()));
+        assert_eq!(
+            errors("fact x is text\n  label \"a\"\n  label \"b\"\n"),
+            ["E0105 this item already has its `label` @29"]
+        );
+        assert_eq!(errors("define d as x\n  says \"x\"\n"), ["E0101 expected a name, found a string @21"]);
+    }
+
+    #[test]
     fn reports_errors_where_they_are_and_recovers() {
         assert_eq!(
             errors("rule r when a when b note \"t\" \"x\" cite s"),
@@ -1291,6 +1377,14 @@ mod tests {
         let Item::Rule(rule) = &items[0] else { panic!() };
         assert_eq!(rule.priority.as_ref().map(|p| p.node.as_str()), Some("p"));
         assert!(matches!(condition("k is merger or a"), Expr::Or(..)));
+    }
+
+    /// `says` and `label` may follow a derived fact's condition on its line: they end the
+    /// value, not extend it into a phrase of several words.
+    #[test]
+    fn the_words_of_a_derived_fact_may_follow_its_condition_on_one_line() {
+        assert_eq!(errors("define d as k is merger says true \"it is a merger\""), Vec::<String>::new());
+        assert_eq!(errors("define d as k is merger label \"the merger\""), Vec::<String>::new());
     }
 
     #[test]
