@@ -32,7 +32,8 @@ fn every_rule_example_in_the_language_reference_parses() {
     let reference = fs::read_to_string("docs/language.md").expect("docs/language.md exists");
     let examples = blocks(&reference, "accord");
     assert!(examples.len() >= 10, "the reference shows the language");
-    for example in examples {
+    let guide = fs::read_to_string("docs/adding-evidence.md").expect("docs/adding-evidence.md exists");
+    for example in examples.into_iter().chain(blocks(&guide, "accord")) {
         let (_, errors) = accord::syntax::parse_file("example.accord", &example);
         assert!(errors.is_empty(), "{example}\n{errors:#?}");
     }
