@@ -261,6 +261,15 @@ pub enum Value {
 /// One item of a list of records: the value of each declared field, by slot.
 pub type Record = Vec<Option<Value>>;
 
+/// `a + b`, or `a - b` when `minus`: `None` when the result is past the largest number a
+/// double holds. Every number the engine reads is finite (cases and rule literals are
+/// refused otherwise); keeping sums finite keeps it so, as infinity compares equal to every
+/// number within a rounding error, and infinity minus itself (NaN) to everything.
+pub fn add_numbers(a: f64, b: f64, minus: bool) -> Option<f64> {
+    let sum = if minus { a - b } else { a + b };
+    sum.is_finite().then_some(sum)
+}
+
 /// Compares two numbers, treating them as equal within a rounding error.
 pub fn compare_numbers(a: f64, b: f64) -> Ordering {
     if (a - b).abs() <= f64::EPSILON * a.abs().max(b.abs()).max(1.0) {

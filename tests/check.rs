@@ -232,3 +232,24 @@ fn rules_that_fire_only_on_later_assessment_dates_or_through_derived_windows_are
         "rule never\n  when a and not a and as_of is on or after 2013-04-01\n  note \"t\" \"x\"\n  cite s\n";
     assert!(lint_codes(impossible).iter().any(|w| w.starts_with("W0301 rule `never`")));
 }
+
+/// A number literal past the largest number a double holds was read as infinity: it
+/// checked without a word, then equalled every number (and W0301 called sound rules dead).
+#[test]
+fn a_number_too_large_to_compute_with_is_refused_at_the_literal() {
+    let digits = format!("1{}", "0".repeat(400));
+    let rules = format!("rule r\n  when n is {digits} or n is 5\n  note \"t\" \"x\"\n  cite s\n");
+    let files =
+        vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules.clone())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    assert!(compiled.rule_base.is_none(), "refused");
+    let codes: Vec<String> =
+        compiled.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+    assert_eq!(codes, ["E0109 this number is too large"]);
+    let label = compiled.diagnostics[0].primary.as_ref().expect("a place");
+    let start = rules.find(&digits).expect("the literal");
+    assert_eq!((label.span.start, label.span.end), (start, start + digits.len()), "the whole literal");
+    // The largest finite numbers are still numbers, with or without a fraction.
+    let largest = format!("1{}", "0".repeat(308));
+    assert_eq!(errors(&format!("n is {largest} or n is {largest}.5")), Vec::<String>::new());
+}

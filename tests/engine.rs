@@ -416,3 +416,45 @@ fn a_date_whose_answer_cannot_change_a_decided_condition_is_not_asked() {
     let report = run(rules, r#"{"kind": "merger"}"#);
     assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["d"]);
 }
+
+/// The outcome of the single rule `r` for `case` as the engine gives it (tree walker and
+/// flat conditions, through `evaluate`) and as the reference evaluator does; they must agree.
+fn truth_everywhere(condition: &str, case: &str) -> accord::Truth {
+    let files = vec![
+        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
+        ("rules.accord".to_string(), rule(condition)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    let parsed = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
+    let as_of = Date::parse("2013-09-01").expect("valid");
+    let engine = rule_base.evaluate(&parsed, as_of).remove(0).truth;
+    let json: serde_json::Value = serde_json::from_str(case).expect("JSON");
+    let reference = accord::eval::reference::reference_outcomes(&rule_base, &json, as_of).remove(0).2;
+    assert_eq!(engine, reference, "{condition} for {case}: engine and reference");
+    engine
+}
+
+/// Arithmetic past the largest number is unknown, never a truth: `1e308 + 1e308` used to
+/// be infinity, which compared equal to every number (and infinity minus itself, NaN, was
+/// both at most 0 and at least 1).
+#[test]
+fn arithmetic_past_the_largest_number_is_unknown() {
+    use accord::Truth::Unknown;
+    let huge = r#"{"n": 1e308}"#;
+    for condition in [
+        "n + n is 0",
+        "n + n is not 0",
+        "n + n > 1",
+        "n + n - (n + n) is at most 0",
+        "n + n - (n + n) is at least 1",
+        "0 - n - n < 0",
+    ] {
+        assert_eq!(truth_everywhere(condition, huge), Unknown, "{condition}");
+        assert!(!fires(condition, huge), "{condition}");
+    }
+    // Short of overflowing, arithmetic is as before.
+    assert_eq!(truth_everywhere("n > 0 - n", huge), accord::Truth::True);
+    assert_eq!(truth_everywhere("n - n is 0", huge), accord::Truth::True);
+    // The rule is undetermined, with nothing to ask: `n` is known.
+    assert_eq!(outcome("n + n is 0", huge), accord::eval::OutcomeKind::Unknown);
+}

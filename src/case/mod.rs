@@ -123,7 +123,23 @@ fn syntax_error(path: &str, text: &str, start: usize, error: &serde_json::Error)
         return diagnostic.at(path, Span::new(text.len(), text.len()), "the file ends here");
     }
     let offset = byte_offset(&text[start..], error.line(), error.column()) + start;
+    if reason == "number out of range" {
+        return diagnostic
+            .at(path, number_span(text, offset), "too large a number")
+            .help("a number in a case is at most about 1.8e308; is a digit or the exponent mistyped?");
+    }
     diagnostic.at(path, char_span(text, offset), "not valid JSON here")
+}
+
+/// The span of the JSON number around `offset` (serde stops on or just past its last
+/// character), so that the whole number is marked.
+fn number_span(text: &str, offset: usize) -> Span {
+    let in_number = |b: &u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let begin = offset - bytes[..offset].iter().rev().take_while(|b| in_number(b)).count();
+    let end = offset + bytes[offset..].iter().take_while(|b| in_number(b)).count();
+    if begin == end { char_span(text, offset) } else { Span::new(begin, end) }
 }
 
 /// The byte offset of serde's 1-based `line` and `column`. serde counts the column in
@@ -861,6 +877,23 @@ mod tests {
         let error = one_error(text);
         assert_eq!(marked(text, &error), ((1, 14), "\"knd\""));
         assert_eq!(load("\u{feff}{}").values.len(), 7);
+    }
+
+    /// A number past the largest double is refused where it is written, the whole number
+    /// marked (serde stops at its end), by the full loader and so by the fast one.
+    #[test]
+    fn a_number_too_large_is_refused_at_the_number() {
+        for (text, number) in [
+            (r#"{"outcomes": {"measures": -1e400}}"#, "-1e400"),
+            ("{\"outcomes\": {\n  \"measures\": 1.5E+309 }}", "1.5E+309"),
+        ] {
+            let error = one_error(text);
+            assert_eq!(error.code, "E0301");
+            assert!(error.message.ends_with("number out of range"), "{}", error.message);
+            let at = text.find(number).expect("the number");
+            assert_eq!(marked(text, &error), (line_col(text, at), number), "{text}");
+            assert!(error.help.as_deref().unwrap_or_default().contains("1.8e308"), "{error:?}");
+        }
     }
 
     #[test]

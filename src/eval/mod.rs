@@ -24,7 +24,7 @@ pub(crate) use texts::{Texts, text_range};
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
 use crate::rulebase::*;
-use crate::value::{Date, Value, compare_numbers, write_integer, write_number};
+use crate::value::{Date, Value, add_numbers, compare_numbers, write_integer, write_number};
 
 /// A truth value of three-valued logic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1012,7 +1012,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `date ± duration`, `number ± number`, `months between`: unknown when an operand is
-    /// (the second operand is not read when the first is unknown).
+    /// (the second operand is not read when the first is unknown), and when a sum is past
+    /// the largest number.
     fn arithmetic(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
         match expr {
             Expr::DatePlus { date, duration, minus } => {
@@ -1028,7 +1029,7 @@ impl<'a> Evaluator<'a> {
             Expr::NumberPlus { lhs, rhs, minus } => {
                 let (lhs, rhs) = (self.value(lhs, env)?, self.value(rhs, env)?);
                 let (&Value::Number(a), &Value::Number(b)) = (&*lhs, &*rhs) else { return None };
-                Some(Value::Number(if *minus { a - b } else { a + b }))
+                add_numbers(a, b, *minus).map(Value::Number)
             }
             Expr::MonthsBetween { from, to } => {
                 let (from, to) = (self.value(from, env)?, self.value(to, env)?);

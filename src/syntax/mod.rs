@@ -100,6 +100,9 @@ pub enum Expected {
     ValidDate(String),
     /// `when x is 1.5 months`: a whole number of days, weeks, months or years.
     WholeDuration,
+    /// `when x is 1000...0` (400 digits): a number no larger than a double holds, which
+    /// would otherwise be infinity and equal every number.
+    FiniteNumber,
     /// `words w after 2013-04-01 "x"`: a line of a `words` item.
     WordsEntry,
     /// `words w before April "x"`: a date.
@@ -257,7 +260,7 @@ impl<'s> Parser<'s> {
             let start = self.offset(skip_space(e.at));
             span = Span::new(start, start + found.len());
         }
-        if matches!(e.expected, Expected::ValidDate(_) | Expected::WholeDuration) {
+        if matches!(e.expected, Expected::ValidDate(_) | Expected::WholeDuration | Expected::FiniteNumber) {
             // Mark the whole literal, not just its first digits.
             let at = skip_space(e.at);
             let len = at.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.')).unwrap_or(at.len());
@@ -303,6 +306,12 @@ impl<'s> Parser<'s> {
                 "a duration must be a whole number".to_string(),
                 "a whole number is needed here".to_string(),
                 Some("write `18 months`, or `45 days` for part of a month".to_string()),
+            ),
+            Expected::FiniteNumber => (
+                "E0109",
+                "this number is too large".to_string(),
+                "more than accord can compute with".to_string(),
+                Some("a number has at most 309 digits before its point (up to about 1.8e308); is a digit repeated by mistake?".to_string()),
             ),
             Expected::Instead { found, wanted, help } => (
                 "E0101",
@@ -1035,6 +1044,7 @@ fn describe_expected(expected: &Expected) -> String {
         | Expected::Escape
         | Expected::ValidDate(_)
         | Expected::WholeDuration
+        | Expected::FiniteNumber
         | Expected::Instead { .. }
         | Expected::MissingClause(_) => {
             unreachable!("reported with their own messages")
