@@ -253,3 +253,12 @@ fn a_number_too_large_to_compute_with_is_refused_at_the_literal() {
     let largest = format!("1{}", "0".repeat(308));
     assert_eq!(errors(&format!("n is {largest} or n is {largest}.5")), Vec::<String>::new());
 }
+
+/// A rule on a date near the calendar's end can fire: `d + 18 months` past 9999-12-31 was
+/// unknown, and W0301 called the rule's condition a contradiction.
+#[test]
+fn a_rule_on_dates_near_the_calendar_s_end_is_not_called_dead() {
+    let rules = "rule late\n  when d is after 9999-01-01 and as_of is before d + 18 months\n  note \"t\" \"x\"\n  cite s\n";
+    let dead: Vec<String> = lint_codes(rules).into_iter().filter(|w| w.starts_with("W0301")).collect();
+    assert_eq!(dead, Vec::<String>::new());
+}
