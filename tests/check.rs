@@ -262,3 +262,36 @@ fn a_rule_on_dates_near_the_calendar_s_end_is_not_called_dead() {
     let dead: Vec<String> = lint_codes(rules).into_iter().filter(|w| w.starts_with("W0301")).collect();
     assert_eq!(dead, Vec::<String>::new());
 }
+
+/// A rule file whose one rule nests `depth` quantifiers over a list of records.
+fn nested_quantifiers(depth: usize) -> String {
+    let quantifiers: String = (0..depth).map(|i| format!("any g{i} in groups where ")).collect();
+    format!("rule deep\n  when {quantifiers}g{}.needs is complex\n  note \"t\" \"x\"\n  cite s\n", depth - 1)
+}
+
+/// The analysis gives up on a rule whose case search runs past its budget, and says so in
+/// a note, not a warning: 25 nested quantifiers evaluate their body 2^25 times per case
+/// tried, and the search asked for 2 GB and aborted.
+#[test]
+fn the_analysis_gives_up_on_a_rule_too_costly_to_search_with_a_note() {
+    let files = vec![
+        ("v.accord".to_string(), VOCABULARY.to_string()),
+        ("r.accord".to_string(), nested_quantifiers(25)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("the rules check");
+    let started = std::time::Instant::now();
+    let findings = accord::lint::lint(&rule_base);
+    assert!(started.elapsed().as_secs() < 30, "within its budget: {:?}", started.elapsed());
+    let codes: Vec<&str> = findings.warnings.iter().map(|w| w.code).collect();
+    assert!(!codes.contains(&"W0301"), "giving up is not a finding: {codes:?}");
+    let unanalysed: Vec<(&str, Vec<String>)> =
+        findings.unanalysed.iter().map(|u| (u.rule.as_str(), u.checks.clone())).collect();
+    assert_eq!(unanalysed, [("deep", vec!["W0301".to_string()])]);
+    // A rule nested a little less deep is searched to the end, as before.
+    let files = vec![
+        ("v.accord".to_string(), VOCABULARY.to_string()),
+        ("r.accord".to_string(), nested_quantifiers(3)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("the rules check");
+    assert_eq!(accord::lint::lint(&rule_base).unanalysed, []);
+}
