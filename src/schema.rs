@@ -75,7 +75,9 @@ fn object(vocabulary: &Vocabulary, shape: &Shape) -> Json {
     })
 }
 
-/// What one field holds; `null` is always allowed (unknown).
+/// What one field holds; `null` is always allowed (unknown). The recursion through nested
+/// objects goes as deep as the vocabulary's paths: at most
+/// [`crate::rulebase::MAX_PATH_SEGMENTS`] levels, each indented once in the printed schema.
 fn node_schema(vocabulary: &Vocabulary, node: &Node) -> Json {
     let mut schema = match node {
         Node::Object(shape) => object(vocabulary, shape),

@@ -503,7 +503,9 @@ impl<'a> Loader<'a> {
         self.diagnostics
     }
 
-    /// Loads the fields of an object of `shape` into `slots`.
+    /// Loads the fields of an object of `shape` into `slots`. Recurses with the shape, at
+    /// most [`crate::rulebase::MAX_PATH_SEGMENTS`] levels (and never deeper than the JSON,
+    /// which serde_json stops at 128 levels).
     fn object(&mut self, shape: &'a Shape, object: &Map<String, Json>, slots: &mut [Option<Value>]) {
         for (key, value) in object {
             self.path.push(Step::Key(key.clone()));
