@@ -193,6 +193,8 @@ pub enum ReadError {
     TooLarge(Option<u64>),
     /// Not UTF-8; the offset of the first bad byte.
     NotUtf8(usize),
+    /// Starts with two byte order marks: one is dropped, a second would be read as text.
+    TwoByteOrderMarks,
 }
 
 impl ReadError {
@@ -208,6 +210,7 @@ impl ReadError {
                 }
             }
             ReadError::NotUtf8(offset) => format!("it is not UTF-8 text: invalid byte at offset {offset}"),
+            ReadError::TwoByteOrderMarks => "it starts with two byte order marks".into(),
         }
     }
 
@@ -221,12 +224,20 @@ impl ReadError {
             )),
             ReadError::NotUtf8(_) => Diagnostic::error("E0002", message)
                 .help("rule and case files are UTF-8 text; is this the right file?"),
+            ReadError::TwoByteOrderMarks => Diagnostic::error("E0002", message).help(
+                "a UTF-8 file may start with one byte order mark (U+FEFF), which accord drops; the second shows in an editor as an invisible first character: delete it",
+            ),
         }
     }
 }
 
+/// The byte order mark, U+FEFF, that some editors write at the start of a UTF-8 file.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Reads a text file: refuses one over the size limit ([`max_file_bytes`]) or not UTF-8,
-/// and drops a byte order mark.
+/// and drops a byte order mark. A second is refused: dropped too (the case loader drops
+/// one of its own), it made two marks read as one; kept, it is an invisible character
+/// where a rule or a case begins.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let limit = max_file_bytes().map_err(ReadError::Io)?;
     let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
@@ -246,7 +257,11 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         return Err(ReadError::TooLarge(None));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Ok(text) => match text.strip_prefix(BYTE_ORDER_MARK) {
+            Some(rest) if rest.starts_with(BYTE_ORDER_MARK) => Err(ReadError::TwoByteOrderMarks),
+            Some(rest) => Ok(rest.to_string()),
+            None => Ok(text),
+        },
         Err(e) => Err(ReadError::NotUtf8(e.utf8_error().valid_up_to())),
     }
 }

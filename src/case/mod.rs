@@ -61,8 +61,17 @@ impl Case {
 /// enumeration (`E0304`), invalid dates (`E0305`) and fields given twice (`E0306`).
 pub fn parse_case(path: &str, text: &str, vocabulary: &Vocabulary) -> Result<Case, Vec<Diagnostic>> {
     // Editors on Windows may save a byte order mark; it is not JSON but means nothing.
-    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    // One: a second is a mistake, and would be read as the case's first character.
+    let mark = crate::load::BYTE_ORDER_MARK;
+    let start = if text.starts_with(mark) { mark.len_utf8() } else { 0 };
     let body = &text[start..];
+    if body.starts_with(mark) {
+        let span = Span::new(start, start + mark.len_utf8());
+        let error = Diagnostic::error("E0301", "the case is not valid JSON: a second byte order mark")
+            .at(path, span, "a second byte order mark")
+            .help("a file may start with one byte order mark (U+FEFF, unseen in most editors); remove the other");
+        return Err(vec![error]);
+    }
     if body.trim().is_empty() {
         return Err(vec![Diagnostic::error("E0301", "the case file is empty").in_file(path)]);
     }
@@ -879,6 +888,16 @@ mod tests {
         let error = one_error(text);
         assert_eq!(marked(text, &error), ((1, 14), "\"knd\""));
         assert_eq!(load("\u{feff}{}").values.len(), 7);
+    }
+
+    /// One byte order mark is dropped, not two: the second is refused where it is.
+    #[test]
+    fn refuses_a_second_byte_order_mark() {
+        let text = "\u{feff}\u{feff}{}";
+        let error = one_error(text);
+        assert_eq!(error.code, "E0301");
+        assert_eq!(error.message, "the case is not valid JSON: a second byte order mark");
+        assert_eq!(marked(text, &error), ((1, 2), "\u{feff}"));
     }
 
     /// A number past the largest double is refused where it is written, the whole number

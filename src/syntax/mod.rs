@@ -1081,8 +1081,19 @@ fn describe_found(at: &str) -> String {
             format!("`{}`", at.split(|c: char| !is_name_char(c)).next().unwrap_or_default())
         }
         Some('"') => "a string".into(),
+        // Characters that show as nothing are named, or the message would show nothing.
+        Some('\u{feff}') => "a byte order mark (U+FEFF)".into(),
+        Some(c) if c.is_control() || is_invisible(c) => {
+            format!("an invisible character (U+{:04X})", u32::from(c))
+        }
         Some(c) => format!("`{c}`"),
     }
+}
+
+/// Whether `c` is a format character that takes no room: zero-width spaces and joiners,
+/// direction marks, the word joiner and the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}')
 }
 
 #[cfg(test)]
@@ -1109,6 +1120,18 @@ mod tests {
             .iter()
             .map(|d| format!("{} {} @{}", d.code, d.message, d.primary.as_ref().map_or(0, |l| l.span.start)))
             .collect()
+    }
+
+    /// A byte order mark the file reader did not drop (a second, or one in the middle of
+    /// a file made of two) is named, as it cannot be seen.
+    #[test]
+    fn an_invisible_character_is_named() {
+        let found = |src: &str| errors(src).remove(0);
+        assert_eq!(
+            found("\u{feff}source s"),
+            "E0101 expected `rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons`, found a byte order mark (U+FEFF) @0"
+        );
+        assert!(found("rule r\n  when a \u{200b}and b").contains("found an invisible character (U+200B)"));
     }
 
     fn name(path: &str) -> Expr {
