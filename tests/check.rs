@@ -295,3 +295,29 @@ fn the_analysis_gives_up_on_a_rule_too_costly_to_search_with_a_note() {
     let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("the rules check");
     assert_eq!(accord::lint::lint(&rule_base).unanalysed, []);
 }
+
+/// Lines ended by a carriage return alone (as old Mac editors save them) are lines: a
+/// comment used to run to the end of the file, which then checked as empty, and errors
+/// were placed on line 1.
+#[test]
+fn lines_ended_by_a_carriage_return_alone_are_lines() {
+    let rules =
+        "# The vocabulary.\rfact x is true or false\r\rrule r\r  when y\r  note \"t\" \"x\"\r  cite s\r";
+    let files =
+        vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let found: Vec<(String, (usize, usize))> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let label = d.primary.as_ref().expect("a place");
+            let text = compiled.sources.get(&label.file).expect("the file");
+            (format!("{} {}", d.code, d.message), accord::diag::line_col(text, label.span.start))
+        })
+        .collect();
+    assert_eq!(found, [("E0203 unknown name `y`".to_string(), (5, 8))]);
+    let fixed = rules.replace("when y", "when x");
+    let files = vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), fixed)];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    assert_eq!(rule_base.rules.len(), 1, "the rule after the comment is read");
+}

@@ -462,3 +462,35 @@ fn a_second_byte_order_mark_is_refused_in_rule_and_case_files() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Files whose lines end in a carriage return alone are read line by line: errors in a
+/// rule file were all placed on line 1 (and a comment hid the rest of the file), and so
+/// were those of a case.
+#[test]
+fn errors_in_files_with_carriage_return_line_endings_are_placed_on_their_lines() {
+    let dir = std::env::temp_dir().join(format!("accord-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("written");
+        path.to_str().expect("UTF-8").to_string()
+    };
+    let rules = write(
+        "cr.accord",
+        "# Saved by an old editor.\rsource s\r  authors \"A.\"\r  year 2000\r  title \"T\"\r\
+         fact a is true or false\rrule r\r  when b\r  note \"t\" \"x\"\r  cite s\r",
+    );
+    let output = accord(&["check", "--rules", &rules]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("--> {rules}:8:8\n")), "{err}");
+    assert!(err.contains("8 |   when b\n"), "the line alone: {err}");
+    let good =
+        write("good.accord", &std::fs::read_to_string(&rules).expect("read").replace("when b", "when a"));
+    let case = write("cr.json", "{\r  \"a\": true,\r  \"b\": 1\r}\r");
+    let output = accord(&["advise", "--rules", &good, &case]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("--> {case}:3:3\n")), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -160,8 +160,11 @@ fn cut<'s, T>(result: PResult<'s, T>) -> PResult<'s, T> {
 }
 
 /// Parses one rule file. Returns what could be parsed and a diagnostic per syntax error.
+/// A carriage return not followed by a line feed ends a line, as a line feed does (see
+/// [`crate::load::normalise_line_breaks`]; places are unchanged).
 pub fn parse_file(path: &str, src: &str) -> (RuleFile, Vec<Diagnostic>) {
-    let parser = Parser { src, path, depth: Cell::new(0) };
+    let src = crate::load::normalise_line_breaks(src);
+    let parser = Parser { src: &src, path, depth: Cell::new(0) };
     parser.file()
 }
 
