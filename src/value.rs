@@ -108,13 +108,18 @@ impl Date {
         Date::from_parts(year, month, day)
     }
 
-    /// Parses exactly `YYYY-MM-DD`. The error says what is wrong, in words. The fast case
+    /// Parses exactly `YYYY-MM-DD`, of a year from 0001 to 9999. The error says what is
+    /// wrong, in words. The fast case
     /// reader calls this for every date of every case: a date that parses costs no
     /// allocation.
     pub fn parse(text: &str) -> Result<Date, String> {
         let Some((year, month, day)) = iso_parts(text) else {
             return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
         };
+        // Files and cases give the years 1 to 9999; the year 0 (1 BC) only arithmetic reaches.
+        if year == 0 {
+            return Err(format!("`{text}` has no year 0000: the years start at 0001"));
+        }
         if !(1..=12).contains(&month) {
             return Err(format!("`{text}` has no month {month}"));
         }
@@ -452,7 +457,7 @@ mod tests {
         }
         let number = |range: std::ops::Range<usize>| -> i16 { text[range].parse().expect("digits") };
         let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-        if !(1..=12).contains(&month) {
+        if year == 0 || !(1..=12).contains(&month) {
             return None;
         }
         Date::new(year, month as i8, day as i8)
@@ -498,6 +503,11 @@ mod tests {
         assert_eq!(Date::parse("1/4/2013").unwrap_err(), "`1/4/2013` is not a date in the form YYYY-MM-DD");
         assert!(Date::parse("2012-02-29").is_ok());
         assert!(Date::parse("2013-02-29").is_err());
+        assert_eq!(
+            Date::parse("0000-01-01").unwrap_err(),
+            "`0000-01-01` has no year 0000: the years start at 0001"
+        );
+        assert!(Date::parse("0001-01-01").is_ok());
     }
 
     #[test]

@@ -321,3 +321,14 @@ fn lines_ended_by_a_carriage_return_alone_are_lines() {
     let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
     assert_eq!(rule_base.rules.len(), 1, "the rule after the comment is read");
 }
+
+/// A date of the year 0000 in a rule was read, and arithmetic on it gave years before 1:
+/// refused as an invalid date (E0103), as in cases (E0305).
+#[test]
+fn a_date_in_the_year_0000_is_an_invalid_date() {
+    assert_eq!(
+        errors("d is after 0000-12-31"),
+        ["E0103 invalid date: `0000-12-31` has no year 0000: the years start at 0001"]
+    );
+    assert_eq!(errors("d is after 0001-01-01"), Vec::<String>::new());
+}

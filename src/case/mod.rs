@@ -1101,6 +1101,21 @@ mod tests {
         assert_eq!((error.code, error.message.as_str()), ("E0305", message));
     }
 
+    /// The year 0000 was read (and arithmetic on it wrote "31 December -1"): the years of
+    /// a case start at 0001, in both readers.
+    #[test]
+    fn refuses_the_year_0000() {
+        let text = r#"{"change": {"date": "0000-06-01"}}"#;
+        let error = one_error(text);
+        let message = "invalid date at `change.date`: `0000-06-01` has no year 0000: the years start at 0001";
+        assert_eq!((error.code, error.message.as_str()), ("E0305", message));
+        assert_eq!(fast::read_case(text, &vocabulary()), None);
+        assert_eq!(
+            load(r#"{"change": {"date": "0001-01-01"}}"#).value(1),
+            Some(&Value::Date(date("0001-01-01")))
+        );
+    }
+
     #[test]
     fn reports_a_duplicate_field() {
         let text = "{\"change\": {\"kind\": \"none\",\n \"kind\": \"merger\"}}";
