@@ -1167,6 +1167,17 @@ impl Checker<'_> {
         if !example_ok {
             return None;
         }
+        // The empty text is in every text, and white space and punctuation alone are in most:
+        // such a quote would pass the check and prove nothing.
+        if let Some(quote) = &citation.quote
+            && !quote.node.chars().any(char::is_alphanumeric)
+        {
+            let diagnostic = Diagnostic::error("E0205", "this quote has no word in it")
+                .at(file, quote.span, "no word to find in the source")
+                .help("quote the source's own words, or cite it without `quote` (at a page or section)");
+            self.error(diagnostic);
+            return None;
+        }
         // A quote found in another work is checked against that work's text.
         let (checked_key, checked_index) = match &quoted_in {
             Some(quoted_in) => (&quoted_in.source, quoted_in.source_index),
