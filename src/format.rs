@@ -51,6 +51,10 @@ pub enum FormatError {
 /// [`FormatError::Syntax`] when the file does not parse; [`FormatError::Bug`] when the
 /// result fails the formatter's own checks (same syntax tree, same comments, stable).
 pub fn format_rule_file(path: &str, src: &str) -> Result<String, FormatError> {
+    // Lone carriage returns end lines, as `read_text` has it (byte for byte, so the places
+    // of errors stand in `src`).
+    let normalised = crate::load::normalise_line_breaks(src);
+    let src = &*normalised;
     let (before, diagnostics) = syntax::parse_file(path, src);
     if !diagnostics.is_empty() {
         return Err(FormatError::Syntax(diagnostics));

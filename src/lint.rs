@@ -35,11 +35,30 @@ pub struct Findings {
     pub warnings: Vec<Diagnostic>,
     /// Warnings silenced by an `allow`.
     pub silenced: Vec<Silenced>,
+    /// Rules the analysis gave up on, in part, in rule order.
+    pub unanalysed: Vec<Unanalysed>,
+}
+
+/// A rule the analysis gave up on: a search for a case ran past its budget of work (see
+/// [`RuleBase::find_case_where`]), so some checks were not made. Not a warning: nothing is
+/// known to be wrong, and a rule base with such a rule still checks cleanly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unanalysed {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule file, as shown.
+    pub file: String,
+    /// The rule's name in it.
+    pub span: Span,
+    /// The checks not made, in the order met: `W0301`, `W0302 with other_rule`,
+    /// `W0307 for change.date`.
+    pub checks: Vec<String>,
 }
 
 /// Analyses a rule base.
 pub fn lint(rule_base: &RuleBase) -> Findings {
-    let mut linter = Linter { rule_base, raised: Vec::new() };
+    let mut linter =
+        Linter { rule_base, raised: Vec::new(), costly: Vec::new(), unanalysed: IndexMap::new() };
     linter.rules_that_never_fire();
     linter.contradictions();
     linter.overrides_that_never_apply();
@@ -63,9 +82,43 @@ struct Raised<'a> {
 struct Linter<'a> {
     rule_base: &'a RuleBase,
     raised: Vec<Raised<'a>>,
+    /// Rules whose search alone ran past its budget: every search that includes them is
+    /// skipped, as it would cost as much and end the same.
+    costly: Vec<usize>,
+    /// The checks not made, by rule index.
+    unanalysed: IndexMap<usize, Vec<String>>,
 }
 
 impl<'a> Linter<'a> {
+    /// [`RuleBase::find_case_where`] for the check named `check` (`W0301`, `W0302 with
+    /// other`), unless a rule of `rules` is too costly to search. When the search is not
+    /// made, or runs past its budget, the check is noted as not made against each rule,
+    /// and the answer is `None`: nothing is concluded.
+    fn find_case(
+        &mut self,
+        check: &dyn Fn(usize) -> String,
+        rules: &[usize],
+        keep_unknown: &[FactId],
+    ) -> Option<Search> {
+        let skipped = rules.iter().any(|rule| self.costly.contains(rule));
+        let search =
+            if skipped { Search::GaveUp } else { self.rule_base.find_case_where(rules, keep_unknown) };
+        if search != Search::GaveUp {
+            return Some(search);
+        }
+        if let [rule] = rules {
+            self.costly.push(*rule);
+        }
+        for &rule in rules {
+            let checks = self.unanalysed.entry(rule).or_default();
+            let named = check(rule);
+            if !checks.contains(&named) {
+                checks.push(named);
+            }
+        }
+        None
+    }
+
     fn raise(&mut self, origin: &'a Origin, warning: Diagnostic) {
         self.raised.push(Raised { warning, origin });
     }
@@ -77,7 +130,7 @@ impl<'a> Linter<'a> {
     /// W0301: a condition no case can make true.
     fn rules_that_never_fire(&mut self) {
         for (index, rule) in self.rule_base.rules.iter().enumerate() {
-            if self.rule_base.find_case_where(&[index], &[]) == Search::Impossible {
+            if self.find_case(&|_| "W0301".into(), &[index], &[]) == Some(Search::Impossible) {
                 let warning = self
                     .rule_warning(rule, "W0301", format!("rule `{}` can never fire", rule.id), "no case makes its condition true")
                     .help("its condition contradicts itself (for example `a and not a`, or a value compared with two different values); fix or remove the rule");
@@ -90,7 +143,8 @@ impl<'a> Linter<'a> {
     fn contradictions(&mut self) {
         for (index, rule) in self.rule_base.rules.iter().enumerate() {
             for &other in &rule.contradicts {
-                if let Search::Found(witness) = self.rule_base.find_case_where(&[index, other], &[]) {
+                let check = self.pair_check("W0302", index, other);
+                if let Some(Search::Found(witness)) = self.find_case(&check, &[index, other], &[]) {
                     let other_rule = &self.rule_base.rules[other];
                     let message = format!(
                         "rules `{}` and `{}` can both fire for one case, though they contradict",
@@ -110,7 +164,8 @@ impl<'a> Linter<'a> {
     fn overrides_that_never_apply(&mut self) {
         for (index, rule) in self.rule_base.rules.iter().enumerate() {
             for &other in &rule.overrides {
-                if self.rule_base.find_case_where(&[index, other], &[]) == Search::Impossible {
+                let check = self.pair_check("W0306", index, other);
+                if self.find_case(&check, &[index, other], &[]) == Some(Search::Impossible) {
                     let other_rule = &self.rule_base.rules[other];
                     let message = format!(
                         "`{}` overrides `{}`, but they never fire for the same case",
@@ -183,8 +238,9 @@ impl<'a> Linter<'a> {
                 });
             }
             for fact in shown {
-                if let Search::Found(witness) = self.rule_base.find_case_where(&[index], &[fact]) {
-                    let path = &self.rule_base.vocabulary.fact(fact).path;
+                let path = &self.rule_base.vocabulary.fact(fact).path;
+                let check = |_| format!("W0307 for {path}");
+                if let Some(Search::Found(witness)) = self.find_case(&check, &[index], &[fact]) {
                     let warning = self
                         .rule_warning(rule, "W0307", format!("rule `{}` can fire with `{path}` unknown, and its text shows it", rule.id), "its text would say \"(unknown)\"")
                         .help(format!("for example, a case with {}; require `{path} is known` in the condition, or leave it out of the text", witness_words(&witness)));
@@ -225,7 +281,8 @@ impl<'a> Linter<'a> {
                     if overridden {
                         continue;
                     }
-                    if let Search::Found(witness) = self.rule_base.find_case_where(&[first, second], &[]) {
+                    let check = self.pair_check("W0310", first, second);
+                    if let Some(Search::Found(witness)) = self.find_case(&check, &[first, second], &[]) {
                         let message = format!(
                             "rules `{}` and `{}` can fire together and both cite this quote",
                             rules[first].id, rule.id
@@ -239,6 +296,13 @@ impl<'a> Linter<'a> {
                 }
             }
         }
+    }
+
+    /// Names the check `code` of rules `a` and `b`, as noted against either: `W0302 with
+    /// b` against `a`, `W0302 with a` against `b`.
+    fn pair_check(&self, code: &'static str, a: usize, b: usize) -> impl Fn(usize) -> String + 'a {
+        let rules = &self.rule_base.rules;
+        move |rule| format!("{code} with {}", rules[if rule == a { b } else { a }].id)
     }
 
     fn quote_graded_twice(&mut self, first: usize, first_span: Span, second: usize, span: Span) {
@@ -335,6 +399,13 @@ impl<'a> Linter<'a> {
     /// `allow` that silenced nothing (W0308).
     fn finish(self) -> Findings {
         let mut findings = Findings::default();
+        let mut unanalysed: Vec<(usize, Vec<String>)> = self.unanalysed.into_iter().collect();
+        unanalysed.sort_by_key(|(rule, _)| *rule);
+        for (index, checks) in unanalysed {
+            let rule = &self.rule_base.rules[index];
+            let (file, span) = (rule.origin.file.clone(), rule.origin.span);
+            findings.unanalysed.push(Unanalysed { rule: rule.id.clone(), file, span, checks });
+        }
         let mut used: Vec<(&Origin, &str)> = Vec::new();
         for raised in self.raised {
             match raised.origin.allows.iter().find(|a| a.code == raised.warning.code) {

@@ -5,6 +5,7 @@
 // A `Diagnostic` is large, but reading files fails rarely and never in a loop.
 #![allow(clippy::result_large_err)]
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -109,8 +110,11 @@ impl RuleFiles {
         let mut sources = SourceMap::default();
         let mut diagnostics = Vec::new();
         let mut parsed = Vec::new();
-        for (path, text) in &self.files {
-            sources.add(path.clone(), text.clone());
+        // Texts given as text have not been through `read_text`.
+        let texts: Vec<Cow<'_, str>> =
+            self.files.iter().map(|(_, text)| normalise_line_breaks(text)).collect();
+        for ((path, _), text) in self.files.iter().zip(&texts) {
+            sources.add(path.clone(), text.to_string());
             let (ast, errors) = syntax::parse_file(path, text);
             diagnostics.extend(errors);
             parsed.push((path, text, ast));
@@ -193,6 +197,8 @@ pub enum ReadError {
     TooLarge(Option<u64>),
     /// Not UTF-8; the offset of the first bad byte.
     NotUtf8(usize),
+    /// Starts with two byte order marks: one is dropped, a second would be read as text.
+    TwoByteOrderMarks,
 }
 
 impl ReadError {
@@ -208,6 +214,7 @@ impl ReadError {
                 }
             }
             ReadError::NotUtf8(offset) => format!("it is not UTF-8 text: invalid byte at offset {offset}"),
+            ReadError::TwoByteOrderMarks => "it starts with two byte order marks".into(),
         }
     }
 
@@ -221,12 +228,48 @@ impl ReadError {
             )),
             ReadError::NotUtf8(_) => Diagnostic::error("E0002", message)
                 .help("rule and case files are UTF-8 text; is this the right file?"),
+            ReadError::TwoByteOrderMarks => Diagnostic::error("E0002", message).help(
+                "a UTF-8 file may start with one byte order mark (U+FEFF), which accord drops; the second shows in an editor as an invisible first character: delete it",
+            ),
         }
     }
 }
 
+/// The text with each carriage return that is not followed by a line feed (the line ends
+/// of old Mac editors) made a line feed: such a carriage return ends a line, as the parser
+/// reads it too. Byte for byte, so places in the text stay where they were. Without it,
+/// such a file was one line: errors were all placed on line 1, and a comment ran to the
+/// end of the file, which then checked as empty.
+pub fn normalise_line_breaks(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return Cow::Borrowed(text);
+    }
+    let mut normalised = bytes.to_vec();
+    for at in (0..bytes.len()).filter(|&at| lone(at)) {
+        normalised[at] = b'\n';
+    }
+    // One ASCII byte for another: still UTF-8.
+    Cow::Owned(String::from_utf8(normalised).unwrap_or_default())
+}
+
+/// [`normalise_line_breaks`] for an owned text, copied only if it changes.
+fn normalised(text: String) -> String {
+    match normalise_line_breaks(&text) {
+        Cow::Owned(changed) => changed,
+        Cow::Borrowed(_) => text,
+    }
+}
+
+/// The byte order mark, U+FEFF, that some editors write at the start of a UTF-8 file.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Reads a text file: refuses one over the size limit ([`max_file_bytes`]) or not UTF-8,
-/// and drops a byte order mark.
+/// drops a byte order mark, and makes lone carriage returns line feeds
+/// ([`normalise_line_breaks`]). A second is refused: dropped too (the case loader drops
+/// one of its own), it made two marks read as one; kept, it is an invisible character
+/// where a rule or a case begins.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let limit = max_file_bytes().map_err(ReadError::Io)?;
     let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
@@ -246,7 +289,11 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         return Err(ReadError::TooLarge(None));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Ok(text) => match text.strip_prefix(BYTE_ORDER_MARK) {
+            Some(rest) if rest.starts_with(BYTE_ORDER_MARK) => Err(ReadError::TwoByteOrderMarks),
+            Some(rest) => Ok(normalised(rest.to_string())),
+            None => Ok(normalised(text)),
+        },
         Err(e) => Err(ReadError::NotUtf8(e.utf8_error().valid_up_to())),
     }
 }

@@ -447,6 +447,13 @@ impl Wording {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactId(pub usize);
 
+/// The most segments a fact's path may have (`groups[].contact.name` has 3): the case
+/// file's objects nest at most this deep, and so does every walk over them (the schema,
+/// the case readers, the vocabulary's own). A path of 10,000 segments overflowed the
+/// schema's stack, and one of 5,000 made 450 MB of schema; real paths have two or three.
+/// Longer paths are refused when the rules are checked (E0228).
+pub const MAX_PATH_SEGMENTS: usize = 16;
+
 /// The facts a case may state, and the shape of the case file they make up.
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
@@ -506,7 +513,8 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// Whether every field name, here and in nested objects and records, passes `test`.
+    /// Whether every field name, here and in nested objects and records, passes `test`
+    /// (recursing at most [`MAX_PATH_SEGMENTS`] levels: a path's depth).
     fn names_are(&self, test: &impl Fn(&str) -> bool) -> bool {
         self.fields.iter().all(|(name, node)| {
             test(name)

@@ -16,9 +16,10 @@ use crate::value::{Value, format_number};
 /// The JSON Schema dialect of the schema.
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// A date as accord reads it: `YYYY-MM-DD`, with a month from 01 to 12 and a day from 01
-/// to 31. Whether the day exists in that month is left to `format: date`.
-pub const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+/// A date as accord reads it: `YYYY-MM-DD`, with a year from 0001 (`format: date` allows
+/// 0000), a month from 01 to 12 and a day from 01 to 31. Whether the day exists in that
+/// month is left to `format: date`.
+pub const DATE_PATTERN: &str = "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /// The JSON Schema of case files for `vocabulary`: the built-in fields (`$schema`, `name`,
 /// `id`, `assessed_on`), then the declared facts in declaration order. Deterministic: the
@@ -75,7 +76,9 @@ fn object(vocabulary: &Vocabulary, shape: &Shape) -> Json {
     })
 }
 
-/// What one field holds; `null` is always allowed (unknown).
+/// What one field holds; `null` is always allowed (unknown). The recursion through nested
+/// objects goes as deep as the vocabulary's paths: at most
+/// [`crate::rulebase::MAX_PATH_SEGMENTS`] levels, each indented once in the printed schema.
 fn node_schema(vocabulary: &Vocabulary, node: &Node) -> Json {
     let mut schema = match node {
         Node::Object(shape) => object(vocabulary, shape),

@@ -266,3 +266,103 @@ fn words_shown_only_in_the_words_of_a_derived_fact_are_shown() {
                  rule r\n  when involved\n  note \"t\" \"x\"\n  cite s\n";
     assert!(!lint_codes(rules).iter().any(|w| w.starts_with("W0311")), "{:?}", lint_codes(rules));
 }
+
+/// A number literal past the largest number a double holds was read as infinity: it
+/// checked without a word, then equalled every number (and W0301 called sound rules dead).
+#[test]
+fn a_number_too_large_to_compute_with_is_refused_at_the_literal() {
+    let digits = format!("1{}", "0".repeat(400));
+    let rules = format!("rule r\n  when n is {digits} or n is 5\n  note \"t\" \"x\"\n  cite s\n");
+    let files =
+        vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules.clone())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    assert!(compiled.rule_base.is_none(), "refused");
+    let codes: Vec<String> =
+        compiled.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+    assert_eq!(codes, ["E0109 this number is too large"]);
+    let label = compiled.diagnostics[0].primary.as_ref().expect("a place");
+    let start = rules.find(&digits).expect("the literal");
+    assert_eq!((label.span.start, label.span.end), (start, start + digits.len()), "the whole literal");
+    // The largest finite numbers are still numbers, with or without a fraction.
+    let largest = format!("1{}", "0".repeat(308));
+    assert_eq!(errors(&format!("n is {largest} or n is {largest}.5")), Vec::<String>::new());
+}
+
+/// A rule on a date near the calendar's end can fire: `d + 18 months` past 9999-12-31 was
+/// unknown, and W0301 called the rule's condition a contradiction.
+#[test]
+fn a_rule_on_dates_near_the_calendar_s_end_is_not_called_dead() {
+    let rules = "rule late\n  when d is after 9999-01-01 and as_of is before d + 18 months\n  note \"t\" \"x\"\n  cite s\n";
+    let dead: Vec<String> = lint_codes(rules).into_iter().filter(|w| w.starts_with("W0301")).collect();
+    assert_eq!(dead, Vec::<String>::new());
+}
+
+/// A rule file whose one rule nests `depth` quantifiers over a list of records.
+fn nested_quantifiers(depth: usize) -> String {
+    let quantifiers: String = (0..depth).map(|i| format!("any g{i} in groups where ")).collect();
+    format!("rule deep\n  when {quantifiers}g{}.needs is complex\n  note \"t\" \"x\"\n  cite s\n", depth - 1)
+}
+
+/// The analysis gives up on a rule whose case search runs past its budget, and says so in
+/// a note, not a warning: 25 nested quantifiers evaluate their body 2^25 times per case
+/// tried, and the search asked for 2 GB and aborted.
+#[test]
+fn the_analysis_gives_up_on_a_rule_too_costly_to_search_with_a_note() {
+    let files = vec![
+        ("v.accord".to_string(), VOCABULARY.to_string()),
+        ("r.accord".to_string(), nested_quantifiers(25)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("the rules check");
+    let started = std::time::Instant::now();
+    let findings = accord::lint::lint(&rule_base);
+    assert!(started.elapsed().as_secs() < 30, "within its budget: {:?}", started.elapsed());
+    let codes: Vec<&str> = findings.warnings.iter().map(|w| w.code).collect();
+    assert!(!codes.contains(&"W0301"), "giving up is not a finding: {codes:?}");
+    let unanalysed: Vec<(&str, Vec<String>)> =
+        findings.unanalysed.iter().map(|u| (u.rule.as_str(), u.checks.clone())).collect();
+    assert_eq!(unanalysed, [("deep", vec!["W0301".to_string()])]);
+    // A rule nested a little less deep is searched to the end, as before.
+    let files = vec![
+        ("v.accord".to_string(), VOCABULARY.to_string()),
+        ("r.accord".to_string(), nested_quantifiers(3)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("the rules check");
+    assert_eq!(accord::lint::lint(&rule_base).unanalysed, []);
+}
+
+/// Lines ended by a carriage return alone (as old Mac editors save them) are lines: a
+/// comment used to run to the end of the file, which then checked as empty, and errors
+/// were placed on line 1.
+#[test]
+fn lines_ended_by_a_carriage_return_alone_are_lines() {
+    let rules =
+        "# The vocabulary.\rfact x is true or false\r\rrule r\r  when y\r  note \"t\" \"x\"\r  cite s\r";
+    let files =
+        vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), rules.to_string())];
+    let compiled = RuleFiles::from_texts(files).compile();
+    let found: Vec<(String, (usize, usize))> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let label = d.primary.as_ref().expect("a place");
+            let text = compiled.sources.get(&label.file).expect("the file");
+            (format!("{} {}", d.code, d.message), accord::diag::line_col(text, label.span.start))
+        })
+        .collect();
+    assert_eq!(found, [("E0203 unknown name `y`".to_string(), (5, 8))]);
+    let fixed = rules.replace("when y", "when x");
+    let files = vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), fixed)];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    assert_eq!(rule_base.rules.len(), 1, "the rule after the comment is read");
+}
+
+/// A date of the year 0000 in a rule was read, and arithmetic on it gave years before 1:
+/// refused as an invalid date (E0103), as in cases (E0305).
+#[test]
+fn a_date_in_the_year_0000_is_an_invalid_date() {
+    assert_eq!(
+        errors("d is after 0000-12-31"),
+        ["E0103 invalid date: `0000-12-31` has no year 0000: the years start at 0001"]
+    );
+    assert_eq!(errors("d is after 0001-01-01"), Vec::<String>::new());
+}

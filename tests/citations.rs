@@ -149,3 +149,19 @@ fn an_example_takes_no_locator_or_quote() {
     assert_eq!(errors("cite field_peck_2003 for example quote \"x\""), refused);
     assert_eq!(errors("cite field_peck_2003 for example quoted in glasby_2012"), refused);
 }
+
+/// A quote must hold a word: an empty quote, white space, or punctuation alone was "found"
+/// in any text (the empty string is in every text), and passed the quote check.
+#[test]
+fn a_quote_without_a_word_is_refused() {
+    for quote in ["", " ", "\\n  ", "...", "\u{2014}", "\u{201c}\u{201d}", "*", "- , ;"] {
+        for cite in
+            [format!("cite glasby_2012 quote \"{quote}\""), format!("cite parker_2000 quote \"{quote}\"")]
+        {
+            assert_eq!(errors(&cite), ["E0205 this quote has no word in it"], "{cite}");
+        }
+    }
+    // A single word, or a number, is a quote.
+    assert_eq!(errors("cite glasby_2012 quote \"partnership\""), Vec::<String>::new());
+    assert_eq!(errors("cite glasby_2012 quote \"18\""), Vec::<String>::new());
+}

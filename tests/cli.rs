@@ -445,3 +445,68 @@ fn rules_named_with_the_option_win_with_a_warning_about_the_local_rules() {
         stderr(&output)
     );
 }
+
+/// A file may start with one byte order mark, which is dropped; two were read as one (the
+/// file reader dropped the first, the case loader the second). The second is an error, in
+/// rule files and case files.
+#[test]
+fn a_second_byte_order_mark_is_refused_in_rule_and_case_files() {
+    let dir = std::env::temp_dir().join(format!("accord-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let rules = "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n";
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("written");
+        path.to_str().expect("UTF-8").to_string()
+    };
+    let (one, two) = ("\u{feff}", "\u{feff}\u{feff}");
+    let good_rules = write("one.accord", &format!("{one}{rules}"));
+    let good_case = write("one.json", &format!("{one}{{}}"));
+    let output = accord(&["advise", "--as-of", "2013-09-01", "--rules", &good_rules, &good_case]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for (args, file) in [
+        (vec!["advise", "--rules", &good_rules], write("two.json", &format!("{two}{{}}"))),
+        (vec!["check", "--rules"], write("two.accord", &format!("{two}{rules}"))),
+    ] {
+        let output = accord(&[args.as_slice(), &[file.as_str()]].concat());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{file}: {err}");
+        assert!(
+            err.contains(&format!("error[E0002]: cannot read `{file}`: it starts with two byte order marks")),
+            "{err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Files whose lines end in a carriage return alone are read line by line: errors in a
+/// rule file were all placed on line 1 (and a comment hid the rest of the file), and so
+/// were those of a case.
+#[test]
+fn errors_in_files_with_carriage_return_line_endings_are_placed_on_their_lines() {
+    let dir = std::env::temp_dir().join(format!("accord-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("written");
+        path.to_str().expect("UTF-8").to_string()
+    };
+    let rules = write(
+        "cr.accord",
+        "# Saved by an old editor.\rsource s\r  authors \"A.\"\r  year 2000\r  title \"T\"\r\
+         fact a is true or false\rrule r\r  when b\r  note \"t\" \"x\"\r  cite s\r",
+    );
+    let output = accord(&["check", "--rules", &rules]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("--> {rules}:8:8\n")), "{err}");
+    assert!(err.contains("8 |   when b\n"), "the line alone: {err}");
+    let good =
+        write("good.accord", &std::fs::read_to_string(&rules).expect("read").replace("when b", "when a"));
+    let case = write("cr.json", "{\r  \"a\": true,\r  \"b\": 1\r}\r");
+    let output = accord(&["advise", "--rules", &good, &case]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("--> {case}:3:3\n")), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -21,6 +21,8 @@ fact kind is one of none, merger, restructure
   ask "kind?"
 fact n is a number
   ask "n?"
+fact d is a date
+  ask "d?"
 fact groups is a list of records
   ask "groups?"
 fact groups[].name is text
@@ -40,6 +42,10 @@ fn condition(per_item: bool) -> impl Strategy<Value = String> {
         "kind in [none, restructure]",
         "kind is not none",
         "n > 3",
+        "n + n > 3",
+        "n + n - (n + n) is 0",
+        "as_of is before d + 18 months",
+        "d + 18 months is after 9999-12-31",
         "n is known",
         "a is unknown",
         "any x in groups where x.needs is complex",
@@ -106,14 +112,17 @@ fn case() -> impl Strategy<Value = String> {
         maybe(&["true", "false"]),
         maybe(&["true", "false"]),
         maybe(&["\"none\"", "\"merger\"", "\"restructure\""]),
-        maybe(&["0", "5"]),
-        groups,
+        // 1e308: sums of it pass the largest number, and are unknown in every evaluator.
+        maybe(&["0", "5", "1e308"]),
+        // 9999-06-01 + 18 months is past the calendar's end, and still a date.
+        (maybe(&["\"2013-04-01\"", "\"9999-06-01\""]), groups),
     )
-        .prop_map(|(a, b, kind, n, groups)| {
-            let fields: Vec<String> = [("a", a), ("b", b), ("kind", kind), ("n", n), ("groups", groups)]
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| format!("\"{k}\": {v}")))
-                .collect();
+        .prop_map(|(a, b, kind, n, (d, groups))| {
+            let fields: Vec<String> =
+                [("a", a), ("b", b), ("kind", kind), ("n", n), ("d", d), ("groups", groups)]
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| format!("\"{k}\": {v}")))
+                    .collect();
             format!("{{{}}}", fields.join(", "))
         })
 }
@@ -151,7 +160,7 @@ proptest! {
             .questions
             .into_iter()
             .map(|q| q.fact)
-            .filter(|f| f != "n" && finite(f))
+            .filter(|f| f != "n" && f != "d" && finite(f))
             .collect();
         asked.sort();
         // Less the facts that the advice given reads (a rule firing on `a is unknown`).

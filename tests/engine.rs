@@ -416,3 +416,89 @@ fn a_date_whose_answer_cannot_change_a_decided_condition_is_not_asked() {
     let report = run(rules, r#"{"kind": "merger"}"#);
     assert_eq!(report.questions.iter().map(|q| q.fact.as_str()).collect::<Vec<_>>(), ["d"]);
 }
+
+/// The outcome of the single rule `r` for `case` as the engine gives it (tree walker and
+/// flat conditions, through `evaluate`) and as the reference evaluator does; they must agree.
+fn truth_everywhere(condition: &str, case: &str) -> accord::Truth {
+    truth_everywhere_on("2013-09-01", condition, case)
+}
+
+/// As [`truth_everywhere`], assessed on `as_of`.
+fn truth_everywhere_on(as_of: &str, condition: &str, case: &str) -> accord::Truth {
+    let files = vec![
+        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
+        ("rules.accord".to_string(), rule(condition)),
+    ];
+    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    let parsed = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
+    let as_of = Date::parse(as_of).expect("valid");
+    let engine = rule_base.evaluate(&parsed, as_of).remove(0).truth;
+    let json: serde_json::Value = serde_json::from_str(case).expect("JSON");
+    let reference = accord::eval::reference::reference_outcomes(&rule_base, &json, as_of).remove(0).2;
+    assert_eq!(engine, reference, "{condition} for {case}: engine and reference");
+    engine
+}
+
+/// Arithmetic past the largest number is unknown, never a truth: `1e308 + 1e308` used to
+/// be infinity, which compared equal to every number (and infinity minus itself, NaN, was
+/// both at most 0 and at least 1).
+#[test]
+fn arithmetic_past_the_largest_number_is_unknown() {
+    use accord::Truth::Unknown;
+    let huge = r#"{"n": 1e308}"#;
+    for condition in [
+        "n + n is 0",
+        "n + n is not 0",
+        "n + n > 1",
+        "n + n - (n + n) is at most 0",
+        "n + n - (n + n) is at least 1",
+        "0 - n - n < 0",
+    ] {
+        assert_eq!(truth_everywhere(condition, huge), Unknown, "{condition}");
+        assert!(!fires(condition, huge), "{condition}");
+    }
+    // Short of overflowing, arithmetic is as before.
+    assert_eq!(truth_everywhere("n > 0 - n", huge), accord::Truth::True);
+    assert_eq!(truth_everywhere("n - n is 0", huge), accord::Truth::True);
+    // The rule is undetermined, with nothing to ask: `n` is known.
+    assert_eq!(outcome("n + n is 0", huge), accord::eval::OutcomeKind::Unknown);
+}
+
+/// Date arithmetic past the calendar's last day (9999-12-31) or before its first
+/// (0001-01-01) gives exact dates beyond it, after (or before) every date of the
+/// calendar: `9999-06-01 + 18 months` used to be unknown, so that a rule on it was left
+/// undecided with every fact known and nothing to ask.
+#[test]
+fn dates_past_either_end_of_the_calendar_are_exact() {
+    use accord::Truth::{False, True};
+    let late = r#"{"d": "9999-06-01"}"#;
+    for (condition, expected) in [
+        ("as_of is before d + 18 months", True),
+        ("as_of is on or after d + 18 months", False),
+        ("d + 18 months is after 9999-12-31", True),
+        ("d + 18 months is 9999-12-31", False),
+        ("d + 1 year is d + 12 months", True),
+        ("d + 18 months is after d + 1 year", True),
+        ("d + 18 months - 18 months is d", True),
+        ("d + 100 years - 1 day is before d + 100 years", True),
+        ("months between as_of and d + 18 months is 11", True),
+        ("months between d + 3 years and d is 0 - 36", True),
+    ] {
+        assert_eq!(truth_everywhere_on("9999-12-31", condition, late), expected, "{condition}");
+    }
+    let early = r#"{"d": "0001-03-01"}"#;
+    for (condition, expected) in [
+        ("d - 1 year is before 0001-01-01", True),
+        ("d - 1 year is after as_of", False),
+        ("months between d - 2 years and d is 24", True),
+        ("d - 1000000 years + 1000000 years is d", True),
+        ("d - 1 month - 1 day is 0001-01-31", True),
+    ] {
+        assert_eq!(truth_everywhere_on("0001-06-01", condition, early), expected, "{condition}");
+    }
+    // The year 10000 is a leap year, as every year divisible by 400.
+    let march = r#"{"d": "9999-03-01"}"#;
+    assert_eq!(truth_everywhere_on("9999-12-31", "d + 1 year is d + 366 days", march), True);
+    let text = text("{d + 18 months as month}, {d + 1 year}", late);
+    assert_eq!(text, "December 10000, 1 June 10000");
+}

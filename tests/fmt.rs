@@ -387,3 +387,12 @@ fn a_failed_write_leaves_the_original_intact() {
     assert!(stdout(&output).starts_with("formatted 0 files (0 already formatted, 1 file not formatted"));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A file whose lines end in a carriage return alone is formatted line by line, every
+/// line kept (a comment on its first line used to swallow the rest).
+#[test]
+fn lines_ended_by_a_carriage_return_alone_are_formatted_as_lines() {
+    let src = "# Saved by an old editor.\rsource s\r  authors \"A.\"\r  year 2000\r  title \"T\"\r";
+    let formatted = accord::format::format_rule_file("cr.accord", src).expect("formats");
+    assert_eq!(formatted, src.replace('\r', "\n"));
+}

@@ -106,3 +106,27 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
     assert!(never_fired.is_empty(), "rules that fire in no fixture: {never_fired:?}");
     assert!(never_silent.is_empty(), "rules that are silent in no fixture: {never_silent:?}");
 }
+
+/// The advice ids and the questions' facts for fixture 02 (a merger seven months on) moved
+/// to `date`, assessed on `as_of`.
+fn merger_seven_months_on(date: &str, as_of: &str) -> (Vec<String>, Vec<String>) {
+    let rules = rules();
+    let text = std::fs::read_to_string("fixtures/02-wyverton-merger-in-stall-window.json").expect("readable");
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    json["change"]["date"] = date.into();
+    json["assessed_on"] = as_of.into();
+    let case = accord::parse_case("case.json", &json.to_string(), &rules.vocabulary).expect("valid");
+    let report = rules.advise(&case, Date::parse(as_of).expect("valid"));
+    let advice = report.advice.iter().map(|a| a.rule.to_string()).collect();
+    (advice, report.questions.iter().map(|q| q.fact.clone()).collect())
+}
+
+/// A merger dated in the calendar's last years gets the advice it gets in any other year:
+/// `change.date + 18 months` passes 9999-12-31, and was unknown, so that every fact was
+/// known, yet the stall advice went missing and nothing was asked.
+#[test]
+fn a_merger_dated_near_the_calendar_s_end_is_advised_as_in_any_year() {
+    let (advice, questions) = merger_seven_months_on("2019-11-15", "2020-06-14");
+    assert!(advice.iter().any(|rule| rule == "merger_stalls_development"), "{advice:?}");
+    assert_eq!(merger_seven_months_on("9999-05-14", "9999-12-14"), (advice, questions));
+}

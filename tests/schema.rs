@@ -153,6 +153,11 @@ fn the_schema_agrees_with_the_case_loader() {
         json!({"assessed_on": "2013-9-1"}),
         json!({"assessed_on": "2012-02-29"}),
         json!({"assessed_on": "2013-13-01"}),
+        // The years start at 0001.
+        json!({"assessed_on": "0000-06-01"}),
+        json!({"assessed_on": "0001-01-01"}),
+        json!({"assessed_on": "0010-01-01"}),
+        json!({"assessed_on": "1000-01-01"}),
         // Null is unknown, for facts and for the objects that hold them.
         json!({"change": null, "culture": {"model": null}, "groups": null, "partners": []}),
         json!({"change": {"kind": "merger", "date": "2013-04-01", "stated_reasons": []}}),

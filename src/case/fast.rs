@@ -166,7 +166,9 @@ impl FastReader<'_, '_> {
         Some(())
     }
 
-    /// A field's value: a nested object (or `null`) or a fact, written into `slots`.
+    /// A field's value: a nested object (or `null`) or a fact, written into `slots`. The
+    /// recursion through nested objects goes as deep as the vocabulary's paths, at most
+    /// [`crate::rulebase::MAX_PATH_SEGMENTS`] levels (and a list's items one more).
     // In line in `object`, so that reading a fact costs no call of its own.
     #[inline(always)]
     fn node(&mut self, node: &Node, slots: &mut [Option<Value>]) -> Option<()> {

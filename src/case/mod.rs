@@ -61,8 +61,17 @@ impl Case {
 /// enumeration (`E0304`), invalid dates (`E0305`) and fields given twice (`E0306`).
 pub fn parse_case(path: &str, text: &str, vocabulary: &Vocabulary) -> Result<Case, Vec<Diagnostic>> {
     // Editors on Windows may save a byte order mark; it is not JSON but means nothing.
-    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    // One: a second is a mistake, and would be read as the case's first character.
+    let mark = crate::load::BYTE_ORDER_MARK;
+    let start = if text.starts_with(mark) { mark.len_utf8() } else { 0 };
     let body = &text[start..];
+    if body.starts_with(mark) {
+        let span = Span::new(start, start + mark.len_utf8());
+        let error = Diagnostic::error("E0301", "the case is not valid JSON: a second byte order mark")
+            .at(path, span, "a second byte order mark")
+            .help("a file may start with one byte order mark (U+FEFF, unseen in most editors); remove the other");
+        return Err(vec![error]);
+    }
     if body.trim().is_empty() {
         return Err(vec![Diagnostic::error("E0301", "the case file is empty").in_file(path)]);
     }
@@ -123,7 +132,23 @@ fn syntax_error(path: &str, text: &str, start: usize, error: &serde_json::Error)
         return diagnostic.at(path, Span::new(text.len(), text.len()), "the file ends here");
     }
     let offset = byte_offset(&text[start..], error.line(), error.column()) + start;
+    if reason == "number out of range" {
+        return diagnostic
+            .at(path, number_span(text, offset), "too large a number")
+            .help("a number in a case is at most about 1.8e308; is a digit or the exponent mistyped?");
+    }
     diagnostic.at(path, char_span(text, offset), "not valid JSON here")
+}
+
+/// The span of the JSON number around `offset` (serde stops on or just past its last
+/// character), so that the whole number is marked.
+fn number_span(text: &str, offset: usize) -> Span {
+    let in_number = |b: &u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let begin = offset - bytes[..offset].iter().rev().take_while(|b| in_number(b)).count();
+    let end = offset + bytes[offset..].iter().take_while(|b| in_number(b)).count();
+    if begin == end { char_span(text, offset) } else { Span::new(begin, end) }
 }
 
 /// The byte offset of serde's 1-based `line` and `column`. serde counts the column in
@@ -487,7 +512,9 @@ impl<'a> Loader<'a> {
         self.diagnostics
     }
 
-    /// Loads the fields of an object of `shape` into `slots`.
+    /// Loads the fields of an object of `shape` into `slots`. Recurses with the shape, at
+    /// most [`crate::rulebase::MAX_PATH_SEGMENTS`] levels (and never deeper than the JSON,
+    /// which serde_json stops at 128 levels).
     fn object(&mut self, shape: &'a Shape, object: &Map<String, Json>, slots: &mut [Option<Value>]) {
         for (key, value) in object {
             self.path.push(Step::Key(key.clone()));
@@ -864,6 +891,33 @@ mod tests {
         assert_eq!(load("\u{feff}{}").values.len(), 7);
     }
 
+    /// One byte order mark is dropped, not two: the second is refused where it is.
+    #[test]
+    fn refuses_a_second_byte_order_mark() {
+        let text = "\u{feff}\u{feff}{}";
+        let error = one_error(text);
+        assert_eq!(error.code, "E0301");
+        assert_eq!(error.message, "the case is not valid JSON: a second byte order mark");
+        assert_eq!(marked(text, &error), ((1, 2), "\u{feff}"));
+    }
+
+    /// A number past the largest double is refused where it is written, the whole number
+    /// marked (serde stops at its end), by the full loader and so by the fast one.
+    #[test]
+    fn a_number_too_large_is_refused_at_the_number() {
+        for (text, number) in [
+            (r#"{"outcomes": {"measures": -1e400}}"#, "-1e400"),
+            ("{\"outcomes\": {\n  \"measures\": 1.5E+309 }}", "1.5E+309"),
+        ] {
+            let error = one_error(text);
+            assert_eq!(error.code, "E0301");
+            assert!(error.message.ends_with("number out of range"), "{}", error.message);
+            let at = text.find(number).expect("the number");
+            assert_eq!(marked(text, &error), (line_col(text, at), number), "{text}");
+            assert!(error.help.as_deref().unwrap_or_default().contains("1.8e308"), "{error:?}");
+        }
+    }
+
     #[test]
     fn rejects_an_empty_file() {
         for text in ["", "  \n\t"] {
@@ -1046,6 +1100,21 @@ mod tests {
         let error = one_error(r#"{"assessed_on": "1/9/2013"}"#);
         let message = "invalid date at `assessed_on`: `1/9/2013` is not a date in the form YYYY-MM-DD";
         assert_eq!((error.code, error.message.as_str()), ("E0305", message));
+    }
+
+    /// The year 0000 was read (and arithmetic on it wrote "31 December -1"): the years of
+    /// a case start at 0001, in both readers.
+    #[test]
+    fn refuses_the_year_0000() {
+        let text = r#"{"change": {"date": "0000-06-01"}}"#;
+        let error = one_error(text);
+        let message = "invalid date at `change.date`: `0000-06-01` has no year 0000: the years start at 0001";
+        assert_eq!((error.code, error.message.as_str()), ("E0305", message));
+        assert_eq!(fast::read_case(text, &vocabulary()), None);
+        assert_eq!(
+            load(r#"{"change": {"date": "0001-01-01"}}"#).value(1),
+            Some(&Value::Date(date("0001-01-01")))
+        );
     }
 
     #[test]

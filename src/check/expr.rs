@@ -234,6 +234,9 @@ impl Checker<'_> {
 
     /// Resolves a path: a bound item or its field, a case-level fact, or a bare word.
     fn name(&mut self, file: &str, scope: &Scope, path: &ast::FactPath, span: Span) -> Checked {
+        if self.path_too_deep(file, path, span) {
+            return None;
+        }
         let first = &path.segments[0].name;
         let written = path.to_string();
         // In a question, `groups[]` names the item asked about.

@@ -758,6 +758,9 @@ impl Checker<'_> {
         waiting: &ast::FactPath,
         after: &Spanned<ast::FactPath>,
     ) -> Option<FactId> {
+        if self.path_too_deep(file, &after.node, after.span) {
+            return None;
+        }
         let written = after.node.to_string();
         let Some(target) = self.vocabulary.find(&written) else {
             let help = did_you_mean(&written, self.vocabulary.facts.iter().map(|fact| fact.path.as_str()))
@@ -796,7 +799,32 @@ impl Checker<'_> {
         Some(target)
     }
 
+    /// E0228 for a path of more than [`MAX_PATH_SEGMENTS`] segments, declared or used
+    /// (such a path is never a fact, so a use is not E0203 with a suggestion); true when
+    /// reported.
+    fn path_too_deep(&mut self, file: &str, path: &ast::FactPath, span: Span) -> bool {
+        let segments = path.segments.len();
+        if segments <= MAX_PATH_SEGMENTS {
+            return false;
+        }
+        let diagnostic = Diagnostic::error(
+            "E0228",
+            format!("this fact path has {segments} segments, more than {MAX_PATH_SEGMENTS}"),
+        )
+        .at(file, span, "nested too deeply")
+        .help(format!(
+            "a fact path names at most {MAX_PATH_SEGMENTS} nested fields (`change.kind` names 2): give the fact a shorter path"
+        ));
+        self.error(diagnostic);
+        true
+    }
+
     fn declare_fact(&mut self, file: &str, decl: &ast::FactDecl) {
+        // Refused before anything walks the path: the case file's objects would nest as
+        // deep.
+        if self.path_too_deep(file, &decl.path.node, decl.path.span) {
+            return;
+        }
         let segments = &decl.path.node.segments;
         let invalid = |message: String, help: &str| {
             Diagnostic::error("E0210", message).at(file, decl.path.span, "declared here").help(help)
@@ -1160,6 +1188,17 @@ impl Checker<'_> {
         if !example_ok {
             return None;
         }
+        // The empty text is in every text, and white space and punctuation alone are in most:
+        // such a quote would pass the check and prove nothing.
+        if let Some(quote) = &citation.quote
+            && !quote.node.chars().any(char::is_alphanumeric)
+        {
+            let diagnostic = Diagnostic::error("E0205", "this quote has no word in it")
+                .at(file, quote.span, "no word to find in the source")
+                .help("quote the source's own words, or cite it without `quote` (at a page or section)");
+            self.error(diagnostic);
+            return None;
+        }
         // A quote found in another work is checked against that work's text.
         let (checked_key, checked_index) = match &quoted_in {
             Some(quoted_in) => (&quoted_in.source, quoted_in.source_index),
@@ -1230,6 +1269,9 @@ impl Checker<'_> {
     }
 
     fn for_each_list(&mut self, file: &str, for_each: &ast::ForEach) -> Option<FactId> {
+        if self.path_too_deep(file, &for_each.list.node, for_each.list.span) {
+            return None;
+        }
         let path = for_each.list.node.to_string();
         match self.vocabulary.find(&path) {
             Some(id)

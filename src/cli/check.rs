@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
 use accord::lint::Findings;
-use accord::lint::{self, Silenced};
+use accord::lint::{self, Silenced, Unanalysed};
 
 use super::{Failed, Format, RulesArg, pretty, report_diagnostics};
 
@@ -13,7 +13,7 @@ const CHECK_FORMAT: &str = "accord.check.v1";
 
 /// Runs the checks; exit 1 on any error, 0 otherwise (warnings alone do not fail).
 pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode, Failed> {
-    let (mut diagnostics, sources, findings, counts) = match super::rules::choose(rules) {
+    let (mut diagnostics, sources, mut findings, counts) = match super::rules::choose(rules) {
         Err(diagnostic) => (vec![diagnostic], SourceMap::default(), Findings::default(), None),
         Ok((files, source)) => {
             let compiled = files.compile();
@@ -29,12 +29,13 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
             (compiled.diagnostics, compiled.sources, findings, counts)
         }
     };
-    diagnostics.extend(findings.warnings);
+    diagnostics.extend(std::mem::take(&mut findings.warnings));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match format {
-        Format::Json => print!("{}", pretty(&check_json(&diagnostics, &findings.silenced, &sources))),
+        Format::Json => print!("{}", pretty(&check_json(&diagnostics, &findings, &sources))),
         Format::Text => {
             report_diagnostics(&diagnostics, &sources);
+            eprint!("{}", unanalysed_text(&findings.unanalysed, &sources));
             if verbose {
                 print!("{}", silenced_text(&findings.silenced, &sources));
             }
@@ -54,7 +55,8 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn check_json(diagnostics: &[Diagnostic], silenced: &[Silenced], sources: &SourceMap) -> serde_json::Value {
+fn check_json(diagnostics: &[Diagnostic], findings: &Findings, sources: &SourceMap) -> serde_json::Value {
+    let silenced = &findings.silenced;
     let warnings: Vec<Diagnostic> = silenced.iter().map(|s| s.warning.clone()).collect();
     let silenced_json: Vec<serde_json::Value> = diag::to_json(&warnings, sources)
         .as_array()
@@ -73,7 +75,39 @@ fn check_json(diagnostics: &[Diagnostic], silenced: &[Silenced], sources: &Sourc
         "warnings": diagnostics.iter().filter(|d| !d.is_error()).count(),
         "diagnostics": diag::to_json(diagnostics, sources),
         "silenced": silenced_json,
+        "unanalysed": findings.unanalysed.iter().map(|u| unanalysed_json(u, sources)).collect::<Vec<_>>(),
     })
+}
+
+/// A rule the analysis gave up on, as JSON: its id, its place, the checks not made.
+fn unanalysed_json(unanalysed: &Unanalysed, sources: &SourceMap) -> serde_json::Value {
+    let (line, column) = place(unanalysed, sources);
+    serde_json::json!({
+        "rule": unanalysed.rule,
+        "location": { "file": unanalysed.file, "line": line, "column": column },
+        "checks": unanalysed.checks,
+    })
+}
+
+/// The line and column of a rule the analysis gave up on.
+fn place(unanalysed: &Unanalysed, sources: &SourceMap) -> (usize, usize) {
+    diag::line_col(sources.get(&unanalysed.file).unwrap_or_default(), unanalysed.span.start)
+}
+
+/// A note per rule the analysis gave up on: not a warning (nothing is known to be wrong),
+/// but the checks not made are named, so that no one reads the silence as a clean bill.
+fn unanalysed_text(unanalysed: &[Unanalysed], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for rule in unanalysed {
+        let (line, column) = place(rule, sources);
+        out.push_str(&format!(
+            "note: rule `{}` at {}:{line}:{column} was not fully analysed: a search for a case ran past its budget of work; not checked: {}\n",
+            rule.rule,
+            rule.file,
+            rule.checks.join(", ")
+        ));
+    }
+    out
 }
 
 /// The warnings silenced by `allow`, with their reasons, for `--verbose`.

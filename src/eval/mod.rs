@@ -25,7 +25,7 @@ pub(crate) use texts::{Texts, text_range};
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
 use crate::rulebase::*;
-use crate::value::{Date, Value, compare_numbers, write_integer, write_number};
+use crate::value::{Date, Value, add_numbers, compare_numbers, write_integer, write_number};
 
 /// A truth value of three-valued logic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -711,6 +711,14 @@ struct Env {
     derived: Vec<Option<Derived>>,
     /// The ids set in `derived`, to clear them without a pass over every definition.
     derived_set: Vec<usize>,
+    /// The work the evaluation may still do, in facts read and items visited (`None`: no
+    /// limit). Only the case search sets one: a condition of quantifiers nested tens deep
+    /// evaluates its body once per combination of items, and the search, which evaluates
+    /// many cases, would otherwise run for hours and record gigabytes of reads.
+    work_left: Option<usize>,
+    /// Set when `work_left` ran out: the evaluation stopped early, and its truth means
+    /// nothing.
+    out_of_work: bool,
 }
 
 /// A derived fact evaluated once in an [`Env`], and what evaluating it recorded, to record
@@ -743,6 +751,25 @@ impl Env {
             self.derived[id] = None;
         }
         self.bindings.extend(binding);
+        self.work_left = None;
+        self.out_of_work = false;
+    }
+
+    /// Counts one unit of work: false once the evaluation's budget is spent (and from then
+    /// on), when the evaluation should stop.
+    #[inline]
+    fn spend(&mut self) -> bool {
+        match &mut self.work_left {
+            None => true,
+            Some(0) => {
+                self.out_of_work = true;
+                false
+            }
+            Some(left) => {
+                *left -= 1;
+                true
+            }
+        }
     }
 
     /// Records again the reads a derived fact made when it was worked out.
@@ -754,6 +781,10 @@ impl Env {
 
     /// Records that a fact was read, and whether it was known.
     fn record(&mut self, instance: FactInstance, known: bool) {
+        // Past its budget, an evaluation's reads are not kept: they would only fill memory.
+        if !self.spend() {
+            return;
+        }
         if !self.outcome_only {
             self.reads.push((instance, known));
         }
@@ -1037,7 +1068,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `date ± duration`, `number ± number`, `months between`: unknown when an operand is
-    /// (the second operand is not read when the first is unknown).
+    /// (the second operand is not read when the first is unknown), and when a sum is past
+    /// the largest number.
     fn arithmetic(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
         match expr {
             Expr::DatePlus { date, duration, minus } => {
@@ -1053,7 +1085,7 @@ impl<'a> Evaluator<'a> {
             Expr::NumberPlus { lhs, rhs, minus } => {
                 let (lhs, rhs) = (self.value(lhs, env)?, self.value(rhs, env)?);
                 let (&Value::Number(a), &Value::Number(b)) = (&*lhs, &*rhs) else { return None };
-                Some(Value::Number(if *minus { a - b } else { a + b }))
+                add_numbers(a, b, *minus).map(Value::Number)
             }
             Expr::MonthsBetween { from, to } => {
                 let (from, to) = (self.value(from, env)?, self.value(to, env)?);
@@ -1160,6 +1192,9 @@ impl<'a> Evaluator<'a> {
         let mut best: Option<Cow<'e, Value>> = None;
         let mut unknown = false;
         for item in 0..len {
+            if !env.spend() {
+                return None;
+            }
             env.bindings.push((list_fact, item));
             let item_value = self.value(value, env);
             env.bindings.pop();
@@ -1199,6 +1234,9 @@ impl<'a> Evaluator<'a> {
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let (mut least, mut most) = (0, 0);
         for item in 0..len {
+            if !env.spend() {
+                return None;
+            }
             env.bindings.push((list_fact, item));
             match self.truth(filter, env) {
                 Truth::True => (least, most) = (least + 1, most + 1),
@@ -1300,6 +1338,9 @@ impl<'a> Evaluator<'a> {
             Quantifier::All => Truth::False,
         };
         for item in 0..len {
+            if !env.spend() {
+                return Truth::Unknown;
+            }
             env.bindings.push((list_fact, item));
             let truth = self.truth(body, env);
             env.bindings.pop();

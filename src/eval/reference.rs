@@ -231,7 +231,7 @@ impl Walker<'_> {
             Expr::NumberPlus { lhs, rhs, minus } => {
                 match (self.value(lhs, bound)?, self.value(rhs, bound)?) {
                     (Value::Number(a), Value::Number(b)) => {
-                        Some(Value::Number(if *minus { a - b } else { a + b }))
+                        crate::value::add_numbers(a, b, *minus).map(Value::Number)
                     }
                     _ => None,
                 }

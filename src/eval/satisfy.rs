@@ -34,12 +34,21 @@ pub enum Search {
 /// How many evaluations one search may make.
 const BUDGET: usize = 20_000;
 
+/// How much work one search may do in all its evaluations, in facts read and items of
+/// lists visited. Past it the search gives up: a condition of quantifiers nested 25 deep
+/// evaluates its body 2^25 times in each case tried, and recorded a read each time (a
+/// 776-byte rule file made `check` ask for 2 GB and abort). It bounds time (about a
+/// second in a debug build) and memory (at most this many reads held, some 50 MB); the
+/// searches of the shipped rules use at most about 70,000.
+const WORK: usize = 2_000_000;
+
 /// How many items each list of records has in the cases searched.
 const ITEMS: usize = 2;
 
 impl RuleBase {
     /// Searches for a case in which all of `rules` fire (a `for each` rule for the first
-    /// item of its list), leaving the facts in `keep_unknown` unknown.
+    /// item of its list), leaving the facts in `keep_unknown` unknown. Gives up past a
+    /// budget of cases tried ([`BUDGET`]) and of work ([`WORK`]).
     pub fn find_case_where(&self, rules: &[usize], keep_unknown: &[FactId]) -> Search {
         let case = self.unknown_case(keep_unknown);
         let mut constants = Vec::new();
@@ -49,13 +58,13 @@ impl RuleBase {
         }
         // One budget for every assessment date tried: a rule naming many dates makes no
         // longer a search.
-        let mut budget = BUDGET;
+        let (mut budget, mut work) = (BUDGET, WORK);
         for as_of in assessment_dates(&constants) {
             let evaluator = Evaluator::new(self, &case, as_of);
             let mut search =
-                Searcher { evaluator: &evaluator, rules, keep_unknown, constants: &constants, budget };
+                Searcher { evaluator: &evaluator, rules, keep_unknown, constants: &constants, budget, work };
             let found = search.extend(&mut State::default());
-            budget = search.budget;
+            (budget, work) = (search.budget, search.work);
             match found {
                 Ok(Some(assumed)) => {
                     let facts = assumed
@@ -121,7 +130,10 @@ struct Searcher<'s, 'a> {
     rules: &'s [usize],
     keep_unknown: &'s [FactId],
     constants: &'s [Value],
+    /// Evaluations left.
     budget: usize,
+    /// Work left, across evaluations (see [`WORK`]).
+    work: usize,
 }
 
 impl Searcher<'_, '_> {
@@ -139,7 +151,13 @@ impl Searcher<'_, '_> {
                 settled_unknown: state.settled.clone(),
                 never_given: self.keep_unknown.to_vec(),
             });
-            match self.evaluator.truth(&rule.condition, &mut env) {
+            env.work_left = Some(self.work);
+            let truth = self.evaluator.truth(&rule.condition, &mut env);
+            self.work = env.work_left.unwrap_or(0);
+            if env.out_of_work {
+                return Err(OutOfBudget);
+            }
+            match truth {
                 Truth::False => return Ok(None),
                 Truth::True => {}
                 Truth::Unknown => {

@@ -434,6 +434,10 @@ impl<'s> Parser<'s> {
         let Ok(value) = number.parse::<f64>() else {
             return fail(start, Expected::Expression);
         };
+        // Too many digits parse as infinity, which would equal every number.
+        if !value.is_finite() {
+            return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::FiniteNumber }));
+        }
         let after_number = &start[number.len()..];
         let (after_unit, unit_word) =
             take_while::<_, _, SyntaxError<'s>>(is_name_char)(skip_space(after_number))?;

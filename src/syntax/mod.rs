@@ -102,6 +102,9 @@ pub enum Expected {
     ValidDate(String),
     /// `when x is 1.5 months`: a whole number of days, weeks, months or years.
     WholeDuration,
+    /// `when x is 1000...0` (400 digits): a number no larger than a double holds, which
+    /// would otherwise be infinity and equal every number.
+    FiniteNumber,
     /// `words w after 2013-04-01 "x"`: a line of a `words` item.
     WordsEntry,
     /// `words w before April "x"`: a date.
@@ -159,8 +162,11 @@ fn cut<'s, T>(result: PResult<'s, T>) -> PResult<'s, T> {
 }
 
 /// Parses one rule file. Returns what could be parsed and a diagnostic per syntax error.
+/// A carriage return not followed by a line feed ends a line, as a line feed does (see
+/// [`crate::load::normalise_line_breaks`]; places are unchanged).
 pub fn parse_file(path: &str, src: &str) -> (RuleFile, Vec<Diagnostic>) {
-    let parser = Parser { src, path, depth: Cell::new(0) };
+    let src = crate::load::normalise_line_breaks(src);
+    let parser = Parser { src: &src, path, depth: Cell::new(0) };
     parser.file()
 }
 
@@ -259,7 +265,7 @@ impl<'s> Parser<'s> {
             let start = self.offset(skip_space(e.at));
             span = Span::new(start, start + found.len());
         }
-        if matches!(e.expected, Expected::ValidDate(_) | Expected::WholeDuration) {
+        if matches!(e.expected, Expected::ValidDate(_) | Expected::WholeDuration | Expected::FiniteNumber) {
             // Mark the whole literal, not just its first digits.
             let at = skip_space(e.at);
             let len = at.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.')).unwrap_or(at.len());
@@ -311,6 +317,12 @@ impl<'s> Parser<'s> {
                 "a duration must be a whole number".to_string(),
                 "a whole number is needed here".to_string(),
                 Some("write `18 months`, or `45 days` for part of a month".to_string()),
+            ),
+            Expected::FiniteNumber => (
+                "E0109",
+                "this number is too large".to_string(),
+                "more than accord can compute with".to_string(),
+                Some("a number has at most 309 digits before its point (up to about 1.8e308); is a digit repeated by mistake?".to_string()),
             ),
             Expected::Instead { found, wanted, help } => (
                 "E0101",
@@ -1090,6 +1102,7 @@ fn describe_expected(expected: &Expected) -> String {
         | Expected::Escape
         | Expected::ValidDate(_)
         | Expected::WholeDuration
+        | Expected::FiniteNumber
         | Expected::Instead { .. }
         | Expected::MissingClause(_) => {
             unreachable!("reported with their own messages")
@@ -1126,8 +1139,19 @@ fn describe_found(at: &str) -> String {
             format!("`{}`", at.split(|c: char| !is_name_char(c)).next().unwrap_or_default())
         }
         Some('"') => "a string".into(),
+        // Characters that show as nothing are named, or the message would show nothing.
+        Some('\u{feff}') => "a byte order mark (U+FEFF)".into(),
+        Some(c) if c.is_control() || is_invisible(c) => {
+            format!("an invisible character (U+{:04X})", u32::from(c))
+        }
         Some(c) => format!("`{c}`"),
     }
+}
+
+/// Whether `c` is a format character that takes no room: zero-width spaces and joiners,
+/// direction marks, the word joiner and the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}')
 }
 
 #[cfg(test)]
@@ -1154,6 +1178,18 @@ mod tests {
             .iter()
             .map(|d| format!("{} {} @{}", d.code, d.message, d.primary.as_ref().map_or(0, |l| l.span.start)))
             .collect()
+    }
+
+    /// A byte order mark the file reader did not drop (a second, or one in the middle of
+    /// a file made of two) is named, as it cannot be seen.
+    #[test]
+    fn an_invisible_character_is_named() {
+        let found = |src: &str| errors(src).remove(0);
+        assert_eq!(
+            found("\u{feff}source s"),
+            "E0101 expected `rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons`, found a byte order mark (U+FEFF) @0"
+        );
+        assert!(found("rule r\n  when a \u{200b}and b").contains("found an invisible character (U+200B)"));
     }
 
     fn name(path: &str) -> Expr {
