@@ -8,8 +8,9 @@
 //! drive it the same way. Each answer is checked against its fact's type
 //! ([`parse_answer`]) and written into the case at the question's path ([`set_at_path`]);
 //! `skip` leaves a fact unknown for the rest of the session, `quit` (or the end of the
-//! input) stops. [`save_case`] then writes the completed case back, keeping a `.bak` copy
-//! of the original and replacing the file atomically ([`write_atomically`]).
+//! input) stops. [`Interview::case_text`] is then the case to save: the original text
+//! with the answers written into it, which [`crate::safe_write::save_with_backup`] saves,
+//! keeping a `.bak` copy of the original.
 //!
 //! ```
 //! use accord::interview::Interview;
@@ -26,10 +27,7 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json};
 
@@ -428,79 +426,6 @@ fn split_index(step: &str) -> Option<(&str, Option<usize>)> {
     }
 }
 
-/// Saves a completed case: copies the file at `path` to `path.bak` (replacing any older
-/// copy), then replaces the file with `contents` by [`write_atomically`]. Returns the path
-/// of the copy.
-///
-/// # Errors
-///
-/// When the copy or the write fails; the file at `path` is then as it was.
-pub fn save_case(path: &Path, contents: &[u8]) -> io::Result<PathBuf> {
-    let mut backup = OsString::from(path.as_os_str());
-    backup.push(".bak");
-    let backup = PathBuf::from(backup);
-    fs::copy(path, &backup)?;
-    write_atomically(path, contents)?;
-    Ok(backup)
-}
-
-/// Replaces the file at `path` with `contents` so that readers see either the old file
-/// or the new one, never a part: writes a temporary file in the same folder
-/// (`.NAME.tmp-PID`), flushes it to disk, then renames it over `path`. A symbolic link is
-/// followed, so the file it points to is replaced. An existing file's permissions are kept.
-///
-/// # Errors
-///
-/// Any failure to create, write, flush or rename the temporary file. The temporary file
-/// is then removed and the file at `path` is untouched.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    write_atomically_with(path, |file| file.write_all(contents))
-}
-
-/// [`write_atomically`], with the writing of the temporary file given by `write` (so a
-/// test can make it fail part-way).
-fn write_atomically_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let target = if is_link { fs::canonicalize(path)? } else { path.to_path_buf() };
-    let Some(name) = target.file_name() else {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"));
-    };
-    let folder = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp_name = OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".tmp-{}", std::process::id()));
-    let temp = folder.join(temp_name);
-    // `create_new` never opens an existing file, so a file of that name that is not ours
-    // is neither overwritten nor, below, removed.
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-    let result = (|| {
-        write(&mut file)?;
-        if let Ok(metadata) = fs::metadata(&target) {
-            file.set_permissions(metadata.permissions())?;
-        }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, &target)
-    })();
-    match result {
-        Ok(()) => {
-            // Make the rename itself durable where the platform allows; the file is
-            // already complete, so a failure here loses nothing.
-            if let Ok(folder) = File::open(&folder) {
-                let _ = folder.sync_all();
-            }
-            Ok(())
-        }
-        Err(error) => {
-            let _ = fs::remove_file(&temp);
-            Err(error)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,39 +523,5 @@ mod tests {
         assert!(set_at_path(&mut case, "groups[x].needs", json!(1)).is_err());
         assert!(set_at_path(&mut case, "groups[0]", json!(1)).is_err());
         assert_eq!(case, json!({"change": "merger"}));
-    }
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("accord-interview-unit-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    #[test]
-    fn a_failure_part_way_through_the_write_leaves_the_original_and_no_temporary_file() {
-        let dir = scratch("midwrite");
-        let path = dir.join("case.json");
-        fs::write(&path, "{\"name\": \"original\"}\n").unwrap();
-        let result = write_atomically_with(&path, |file| {
-            file.write_all(b"{\"name\": \"half")?;
-            Err(io::Error::other("the disk is full"))
-        });
-        assert_eq!(result.unwrap_err().to_string(), "the disk is full");
-        assert_eq!(fs::read_to_string(&path).unwrap(), "{\"name\": \"original\"}\n");
-        let left: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left, ["case.json"]);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn writes_the_new_contents_and_leaves_nothing_else() {
-        let dir = scratch("ok");
-        let path = dir.join("case.json");
-        fs::write(&path, "old").unwrap();
-        write_atomically(&path, b"new\n").unwrap();
-        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

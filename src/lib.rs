@@ -35,6 +35,7 @@ pub mod lint;
 pub mod load;
 pub mod report;
 pub mod rulebase;
+pub mod safe_write;
 pub mod schema;
 pub mod suggest;
 pub mod syntax;

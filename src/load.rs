@@ -228,6 +228,11 @@ impl ReadError {
 /// Reads a text file: refuses one over the size limit ([`max_file_bytes`]) or not UTF-8,
 /// and drops a byte order mark.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    decode_text(read_bytes(path)?)
+}
+
+/// Reads a file's bytes, refusing one over the size limit ([`max_file_bytes`]).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let limit = max_file_bytes().map_err(ReadError::Io)?;
     let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if metadata.is_dir() {
@@ -245,6 +250,11 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(None));
     }
+    Ok(bytes)
+}
+
+/// A file's bytes as text: refuses bytes that are not UTF-8, and drops a byte order mark.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
         Err(e) => Err(ReadError::NotUtf8(e.utf8_error().valid_up_to())),
