@@ -46,7 +46,9 @@ pub struct Interview<'r> {
     rule_base: &'r RuleBase,
     /// The file's path as shown to the user (for messages).
     shown: String,
-    /// The case as JSON, fields in their original order.
+    /// The case's text as read (less a byte order mark), and as JSON.
+    original: (String, Json),
+    /// The case as JSON with the answers, fields in their original order.
     json: Json,
     /// The same case, validated: always in step with `json`.
     case: Case,
@@ -94,11 +96,13 @@ impl<'r> Interview<'r> {
     ) -> Result<Self, Vec<Diagnostic>> {
         let case = parse_case(shown, text, &rule_base.vocabulary)?;
         // `parse_case` accepted the text, so it is JSON (less a possible byte order mark).
-        let json = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        let text = text.trim_start_matches('\u{feff}');
+        let json: Json = serde_json::from_str(text)
             .map_err(|e| vec![Diagnostic::error("E0301", format!("the case is not valid JSON: {e}"))])?;
         Ok(Interview {
             rule_base,
             shown: shown.to_string(),
+            original: (text.to_string(), json.clone()),
             json,
             case,
             as_of,
@@ -112,9 +116,18 @@ impl<'r> Interview<'r> {
         &self.json
     }
 
-    /// The case as the text to save: pretty-printed with two-space indents and a final
+    /// The case as the text to save: the text read, with the answers written into it
+    /// (see `json_edit`). What the answers do not change is kept as it was, byte for
+    /// byte: numbers as written (a parsed number would be rounded to a double), spacing,
+    /// line endings; an answered value takes its field's place, a new field goes at the
+    /// end of its object, laid out like its neighbours. Should the text not be followed,
+    /// the case is written out afresh: pretty-printed with two-space indents and a final
     /// newline, fields in their original order.
     pub fn case_text(&self) -> String {
+        let (text, json) = &self.original;
+        if let Some(spliced) = crate::json_edit::splice(text, json, &self.json) {
+            return spliced;
+        }
         let mut text = serde_json::to_string_pretty(&self.json).expect("JSON values always serialise");
         text.push('\n');
         text

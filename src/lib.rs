@@ -30,6 +30,7 @@ pub mod diff;
 pub mod eval;
 pub mod format;
 pub mod interview;
+mod json_edit;
 mod json_string;
 pub mod lint;
 pub mod load;

@@ -359,6 +359,67 @@ fn a_full_disk_while_saving_leaves_the_case_and_its_previous_backup_as_they_were
     assert_eq!(files_in(&dir), ["case.json", "case.json.bak"], "no temporary file is left");
 }
 
+/// Rules with number facts, for cases holding numbers a double cannot hold exactly.
+const NUMBER_RULES: &str = "source s
+  authors \"Author, A.\"
+  year 2000
+  title \"A title\"
+
+fact budget.total is a number
+fact budget.pooled is a number
+fact budget.spare is a number
+fact settled is true or false
+  ask \"Is it settled?\"
+
+rule settled_rule
+  when settled
+  note \"Settled\" \"It is settled.\"
+  cite s
+";
+
+/// Values the answers do not touch are written back exactly as they were: numbers beyond
+/// a double, below its smallest value and a negative zero (they used to come back as
+/// `1.2345678901234568e+29`, `0.0` and `-0.0`), and the file's own layout.
+#[test]
+fn numbers_and_layout_the_answers_do_not_touch_are_kept_as_written() {
+    let dir = scratch("interview", "numbers");
+    fs::write(dir.join("numbers.accord"), NUMBER_RULES).unwrap();
+    let case = dir.join("case.json");
+    let original = "{\n    \"name\":\"Numbers\",\n  \"budget\": {\"total\": 123456789012345678901234567890, \
+                    \"pooled\": 1e-400,\n     \"spare\": -0},\n  \"settled\" :   null\n}\n";
+    fs::write(&case, original).unwrap();
+    let rules = dir.join("numbers.accord");
+    let args =
+        ["--rules", rules.to_str().unwrap(), "--as-of", "2013-01-01", "--write", case.to_str().unwrap()];
+    let output = interview(&args, "yes\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Saved"), "{}", stdout(&output));
+    let expected = original.replace("\"settled\" :   null", "\"settled\" :   true");
+    assert_eq!(fs::read_to_string(&case).unwrap(), expected);
+    assert_eq!(fs::read_to_string(dir.join("case.json.bak")).unwrap(), original);
+}
+
+/// New fields go at the end of their object in the layout of their neighbours: on lines
+/// of their own in an object laid out one field a line, on the same line in an object on
+/// one line; the rest of the file is left as it is.
+#[test]
+fn new_fields_follow_the_layout_of_their_object() {
+    let dir = scratch("interview", "layout");
+    let case = dir.join("case.json");
+    let original = "{\n  \"name\": \"Layout\",\n  \"assessed_on\": \"2013-11-04\",\n  \
+                    \"change\": {\"kind\": \"merger\", \"phase\": null}\n}\n";
+    fs::write(&case, original).unwrap();
+    // The date first; then the phase is not asked, and `quit`.
+    let output = interview(&["--write", case.to_str().unwrap()], "2013-04-01\nquit\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = fs::read_to_string(&case).unwrap();
+    assert_eq!(
+        written,
+        "{\n  \"name\": \"Layout\",\n  \"assessed_on\": \"2013-11-04\",\n  \
+         \"change\": {\"kind\": \"merger\", \"phase\": null, \"date\": \"2013-04-01\"}\n}\n"
+    );
+}
+
 /// The saved case and its backup keep the case's owner (where the process may set it:
 /// as root here) and mode; they used to belong to whoever ran the interview.
 #[cfg(unix)]
