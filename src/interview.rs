@@ -40,6 +40,14 @@ use crate::value::Date;
 /// How many rule ids a prompt names before saying how many more there are.
 const RULES_NAMED: usize = 4;
 
+/// The longest answer line read (without its line ending): the rest of a longer line is
+/// read past without being kept, and the question asked again.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// How far past its start a line that has not ended is read (without being kept) before
+/// the interview stops: input that never ends a line (`/dev/zero`) is not read for ever.
+pub const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// An interview about one case: the case so far, and what has been answered and skipped.
 #[derive(Clone, Debug)]
 pub struct Interview<'r> {
@@ -68,6 +76,8 @@ pub enum Ending {
     Quit,
     /// The input ended.
     EndOfInput,
+    /// This line of the input (from 1) did not end within [`MAX_LINE_BYTES`].
+    EndlessLine(usize),
 }
 
 /// One line typed in answer to a question.
@@ -191,6 +201,7 @@ impl<'r> Interview<'r> {
     pub fn run(&mut self, mut input: impl BufRead, mut output: impl Write, echo: bool) -> io::Result<Ending> {
         writeln!(output, "Answer each question; type \"skip\" to leave it unknown, \"quit\" to stop.")?;
         let mut number = 0;
+        let mut line = 0;
         let ending = loop {
             let Some(question) = self.next_question() else {
                 break Ending::NoMoreQuestions;
@@ -206,17 +217,23 @@ impl<'r> Interview<'r> {
                 continue;
             }
             write_choices(&mut output, &question.answer)?;
-            match self.ask(&question, &mut input, &mut output, echo)? {
-                None => break Ending::EndOfInput,
-                Some(Reply::Quit) => break Ending::Quit,
-                Some(Reply::Skip) => self.skip(&question.fact),
-                Some(Reply::Value(_)) => {}
+            match self.ask(&question, &mut input, &mut output, echo, &mut line)? {
+                Asked::End => break Ending::EndOfInput,
+                Asked::Endless => break Ending::EndlessLine(line),
+                Asked::Reply(Reply::Quit) => break Ending::Quit,
+                Asked::Reply(Reply::Skip) => self.skip(&question.fact),
+                Asked::Reply(Reply::Value(_)) => {}
             }
         };
+        let endless;
         let said = match ending {
             Ending::NoMoreQuestions => "No more questions.",
             Ending::Quit => "Stopped.",
             Ending::EndOfInput => "End of input.",
+            Ending::EndlessLine(line) => {
+                endless = format!("Stopped: line {line} of the answers does not end.");
+                &endless
+            }
         };
         writeln!(
             output,
@@ -228,24 +245,49 @@ impl<'r> Interview<'r> {
         Ok(ending)
     }
 
-    /// Prompts until a valid reply (stored when it is a value) or the end of the input.
+    /// Prompts until a valid reply (stored when it is a value) or the end of the input;
+    /// `line` counts the lines of the input read.
     fn ask(
         &mut self,
         question: &Question,
         input: &mut impl BufRead,
         output: &mut impl Write,
         echo: bool,
-    ) -> io::Result<Option<Reply>> {
+        line: &mut usize,
+    ) -> io::Result<Asked> {
         loop {
             write!(output, "> ")?;
             output.flush()?;
-            let mut bytes = Vec::new();
-            if input.read_until(b'\n', &mut bytes)? == 0 {
-                writeln!(output)?;
-                return Ok(None);
-            }
-            let line = match String::from_utf8(bytes) {
-                Ok(line) => line,
+            let bytes = match read_line(input)? {
+                Line::End => {
+                    writeln!(output)?;
+                    return Ok(Asked::End);
+                }
+                Line::Text(bytes) => bytes,
+                Line::TooLong => {
+                    *line += 1;
+                    if echo {
+                        writeln!(output)?;
+                    }
+                    writeln!(
+                        output,
+                        "  not an answer: the line is longer than {MAX_ANSWER_BYTES} bytes; the rest of it was skipped"
+                    )?;
+                    continue;
+                }
+                Line::Endless => {
+                    *line += 1;
+                    writeln!(output)?;
+                    writeln!(
+                        output,
+                        "  the line does not end within {MAX_LINE_BYTES} bytes: the interview stops"
+                    )?;
+                    return Ok(Asked::Endless);
+                }
+            };
+            *line += 1;
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
                 Err(_) => {
                     if echo {
                         writeln!(output)?;
@@ -254,20 +296,85 @@ impl<'r> Interview<'r> {
                     continue;
                 }
             };
-            let line = line.trim_end_matches(['\n', '\r']);
+            let text = text.trim_end_matches(['\n', '\r']);
             if echo {
-                writeln!(output, "{line}")?;
+                writeln!(output, "{text}")?;
             }
-            let reply = parse_reply(&question.answer, line).and_then(|reply| match reply {
+            let reply = parse_reply(&question.answer, text).and_then(|reply| match reply {
                 Reply::Value(value) => {
                     self.answer(&question.fact, value.clone()).map(|()| Reply::Value(value))
                 }
                 other => Ok(other),
             });
             match reply {
-                Ok(reply) => return Ok(Some(reply)),
+                Ok(reply) => return Ok(Asked::Reply(reply)),
                 Err(why) => writeln!(output, "  not an answer: {why}")?,
             }
+        }
+    }
+}
+
+/// What asking a question came to.
+enum Asked {
+    Reply(Reply),
+    /// The input ended.
+    End,
+    /// A line did not end within [`MAX_LINE_BYTES`].
+    Endless,
+}
+
+/// A line of input, read within the limits.
+#[derive(Debug, PartialEq)]
+enum Line {
+    /// A line (its line ending included, unless the input ended first).
+    Text(Vec<u8>),
+    /// A line longer than [`MAX_ANSWER_BYTES`], read past to its end (or the input's).
+    TooLong,
+    /// A line that did not end within [`MAX_LINE_BYTES`] (the rest is not read).
+    Endless,
+    /// The end of the input.
+    End,
+}
+
+/// Reads a line, keeping at most [`MAX_ANSWER_BYTES`] of it (and its line ending).
+fn read_line(input: &mut impl BufRead) -> io::Result<Line> {
+    let mut line = Vec::new();
+    let mut read: u64 = 0;
+    let mut too_long = false;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(match (too_long, line.is_empty()) {
+                (true, _) => Line::TooLong,
+                (false, true) => Line::End,
+                (false, false) => Line::Text(line),
+            });
+        }
+        let (take, ended) = match memchr::memchr(b'\n', available) {
+            Some(newline) => (newline + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            line.extend_from_slice(&available[..take]);
+            // The line's text, without `\r\n` or `\n` (which may not have come yet).
+            let text =
+                line.len() - line.iter().rev().take(2).take_while(|b| matches!(b, b'\n' | b'\r')).count();
+            if text > MAX_ANSWER_BYTES {
+                too_long = true;
+                line = Vec::new();
+            }
+        }
+        input.consume(take);
+        read += take as u64;
+        match (ended, too_long) {
+            (true, false) => return Ok(Line::Text(line)),
+            (true, true) => return Ok(Line::TooLong),
+            (false, _) if read > MAX_LINE_BYTES => return Ok(Line::Endless),
+            (false, _) => {}
         }
     }
 }
@@ -536,5 +643,29 @@ mod tests {
         assert!(set_at_path(&mut case, "groups[x].needs", json!(1)).is_err());
         assert!(set_at_path(&mut case, "groups[0]", json!(1)).is_err());
         assert_eq!(case, json!({"change": "merger"}));
+    }
+
+    #[test]
+    fn lines_are_read_within_the_limits() {
+        let mut input = io::Cursor::new(format!(
+            "yes\r\n{}\n{}\r\n{}\nlast",
+            "a".repeat(MAX_ANSWER_BYTES),
+            "b".repeat(MAX_ANSWER_BYTES),
+            "c".repeat(MAX_ANSWER_BYTES + 1)
+        ));
+        assert_eq!(read_line(&mut input).unwrap(), Line::Text(b"yes\r\n".to_vec()));
+        let Line::Text(longest) = read_line(&mut input).unwrap() else { panic!("the longest line is kept") };
+        assert_eq!(longest.len(), MAX_ANSWER_BYTES + 1);
+        let Line::Text(longest) = read_line(&mut input).unwrap() else { panic!("and with CRLF") };
+        assert_eq!(longest.len(), MAX_ANSWER_BYTES + 2);
+        assert_eq!(read_line(&mut input).unwrap(), Line::TooLong);
+        assert_eq!(read_line(&mut input).unwrap(), Line::Text(b"last".to_vec()));
+        assert_eq!(read_line(&mut input).unwrap(), Line::End);
+        // A long line cut short by the end of the input, and one that never ends.
+        let mut input = io::Cursor::new("d".repeat(MAX_ANSWER_BYTES + 10));
+        assert_eq!(read_line(&mut input).unwrap(), Line::TooLong);
+        assert_eq!(read_line(&mut input).unwrap(), Line::End);
+        let mut endless = io::BufReader::new(io::repeat(b'e'));
+        assert_eq!(read_line(&mut endless).unwrap(), Line::Endless);
     }
 }

@@ -420,6 +420,48 @@ fn new_fields_follow_the_layout_of_their_object() {
     );
 }
 
+/// An answer line longer than the limit (64 KiB) is not kept: the rest of the line is
+/// read past, the user told, and the question asked again.
+#[test]
+fn an_answer_line_longer_than_the_limit_is_discarded_and_asked_again() {
+    let dir = scratch("interview", "long-line");
+    let case = copy_case(&dir, "kind-unknown.json");
+    let long = "x".repeat(200_000);
+    let output = interview_within(&["--write", case.to_str().unwrap()], &format!("{long}\n1\nquit\n"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains("not an answer: the line is longer than 65536 bytes; the rest of it was skipped\n> 1\n"),
+        "{}",
+        &out[..out.len().min(3000)]
+    );
+    assert!(!out.contains("xxxxxxxxxx"), "the long line is not echoed");
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&case).unwrap()).unwrap();
+    assert_eq!(json["change"]["kind"], "none");
+}
+
+/// Input that never ends a line (`/dev/zero`) stops the interview with an error after a
+/// bounded amount of reading (it used to be read into memory until the program aborted).
+#[cfg(unix)]
+#[test]
+fn an_answer_line_that_never_ends_stops_the_interview() {
+    let dir = scratch("interview", "endless-line");
+    let case = copy_case(&dir, "kind-unknown.json");
+    let original = fs::read_to_string(&case).unwrap();
+    let zero = fs::File::open("/dev/zero").unwrap();
+    let output = common::run_with_stdin_within(
+        accord_command(manifest_dir()).args(["interview", "--write", case.to_str().unwrap()]),
+        zero.into(),
+        None,
+        LIMIT,
+    )
+    .expect("the interview stops by itself");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("line 1 of the answers does not end"), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&case).unwrap(), original);
+    assert_eq!(files_in(&dir), ["case.json"]);
+}
+
 /// The saved case and its backup keep the case's owner (where the process may set it:
 /// as root here) and mode; they used to belong to whoever ran the interview.
 #[cfg(unix)]

@@ -391,7 +391,7 @@ fn read_case(rule_base: &RuleBase, path: &Path) -> Result<accord::Case, Failed> 
 }
 
 fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) -> Result<ExitCode, Failed> {
-    use accord::interview::Interview;
+    use accord::interview::{Ending, Interview};
     use accord::safe_write::{self, SaveError};
     let (rule_base, _, _) = load_rules(rules)?;
     let shown = path.display().to_string();
@@ -428,20 +428,35 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
     // transcript reads the same.
     let echo = !stdin.is_terminal();
     let mut out = std::io::stdout().lock();
-    let written = session.run(stdin.lock(), &mut out, echo).and_then(|_| {
+    let written = session.run(stdin.lock(), &mut out, echo).and_then(|ending| {
         write!(out, "\n{}", report::to_text(&session.report()))?;
-        match (write, session.answered().is_empty()) {
-            (_, true) => Ok(()),
-            (false, false) => writeln!(out, "\nThe answers were not saved: run with --write to save them."),
-            (true, false) => out.flush(),
+        match (write, session.answered().is_empty(), ending) {
+            (_, true, _) | (_, _, Ending::EndlessLine(_)) => {}
+            (false, false, _) => {
+                writeln!(out, "\nThe answers were not saved: run with --write to save them.")?
+            }
+            (true, false, _) => {}
         }
+        out.flush()?;
+        Ok(ending)
     });
-    if let Err(error) = written {
-        // Whoever read the output has gone (`| head`, say): nothing more to tell them.
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: interview of `{shown}` stopped: {error}");
+    match written {
+        Ok(Ending::EndlessLine(line)) => {
+            eprintln!(
+                "error: line {line} of the answers does not end within {} bytes: the interview stopped there, \
+                 and nothing was saved",
+                accord::interview::MAX_LINE_BYTES
+            );
+            return Err(Failed);
         }
-        return Err(Failed);
+        Ok(_) => {}
+        Err(error) => {
+            // Whoever read the output has gone (`| head`, say): nothing more to tell them.
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: interview of `{shown}` stopped: {error}");
+            }
+            return Err(Failed);
+        }
     }
     if write && !session.answered().is_empty() {
         // The saved file keeps a byte order mark the case had.
