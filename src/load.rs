@@ -117,22 +117,44 @@ impl RuleFiles {
         }
         let files: Vec<ParsedFile<'_>> =
             parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect();
-        let read = |path: &str| self.read_source_text(path);
+        let read = |path: &str, folder: &str| self.read_source_text(path, folder);
         let (rule_base, found) = check::check(&files, &read);
         diagnostics.extend(found);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         Compiled { rule_base: if has_errors { None } else { rule_base }, diagnostics, sources }
     }
 
-    fn read_source_text(&self, path: &str) -> Result<String, String> {
+    fn read_source_text(&self, path: &str, folder: &str) -> Result<String, check::TextError> {
+        use check::TextError;
         if self.embedded {
             return embedded::FILES
                 .iter()
                 .find(|(embedded_path, _)| *embedded_path == path)
                 .map(|(_, text)| text.to_string())
-                .ok_or_else(|| "not among the embedded rule files".to_string());
+                .ok_or_else(|| TextError::Unreadable("not among the embedded rule files".to_string()));
         }
-        read_text(Path::new(path)).map_err(|e| e.reason())
+        let unreadable = |e: std::io::Error| TextError::Unreadable(describe_io_error(&e));
+        // Where the path really leads, links resolved: it must be in the folder or below.
+        let folder = if folder.is_empty() { Path::new(".") } else { Path::new(folder) };
+        let real_folder = fs::canonicalize(folder).map_err(unreadable)?;
+        let real = fs::canonicalize(path).map_err(unreadable)?;
+        if !real.starts_with(&real_folder) {
+            return Err(TextError::Outside(format!(
+                "through a symbolic link, it leads to `{}`",
+                real.display()
+            )));
+        }
+        // Checked before opening: opening a named pipe waits for a writer.
+        let metadata = fs::metadata(&real).map_err(unreadable)?;
+        if let Err(crate::safe_write::SaveError::NotRegular(kind)) =
+            crate::safe_write::refuse_special_file(&real)
+        {
+            return Err(TextError::Unreadable(format!("it is not a regular file: it is {kind}")));
+        }
+        if metadata.is_dir() {
+            return Err(TextError::Unreadable("it is a folder".to_string()));
+        }
+        read_text(&real).map_err(|e| TextError::Unreadable(e.reason()))
     }
 }
 
