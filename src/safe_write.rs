@@ -493,8 +493,9 @@ fn names_the_same_file(path: &Path, file: &File) -> bool {
 
 /// Removes the temporary files for `name` in `folder` left by processes that were killed:
 /// `.NAME.tmp-PID` and `.NAME.old-PID` of a process that is not running (or this one,
-/// which has not made its own yet), or older than [`STALE_AFTER`]. Only regular files
-/// are removed; nothing else is touched, and failures are ignored.
+/// which has not made its own yet), or older than [`STALE_AFTER`]. Only files and
+/// symbolic links are removed (never what a link points to); nothing else is touched,
+/// and failures are ignored.
 fn remove_stale_temporaries(folder: &Path, name: &OsStr) {
     let Ok(entries) = fs::read_dir(folder) else { return };
     let name = name.to_string_lossy();
@@ -510,8 +511,10 @@ fn remove_stale_temporaries(folder: &Path, name: &OsStr) {
         if pid.to_string() != digits {
             continue;
         }
+        // What this module leaves: a file, or a hard link to a symbolic link (a backup
+        // that was a link, kept); removing a link leaves what it points to alone.
         let Ok(metadata) = fs::symlink_metadata(entry.path()) else { continue };
-        if !metadata.file_type().is_file() {
+        if !(metadata.file_type().is_file() || metadata.file_type().is_symlink()) {
             continue;
         }
         let old = metadata
@@ -690,6 +693,21 @@ mod tests {
         ];
         expected.sort();
         assert_eq!(names(&dir), expected);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A backup that was a symbolic link, kept under a temporary name (a hard link to the
+    /// link) by a save that was killed: the kept link is removed, what it points to is not.
+    #[cfg(unix)]
+    #[test]
+    fn a_kept_link_left_by_a_killed_save_is_removed_and_its_target_left() {
+        let dir = scratch("stale-link");
+        fs::write(dir.join("unrelated.txt"), "unrelated\n").unwrap();
+        let kept = dir.join(format!(".case.json.bak.old-{}", std::process::id()));
+        std::os::unix::fs::symlink("unrelated.txt", &kept).unwrap();
+        remove_stale_temporaries(&dir, OsStr::new("case.json.bak"));
+        assert_eq!(names(&dir), ["unrelated.txt"]);
+        assert_eq!(fs::read_to_string(dir.join("unrelated.txt")).unwrap(), "unrelated\n");
         fs::remove_dir_all(&dir).unwrap();
     }
 }
