@@ -170,7 +170,7 @@ pub fn replace_if_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Re
 /// the file's own rename fails and the previous backup cannot be put back).
 pub fn save_with_backup(path: &Path, expected: &[u8], contents: &[u8]) -> Result<PathBuf, SaveError> {
     save(path, Some(expected), contents, true, &|_| Ok(()))
-        .map(|backup| backup.expect("a backup is made when asked for"))
+        .map(|backup| backup.unwrap_or_else(|| backup_path(path)))
 }
 
 /// The path of the backup of `path`: `PATH.bak`.
@@ -295,6 +295,9 @@ fn save(
             let doing = format!("cannot rename the backup into place as `{}`", backup.display());
             return Err(SaveError::io(doing, e));
         }
+        // On disk before the file's rename, so that after a power cut too the new file is
+        // never there without the old one as its backup.
+        sync_folder(backup_folder);
     }
     if let Err(e) = hook(Step::RenameFile).and_then(|()| fs::rename(&file_temp, &target)) {
         let _ = fs::remove_file(&file_temp);

@@ -292,9 +292,10 @@ fn a_save_killed_at_any_moment_leaves_whole_files_and_the_next_save_cleans_up() 
         let when = [When::AnyTime, When::AtTheSave, When::AtTheBackup][random.below(3) as usize];
         let setup = setup(&format!("trial-{trial}"), before);
         let what = format!("trial {trial} (seed {seed}, {before:?}, killed {when:?})");
-        killed += usize::from(run_and_kill(&setup, &mut random, longest, when));
+        let was_killed = run_and_kill(&setup, &mut random, longest, when);
+        killed += usize::from(was_killed);
         let (state, temporary) = check_files(&setup, &new, &what);
-        *found.entry(state).or_insert(0) += 1;
+        *found.entry((format!("{when:?}"), state, was_killed)).or_insert(0) += 1;
         temporary_left += usize::from(temporary);
 
         // The next save, not interrupted, finishes the work and removes what the killed
@@ -311,8 +312,12 @@ fn a_save_killed_at_any_moment_leaves_whole_files_and_the_next_save_cleans_up() 
         assert_only_the_saved_files(&setup, &what);
     }
     println!(
-        "{trials} trials: {killed} killed before the end; found {found:?}; temporary files left by {temporary_left}, all removed by the next save"
+        "{trials} trials: {killed} killed before the end; temporary files left by {temporary_left}, all removed by the next save"
     );
+    println!("killed | files found | killed before the end | trials");
+    for ((when, state, was_killed), count) in &found {
+        println!("{when} | {state:?} | {was_killed} | {count}");
+    }
 }
 
 /// The size of a block for `ulimit -f` in the shell: 512 bytes for dash, 1024 for bash.
