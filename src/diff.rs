@@ -1109,7 +1109,12 @@ pub mod git {
             return Err(GitError::NoRules(revision.to_string()));
         }
         let files = files_of(repo, revision, &tree)?;
-        let cache = std::env::temp_dir().join(format!("accord-git-rules-{}", user()));
+        let cache = cache_folder().map_err(|e| {
+            GitError::Failed(format!(
+                "cannot make a private folder for the rules of revision `{revision}` in `{}`: {e}",
+                std::env::temp_dir().display()
+            ))
+        })?;
         let root = cache.join(&tree);
         if holds_exactly(&root, &files) {
             return Ok(RulesAt { commit, rules: root.join("rules"), root });
@@ -1120,7 +1125,6 @@ pub mod git {
                 cache.display()
             ))
         };
-        std::fs::create_dir_all(&cache).map_err(failed)?;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
@@ -1219,6 +1223,83 @@ pub mod git {
             }
         }
         true
+    }
+
+    /// The folder the rules of revisions are written to, and reused from: a private folder
+    /// of this user's in the temporary folder, `accord-git-rules-USER`. It is made readable
+    /// and writable by its owner only (mode 0700); when something else has its name (a
+    /// symbolic link, perhaps planted by another user; a folder of another owner, or one
+    /// others may write to), it is left alone and a fresh private folder is made for this
+    /// run (`accord-git-rules-USER-PID-N`, left behind).
+    fn cache_folder() -> std::io::Result<PathBuf> {
+        let temp = std::env::temp_dir();
+        let named = temp.join(format!("accord-git-rules-{}", user()));
+        if private_folder(&named)? {
+            return Ok(named);
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let mut last = None;
+        for attempt in 0..16u32 {
+            let fresh =
+                temp.join(format!("accord-git-rules-{}-{}-{}", user(), std::process::id(), nanos + attempt));
+            match new_private_folder(&fresh) {
+                Ok(()) => return Ok(fresh),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("no fresh name")))
+    }
+
+    /// Makes the folder at `path` (mode 0700) unless something has its name; then says
+    /// whether what is there is a folder, not a link, of this user's, that no one else
+    /// may read or write.
+    fn private_folder(path: &Path) -> std::io::Result<bool> {
+        match new_private_folder(path) {
+            Ok(()) => return Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        // `symlink_metadata`: a link is looked at, not followed.
+        let metadata = std::fs::symlink_metadata(path)?;
+        if !metadata.file_type().is_dir() {
+            return Ok(false);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            if metadata.permissions().mode() & 0o077 != 0 {
+                return Ok(false);
+            }
+            // Whose the folder is, against whose a folder made now is (the file system's
+            // own idea of this user).
+            let probe = path.with_file_name(format!(
+                ".accord-owner-probe-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or_default()
+            ));
+            new_private_folder(&probe)?;
+            let mine = std::fs::symlink_metadata(&probe).map(|m| m.uid());
+            let _ = std::fs::remove_dir(&probe);
+            if metadata.uid() != mine? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Makes a folder readable and writable by its owner only; fails if its name is taken.
+    fn new_private_folder(path: &Path) -> std::io::Result<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(path)
     }
 
     /// The user's name, as far as it is safe in a file name, so that each user has their

@@ -8,8 +8,9 @@
 //! drive it the same way. Each answer is checked against its fact's type
 //! ([`parse_answer`]) and written into the case at the question's path ([`set_at_path`]);
 //! `skip` leaves a fact unknown for the rest of the session, `quit` (or the end of the
-//! input) stops. [`save_case`] then writes the completed case back, keeping a `.bak` copy
-//! of the original and replacing the file atomically ([`write_atomically`]).
+//! input) stops. [`Interview::case_text`] is then the case to save: the original text
+//! with the answers written into it, which [`crate::safe_write::save_with_backup`] saves,
+//! keeping a `.bak` copy of the original.
 //!
 //! ```
 //! use accord::interview::Interview;
@@ -26,10 +27,7 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json};
 
@@ -42,13 +40,23 @@ use crate::value::Date;
 /// How many rule ids a prompt names before saying how many more there are.
 const RULES_NAMED: usize = 4;
 
+/// The longest answer line read (without its line ending): the rest of a longer line is
+/// read past without being kept, and the question asked again.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// How far past its start a line that has not ended is read (without being kept) before
+/// the interview stops: input that never ends a line (`/dev/zero`) is not read for ever.
+pub const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// An interview about one case: the case so far, and what has been answered and skipped.
 #[derive(Clone, Debug)]
 pub struct Interview<'r> {
     rule_base: &'r RuleBase,
     /// The file's path as shown to the user (for messages).
     shown: String,
-    /// The case as JSON, fields in their original order.
+    /// The case's text as read (less a byte order mark), and as JSON.
+    original: (String, Json),
+    /// The case as JSON with the answers, fields in their original order.
     json: Json,
     /// The same case, validated: always in step with `json`.
     case: Case,
@@ -68,6 +76,8 @@ pub enum Ending {
     Quit,
     /// The input ended.
     EndOfInput,
+    /// This line of the input (from 1) did not end within [`MAX_LINE_BYTES`].
+    EndlessLine(usize),
 }
 
 /// One line typed in answer to a question.
@@ -96,11 +106,13 @@ impl<'r> Interview<'r> {
     ) -> Result<Self, Vec<Diagnostic>> {
         let case = parse_case(shown, text, &rule_base.vocabulary)?;
         // `parse_case` accepted the text, so it is JSON (less a possible byte order mark).
-        let json = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        let text = text.trim_start_matches('\u{feff}');
+        let json: Json = serde_json::from_str(text)
             .map_err(|e| vec![Diagnostic::error("E0301", format!("the case is not valid JSON: {e}"))])?;
         Ok(Interview {
             rule_base,
             shown: shown.to_string(),
+            original: (text.to_string(), json.clone()),
             json,
             case,
             as_of,
@@ -114,9 +126,18 @@ impl<'r> Interview<'r> {
         &self.json
     }
 
-    /// The case as the text to save: pretty-printed with two-space indents and a final
+    /// The case as the text to save: the text read, with the answers written into it
+    /// (see `json_edit`). What the answers do not change is kept as it was, byte for
+    /// byte: numbers as written (a parsed number would be rounded to a double), spacing,
+    /// line endings; an answered value takes its field's place, a new field goes at the
+    /// end of its object, laid out like its neighbours. Should the text not be followed,
+    /// the case is written out afresh: pretty-printed with two-space indents and a final
     /// newline, fields in their original order.
     pub fn case_text(&self) -> String {
+        let (text, json) = &self.original;
+        if let Some(spliced) = crate::json_edit::splice(text, json, &self.json) {
+            return spliced;
+        }
         let mut text = serde_json::to_string_pretty(&self.json).expect("JSON values always serialise");
         text.push('\n');
         text
@@ -186,6 +207,7 @@ impl<'r> Interview<'r> {
     pub fn run(&mut self, mut input: impl BufRead, mut output: impl Write, echo: bool) -> io::Result<Ending> {
         writeln!(output, "Answer each question; type \"skip\" to leave it unknown, \"quit\" to stop.")?;
         let mut number = 0;
+        let mut line = 0;
         let ending = loop {
             let Some(question) = self.next_question() else {
                 break Ending::NoMoreQuestions;
@@ -201,17 +223,23 @@ impl<'r> Interview<'r> {
                 continue;
             }
             write_choices(&mut output, &question.answer)?;
-            match self.ask(&question, &mut input, &mut output, echo)? {
-                None => break Ending::EndOfInput,
-                Some(Reply::Quit) => break Ending::Quit,
-                Some(Reply::Skip) => self.skip(&question.fact),
-                Some(Reply::Value(_)) => {}
+            match self.ask(&question, &mut input, &mut output, echo, &mut line)? {
+                Asked::End => break Ending::EndOfInput,
+                Asked::Endless => break Ending::EndlessLine(line),
+                Asked::Reply(Reply::Quit) => break Ending::Quit,
+                Asked::Reply(Reply::Skip) => self.skip(&question.fact),
+                Asked::Reply(Reply::Value(_)) => {}
             }
         };
+        let endless;
         let said = match ending {
             Ending::NoMoreQuestions => "No more questions.",
             Ending::Quit => "Stopped.",
             Ending::EndOfInput => "End of input.",
+            Ending::EndlessLine(line) => {
+                endless = format!("Stopped: line {line} of the answers does not end.");
+                &endless
+            }
         };
         writeln!(
             output,
@@ -223,24 +251,49 @@ impl<'r> Interview<'r> {
         Ok(ending)
     }
 
-    /// Prompts until a valid reply (stored when it is a value) or the end of the input.
+    /// Prompts until a valid reply (stored when it is a value) or the end of the input;
+    /// `line` counts the lines of the input read.
     fn ask(
         &mut self,
         question: &Question,
         input: &mut impl BufRead,
         output: &mut impl Write,
         echo: bool,
-    ) -> io::Result<Option<Reply>> {
+        line: &mut usize,
+    ) -> io::Result<Asked> {
         loop {
             write!(output, "> ")?;
             output.flush()?;
-            let mut bytes = Vec::new();
-            if input.read_until(b'\n', &mut bytes)? == 0 {
-                writeln!(output)?;
-                return Ok(None);
-            }
-            let line = match String::from_utf8(bytes) {
-                Ok(line) => line,
+            let bytes = match read_line(input)? {
+                Line::End => {
+                    writeln!(output)?;
+                    return Ok(Asked::End);
+                }
+                Line::Text(bytes) => bytes,
+                Line::TooLong => {
+                    *line += 1;
+                    if echo {
+                        writeln!(output)?;
+                    }
+                    writeln!(
+                        output,
+                        "  not an answer: the line is longer than {MAX_ANSWER_BYTES} bytes; the rest of it was skipped"
+                    )?;
+                    continue;
+                }
+                Line::Endless => {
+                    *line += 1;
+                    writeln!(output)?;
+                    writeln!(
+                        output,
+                        "  the line does not end within {MAX_LINE_BYTES} bytes: the interview stops"
+                    )?;
+                    return Ok(Asked::Endless);
+                }
+            };
+            *line += 1;
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
                 Err(_) => {
                     if echo {
                         writeln!(output)?;
@@ -249,20 +302,85 @@ impl<'r> Interview<'r> {
                     continue;
                 }
             };
-            let line = line.trim_end_matches(['\n', '\r']);
+            let text = text.trim_end_matches(['\n', '\r']);
             if echo {
-                writeln!(output, "{line}")?;
+                writeln!(output, "{text}")?;
             }
-            let reply = parse_reply(&question.answer, line).and_then(|reply| match reply {
+            let reply = parse_reply(&question.answer, text).and_then(|reply| match reply {
                 Reply::Value(value) => {
                     self.answer(&question.fact, value.clone()).map(|()| Reply::Value(value))
                 }
                 other => Ok(other),
             });
             match reply {
-                Ok(reply) => return Ok(Some(reply)),
+                Ok(reply) => return Ok(Asked::Reply(reply)),
                 Err(why) => writeln!(output, "  not an answer: {why}")?,
             }
+        }
+    }
+}
+
+/// What asking a question came to.
+enum Asked {
+    Reply(Reply),
+    /// The input ended.
+    End,
+    /// A line did not end within [`MAX_LINE_BYTES`].
+    Endless,
+}
+
+/// A line of input, read within the limits.
+#[derive(Debug, PartialEq)]
+enum Line {
+    /// A line (its line ending included, unless the input ended first).
+    Text(Vec<u8>),
+    /// A line longer than [`MAX_ANSWER_BYTES`], read past to its end (or the input's).
+    TooLong,
+    /// A line that did not end within [`MAX_LINE_BYTES`] (the rest is not read).
+    Endless,
+    /// The end of the input.
+    End,
+}
+
+/// Reads a line, keeping at most [`MAX_ANSWER_BYTES`] of it (and its line ending).
+fn read_line(input: &mut impl BufRead) -> io::Result<Line> {
+    let mut line = Vec::new();
+    let mut read: u64 = 0;
+    let mut too_long = false;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(match (too_long, line.is_empty()) {
+                (true, _) => Line::TooLong,
+                (false, true) => Line::End,
+                (false, false) => Line::Text(line),
+            });
+        }
+        let (take, ended) = match memchr::memchr(b'\n', available) {
+            Some(newline) => (newline + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            line.extend_from_slice(&available[..take]);
+            // The line's text, without `\r\n` or `\n` (which may not have come yet).
+            let text =
+                line.len() - line.iter().rev().take(2).take_while(|b| matches!(b, b'\n' | b'\r')).count();
+            if text > MAX_ANSWER_BYTES {
+                too_long = true;
+                line = Vec::new();
+            }
+        }
+        input.consume(take);
+        read += take as u64;
+        match (ended, too_long) {
+            (true, false) => return Ok(Line::Text(line)),
+            (true, true) => return Ok(Line::TooLong),
+            (false, _) if read > MAX_LINE_BYTES => return Ok(Line::Endless),
+            (false, _) => {}
         }
     }
 }
@@ -434,79 +552,6 @@ fn split_index(step: &str) -> Option<(&str, Option<usize>)> {
     }
 }
 
-/// Saves a completed case: copies the file at `path` to `path.bak` (replacing any older
-/// copy), then replaces the file with `contents` by [`write_atomically`]. Returns the path
-/// of the copy.
-///
-/// # Errors
-///
-/// When the copy or the write fails; the file at `path` is then as it was.
-pub fn save_case(path: &Path, contents: &[u8]) -> io::Result<PathBuf> {
-    let mut backup = OsString::from(path.as_os_str());
-    backup.push(".bak");
-    let backup = PathBuf::from(backup);
-    fs::copy(path, &backup)?;
-    write_atomically(path, contents)?;
-    Ok(backup)
-}
-
-/// Replaces the file at `path` with `contents` so that readers see either the old file
-/// or the new one, never a part: writes a temporary file in the same folder
-/// (`.NAME.tmp-PID`), flushes it to disk, then renames it over `path`. A symbolic link is
-/// followed, so the file it points to is replaced. An existing file's permissions are kept.
-///
-/// # Errors
-///
-/// Any failure to create, write, flush or rename the temporary file. The temporary file
-/// is then removed and the file at `path` is untouched.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    write_atomically_with(path, |file| file.write_all(contents))
-}
-
-/// [`write_atomically`], with the writing of the temporary file given by `write` (so a
-/// test can make it fail part-way).
-fn write_atomically_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let target = if is_link { fs::canonicalize(path)? } else { path.to_path_buf() };
-    let Some(name) = target.file_name() else {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"));
-    };
-    let folder = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp_name = OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".tmp-{}", std::process::id()));
-    let temp = folder.join(temp_name);
-    // `create_new` never opens an existing file, so a file of that name that is not ours
-    // is neither overwritten nor, below, removed.
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-    let result = (|| {
-        write(&mut file)?;
-        if let Ok(metadata) = fs::metadata(&target) {
-            file.set_permissions(metadata.permissions())?;
-        }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, &target)
-    })();
-    match result {
-        Ok(()) => {
-            // Make the rename itself durable where the platform allows; the file is
-            // already complete, so a failure here loses nothing.
-            if let Ok(folder) = File::open(&folder) {
-                let _ = folder.sync_all();
-            }
-            Ok(())
-        }
-        Err(error) => {
-            let _ = fs::remove_file(&temp);
-            Err(error)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,37 +651,27 @@ mod tests {
         assert_eq!(case, json!({"change": "merger"}));
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("accord-interview-unit-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
-    fn a_failure_part_way_through_the_write_leaves_the_original_and_no_temporary_file() {
-        let dir = scratch("midwrite");
-        let path = dir.join("case.json");
-        fs::write(&path, "{\"name\": \"original\"}\n").unwrap();
-        let result = write_atomically_with(&path, |file| {
-            file.write_all(b"{\"name\": \"half")?;
-            Err(io::Error::other("the disk is full"))
-        });
-        assert_eq!(result.unwrap_err().to_string(), "the disk is full");
-        assert_eq!(fs::read_to_string(&path).unwrap(), "{\"name\": \"original\"}\n");
-        let left: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left, ["case.json"]);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn writes_the_new_contents_and_leaves_nothing_else() {
-        let dir = scratch("ok");
-        let path = dir.join("case.json");
-        fs::write(&path, "old").unwrap();
-        write_atomically(&path, b"new\n").unwrap();
-        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
-        fs::remove_dir_all(&dir).unwrap();
+    fn lines_are_read_within_the_limits() {
+        let mut input = io::Cursor::new(format!(
+            "yes\r\n{}\n{}\r\n{}\nlast",
+            "a".repeat(MAX_ANSWER_BYTES),
+            "b".repeat(MAX_ANSWER_BYTES),
+            "c".repeat(MAX_ANSWER_BYTES + 1)
+        ));
+        assert_eq!(read_line(&mut input).unwrap(), Line::Text(b"yes\r\n".to_vec()));
+        let Line::Text(longest) = read_line(&mut input).unwrap() else { panic!("the longest line is kept") };
+        assert_eq!(longest.len(), MAX_ANSWER_BYTES + 1);
+        let Line::Text(longest) = read_line(&mut input).unwrap() else { panic!("and with CRLF") };
+        assert_eq!(longest.len(), MAX_ANSWER_BYTES + 2);
+        assert_eq!(read_line(&mut input).unwrap(), Line::TooLong);
+        assert_eq!(read_line(&mut input).unwrap(), Line::Text(b"last".to_vec()));
+        assert_eq!(read_line(&mut input).unwrap(), Line::End);
+        // A long line cut short by the end of the input, and one that never ends.
+        let mut input = io::Cursor::new("d".repeat(MAX_ANSWER_BYTES + 10));
+        assert_eq!(read_line(&mut input).unwrap(), Line::TooLong);
+        assert_eq!(read_line(&mut input).unwrap(), Line::End);
+        let mut endless = io::BufReader::new(io::repeat(b'e'));
+        assert_eq!(read_line(&mut endless).unwrap(), Line::Endless);
     }
 }

@@ -121,22 +121,44 @@ impl RuleFiles {
         }
         let files: Vec<ParsedFile<'_>> =
             parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect();
-        let read = |path: &str| self.read_source_text(path);
+        let read = |path: &str, folder: &str| self.read_source_text(path, folder);
         let (rule_base, found) = check::check(&files, &read);
         diagnostics.extend(found);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         Compiled { rule_base: if has_errors { None } else { rule_base }, diagnostics, sources }
     }
 
-    fn read_source_text(&self, path: &str) -> Result<String, String> {
+    fn read_source_text(&self, path: &str, folder: &str) -> Result<String, check::TextError> {
+        use check::TextError;
         if self.embedded {
             return embedded::FILES
                 .iter()
                 .find(|(embedded_path, _)| *embedded_path == path)
                 .map(|(_, text)| text.to_string())
-                .ok_or_else(|| "not among the embedded rule files".to_string());
+                .ok_or_else(|| TextError::Unreadable("not among the embedded rule files".to_string()));
         }
-        read_text(Path::new(path)).map_err(|e| e.reason())
+        let unreadable = |e: std::io::Error| TextError::Unreadable(describe_io_error(&e));
+        // Where the path really leads, links resolved: it must be in the folder or below.
+        let folder = if folder.is_empty() { Path::new(".") } else { Path::new(folder) };
+        let real_folder = fs::canonicalize(folder).map_err(unreadable)?;
+        let real = fs::canonicalize(path).map_err(unreadable)?;
+        if !real.starts_with(&real_folder) {
+            return Err(TextError::Outside(format!(
+                "through a symbolic link, it leads to `{}`",
+                real.display()
+            )));
+        }
+        // Checked before opening: opening a named pipe waits for a writer.
+        let metadata = fs::metadata(&real).map_err(unreadable)?;
+        if let Err(crate::safe_write::SaveError::NotRegular(kind)) =
+            crate::safe_write::refuse_special_file(&real)
+        {
+            return Err(TextError::Unreadable(format!("it is not a regular file: it is {kind}")));
+        }
+        if metadata.is_dir() {
+            return Err(TextError::Unreadable("it is a folder".to_string()));
+        }
+        read_text(&real).map_err(|e| TextError::Unreadable(e.reason()))
     }
 }
 
@@ -271,6 +293,11 @@ pub const BYTE_ORDER_MARK: char = '\u{feff}';
 /// one of its own), it made two marks read as one; kept, it is an invisible character
 /// where a rule or a case begins.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    decode_text(read_bytes(path)?)
+}
+
+/// Reads a file's bytes, refusing one over the size limit ([`max_file_bytes`]).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let limit = max_file_bytes().map_err(ReadError::Io)?;
     let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if metadata.is_dir() {
@@ -288,6 +315,11 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(None));
     }
+    Ok(bytes)
+}
+
+/// A file's bytes as text: refuses bytes that are not UTF-8, and drops a byte order mark.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => match text.strip_prefix(BYTE_ORDER_MARK) {
             Some(rest) if rest.starts_with(BYTE_ORDER_MARK) => Err(ReadError::TwoByteOrderMarks),

@@ -905,3 +905,80 @@ fn the_library_reads_the_rules_of_a_revision() {
     assert_eq!(diff.rules[0].rule, "merger_stalls_development");
     assert!(RuleFiles::from_git(&dir, "HEAD~5").is_err());
 }
+
+/// The folders directly in `dir` whose names start with `accord-git-rules`, with whether
+/// each is a real folder (not a link) of mode 0700.
+#[cfg(unix)]
+fn git_caches(dir: &Path) -> Vec<(String, bool)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("accord-git-rules"))
+        .map(|e| {
+            let metadata = std::fs::symlink_metadata(e.path()).unwrap();
+            let private = metadata.is_dir() && metadata.permissions().mode() & 0o777 == 0o700;
+            (e.file_name().to_string_lossy().into_owned(), private)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The rules of revisions are written to a private folder (mode 0700, ours, not a link)
+/// in the temporary folder. A symbolic link planted at its name by another user, a folder
+/// others may write to, or one of another owner is not used (the rules used to be written
+/// through the link); the comparison still runs, in a fresh private folder.
+#[cfg(unix)]
+#[test]
+fn the_git_cache_is_private_and_a_link_planted_in_its_place_is_not_followed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repository("private-cache");
+    let tmp = dir.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let shire = manifest_dir().join(SHIRE);
+    let run = || {
+        let mut command = accord_command(&dir);
+        command
+            .args(["diff", "--old", "HEAD~1", "--new", "HEAD", "--format", "json", path(&shire)])
+            .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+            .env("TMPDIR", &tmp)
+            .env("USER", "tester");
+        let output = command.output().expect("the binary runs");
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert_eq!(json(&output)["changed"], true);
+    };
+    let planted = tmp.join("accord-git-rules-tester");
+
+    // Nothing there: the folder is made private.
+    run();
+    assert_eq!(git_caches(&tmp), [("accord-git-rules-tester".to_string(), true)]);
+    std::fs::remove_dir_all(&planted).unwrap();
+
+    // A link to another user's folder.
+    let victim = dir.join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    run();
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0, "written through the link");
+    let caches = git_caches(&tmp);
+    assert!(caches.contains(&("accord-git-rules-tester".to_string(), false)), "{caches:?}");
+    assert!(caches.iter().any(|(name, private)| name != "accord-git-rules-tester" && *private), "{caches:?}");
+    for (name, _) in &caches {
+        if name != "accord-git-rules-tester" {
+            std::fs::remove_dir_all(tmp.join(name)).unwrap();
+        }
+    }
+    std::fs::remove_file(&planted).unwrap();
+
+    // A folder others may write to, and (where the test may give one) of another owner.
+    std::fs::create_dir(&planted).unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o777)).unwrap();
+    run();
+    assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0, "a folder others may write to was used");
+    if std::os::unix::fs::chown(&planted, Some(4242), Some(4242)).is_ok() {
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o700)).unwrap();
+        run();
+        assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0, "another owner's folder was used");
+    }
+}

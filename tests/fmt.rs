@@ -396,3 +396,67 @@ fn lines_ended_by_a_carriage_return_alone_are_formatted_as_lines() {
     let formatted = accord::format::format_rule_file("cr.accord", src).expect("formats");
     assert_eq!(formatted, src.replace('\r', "\n"));
 }
+
+/// The rewritten file keeps its owner (where the process may set it: as root here) and
+/// its mode; it used to belong to whoever ran `accord fmt`.
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_the_owner_and_mode_of_the_file() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = scratch("fmt", "owner");
+    let file = dir.join("messy.accord");
+    copy("fixtures/fmt/messy.accord", &file);
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o604)).unwrap();
+    let mine = fs::metadata(&file).unwrap();
+    let (uid, gid) = if std::os::unix::fs::chown(&file, Some(4242), Some(4343)).is_ok() {
+        (4242, 4343)
+    } else {
+        (mine.uid(), mine.gid())
+    };
+    let output = accord_in(&dir, &["fmt", "messy.accord"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = fs::read_to_string(root().join("fixtures/fmt/messy.formatted.accord")).unwrap();
+    assert_eq!(fs::read_to_string(&file).unwrap(), expected);
+    let metadata = fs::metadata(&file).unwrap();
+    assert_eq!((metadata.uid(), metadata.gid()), (uid, gid));
+    assert_eq!(metadata.permissions().mode() & 0o7777, 0o604);
+}
+
+/// A named pipe is not a rule file: refused at once with exit 1, with and without
+/// `--check`, and left a pipe (it used to be waited on, then replaced by a regular file).
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_a_named_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("fmt", "fifo");
+    let made = Command::new("mkfifo").arg(dir.join("pipe.accord")).status().unwrap();
+    assert!(made.success());
+    for args in [&["fmt", "pipe.accord"][..], &["fmt", "--check", "pipe.accord"]] {
+        let output = common::run_within(
+            common::accord_command(&dir).args(args),
+            "",
+            std::time::Duration::from_secs(60),
+        )
+        .unwrap_or_else(|| panic!("`accord {args:?}` did not finish"));
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        let err = stderr(&output);
+        assert!(err.contains("`pipe.accord` is not a regular file: it is a named pipe"), "{args:?}: {err}");
+        assert!(fs::symlink_metadata(dir.join("pipe.accord")).unwrap().file_type().is_fifo());
+        assert_eq!(files_in(&dir), ["pipe.accord"]);
+    }
+}
+
+/// A temporary file left by a run killed while writing (`.NAME.tmp-PID` of a process that
+/// is gone) is removed when the file is next written.
+#[test]
+fn fmt_removes_temporary_files_left_by_a_run_that_was_killed() {
+    let dir = scratch("fmt", "stale");
+    copy("fixtures/fmt/messy.accord", &dir.join("messy.accord"));
+    let mut child = Command::new("true").spawn().unwrap();
+    let gone = child.id();
+    child.wait().unwrap();
+    fs::write(dir.join(format!(".messy.accord.tmp-{gone}")), "rule half").unwrap();
+    let output = accord_in(&dir, &["fmt", "messy.accord"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(files_in(&dir), ["messy.accord"]);
+}

@@ -243,6 +243,91 @@ fn missing_empty_and_wrong_kind_paths_are_errors_not_panics() {
     }
 }
 
+/// A rule file citing `paper` with a quote, its source's text at `text`.
+fn rules_with_text(text: &str) -> String {
+    format!(
+        "source paper\n  authors \"Glasby, J.\"\n  year 2012\n  title \"T\"\n  text \"{text}\"\n\n\
+         fact change.kind is one of none, merger\n  ask \"What change?\"\n\n\
+         rule merger_stalls\n  when change.kind is merger\n  warn \"Stall\" \"Expect a stall.\"\n\
+         \x20 cite paper at \"Mergers\" quote \"Mergers stall.\"\n"
+    )
+}
+
+/// A source's `text` is read only from the folder of the rule file that declares it, or
+/// below: an absolute path, `..` out of the folder and a symbolic link pointing out of it
+/// are refused (E0211, with the fix); they used to read any file on the machine.
+#[cfg(unix)]
+#[test]
+fn a_source_text_outside_the_rule_files_folder_is_refused() {
+    let scratch = Scratch::new("source-outside");
+    let rules = scratch.path("project/rules");
+    std::fs::create_dir_all(rules.join("texts/more")).unwrap();
+    std::fs::write(rules.join("texts/paper.txt"), "Mergers stall.\n").unwrap();
+    std::fs::write(scratch.path("project/secret.txt"), "Mergers stall. A secret.\n").unwrap();
+    std::os::unix::fs::symlink("../../secret.txt", rules.join("texts/out.txt")).unwrap();
+    std::os::unix::fs::symlink("paper.txt", rules.join("texts/in.txt")).unwrap();
+    std::os::unix::fs::symlink("../paper.txt", rules.join("texts/more/up.txt")).unwrap();
+    let secret = scratch.path("project/secret.txt").to_string_lossy().into_owned();
+    let cases = [
+        ("texts/paper.txt", true),
+        ("texts/../texts/paper.txt", true),
+        ("./texts/in.txt", true),
+        ("texts/more/up.txt", true),
+        ("/etc/passwd", false),
+        (secret.as_str(), false),
+        ("../secret.txt", false),
+        ("texts/../../secret.txt", false),
+        ("texts/out.txt", false),
+    ];
+    for (text, allowed) in cases {
+        std::fs::write(rules.join("rules.accord"), rules_with_text(text)).unwrap();
+        let output = accord(&["check", "--rules", rules.join("rules.accord").to_str().unwrap()]);
+        let err = stderr(&output);
+        if allowed {
+            assert_eq!(output.status.code(), Some(0), "{text}: {err}");
+        } else {
+            assert_eq!(output.status.code(), Some(1), "{text}: {err}");
+            assert!(err.contains("error[E0211]: cannot read the text of this source"), "{text}: {err}");
+            assert!(err.contains("outside the folder of the rule file"), "{text}: {err}");
+            assert!(
+                err.contains("help: keep the source's text in the folder of its rule file"),
+                "{text}: {err}"
+            );
+        }
+    }
+}
+
+/// A source's `text` that is a named pipe is refused without being opened (E0211), rather
+/// than waited on for ever.
+#[cfg(unix)]
+#[test]
+fn a_source_text_that_is_a_named_pipe_is_refused() {
+    let scratch = Scratch::new("source-fifo");
+    std::fs::create_dir_all(scratch.path("texts")).unwrap();
+    let made = Command::new("mkfifo").arg(scratch.path("texts/pipe.txt")).status().unwrap();
+    assert!(made.success());
+    let rules = scratch.write("rules.accord", &rules_with_text("texts/pipe.txt"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
+    command.args(["check", "--rules", &rules]).env("NO_COLOR", "1");
+    let mut child = command.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`accord check` waited on the pipe");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let output = child.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[E0211]") && err.contains("is not a regular file: it is a named pipe"),
+        "{err}"
+    );
+}
+
 // ----- nesting -----
 
 #[test]

@@ -6,7 +6,7 @@
 //! without failing.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Component, Path};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -35,8 +35,41 @@ pub struct ParsedFile<'a> {
     pub ast: &'a ast::RuleFile,
 }
 
-/// Reads the full text of a source, given its path resolved against its rule file.
-pub type TextReader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+/// Reads the full text of a source, given its path resolved against its rule file and
+/// the folder of that rule file (`""` for the current folder), which the text must be in
+/// (or below) once symbolic links are resolved.
+pub type TextReader<'a> = &'a dyn Fn(&str, &str) -> Result<String, TextError>;
+
+/// Why a source's text could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextError {
+    /// The path leads out of the folder of the rule file (absolute, `..`, or a symbolic
+    /// link pointing out): why, in words.
+    Outside(String),
+    /// The file could not be read: why, in words.
+    Unreadable(String),
+}
+
+/// Refuses a source's `text` path that leads out of its rule file's folder on the face of
+/// it: an absolute path, or one whose `..` climb above the folder. (Symbolic links are
+/// for the reader, which resolves them.)
+fn leaves_its_folder(text_path: &str) -> Option<String> {
+    let path = Path::new(text_path);
+    if path.has_root() || path.is_absolute() || text_path.starts_with(['/', '\\']) {
+        return Some("it is an absolute path".to_string());
+    }
+    let mut depth: usize = 0;
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            Component::ParentDir => return Some("its `..` lead out of it".to_string()),
+            Component::RootDir | Component::Prefix(_) => return Some("it is an absolute path".to_string()),
+        }
+    }
+    None
+}
 
 /// Checks the rule files (in the order given) as one rule base. Returns the rule base when
 /// there is no error, and every diagnostic found either way.
@@ -665,23 +698,35 @@ impl Checker<'_> {
         Some(DeclaredSource { reference, file: path.to_string(), span: source.key.span, text, origin })
     }
 
-    /// Reads a source's full text, relative to the rule file that declares it.
+    /// Reads a source's full text, relative to the rule file that declares it, from its
+    /// folder or below.
     fn full_text(&mut self, rule_file: &str, text_path: &Spanned<String>) -> Option<String> {
-        let resolved = Path::new(rule_file).parent().unwrap_or(Path::new("")).join(&text_path.node);
+        let folder = Path::new(rule_file).parent().unwrap_or(Path::new(""));
+        let resolved = folder.join(&text_path.node);
         let resolved = resolved.to_string_lossy().replace('\\', "/");
-        match (self.read_text)(&resolved) {
-            Ok(text) => Some(bib::normalise(&text)),
-            Err(why) => {
-                let diagnostic = Diagnostic::error(
-                    "E0211",
-                    format!("cannot read the text of this source, `{resolved}`: {why}"),
+        let folder = folder.to_string_lossy().replace('\\', "/");
+        let read = match leaves_its_folder(&text_path.node) {
+            Some(why) => Err(TextError::Outside(why)),
+            None => (self.read_text)(&resolved, &folder),
+        };
+        let (why, help) = match read {
+            Ok(text) => return Some(bib::normalise(&text)),
+            Err(TextError::Outside(why)) => {
+                let folder = if folder.is_empty() { "." } else { folder.as_str() };
+                (
+                    format!("it is outside the folder of the rule file (`{folder}`): {why}"),
+                    "keep the source's text in the folder of its rule file or below it (such as `texts/`), \
+                     and name it relative to that folder; a source's text is read from nowhere else",
                 )
-                .at(rule_file, text_path.span, "read from here")
-                .help("the path is relative to the folder of this rule file");
-                self.error(diagnostic);
-                None
             }
-        }
+            Err(TextError::Unreadable(why)) => (why, "the path is relative to the folder of this rule file"),
+        };
+        let diagnostic =
+            Diagnostic::error("E0211", format!("cannot read the text of this source, `{resolved}`: {why}"))
+                .at(rule_file, text_path.span, "read from here")
+                .help(help);
+        self.error(diagnostic);
+        None
     }
 
     /// Builds the vocabulary: lists of records first, so their fields can be declared in

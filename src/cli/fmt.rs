@@ -87,7 +87,12 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode, Failed> {
 /// atomically). Problems are reported; the file is then left as it was.
 fn format_one(path: &Path, check: bool) -> Result<bool, Failed> {
     let shown = path.display().to_string();
-    let text = accord::load::read_text(path).map_err(|error| {
+    super::refuse_special_file(path, &shown, "accord fmt lays out rule files: name a regular file")?;
+    let bytes = accord::load::read_bytes(path).map_err(|error| {
+        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
+        Failed
+    })?;
+    let text = accord::load::decode_text(bytes.clone()).map_err(|error| {
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
         Failed
     })?;
@@ -111,9 +116,21 @@ fn format_one(path: &Path, check: bool) -> Result<bool, Failed> {
     if formatted == text {
         return Ok(false);
     }
-    if !check && let Err(error) = accord::interview::write_atomically(path, formatted.as_bytes()) {
-        eprintln!("error: cannot write `{shown}`: {error}; the file is unchanged");
-        return Err(Failed);
+    if check {
+        return Ok(true);
+    }
+    match accord::safe_write::replace_if_unchanged(path, &bytes, formatted.as_bytes()) {
+        Ok(()) => {}
+        Err(accord::safe_write::SaveError::Changed) => {
+            eprintln!(
+                "error: `{shown}` changed while it was being formatted, so it is left as it is now: run accord fmt again"
+            );
+            return Err(Failed);
+        }
+        Err(error) => {
+            eprintln!("error: cannot write `{shown}`: {error}; the file is unchanged");
+            return Err(Failed);
+        }
     }
     Ok(true)
 }

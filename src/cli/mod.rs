@@ -405,10 +405,24 @@ fn read_case(rule_base: &RuleBase, path: &Path) -> Result<accord::Case, Failed> 
 }
 
 fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) -> Result<ExitCode, Failed> {
-    use accord::interview::{Interview, save_case};
+    use accord::interview::{Ending, Interview};
+    use accord::safe_write::{self, SaveError};
     let (rule_base, _, _) = load_rules(rules)?;
     let shown = path.display().to_string();
-    let text = accord::load::read_text(path).map_err(|error| {
+    if write {
+        // Before reading: reading a named pipe waits for a writer, and its answers could
+        // not be saved into it.
+        refuse_special_file(
+            path,
+            &shown,
+            "`--write` saves the answers into the case file: name a regular file, or leave out `--write`",
+        )?;
+    }
+    let bytes = accord::load::read_bytes(path).map_err(|error| {
+        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
+        Failed
+    })?;
+    let text = accord::load::decode_text(bytes.clone()).map_err(|error| {
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
         Failed
     })?;
@@ -428,33 +442,86 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
     // transcript reads the same.
     let echo = !stdin.is_terminal();
     let mut out = std::io::stdout().lock();
-    let written = session.run(stdin.lock(), &mut out, echo).and_then(|_| {
+    let written = session.run(stdin.lock(), &mut out, echo).and_then(|ending| {
         write!(out, "\n{}", report::to_text(&session.report_in_words()))?;
-        match (write, session.answered().is_empty()) {
-            (_, true) => Ok(()),
-            (false, false) => writeln!(out, "\nThe answers were not saved: run with --write to save them."),
-            (true, false) => out.flush(),
+        match (write, session.answered().is_empty(), ending) {
+            (_, true, _) | (_, _, Ending::EndlessLine(_)) => {}
+            (false, false, _) => {
+                writeln!(out, "\nThe answers were not saved: run with --write to save them.")?
+            }
+            (true, false, _) => {}
         }
+        out.flush()?;
+        Ok(ending)
     });
-    if let Err(error) = written {
-        // Whoever read the output has gone (`| head`, say): nothing more to tell them.
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: interview of `{shown}` stopped: {error}");
+    match written {
+        Ok(Ending::EndlessLine(line)) => {
+            eprintln!(
+                "error: line {line} of the answers does not end within {} bytes: the interview stopped there, \
+                 and nothing was saved",
+                accord::interview::MAX_LINE_BYTES
+            );
+            return Err(Failed);
         }
-        return Err(Failed);
+        Ok(_) => {}
+        Err(error) => {
+            // Whoever read the output has gone (`| head`, say): nothing more to tell them.
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: interview of `{shown}` stopped: {error}");
+            }
+            return Err(Failed);
+        }
     }
     if write && !session.answered().is_empty() {
-        match save_case(path, session.case_text().as_bytes()) {
-            Ok(backup) => {
-                let _ = writeln!(out, "\nSaved {shown} (the original is kept as {}).", backup.display());
+        // The saved file keeps a byte order mark the case had.
+        const BOM: &[u8] = "\u{feff}".as_bytes();
+        let mut contents = if bytes.starts_with(BOM) { BOM.to_vec() } else { Vec::new() };
+        contents.extend_from_slice(session.case_text().as_bytes());
+        let backup = safe_write::backup_path(path);
+        let backup_shown = backup.display();
+        match safe_write::save_with_backup(path, &bytes, &contents) {
+            Ok(_) => {
+                let _ = writeln!(out, "\nSaved {shown} (the original is kept as {backup_shown}).");
+            }
+            Err(SaveError::Changed) => {
+                eprintln!(
+                    "error: `{shown}` has changed since the interview read it (another program, or another \
+                     interview, saved it meanwhile), so the answers were not saved and the file is left as \
+                     it is now: run the interview again to answer what is still unknown"
+                );
+                return Err(Failed);
             }
             Err(error) => {
-                eprintln!("error: cannot save `{shown}`: {error}; the file is unchanged");
+                let left = if error.backup_replaced() {
+                    format!(
+                        "`{shown}` is unchanged, but `{backup_shown}` now holds it (the previous backup is gone)"
+                    )
+                } else if std::fs::symlink_metadata(&backup).is_ok() {
+                    format!("`{shown}` and `{backup_shown}` are unchanged")
+                } else {
+                    format!("`{shown}` is unchanged")
+                };
+                eprintln!("error: cannot save `{shown}`: {error}; {left}");
                 return Err(Failed);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a path that names a named pipe, a socket or a device (E0001), before anything
+/// opens it; `help` says what to do instead.
+fn refuse_special_file(path: &Path, shown: &str, help: &str) -> Result<(), Failed> {
+    match accord::safe_write::refuse_special_file(path) {
+        Err(accord::safe_write::SaveError::NotRegular(kind)) => {
+            let diagnostic =
+                Diagnostic::error("E0001", format!("`{shown}` is not a regular file: it is {kind}"))
+                    .help(help);
+            report_diagnostics(&[diagnostic], &SourceMap::default());
+            Err(Failed)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Writes to standard output; see [`print!`].

@@ -105,3 +105,60 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Runs `command` with `input` on its standard input, as [`run_with_input`], but gives up
+/// after `limit`: the program is then killed and `None` returned, so that a test of
+/// something that used to hang fails instead of hanging.
+pub fn run_within(
+    command: &mut Command,
+    input: impl AsRef<[u8]>,
+    limit: std::time::Duration,
+) -> Option<Output> {
+    run_with_stdin_within(command, Stdio::piped(), Some(input.as_ref().to_vec()), limit)
+}
+
+/// As [`run_within`], with standard input given as `stdin` (a file, `/dev/zero`...), and
+/// `input` written to it when it is a pipe.
+pub fn run_with_stdin_within(
+    command: &mut Command,
+    stdin: Stdio,
+    input: Option<Vec<u8>>,
+    limit: std::time::Duration,
+) -> Option<Output> {
+    use std::io::Read as _;
+    let mut child =
+        command.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the binary runs");
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.unwrap_or_default();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        })
+    });
+    let read = |mut from: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = from.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let out = read(Box::new(child.stdout.take().expect("piped")));
+    let err = read(Box::new(child.stderr.take().expect("piped")));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break Some(status);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let stdout = out.join().expect("the reader ends");
+    let stderr = err.join().expect("the reader ends");
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    status.map(|status| Output { status, stdout, stderr })
+}
