@@ -125,3 +125,30 @@ pub fn format_target(text: &str) -> bool {
     }
     true
 }
+
+/// The `interview` target: `accord interview` reading arbitrary bytes as the answers, on a
+/// case that leaves most facts unknown, written as people write cases (numbers as typed,
+/// spacing of their own). Whatever is typed: the interview ends; the case it would save
+/// is a valid case; every value the answers did not touch keeps its bytes; the facts
+/// answered are asked only once.
+pub fn interview_target(rules: &RuleBase, answers: &[u8]) -> usize {
+    const CASE: &str = "{\n  \"name\" :  \"Fuzzed interview\",\n  \"id\": 123456789012345678901234567890,\n  \"change\": {\"kind\": \"merger\"}\n}\n";
+    let as_of = Date::parse("2013-09-01").expect("a date");
+    let mut session =
+        accord::interview::Interview::new(rules, "case.json", CASE, as_of).expect("the case is valid");
+    let mut transcript = Vec::new();
+    let ending = session.run(answers, &mut transcript, true).expect("writing to memory cannot fail");
+    let saved = session.case_text();
+    if let Err(errors) = accord::parse_case("case.json", &saved, &rules.vocabulary) {
+        panic!("the case to save is refused ({ending:?}): {errors:?}\n{saved}");
+    }
+    for kept in ["\"name\" :  \"Fuzzed interview\"", "123456789012345678901234567890"] {
+        assert!(saved.contains(kept), "`{kept}` kept as written:\n{saved}");
+    }
+    let answered = session.answered();
+    let mut unique: Vec<&String> = answered.iter().collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), answered.len(), "each fact answered once: {answered:?}");
+    answered.len()
+}

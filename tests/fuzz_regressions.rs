@@ -111,3 +111,16 @@ fn a_source_text_that_is_a_device_or_a_pipe_is_refused_without_being_read() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn interview_seeds_pass_the_interview_target() {
+    let rules = shipped_rules();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/interview");
+    let mut paths: Vec<_> =
+        fs::read_dir(&dir).expect("fuzz/seeds/interview").map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "the seed corpus is there");
+    let answered: usize =
+        paths.iter().map(|path| checks::interview_target(&rules, &fs::read(path).expect("readable"))).sum();
+    assert!(answered > 0, "some seeds answer questions");
+}
