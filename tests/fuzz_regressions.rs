@@ -124,3 +124,14 @@ fn interview_seeds_pass_the_interview_target() {
         paths.iter().map(|path| checks::interview_target(&rules, &fs::read(path).expect("readable"))).sum();
     assert!(answered > 0, "some seeds answer questions");
 }
+
+/// Found by the `format_roundtrip` target: `policy` followed by a comment and another item
+/// parsed as a policy with no requirement, while the formatter (which starts a policy only
+/// before `every`) saw no item there and reported a bug. A policy must state a requirement.
+#[test]
+fn a_policy_without_a_requirement_is_a_syntax_error_the_formatter_agrees_with() {
+    let text = "policy   # a comment\n\nevidence scale\n  strong \"research finding\"\n";
+    assert!(!format_target(text), "refused as a syntax error");
+    let codes = rules_target("fuzz.accord", text);
+    assert_eq!(codes, ["E0101"]);
+}

@@ -646,6 +646,11 @@ impl<'s> Parser<'s> {
     /// `policy`, then one requirement per line, each starting with `every`.
     fn policy(&self, i: &'s str) -> PResult<'s, Vec<Spanned<Requirement>>> {
         let (mut rest, _) = self.keyword(i, "policy")?;
+        // `policy` starts an item only before `every` (see [`starts_item`]): one with no
+        // requirement is a mistake, and the formatter would not see an item there.
+        if !self.peek_keyword(rest, "every") {
+            return cut(fail(skip_space(rest), Expected::Requirement));
+        }
         let mut requirements = Vec::new();
         while !self.at_item_start(rest) {
             let start = skip_space(rest);
