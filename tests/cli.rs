@@ -401,10 +401,8 @@ fn the_built_in_rules_are_used_where_no_rules_folder_is_found() {
 #[test]
 fn rules_named_with_the_option_win_with_a_warning_about_the_local_rules() {
     let (_dir, project) = project("option-wins");
-    let output = accord_in(
-        &project,
-        &["advise", "--format", "json", "--rules", "../other/", "cases/2013/case.json"],
-    );
+    let output =
+        accord_in(&project, &["advise", "--format", "json", "--rules", "../other/", "cases/2013/case.json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "warning: --rules is given, so the rules in rules/ are not used\n");
     assert_eq!(json(&output)["advice"][0]["rule"], "other_rule");

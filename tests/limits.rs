@@ -668,3 +668,61 @@ fn a_reader_that_goes_away_is_not_a_panic() {
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
     assert_ne!(output.status.code(), Some(101), "{err}");
 }
+
+// ----- batches -----
+
+/// A batch whose first case is slow (nested quantifiers over its 150 groups: 3,375,000
+/// evaluations), followed by thousands of quick ones (about twenty chunks): the workers that finish the quick
+/// ones wait for the slow one once a few chunks are in flight, instead of advising the
+/// whole file while it is held in memory (a slow line followed by 200,000 lines took
+/// 2.7 GB). The output stays in input order.
+#[test]
+fn a_slow_case_does_not_let_the_chunks_after_it_pile_up() {
+    use accord::batch::{BatchFormat, BatchOptions, CHUNKS_IN_FLIGHT_PER_JOB, run_batch};
+    let rules = format!(
+        "{LIST_VOCABULARY}fact groups[].size is a number\n  ask \"Size?\"\n\
+         rule slow\n  when any a in groups where any b in groups where any c in groups where \
+         a.size + b.size + c.size is 1000\n  note \"t\" \"x\"\n  cite s\n"
+    );
+    let compiled = RuleFiles::from_texts(vec![("r.accord".into(), rules)]).compile();
+    let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
+    let groups: Vec<String> = (0..150).map(|i| format!("{{\"size\": {i}}}")).collect();
+    let mut input = format!("{{\"id\": \"slow\", \"groups\": [{}]}}\n", groups.join(", "));
+    let quick = 20_000;
+    for n in 0..quick {
+        // Long enough lines that the quick ones fill about twenty chunks.
+        let name = "a quick case ".repeat(40);
+        input
+            .push_str(&format!("{{\"id\": \"{n}\", \"name\": \"{name}\", \"groups\": [{{\"size\": 1}}]}}\n"));
+    }
+    for jobs in [2, 3] {
+        let options = BatchOptions {
+            format: BatchFormat::Ids,
+            jobs,
+            as_of: Date::parse("2013-09-01").unwrap(),
+            as_of_override: None,
+        };
+        let mut output = Vec::new();
+        let summary = run_batch(
+            &rule_base,
+            input.as_bytes(),
+            &mut output,
+            options,
+            &mut |e| panic!("{e:?}"),
+            &mut |_| {},
+        )
+        .expect("the batch runs");
+        assert_eq!(summary.cases, quick + 1);
+        let window = jobs * CHUNKS_IN_FLIGHT_PER_JOB;
+        assert!(
+            summary.peak_chunks_in_flight <= window,
+            "{} chunks in flight",
+            summary.peak_chunks_in_flight
+        );
+        let output = String::from_utf8(output).expect("text");
+        let ids: Vec<&str> = output.lines().map(|line| line.split('\t').next().unwrap_or_default()).collect();
+        assert_eq!(ids.len(), quick + 1);
+        assert_eq!(ids[0], "slow");
+        assert!(ids[1..].iter().enumerate().all(|(n, id)| *id == n.to_string()), "in input order");
+    }
+}
