@@ -59,7 +59,9 @@ pub struct RuleFiles {
 pub struct Compiled {
     /// The checked rule base, when there is no error.
     pub rule_base: Option<RuleBase>,
-    /// Errors and warnings, in the order found.
+    /// Errors and warnings, in the order found: the first
+    /// [`MAX_REPORTED_PER_FILE`](crate::diag::MAX_REPORTED_PER_FILE) of each file, then
+    /// one for each file with more, saying how many.
     pub diagnostics: Vec<Diagnostic>,
     /// The files, for rendering diagnostics.
     pub sources: SourceMap,
@@ -121,6 +123,8 @@ impl RuleFiles {
         let (rule_base, found) = check::check(&files, &read);
         diagnostics.extend(found);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        // The first errors and warnings of each file, and how many more there are.
+        let diagnostics = crate::diag::cap(diagnostics);
         Compiled { rule_base: if has_errors { None } else { rule_base }, diagnostics, sources }
     }
 
