@@ -726,3 +726,53 @@ fn a_slow_case_does_not_let_the_chunks_after_it_pile_up() {
         assert!(ids[1..].iter().enumerate().all(|(n, id)| *id == n.to_string()), "in input order");
     }
 }
+
+// ----- questions about many items -----
+
+/// `n` groups of which nothing is known.
+fn empty_groups(n: usize) -> String {
+    format!("{{\"groups\": [{}]}}", vec!["{}"; n].join(", "))
+}
+
+/// 16,000 groups of which nothing is known (64 KB): each group's facts are asked about.
+/// Finding the questions took time in the square of the groups (over 20 s in a release
+/// build, for the shipped rules: each fact of each group was tried against every group);
+/// in proportion to them, it takes a few seconds in a debug build, where the square would
+/// take hours. The bound is wide on purpose: it holds on a loaded machine.
+#[test]
+fn questions_about_sixteen_thousand_groups_take_time_in_proportion_to_them() {
+    let rule_base = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
+    let groups = 16_000;
+    let case = accord::parse_case("case.json", &empty_groups(groups), &rule_base.vocabulary).expect("a case");
+    let started = Instant::now();
+    let report = rule_base.advise(&case, Date::parse("2013-09-01").unwrap());
+    let took = started.elapsed();
+    let last = format!("groups[{}].needs", groups - 1);
+    assert!(report.questions.iter().any(|q| q.fact == last), "the last group is asked about");
+    assert!(report.questions.len() >= 2 * groups, "{} questions", report.questions.len());
+    assert!(took < Duration::from_secs(120), "{took:?}");
+}
+
+/// `explain` of a case with 2,000 groups of which nothing is known: the search for the
+/// fewest changes that make a rule over every group fire tried every pair of the 4,000
+/// facts it reads, each tried by walking every group (300 groups took over 20 s; 2,000
+/// would take days). It now stops at its limit and says so; the per-group rules are
+/// explained as before.
+#[test]
+fn explaining_a_rule_over_thousands_of_groups_stops_its_search_and_says_so() {
+    let rule_base = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
+    let case = accord::parse_case("case.json", &empty_groups(2000), &rule_base.vocabulary).expect("a case");
+    let as_of = Date::parse("2013-09-01").unwrap();
+    let started = Instant::now();
+    let explanations = rule_base.explain(&case, as_of, &[]);
+    let took = started.elapsed();
+    let stopped: Vec<&str> =
+        explanations.iter().filter(|e| e.search_stopped).map(|e| e.rule.as_str()).collect();
+    assert_eq!(stopped, ["one_level_for_different_needs"], "{stopped:?}");
+    assert!(explanations.iter().filter(|e| e.item.is_some()).count() >= 5 * 2000);
+    let text = accord::report::explanation_text(None, as_of, &explanations);
+    assert!(text.contains("would fire if: not known: the condition reads too many facts"), "{text:.300}");
+    let json = accord::report::explanation_json(None, as_of, &explanations).to_string();
+    assert_eq!(json.matches("\"would_fire_if_search\":\"stopped\"").count(), 1);
+    assert!(took < Duration::from_secs(120), "{took:?}");
+}

@@ -308,19 +308,27 @@ pub fn explanation_json(case: Option<&str>, as_of: Date, explanations: &[Explana
         "format": EXPLAIN_FORMAT,
         "case": case,
         "as_of": as_of.to_string(),
-        "rules": explanations.iter().map(|e| json!({
-            "rule": e.rule,
-            "item": e.item,
-            "outcome": e.outcome.name(),
-            "overridden_by": e.overridden_by,
-            "conditions": node_json(&e.condition),
-            "reasons": e.reasons,
-            "unknown_facts": e.unknown_facts,
-            "would_fire_if": e.would_fire_if.as_ref().map(|changes| changes
-                .iter()
-                .map(|(fact, value)| json!({"fact": fact, "value": value}))
-                .collect::<Vec<_>>()),
-        })).collect::<Vec<_>>(),
+        "rules": explanations.iter().map(|e| {
+            let mut rule = json!({
+                "rule": e.rule,
+                "item": e.item,
+                "outcome": e.outcome.name(),
+                "overridden_by": e.overridden_by,
+                "conditions": node_json(&e.condition),
+                "reasons": e.reasons,
+                "unknown_facts": e.unknown_facts,
+                "would_fire_if": e.would_fire_if.as_ref().map(|changes| changes
+                    .iter()
+                    .map(|(fact, value)| json!({"fact": fact, "value": value}))
+                    .collect::<Vec<_>>()),
+            });
+            // Only where the search stopped at its limit (a condition reading thousands of
+            // facts): `would_fire_if` is then null though some change may make it fire.
+            if e.search_stopped {
+                rule["would_fire_if_search"] = json!("stopped");
+            }
+            rule
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -386,6 +394,11 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
             let changes: Vec<String> =
                 changes.iter().map(|(fact, value)| format!("{fact} were {value}")).collect();
             out.push_str(&wrap(&changes.join(" and "), "  would fire if ", "      "));
+        }
+        if explanation.search_stopped {
+            out.push_str(
+                "  would fire if: not known: the condition reads too many facts to try every change of one or two\n",
+            );
         }
     }
     out
