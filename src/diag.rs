@@ -5,6 +5,8 @@
 //! Stages build [`Diagnostic`]s and collect them; the command line renders them with the
 //! [`SourceMap`] of the files they point into.
 
+use std::sync::Arc;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use indexmap::IndexMap;
 
@@ -125,26 +127,31 @@ pub struct SourceMap {
 /// A file's text, and where its lines start (found once, when first needed).
 #[derive(Clone, Debug)]
 struct SourceFile {
-    text: String,
+    text: Arc<str>,
     lines: std::sync::OnceLock<LineStarts>,
 }
 
 impl SourceMap {
     /// Remembers a file's text.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) {
-        let file = SourceFile { text: text.into(), lines: std::sync::OnceLock::new() };
+        self.add_shared(path, Arc::from(text.into()));
+    }
+
+    /// Remembers a file's text, shared with its owner rather than copied.
+    pub fn add_shared(&mut self, path: impl Into<String>, text: Arc<str>) {
+        let file = SourceFile { text, lines: std::sync::OnceLock::new() };
         self.files.insert(path.into(), file);
     }
 
     /// A file's text.
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(|file| file.text.as_str())
+        self.files.get(path).map(|file| &*file.text)
     }
 
     /// A file's text and the start of its lines.
     fn file(&self, path: &str) -> Option<(&str, &LineStarts)> {
         let file = self.files.get(path)?;
-        Some((file.text.as_str(), file.lines.get_or_init(|| LineStarts::of(&file.text))))
+        Some((&*file.text, file.lines.get_or_init(|| LineStarts::of(&file.text))))
     }
 
     /// The 1-based line and column (in characters) of byte `offset` in the file `path`
@@ -260,6 +267,14 @@ pub fn cap(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
     }
     kept
+}
+
+impl Diagnostic {
+    /// The diagnostic that stands for `omitted` errors (or warnings, when not `error`) of
+    /// `file` that are not reported ([`MORE_ERRORS`], [`MORE_WARNINGS`]).
+    pub fn omitted(file: Option<&str>, error: bool, omitted: usize) -> Diagnostic {
+        more(file, error, omitted)
+    }
 }
 
 /// The diagnostic that counts the `omitted` errors (or warnings) of `file`.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR};
+use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR, MAX_RULE_BASE_BYTES, MAX_RULE_BASE_BYTES_VAR};
 use accord::{Date, RuleFiles};
 
 fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
@@ -19,7 +19,12 @@ fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
 /// use the built-in rules, which no size limit applies to (they are not files).
 fn accord_with_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove(MAX_FILE_BYTES_VAR);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove(MAX_FILE_BYTES_VAR)
+        .env_remove(MAX_RULE_BASE_BYTES_VAR);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -99,6 +104,57 @@ fn a_rule_file_over_the_size_limit_is_refused() {
     }
     // `fmt` left it alone.
     assert_eq!(std::fs::metadata(&big).unwrap().len(), MAX_FILE_BYTES + 1);
+}
+
+/// 150 rule files of 16 MiB each, each at the limit of one file (sparse: no room on disk),
+/// used to be read one after the other until memory ran out (2.4 GB). The whole rule base
+/// has a limit of its own: the second file is refused before it is read.
+#[test]
+fn a_rule_base_over_its_limit_is_refused_before_its_files_are_read() {
+    let scratch = Scratch::new("big-rule-base");
+    std::fs::create_dir_all(scratch.path("rules")).expect("a folder");
+    for i in 0..150 {
+        scratch.sparse(&format!("rules/r{i:03}.accord"), MAX_FILE_BYTES);
+    }
+    let folder = scratch.path("rules");
+    let folder = folder.to_str().expect("a UTF-8 path");
+    for args in [vec!["check", "--rules", folder], vec!["advise", "--rules", folder, SHIRE]] {
+        let output = accord(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains("error[E0003]: cannot read"), "{err}");
+        assert!(err.contains("r001.accord`: the rule base is too large"), "{err}");
+        assert!(
+            err.contains(&format!(
+                "{} bytes, more than the limit of {MAX_RULE_BASE_BYTES}",
+                2 * MAX_FILE_BYTES
+            )),
+            "{err}"
+        );
+        assert!(err.contains(MAX_RULE_BASE_BYTES_VAR), "{err}");
+    }
+    // A larger limit reads more files: the fifth is refused under 64 MiB.
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, "67108864")], &["check", "--rules", folder]);
+    assert!(stderr(&output).contains("r004.accord`: the rule base is too large"), "{}", stderr(&output));
+    // Source texts count too: a rule file and a text that each fit, but not together.
+    let rules = scratch.write(
+        "one.accord",
+        "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n  text \"words.txt\"\n\n\
+         fact a is true or false\n  ask \"A?\"\n\n\
+         rule r\n  when a\n  note \"t\" \"x\"\n  cite s quote \"words\"\n",
+    );
+    scratch.write("words.txt", &"words ".repeat(100));
+    let limit = (std::fs::metadata(&rules).unwrap().len() + 100).to_string();
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, &limit)], &["check", "--rules", &rules]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[E0211]") && err.contains("the rule base is too large"), "{err}");
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, "")], &["check", "--rules", &rules]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Not a number: a command-line error.
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, "lots")], &["check", "--rules", &rules]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("ACCORD_MAX_RULE_BASE_BYTES is `lots`, not a size in bytes"));
 }
 
 #[test]

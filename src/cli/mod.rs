@@ -199,8 +199,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
-    // The size limit for files read (ACCORD_MAX_FILE_BYTES) is part of the command line.
-    if let Err(why) = accord::load::max_file_bytes() {
+    // The size limits for files read (ACCORD_MAX_FILE_BYTES) and for a whole rule base
+    // (ACCORD_MAX_RULE_BASE_BYTES) are part of the command line.
+    if let Err(why) = accord::load::max_file_bytes().and(accord::load::max_rule_base_bytes()) {
         eprintln!("error: {why}");
         return ExitCode::from(2);
     }

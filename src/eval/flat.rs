@@ -170,6 +170,7 @@ impl FlatCondition {
     pub(crate) fn of(condition: &Expr, for_each: bool, facts: &[FactPlan]) -> FlatCondition {
         let mut leaves = Vec::new();
         let skeleton = skeleton(condition, Scope { bound: for_each.then_some(0), facts }, &mut leaves);
+        leaves.shrink_to_fit();
         let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
         let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
         let walks = leaves.iter().any(|leaf| matches!(leaf.test, LeafTest::General(_) | LeafTest::Nested(_)));
