@@ -12,6 +12,7 @@ use std::sync::{Condvar, Mutex};
 
 use crate::diag::{Diagnostic, line_col};
 use crate::report::AdviceWriter;
+use crate::shown::Escape;
 use crate::{Case, Date, RuleBase};
 
 /// What each output line holds.
@@ -60,12 +61,15 @@ impl LineError {
             let column =
                 diagnostic.primary.as_ref().map_or(1, |label| line_col(&self.text, label.span.start).1);
             let severity = if diagnostic.is_error() { "error" } else { "warning" };
+            // A message names what the line wrote (a key, a value): shown escaped, as a
+            // terminal would otherwise act on an escape sequence in it.
+            let message = crate::shown::escaped(&diagnostic.message, Escape::Controls);
             out.push_str(&format!(
-                "{source}:{}:{column}: {severity}[{}]: {}\n",
-                self.line, diagnostic.code, diagnostic.message
+                "{source}:{}:{column}: {severity}[{}]: {message}\n",
+                self.line, diagnostic.code
             ));
             if let Some(help) = &diagnostic.help {
-                out.push_str(&format!("  help: {help}\n"));
+                out.push_str(&format!("  help: {}\n", crate::shown::escaped(help, Escape::Controls)));
             }
         }
         out
@@ -562,7 +566,10 @@ fn write_result(
         Some(writer) => writer.write_case(case, as_of, out),
         None => {
             match (&case.id, &case.name) {
-                (Some(id), _) | (None, Some(id)) => out.extend_from_slice(id.as_bytes()),
+                // A line break or a tab in it would forge a line or a field.
+                (Some(id), _) | (None, Some(id)) => {
+                    out.extend_from_slice(crate::shown::escaped(id, Escape::Exactly).as_bytes())
+                }
                 (None, None) => out.extend_from_slice(line.to_string().as_bytes()),
             }
             out.push(b'\t');

@@ -245,7 +245,7 @@ impl<'r> Interview<'r> {
             };
             let line = line.trim_end_matches(['\n', '\r']);
             if echo {
-                writeln!(output, "{line}")?;
+                writeln!(output, "{}", crate::shown::escaped(line, crate::shown::Escape::Controls))?;
             }
             let reply = parse_reply(&question.answer, line).and_then(|reply| match reply {
                 Reply::Value(value) => {
@@ -269,7 +269,9 @@ fn heading(number: usize, question: &Question) -> String {
         rules.push_str(&format!(" and {} more", count - RULES_NAMED));
     }
     let noun = if count == 1 { "rule" } else { "rules" };
-    format!("Question {number} (affects {count} {noun}: {rules}): {}", question.text)
+    // The question shows the case's words (a group's name): escaped, as in a text report.
+    let text = crate::shown::escaped(&question.text, crate::shown::Escape::Controls);
+    format!("Question {number} (affects {count} {noun}: {rules}): {text}")
 }
 
 /// The numbered choices of an enumeration, or a hint at the form of other answers.

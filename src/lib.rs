@@ -36,6 +36,7 @@ pub mod load;
 pub mod report;
 pub mod rulebase;
 pub mod schema;
+pub mod shown;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
+use accord::shown::Escape;
 use accord::{Date, RuleBase, report};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -315,7 +316,10 @@ fn advise(
                 let ids: Vec<&str> = r.advice.iter().map(|a| a.rule).collect::<Vec<_>>();
                 let mut unique = ids.clone();
                 unique.dedup();
-                format!("{}\t{}\n", r.case.as_deref().unwrap_or_default(), unique.join(","))
+                // As `--batch` writes it: a line break or a tab in the name would forge a
+                // line or a field.
+                let id = accord::shown::escaped(r.case.as_deref().unwrap_or_default(), Escape::Exactly);
+                format!("{id}\t{}\n", unique.join(","))
             })
             .collect(),
         AdviseFormat::Text => reports.iter().map(report::to_text).collect::<Vec<_>>().join("\n"),

@@ -143,6 +143,10 @@ pub struct Advice<'r> {
     pub because: Vec<String>,
     /// The sources cited.
     pub citations: Vec<CitedSource<'r>>,
+    /// The title and the text as a text report shows them, when a value the case fills in
+    /// holds a control character: that value escaped (see [`crate::shown`]), the rule's
+    /// own line breaks kept.
+    pub(crate) shown: Option<(String, String)>,
 }
 
 /// A citation with its reference.
@@ -268,6 +272,13 @@ impl RuleBase {
         let rule = &self.rules[draft.rule];
         let values: Vec<&str> = texts.slice(draft.values).collect();
         let (title_values, text_values) = values.split_at(rule.title.holes());
+        let escaped: Vec<std::borrow::Cow<'_, str>> =
+            values.iter().map(|value| crate::shown::escaped(value, crate::shown::Escape::Controls)).collect();
+        let shown = escaped.iter().any(|value| matches!(value, std::borrow::Cow::Owned(_))).then(|| {
+            let escaped: Vec<&str> = escaped.iter().map(|value| &**value).collect();
+            let (title, text) = escaped.split_at(rule.title.holes());
+            (rule.title.render(title), rule.text.render(text))
+        });
         Advice {
             rule: &rule.id,
             rule_index: draft.rule,
@@ -281,6 +292,7 @@ impl RuleBase {
             text: rule.text.render(text_values),
             because: texts.slice(draft.because).map(str::to_string).collect(),
             citations: self.cited_sources(draft.rule),
+            shown,
         }
     }
 

@@ -7,6 +7,7 @@ use serde_json::{Value as Json, json};
 use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, QuotingWork, Report, Truth};
 use crate::rulebase::CitationRole;
 use crate::rulebase::Reference;
+use crate::shown::{Escape, escaped};
 use crate::value::Date;
 
 /// Names the layout of the JSON advice; changes only when the layout does.
@@ -121,9 +122,14 @@ pub fn sources_json<'a>(sources: impl Iterator<Item = &'a Reference>) -> Json {
 
 /// The text report for one case: a summary of the first things to do, the advice in rank
 /// order, the first questions, then the references cited.
+///
+/// What the case writes (its name, the values its texts show, the reasons) is shown with
+/// its control characters escaped (see [`crate::shown`]): written to a terminal, an escape
+/// sequence in a name would move the cursor or recolour the screen, and a line break
+/// would forge a line of the report.
 pub fn to_text(report: &Report) -> String {
     let mut out = String::new();
-    let name = report.case.as_deref().unwrap_or("Unnamed case");
+    let name = shown(report.case.as_deref().unwrap_or("Unnamed case"));
     out.push_str(&format!("{name}\n{}\n", "=".repeat(name.chars().count().min(WIDTH))));
     out.push_str(&format!(
         "Advice as of {}: {}, {}.\n",
@@ -169,7 +175,8 @@ fn write_summary(out: &mut String, advice: &[Advice]) {
     out.push_str("\nFirst things to do\n");
     for (n, advice) in first.enumerate() {
         let label = format!("{}. ", n + 1);
-        out.push_str(&wrap(&format!("{} ({})", advice.title, advice.rule), &label, &" ".repeat(label.len())));
+        let title = advice.shown.as_ref().map_or(&advice.title, |(title, _)| title);
+        out.push_str(&wrap(&format!("{} ({})", shown(title), advice.rule), &label, &" ".repeat(label.len())));
     }
 }
 
@@ -179,7 +186,9 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
         crate::ast::AdviceKind::Warning => "Warning",
         crate::ast::AdviceKind::Note => "Note",
     };
-    let heading = format!("{n}. {kind}: {}", advice.title);
+    let (title, text) =
+        advice.shown.as_ref().map_or((&advice.title, &advice.text), |(title, text)| (title, text));
+    let heading = format!("{n}. {kind}: {}", shown(title));
     out.push_str(&wrap(&heading, "", "   "));
     // What a reader weighs first (how soon, on what evidence), then what traces the advice
     // to the rule base (the lessons, the rule).
@@ -194,14 +203,15 @@ fn write_advice<'a>(out: &mut String, n: usize, advice: &'a Advice, references: 
         None => about.push(format!("rule {}", advice.rule)),
     }
     out.push_str(&wrap(&format!("({})", about.join("; ")), "   ", "    "));
-    for paragraph in advice.text.split("\n\n") {
+    // The rule's paragraphs; the values the case fills in are escaped already.
+    for paragraph in escaped(text, Escape::KeepLineBreaks).split("\n\n") {
         out.push_str(&wrap(paragraph, "   ", "   "));
         out.push('\n');
     }
     // The reasons as one paragraph, and the works cited whole (no locator, no quote) on
     // one line: a report is read, and often printed, so it is kept short.
     if !advice.because.is_empty() {
-        out.push_str(&wrap(&format!("Because: {}.", advice.because.join("; ")), "   ", "     "));
+        out.push_str(&wrap(&format!("Because: {}.", shown(&advice.because.join("; "))), "   ", "     "));
     }
     out.push_str("   Sources:\n");
     let (examples, sources): (Vec<&CitedSource>, Vec<&CitedSource>) =
@@ -265,7 +275,7 @@ fn reference_number<'a>(references: &mut Vec<&'a Reference>, reference: &'a Refe
 fn write_question(out: &mut String, n: usize, question: &Question) {
     let label = format!("{n}. ");
     let indent = " ".repeat(label.len());
-    out.push_str(&wrap(&format!("{} ({})", question.text, question.fact), &label, &indent));
+    out.push_str(&wrap(&format!("{} ({})", shown(&question.text), question.fact), &label, &indent));
     if let Answer::OneOf(choices) = &question.answer {
         out.push_str(&wrap(&format!("Answers: {}", choices.join(", ")), &indent, &indent));
     }
@@ -274,6 +284,11 @@ fn write_question(out: &mut String, n: usize, question: &Question) {
 
 fn counted(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// A text the case writes, as a text report shows it: see [`crate::shown`].
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    escaped(text, Escape::Controls)
 }
 
 /// Wraps `text` to [`WIDTH`] columns: `first` before the first line, `rest` before the others.
@@ -364,8 +379,10 @@ fn node_json(node: &Node) -> Json {
 }
 
 /// The text explaining a case's rules, one paragraph per rule (and item).
+///
+/// What the case writes is shown with its control characters escaped, as in [`to_text`].
 pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explanation]) -> String {
-    let name = case.unwrap_or("Unnamed case");
+    let name = shown(case.unwrap_or("Unnamed case"));
     let mut out = format!("{name}: why each rule did or did not fire, as of {}\n", as_of.long());
     for explanation in explanations {
         out.push('\n');
@@ -384,7 +401,7 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
             };
             out.push_str(&format!("  {heading}:\n"));
             for reason in &explanation.reasons {
-                out.push_str(&wrap(reason, "  - ", "    "));
+                out.push_str(&wrap(&shown(reason), "  - ", "    "));
             }
         }
         if !explanation.unknown_facts.is_empty() {
@@ -392,7 +409,7 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
         }
         if let Some(changes) = &explanation.would_fire_if {
             let changes: Vec<String> =
-                changes.iter().map(|(fact, value)| format!("{fact} were {value}")).collect();
+                changes.iter().map(|(fact, value)| format!("{fact} were {}", shown(value))).collect();
             out.push_str(&wrap(&changes.join(" and "), "  would fire if ", "      "));
         }
         if explanation.search_stopped {
@@ -411,8 +428,9 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
         Node::Test { text, facts, .. } => {
             let mut line = text.clone();
             if !facts.is_empty() {
-                let shown: Vec<String> = facts.iter().map(|(fact, v)| format!("{fact} = {v}")).collect();
-                line.push_str(&format!(" [{}]", shown.join(", ")));
+                let facts: Vec<String> =
+                    facts.iter().map(|(fact, v)| format!("{fact} = {}", shown(v))).collect();
+                line.push_str(&format!(" [{}]", facts.join(", ")));
             }
             out.push_str(&wrap(&line, &format!("{indent}{value:<8}"), &format!("{indent}          ")));
         }
@@ -434,7 +452,7 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
                 &format!("{indent}          "),
             ));
             for (item, condition) in items {
-                out.push_str(&format!("{indent}  {item}:\n"));
+                out.push_str(&format!("{indent}  {}:\n", shown(item)));
                 write_node(out, condition, depth + 2);
             }
         }
