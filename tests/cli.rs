@@ -485,3 +485,27 @@ fn text_reports_show_the_control_characters_of_a_case_escaped() {
         assert!(out.contains("g\\u001b[2J\\u001b[H"), "{args:?}: the group's name: {out}");
     }
 }
+
+/// `--help` and `--version` exited 0 when standard output could not be written (full, as
+/// `/dev/full` is): now 1, with the reason on standard error, as every command that cannot
+/// write its output.
+#[test]
+fn help_and_version_fail_when_their_output_cannot_be_written() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // No such device here (not Linux): nothing to test.
+    };
+    for args in [&["--help"][..], &["--version"], &["advise", "--help"], &["help"], &["check"], &["schema"]] {
+        let output = accord_command(manifest_dir())
+            .args(args)
+            .stdout(full.try_clone().expect("the device again"))
+            .output()
+            .expect("accord runs");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("error: cannot write the output: No space left on device"), "{args:?}: {err}");
+    }
+    // Written, they succeed.
+    for args in [&["--help"][..], &["--version"]] {
+        assert_eq!(accord(args).status.code(), Some(0), "{args:?}");
+    }
+}

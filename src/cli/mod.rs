@@ -195,9 +195,24 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        // `--help` and `--version` (on standard output) succeed only if they are written:
+        // like any command, they fail (exit 1) when the output cannot be, saying why. A
+        // wrong command line (on standard error) is exit 2 whatever happens to the message.
+        Err(error) if !error.use_stderr() => {
+            let written = error.print().and_then(|()| std::io::stdout().flush());
+            return match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(why) => {
+                    if why.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln!("error: cannot write the output: {why}");
+                    }
+                    ExitCode::from(1)
+                }
+            };
+        }
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(2);
         }
     };
     // The size limits for files read (ACCORD_MAX_FILE_BYTES) and for a whole rule base
