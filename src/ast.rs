@@ -64,7 +64,8 @@ pub struct RuleFile {
     pub items: Vec<Item>,
 }
 
-/// A top-level item. Each starts with its keyword at the beginning of a line.
+/// A top-level item. Each starts with its keyword at the beginning of a line. The large
+/// ones are boxed, so that a file of many items takes no more room for each than it needs.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     /// `evidence scale research_finding "research finding" research_suggests "research suggests"`
@@ -72,17 +73,17 @@ pub enum Item {
     /// `priority scale act_now "act now" plan_for "plan for" consider "consider"`
     PriorityScale(Vec<PriorityLevel>),
     /// `define months_since_merger as months between change.date and as_of`
-    Definition(Definition),
+    Definition(Box<Definition>),
     /// `lessons S4 "Mergers can stall service development" S8 "Levels of integration"`
     Lessons(Vec<Lesson>),
     /// `source glasby_2012 authors "Glasby, J." year 2012 ...`
-    Source(Source),
+    Source(Box<Source>),
     /// `fact change.kind is one of none, merger ask "..."`
-    Fact(FactDecl),
+    Fact(Box<FactDecl>),
     /// `rule id when ... warn "title" "text" cite ...`
     Rule(Box<Rule>),
     /// `words local_healthwatch before 2013-04-01 "the LINk" otherwise "local Healthwatch"`
-    Words(Words),
+    Words(Box<Words>),
     /// `policy every rule names its evidence every rule cites a source at a locator`
     Policy(Vec<Spanned<Requirement>>),
 }

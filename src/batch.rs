@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
 
 use crate::diag::{Diagnostic, line_col};
 use crate::report::AdviceWriter;
+use crate::shown::Escape;
 use crate::{Case, Date, RuleBase};
 
 /// What each output line holds.
@@ -61,12 +61,15 @@ impl LineError {
             let column =
                 diagnostic.primary.as_ref().map_or(1, |label| line_col(&self.text, label.span.start).1);
             let severity = if diagnostic.is_error() { "error" } else { "warning" };
+            // A message names what the line wrote (a key, a value): shown escaped, as a
+            // terminal would otherwise act on an escape sequence in it.
+            let message = crate::shown::escaped(&diagnostic.message, Escape::Controls);
             out.push_str(&format!(
-                "{source}:{}:{column}: {severity}[{}]: {}\n",
-                self.line, diagnostic.code, diagnostic.message
+                "{source}:{}:{column}: {severity}[{}]: {message}\n",
+                self.line, diagnostic.code
             ));
             if let Some(help) = &diagnostic.help {
-                out.push_str(&format!("  help: {help}\n"));
+                out.push_str(&format!("  help: {}\n", crate::shown::escaped(help, Escape::Controls)));
             }
         }
         out
@@ -80,6 +83,9 @@ pub struct BatchSummary {
     pub cases: usize,
     /// Lines that could not be advised.
     pub errors: usize,
+    /// The most chunks of lines in flight at once (read and not yet written): at most
+    /// [`CHUNKS_IN_FLIGHT_PER_JOB`] times the workers.
+    pub peak_chunks_in_flight: usize,
 }
 
 impl BatchFormat {
@@ -107,6 +113,12 @@ struct Done {
     bad: Vec<LineError>,
 }
 
+/// Chunks in flight at most, per worker: read and not yet written. The writer puts
+/// chunks back in input order, so a chunk that takes long (a case with thousands of
+/// groups, say) holds back every chunk after it; the reader waits once this many are in
+/// flight, and memory stays bounded whatever is slow.
+pub const CHUNKS_IN_FLIGHT_PER_JOB: usize = 4;
+
 /// Advises every line of `input`, writing one result per line to `output` in input order;
 /// `on_error` is told of each bad line (in input order) and `on_progress` of the cases
 /// done so far.
@@ -118,20 +130,59 @@ pub fn run_batch(
     on_error: &mut dyn FnMut(&LineError),
     on_progress: &mut dyn FnMut(usize),
 ) -> io::Result<BatchSummary> {
-    let jobs = options.jobs.max(1);
+    let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
+    let writer = writer.as_ref();
+    let advise = |chunk: &Chunk, room: usize| advise_chunk(rule_base, writer, chunk, options, room);
+    let plan = Plan::new(options);
+    let window = Window::new(plan.in_flight);
+    run_chunks(input, output, plan, &window, &advise, on_error, on_progress)
+}
+
+/// How a batch is split and run.
+#[derive(Clone, Copy)]
+struct Plan {
+    /// Worker threads (at least 1).
+    jobs: usize,
+    /// The room each chunk starts with.
+    chunk_bytes: usize,
+    /// The size limit: the most bytes a line may have.
+    limit: u64,
+    /// Chunks in flight at most.
+    in_flight: usize,
+}
+
+impl Plan {
+    fn new(options: BatchOptions) -> Plan {
+        let jobs = options.jobs.max(1);
+        Plan {
+            jobs,
+            chunk_bytes: options.format.chunk_bytes(),
+            limit: crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES),
+            in_flight: jobs.saturating_mul(CHUNKS_IN_FLIGHT_PER_JOB),
+        }
+    }
+}
+
+/// The reader, the workers (each running `advise` on a chunk, with room for its output)
+/// and the writer of a batch, with at most `window`'s size of chunks in flight.
+fn run_chunks(
+    input: impl Read + Send,
+    output: &mut impl Write,
+    plan: Plan,
+    window: &Window,
+    advise: &(dyn Fn(&Chunk, usize) -> Done + Sync),
+    on_error: &mut dyn FnMut(&LineError),
+    on_progress: &mut dyn FnMut(usize),
+) -> io::Result<BatchSummary> {
+    let jobs = plan.jobs.max(1);
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs * 2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
     // Chunks' texts go back to the reader once advised, to be filled again.
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
     let work_rx = Mutex::new(work_rx);
-    let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
-    let writer = writer.as_ref();
-    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let stop = &stop;
-        let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
-        let sizes = (options.format.chunk_bytes(), limit);
-        let reader = scope.spawn(move || read_chunks(input, sizes, work_tx, spare_rx, stop));
+        let sizes = (plan.chunk_bytes, plan.limit);
+        let reader = scope.spawn(move || read_chunks(input, sizes, work_tx, spare_rx, window));
         for _ in 0..jobs {
             let (work_rx, done_tx, spare_tx) = (&work_rx, done_tx.clone(), spare_tx.clone());
             scope.spawn(move || {
@@ -141,7 +192,7 @@ pub fn run_batch(
                     // The lock is held only while taking the next chunk.
                     let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok(chunk) = next else { return };
-                    let done = advise_chunk(rule_base, writer, &chunk, options, room);
+                    let done = advise(&chunk, room);
                     room = done.output.len() + done.output.len() / 4;
                     // The reader may have finished: its text is then not wanted.
                     let _ = spare_tx.send(chunk.text);
@@ -152,11 +203,11 @@ pub fn run_batch(
             });
         }
         drop(done_tx);
-        let written = write_in_order(done_rx, output, on_error, on_progress);
+        let written = write_in_order(done_rx, output, window, on_error, on_progress);
         if written.is_err() {
             // The output has failed (its reader may have gone): tell the reader to stop,
             // and take what it is waiting to hand over, so that it sees it.
-            stop.store(true, Ordering::Relaxed);
+            window.close();
             if let Ok(work) = work_rx.lock() {
                 while work.recv().is_ok() {}
             }
@@ -164,8 +215,81 @@ pub fn run_batch(
         let read = reader.join().unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")));
         let (lines, errors) = written?;
         read?;
-        Ok(BatchSummary { cases: lines, errors })
+        Ok(BatchSummary { cases: lines, errors, peak_chunks_in_flight: window.peak() })
     })
+}
+
+/// The chunks in flight: handed to the workers and not yet written. The reader is let
+/// through with chunk `i` only once chunk `i - size` is written, so at most `size` chunks
+/// (their texts and their outputs) are held however long one of them takes.
+struct Window {
+    /// Chunks in flight at most.
+    size: usize,
+    state: Mutex<WindowState>,
+    /// Told when chunks are written, or the batch stops.
+    moved: Condvar,
+}
+
+#[derive(Default)]
+struct WindowState {
+    /// Chunks written so far: chunks `0..written`.
+    written: usize,
+    /// The batch is stopping: the reader is to stop too.
+    closed: bool,
+    /// The most chunks in flight at once.
+    peak: usize,
+    /// Whether the reader is waiting for room.
+    waiting: bool,
+}
+
+impl Window {
+    fn new(size: usize) -> Window {
+        Window { size: size.max(1), state: Mutex::default(), moved: Condvar::new() }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, WindowState> {
+        // No code panics while holding the lock; were one to, its state is still whole.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until chunk `index` may be handed over; false when the batch is stopping.
+    fn admit(&self, index: usize) -> bool {
+        let mut state = self.state();
+        while !state.closed && index >= state.written.saturating_add(self.size) {
+            state.waiting = true;
+            state = self.moved.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.waiting = false;
+        state.peak = state.peak.max((index + 1).saturating_sub(state.written));
+        !state.closed
+    }
+
+    /// Chunks `0..written` are written.
+    fn written(&self, written: usize) {
+        self.state().written = written;
+        self.moved.notify_all();
+    }
+
+    /// The batch is stopping.
+    fn close(&self) {
+        self.state().closed = true;
+        self.moved.notify_all();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.state().closed
+    }
+
+    /// The most chunks in flight at once so far.
+    fn peak(&self) -> usize {
+        self.state().peak
+    }
+
+    /// Whether the reader is waiting for a chunk to be written.
+    #[cfg(test)]
+    fn reader_waits(&self) -> bool {
+        self.state().waiting
+    }
 }
 
 /// Consecutive lines of the input, kept in one buffer (one allocation per chunk, not per
@@ -212,19 +336,22 @@ fn read_chunks(
     (chunk_bytes, limit): (usize, u64),
     work: mpsc::SyncSender<Chunk>,
     spare: mpsc::Receiver<Vec<u8>>,
-    stop: &AtomicBool,
+    window: &Window,
 ) -> io::Result<()> {
     let mut lines = LineSplitter::new(chunk_bytes, limit, spare);
-    while !stop.load(Ordering::Relaxed) {
+    while !window.is_closed() {
         if lines.read(&mut input)? == 0 {
             break;
         }
-        if lines.is_full() && work.send(lines.next_chunk()).is_err() {
-            return Ok(());
+        if lines.is_full() {
+            let chunk = lines.next_chunk();
+            if !window.admit(chunk.index) || work.send(chunk).is_err() {
+                return Ok(());
+            }
         }
     }
     let last = lines.finish();
-    if !last.lines.is_empty() {
+    if !last.lines.is_empty() && window.admit(last.index) {
         let _ = work.send(last);
     }
     Ok(())
@@ -359,10 +486,12 @@ impl LineSplitter {
     }
 }
 
-/// Writes chunks as they come back, in input order; returns (cases, errors).
+/// Writes chunks as they come back, in input order, telling `window` of each written;
+/// returns (cases, errors).
 fn write_in_order(
     done: mpsc::Receiver<Done>,
     output: &mut impl Write,
+    window: &Window,
     on_error: &mut dyn FnMut(&LineError),
     on_progress: &mut dyn FnMut(usize),
 ) -> io::Result<(usize, usize)> {
@@ -377,6 +506,7 @@ fn write_in_order(
             chunk.bad.iter().for_each(&mut *on_error);
             on_progress(cases);
             next += 1;
+            window.written(next);
         }
     }
     output.flush()?;
@@ -436,7 +566,10 @@ fn write_result(
         Some(writer) => writer.write_case(case, as_of, out),
         None => {
             match (&case.id, &case.name) {
-                (Some(id), _) | (None, Some(id)) => out.extend_from_slice(id.as_bytes()),
+                // A line break or a tab in it would forge a line or a field.
+                (Some(id), _) | (None, Some(id)) => {
+                    out.extend_from_slice(crate::shown::escaped(id, Escape::Exactly).as_bytes())
+                }
                 (None, None) => out.extend_from_slice(line.to_string().as_bytes()),
             }
             out.push(b'\t');
@@ -482,7 +615,7 @@ mod tests {
         let input = Trickle { text, piece };
         let (_, spare) = mpsc::channel();
         let sizes = (chunk_bytes, limit);
-        read_chunks(input, sizes, work, spare, &AtomicBool::new(false)).expect("no line runs on for ever");
+        read_chunks(input, sizes, work, spare, &Window::new(usize::MAX)).expect("no line runs on for ever");
         let mut lines = Vec::new();
         for (index, chunk) in chunks.iter().enumerate() {
             assert_eq!(chunk.index, index, "chunks are numbered in order");
@@ -526,8 +659,68 @@ mod tests {
         let (work, _chunks) = mpsc::sync_channel(10);
         let input = Trickle { text: &[b'x'; 200], piece: 7 };
         let (_, spare) = mpsc::channel();
-        let error = read_chunks(input, (4, 10), work, spare, &AtomicBool::new(false)).expect_err("runs on");
+        let error = read_chunks(input, (4, 10), work, spare, &Window::new(usize::MAX)).expect_err("runs on");
         assert!(error.to_string().contains("line 1 is longer than the limit of 10 bytes"), "{error}");
+    }
+
+    /// A batch of `lines` numbered lines whose first chunk is advised only once every
+    /// other chunk is advised or the reader waits for room: what a slow first case does,
+    /// made certain. Gives the output and the summary.
+    fn batch_with_a_slow_first_chunk(lines: usize, jobs: usize) -> (String, BatchSummary) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let input: String = (1..=lines).map(|n| format!("{n}\n")).collect();
+        let options = BatchOptions {
+            format: BatchFormat::Ids,
+            jobs,
+            as_of: Date::parse("2013-09-01").expect("a date"),
+            as_of_override: None,
+        };
+        // Chunks of a line or two each.
+        let plan = Plan { chunk_bytes: 4, ..Plan::new(options) };
+        let window = Window::new(plan.in_flight);
+        let others_done = AtomicUsize::new(0);
+        let advise = |chunk: &Chunk, _room: usize| {
+            if chunk.index == 0 {
+                // The first chunk waits for the others, as a slow case would: until they
+                // are all advised, or the reader waits for room (it then never reads on
+                // until this chunk is written).
+                while !window.reader_waits() && others_done.load(Ordering::SeqCst) < lines / 2 {
+                    std::thread::yield_now();
+                }
+            } else {
+                others_done.fetch_add(1, Ordering::SeqCst);
+            }
+            let mut output = Vec::new();
+            for (_, line) in chunk.numbered() {
+                if let Line::Text(range) = line {
+                    output.extend_from_slice(&chunk.text[range.clone()]);
+                    output.push(b'\n');
+                }
+            }
+            Done { index: chunk.index, output, cases: chunk.lines.len(), bad: Vec::new() }
+        };
+        let mut output = Vec::new();
+        let summary =
+            run_chunks(input.as_bytes(), &mut output, plan, &window, &advise, &mut |_| {}, &mut |_| {})
+                .expect("the batch runs");
+        (String::from_utf8(output).expect("text"), summary)
+    }
+
+    #[test]
+    fn a_slow_first_chunk_holds_back_the_reader_not_memory() {
+        let lines = 20_000;
+        for jobs in [2, 3] {
+            let (output, summary) = batch_with_a_slow_first_chunk(lines, jobs);
+            let expected: String = (1..=lines).map(|n| format!("{n}\n")).collect();
+            assert!(output == expected, "every line, in input order, with {jobs} workers");
+            assert_eq!(summary.cases, lines);
+            let window = jobs * CHUNKS_IN_FLIGHT_PER_JOB;
+            assert!(
+                summary.peak_chunks_in_flight <= window,
+                "{} chunks in flight with {jobs} workers, more than {window}",
+                summary.peak_chunks_in_flight
+            );
+        }
     }
 
     proptest! {

@@ -26,6 +26,7 @@ use serde_json::{Value as Json, json};
 
 use crate::eval::{Advice, CitedSource, Question, Report};
 use crate::rulebase::RuleBase;
+use crate::shown::{Escape, escaped};
 use crate::value::Date;
 
 /// Names the layout of the JSON diff; changes only when the layout does.
@@ -713,7 +714,8 @@ pub fn to_text(diff: &Diff) -> String {
     let rank: HashMap<&str, usize> =
         diff.rules.iter().enumerate().map(|(i, r)| (r.rule.as_str(), i)).collect();
     for case in diff.cases.iter().filter(|c| !c.is_empty()) {
-        let name = case.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+        let name =
+            case.name.as_deref().map(|n| format!(" ({})", escaped(n, Escape::Controls))).unwrap_or_default();
         out.push_str(&format!("\n{}{name}, as of {}\n", case.case, case.as_of));
         write_case(&mut out, case, &rank);
     }
@@ -722,7 +724,9 @@ pub fn to_text(diff: &Diff) -> String {
         let verb = if unchanged == 1 { "is" } else { "are" };
         out.push_str(&format!("\n{} {verb} unchanged.\n", counted(unchanged, "other case")));
     }
-    out
+    // What the cases write (advice texts, answers) shown without the control characters
+    // that would act on a terminal; the lines are the report's own.
+    escaped(&out, Escape::KeepLineBreaks).into_owned()
 }
 
 /// One case's changes, in rule order (`rank`: a rule's place in the report), items in

@@ -304,7 +304,7 @@ impl<'r> Interview<'r> {
             };
             let text = text.trim_end_matches(['\n', '\r']);
             if echo {
-                writeln!(output, "{text}")?;
+                writeln!(output, "{}", crate::shown::escaped(text, crate::shown::Escape::Controls))?;
             }
             let reply = parse_reply(&question.answer, text).and_then(|reply| match reply {
                 Reply::Value(value) => {
@@ -393,7 +393,9 @@ fn heading(number: usize, question: &Question) -> String {
         rules.push_str(&format!(" and {} more", count - RULES_NAMED));
     }
     let noun = if count == 1 { "rule" } else { "rules" };
-    format!("Question {number} (affects {count} {noun}: {rules}): {}", question.text)
+    // The question shows the case's words (a group's name): escaped, as in a text report.
+    let text = crate::shown::escaped(&question.text, crate::shown::Escape::Controls);
+    format!("Question {number} (affects {count} {noun}: {rules}): {text}")
 }
 
 /// The numbered choices of an enumeration, or a hint at the form of other answers.

@@ -42,6 +42,7 @@ pub mod report;
 pub mod rulebase;
 pub mod safe_write;
 pub mod schema;
+pub mod shown;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

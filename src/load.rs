@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::check::{self, ParsedFile};
 use crate::diag::{Diagnostic, SourceMap};
@@ -29,16 +30,40 @@ pub const MAX_FILE_BYTES_VAR: &str = "ACCORD_MAX_FILE_BYTES";
 ///
 /// The problem with the variable's value, when it is not a whole number of bytes.
 pub fn max_file_bytes() -> Result<u64, String> {
-    match std::env::var(MAX_FILE_BYTES_VAR) {
-        Err(std::env::VarError::NotPresent) => Ok(MAX_FILE_BYTES),
-        Ok(value) if value.trim().is_empty() => Ok(MAX_FILE_BYTES),
+    limit_from(MAX_FILE_BYTES_VAR, MAX_FILE_BYTES)
+}
+
+/// A rule base larger than this in all (its rule files and the source texts they name,
+/// together) is refused, unless [`MAX_RULE_BASE_BYTES_VAR`] sets another limit: the limit
+/// of one file holds per file only, and a hundred files each just under it would take
+/// gigabytes to compile.
+pub const MAX_RULE_BASE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The environment variable that sets the limit of a whole rule base, in bytes
+/// (`ACCORD_MAX_RULE_BASE_BYTES=67108864`); unset or empty, the limit is
+/// [`MAX_RULE_BASE_BYTES`].
+pub const MAX_RULE_BASE_BYTES_VAR: &str = "ACCORD_MAX_RULE_BASE_BYTES";
+
+/// The limit in force for a whole rule base: [`MAX_RULE_BASE_BYTES_VAR`] when set,
+/// otherwise [`MAX_RULE_BASE_BYTES`].
+///
+/// # Errors
+///
+/// The problem with the variable's value, when it is not a whole number of bytes.
+pub fn max_rule_base_bytes() -> Result<u64, String> {
+    limit_from(MAX_RULE_BASE_BYTES_VAR, MAX_RULE_BASE_BYTES)
+}
+
+/// A limit in bytes set by the environment variable `var`, else `default`.
+fn limit_from(var: &str, default: u64) -> Result<u64, String> {
+    match std::env::var(var) {
+        Err(std::env::VarError::NotPresent) => Ok(default),
+        Ok(value) if value.trim().is_empty() => Ok(default),
         Ok(value) => value.trim().parse::<u64>().map_err(|_| {
-            format!(
-                "{MAX_FILE_BYTES_VAR} is `{value}`, not a size in bytes (a whole number such as 67108864)"
-            )
+            format!("{var} is `{value}`, not a size in bytes (a whole number such as 67108864)")
         }),
         Err(std::env::VarError::NotUnicode(_)) => {
-            Err(format!("{MAX_FILE_BYTES_VAR} is not a size in bytes (a whole number such as 67108864)"))
+            Err(format!("{var} is not a size in bytes (a whole number such as 67108864)"))
         }
     }
 }
@@ -47,11 +72,15 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
-/// The text of the rule files of one rule base, in evaluation order.
+/// The text of the rule files of one rule base, in evaluation order. Each text is shared
+/// with the [`SourceMap`] of the compiled rule base, not copied into it.
 #[derive(Clone, Debug)]
 pub struct RuleFiles {
-    files: Vec<(String, String)>,
+    files: Vec<(String, Arc<str>)>,
     embedded: bool,
+    /// Bytes the source texts the rules name may take, all together, once the rule files
+    /// are read: what the limit of a whole rule base leaves them.
+    texts_room: u64,
 }
 
 /// The result of compiling a rule base: the rule base when there is no error, every
@@ -60,7 +89,9 @@ pub struct RuleFiles {
 pub struct Compiled {
     /// The checked rule base, when there is no error.
     pub rule_base: Option<RuleBase>,
-    /// Errors and warnings, in the order found.
+    /// Errors and warnings, in the order found: the first
+    /// [`MAX_REPORTED_PER_FILE`](crate::diag::MAX_REPORTED_PER_FILE) of each file, then
+    /// one for each file with more, saying how many.
     pub diagnostics: Vec<Diagnostic>,
     /// The files, for rendering diagnostics.
     pub sources: SourceMap,
@@ -72,28 +103,53 @@ impl RuleFiles {
         let files = embedded::FILES
             .iter()
             .filter(|(path, _)| path.ends_with(".accord"))
-            .map(|(path, text)| (path.to_string(), text.to_string()))
+            .map(|(path, text)| (path.to_string(), Arc::from(*text)))
             .collect();
-        RuleFiles { files, embedded: true }
+        // Built in, and checked when accord was built: no limit applies.
+        RuleFiles { files, embedded: true, texts_room: u64::MAX }
     }
 
     /// Rule files from folders (their `.accord` files, by file name) and single files, in
     /// the order given.
+    ///
+    /// # Errors
+    ///
+    /// E0001, E0002 or E0003 for a file that cannot be read; E0003 when the files together
+    /// are larger than the limit of a whole rule base ([`max_rule_base_bytes`]): the
+    /// files are read no further.
     pub fn from_paths(paths: &[PathBuf]) -> Result<RuleFiles, Diagnostic> {
+        let file_limit = max_file_bytes().unwrap_or(MAX_FILE_BYTES);
+        let limit = max_rule_base_bytes().unwrap_or(MAX_RULE_BASE_BYTES);
         let mut files = Vec::new();
+        let mut total: u64 = 0;
         for path in paths {
             for file in files_at(path, "accord", "rule")? {
                 let shown = file.to_string_lossy().into_owned();
-                let text = read_text(&file).map_err(|e| e.diagnostic(&shown))?;
-                files.push((shown, text));
+                let room = limit.saturating_sub(total);
+                let text = match read_text_at_most(&file, file_limit.min(room)) {
+                    // Too large for what is left of the rule base, not for a file.
+                    Err(ReadError::TooLarge(size))
+                        if room < file_limit && size.is_none_or(|s| s <= file_limit) =>
+                    {
+                        return Err(rule_base_too_large(&shown, total, size, limit));
+                    }
+                    read => read.map_err(|e| e.diagnostic(&shown))?,
+                };
+                total += text.len() as u64;
+                files.push((shown, Arc::from(text)));
             }
         }
-        Ok(RuleFiles { files, embedded: false })
+        Ok(RuleFiles { files, embedded: false, texts_room: limit.saturating_sub(total) })
     }
 
-    /// Rule files given as text, for tests and embedding: (path shown, text).
+    /// Rule files given as text, for tests and embedding: (path shown, text). The source
+    /// texts they name are read within the limit of a whole rule base, less their size.
     pub fn from_texts(files: Vec<(String, String)>) -> RuleFiles {
-        RuleFiles { files, embedded: false }
+        let limit = max_rule_base_bytes().unwrap_or(MAX_RULE_BASE_BYTES);
+        let total: u64 = files.iter().map(|(_, text)| text.len() as u64).sum();
+        // Texts given as text have not been through `read_text`.
+        let files = files.into_iter().map(|(path, text)| (path, Arc::from(normalised(text)))).collect();
+        RuleFiles { files, embedded: false, texts_room: limit.saturating_sub(total) }
     }
 
     /// The rule files in `rules/` at a git revision (`main`, `HEAD~1`, a commit) of the
@@ -105,30 +161,51 @@ impl RuleFiles {
         RuleFiles::from_paths(&[at.rules])
     }
 
+    /// The size of the rule files' texts, in bytes.
+    pub fn len_bytes(&self) -> usize {
+        self.files.iter().map(|(_, text)| text.len()).sum()
+    }
+
     /// Parses and checks the files as one rule base.
     pub fn compile(&self) -> Compiled {
         let mut sources = SourceMap::default();
         let mut diagnostics = Vec::new();
         let mut parsed = Vec::new();
-        // Texts given as text have not been through `read_text`.
-        let texts: Vec<Cow<'_, str>> =
-            self.files.iter().map(|(_, text)| normalise_line_breaks(text)).collect();
-        for ((path, _), text) in self.files.iter().zip(&texts) {
-            sources.add(path.clone(), text.to_string());
+        for (path, text) in &self.files {
+            sources.add_shared(path.clone(), Arc::clone(text));
             let (ast, errors) = syntax::parse_file(path, text);
             diagnostics.extend(errors);
-            parsed.push((path, text, ast));
+            parsed.push((path, &**text, ast));
         }
         let files: Vec<ParsedFile<'_>> =
             parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect();
-        let read = |path: &str, folder: &str| self.read_source_text(path, folder);
+        // The source texts share what the limit of a whole rule base leaves.
+        let room = std::cell::Cell::new(self.texts_room);
+        let read = |path: &str, folder: &str| self.read_source_text(path, folder, &room);
         let (rule_base, found) = check::check(&files, &read);
+        // The syntax trees are not needed any more: dropped before the rule base is
+        // planned, so that the two never take room at once.
+        drop(files);
+        drop(parsed);
         diagnostics.extend(found);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-        Compiled { rule_base: if has_errors { None } else { rule_base }, diagnostics, sources }
+        let rule_base = rule_base.filter(|_| !has_errors).map(|mut rule_base| {
+            rule_base.plan_evaluation();
+            rule_base
+        });
+        // The first errors and warnings of each file, and how many more there are.
+        let diagnostics = crate::diag::cap(diagnostics);
+        Compiled { rule_base, diagnostics, sources }
     }
 
-    fn read_source_text(&self, path: &str, folder: &str) -> Result<String, check::TextError> {
+    /// A source's text, read within `room` (the bytes the rule base may still take, less
+    /// what is read), only from `folder` or below and only from a regular file.
+    fn read_source_text(
+        &self,
+        path: &str,
+        folder: &str,
+        room: &std::cell::Cell<u64>,
+    ) -> Result<String, check::TextError> {
         use check::TextError;
         if self.embedded {
             return embedded::FILES
@@ -158,7 +235,21 @@ impl RuleFiles {
         if metadata.is_dir() {
             return Err(TextError::Unreadable("it is a folder".to_string()));
         }
-        read_text(&real).map_err(|e| TextError::Unreadable(e.reason()))
+        let file_limit = max_file_bytes().unwrap_or(MAX_FILE_BYTES);
+        let text = match read_text_at_most(&real, file_limit.min(room.get())) {
+            // Too large for what is left of the rule base, not for a file.
+            Err(ReadError::TooLarge(size))
+                if room.get() < file_limit && size.is_none_or(|s| s <= file_limit) =>
+            {
+                let limit = max_rule_base_bytes().unwrap_or(MAX_RULE_BASE_BYTES);
+                return Err(TextError::Unreadable(format!(
+                    "the rule base is too large: with this text, its rule files and source texts come to more than the limit of {limit} bytes ({MAX_RULE_BASE_BYTES_VAR} sets it)"
+                )));
+            }
+            read => read.map_err(|e| TextError::Unreadable(e.reason()))?,
+        };
+        room.set(room.get().saturating_sub(text.len() as u64));
+        Ok(text)
     }
 }
 
@@ -287,6 +378,24 @@ fn normalised(text: String) -> String {
 /// The byte order mark, U+FEFF, that some editors write at the start of a UTF-8 file.
 pub const BYTE_ORDER_MARK: char = '\u{feff}';
 
+/// The error for a rule base whose files come to more than `limit` bytes: `total` bytes
+/// read before `shown`, whose size is `size` when known.
+fn rule_base_too_large(shown: &str, total: u64, size: Option<u64>, limit: u64) -> Diagnostic {
+    let with = match size {
+        Some(size) => format!("{} bytes", total.saturating_add(size)),
+        None => format!("more than {limit} bytes"),
+    };
+    Diagnostic::error(
+        "E0003",
+        format!(
+            "cannot read `{shown}`: the rule base is too large: with this file, its rule files come to {with}, more than the limit of {limit}"
+        ),
+    )
+    .help(format!(
+        "a rule base is a few hundred kilobytes; are these the right files? ({MAX_RULE_BASE_BYTES_VAR} sets the limit of a whole rule base, {MAX_FILE_BYTES_VAR} that of each file)"
+    ))
+}
+
 /// Reads a text file: refuses one over the size limit ([`max_file_bytes`]) or not UTF-8,
 /// drops a byte order mark, and makes lone carriage returns line feeds
 /// ([`normalise_line_breaks`]). A second is refused: dropped too (the case loader drops
@@ -299,6 +408,16 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 /// Reads a file's bytes, refusing one over the size limit ([`max_file_bytes`]).
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let limit = max_file_bytes().map_err(ReadError::Io)?;
+    read_at_most(path, limit)
+}
+
+/// [`read_text`] with a limit of `limit` bytes.
+fn read_text_at_most(path: &Path, limit: u64) -> Result<String, ReadError> {
+    decode_text(read_at_most(path, limit)?)
+}
+
+/// [`read_bytes`] with a limit of `limit` bytes.
+fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let metadata = fs::metadata(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if metadata.is_dir() {
         return Err(ReadError::Io("it is a folder".into()));

@@ -58,6 +58,8 @@ pub(crate) struct EvaluationPlan {
     /// The list of each `for each` rule, in rule order: counting a case's outcomes
     /// looks only at these.
     pub item_lists: Vec<FactId>,
+    /// For each rule, the rules that override it, in rule order.
+    pub overriders: Vec<Vec<usize>>,
 }
 
 /// Where the evaluator finds a fact's value, with the slots resolved.
@@ -186,7 +188,13 @@ impl RuleBase {
             .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some(), &facts))
             .collect();
         let item_lists = self.rules.iter().filter_map(|rule| rule.for_each).collect();
-        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions, item_lists };
+        let mut overriders = vec![Vec::new(); self.rules.len()];
+        for (index, rule) in self.rules.iter().enumerate() {
+            for &target in &rule.overrides {
+                overriders[target].push(index);
+            }
+        }
+        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions, item_lists, overriders };
     }
 }
 

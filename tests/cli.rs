@@ -510,3 +510,83 @@ fn errors_in_files_with_carriage_return_line_endings_are_placed_on_their_lines()
     assert!(err.contains(&format!("--> {case}:3:3\n")), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// ----- what a case writes, shown safely -----
+
+/// A case whose name holds a line break, a tab, a backslash and a terminal escape, and
+/// whose group's name holds an escape that clears the screen.
+const FORGING: &str = r#"{"name": "a\nevil\tmerger_x\\n\u001b[31m", "groups": [{"name": "g\u001b[2J\u001b[H", "needs": "complex", "integration": "linkage"}], "change": {"kind": "merger", "date": "2013-04-01"}}"#;
+
+/// `--format ids` printed the case's name as it is: a line break and a tab in it forged an
+/// output line and its fields. Control characters are now escaped as JSON escapes them,
+/// and a backslash too, so the id can be read back exactly.
+#[test]
+fn ids_escape_the_control_characters_of_a_case_s_name() {
+    let input = format!("{FORGING}\n{}\n", r#"{"id": "plain"}"#);
+    let out = stdout(&batch(&[], &["--format", "ids"], input.as_bytes()));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per case: {out:?}");
+    assert!(lines[0].starts_with("a\\nevil\\tmerger_x\\\\n\\u001b[31m\t"), "{out:?}");
+    assert_eq!(lines[0].matches('\t').count(), 1, "one tab, between the id and the rules: {out:?}");
+    assert!(lines[1].starts_with("plain\t"), "{out:?}");
+    // A bad line's message on stderr names its key escaped too.
+    let bad = batch(&[], &["--format", "ids"], b"{\"ch\\u001b[31mnage\": 1}\n");
+    let err = stderr(&bad);
+    assert!(err.contains("unknown field `ch\\u001b[31mnage`") && !err.contains('\u{1b}'), "{err:?}");
+    // The same without --batch.
+    let scratch = scratch("cli", "forged-ids");
+    let case = scratch.join("forged.json");
+    std::fs::write(&case, FORGING).expect("written");
+    let case = case.to_str().expect("a UTF-8 path");
+    let output = accord(&["advise", "--format", "ids", "--as-of", "2013-09-01", case]);
+    let out = stdout(&output);
+    assert_eq!(out.lines().count(), 1, "{out:?}");
+    assert!(out.starts_with("a\\nevil\\tmerger_x\\\\n\\u001b[31m\t"), "{out:?}");
+}
+
+/// The text report, and `explain`'s, showed what the case wrote as it is: an escape
+/// sequence in a name moved the cursor or recoloured the terminal. Control characters
+/// from the case are now shown escaped; the report's own line breaks are kept.
+#[test]
+fn text_reports_show_the_control_characters_of_a_case_escaped() {
+    let scratch = scratch("cli", "forged-text");
+    let case = scratch.join("forged.json");
+    std::fs::write(&case, FORGING).expect("written");
+    let case = case.to_str().expect("a UTF-8 path");
+    for args in [
+        vec!["advise", "--format", "text", "--as-of", "2013-09-01", case],
+        vec!["explain", "--format", "text", "--as-of", "2013-09-01", case],
+    ] {
+        let output = accord(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let out = stdout(&output);
+        let controls: Vec<char> = out.chars().filter(|c| c.is_control() && *c != '\n').collect();
+        assert!(controls.is_empty(), "{args:?}: {controls:?} in {out}");
+        assert!(out.starts_with("a\\nevil\\tmerger_x\\n\\u001b[31m"), "{args:?}: {out:.300}");
+        assert!(out.contains("g\\u001b[2J\\u001b[H"), "{args:?}: the group's name: {out}");
+    }
+}
+
+/// `--help` and `--version` exited 0 when standard output could not be written (full, as
+/// `/dev/full` is): now 1, with the reason on standard error, as every command that cannot
+/// write its output.
+#[test]
+fn help_and_version_fail_when_their_output_cannot_be_written() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // No such device here (not Linux): nothing to test.
+    };
+    for args in [&["--help"][..], &["--version"], &["advise", "--help"], &["help"], &["check"], &["schema"]] {
+        let output = accord_command(manifest_dir())
+            .args(args)
+            .stdout(full.try_clone().expect("the device again"))
+            .output()
+            .expect("accord runs");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("error: cannot write the output: No space left on device"), "{args:?}: {err}");
+    }
+    // Written, they succeed.
+    for args in [&["--help"][..], &["--version"]] {
+        assert_eq!(accord(args).status.code(), Some(0), "{args:?}");
+    }
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR};
+use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR, MAX_RULE_BASE_BYTES, MAX_RULE_BASE_BYTES_VAR};
 use accord::{Date, RuleFiles};
 
 fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
@@ -19,7 +19,12 @@ fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
 /// use the built-in rules, which no size limit applies to (they are not files).
 fn accord_with_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove(MAX_FILE_BYTES_VAR);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove(MAX_FILE_BYTES_VAR)
+        .env_remove(MAX_RULE_BASE_BYTES_VAR);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -99,6 +104,57 @@ fn a_rule_file_over_the_size_limit_is_refused() {
     }
     // `fmt` left it alone.
     assert_eq!(std::fs::metadata(&big).unwrap().len(), MAX_FILE_BYTES + 1);
+}
+
+/// 150 rule files of 16 MiB each, each at the limit of one file (sparse: no room on disk),
+/// used to be read one after the other until memory ran out (2.4 GB). The whole rule base
+/// has a limit of its own: the second file is refused before it is read.
+#[test]
+fn a_rule_base_over_its_limit_is_refused_before_its_files_are_read() {
+    let scratch = Scratch::new("big-rule-base");
+    std::fs::create_dir_all(scratch.path("rules")).expect("a folder");
+    for i in 0..150 {
+        scratch.sparse(&format!("rules/r{i:03}.accord"), MAX_FILE_BYTES);
+    }
+    let folder = scratch.path("rules");
+    let folder = folder.to_str().expect("a UTF-8 path");
+    for args in [vec!["check", "--rules", folder], vec!["advise", "--rules", folder, SHIRE]] {
+        let output = accord(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains("error[E0003]: cannot read"), "{err}");
+        assert!(err.contains("r001.accord`: the rule base is too large"), "{err}");
+        assert!(
+            err.contains(&format!(
+                "{} bytes, more than the limit of {MAX_RULE_BASE_BYTES}",
+                2 * MAX_FILE_BYTES
+            )),
+            "{err}"
+        );
+        assert!(err.contains(MAX_RULE_BASE_BYTES_VAR), "{err}");
+    }
+    // A larger limit reads more files: the fifth is refused under 64 MiB.
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, "67108864")], &["check", "--rules", folder]);
+    assert!(stderr(&output).contains("r004.accord`: the rule base is too large"), "{}", stderr(&output));
+    // Source texts count too: a rule file and a text that each fit, but not together.
+    let rules = scratch.write(
+        "one.accord",
+        "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n  text \"words.txt\"\n\n\
+         fact a is true or false\n  ask \"A?\"\n\n\
+         rule r\n  when a\n  note \"t\" \"x\"\n  cite s quote \"words\"\n",
+    );
+    scratch.write("words.txt", &"words ".repeat(100));
+    let limit = (std::fs::metadata(&rules).unwrap().len() + 100).to_string();
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, &limit)], &["check", "--rules", &rules]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[E0211]") && err.contains("the rule base is too large"), "{err}");
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, "")], &["check", "--rules", &rules]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Not a number: a command-line error.
+    let output = accord_with(&[(MAX_RULE_BASE_BYTES_VAR, "lots")], &["check", "--rules", &rules]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("ACCORD_MAX_RULE_BASE_BYTES is `lots`, not a size in bytes"));
 }
 
 #[test]
@@ -913,4 +969,112 @@ fn a_reader_that_goes_away_is_not_a_panic() {
     let err = stderr(&output);
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
     assert_ne!(output.status.code(), Some(101), "{err}");
+}
+
+// ----- batches -----
+
+/// A batch whose first case is slow (nested quantifiers over its 150 groups: 3,375,000
+/// evaluations), followed by thousands of quick ones (about twenty chunks): the workers that finish the quick
+/// ones wait for the slow one once a few chunks are in flight, instead of advising the
+/// whole file while it is held in memory (a slow line followed by 200,000 lines took
+/// 2.7 GB). The output stays in input order.
+#[test]
+fn a_slow_case_does_not_let_the_chunks_after_it_pile_up() {
+    use accord::batch::{BatchFormat, BatchOptions, CHUNKS_IN_FLIGHT_PER_JOB, run_batch};
+    let rules = format!(
+        "{LIST_VOCABULARY}fact groups[].size is a number\n  ask \"Size?\"\n\
+         rule slow\n  when any a in groups where any b in groups where any c in groups where \
+         a.size + b.size + c.size is 1000\n  note \"t\" \"x\"\n  cite s\n"
+    );
+    let compiled = RuleFiles::from_texts(vec![("r.accord".into(), rules)]).compile();
+    let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
+    let groups: Vec<String> = (0..150).map(|i| format!("{{\"size\": {i}}}")).collect();
+    let mut input = format!("{{\"id\": \"slow\", \"groups\": [{}]}}\n", groups.join(", "));
+    let quick = 20_000;
+    for n in 0..quick {
+        // Long enough lines that the quick ones fill about twenty chunks.
+        let name = "a quick case ".repeat(40);
+        input
+            .push_str(&format!("{{\"id\": \"{n}\", \"name\": \"{name}\", \"groups\": [{{\"size\": 1}}]}}\n"));
+    }
+    for jobs in [2, 3] {
+        let options = BatchOptions {
+            format: BatchFormat::Ids,
+            jobs,
+            as_of: Date::parse("2013-09-01").unwrap(),
+            as_of_override: None,
+        };
+        let mut output = Vec::new();
+        let summary = run_batch(
+            &rule_base,
+            input.as_bytes(),
+            &mut output,
+            options,
+            &mut |e| panic!("{e:?}"),
+            &mut |_| {},
+        )
+        .expect("the batch runs");
+        assert_eq!(summary.cases, quick + 1);
+        let window = jobs * CHUNKS_IN_FLIGHT_PER_JOB;
+        assert!(
+            summary.peak_chunks_in_flight <= window,
+            "{} chunks in flight",
+            summary.peak_chunks_in_flight
+        );
+        let output = String::from_utf8(output).expect("text");
+        let ids: Vec<&str> = output.lines().map(|line| line.split('\t').next().unwrap_or_default()).collect();
+        assert_eq!(ids.len(), quick + 1);
+        assert_eq!(ids[0], "slow");
+        assert!(ids[1..].iter().enumerate().all(|(n, id)| *id == n.to_string()), "in input order");
+    }
+}
+
+// ----- questions about many items -----
+
+/// `n` groups of which nothing is known.
+fn empty_groups(n: usize) -> String {
+    format!("{{\"groups\": [{}]}}", vec!["{}"; n].join(", "))
+}
+
+/// 16,000 groups of which nothing is known (64 KB): each group's facts are asked about.
+/// Finding the questions took time in the square of the groups (over 20 s in a release
+/// build, for the shipped rules: each fact of each group was tried against every group);
+/// in proportion to them, it takes a few seconds in a debug build, where the square would
+/// take hours. The bound is wide on purpose: it holds on a loaded machine.
+#[test]
+fn questions_about_sixteen_thousand_groups_take_time_in_proportion_to_them() {
+    let rule_base = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
+    let groups = 16_000;
+    let case = accord::parse_case("case.json", &empty_groups(groups), &rule_base.vocabulary).expect("a case");
+    let started = Instant::now();
+    let report = rule_base.advise(&case, Date::parse("2013-09-01").unwrap());
+    let took = started.elapsed();
+    let last = format!("groups[{}].needs", groups - 1);
+    assert!(report.questions.iter().any(|q| q.fact == last), "the last group is asked about");
+    assert!(report.questions.len() >= 2 * groups, "{} questions", report.questions.len());
+    assert!(took < Duration::from_secs(120), "{took:?}");
+}
+
+/// `explain` of a case with 2,000 groups of which nothing is known: the search for the
+/// fewest changes that make a rule over every group fire tried every pair of the 4,000
+/// facts it reads, each tried by walking every group (300 groups took over 20 s; 2,000
+/// would take days). It now stops at its limit and says so; the per-group rules are
+/// explained as before.
+#[test]
+fn explaining_a_rule_over_thousands_of_groups_stops_its_search_and_says_so() {
+    let rule_base = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
+    let case = accord::parse_case("case.json", &empty_groups(2000), &rule_base.vocabulary).expect("a case");
+    let as_of = Date::parse("2013-09-01").unwrap();
+    let started = Instant::now();
+    let explanations = rule_base.explain(&case, as_of, &[]);
+    let took = started.elapsed();
+    let stopped: Vec<&str> =
+        explanations.iter().filter(|e| e.search_stopped).map(|e| e.rule.as_str()).collect();
+    assert_eq!(stopped, ["one_level_for_different_needs"], "{stopped:?}");
+    assert!(explanations.iter().filter(|e| e.item.is_some()).count() >= 5 * 2000);
+    let text = accord::report::explanation_text(None, as_of, &explanations);
+    assert!(text.contains("would fire if: not known: the condition reads too many facts"), "{text:.300}");
+    let json = accord::report::explanation_json(None, as_of, &explanations).to_string();
+    assert_eq!(json.matches("\"would_fire_if_search\":\"stopped\"").count(), 1);
+    assert!(took < Duration::from_secs(120), "{took:?}");
 }

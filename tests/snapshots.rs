@@ -187,7 +187,9 @@ fn every_rule_error_code_has_a_fixture() {
     for source in &sources {
         let codes = source.match_indices("\"E0").chain(source.match_indices("\"W0"));
         for code in codes.map(|(i, _)| &source[i + 1..i + 6]) {
-            let covered = fixtures.iter().any(|f| f.starts_with(code)) || matches!(code, "E0001" | "E0003");
+            // W0004 (more than 50 warnings in a file) is held by tests/diagnostics.rs.
+            let covered =
+                fixtures.iter().any(|f| f.starts_with(code)) || matches!(code, "E0001" | "E0003" | "W0004");
             assert!(covered, "no fixture in fixtures/bad-rules triggers {code}");
         }
     }

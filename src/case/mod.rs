@@ -15,7 +15,7 @@ mod json;
 use serde_json::{Map, Value as Json};
 
 use crate::ast::Span;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, FirstInFile};
 use crate::rulebase::{Node, Place, RecordType, Shape, Type, Vocabulary};
 use crate::suggest::did_you_mean;
 use crate::value::{Date, Record, Value};
@@ -100,18 +100,11 @@ fn load_precisely(
         vocabulary,
         positions: Positions::scan(text, start),
         path: Vec::new(),
-        diagnostics: Vec::new(),
+        diagnostics: FirstInFile::default(),
     };
     let case = loader.root(&json);
-    let mut diagnostics = loader.finish();
-    if diagnostics.is_empty() {
-        Ok(case)
-    } else {
-        // The loader visits fields in serde's order, which moves a repeated key to its
-        // first place; sorting by position gives the document order users read in.
-        diagnostics.sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |label| label.span.start));
-        Err(diagnostics)
-    }
+    let diagnostics = loader.finish();
+    if diagnostics.is_empty() { Ok(case) } else { Err(diagnostics.finish(path)) }
 }
 
 /// The diagnostic for text `serde_json` could not parse, placed where serde stopped.
@@ -462,7 +455,10 @@ struct Loader<'a> {
     positions: Positions,
     /// The path of the value being loaded.
     path: Vec<Step>,
-    diagnostics: Vec<Diagnostic>,
+    /// The loader visits fields in serde's order, which moves a repeated key to its first
+    /// place; the problems are kept in document order, the order users read in, and only
+    /// the first of them.
+    diagnostics: FirstInFile,
 }
 
 impl<'a> Loader<'a> {
@@ -499,7 +495,7 @@ impl<'a> Loader<'a> {
     }
 
     /// The diagnostics, with one for every key given twice.
-    fn finish(mut self) -> Vec<Diagnostic> {
+    fn finish(mut self) -> FirstInFile {
         for duplicate in std::mem::take(&mut self.positions.duplicates) {
             let message = format!("duplicate field `{}`", display(&duplicate.path));
             self.diagnostics.push(

@@ -300,6 +300,10 @@ impl Checker<'_> {
 
     /// An unknown name, with the closest known one.
     pub(super) fn unknown_name(&self, file: &str, written: &str, span: Span, scope: &Scope) -> Diagnostic {
+        if self.errors_full(file) {
+            // Counted, not shown: no name to suggest.
+            return Diagnostic::error("E0203", format!("unknown name `{written}`")).at(file, span, "");
+        }
         let mut candidates: Vec<String> = Vec::new();
         for fact in &self.vocabulary.facts {
             match fact.place {

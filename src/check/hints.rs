@@ -92,7 +92,10 @@ impl Checker<'_> {
                 index
             }
             None => {
-                self.error(diagnostic);
+                if !self.report(diagnostic) {
+                    // Not kept (too many errors in the file): no later value joins it.
+                    return true;
+                }
                 self.diagnostics.len() - 1
             }
         };

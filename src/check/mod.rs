@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 
 use crate::ast::{self, ArithOp, CompareOp, FactType, Item, Literal, SourceFieldName, Span, Spanned};
 use crate::bib::{self, ReferenceParts};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, MAX_REPORTED_PER_FILE};
 use crate::rulebase::*;
 use crate::suggest::did_you_mean;
 use crate::value::Value;
@@ -72,10 +72,12 @@ fn leaves_its_folder(text_path: &str) -> Option<String> {
 }
 
 /// Checks the rule files (in the order given) as one rule base. Returns the rule base when
-/// there is no error, and every diagnostic found either way.
+/// there is no error, not yet planned for evaluation ([`RuleBase::plan_evaluation`]), and
+/// the diagnostics found either way.
 pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<RuleBase>, Vec<Diagnostic>) {
     let mut checker = Checker {
         diagnostics: Vec::new(),
+        reported: IndexMap::new(),
         closed_bindings: Vec::new(),
         next_atom: 0,
         definitions: IndexMap::new(),
@@ -103,7 +105,18 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     checker.check_unused_definitions();
     checker.questions_asked_when(files);
     checker.wordings(files);
+    // The problems not reported, counted per file.
+    for ((file, error), (_, omitted)) in std::mem::take(&mut checker.reported) {
+        if omitted > 0 {
+            checker.diagnostics.push(Diagnostic::omitted(file.as_deref(), error, omitted));
+        }
+    }
     let has_errors = checker.diagnostics.iter().any(Diagnostic::is_error);
+    if has_errors {
+        // No rule base to give: none is planned (its memory, for a large file of errors,
+        // is not wanted).
+        return (None, checker.diagnostics);
+    }
     let source_origins =
         sources.iter().map(|(key, declared)| (key.clone(), declared.origin.clone())).collect();
     let sources = sources.into_iter().map(|(key, declared)| (key, declared.reference)).collect();
@@ -123,12 +136,17 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     let mut rule_base = rule_base;
     rule_base.mark_facts_in_use();
     rule_base.vocabulary.note_plain_names();
-    rule_base.plan_evaluation();
-    (if has_errors { None } else { Some(rule_base) }, checker.diagnostics)
+    // Planned by the caller, once the syntax trees are dropped: the plan and the trees
+    // need not take room at once.
+    (Some(rule_base), checker.diagnostics)
 }
 
 struct Checker<'r> {
     diagnostics: Vec<Diagnostic>,
+    /// For each file and severity, the problems kept in `diagnostics` and those past
+    /// [`MAX_REPORTED_PER_FILE`], only counted: a file of many errors is reported in
+    /// memory bounded by the limit.
+    reported: IndexMap<(Option<String>, bool), (usize, usize)>,
     /// Names bound by quantifiers that have ended, in the rule being checked: a later use
     /// of one most likely meant to be inside the quantifier's `where`.
     closed_bindings: Vec<String>,
@@ -251,8 +269,32 @@ impl RuleContext<'_> {
 }
 
 impl Checker<'_> {
+    /// Reports a problem.
     fn error(&mut self, diagnostic: Diagnostic) {
+        self.report(diagnostic);
+    }
+
+    /// Whether no more errors of `file` are kept: a diagnostic built for one is only
+    /// counted, so its help (a search for the closest name, say) need not be worked out.
+    fn errors_full(&self, file: &str) -> bool {
+        self.reported
+            .get(&(Some(file.to_string()), true))
+            .is_some_and(|(kept, _)| *kept >= MAX_REPORTED_PER_FILE)
+    }
+
+    /// Reports a problem; whether it is kept (the first [`MAX_REPORTED_PER_FILE`] of its
+    /// file and severity are, the others counted).
+    fn report(&mut self, diagnostic: Diagnostic) -> bool {
+        let file = diagnostic.primary.as_ref().map(|label| &label.file).or(diagnostic.file.as_ref());
+        let key = (file.cloned(), diagnostic.is_error());
+        let (kept, omitted) = self.reported.entry(key).or_default();
+        if *kept >= MAX_REPORTED_PER_FILE {
+            *omitted += 1;
+            return false;
+        }
+        *kept += 1;
         self.diagnostics.push(diagnostic);
+        true
     }
 
     // ----- declarations -----
@@ -316,8 +358,7 @@ impl Checker<'_> {
                     self.error(diagnostic);
                     continue;
                 }
-                let pending =
-                    DefinitionState::Pending(path.clone(), text.clone(), Box::new(definition.clone()));
+                let pending = DefinitionState::Pending(path.clone(), text.clone(), definition.clone());
                 self.definitions.insert(name.node.clone(), pending);
             }
             // A fact's `only when` condition is checked as a derived fact of its own, under a
@@ -737,7 +778,7 @@ impl Checker<'_> {
             .iter()
             .flat_map(|file| {
                 file.ast.items.iter().filter_map(move |item| match item {
-                    Item::Fact(fact) => Some((file, fact)),
+                    Item::Fact(fact) => Some((file, &**fact)),
                     _ => None,
                 })
             })
@@ -1000,6 +1041,13 @@ impl Checker<'_> {
 
     fn rules(&mut self, files: &[ParsedFile<'_>], declared: &Declarations<'_>) -> Vec<Rule> {
         let mut first_seen: IndexMap<String, FirstSeen> = IndexMap::new();
+        // Room for every rule written, made once, when the first is checked: grown by
+        // doubling, the vector of a large rule base took up to twice its room.
+        let written_rules = files
+            .iter()
+            .flat_map(|file| &file.ast.items)
+            .filter(|item| matches!(item, Item::Rule(_)))
+            .count();
         let mut rules = Vec::new();
         let mut written: Vec<(&str, &ast::Rule)> = Vec::new();
         for file in files {
@@ -1016,12 +1064,16 @@ impl Checker<'_> {
                 }
                 first_seen.insert(rule.id.node.clone(), (file.path.to_string(), rule.id.span));
                 if let Some(checked) = self.rule(file, rule, declared) {
+                    if rules.capacity() == 0 {
+                        rules.reserve_exact(written_rules);
+                    }
                     rules.push(checked);
                     written.push((file.path, rule));
                 }
             }
         }
         self.overrides(&mut rules, &written, &first_seen);
+        rules.shrink_to_fit();
         rules
     }
 
@@ -1105,8 +1157,9 @@ impl Checker<'_> {
         let evidence_label =
             rule.evidence.as_ref().and_then(|level| self.evidence_level(file.path, level, declared.evidence));
         let priority = self.priority_step(file.path, rule, declared.priority);
-        let citations: Vec<Citation> =
+        let mut citations: Vec<Citation> =
             rule.citations.iter().filter_map(|c| self.citation(file.path, c, declared.sources)).collect();
+        citations.shrink_to_fit();
         let lessons: Vec<String> =
             rule.lessons.iter().filter_map(|l| self.lesson(file.path, l, declared.lessons)).collect();
         let mut scope = Scope::default();
@@ -1389,6 +1442,7 @@ impl Checker<'_> {
                 }
             }
         }
+        parts.shrink_to_fit();
         Template { parts }
     }
 }

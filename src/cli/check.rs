@@ -30,7 +30,9 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
         }
     };
     diagnostics.extend(std::mem::take(&mut findings.warnings));
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    // The first errors and warnings of each file, and how many more there are.
+    let diagnostics = diag::cap(diagnostics);
+    let (errors, warnings) = diag::count(&diagnostics);
     match format {
         Format::Json => print!("{}", pretty(&check_json(&diagnostics, &findings, &sources))),
         Format::Text => {
@@ -40,7 +42,6 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
                 print!("{}", silenced_text(&findings.silenced, &sources));
             }
             if let Some((rules, facts, sources, rule_base)) = counts.filter(|_| errors == 0) {
-                let warnings = diagnostics.len();
                 let verdict = if warnings == 0 {
                     "no errors, no warnings".to_string()
                 } else {
@@ -56,23 +57,21 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
 }
 
 fn check_json(diagnostics: &[Diagnostic], findings: &Findings, sources: &SourceMap) -> serde_json::Value {
-    let silenced = &findings.silenced;
-    let warnings: Vec<Diagnostic> = silenced.iter().map(|s| s.warning.clone()).collect();
-    let silenced_json: Vec<serde_json::Value> = diag::to_json(&warnings, sources)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .zip(silenced)
-        .map(|(mut warning, s)| {
+    // Each silenced warning with its reason (one at a time: they are not capped).
+    let silenced_json: Vec<serde_json::Value> = findings
+        .silenced
+        .iter()
+        .filter_map(|s| {
+            let mut warning = diag::to_json(std::slice::from_ref(&s.warning), sources).get(0).cloned()?;
             warning["reason"] = serde_json::Value::String(s.reason.clone());
-            warning
+            Some(warning)
         })
         .collect();
+    let (errors, warnings) = diag::count(diagnostics);
     serde_json::json!({
         "format": CHECK_FORMAT,
-        "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
-        "warnings": diagnostics.iter().filter(|d| !d.is_error()).count(),
+        "errors": errors,
+        "warnings": warnings,
         "diagnostics": diag::to_json(diagnostics, sources),
         "silenced": silenced_json,
         "unanalysed": findings.unanalysed.iter().map(|u| unanalysed_json(u, sources)).collect::<Vec<_>>(),
@@ -118,8 +117,7 @@ fn silenced_text(silenced: &[Silenced], sources: &SourceMap) -> String {
     let mut out = format!("{} warnings silenced by `allow`:\n", silenced.len());
     for s in silenced {
         let place = s.warning.primary.as_ref().map(|label| {
-            let (line, column) =
-                diag::line_col(sources.get(&label.file).unwrap_or_default(), label.span.start);
+            let (line, column) = sources.line_col(&label.file, label.span.start);
             format!("{}:{line}:{column}", label.file)
         });
         out.push_str(&format!(

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
+use accord::shown::Escape;
 use accord::{Date, RuleBase, report};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -198,13 +199,29 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        // `--help` and `--version` (on standard output) succeed only if they are written:
+        // like any command, they fail (exit 1) when the output cannot be, saying why. A
+        // wrong command line (on standard error) is exit 2 whatever happens to the message.
+        Err(error) if !error.use_stderr() => {
+            let written = error.print().and_then(|()| std::io::stdout().flush());
+            return match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(why) => {
+                    if why.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln!("error: cannot write the output: {why}");
+                    }
+                    ExitCode::from(1)
+                }
+            };
+        }
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(2);
         }
     };
-    // The size limit for files read (ACCORD_MAX_FILE_BYTES) is part of the command line.
-    if let Err(why) = accord::load::max_file_bytes() {
+    // The size limits for files read (ACCORD_MAX_FILE_BYTES) and for a whole rule base
+    // (ACCORD_MAX_RULE_BASE_BYTES) are part of the command line.
+    if let Err(why) = accord::load::max_file_bytes().and(accord::load::max_rule_base_bytes()) {
         eprintln!("error: {why}");
         return ExitCode::from(2);
     }
@@ -325,7 +342,10 @@ fn advise(
                 let ids: Vec<&str> = r.advice.iter().map(|a| a.rule).collect::<Vec<_>>();
                 let mut unique = ids.clone();
                 unique.dedup();
-                format!("{}\t{}\n", r.case.as_deref().unwrap_or_default(), unique.join(","))
+                // As `--batch` writes it: a line break or a tab in the name would forge a
+                // line or a field.
+                let id = accord::shown::escaped(r.case.as_deref().unwrap_or_default(), Escape::Exactly);
+                format!("{id}\t{}\n", unique.join(","))
             })
             .collect(),
         AdviseFormat::Text => {

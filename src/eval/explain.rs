@@ -50,6 +50,10 @@ pub struct Explanation {
     /// The fewest changes to the case's facts that would make it fire, if some (at most
     /// two facts) do: fact path and value.
     pub would_fire_if: Option<Vec<(String, String)>>,
+    /// Whether the search for `would_fire_if` stopped at its limit
+    /// ([`MAX_SEARCH_WORK`]) before trying every change: `would_fire_if` is then `None`
+    /// though some change not tried may make the rule fire.
+    pub search_stopped: bool,
 }
 
 /// A part of a condition with its value.
@@ -114,6 +118,13 @@ const SOME_TEXT: &str = "something else";
 
 /// How many facts `would_fire_if` changes at most.
 const MAX_CHANGES: usize = 2;
+
+/// How much the search for `would_fire_if` may do for one explanation: the conditions it
+/// evaluates times the facts the condition reads (each evaluation reads them about once).
+/// The shipped rules need at most 3,400 for any fixture; a condition over a list of
+/// thousands of items, which reads thousands of facts, would need their square (one fact
+/// changed) or cube (two), and the search stops at this limit instead.
+pub const MAX_SEARCH_WORK: usize = 10_000_000;
 
 impl RuleBase {
     /// Explains every rule (or the rules named) for `case`, per item for `for each` rules.
@@ -259,11 +270,14 @@ impl Evaluator<'_> {
             [] if listless => vec![self.vocabulary().fact(rule.for_each.expect("listless")).path.clone()],
             facts => facts.iter().map(|f| self.instance_path(*f)).collect(),
         };
-        let would_fire_if = match kind {
+        let (would_fire_if, search_stopped) = match kind {
             OutcomeKind::NotFired | OutcomeKind::Unknown if !listless => {
-                self.would_fire_if(rule, outcome.item)
+                match self.would_fire_if(rule, outcome.item) {
+                    Ok(found) => (found, false),
+                    Err(Stopped) => (None, true),
+                }
             }
-            _ => None,
+            _ => (None, false),
         };
         Explanation {
             rule: rule.id.clone(),
@@ -274,6 +288,7 @@ impl Evaluator<'_> {
             reasons,
             unknown_facts,
             would_fire_if,
+            search_stopped,
         }
     }
 
@@ -333,7 +348,7 @@ impl Evaluator<'_> {
         let reads_before = env.reads.len();
         let value = self.atom(atom, env);
         let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
-        let mut facts: Vec<(String, String)> = dedup(reads)
+        let mut facts: Vec<(String, String)> = first_of_each(reads.into_iter())
             .into_iter()
             .map(|instance| {
                 let shown = self
@@ -379,30 +394,39 @@ impl Evaluator<'_> {
     }
 
     /// The fewest facts (changed or answered) that make the rule fire, trying each fact the
-    /// condition reads with values drawn from its type and the rule's constants.
-    fn would_fire_if(&self, rule: &Rule, item: Option<usize>) -> Option<Vec<(String, String)>> {
+    /// condition reads with values drawn from its type and the rule's constants; stopped
+    /// once [`MAX_SEARCH_WORK`] is spent.
+    fn would_fire_if(
+        &self,
+        rule: &Rule,
+        item: Option<usize>,
+    ) -> Result<Option<Vec<(String, String)>>, Stopped> {
         let mut env = self.env_for(rule, item);
         self.truth(&rule.condition, &mut env);
-        let facts = dedup(env.reads.iter().map(|(fact, _)| *fact).collect());
+        let facts = first_of_each(env.reads.iter().map(|(fact, _)| *fact));
         let mut constants = Vec::new();
         constants_in(&rule.condition, &self.rule_base.definitions, &mut Vec::new(), &mut constants);
         let candidates: Vec<(FactInstance, Vec<Value>)> =
             facts.iter().map(|f| (*f, self.candidate_values(*f, &constants))).collect();
+        // Each evaluation reads about the facts the condition reads now.
+        let tries = std::cell::Cell::new(MAX_SEARCH_WORK / facts.len().max(1));
         let fires = |assumed: Vec<(FactInstance, Value)>| {
+            let left = tries.get().checked_sub(1).ok_or(Stopped)?;
+            tries.set(left);
             let mut env = self.env_for(rule, item);
             env.hypothesis = Some(Hypothesis::Values(assumed));
-            self.truth(&rule.condition, &mut env) == Truth::True
+            Ok(self.truth(&rule.condition, &mut env) == Truth::True)
         };
         for size in 1..=MAX_CHANGES {
-            if let Some(found) = search(&candidates, size, &fires) {
+            if let Some(found) = search(&candidates, size, &fires)? {
                 let shown = found
                     .into_iter()
                     .map(|(fact, value)| (self.instance_path(fact), self.show_value(fact.fact, &value)))
                     .collect();
-                return Some(shown);
+                return Ok(Some(shown));
             }
         }
-        None
+        Ok(None)
     }
 
     /// Values worth trying for a fact, in a fixed order: every value of a true-or-false
@@ -459,22 +483,25 @@ impl Evaluator<'_> {
     }
 }
 
+/// The search for a change that makes a rule fire ran out of tries.
+pub(super) struct Stopped;
+
 /// The first combination of `size` different facts, each with one of its candidate values,
-/// for which `fires` holds; facts and values are tried in order.
+/// for which `fires` holds; facts and values are tried in order. Stops when `fires` does.
 fn search(
     candidates: &[(FactInstance, Vec<Value>)],
     size: usize,
-    fires: &dyn Fn(Vec<(FactInstance, Value)>) -> bool,
-) -> Option<Vec<(FactInstance, Value)>> {
+    fires: &dyn Fn(Vec<(FactInstance, Value)>) -> Result<bool, Stopped>,
+) -> Result<Option<Vec<(FactInstance, Value)>>, Stopped> {
     fn extend(
         candidates: &[(FactInstance, Vec<Value>)],
         from: usize,
         left: usize,
         chosen: &mut Vec<(FactInstance, Value)>,
-        fires: &dyn Fn(Vec<(FactInstance, Value)>) -> bool,
-    ) -> Option<Vec<(FactInstance, Value)>> {
+        fires: &dyn Fn(Vec<(FactInstance, Value)>) -> Result<bool, Stopped>,
+    ) -> Result<Option<Vec<(FactInstance, Value)>>, Stopped> {
         if left == 0 {
-            return fires(chosen.clone()).then(|| chosen.clone());
+            return Ok(fires(chosen.clone())?.then(|| chosen.clone()));
         }
         for index in from..candidates.len() {
             let (fact, values) = &candidates[index];
@@ -482,14 +509,21 @@ fn search(
                 chosen.push((*fact, value.clone()));
                 let found = extend(candidates, index + 1, left - 1, chosen, fires);
                 chosen.pop();
-                if found.is_some() {
+                if !matches!(found, Ok(None)) {
                     return found;
                 }
             }
         }
-        None
+        Ok(None)
     }
     extend(candidates, 0, size, &mut Vec::new(), fires)
+}
+
+/// The facts of `facts`, each once, in the order first given: in time proportional to
+/// them (a condition over a long list reads thousands).
+fn first_of_each(facts: impl Iterator<Item = FactInstance>) -> Vec<FactInstance> {
+    let mut seen = std::collections::HashSet::new();
+    facts.filter(|fact| seen.insert(*fact)).collect()
 }
 
 fn number_candidates(constants: &[Value]) -> Vec<Value> {

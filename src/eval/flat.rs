@@ -11,7 +11,9 @@
 //! (quantifiers, derived facts, `count ... where`, `highest`) as nested leaves, walked
 //! whole.
 
-use super::{Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds};
+use super::{
+    Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds, work,
+};
 use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, FactPlan, Haystack, Rule, Test, Type};
 use crate::value::{Date, Duration, Value, compare_numbers};
@@ -168,6 +170,7 @@ impl FlatCondition {
     pub(crate) fn of(condition: &Expr, for_each: bool, facts: &[FactPlan]) -> FlatCondition {
         let mut leaves = Vec::new();
         let skeleton = skeleton(condition, Scope { bound: for_each.then_some(0), facts }, &mut leaves);
+        leaves.shrink_to_fit();
         let table = (leaves.len() <= MAX_TABLED_LEAVES).then(|| truth_table(&skeleton, leaves.len()));
         let decided = table.as_deref().map(decided_by_first_leaves).unwrap_or_default();
         let walks = leaves.iter().any(|leaf| matches!(leaf.test, LeafTest::General(_) | LeafTest::Nested(_)));
@@ -572,7 +575,49 @@ pub(super) struct FlatScratch {
     tried: Vec<FactInstance>,
     /// Those of them some value of which changes the outcome.
     relevant: Vec<FactInstance>,
+    /// Where an outcome read many unknown facts (a quantifier over a long list): each
+    /// (fact, leaf) read, sorted, so that the leaves reading a fact are found by bisection
+    /// rather than by a pass over every read (which made questions quadratic in the list).
+    by_fact: Vec<(FactInstance, usize)>,
+    /// For each quantified leaf of the outcome, the truths of its test over the items, as
+    /// counted when first needed: a hypothesis about one item's field then gives the
+    /// leaf's truth without a pass over the list.
+    quantified: Vec<Option<Tally>>,
 }
+
+/// How many items of a list a quantified leaf's test finds true, false and unknown.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    true_: usize,
+    false_: usize,
+    unknown: usize,
+}
+
+impl Tally {
+    fn add(&mut self, truth: Truth, by: isize) {
+        let count = match truth {
+            Truth::True => &mut self.true_,
+            Truth::False => &mut self.false_,
+            Truth::Unknown => &mut self.unknown,
+        };
+        *count = count.wrapping_add_signed(by);
+    }
+
+    /// The quantifier's truth over items with these truths.
+    fn truth(&self, quantifier: Quantifier) -> Truth {
+        match quantifier {
+            Quantifier::Any if self.true_ > 0 => Truth::True,
+            Quantifier::All if self.false_ > 0 => Truth::False,
+            _ if self.unknown > 0 => Truth::Unknown,
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        }
+    }
+}
+
+/// Unknown reads an outcome may have before the leaves reading each fact are found by
+/// bisection in a sorted copy rather than by a pass over them all.
+const MANY_READS: usize = 32;
 
 /// A condition's leaves as evaluated in the case as it is.
 #[derive(Default)]
@@ -684,12 +729,43 @@ impl Evaluator<'_> {
         let mut relevant = std::mem::take(&mut flat.relevant);
         tried.clear();
         relevant.clear();
+        flat.quantified.clear();
+        flat.quantified.resize(subject.condition.leaves.len(), None);
+        let many = flat.unknown_reads.len() > MANY_READS;
+        if many {
+            flat.by_fact.clear();
+            flat.by_fact.extend(flat.unknown_reads.iter().map(|&(leaf, fact)| (fact, leaf)));
+            flat.by_fact.sort_unstable();
+            flat.by_fact.dedup();
+        }
         for read in 0..flat.unknown_reads.len() {
+            work(1);
             let (_, fact) = flat.unknown_reads[read];
-            if tried.contains(&fact) {
-                continue;
+            // The leaves that read the fact; the reads are in leaf order, so a leaf's
+            // repeated reads are neighbours.
+            flat.reading.clear();
+            if many {
+                let first = flat.by_fact.partition_point(|(read, _)| *read < fact);
+                let leaves = flat.by_fact[first..].iter().take_while(|(read, _)| *read == fact);
+                let leaves: Vec<usize> = leaves.map(|(_, leaf)| *leaf).collect();
+                // Tried already: its leaves were marked when it was.
+                if leaves.is_empty() || flat.by_fact[first].1 == usize::MAX {
+                    continue;
+                }
+                flat.reading.extend(leaves);
+                for entry in &mut flat.by_fact[first..first + flat.reading.len()] {
+                    entry.1 = usize::MAX;
+                }
+            } else {
+                if tried.contains(&fact) {
+                    continue;
+                }
+                tried.push(fact);
+                let reading =
+                    flat.unknown_reads.iter().filter(|(_, read)| *read == fact).map(|(leaf, _)| *leaf);
+                flat.reading.extend(reading);
+                flat.reading.dedup();
             }
-            tried.push(fact);
             if self.flat_could_change(subject, fact, now, probe, flat) {
                 relevant.push(fact);
             }
@@ -729,13 +805,9 @@ impl Evaluator<'_> {
         probe: &mut Env,
         flat: &mut FlatScratch,
     ) -> bool {
-        let FlatScratch { evaluated, unknown_reads, hypothetical, reading, atoms, .. } = flat;
         // A leaf that did not read the fact reads the same values under the hypothesis, so
-        // keeps its truth. The reads are in leaf order: a leaf's repeated reads are
-        // neighbours.
-        reading.clear();
-        reading.extend(unknown_reads.iter().filter(|(_, read)| *read == fact).map(|(leaf, _)| *leaf));
-        reading.dedup();
+        // keeps its truth: only those in `reading` (the caller's) are evaluated again.
+        let FlatScratch { evaluated, hypothetical, reading, atoms, quantified, .. } = flat;
         let condition = subject.condition;
         if let [leaf] = reading[..]
             && !condition.leaf_can_change(evaluated, leaf)
@@ -752,7 +824,13 @@ impl Evaluator<'_> {
             }
         }
         let mut changes = |value: &Value| {
-            let truth_of = |i| self.leaf_truth_given(subject, &condition.leaves[i], (fact, value), probe);
+            let truth_of = |i: usize| {
+                let leaf = &condition.leaves[i];
+                match self.quantified_given(leaf, &mut quantified[i], (fact, value)) {
+                    Some(truth) => truth,
+                    None => self.leaf_truth_given(subject, leaf, (fact, value), probe),
+                }
+            };
             condition.truth_with(evaluated, reading, truth_of, hypothetical) != now
         };
         match &self.vocabulary().fact(fact.fact).ty {
@@ -847,6 +925,7 @@ impl Evaluator<'_> {
         (fact, value): (FactInstance, &Value),
         probe: &mut Env,
     ) -> Truth {
+        work(1);
         match &leaf.test {
             LeafTest::General(test) => {
                 self.start_given(subject, (fact, value), probe);
@@ -883,6 +962,7 @@ impl Evaluator<'_> {
             _ => return Truth::Unknown,
         };
         let field = body.read().expect("a quantified leaf's test reads one field").fact;
+        work(len);
         let mut result = match quantifier {
             Quantifier::Any => Truth::False,
             Quantifier::All => Truth::True,
@@ -895,6 +975,38 @@ impl Evaluator<'_> {
             };
         }
         result
+    }
+
+    /// A quantified leaf's truth with one item's field, `fact`, given `value`, from the
+    /// tally of its test over the items in the case as it is (counted into `tally` the
+    /// first time): no pass over the list for each item's hypothesis. `None` for any
+    /// other leaf or hypothesis.
+    fn quantified_given(
+        &self,
+        leaf: &Leaf,
+        tally: &mut Option<Tally>,
+        (fact, value): (FactInstance, &Value),
+    ) -> Option<Truth> {
+        let LeafTest::Quantified { quantifier, list, body } = &leaf.test else { return None };
+        let field = body.read()?.fact;
+        let item = fact.item.filter(|_| fact.fact == field)?;
+        let Some(Value::Records(items)) = self.stored(FactInstance { fact: *list, item: None }) else {
+            return None;
+        };
+        let truth_of =
+            |item: usize| body.truth(self.stored(FactInstance { fact: field, item: Some(item) }), self.as_of);
+        let counted = tally.get_or_insert_with(|| {
+            let mut tally = Tally::default();
+            (0..items.len()).for_each(|item| tally.add(truth_of(item), 1));
+            tally
+        });
+        if item >= items.len() {
+            return None;
+        }
+        let mut given = *counted;
+        given.add(truth_of(item), -1);
+        given.add(body.truth(Some(value), self.as_of), 1);
+        Some(given.truth(*quantifier))
     }
 
     /// Starts `probe` for evaluating a leaf quickly with `fact` given `value`.

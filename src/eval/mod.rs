@@ -6,6 +6,7 @@
 //! the unknown facts some value of which would decide it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -146,6 +147,10 @@ pub struct Advice<'r> {
     pub because_in_words: Option<Vec<String>>,
     /// The sources cited.
     pub citations: Vec<CitedSource<'r>>,
+    /// The title and the text as a text report shows them, when a value the case fills in
+    /// holds a control character: that value escaped (see [`crate::shown`]), the rule's
+    /// own line breaks kept.
+    pub(crate) shown: Option<(String, String)>,
 }
 
 /// A citation with its reference.
@@ -282,6 +287,13 @@ impl RuleBase {
         let rule = &self.rules[draft.rule];
         let values: Vec<&str> = texts.slice(draft.values).collect();
         let (title_values, text_values) = values.split_at(rule.title.holes());
+        let escaped: Vec<std::borrow::Cow<'_, str>> =
+            values.iter().map(|value| crate::shown::escaped(value, crate::shown::Escape::Controls)).collect();
+        let shown = escaped.iter().any(|value| matches!(value, std::borrow::Cow::Owned(_))).then(|| {
+            let escaped: Vec<&str> = escaped.iter().map(|value| &**value).collect();
+            let (title, text) = escaped.split_at(rule.title.holes());
+            (rule.title.render(title), rule.text.render(text))
+        });
         Advice {
             rule: &rule.id,
             rule_index: draft.rule,
@@ -300,6 +312,7 @@ impl RuleBase {
                 .because_in_words
                 .map(|words| dedup(texts.slice(words).map(str::to_string).collect())),
             citations: self.cited_sources(draft.rule),
+            shown,
         }
     }
 
@@ -419,12 +432,39 @@ impl RuleBase {
                 }),
             }
         }
+        let linked_asks = with_questions
+            && self.plan.any_overrides
+            && outcomes.iter().any(|o| !o.relevant_unknowns.is_empty() && self.plan.rules[o.rule].linked);
+        // Which linked outcomes each unknown fact could change, noted before overridden
+        // outcomes forget their facts: only those are evaluated again under a hypothesis
+        // about it (every linked outcome was, for every fact: quadratic in the items).
+        let mut readers = std::mem::take(&mut scratch.readers);
+        readers.clear();
+        if linked_asks {
+            for (index, outcome) in outcomes.iter().enumerate() {
+                if self.plan.rules[outcome.rule].linked {
+                    readers.extend(outcome.relevant_unknowns.iter().map(|fact| (*fact, index)));
+                }
+            }
+            readers.sort_unstable();
+            readers.dedup();
+        }
         let mut blocked = std::mem::take(&mut scratch.outcomes_blocked);
-        self.resolve_overrides(&mut outcomes, &mut blocked);
-        if with_questions && self.plan.any_overrides {
-            self.keep_questions_that_change_advice(evaluator, &mut outcomes, &blocked, scratch);
+        let mut index = std::mem::take(&mut scratch.overrides);
+        self.resolve_overrides(&mut outcomes, &mut blocked, &mut index);
+        if linked_asks {
+            let asked = Asked { outcomes: &outcomes, blocked: &blocked, readers: &readers };
+            let answers = self.questions_that_change_advice(evaluator, asked, &mut index, scratch);
+            for outcome in outcomes.iter_mut().filter(|o| self.plan.rules[o.rule].linked) {
+                outcome.relevant_unknowns.retain(|fact| {
+                    let first = readers.partition_point(|(read, _)| read < fact);
+                    answers.get(first).copied().flatten().unwrap_or(true)
+                });
+            }
         }
         scratch.outcomes_blocked = blocked;
+        scratch.overrides = index;
+        scratch.readers = readers;
         outcomes
     }
 
@@ -432,48 +472,47 @@ impl RuleBase {
     /// the effects can cancel out (a rule that would fire is overridden by another that
     /// fires with it). For those rules, an unknown fact is kept only if some value of it
     /// changes the advice as a whole: tried exactly for true-or-false and `one of` facts.
-    fn keep_questions_that_change_advice(
+    /// Gives, for each fact of `asked.readers` (at its first place there), whether it is
+    /// kept; `None` for those no linked outcome asks about any more.
+    fn questions_that_change_advice(
         &self,
         evaluator: &Evaluator<'_>,
-        outcomes: &mut [Outcome],
-        blocked: &[bool],
+        asked: Asked<'_>,
+        index: &mut OverrideIndex,
         scratch: &mut Scratch,
-    ) {
-        let linked = |outcome: &Outcome| self.plan.rules[outcome.rule].linked;
-        // Most outcomes have no unknown facts to ask about: that is tested first.
-        let asks_and_linked = |o: &Outcome| !o.relevant_unknowns.is_empty() && linked(o);
-        if !outcomes.iter().any(asks_and_linked) {
-            return;
-        }
-        let current: Vec<u8> = outcomes
-            .iter()
-            .zip(blocked)
-            .filter(|(o, _)| linked(o))
-            .map(|(o, blocked)| shows(o.truth, *blocked))
-            .collect();
+    ) -> Vec<Option<bool>> {
         // One answer per fact: the same fact is often asked for several rules.
-        let mut known_answers: Vec<(FactInstance, bool)> = Vec::new();
-        for outcome in outcomes.iter_mut().filter(|o| asks_and_linked(o)) {
-            outcome.relevant_unknowns.retain(|fact| {
-                if let Some((_, answer)) = known_answers.iter().find(|(known, _)| known == fact) {
-                    return *answer;
-                }
-                let answer = self.changes_advice(evaluator, *fact, &current, scratch);
-                known_answers.push((*fact, answer));
-                answer
-            });
+        let mut answers: Vec<Option<bool>> = vec![None; asked.readers.len()];
+        let mut hypothesis = Hypothetical::new(asked.outcomes);
+        let linked = asked.outcomes.iter().filter(|o| self.plan.rules[o.rule].linked);
+        for fact in linked.flat_map(|outcome| &outcome.relevant_unknowns) {
+            let first = asked.readers.partition_point(|(read, _)| read < fact);
+            if answers.get(first).is_none_or(Option::is_some) {
+                continue;
+            }
+            let readers = asked.readers[first..].iter().take_while(|(read, _)| read == fact);
+            let readers: Vec<usize> = readers.map(|(_, outcome)| *outcome).collect();
+            let answer =
+                self.changes_advice(evaluator, *fact, &readers, &asked, &mut hypothesis, index, scratch);
+            answers[first] = Some(answer);
         }
+        answers
     }
 
     /// Whether some value of `fact` changes what the outcomes show (see [`shows`]). Facts
-    /// with too many values to try (numbers, dates, text) are assumed to matter.
-    /// Only the linked rules (those that override or are overridden) are evaluated: a fact
-    /// that changes another rule is asked about for that rule anyway.
+    /// with too many values to try (numbers, dates, text) are assumed to matter. Only the
+    /// `readers` (the linked outcomes some value of the fact changes) are evaluated again,
+    /// and only the outcomes whose truth changes, and those they override, are looked at:
+    /// every other outcome shows what it shows now.
+    #[allow(clippy::too_many_arguments)]
     fn changes_advice(
         &self,
         evaluator: &Evaluator<'_>,
         fact: FactInstance,
-        current: &[u8],
+        readers: &[usize],
+        asked: &Asked<'_>,
+        hypothesis: &mut Hypothetical,
+        index: &mut OverrideIndex,
         scratch: &mut Scratch,
     ) -> bool {
         let values = match &self.vocabulary.fact(fact.fact).ty {
@@ -486,64 +525,73 @@ impl RuleBase {
                 Type::Bool => Value::Bool(i == 0),
                 _ => Value::Enum(i as u32),
             };
-            let Scratch { probe, hypothetical, blocked, leaf_truths, .. } = scratch;
-            hypothetical.clear();
-            for (index, rule) in self.rules.iter().enumerate().filter(|(i, _)| self.plan.rules[*i].linked) {
-                let mut push = |item, truth| {
-                    hypothetical.push(Outcome {
-                        rule: index,
-                        item,
-                        truth,
-                        relevant_unknowns: Vec::new(),
-                        overridden_by: None,
-                    })
-                };
-                let mut truth = |item| evaluator.truth_given(index, item, (fact, &value), probe, leaf_truths);
-                match rule.for_each.map(|list| evaluator.items_of(list)) {
-                    None => push(None, truth(None)),
-                    Some(Some(len)) => {
-                        for item in 0..len {
-                            push(Some(item), truth(Some(item)));
-                        }
+            let Scratch { probe, leaf_truths, .. } = scratch;
+            for &at in readers {
+                let outcome = &asked.outcomes[at];
+                let rule = &self.rules[outcome.rule];
+                let truth = match (rule.for_each, outcome.item) {
+                    // The list itself is unknown: the rule stays undecided.
+                    (Some(_), None) => Truth::Unknown,
+                    _ => {
+                        evaluator.truth_given(outcome.rule, outcome.item, (fact, &value), probe, leaf_truths)
                     }
-                    Some(None) => push(None, Truth::Unknown),
+                };
+                if truth != outcome.truth {
+                    hypothesis.change(at, outcome, truth, index);
                 }
             }
-            self.resolve_overrides(hypothetical, blocked);
-            let shown = hypothetical.iter().zip(blocked.iter()).map(|(o, blocked)| shows(o.truth, *blocked));
-            !shown.eq(current.iter().copied())
+            let changes = self.changed_shows(asked, hypothesis, index);
+            hypothesis.undo(asked.outcomes, index);
+            changes
+        })
+    }
+
+    /// Whether, with the truths `hypothesis` changed, some outcome shows other than it
+    /// does: one of those changed, or one that one of them overrides.
+    fn changed_shows(&self, asked: &Asked<'_>, hypothesis: &Hypothetical, index: &OverrideIndex) -> bool {
+        let outcomes = asked.outcomes;
+        let differs = |at: usize| {
+            let truth = hypothesis.truths[at];
+            let blocked = self.overrider(outcomes, at, |p| hypothesis.truths[p], index).is_some();
+            shows(truth, blocked) != shows(outcomes[at].truth, asked.blocked[at])
+        };
+        hypothesis.changed.iter().any(|&at| {
+            let changed = &outcomes[at];
+            differs(at)
+                || self.rules[changed.rule].overrides.iter().any(|&target| {
+                    match self.same_list_outcome(outcomes, index, target, changed) {
+                        Some(Some(other)) => differs(other),
+                        Some(None) => false,
+                        None => index.ranges[target].clone().any(differs),
+                    }
+                })
         })
     }
 
     /// Marks the outcomes whose advice an overriding rule replaces, and sets `blocked` to
     /// which outcomes those are. A rule overridden can show nothing, so its unknown facts
-    /// are no longer worth asking about.
-    fn resolve_overrides(&self, outcomes: &mut [Outcome], blocked: &mut Vec<bool>) {
+    /// are no longer worth asking about. `index` is room for where each rule's outcomes
+    /// are, filled in here.
+    fn resolve_overrides(
+        &self,
+        outcomes: &mut [Outcome],
+        blocked: &mut Vec<bool>,
+        index: &mut OverrideIndex,
+    ) {
         blocked.clear();
         blocked.resize(outcomes.len(), false);
-        // The outcomes that can replace another's advice, in order: few, where most rules
-        // override none. (Setting `overridden_by` changes no truth, so they stay the same.)
-        let overriders: Vec<usize> = (0..outcomes.len())
-            .filter(|&i| {
-                outcomes[i].truth == Truth::True && !self.rules[outcomes[i].rule].overrides.is_empty()
-            })
-            .collect();
-        if overriders.is_empty() {
+        index.fill(self, outcomes);
+        // Most rules override none, and most cases fire few that do.
+        if !index.overrider_fires(self) {
             return;
         }
-        for index in 0..outcomes.len() {
-            if !self.plan.rules[outcomes[index].rule].overridden {
+        for at in 0..outcomes.len() {
+            if !self.plan.rules[outcomes[at].rule].overridden {
                 continue;
             }
-            let overridden = &outcomes[index];
-            let overrider = overriders
-                .iter()
-                .map(|&i| &outcomes[i])
-                .find(|o| self.replaces(o, overridden))
-                .map(|o| o.rule);
-            let Some(rule) = overrider else { continue };
-            blocked[index] = true;
-            let outcome = &mut outcomes[index];
+            let Some(rule) = self.overrider(outcomes, at, |p| outcomes[p].truth, index) else { continue };
+            blocked[at] = true;
+            let outcome = &mut outcomes[at];
             if outcome.truth != Truth::False {
                 outcome.overridden_by = Some(rule);
             }
@@ -555,13 +603,127 @@ impl RuleBase {
         }
     }
 
-    /// Whether the advice of `overriding`, once it fires, replaces that of `overridden`:
-    /// its rule overrides the other's, for the same item where both are per item of the
-    /// same list.
-    fn replaces(&self, overriding: &Outcome, overridden: &Outcome) -> bool {
-        let rule = &self.rules[overriding.rule];
-        let per_same_list = rule.for_each.is_some() && rule.for_each == self.rules[overridden.rule].for_each;
-        rule.overrides.contains(&overridden.rule) && (!per_same_list || overriding.item == overridden.item)
+    /// The first rule (in rule order) whose advice, fired, replaces that of outcome `at`,
+    /// with each outcome's truth as `truth` gives it and each rule's outcomes that fire
+    /// counted in `index`: a rule per item of the same list replaces the same item's only.
+    fn overrider(
+        &self,
+        outcomes: &[Outcome],
+        at: usize,
+        truth: impl Fn(usize) -> Truth,
+        index: &OverrideIndex,
+    ) -> Option<usize> {
+        let overridden = &outcomes[at];
+        work(self.plan.overriders[overridden.rule].len());
+        self.plan.overriders[overridden.rule].iter().copied().find(|&rule| {
+            match self.same_list_outcome(outcomes, index, rule, overridden) {
+                Some(Some(other)) => truth(other) == Truth::True,
+                Some(None) => false,
+                None => index.fired[rule] > 0,
+            }
+        })
+    }
+
+    /// For rule `rule` and an outcome of another rule: when both are per item of the same
+    /// list, `rule`'s outcome for the same item (`Some(None)` if it has none); `None`
+    /// otherwise, when every outcome of `rule` is concerned.
+    fn same_list_outcome(
+        &self,
+        outcomes: &[Outcome],
+        index: &OverrideIndex,
+        rule: usize,
+        other: &Outcome,
+    ) -> Option<Option<usize>> {
+        let list = self.rules[rule].for_each;
+        if list.is_none() || list != self.rules[other.rule].for_each {
+            return None;
+        }
+        let range = index.ranges[rule].clone();
+        let at = range.start + other.item.unwrap_or(0);
+        Some((range.contains(&at) && outcomes[at].item == other.item).then_some(at))
+    }
+}
+
+/// What [`RuleBase::questions_that_change_advice`] looks at: the outcomes, which are
+/// overridden, and which linked outcomes each unknown fact could change, sorted by fact.
+struct Asked<'o> {
+    outcomes: &'o [Outcome],
+    blocked: &'o [bool],
+    readers: &'o [(FactInstance, usize)],
+}
+
+/// Where each rule's outcomes are among a case's, and how many of them fire: found once
+/// per case, so that overrides are resolved without comparing every pair of outcomes.
+#[derive(Default)]
+pub(super) struct OverrideIndex {
+    /// Each rule's outcomes, by rule: one per item for `for each` rules, in rule order.
+    ranges: Vec<Range<usize>>,
+    /// How many of each rule's outcomes fire.
+    fired: Vec<usize>,
+}
+
+impl OverrideIndex {
+    fn fill(&mut self, rule_base: &RuleBase, outcomes: &[Outcome]) {
+        let rules = rule_base.rules.len();
+        self.ranges.clear();
+        self.ranges.resize(rules, 0..0);
+        self.fired.clear();
+        self.fired.resize(rules, 0);
+        let mut start = 0;
+        while start < outcomes.len() {
+            let rule = outcomes[start].rule;
+            let end = start + outcomes[start..].iter().take_while(|o| o.rule == rule).count();
+            self.ranges[rule] = start..end;
+            self.fired[rule] = outcomes[start..end].iter().filter(|o| o.truth == Truth::True).count();
+            start = end;
+        }
+    }
+
+    /// Whether some rule that overrides others fires.
+    fn overrider_fires(&self, rule_base: &RuleBase) -> bool {
+        self.fired.iter().zip(&rule_base.rules).any(|(&fired, rule)| fired > 0 && !rule.overrides.is_empty())
+    }
+}
+
+/// The outcomes' truths under a hypothesis: those of the case, with the few it changes.
+struct Hypothetical {
+    truths: Vec<Truth>,
+    /// The outcomes whose truth it changes.
+    changed: Vec<usize>,
+}
+
+impl Hypothetical {
+    fn new(outcomes: &[Outcome]) -> Hypothetical {
+        Hypothetical { truths: outcomes.iter().map(|o| o.truth).collect(), changed: Vec::new() }
+    }
+
+    /// Outcome `at` (`outcome`) has `truth` under the hypothesis; `index` counts what fires.
+    fn change(&mut self, at: usize, outcome: &Outcome, truth: Truth, index: &mut OverrideIndex) {
+        self.truths[at] = truth;
+        self.changed.push(at);
+        if let Some(fired) = index.fired.get_mut(outcome.rule) {
+            match (outcome.truth, truth) {
+                (Truth::True, _) => *fired -= 1,
+                (_, Truth::True) => *fired += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// Back to the case's truths.
+    fn undo(&mut self, outcomes: &[Outcome], index: &mut OverrideIndex) {
+        for at in self.changed.drain(..) {
+            let (outcome, truth) = (&outcomes[at], self.truths[at]);
+            if let Some(fired) = index.fired.get_mut(outcome.rule) {
+                match (truth, outcome.truth) {
+                    (Truth::True, Truth::True) => {}
+                    (Truth::True, _) => *fired -= 1,
+                    (_, Truth::True) => *fired += 1,
+                    _ => {}
+                }
+            }
+            self.truths[at] = outcome.truth;
+        }
     }
 }
 
@@ -572,6 +734,22 @@ fn shows(truth: Truth, blocked: bool) -> u8 {
         (Truth::Unknown, false) => 1,
         (Truth::True, false) => 2,
     }
+}
+
+// Work done by evaluations on this thread, counted in tests: conditions and tests
+// evaluated, items of quantifiers visited, overriding outcomes looked at. Tests compare it
+// across sizes of a case to hold evaluation to time in proportion to the case.
+#[cfg(test)]
+thread_local! {
+    pub(crate) static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `units` of work (see [`WORK`]); nothing outside tests.
+#[inline(always)]
+fn work(units: usize) {
+    #[cfg(test)]
+    WORK.with(|work| work.set(work.get() + units));
+    let _ = units;
 }
 
 thread_local! {
@@ -591,10 +769,10 @@ struct Scratch {
     env: Env,
     /// For evaluations under a hypothesis.
     probe: Env,
-    /// The linked rules' outcomes under a hypothesis.
-    hypothetical: Vec<Outcome>,
-    /// Which of those are overridden.
-    blocked: Vec<bool>,
+    /// Where each rule's outcomes are, and how many fire, for resolving overrides.
+    overrides: OverrideIndex,
+    /// Each unknown fact a linked outcome could change, with that outcome, sorted.
+    readers: Vec<(FactInstance, usize)>,
     /// For rules with flat conditions.
     flat: flat::FlatScratch,
     /// Leaf truths of a flat condition under a hypothesis, for the linked rules.
@@ -958,6 +1136,7 @@ impl<'a> Evaluator<'a> {
         probe: &mut Env,
         leaf_truths: &mut Vec<Truth>,
     ) -> Truth {
+        work(1);
         let rule = &self.rule_base.rules[index];
         let condition = &self.rule_base.plan.conditions[index];
         self.flat_truth_given(rule, item, condition, (fact, value), probe, leaf_truths)
@@ -1288,6 +1467,7 @@ impl<'a> Evaluator<'a> {
     // ----- conditions -----
 
     fn truth(&self, expr: &Expr, env: &mut Env) -> Truth {
+        work(1);
         match expr {
             // Both sides are evaluated, so that every fact that matters is read, unless no
             // read is recorded: then a side that decides the whole is enough.
@@ -1377,6 +1557,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn test(&self, test: &Test, env: &mut Env) -> Truth {
+        work(1);
         match test {
             Test::Compare { op, lhs: count @ Expr::Count { .. }, rhs } => {
                 self.compare_count(*op, count, rhs, true, env).unwrap_or(Truth::Unknown)
@@ -1811,9 +1992,14 @@ impl<'a> Evaluator<'a> {
         // more than counting them.
         let most = outcomes.iter().map(|outcome| outcome.relevant_unknowns.len()).sum();
         let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::with_capacity(most);
+        // Where each fact is in `asked`, once there are many: thousands of items ask
+        // thousands of questions, and a search of the list for each made it quadratic.
+        let mut places = Places::default();
         for outcome in outcomes {
             for fact in &outcome.relevant_unknowns {
-                match asked.iter_mut().find(|(asked_fact, _)| asked_fact == fact) {
+                work(1);
+                let found = places.find(&asked, fact).and_then(|at| asked.get_mut(at));
+                match found {
                     // A rule's outcomes (one per item) come one after another: a rule that
                     // asked already was the last to ask.
                     Some((_, affects)) if affects.last() != Some(&outcome.rule) => affects.push(outcome.rule),
@@ -1822,6 +2008,7 @@ impl<'a> Evaluator<'a> {
                         // Room for a few rules: most facts asked about affect one to four.
                         let mut affects = Vec::with_capacity(4);
                         affects.push(outcome.rule);
+                        places.add(&asked, *fact);
                         asked.push((*fact, affects));
                     }
                 }
@@ -1830,7 +2017,11 @@ impl<'a> Evaluator<'a> {
         // A question waits while the fact it comes after is unknown; a fact that advice given
         // rests on (a rule firing because it is unknown) is not asked about as well.
         asked.retain(|(fact, _)| !self.waits(*fact) && self.asked_now(*fact, env));
-        if !env.reason_unknowns.is_empty() {
+        if env.reason_unknowns.len() > Places::SEARCHED {
+            let resting: std::collections::HashSet<FactInstance> =
+                env.reason_unknowns.iter().copied().collect();
+            asked.retain(|(fact, _)| !resting.contains(fact));
+        } else if !env.reason_unknowns.is_empty() {
             asked.retain(|(fact, _)| !env.reason_unknowns.contains(fact));
         }
         // The most weight of rules affected first (see `RuleBase::priority_weight`);
@@ -1917,6 +2108,40 @@ impl<'a> Evaluator<'a> {
         }
         let text = texts.end();
         DraftQuestion { fact: instance.fact, path, text, affects }
+    }
+}
+
+/// Where each fact is in a list of facts with something attached: found by a search of
+/// the list while it is short (most cases ask a few questions), by a map once it is long.
+#[derive(Default)]
+struct Places(Option<HashMap<FactInstance, usize>>);
+
+impl Places {
+    /// Lists this long are searched; longer ones are mapped.
+    const SEARCHED: usize = 32;
+
+    /// Where `fact` is in `list`, if it is there.
+    fn find<T>(&self, list: &[(FactInstance, T)], fact: &FactInstance) -> Option<usize> {
+        match &self.0 {
+            Some(map) => map.get(fact).copied(),
+            None => list.iter().position(|(listed, _)| listed == fact),
+        }
+    }
+
+    /// Notes that `fact` is about to be pushed onto `list`.
+    fn add<T>(&mut self, list: &[(FactInstance, T)], fact: FactInstance) {
+        match &mut self.0 {
+            Some(map) => {
+                map.insert(fact, list.len());
+            }
+            None if list.len() >= Self::SEARCHED => {
+                let mut map: HashMap<FactInstance, usize> =
+                    list.iter().enumerate().map(|(at, (listed, _))| (*listed, at)).collect();
+                map.insert(fact, list.len());
+                self.0 = Some(map);
+            }
+            None => {}
+        }
     }
 }
 
@@ -2056,6 +2281,42 @@ mod tests {
                 assert_eq!(a.and(b).not(), a.not().or(b.not()));
                 assert_eq!(a.or(b).not(), a.not().and(b.not()));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod scale {
+    use super::*;
+
+    /// The shipped rules, checked once.
+    fn shipped() -> &'static RuleBase {
+        static RULES: std::sync::OnceLock<RuleBase> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| {
+            crate::RuleFiles::embedded().compile().rule_base.expect("the shipped rules check")
+        })
+    }
+
+    /// The work (see [`WORK`]) of advising a case of `groups` groups, each made by `group`.
+    fn work_for(groups: usize, group: &str) -> usize {
+        let rule_base = shipped();
+        let text = format!("{{\"groups\": [{}]}}", vec![group; groups].join(", "));
+        let case = crate::parse_case("case.json", &text, &rule_base.vocabulary).expect("a case");
+        WORK.with(|work| work.set(0));
+        let report = rule_base.advise(&case, Date::parse("2013-09-01").expect("a date"));
+        assert!(!report.questions.is_empty() || !report.advice.is_empty());
+        WORK.with(std::cell::Cell::get)
+    }
+
+    /// Four times the groups, about four times the work: finding the questions used to try
+    /// each fact of each group against every group (each `any`/`all` over the list walked
+    /// whole for each, and every rule that overrides or is overridden evaluated for every
+    /// item), sixteen times the work.
+    #[test]
+    fn questions_about_many_groups_take_work_in_proportion_to_them() {
+        for group in ["{}", "{\"needs\": \"mild\", \"integration\": \"full\"}", "{\"needs\": \"complex\"}"] {
+            let (small, large) = (work_for(500, group), work_for(2000, group));
+            assert!(large < 5 * small, "{group}: {small} for 500 groups, {large} for 2,000");
         }
     }
 }

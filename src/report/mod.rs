@@ -7,6 +7,7 @@ use serde_json::{Value as Json, json};
 use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, QuotingWork, Report, Truth};
 use crate::rulebase::CitationRole;
 use crate::rulebase::Reference;
+use crate::shown::{Escape, escaped};
 use crate::value::Date;
 
 /// Names the layout of the JSON advice; changes only when the layout does.
@@ -129,6 +130,11 @@ pub struct TextOptions {
 }
 
 /// The text report for one case, for a reader of the advice (see [`to_text_with`]).
+///
+/// What the case writes (its name, the values its texts show, the reasons) is shown with
+/// its control characters escaped (see [`crate::shown`]): written to a terminal, an escape
+/// sequence in a name would move the cursor or recolour the screen, and a line break
+/// would forge a line of the report.
 pub fn to_text(report: &Report) -> String {
     to_text_with(report, TextOptions::default())
 }
@@ -139,7 +145,7 @@ pub fn to_text(report: &Report) -> String {
 /// unless `options` ask for them as written in the rules.
 pub fn to_text_with(report: &Report, options: TextOptions) -> String {
     let mut out = String::new();
-    let name = report.case.as_deref().unwrap_or("Unnamed case");
+    let name = shown(report.case.as_deref().unwrap_or("Unnamed case"));
     out.push_str(&format!("{name}\n{}\n", "=".repeat(name.chars().count().min(WIDTH))));
     out.push_str(&format!(
         "Advice as of {}: {}, {}.\n",
@@ -186,10 +192,11 @@ fn write_summary(out: &mut String, advice: &[Advice], options: TextOptions) {
     out.push_str("\nFirst things to do\n");
     for (n, advice) in first.enumerate() {
         let label = format!("{}. ", n + 1);
+        let title = advice.shown.as_ref().map_or(&advice.title, |(title, _)| title);
         let line = if options.verbose {
-            format!("{} ({})", advice.title, advice.rule)
+            format!("{} ({})", shown(title), advice.rule)
         } else {
-            advice.title.clone()
+            shown(title).to_string()
         };
         out.push_str(&wrap(&line, &label, &" ".repeat(label.len())));
     }
@@ -207,7 +214,9 @@ fn write_advice<'a>(
         crate::ast::AdviceKind::Warning => "Warning",
         crate::ast::AdviceKind::Note => "Note",
     };
-    let heading = format!("{n}. {kind}: {}", advice.title);
+    let (title, text) =
+        advice.shown.as_ref().map_or((&advice.title, &advice.text), |(title, text)| (title, text));
+    let heading = format!("{n}. {kind}: {}", shown(title));
     out.push_str(&wrap(&heading, "", "   "));
     // What a reader weighs first (how soon, on what evidence), then, when verbose, what
     // traces the advice to the rule base (the lessons, keyed to docs/LESSONS.md, and the
@@ -227,7 +236,8 @@ fn write_advice<'a>(
     if !about.is_empty() {
         out.push_str(&wrap(&format!("({})", about.join("; ")), "   ", "    "));
     }
-    for paragraph in advice.text.split("\n\n") {
+    // The rule's paragraphs; the values the case fills in are escaped already.
+    for paragraph in escaped(text, Escape::KeepLineBreaks).split("\n\n") {
         out.push_str(&wrap(paragraph, "   ", "   "));
         out.push('\n');
     }
@@ -238,7 +248,7 @@ fn write_advice<'a>(
         _ => &advice.because,
     };
     if !because.is_empty() {
-        out.push_str(&wrap(&format!("Because: {}.", because.join("; ")), "   ", "     "));
+        out.push_str(&wrap(&format!("Because: {}.", shown(&because.join("; "))), "   ", "     "));
     }
     out.push_str("   Sources:\n");
     let (examples, sources): (Vec<&CitedSource>, Vec<&CitedSource>) =
@@ -306,9 +316,9 @@ fn write_question(out: &mut String, n: usize, question: &Question, options: Text
     let label = format!("{n}. ");
     let indent = " ".repeat(label.len());
     let text = if options.verbose {
-        format!("{} ({})", question.text, question.fact)
+        format!("{} ({})", shown(&question.text), question.fact)
     } else {
-        question.text.clone()
+        shown(&question.text).to_string()
     };
     out.push_str(&wrap(&text, &label, &indent));
     if let Answer::OneOf(choices) = &question.answer {
@@ -331,6 +341,11 @@ fn in_words(choices: &[String]) -> String {
 
 fn counted(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// A text the case writes, as a text report shows it: see [`crate::shown`].
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    escaped(text, Escape::Controls)
 }
 
 /// Wraps `text` to [`WIDTH`] columns: `first` before the first line, `rest` before the others.
@@ -365,19 +380,27 @@ pub fn explanation_json(case: Option<&str>, as_of: Date, explanations: &[Explana
         "format": EXPLAIN_FORMAT,
         "case": case,
         "as_of": as_of.to_string(),
-        "rules": explanations.iter().map(|e| json!({
-            "rule": e.rule,
-            "item": e.item,
-            "outcome": e.outcome.name(),
-            "overridden_by": e.overridden_by,
-            "conditions": node_json(&e.condition),
-            "reasons": e.reasons,
-            "unknown_facts": e.unknown_facts,
-            "would_fire_if": e.would_fire_if.as_ref().map(|changes| changes
-                .iter()
-                .map(|(fact, value)| json!({"fact": fact, "value": value}))
-                .collect::<Vec<_>>()),
-        })).collect::<Vec<_>>(),
+        "rules": explanations.iter().map(|e| {
+            let mut rule = json!({
+                "rule": e.rule,
+                "item": e.item,
+                "outcome": e.outcome.name(),
+                "overridden_by": e.overridden_by,
+                "conditions": node_json(&e.condition),
+                "reasons": e.reasons,
+                "unknown_facts": e.unknown_facts,
+                "would_fire_if": e.would_fire_if.as_ref().map(|changes| changes
+                    .iter()
+                    .map(|(fact, value)| json!({"fact": fact, "value": value}))
+                    .collect::<Vec<_>>()),
+            });
+            // Only where the search stopped at its limit (a condition reading thousands of
+            // facts): `would_fire_if` is then null though some change may make it fire.
+            if e.search_stopped {
+                rule["would_fire_if_search"] = json!("stopped");
+            }
+            rule
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -413,8 +436,10 @@ fn node_json(node: &Node) -> Json {
 }
 
 /// The text explaining a case's rules, one paragraph per rule (and item).
+///
+/// What the case writes is shown with its control characters escaped, as in [`to_text`].
 pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explanation]) -> String {
-    let name = case.unwrap_or("Unnamed case");
+    let name = shown(case.unwrap_or("Unnamed case"));
     let mut out = format!("{name}: why each rule did or did not fire, as of {}\n", as_of.long());
     for explanation in explanations {
         out.push('\n');
@@ -433,7 +458,7 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
             };
             out.push_str(&format!("  {heading}:\n"));
             for reason in &explanation.reasons {
-                out.push_str(&wrap(reason, "  - ", "    "));
+                out.push_str(&wrap(&shown(reason), "  - ", "    "));
             }
         }
         if !explanation.unknown_facts.is_empty() {
@@ -441,8 +466,13 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
         }
         if let Some(changes) = &explanation.would_fire_if {
             let changes: Vec<String> =
-                changes.iter().map(|(fact, value)| format!("{fact} were {value}")).collect();
+                changes.iter().map(|(fact, value)| format!("{fact} were {}", shown(value))).collect();
             out.push_str(&wrap(&changes.join(" and "), "  would fire if ", "      "));
+        }
+        if explanation.search_stopped {
+            out.push_str(
+                "  would fire if: not known: the condition reads too many facts to try every change of one or two\n",
+            );
         }
     }
     out
@@ -455,8 +485,9 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
         Node::Test { text, facts, .. } => {
             let mut line = text.clone();
             if !facts.is_empty() {
-                let shown: Vec<String> = facts.iter().map(|(fact, v)| format!("{fact} = {v}")).collect();
-                line.push_str(&format!(" [{}]", shown.join(", ")));
+                let facts: Vec<String> =
+                    facts.iter().map(|(fact, v)| format!("{fact} = {}", shown(v))).collect();
+                line.push_str(&format!(" [{}]", facts.join(", ")));
             }
             out.push_str(&wrap(&line, &format!("{indent}{value:<8}"), &format!("{indent}          ")));
         }
@@ -478,7 +509,7 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
                 &format!("{indent}          "),
             ));
             for (item, condition) in items {
-                out.push_str(&format!("{indent}  {item}:\n"));
+                out.push_str(&format!("{indent}  {}:\n", shown(item)));
                 write_node(out, condition, depth + 2);
             }
         }

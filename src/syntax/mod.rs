@@ -12,7 +12,7 @@ use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::error::{ErrorKind, ParseError};
 
 use crate::ast::*;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, MAX_REPORTED_PER_FILE};
 use crate::value::{Date, Duration, DurationUnit};
 
 mod expr;
@@ -226,6 +226,7 @@ impl<'s> Parser<'s> {
     fn file(&self) -> (RuleFile, Vec<Diagnostic>) {
         let mut items = Vec::new();
         let mut diagnostics = Vec::new();
+        let mut omitted = 0;
         let mut i = skip_space(self.src);
         while !i.is_empty() {
             self.depth.set(0);
@@ -235,12 +236,21 @@ impl<'s> Parser<'s> {
                     i = skip_space(rest);
                 }
                 Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                    diagnostics.push(self.diagnostic(&e));
+                    // The first errors of the file are kept, the others counted.
+                    if diagnostics.len() < MAX_REPORTED_PER_FILE {
+                        diagnostics.push(self.diagnostic(&e));
+                    } else {
+                        omitted += 1;
+                    }
                     i = skip_space(self.recover(i, e.at));
                 }
                 Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers never ask for more"),
             }
         }
+        if omitted > 0 {
+            diagnostics.push(Diagnostic::omitted(Some(self.path), true, omitted));
+        }
+        items.shrink_to_fit();
         (RuleFile { items }, diagnostics)
     }
 
@@ -401,6 +411,7 @@ impl<'s> Parser<'s> {
             segments.push(PathSegment { name: segment.to_string(), each: false });
             rest = after;
         }
+        segments.shrink_to_fit();
         Ok((rest, Spanned::new(FactPath { segments }, self.span(start, rest))))
     }
 
@@ -458,7 +469,9 @@ impl<'s> Parser<'s> {
                 Some('{') if interpolate => {
                     literal.push_str(&fold_space(&std::mem::take(&mut typed)));
                     if !literal.is_empty() {
-                        parts.push(TextPart::Literal(std::mem::take(&mut literal)));
+                        let mut run = std::mem::take(&mut literal);
+                        run.shrink_to_fit();
+                        parts.push(TextPart::Literal(run));
                     }
                     let (after, part) = cut(self.interpolation(chars.as_str()))?;
                     parts.push(part);
@@ -472,8 +485,12 @@ impl<'s> Parser<'s> {
         }
         literal.push_str(&fold_space(&typed));
         if !literal.is_empty() || parts.is_empty() {
+            literal.shrink_to_fit();
             parts.push(TextPart::Literal(literal));
         }
+        // Kept for as long as the rule base is compiled: no room to spare (a file of
+        // many small rules took 44 times its size in memory).
+        parts.shrink_to_fit();
         Ok((rest, Spanned::new(Text { parts }, self.span(start, rest))))
     }
 
@@ -498,17 +515,17 @@ impl<'s> Parser<'s> {
         if self.peek_keyword(start, "rule") {
             self.rule(start).map(|(rest, rule)| (rest, Item::Rule(Box::new(rule))))
         } else if self.peek_keyword(start, "source") {
-            self.source(start).map(|(rest, source)| (rest, Item::Source(source)))
+            self.source(start).map(|(rest, source)| (rest, Item::Source(Box::new(source))))
         } else if self.peek_keyword(start, "fact") {
-            self.fact(start).map(|(rest, fact)| (rest, Item::Fact(fact)))
+            self.fact(start).map(|(rest, fact)| (rest, Item::Fact(Box::new(fact))))
         } else if self.peek_keyword(start, "evidence") {
             self.evidence_scale(start).map(|(rest, levels)| (rest, Item::EvidenceScale(levels)))
         } else if self.peek_keyword(start, "priority") {
             self.priority_scale(start).map(|(rest, levels)| (rest, Item::PriorityScale(levels)))
         } else if self.peek_keyword(start, "define") {
-            self.definition(start).map(|(rest, definition)| (rest, Item::Definition(definition)))
+            self.definition(start).map(|(rest, definition)| (rest, Item::Definition(Box::new(definition))))
         } else if self.peek_keyword(start, "words") {
-            self.words(start).map(|(rest, words)| (rest, Item::Words(words)))
+            self.words(start).map(|(rest, words)| (rest, Item::Words(Box::new(words))))
         } else if self.peek_keyword(start, "lessons") {
             self.lessons(start).map(|(rest, lessons)| (rest, Item::Lessons(lessons)))
         } else if self.peek_keyword(start, "policy") {
@@ -865,6 +882,7 @@ impl<'s> Parser<'s> {
             citations: if clauses.citations.is_empty() {
                 return Err(missing("cite"));
             } else {
+                clauses.citations.shrink_to_fit();
                 clauses.citations
             },
             id,
