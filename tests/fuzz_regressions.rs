@@ -123,3 +123,17 @@ fn a_source_text_larger_than_its_reported_size_is_refused() {
     let e0211 = e0211.unwrap_or_else(|| panic!("E0211 expected: {:?}", compiled.diagnostics));
     assert!(e0211.message.contains("too large"), "{}", e0211.message);
 }
+
+#[test]
+fn batch_seeds_pass_the_batch_target() {
+    let rules = shipped_rules();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/batch");
+    let mut paths: Vec<_> =
+        fs::read_dir(&dir).expect("fuzz/seeds/batch").map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "the seed corpus is there");
+    for path in paths {
+        let summary = checks::batch_target(&rules, &fs::read(&path).expect("readable"));
+        assert!(summary.cases > 0, "{}: {summary:?}", path.display());
+    }
+}
