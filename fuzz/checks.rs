@@ -152,3 +152,38 @@ pub fn interview_target(rules: &RuleBase, answers: &[u8]) -> usize {
     assert_eq!(unique.len(), answered.len(), "each fact answered once: {answered:?}");
     answered.len()
 }
+
+/// The `batch` target: `accord advise --batch` on arbitrary bytes, one case per line, with
+/// one worker and with four, as JSON lines and as ids. Whatever the lines hold: the output
+/// is the same whatever the number of workers; every line read is either advised, with
+/// exactly one line of output, or reported as bad; the bad lines are reported in order.
+/// Returns the lines read and the bad ones.
+pub fn batch_target(rules: &RuleBase, input: &[u8]) -> (usize, usize) {
+    use accord::batch::{BatchFormat, BatchOptions, run_batch};
+    let as_of = Date::parse("2013-09-01").expect("a date");
+    let mut first = None;
+    for format in [BatchFormat::Jsonl, BatchFormat::Ids] {
+        let mut runs = Vec::new();
+        for jobs in [1, 4] {
+            let options = BatchOptions { format, jobs, as_of, as_of_override: None };
+            let (mut output, mut bad) = (Vec::new(), Vec::new());
+            let summary =
+                run_batch(rules, input, &mut output, options, &mut |e| bad.push(e.line), &mut |_| {})
+                    .expect("writing to memory cannot fail");
+            assert!(bad.windows(2).all(|w| w[0] < w[1]), "bad lines in input order: {bad:?}");
+            assert_eq!(bad.len(), summary.errors, "every bad line is reported once");
+            let lines = output.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+            assert_eq!(lines, summary.cases - summary.errors, "one line of output per case advised");
+            if format == BatchFormat::Jsonl {
+                for line in output.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    serde_json::from_slice::<serde_json::Value>(line).expect("each line is a JSON document");
+                }
+            }
+            // How many chunks were in flight at once depends on the workers; nothing else may.
+            runs.push((output, bad, summary.cases, summary.errors));
+        }
+        assert_eq!(runs[0], runs[1], "the same output whatever the number of workers");
+        first.get_or_insert((runs[0].2, runs[0].3));
+    }
+    first.expect("two formats run")
+}

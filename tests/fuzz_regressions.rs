@@ -135,3 +135,17 @@ fn a_policy_without_a_requirement_is_a_syntax_error_the_formatter_agrees_with() 
     let codes = rules_target("fuzz.accord", text);
     assert_eq!(codes, ["E0101"]);
 }
+
+#[test]
+fn batch_seeds_pass_the_batch_target() {
+    let rules = shipped_rules();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/batch");
+    let mut paths: Vec<_> =
+        fs::read_dir(&dir).expect("fuzz/seeds/batch").map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "the seed corpus is there");
+    for path in paths {
+        let (cases, _errors) = checks::batch_target(&rules, &fs::read(&path).expect("readable"));
+        assert!(cases > 0, "{}: no case read", path.display());
+    }
+}
