@@ -12,7 +12,16 @@
 use accord::diag::{self, SourceMap};
 use accord::format::{FormatError, format_rule_file};
 use accord::report::AdviceWriter;
+use std::sync::OnceLock;
+
 use accord::{Case, Date, RuleBase, RuleFiles};
+
+/// The shipped rules (embedded), checked once: what the `case`, `interview` and `batch`
+/// targets run against.
+pub fn shipped_rules() -> &'static RuleBase {
+    static RULES: OnceLock<RuleBase> = OnceLock::new();
+    RULES.get_or_init(|| RuleFiles::embedded().compile().rule_base.expect("the shipped rules check"))
+}
 
 /// The `rules` target: `accord check` on one rule file at `path`. The file is parsed, then
 /// compiled alone as a rule base (parse + check); every diagnostic is rendered as the

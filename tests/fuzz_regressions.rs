@@ -8,18 +8,16 @@
 use std::fs;
 use std::path::Path;
 
-use accord::{RuleBase, RuleFiles};
+use accord::RuleFiles;
 
 #[path = "../fuzz/checks.rs"]
 mod checks;
 
-use checks::{case_target, format_target, rules_target};
+use checks::{case_target, format_target, rules_target, shipped_rules};
 
-fn shipped_rules() -> RuleBase {
-    RuleFiles::embedded().compile().rule_base.expect("the shipped rules check")
-}
-
-fn seeds(target: &str) -> Vec<(String, String)> {
+/// The seed corpus of a target, by file name, as bytes (the `interview` and `batch`
+/// targets take any bytes).
+fn seed_bytes(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
     let mut files: Vec<_> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -28,10 +26,20 @@ fn seeds(target: &str) -> Vec<(String, String)> {
     files.sort();
     files
         .into_iter()
-        .filter_map(|path| {
-            let text = String::from_utf8(fs::read(&path).expect("readable")).ok()?;
-            Some((path.file_name().expect("a file").to_string_lossy().into_owned(), text))
+        .map(|path| {
+            (
+                path.file_name().expect("a file").to_string_lossy().into_owned(),
+                fs::read(&path).expect("readable"),
+            )
         })
+        .collect()
+}
+
+/// The seeds of a target that takes text: those that are UTF-8.
+fn seeds(target: &str) -> Vec<(String, String)> {
+    seed_bytes(target)
+        .into_iter()
+        .filter_map(|(name, bytes)| Some((name, String::from_utf8(bytes).ok()?)))
         .collect()
 }
 
@@ -56,7 +64,7 @@ fn case_seeds_pass_the_case_target() {
     let seeds = seeds("case");
     assert!(seeds.len() >= 10, "the seed corpus is there");
     for (name, text) in &seeds {
-        let codes = case_target(&rules, text);
+        let codes = case_target(rules, text);
         assert_eq!(codes.is_empty(), !name.starts_with("bad-"), "{name}: {codes:?}");
     }
 }
@@ -115,13 +123,9 @@ fn a_source_text_that_is_a_device_or_a_pipe_is_refused_without_being_read() {
 #[test]
 fn interview_seeds_pass_the_interview_target() {
     let rules = shipped_rules();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/interview");
-    let mut paths: Vec<_> =
-        fs::read_dir(&dir).expect("fuzz/seeds/interview").map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    assert!(paths.len() >= 5, "the seed corpus is there");
-    let answered: usize =
-        paths.iter().map(|path| checks::interview_target(&rules, &fs::read(path).expect("readable"))).sum();
+    let seeds = seed_bytes("interview");
+    assert!(seeds.len() >= 5, "the seed corpus is there");
+    let answered: usize = seeds.iter().map(|(_, answers)| checks::interview_target(rules, answers)).sum();
     assert!(answered > 0, "some seeds answer questions");
 }
 
@@ -139,13 +143,10 @@ fn a_policy_without_a_requirement_is_a_syntax_error_the_formatter_agrees_with() 
 #[test]
 fn batch_seeds_pass_the_batch_target() {
     let rules = shipped_rules();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/batch");
-    let mut paths: Vec<_> =
-        fs::read_dir(&dir).expect("fuzz/seeds/batch").map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    assert!(paths.len() >= 5, "the seed corpus is there");
-    for path in paths {
-        let (cases, _errors) = checks::batch_target(&rules, &fs::read(&path).expect("readable"));
-        assert!(cases > 0, "{}: no case read", path.display());
+    let seeds = seed_bytes("batch");
+    assert!(seeds.len() >= 5, "the seed corpus is there");
+    for (name, input) in &seeds {
+        let (cases, _errors) = checks::batch_target(rules, input);
+        assert!(cases > 0, "{name}: no case read");
     }
 }
