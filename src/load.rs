@@ -225,15 +225,12 @@ impl RuleFiles {
                 real.display()
             )));
         }
-        // Checked before opening: opening a named pipe waits for a writer.
-        let metadata = fs::metadata(&real).map_err(unreadable)?;
+        // Checked before opening: opening a named pipe waits for a writer. (A folder is
+        // refused by the read itself, "it is a folder".)
         if let Err(crate::safe_write::SaveError::NotRegular(kind)) =
             crate::safe_write::refuse_special_file(&real)
         {
             return Err(TextError::Unreadable(format!("it is not a regular file: it is {kind}")));
-        }
-        if metadata.is_dir() {
-            return Err(TextError::Unreadable("it is a folder".to_string()));
         }
         let file_limit = max_file_bytes().unwrap_or(MAX_FILE_BYTES);
         let text = match read_text_at_most(&real, file_limit.min(room.get())) {
