@@ -45,7 +45,7 @@ fn every_error_code_is_explained() {
     let checks = fs::read_to_string("docs/checks.md").expect("docs/checks.md exists");
     let explained = errors + &checks;
     let mut sources = Vec::new();
-    for dir in ["src", "src/syntax", "src/check"] {
+    for dir in ["src", "src/syntax", "src/check", "src/load"] {
         for entry in fs::read_dir(dir).expect("source folder") {
             let path = entry.expect("entry").path();
             if path.extension().is_some_and(|e| e == "rs") {

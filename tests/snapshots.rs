@@ -174,7 +174,7 @@ fn every_rule_error_code_has_a_fixture() {
         "src/check/mod.rs",
         "src/check/expr.rs",
         "src/check/depth.rs",
-        "src/load.rs",
+        "src/load/mod.rs",
         "src/lint.rs",
     ]
     .iter()

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::diag::{Diagnostic, SourceMap};
-use accord::diff::{self, Diff, Origin, git};
+use accord::diff::{self, Diff, Origin};
+use accord::load::git;
 use accord::{Date, Report, RuleBase, RuleFiles};
 
 use super::{Failed, Format, case_files, output_format, parse_date, pretty, report_diagnostics};

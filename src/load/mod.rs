@@ -1,6 +1,7 @@
-//! Stage 0: files to text. Finds the rule files of a rule base (a folder, a file, or the
-//! rules embedded in the binary), reads them and the case files safely (size limit, UTF-8),
-//! and runs the parser and checker over a rule base.
+//! Stage 0: files to text. Finds the rule files of a rule base (a folder, a file, the
+//! rules embedded in the binary, or a git revision through [`git`]), reads them and the
+//! case files safely (size limit, UTF-8), and runs the parser and checker over a rule
+//! base. It must not interpret what it reads: parsing and checking are the stages'.
 
 // A `Diagnostic` is large, but reading files fails rarely and never in a loop.
 #![allow(clippy::result_large_err)]
@@ -14,6 +15,8 @@ use crate::check::{self, ParsedFile};
 use crate::diag::{Diagnostic, SourceMap};
 use crate::rulebase::RuleBase;
 use crate::syntax;
+
+pub mod git;
 
 /// Files larger than this are refused rather than read, unless [`MAX_FILE_BYTES_VAR`]
 /// sets another limit.
@@ -155,9 +158,9 @@ impl RuleFiles {
     /// The rule files in `rules/` at a git revision (`main`, `HEAD~1`, a commit) of the
     /// repository at `repo`; the source texts they name are read from the same revision.
     /// The files are written out first, to a folder reused for the same content (see
-    /// [`crate::diff::git`]); paths are shown under that folder.
+    /// [`git`]); paths are shown under that folder.
     pub fn from_git(repo: &Path, revision: &str) -> Result<RuleFiles, Diagnostic> {
-        let at = crate::diff::git::rules_at(repo, revision).map_err(|e| e.diagnostic())?;
+        let at = git::rules_at(repo, revision).map_err(|e| e.diagnostic())?;
         RuleFiles::from_paths(&[at.rules])
     }
 
@@ -425,7 +428,7 @@ fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     // A device or a pipe has no size until read (`/dev/zero` never ends): read no more
     // than one byte past the limit.
     let file = fs::File::open(path).map_err(|e| ReadError::Io(describe_io_error(&e)))?;
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or_default());
     std::io::Read::read_to_end(&mut std::io::Read::take(file, limit.saturating_add(1)), &mut bytes)
         .map_err(|e| ReadError::Io(describe_io_error(&e)))?;
     if bytes.len() as u64 > limit {
