@@ -28,6 +28,7 @@ use serde_json::{Value as Json, json};
 
 use crate::case::Case;
 use crate::eval::{ListMatch, Node, OutcomeKind, Truth};
+use crate::prose::counted;
 use crate::rulebase::{Expr, RuleBase};
 use crate::value::{Date, Value};
 
@@ -467,11 +468,10 @@ pub fn to_json(coverage: &Coverage) -> Json {
 /// and quotes no advice showed.
 pub fn to_text(coverage: &Coverage) -> String {
     let mut out = String::new();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     out.push_str(&format!(
         "Coverage of {} by {}: {} fired in at least one case ({}%).\n",
-        plural(coverage.rules.len(), "rule", "rules"),
-        plural(coverage.cases, "case", "cases"),
+        counted(coverage.rules.len(), "rule", "rules"),
+        counted(coverage.cases, "case", "cases"),
         coverage.rules_fired(),
         percent(coverage.percent_fired()),
     ));

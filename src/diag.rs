@@ -11,6 +11,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use indexmap::IndexMap;
 
 use crate::ast::Span;
+use crate::prose::counted;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -401,11 +402,12 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 }
 
 fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
-        (0, w) => format!("{} emitted", plural(w, "warning")),
-        (e, 0) => format!("{} emitted", plural(e, "error")),
-        (e, w) => format!("{} and {} emitted", plural(e, "error"), plural(w, "warning")),
+        (0, w) => format!("{} emitted", counted(w, "warning", "warnings")),
+        (e, 0) => format!("{} emitted", counted(e, "error", "errors")),
+        (e, w) => {
+            format!("{} and {} emitted", counted(e, "error", "errors"), counted(w, "warning", "warnings"))
+        }
     }
 }
 

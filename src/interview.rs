@@ -34,6 +34,7 @@ use serde_json::{Map, Value as Json};
 use crate::case::{Case, parse_case};
 use crate::diag::Diagnostic;
 use crate::eval::{Answer, Question, Report};
+use crate::prose::counted;
 use crate::rulebase::RuleBase;
 use crate::value::Date;
 
@@ -415,10 +416,6 @@ fn write_choices(output: &mut impl Write, answer: &Answer) -> io::Result<()> {
         Answer::ListOfRecords => return Ok(()),
     };
     writeln!(output, "  ({hint})")
-}
-
-fn counted(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 /// Reads one typed line: `skip` and `quit` (in any case), or an answer of the kind

@@ -16,6 +16,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::ast::Span;
 use crate::diag::{Diagnostic, FirstInFile};
+use crate::prose::backticked;
 use crate::rulebase::{Node, Place, RecordType, Shape, Type, Vocabulary};
 use crate::suggest::did_you_mean;
 use crate::value::{Date, Record, Value};
@@ -439,11 +440,6 @@ fn json_kind(value: &Json) -> &'static str {
         Json::Array(_) => "an array",
         Json::Object(_) => "an object",
     }
-}
-
-/// `a`, `b`, `c`
-fn backticked<'c>(names: impl IntoIterator<Item = &'c str>) -> String {
-    names.into_iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Walks a parsed case along the vocabulary, collecting values and problems.

@@ -14,6 +14,7 @@ use indexmap::IndexMap;
 use crate::ast::{self, ArithOp, CompareOp, FactType, Item, Literal, SourceFieldName, Span, Spanned};
 use crate::bib::{self, ReferenceParts};
 use crate::diag::{Diagnostic, MAX_REPORTED_PER_FILE};
+use crate::prose::backticked;
 use crate::rulebase::*;
 use crate::suggest::did_you_mean;
 use crate::value::Value;
@@ -1550,10 +1551,6 @@ fn source_shape_problem(has: &dyn Fn(SourceFieldName) -> bool) -> Option<&'stati
     } else {
         None
     }
-}
-
-fn backticked<'a>(names: impl Iterator<Item = &'a String>) -> String {
-    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// The name under which a fact's `only when` condition is checked and kept among the

@@ -12,6 +12,7 @@ use super::{
     RuleChanges, RuleStatus, item_index,
 };
 use crate::eval::{Advice, CitedSource, Question, Report};
+use crate::prose::{capitalised, counted};
 use crate::shown::{Escape, escaped};
 use crate::value::Date;
 
@@ -111,7 +112,7 @@ pub fn to_text(diff: &Diff) -> String {
     if !diff.rules_removed.is_empty() {
         let _ = writeln!(out, "Rules removed: {}", diff.rules_removed.join(", "));
     }
-    let compared = counted(diff.cases.len(), "case");
+    let compared = counted(diff.cases.len(), "case", "cases");
     if !diff.changed() {
         let _ = writeln!(out, "\nNo changes: the {compared} get the same advice and questions from both.");
         if diff.cases.len() == 1 {
@@ -140,7 +141,8 @@ pub fn to_text(diff: &Diff) -> String {
             (&rule.changed_in, format!("gives changed advice ({fields})")),
         ] {
             if !cases.is_empty() {
-                let _ = writeln!(out, "  {} in {}:", capitalised(&what), counted(cases.len(), "case"));
+                let _ =
+                    writeln!(out, "  {} in {}:", capitalised(&what), counted(cases.len(), "case", "cases"));
                 for case in cases {
                     let _ = writeln!(out, "    {case}");
                 }
@@ -161,7 +163,7 @@ pub fn to_text(diff: &Diff) -> String {
     let unchanged = diff.cases.len() - diff.cases_changed();
     if unchanged > 0 {
         let verb = if unchanged == 1 { "is" } else { "are" };
-        let _ = writeln!(out, "\n{} {verb} unchanged.", counted(unchanged, "other case"));
+        let _ = writeln!(out, "\n{} {verb} unchanged.", counted(unchanged, "other case", "other cases"));
     }
     // What the cases write (advice texts, answers) shown without the control characters
     // that would act on a terminal; the lines are the report's own.
@@ -208,7 +210,7 @@ fn write_rule_questions(out: &mut String, rule: &RuleChanges, cases: &HashMap<&s
         if list.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "  Questions {verb} on it in {}:", counted(list.len(), "case"));
+        let _ = writeln!(out, "  Questions {verb} on it in {}:", counted(list.len(), "case", "cases"));
         for CaseFacts { case, facts } in list {
             let questions = cases.get(case.as_str());
             let shown: Vec<String> = facts
@@ -403,13 +405,4 @@ fn word_change(old: &str, new: &str) -> String {
         words.push("...".into());
     }
     words.join(" ")
-}
-
-fn counted(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

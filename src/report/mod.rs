@@ -5,6 +5,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
 
 use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, QuotingWork, Report, Truth};
+use crate::prose::counted;
 use crate::rulebase::CitationRole;
 use crate::rulebase::Reference;
 use crate::shown::{Escape, escaped};
@@ -337,10 +338,6 @@ fn in_words(choices: &[String]) -> String {
         Some((last, init)) if !init.is_empty() => format!("{} or {last}", init.join(", ")),
         _ => words.join(""),
     }
-}
-
-fn counted(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 /// A text the case writes, as a text report shows it: see [`crate::shown`].
