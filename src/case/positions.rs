@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::json::Reader;
 use crate::ast::Span;
 
 /// One step of a path into a JSON document: an object's key or an array's index.
@@ -66,8 +67,8 @@ pub(super) struct Positions {
 impl Positions {
     /// Scans `text` (valid JSON from byte `start`) once, without recursion.
     pub(super) fn scan(text: &str, start: usize) -> Positions {
-        let mut scanner =
-            Scanner { text, pos: start, path: Vec::new(), frames: Vec::new(), out: Positions::default() };
+        let json = Reader::starting_at(text, start);
+        let mut scanner = Scanner { json, path: Vec::new(), frames: Vec::new(), out: Positions::default() };
         // `None` means the text was not the valid JSON promised; the positions found up
         // to that point are still right, and a missing one only costs a label.
         let _ = scanner.run();
@@ -98,10 +99,12 @@ enum Frame {
     },
 }
 
-/// Walks valid JSON text with an explicit stack, recording spans by path.
+/// Walks valid JSON text with an explicit stack (no nesting, however deep, can exhaust
+/// the stack), recording spans by path. Its tokens (whitespace, punctuation, strings with
+/// their escapes, numbers, literals) are read by the fast path's [`Reader`], so that one
+/// piece of code reads JSON; the nesting is counted here, without the reader's limit.
 struct Scanner<'t> {
-    text: &'t str,
-    pos: usize,
+    json: Reader<'t>,
     /// The path of the value being read.
     path: Vec<Step>,
     frames: Vec<Frame>,
@@ -110,56 +113,67 @@ struct Scanner<'t> {
 
 impl Scanner<'_> {
     fn run(&mut self) -> Option<()> {
-        self.skip_whitespace();
         loop {
-            let start = self.pos;
-            match self.peek()? {
-                b'{' => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek()? != b'}' {
-                        let frame = Frame::Object { start, key: Span::default(), seen: HashMap::new() };
-                        self.frames.push(frame);
-                        self.member_key()?;
+            let byte = self.json.peek()?;
+            let start = self.json.offset();
+            match byte {
+                b'{' | b'[' => {
+                    if self.open(byte, start)? {
                         continue;
                     }
-                    self.pos += 1;
                 }
-                b'[' => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek()? != b']' {
-                        self.frames.push(Frame::Array { start, index: 0 });
-                        self.path.push(Step::Index(0));
-                        continue;
-                    }
-                    self.pos += 1;
+                b'"' => {
+                    self.json.string()?;
                 }
-                b'"' => self.skip_string()?,
-                _ => self.skip_scalar(),
+                b't' | b'f' => {
+                    self.json.bool()?;
+                }
+                b'n' => {
+                    self.json.null()?;
+                }
+                _ => {
+                    self.json.number()?;
+                }
             }
-            self.record(Span::new(start, self.pos));
+            self.record(Span::new(start, self.json.offset()));
             if !self.next_member()? {
                 return Some(());
             }
         }
     }
 
+    /// Reads the `{` or `[` (`open`) at `start`. True when a member follows, ready to be
+    /// read (an object's key and colon read); false when the container closes at once.
+    fn open(&mut self, open: u8, start: usize) -> Option<bool> {
+        self.json.expect(open)?;
+        let close = if open == b'{' { b'}' } else { b']' };
+        if self.json.peek()? == close {
+            self.json.expect(close)?;
+            return Some(false);
+        }
+        if open == b'{' {
+            self.frames.push(Frame::Object { start, key: Span::default(), seen: HashMap::new() });
+            self.member_key()?;
+        } else {
+            self.frames.push(Frame::Array { start, index: 0 });
+            self.path.push(Step::Index(0));
+        }
+        Some(true)
+    }
+
     /// After a value: closes the containers that end here and moves to the next member.
     /// `false` when the top-level value is complete.
     fn next_member(&mut self) -> Option<bool> {
         loop {
-            self.skip_whitespace();
             if self.frames.is_empty() {
                 return Some(false);
             }
-            let byte = self.peek()?;
-            self.pos += 1;
+            let byte = self.json.peek()?;
+            self.json.expect(byte)?;
             let frame = self.frames.last_mut()?;
             match (frame, byte) {
                 (Frame::Object { .. }, b',') => {
                     self.path.pop();
-                    self.skip_whitespace();
                     self.member_key()?;
                     return Some(true);
                 }
@@ -168,7 +182,6 @@ impl Scanner<'_> {
                     let next = Step::Index(*index);
                     self.path.pop();
                     self.path.push(next);
-                    self.skip_whitespace();
                     return Some(true);
                 }
                 (Frame::Object { .. }, b'}') | (Frame::Array { .. }, b']') => {
@@ -176,19 +189,20 @@ impl Scanner<'_> {
                     let start = match self.frames.pop()? {
                         Frame::Object { start, .. } | Frame::Array { start, .. } => start,
                     };
-                    self.record(Span::new(start, self.pos));
+                    self.record(Span::new(start, self.json.offset()));
                 }
                 _ => return None,
             }
         }
     }
 
-    /// Reads `"key" :` of an object member, leaving the position at its value.
+    /// Reads `"key" :` of an object member, leaving the reader at its value.
     fn member_key(&mut self) -> Option<()> {
-        let start = self.pos;
-        self.skip_string()?;
-        let span = Span::new(start, self.pos);
-        let key = decode_key(&self.text[span.range()]);
+        self.json.peek()?;
+        let start = self.json.offset();
+        // Escapes resolved as serde resolves them, so that paths match serde's keys.
+        let key = self.json.string()?.to_string();
+        let span = Span::new(start, self.json.offset());
         let Some(Frame::Object { key: current, seen, .. }) = self.frames.last_mut() else {
             return None;
         };
@@ -201,13 +215,7 @@ impl Scanner<'_> {
             seen.insert(key.clone(), span);
         }
         self.path.push(Step::Key(key));
-        self.skip_whitespace();
-        if self.peek()? != b':' {
-            return None;
-        }
-        self.pos += 1;
-        self.skip_whitespace();
-        Some(())
+        self.json.colon()
     }
 
     fn record(&mut self, value: Span) {
@@ -217,56 +225,86 @@ impl Scanner<'_> {
         };
         self.out.by_path.insert(self.path.clone(), Located { key, value });
     }
-
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.pos).copied()
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    /// Skips a string, quotes included. Scanning bytes is safe in UTF-8: no byte of a
-    /// multi-byte character is a quote or a backslash.
-    fn skip_string(&mut self) -> Option<()> {
-        self.pos += 1;
-        loop {
-            match self.peek()? {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                _ => self.pos += 1,
-            }
-        }
-    }
-
-    /// Skips a number, `true`, `false` or `null`.
-    fn skip_scalar(&mut self) {
-        while !matches!(self.peek(), None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-}
-
-/// The text of a quoted key, escapes resolved, as serde gives it.
-fn decode_key(quoted: &str) -> String {
-    let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
-    if inner.contains('\\') {
-        serde_json::from_str(quoted).unwrap_or_else(|_| inner.to_string())
-    } else {
-        inner.to_string()
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::{Strategy, prop_oneof};
     use serde_json::Value as Json;
 
     use super::{Positions, Step};
+
+    /// Stands for whitespace in generated JSON until a run chooses which.
+    const SPACE: char = '\u{1}';
+
+    /// JSON text, valid or not quite (leading zeros, numbers past the largest double),
+    /// nested a few levels, keys few enough to repeat, strings with every kind of escape.
+    fn json_text() -> impl Strategy<Value = String> {
+        let string = "\"([a-z\u{e9}\u{1f600} /]|\\\\[\"\\\\/bfnrt]|\\\\u00e9|\\\\uD83D\\\\uDE00){0,6}\"";
+        let number = "-?[0-9]{1,3}(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,3})?";
+        let leaf = prop_oneof![
+            string.prop_map(|s| s),
+            number.prop_map(|s| s),
+            proptest::sample::select(&["true", "false", "null"][..]).prop_map(str::to_string),
+        ];
+        leaf.prop_recursive(5, 48, 4, |inner| {
+            let key = proptest::sample::select(&["\"a\"", "\"b\"", "\"\\u0061\"", "\"\""][..]);
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|items| format!("[{SPACE}{}{SPACE}]", items.join(&format!("{SPACE},{SPACE}")))),
+                proptest::collection::vec((key, inner), 0..4).prop_map(|members| {
+                    let members: Vec<String> =
+                        members.iter().map(|(key, value)| format!("{key}{SPACE}:{SPACE}{value}")).collect();
+                    format!("{{{SPACE}{}{SPACE}}}", members.join(&format!("{SPACE},{SPACE}")))
+                }),
+            ]
+        })
+    }
+
+    /// Every value `serde_json` reads from `text` is located, at text that reads as that
+    /// value, and every member's key at text that reads as its key.
+    fn located_as_serde_reads(text: &str) {
+        let Ok(json) = serde_json::from_str::<Json>(text) else { return };
+        let positions = Positions::scan(text, 0);
+        let mut pending = vec![(Vec::new(), &json)];
+        while let Some((path, value)) = pending.pop() {
+            let located = positions.get(&path).unwrap_or_else(|| panic!("{path:?} not located in {text}"));
+            let written: Json = serde_json::from_str(&text[located.value.range()]).expect("a value");
+            assert_eq!(&written, value, "{path:?} in {text}");
+            if let Some(Step::Key(key)) = path.last() {
+                let span = located.key.expect("a member's key is located");
+                let written: String = serde_json::from_str(&text[span.range()]).expect("a key");
+                assert_eq!(&written, key, "{path:?} in {text}");
+            }
+            let step = |step: Step| {
+                let mut inner = path.clone();
+                inner.push(step);
+                inner
+            };
+            match value {
+                Json::Object(members) => {
+                    pending
+                        .extend(members.iter().map(|(key, member)| (step(Step::Key(key.clone())), member)));
+                }
+                Json::Array(items) => {
+                    pending.extend(
+                        items.iter().enumerate().map(|(index, item)| (step(Step::Index(index)), item)),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_value_serde_reads_is_located(
+            text in json_text(),
+            space in proptest::sample::select(&["", " ", "\n", "\t\r\n  "][..]),
+        ) {
+            located_as_serde_reads(&text.replace(SPACE, space));
+        }
+    }
 
     #[test]
     fn scanner_handles_any_valid_json() {
