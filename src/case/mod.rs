@@ -35,7 +35,7 @@ pub struct Case {
     pub id: Option<String>,
     /// The case's `assessed_on` field.
     pub assessed_on: Option<Date>,
-    /// The value of each case-level fact, indexed by the `slot` of its [`Place::Case`];
+    /// The value of each case-level fact, indexed by the `slot` of its [`Place::Case`](crate::rulebase::Place::Case);
     /// as long as [`Vocabulary::case_slots`]. `None` is unknown.
     pub values: Vec<Option<Value>>,
 }
