@@ -393,10 +393,10 @@ fn heading(number: usize, question: &Question) -> String {
     if count > RULES_NAMED {
         rules.push_str(&format!(" and {} more", count - RULES_NAMED));
     }
-    let noun = if count == 1 { "rule" } else { "rules" };
+    let affects = counted(count, "rule", "rules");
     // The question shows the case's words (a group's name): escaped, as in a text report.
     let text = crate::shown::escaped(&question.text, crate::shown::Escape::Controls);
-    format!("Question {number} (affects {count} {noun}: {rules}): {text}")
+    format!("Question {number} (affects {affects}: {rules}): {text}")
 }
 
 /// The numbered choices of an enumeration, or a hint at the form of other answers.

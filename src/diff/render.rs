@@ -121,36 +121,52 @@ pub fn to_text(diff: &Diff) -> String {
         return out;
     }
     let _ = writeln!(out, "\n{} of {compared} changed.", diff.cases_changed());
+    write_by_rule(&mut out, diff);
+    write_by_case(&mut out, diff);
+    // What the cases write (advice texts, answers) shown without the control characters
+    // that would act on a terminal; the lines are the report's own.
+    escaped(&out, Escape::KeepLineBreaks).into_owned()
+}
 
+/// The rules behind the changes, each with the cases it changed.
+fn write_by_rule(out: &mut String, diff: &Diff) {
     if !diff.rules.is_empty() {
         out.push_str("\nBy rule\n");
     }
     // A case given twice is the same file: either of its diffs says what its questions were.
     let by_name: HashMap<&str, &CaseDiff> = diff.cases.iter().map(|c| (c.case.as_str(), c)).collect();
     for rule in &diff.rules {
-        let status = match rule.status {
-            RuleStatus::Kept => "",
-            RuleStatus::Added => " (new rule)",
-            RuleStatus::Removed => " (rule removed)",
-        };
-        let _ = writeln!(out, "\n{}{status}", rule.rule);
-        let fields = rule.changed_fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
-        for (cases, what) in [
-            (&rule.now_fires_in, "now fires".to_string()),
-            (&rule.no_longer_fires_in, "no longer fires".to_string()),
-            (&rule.changed_in, format!("gives changed advice ({fields})")),
-        ] {
-            if !cases.is_empty() {
-                let _ =
-                    writeln!(out, "  {} in {}:", capitalised(&what), counted(cases.len(), "case", "cases"));
-                for case in cases {
-                    let _ = writeln!(out, "    {case}");
-                }
+        write_rule(out, rule, &by_name);
+    }
+}
+
+/// One rule: where it now fires, no longer fires, or gives changed advice; then the
+/// questions that now, or no longer, bear on it.
+fn write_rule(out: &mut String, rule: &RuleChanges, by_name: &HashMap<&str, &CaseDiff>) {
+    let status = match rule.status {
+        RuleStatus::Kept => "",
+        RuleStatus::Added => " (new rule)",
+        RuleStatus::Removed => " (rule removed)",
+    };
+    let _ = writeln!(out, "\n{}{status}", rule.rule);
+    let fields = rule.changed_fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+    for (cases, what) in [
+        (&rule.now_fires_in, "now fires".to_string()),
+        (&rule.no_longer_fires_in, "no longer fires".to_string()),
+        (&rule.changed_in, format!("gives changed advice ({fields})")),
+    ] {
+        if !cases.is_empty() {
+            let _ = writeln!(out, "  {} in {}:", capitalised(&what), counted(cases.len(), "case", "cases"));
+            for case in cases {
+                let _ = writeln!(out, "    {case}");
             }
         }
-        write_rule_questions(&mut out, rule, &by_name);
     }
+    write_rule_questions(out, rule, by_name);
+}
 
+/// Each changed case, in the order given, then how many others are unchanged.
+fn write_by_case(out: &mut String, diff: &Diff) {
     out.push_str("\nBy case\n");
     let rank: HashMap<&str, usize> =
         diff.rules.iter().enumerate().map(|(i, r)| (r.rule.as_str(), i)).collect();
@@ -158,16 +174,13 @@ pub fn to_text(diff: &Diff) -> String {
         let name =
             case.name.as_deref().map(|n| format!(" ({})", escaped(n, Escape::Controls))).unwrap_or_default();
         let _ = writeln!(out, "\n{}{name}, as of {}", case.case, case.as_of);
-        write_case(&mut out, case, &rank);
+        write_case(out, case, &rank);
     }
     let unchanged = diff.cases.len() - diff.cases_changed();
     if unchanged > 0 {
         let verb = if unchanged == 1 { "is" } else { "are" };
         let _ = writeln!(out, "\n{} {verb} unchanged.", counted(unchanged, "other case", "other cases"));
     }
-    // What the cases write (advice texts, answers) shown without the control characters
-    // that would act on a terminal; the lines are the report's own.
-    escaped(&out, Escape::KeepLineBreaks).into_owned()
 }
 
 /// One case's changes, in rule order (`rank`: a rule's place in the report), items in
