@@ -8,7 +8,7 @@ use nom::error::{ErrorKind, ParseError};
 use crate::ast::{SourceFieldName, Span};
 use crate::diag::Diagnostic;
 
-use super::keywords::{ITEM_KEYWORDS, RESERVED};
+use super::keywords::{CLAUSE_KEYWORDS, ITEM_KEYWORDS, RESERVED};
 use super::lexical::{is_name_char, skip_space};
 use super::{MAX_NESTING, Parser};
 
@@ -249,7 +249,11 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
     };
     match expected {
         Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons` at the start of a line".into())),
-        Expected::Clause => suggest(&["lesson", "evidence", "priority", "for", "when", "recommend", "warn", "note", "cite", "overrides", "contradicts", "allow", "and", "or"]),
+        Expected::Clause => {
+            // `and` and `or`: a condition continued on a line of its own, after a clause.
+            let options: Vec<&str> = CLAUSE_KEYWORDS.iter().copied().chain(["and", "or"]).collect();
+            suggest(&options)
+        }
         Expected::SourceField => {
             let names: Vec<&str> = SourceFieldName::ALL.iter().map(|(kw, _)| *kw).collect();
             suggest(&names).or(Some(format!("the fields of a source are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))

@@ -11,6 +11,23 @@ use super::lexical::{skip_space, starts_with_word};
 pub const ITEM_KEYWORDS: [&str; 9] =
     ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words", "policy"];
 
+/// The keywords that start a clause of a rule, in the order the syntax error for an unknown
+/// clause names them. `for` starts `for each`; `recommend`, `warn` and `note` the advice.
+pub const CLAUSE_KEYWORDS: [&str; 12] = [
+    "lesson",
+    "evidence",
+    "priority",
+    "for",
+    "when",
+    "recommend",
+    "warn",
+    "note",
+    "cite",
+    "overrides",
+    "contradicts",
+    "allow",
+];
+
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
 pub(super) const RESERVED: [&str; 34] = [

@@ -27,7 +27,8 @@ mod rule;
 mod tests;
 
 pub use errors::{Expected, SyntaxError};
-pub use keywords::ITEM_KEYWORDS;
+pub use keywords::{CLAUSE_KEYWORDS, ITEM_KEYWORDS};
+pub(crate) use lexical::is_name_char;
 
 use lexical::skip_space;
 
