@@ -28,6 +28,11 @@
 //! [`format_rule_file`] refuses a file that does not parse, and checks its own result: the
 //! formatted text must parse to the same syntax tree, keep every comment, and be unchanged
 //! by formatting it again. Otherwise it reports a bug instead of returning text.
+//!
+//! This file holds the entry point and those checks; `format/scan.rs` splits the text into
+//! tokens, `format/structure.rs` decides where lines start (from the parser's keyword
+//! tables), and `format/layout.rs` writes the lines and places the comments. The formatter
+//! must not change what a file means, nor drop a comment: it refuses rather than do so.
 
 use crate::diag::Diagnostic;
 use crate::syntax;

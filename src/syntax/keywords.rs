@@ -6,7 +6,7 @@
 use super::lexical::{skip_space, starts_with_word};
 
 /// The keywords that start a top-level item. `priority` does so only before `scale`, and
-/// `policy` only before `every` (see [`starts_item`]): elsewhere they are a rule's clause,
+/// `policy` only before `every` (see `starts_item`): elsewhere they are a rule's clause,
 /// or a name.
 pub const ITEM_KEYWORDS: [&str; 9] =
     ["rule", "source", "fact", "evidence", "priority", "lessons", "define", "words", "policy"];
