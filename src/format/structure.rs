@@ -124,193 +124,248 @@ pub(super) fn structure<'t, 's>(tokens: &'t [Token<'s>]) -> Result<Structure<'t,
         };
         let item = s.items.len();
         s.items.push(Item { kind, first: s.code[c], name_width: 0 });
-        let join = |continuation| Role { item, continuation, ..Role::default() };
-        let line = |indent, continuation| Role { starts_line: Some(indent), ..join(continuation) };
-        s.set(c, line(0, if kind == ItemKind::Define { 2 } else { 4 }));
+        s.set(c, line(item, 0, if kind == ItemKind::Define { 2 } else { 4 }));
         c += 1;
-        match kind {
-            ItemKind::Rule => {
-                while c < n && s.item_kind(c).is_none() && !s.is_clause_keyword(c) {
-                    s.set(c, join(4));
-                    c += 1;
-                }
-                while c < n && s.item_kind(c).is_none() {
-                    // A word not in CLAUSE_KEYWORDS is taken for a clause the grammar has
-                    // gained since; the result is checked all the same.
-                    let Some(clause) = s.keyword(c).map(str::to_string) else {
-                        return Err(format!("expected a clause, found `{}`", tokens[s.code[c]].text));
-                    };
-                    s.set(c, line(2, 4));
-                    c += 1;
-                    // `highest x for g in list` inside a condition: that `for` is no clause.
-                    let mut open_extremes = 0;
-                    let mut strings = 0;
-                    let mut first = true;
-                    while c < n && s.item_kind(c).is_none() {
-                        let word = s.keyword(c);
-                        // `cite key for example`: that `for` is no clause either.
-                        let example =
-                            clause == "cite" && word == Some("for") && s.keyword(c + 1) == Some("example");
-                        if s.is_clause_keyword(c)
-                            && !(clause == "when" && word == Some("for") && open_extremes > 0)
-                            && !example
-                        {
-                            break;
-                        }
-                        let token = &tokens[s.code[c]];
-                        let role = match clause.as_str() {
-                            "when" => {
-                                match word {
-                                    Some("highest" | "lowest") => open_extremes += 1,
-                                    Some("for") => open_extremes -= 1,
-                                    _ => {}
-                                }
-                                Role { keeps_break: !first, ..join(3) }
-                            }
-                            "recommend" | "warn" | "note" if token.kind == Kind::Str => {
-                                strings += 1;
-                                if strings == 2 { line(4, 6) } else { join(4) }
-                            }
-                            "cite" if word == Some("quote") => line(4, 6),
-                            _ => join(4),
-                        };
-                        s.set(c, role);
-                        first = false;
-                        c += 1;
-                    }
-                }
-            }
-            ItemKind::Source => {
-                if c < n && s.item_kind(c).is_none() {
-                    s.set(c, join(4));
-                    c += 1;
-                }
-                // A field and its value, or `allow CODE "reason"`, per line.
-                let mut values_due = 0;
-                while c < n && s.item_kind(c).is_none() {
-                    if values_due == 0 {
-                        s.set(c, line(2, 4));
-                        values_due = if s.keyword(c) == Some("allow") { 2 } else { 1 };
-                    } else {
-                        s.set(c, join(4));
-                        values_due -= 1;
-                    }
-                    c += 1;
-                }
-            }
-            ItemKind::Fact => {
-                // Within `only when`'s condition, `after` is a comparison (`is on or after`).
-                let mut in_condition = false;
-                while c < n && s.item_kind(c).is_none() {
-                    if s.starts_wording(c) {
-                        in_condition = false;
-                        c = s.wording_line(c, item);
-                        continue;
-                    }
-                    // `after` in `is one of before, after` is a value, not the clause.
-                    let value_of_one_of = c > 0 && matches!(tokens[s.code[c - 1]].text, "," | "of");
-                    let starts = match s.keyword(c) {
-                        Some("ask" | "allow") => {
-                            in_condition = false;
-                            true
-                        }
-                        Some("only") if !value_of_one_of => {
-                            in_condition = true;
-                            true
-                        }
-                        Some("after") => !value_of_one_of && !in_condition,
-                        _ => false,
-                    };
-                    s.set(c, if starts { line(2, 4) } else { join(4) });
-                    c += 1;
-                }
-            }
-            ItemKind::Scale | ItemKind::Lessons => {
-                if kind == ItemKind::Scale {
-                    s.set(c, join(4));
-                    c += 1;
-                }
-                let mut name = true;
-                while c < n && s.item_kind(c).is_none() {
-                    if name {
-                        s.set(c, line(2, 4));
-                        let width = tokens[s.code[c]].text.chars().count();
-                        s.items[item].name_width = s.items[item].name_width.max(width);
-                    } else {
-                        s.set(c, Role { aligned: true, ..join(4) });
-                    }
-                    name = !name;
-                    c += 1;
-                }
-            }
-            ItemKind::Policy => {
-                // One requirement per line, each starting with `every`; `rule` in `every
-                // rule` and `source` in `a source` are words of the requirement, not items.
-                while c < n {
-                    let within = matches!(
-                        (s.keyword(c - 1), s.keyword(c)),
-                        (Some("every"), Some("rule")) | (Some("a"), Some("source"))
-                    );
-                    if !within && s.item_kind(c).is_some() {
-                        break;
-                    }
-                    s.set(c, if s.keyword(c) == Some("every") { line(2, 4) } else { join(4) });
-                    c += 1;
-                }
-            }
-            ItemKind::Words => {
-                if c < n && s.item_kind(c).is_none() {
-                    s.set(c, join(4));
-                    c += 1;
-                }
-                // `before DATE "words"`, `otherwise "words"` or `allow CODE "reason"` per
-                // line; the words are aligned after the widest `before DATE`.
-                let (mut entry_starts, mut width, mut allow) = (true, 0, false);
-                while c < n && s.item_kind(c).is_none() {
-                    let token = &tokens[s.code[c]];
-                    if entry_starts {
-                        s.set(c, line(2, 4));
-                        width = token.text.chars().count();
-                        allow = s.keyword(c) == Some("allow");
-                        entry_starts = false;
-                    } else if token.kind == Kind::Str {
-                        if allow {
-                            s.set(c, join(4));
-                        } else {
-                            s.set(c, Role { aligned: true, ..join(4) });
-                            s.items[item].name_width = s.items[item].name_width.max(width);
-                        }
-                        entry_starts = true;
-                    } else {
-                        s.set(c, join(4));
-                        width += token.text.chars().count() + usize::from(token.space);
-                    }
-                    c += 1;
-                }
-            }
-            ItemKind::Define => {
-                // `define name as`, then the expression.
-                let mut position = 0;
-                while c < n && s.item_kind(c).is_none() {
-                    if s.starts_wording(c) {
-                        c = s.wording_line(c, item);
-                        continue;
-                    }
-                    // `allow CODE "reason"`: a reserved word, so never part of the condition.
-                    if s.keyword(c) == Some("allow") {
-                        s.set(c, line(2, 4));
-                        for next in (c + 1..n).take(2) {
-                            s.set(next, join(4));
-                        }
-                        c = (c + 3).min(n);
-                        continue;
-                    }
-                    s.set(c, Role { keeps_break: position > 2, ..join(2) });
-                    position += 1;
-                    c += 1;
-                }
-            }
-        }
+        c = match kind {
+            ItemKind::Rule => s.rule_roles(c, item)?,
+            ItemKind::Source => s.source_roles(c, item),
+            ItemKind::Fact => s.fact_roles(c, item),
+            ItemKind::Scale | ItemKind::Lessons => s.entries_roles(c, item, kind),
+            ItemKind::Policy => s.policy_roles(c, item),
+            ItemKind::Words => s.words_roles(c, item),
+            ItemKind::Define => s.define_roles(c, item),
+        };
     }
     Ok(s)
+}
+
+/// The role of a token that continues its line, in `item`; a line that breaks before it
+/// is indented `continuation`.
+fn join(item: usize, continuation: usize) -> Role {
+    Role { item, continuation, ..Role::default() }
+}
+
+/// The role of a token that starts a line indented `indent`, in `item`.
+fn line(item: usize, indent: usize, continuation: usize) -> Role {
+    Role { starts_line: Some(indent), ..join(item, continuation) }
+}
+
+impl Structure<'_, '_> {
+    /// Lays out a rule's id and clauses from code token `c`; gives the code token after it.
+    /// A condition keeps its line breaks; an advice's text and a citation's `quote` start
+    /// lines of their own.
+    fn rule_roles(&mut self, mut c: usize, item: usize) -> Result<usize, String> {
+        let (tokens, n) = (self.tokens, self.code.len());
+        while c < n && self.item_kind(c).is_none() && !self.is_clause_keyword(c) {
+            self.set(c, join(item, 4));
+            c += 1;
+        }
+        while c < n && self.item_kind(c).is_none() {
+            // A word not in CLAUSE_KEYWORDS is taken for a clause the grammar has
+            // gained since; the result is checked all the same.
+            let Some(clause) = self.keyword(c).map(str::to_string) else {
+                return Err(format!("expected a clause, found `{}`", tokens[self.code[c]].text));
+            };
+            self.set(c, line(item, 2, 4));
+            c += 1;
+            // `highest x for g in list` inside a condition: that `for` is no clause.
+            let mut open_extremes = 0;
+            let mut strings = 0;
+            let mut first = true;
+            while c < n && self.item_kind(c).is_none() {
+                let word = self.keyword(c);
+                // `cite key for example`: that `for` is no clause either.
+                let example =
+                    clause == "cite" && word == Some("for") && self.keyword(c + 1) == Some("example");
+                if self.is_clause_keyword(c)
+                    && !(clause == "when" && word == Some("for") && open_extremes > 0)
+                    && !example
+                {
+                    break;
+                }
+                let token = &tokens[self.code[c]];
+                let role = match clause.as_str() {
+                    "when" => {
+                        match word {
+                            Some("highest" | "lowest") => open_extremes += 1,
+                            Some("for") => open_extremes -= 1,
+                            _ => {}
+                        }
+                        Role { keeps_break: !first, ..join(item, 3) }
+                    }
+                    "recommend" | "warn" | "note" if token.kind == Kind::Str => {
+                        strings += 1;
+                        if strings == 2 { line(item, 4, 6) } else { join(item, 4) }
+                    }
+                    "cite" if word == Some("quote") => line(item, 4, 6),
+                    _ => join(item, 4),
+                };
+                self.set(c, role);
+                first = false;
+                c += 1;
+            }
+        }
+        Ok(c)
+    }
+
+    /// Lays out a source's key and its fields, one per line, from code token `c`; gives the
+    /// code token after it.
+    fn source_roles(&mut self, mut c: usize, item: usize) -> usize {
+        let n = self.code.len();
+        if c < n && self.item_kind(c).is_none() {
+            self.set(c, join(item, 4));
+            c += 1;
+        }
+        // A field and its value, or `allow CODE "reason"`, per line.
+        let mut values_due = 0;
+        while c < n && self.item_kind(c).is_none() {
+            if values_due == 0 {
+                self.set(c, line(item, 2, 4));
+                values_due = if self.keyword(c) == Some("allow") { 2 } else { 1 };
+            } else {
+                self.set(c, join(item, 4));
+                values_due -= 1;
+            }
+            c += 1;
+        }
+        c
+    }
+
+    /// Lays out a fact's path and type, then its `ask`, `after`, `only when`, `label`, `says`
+    /// and `allow` lines, from code token `c`; gives the code token after it.
+    fn fact_roles(&mut self, mut c: usize, item: usize) -> usize {
+        let (tokens, n) = (self.tokens, self.code.len());
+        // Within `only when`'s condition, `after` is a comparison (`is on or after`).
+        let mut in_condition = false;
+        while c < n && self.item_kind(c).is_none() {
+            if self.starts_wording(c) {
+                in_condition = false;
+                c = self.wording_line(c, item);
+                continue;
+            }
+            // `after` in `is one of before, after` is a value, not the clause.
+            let value_of_one_of = c > 0 && matches!(tokens[self.code[c - 1]].text, "," | "of");
+            let starts = match self.keyword(c) {
+                Some("ask" | "allow") => {
+                    in_condition = false;
+                    true
+                }
+                Some("only") if !value_of_one_of => {
+                    in_condition = true;
+                    true
+                }
+                Some("after") => !value_of_one_of && !in_condition,
+                _ => false,
+            };
+            self.set(c, if starts { line(item, 2, 4) } else { join(item, 4) });
+            c += 1;
+        }
+        c
+    }
+
+    /// Lays out the entries of an `evidence scale`, `priority scale` or `lessons` item, one
+    /// per line with their strings aligned, from code token `c`; gives the code token after
+    /// them.
+    fn entries_roles(&mut self, mut c: usize, item: usize, kind: ItemKind) -> usize {
+        let (tokens, n) = (self.tokens, self.code.len());
+        if kind == ItemKind::Scale {
+            self.set(c, join(item, 4));
+            c += 1;
+        }
+        let mut name = true;
+        while c < n && self.item_kind(c).is_none() {
+            if name {
+                self.set(c, line(item, 2, 4));
+                let width = tokens[self.code[c]].text.chars().count();
+                self.items[item].name_width = self.items[item].name_width.max(width);
+            } else {
+                self.set(c, Role { aligned: true, ..join(item, 4) });
+            }
+            name = !name;
+            c += 1;
+        }
+        c
+    }
+
+    /// Lays out a policy's requirements, one per line, from code token `c`; gives the code
+    /// token after them.
+    fn policy_roles(&mut self, mut c: usize, item: usize) -> usize {
+        let n = self.code.len();
+        // One requirement per line, each starting with `every`; `rule` in `every
+        // rule` and `source` in `a source` are words of the requirement, not items.
+        while c < n {
+            let within = matches!(
+                (self.keyword(c - 1), self.keyword(c)),
+                (Some("every"), Some("rule")) | (Some("a"), Some("source"))
+            );
+            if !within && self.item_kind(c).is_some() {
+                break;
+            }
+            self.set(c, if self.keyword(c) == Some("every") { line(item, 2, 4) } else { join(item, 4) });
+            c += 1;
+        }
+        c
+    }
+
+    /// Lays out a `words` item's name and entries from code token `c`, the words aligned
+    /// after the widest `before DATE`; gives the code token after it.
+    fn words_roles(&mut self, mut c: usize, item: usize) -> usize {
+        let (tokens, n) = (self.tokens, self.code.len());
+        if c < n && self.item_kind(c).is_none() {
+            self.set(c, join(item, 4));
+            c += 1;
+        }
+        // `before DATE "words"`, `otherwise "words"` or `allow CODE "reason"` per
+        // line; the words are aligned after the widest `before DATE`.
+        let (mut entry_starts, mut width, mut allow) = (true, 0, false);
+        while c < n && self.item_kind(c).is_none() {
+            let token = &tokens[self.code[c]];
+            if entry_starts {
+                self.set(c, line(item, 2, 4));
+                width = token.text.chars().count();
+                allow = self.keyword(c) == Some("allow");
+                entry_starts = false;
+            } else if token.kind == Kind::Str {
+                if allow {
+                    self.set(c, join(item, 4));
+                } else {
+                    self.set(c, Role { aligned: true, ..join(item, 4) });
+                    self.items[item].name_width = self.items[item].name_width.max(width);
+                }
+                entry_starts = true;
+            } else {
+                self.set(c, join(item, 4));
+                width += token.text.chars().count() + usize::from(token.space);
+            }
+            c += 1;
+        }
+        c
+    }
+
+    /// Lays out a derived fact's definition and its `label`, `says` and `allow` lines from
+    /// code token `c`; gives the code token after it.
+    fn define_roles(&mut self, mut c: usize, item: usize) -> usize {
+        let n = self.code.len();
+        // `define name as`, then the expression.
+        let mut position = 0;
+        while c < n && self.item_kind(c).is_none() {
+            if self.starts_wording(c) {
+                c = self.wording_line(c, item);
+                continue;
+            }
+            // `allow CODE "reason"`: a reserved word, so never part of the condition.
+            if self.keyword(c) == Some("allow") {
+                self.set(c, line(item, 2, 4));
+                for next in (c + 1..n).take(2) {
+                    self.set(next, join(item, 4));
+                }
+                c = (c + 3).min(n);
+                continue;
+            }
+            self.set(c, Role { keeps_break: position > 2, ..join(item, 2) });
+            position += 1;
+            c += 1;
+        }
+        c
+    }
 }
