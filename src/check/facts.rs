@@ -46,6 +46,8 @@ impl Checker<'_> {
         self.waiting_questions(files);
     }
 
+    /// Declares one fact: its type, and where its value is kept (E0210 for a path that
+    /// cannot be declared).
     fn declare_fact(&mut self, file: &str, decl: &ast::FactDecl) {
         // Refused before anything walks the path: the case file's objects would nest as
         // deep.
@@ -53,11 +55,6 @@ impl Checker<'_> {
             return;
         }
         let segments = &decl.path.node.segments;
-        let invalid = |message: String, help: &str| {
-            Diagnostic::error("E0210", message).at(file, decl.path.span, "declared here").help(help)
-        };
-        let each_at: Vec<usize> =
-            segments.iter().enumerate().filter(|(_, s)| s.each).map(|(i, _)| i).collect();
         let id = FactId(self.vocabulary.facts.len());
         let ty = match &decl.ty.node {
             FactType::Bool => Type::Bool,
@@ -70,66 +67,15 @@ impl Checker<'_> {
         };
         if segments.len() == 1 && crate::case::BUILT_INS.contains(&segments[0].name.as_str()) {
             let message = format!("`{}` is a built-in field of every case", segments[0].name);
-            self.error(invalid(
+            self.error(invalid_path(
+                file,
+                decl,
                 message,
                 "`name`, `id` and `assessed_on` are read by accord itself; choose another name",
             ));
             return;
         }
-        let place = match each_at.as_slice() {
-            [] => {
-                let (shape, name) = (&mut self.vocabulary.root, segments);
-                if let Err(message) = insert_path(shape, name, id) {
-                    self.error(invalid(message, "a path is either a fact or a group of facts, not both"));
-                    return;
-                }
-                let slot = self.vocabulary.case_slots;
-                self.vocabulary.case_slots += 1;
-                Place::Case { slot }
-            }
-            [at] if *at + 1 < segments.len() && !matches!(ty, Type::Records(_)) => {
-                let list_path = ast::FactPath {
-                    segments: segments[..=*at]
-                        .iter()
-                        .map(|s| ast::PathSegment { name: s.name.clone(), each: false })
-                        .collect(),
-                };
-                let list_path = list_path.to_string();
-                let Some(list) = self
-                    .vocabulary
-                    .find(&list_path)
-                    .filter(|l| matches!(self.vocabulary.fact(*l).ty, Type::Records(_)))
-                else {
-                    let message = format!("`{}` is not declared as a list of records", list_path);
-                    self.error(invalid(
-                        message,
-                        &format!("declare it first: `fact {list_path} is a list of records`"),
-                    ));
-                    return;
-                };
-                let Type::Records(record) = &mut self.vocabulary.facts[list.0].ty else {
-                    unreachable!("filtered above")
-                };
-                if let Err(message) = insert_path(&mut record.shape, &segments[*at + 1..], id) {
-                    self.error(invalid(message, "a path is either a fact or a group of facts, not both"));
-                    return;
-                }
-                let slot = record.slots;
-                record.slots += 1;
-                let is_label = segments[*at + 1..].len() == 1
-                    && segments[*at + 1].name == "name"
-                    && matches!(ty, Type::Text);
-                if is_label {
-                    record.label = Some(id);
-                }
-                Place::Field { list, slot }
-            }
-            _ => {
-                let message = format!("`{}` cannot be declared", decl.path.node);
-                self.error(invalid(message, "`[]` marks the list in the path of one of its items' fields, once: `groups[].needs`; lists of records cannot be nested"));
-                return;
-            }
-        };
+        let Some(place) = self.fact_place(file, decl, id, &ty) else { return };
         let path = decl.path.node.to_string();
         let origin = self.origin(file, decl.path.span, &decl.allows);
         self.vocabulary.facts.push(Fact {
@@ -143,6 +89,80 @@ impl Checker<'_> {
             origin,
             in_use: true,
         });
+    }
+
+    /// Where the fact `id` declared by `decl` is kept: a slot of the case, or a slot of
+    /// each item of its list (`groups[].needs`); none, reported, if its path cannot be
+    /// declared.
+    fn fact_place(&mut self, file: &str, decl: &ast::FactDecl, id: FactId, ty: &Type) -> Option<Place> {
+        let segments = &decl.path.node.segments;
+        let each_at: Vec<usize> =
+            segments.iter().enumerate().filter(|(_, s)| s.each).map(|(i, _)| i).collect();
+        match each_at.as_slice() {
+            [] => {
+                if let Err(message) = insert_path(&mut self.vocabulary.root, segments, id) {
+                    self.error(invalid_path(file, decl, message, GROUP_OR_FACT));
+                    return None;
+                }
+                let slot = self.vocabulary.case_slots;
+                self.vocabulary.case_slots += 1;
+                Some(Place::Case { slot })
+            }
+            [at] if *at + 1 < segments.len() && !matches!(ty, Type::Records(_)) => {
+                self.field_place(file, decl, *at, id, ty)
+            }
+            _ => {
+                let message = format!("`{}` cannot be declared", decl.path.node);
+                self.error(invalid_path(file, decl, message, "`[]` marks the list in the path of one of its items' fields, once: `groups[].needs`; lists of records cannot be nested"));
+                None
+            }
+        }
+    }
+
+    /// The place of a field of a list's items (`[]` at segment `at` of its path): a slot
+    /// of the list's records, the list declared first. A text field `name` is the items'
+    /// label.
+    fn field_place(
+        &mut self,
+        file: &str,
+        decl: &ast::FactDecl,
+        at: usize,
+        id: FactId,
+        ty: &Type,
+    ) -> Option<Place> {
+        let segments = &decl.path.node.segments;
+        let list_path = ast::FactPath {
+            segments: segments[..=at]
+                .iter()
+                .map(|s| ast::PathSegment { name: s.name.clone(), each: false })
+                .collect(),
+        };
+        let list_path = list_path.to_string();
+        let Some(list) = self
+            .vocabulary
+            .find(&list_path)
+            .filter(|l| matches!(self.vocabulary.fact(*l).ty, Type::Records(_)))
+        else {
+            let message = format!("`{}` is not declared as a list of records", list_path);
+            let help = format!("declare it first: `fact {list_path} is a list of records`");
+            self.error(invalid_path(file, decl, message, &help));
+            return None;
+        };
+        let Type::Records(record) = &mut self.vocabulary.facts[list.0].ty else {
+            unreachable!("filtered above")
+        };
+        if let Err(message) = insert_path(&mut record.shape, &segments[at + 1..], id) {
+            self.error(invalid_path(file, decl, message, GROUP_OR_FACT));
+            return None;
+        }
+        let slot = record.slots;
+        record.slots += 1;
+        let is_label =
+            segments[at + 1..].len() == 1 && segments[at + 1].name == "name" && matches!(ty, Type::Text);
+        if is_label {
+            record.label = Some(id);
+        }
+        Some(Place::Field { list, slot })
     }
 
     fn enum_values(&mut self, file: &str, values: &[Spanned<String>]) -> Vec<String> {
@@ -434,4 +454,12 @@ fn insert_path(shape: &mut Shape, path: &[ast::PathSegment], id: FactId) -> Resu
             Ok(())
         }
     }
+}
+
+/// The help for a path that would be both a fact and a group of facts.
+const GROUP_OR_FACT: &str = "a path is either a fact or a group of facts, not both";
+
+/// E0210: a fact that cannot be declared at its path, and why.
+fn invalid_path(file: &str, decl: &ast::FactDecl, message: String, help: &str) -> Diagnostic {
+    Diagnostic::error("E0210", message).at(file, decl.path.span, "declared here").help(help)
 }
