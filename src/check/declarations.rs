@@ -11,6 +11,7 @@ use crate::rulebase::{PolicyLine, Rule};
 use super::{Checker, Declared, DeclaredSource, ParsedFile, duplicate};
 
 impl Checker<'_> {
+    /// The levels of `evidence scale`, by key, with their labels.
     pub(super) fn evidence_scale(&mut self, files: &[ParsedFile<'_>]) -> Declared {
         self.named_strings(files, "evidence level", |item| match item {
             Item::EvidenceScale(levels) => levels.iter().map(|l| (&l.key, &l.label)).collect(),
@@ -18,6 +19,7 @@ impl Checker<'_> {
         })
     }
 
+    /// The steps of `priority scale`, most urgent first, with their labels.
     pub(super) fn priority_scale(&mut self, files: &[ParsedFile<'_>]) -> Declared {
         self.named_strings(files, "priority", |item| match item {
             Item::PriorityScale(levels) => levels.iter().map(|l| (&l.key, &l.label)).collect(),
@@ -25,6 +27,7 @@ impl Checker<'_> {
         })
     }
 
+    /// The lessons declared in `lessons`, by id, with what each says.
     pub(super) fn lessons(&mut self, files: &[ParsedFile<'_>]) -> Declared {
         self.named_strings(files, "lesson", |item| match item {
             Item::Lessons(lessons) => lessons.iter().map(|l| (&l.id, &l.summary)).collect(),

@@ -165,6 +165,7 @@ impl Checker<'_> {
         Some(Place::Field { list, slot })
     }
 
+    /// The values of a `one of` fact, each once (E0207 for a value written twice).
     fn enum_values(&mut self, file: &str, values: &[Spanned<String>]) -> Vec<String> {
         let mut seen: Vec<&Spanned<String>> = Vec::new();
         for value in values {

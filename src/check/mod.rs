@@ -127,6 +127,8 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
     (Some(rule_base), checker.diagnostics)
 }
 
+/// The state of one run of the checker, shared by its passes: what has been declared and
+/// checked so far, and the diagnostics.
 struct Checker<'r> {
     diagnostics: Vec<Diagnostic>,
     /// For each file and severity, the problems kept in `diagnostics` and those past
@@ -177,6 +179,7 @@ struct Scope {
     bindings: Vec<Binding>,
 }
 
+/// A name bound to each item of a list of records in turn.
 #[derive(Clone)]
 struct Binding {
     name: String,

@@ -20,6 +20,8 @@ use super::{
 };
 
 impl Checker<'_> {
+    /// Checks every rule (E0201 for an id used twice), then resolves the rules they
+    /// override and contradict.
     pub(super) fn rules(&mut self, files: &[ParsedFile<'_>], declared: &Declarations<'_>) -> Vec<Rule> {
         let mut first_seen: IndexMap<String, FirstSeen> = IndexMap::new();
         // Room for every rule written, made once, when the first is checked: grown by
@@ -132,6 +134,7 @@ impl Checker<'_> {
         None
     }
 
+    /// Checks one rule: none if any part of it is in error (each reported).
     fn rule(&mut self, file: &ParsedFile<'_>, rule: &ast::Rule, declared: &Declarations<'_>) -> Option<Rule> {
         let mut context = RuleContext { file: file.path, text: file.text };
         self.closed_bindings.clear();
@@ -173,6 +176,7 @@ impl Checker<'_> {
         })
     }
 
+    /// The label of the rule's evidence level (E0209 for a level not on the scale).
     fn evidence_level(&mut self, file: &str, level: &Spanned<String>, scale: &Declared) -> Option<String> {
         if let Some((label, _)) = scale.get(&level.node) {
             return Some(label.clone());
@@ -229,6 +233,7 @@ impl Checker<'_> {
         None
     }
 
+    /// A lesson the rule names (E0212 for one not declared).
     fn lesson(&mut self, file: &str, lesson: &Spanned<String>, lessons: &Declared) -> Option<String> {
         if lessons.contains_key(&lesson.node) {
             return Some(lesson.node.clone());
@@ -245,6 +250,8 @@ impl Checker<'_> {
         None
     }
 
+    /// Checks a citation: the sources it names, an example's lack of a passage, and its
+    /// quote against the text of the source it is checked against.
     fn citation(
         &mut self,
         file: &str,
@@ -311,6 +318,7 @@ impl Checker<'_> {
         false
     }
 
+    /// The list a rule's `for each` walks: a list of records of the case (E0204 otherwise).
     fn for_each_list(&mut self, file: &str, for_each: &ast::ForEach) -> Option<FactId> {
         if self.path_too_deep(file, &for_each.list.node, for_each.list.span) {
             return None;
@@ -345,6 +353,7 @@ impl Checker<'_> {
         }
     }
 
+    /// Checks a text's interpolations: values (or words chosen by date) to fill in.
     pub(super) fn template(
         &mut self,
         context: &mut RuleContext<'_>,

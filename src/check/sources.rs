@@ -16,6 +16,7 @@ use crate::suggest::did_you_mean;
 use super::{Checker, ParsedFile, TextError, duplicate};
 
 impl Checker<'_> {
+    /// Checks the `source` items across files (E0207 for a key declared twice).
     pub(super) fn sources(&mut self, files: &[ParsedFile<'_>]) -> IndexMap<String, DeclaredSource> {
         let mut sources: IndexMap<String, DeclaredSource> = IndexMap::new();
         for file in files {
@@ -41,6 +42,8 @@ impl Checker<'_> {
         sources
     }
 
+    /// Checks one source: each field once, the fields every source needs, fields that fit
+    /// together (E0208); renders its reference and reads its text.
     fn source(&mut self, path: &str, source: &ast::Source) -> Option<DeclaredSource> {
         let mut fields: IndexMap<SourceFieldName, &Spanned<String>> = IndexMap::new();
         for field in &source.fields {
