@@ -27,12 +27,14 @@ struct Writer {
 }
 
 impl Writer {
+    /// Ends the line being written, if any.
     fn finish_line(&mut self) {
         if let Some(line) = self.current.take() {
             self.lines.push(line);
         }
     }
 
+    /// Ends the line, then writes one blank line unless one is there already.
     fn blank_line(&mut self) {
         self.finish_line();
         if self.lines.last().is_some_and(|l| !l.text.is_empty() || l.comment.is_some()) {
@@ -40,17 +42,20 @@ impl Writer {
         }
     }
 
+    /// Starts a line indented `indent`.
     fn start_line(&mut self, indent: usize) {
         self.finish_line();
         self.current = Some(Line { text: " ".repeat(indent), comment: None });
         self.column = indent;
     }
 
+    /// Writes a comment on a line of its own, indented `indent`.
     fn comment_line(&mut self, indent: usize, comment: &str) {
         self.finish_line();
         self.lines.push(Line { text: format!("{}{comment}", " ".repeat(indent)), comment: None });
     }
 
+    /// Writes `text` on the current line.
     fn push(&mut self, text: &str) {
         let line = self.current.get_or_insert_with(Line::default);
         line.text.push_str(text);

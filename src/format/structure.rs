@@ -51,6 +51,7 @@ pub(super) struct Structure<'t, 's> {
 }
 
 impl Structure<'_, '_> {
+    /// The `c`th code token, if it is a word that can be a keyword.
     fn keyword(&self, c: usize) -> Option<&str> {
         self.code.get(c).and_then(|&t| self.tokens[t].keyword())
     }
@@ -71,10 +72,12 @@ impl Structure<'_, '_> {
         }
     }
 
+    /// Whether the `c`th code token starts a rule's clause.
     fn is_clause_keyword(&self, c: usize) -> bool {
         self.keyword(c).is_some_and(|k| syntax::CLAUSE_KEYWORDS.contains(&k))
     }
 
+    /// Whether the `c`th code token is a string.
     fn is_string(&self, c: usize) -> bool {
         self.code.get(c).is_some_and(|&t| self.tokens[t].kind == Kind::Str)
     }
@@ -107,6 +110,7 @@ impl Structure<'_, '_> {
         c + 3
     }
 
+    /// Gives the `c`th code token its role.
     fn set(&mut self, c: usize, role: Role) {
         self.roles[self.code[c]] = role;
     }

@@ -206,6 +206,7 @@ fn clause_name(clause: &str) -> String {
     }
 }
 
+/// What was expected, as the message says it (`expected a name, found ...`).
 fn describe_expected(expected: &Expected) -> String {
     match expected {
         Expected::Item => {
@@ -242,6 +243,7 @@ fn describe_expected(expected: &Expected) -> String {
     }
 }
 
+/// The help for a failure: the closest keyword to what was written, or what is allowed.
 fn help_for(expected: &Expected, at: &str) -> Option<String> {
     let word: String = at.chars().take_while(|c| is_name_char(*c)).collect();
     let suggest = |options: &[&str]| {
@@ -268,6 +270,8 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
     }
 }
 
+/// What was found at `at`, as the message says it: a word, a string, a character, or
+/// the end of the file.
 fn describe_found(at: &str) -> String {
     match at.chars().next() {
         None => "end of file".into(),

@@ -269,6 +269,7 @@ impl<'s> Parser<'s> {
         Ok(Some((rest, Allow { code, reason })))
     }
 
+    /// A source's field and its value: `title "..."`, `year 2012`.
     fn source_field(&self, i: &'s str) -> PResult<'s, SourceField> {
         let start = skip_space(i);
         let Some((keyword, name)) = SourceFieldName::ALL.iter().find(|(kw, _)| starts_with_word(start, kw))
@@ -282,6 +283,7 @@ impl<'s> Parser<'s> {
         Ok((rest, SourceField { name, value }))
     }
 
+    /// A year: four digits, as written.
     fn year(&self, i: &'s str) -> PResult<'s, Spanned<String>> {
         let start = skip_space(i);
         let (rest, digits) = take_while1::<_, _, SyntaxError<'s>>(|c: char| c.is_ascii_digit())(start)
@@ -326,6 +328,8 @@ impl<'s> Parser<'s> {
         Ok((rest, FactDecl { path, ty, question, after, asked_when, wording, allows }))
     }
 
+    /// A fact's type: `true or false`, `text`, `a number`, `a date`, `a list of text`, `a list
+    /// of records` or `one of a, b, c`.
     fn fact_type(&self, i: &'s str) -> PResult<'s, Spanned<FactType>> {
         let start = skip_space(i);
         let phrases: [(&[&'static str], FactType); 6] = [

@@ -277,6 +277,8 @@ fn fold_space(text: &str) -> String {
     out
 }
 
+/// A run of white space folded: kept within a line, one space across a line break, a
+/// paragraph break across a blank line.
 fn fold_run(run: &str) -> String {
     match run.matches('\n').count() {
         0 => run.to_string(),

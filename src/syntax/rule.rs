@@ -53,6 +53,8 @@ impl<'s> Parser<'s> {
         self.at_item_start(next)
     }
 
+    /// One clause of a rule, recorded in `clauses`; a clause given twice where one makes sense
+    /// is E0105.
     fn clause(&self, i: &'s str, clauses: &mut Clauses) -> PResult<'s, ()> {
         let start = skip_space(i);
         let duplicate = |clause| {
@@ -124,6 +126,7 @@ impl<'s> Parser<'s> {
         fail(start, Expected::Clause)
     }
 
+    /// `recommend`, `warn` or `note`: the kind of the rule's advice.
     fn advice_kind(&self, i: &'s str) -> PResult<'s, Spanned<AdviceKind>> {
         let start = skip_space(i);
         let kinds = [
