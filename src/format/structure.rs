@@ -373,3 +373,26 @@ impl Structure<'_, '_> {
         c
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Role, Structure};
+    use crate::format::scan::scan;
+    use crate::syntax::ITEM_KEYWORDS;
+
+    /// Every keyword that starts an item for the parser starts one for the formatter, so
+    /// that an item added to the language cannot be read by one and refused by the other.
+    #[test]
+    fn every_item_keyword_of_the_parser_starts_an_item() {
+        for keyword in ITEM_KEYWORDS {
+            // `evidence` and `priority` start an item before `scale`, `policy` before `every`.
+            let next = if keyword == "policy" { "every" } else { "scale" };
+            let src = format!("{keyword} {next}");
+            let tokens = scan(&src);
+            let code = (0..tokens.len()).collect();
+            let roles = vec![Role::default(); tokens.len()];
+            let s = Structure { tokens: &tokens, code, roles, items: Vec::new() };
+            assert!(s.item_kind(0).is_some(), "`{keyword}` starts no item for the formatter");
+        }
+    }
+}
