@@ -3,7 +3,10 @@
 //! their depth is bounded (E0218) and cycles are refused (E0215); and each is then checked
 //! after the ones it uses, so checking does not recurse through them.
 
-use super::*;
+use crate::ast::{self, Span, Spanned};
+use crate::diag::Diagnostic;
+
+use super::{Checker, DefinitionState};
 
 /// The most levels of derived facts a derived fact may be defined through: `define d0 as a`
 /// is one level, `define d1 as d0` two.

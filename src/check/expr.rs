@@ -1,6 +1,12 @@
 //! Checking expressions: names resolved, types inferred, conditions split into atoms.
 
-use super::*;
+use crate::ast::{self, ArithOp, CompareOp, Literal, Span, Spanned};
+use crate::diag::Diagnostic;
+use crate::rulebase::{Atom, Expr, FactId, Haystack, Place, Test, Type, Vocabulary};
+use crate::suggest::did_you_mean;
+use crate::value::Value;
+
+use super::{Binding, Checked, Checker, RuleContext, Scope, Ty, backticked};
 
 impl Checker<'_> {
     /// Checks a condition: an expression of type true-or-false.
@@ -65,8 +71,8 @@ impl Checker<'_> {
             }
             ast::Expr::Arith { op, lhs, rhs } => self.arith(context, scope, *op, lhs, rhs),
             ast::Expr::MonthsBetween { from, to } => {
-                let from = self.expect(context, scope, from, Ty::Date);
-                let to = self.expect(context, scope, to, Ty::Date);
+                let from = self.expect(context, scope, from, &Ty::Date);
+                let to = self.expect(context, scope, to, &Ty::Date);
                 Some((Expr::MonthsBetween { from: Box::new(from?), to: Box::new(to?) }, Ty::Number))
             }
             ast::Expr::Compare { op, lhs, rhs } => {
@@ -180,13 +186,13 @@ impl Checker<'_> {
         context: &mut RuleContext<'_>,
         scope: &Scope,
         expr: &Spanned<ast::Expr>,
-        want: Ty,
+        want: &Ty,
     ) -> Option<Expr> {
         let (checked, ty) = self.expr(context, scope, expr)?;
-        if ty == want {
+        if ty == *want {
             return Some(checked);
         }
-        self.mismatch(context.file, expr.span, &want, &ty, scope);
+        self.mismatch(context.file, expr.span, want, &ty, scope);
         None
     }
 
@@ -214,8 +220,7 @@ impl Checker<'_> {
     ) -> Option<(Expr, Scope, usize)> {
         let (list_expr, ty) = self.name(file, scope, &list.node, list.span)?;
         let list_fact = match (&ty, &list_expr) {
-            (Ty::Records(id), _) => *id,
-            (Ty::TextList, Expr::Fact(id) | Expr::Field { fact: id, .. }) => *id,
+            (Ty::Records(id), _) | (Ty::TextList, Expr::Fact(id) | Expr::Field { fact: id, .. }) => *id,
             _ => {
                 let found = ty.describe(&self.vocabulary);
                 self.error(Diagnostic::error("E0204", format!("expected a list, found {found}")).at(
@@ -493,7 +498,9 @@ impl Checker<'_> {
             unreachable!("Ty::Enum is only made for enumerations")
         };
         if let Some(index) = values.iter().position(|v| v == word) {
-            return Some(Expr::Const(Value::Enum(index as u32)));
+            return Some(Expr::Const(Value::Enum(
+                u32::try_from(index).expect("an enumeration has fewer values than `u32` counts"),
+            )));
         }
         if word.contains(' ') {
             self.error(self.phrase_as_value(file, fact, word, span));

@@ -2,7 +2,12 @@
 //! in English: `change.kind is pooled_budget or joint_commissioning`, values in quotes,
 //! values of several words. Each names the fix in the author's own terms.
 
-use super::*;
+use crate::ast::{self, Span, Spanned};
+use crate::diag::Diagnostic;
+use crate::rulebase::{FactId, Place, Type};
+use crate::suggest::did_you_mean;
+
+use super::{Checker, RuleContext, Scope, backticked};
 
 /// The last test of a `one of` fact against its values (`change.kind is merger`,
 /// `group.needs in [mild, moderate]`). A bare value written right after it, after `or` or

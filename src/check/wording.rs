@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::ast::{self, Item, Span};
 use crate::diag::Diagnostic;
-use crate::rulebase::*;
+use crate::rulebase::{Place, Template, Type, Wording};
 
 use super::{Binding, Checker, ParsedFile, RuleContext, Scope, Ty};
 

@@ -1,7 +1,15 @@
 //! Parsing conditions and values: `and`/`or`/`not`, comparisons, membership, quantifiers,
 //! arithmetic, dates and durations.
 
-use super::*;
+use nom::bytes::complete::{take_while, take_while1};
+
+use crate::ast::{ArithOp, CompareOp, Expr, Literal, Quantifier, Span, Spanned};
+use crate::value::{Date, Duration, DurationUnit};
+
+use super::errors::{Expected, PResult, SyntaxError, cut, fail};
+use super::keywords::RESERVED;
+use super::lexical::{is_name_char, is_name_start, skip_space};
+use super::{MAX_NESTING, Parser};
 
 impl<'s> Parser<'s> {
     /// The text at `span` on one line, as an error's help shows it.
@@ -226,7 +234,7 @@ impl<'s> Parser<'s> {
         let Ok((inside, _)) = self.symbol(start, "(") else { return Ok(()) };
         // A look ahead: the nesting it counts is put back, whatever it finds.
         let depth = self.depth.get();
-        let items = self.comma_separated(inside, |p, i| p.arith(i));
+        let items = self.comma_separated(inside, Self::arith);
         self.depth.set(depth);
         let Ok((end, items)) = items else { return Ok(()) };
         if items.len() < 2 || self.symbol(end, ")").is_err() {
@@ -385,7 +393,7 @@ impl<'s> Parser<'s> {
         let (rest, items) = match self.symbol(i, "]") {
             Ok((rest, _)) => (rest, Vec::new()),
             Err(_) => {
-                let (rest, items) = cut(self.comma_separated(i, |p, i| p.list_item(i)))?;
+                let (rest, items) = cut(self.comma_separated(i, Self::list_item))?;
                 let (rest, _) = cut(self.symbol(rest, "]"))?;
                 (rest, items)
             }
@@ -445,6 +453,8 @@ impl<'s> Parser<'s> {
             if value.fract() != 0.0 || value > 1e6 {
                 return Err(nom::Err::Failure(SyntaxError { at: start, expected: Expected::WholeDuration }));
             }
+            // Digits only, whole and at most a million, as just checked: the cast is exact.
+            #[allow(clippy::cast_possible_truncation)]
             let duration = Duration { amount: value as i64, unit };
             return Ok((
                 after_unit,
