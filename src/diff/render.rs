@@ -312,6 +312,7 @@ fn rule_and_item(advice: &Advice) -> String {
     }
 }
 
+/// `~ RULE for ITEM: FIELDS changed`, then a line per field saying how.
 fn write_changed(out: &mut String, changed: &ChangedAdvice) {
     let (old, new) = (&changed.old, &changed.new);
     let fields = changed.fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
@@ -330,27 +331,24 @@ fn write_changed(out: &mut String, changed: &ChangedAdvice) {
                 format!("\u{201c}{}\u{201d} -> \u{201c}{}\u{201d}", old.title, new.title)
             }
             Field::Text => word_change(&old.text, &new.text),
-            Field::Citations => {
-                let mut parts = Vec::new();
-                let removed: Vec<&CitedSource> =
-                    old.citations.iter().filter(|c| !new.citations.contains(c)).collect();
-                let added: Vec<&CitedSource> =
-                    new.citations.iter().filter(|c| !old.citations.contains(c)).collect();
-                for cited in &removed {
-                    parts.push(format!("- {}", citation_label(cited, &added)));
-                }
-                for cited in &added {
-                    parts.push(format!("+ {}", citation_label(cited, &removed)));
-                }
-                if parts.is_empty() {
-                    "the same sources in another order".to_string()
-                } else {
-                    parts.join("; ")
-                }
-            }
+            Field::Citations => citations_change(&old.citations, &new.citations),
         };
         let _ = writeln!(out, "      {}: {detail}", field.name());
     }
+}
+
+/// The citations removed (`-`) and added (`+`), or that only their order changed.
+fn citations_change(old: &[CitedSource], new: &[CitedSource]) -> String {
+    let removed: Vec<&CitedSource> = old.iter().filter(|c| !new.contains(c)).collect();
+    let added: Vec<&CitedSource> = new.iter().filter(|c| !old.contains(c)).collect();
+    let mut parts = Vec::new();
+    for cited in &removed {
+        parts.push(format!("- {}", citation_label(cited, &added)));
+    }
+    for cited in &added {
+        parts.push(format!("+ {}", citation_label(cited, &removed)));
+    }
+    if parts.is_empty() { "the same sources in another order".to_string() } else { parts.join("; ") }
 }
 
 fn list_or_none(list: &[String]) -> String {
