@@ -173,6 +173,15 @@ fn engine_agrees(rules: &str, rule_base: &RuleBase, case: &str, as_of: Date) -> 
     Ok(())
 }
 
+/// Every test and hole the wider generator may write checks (proptest may not draw them
+/// all in a run).
+#[test]
+fn every_choice_of_the_generator_checks() {
+    let rules = generator::every_choice();
+    let rule_base = generator::compile(generator::VOCABULARY, &rules);
+    assert!(rule_base.rules.len() > 80, "{rules}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 

@@ -106,6 +106,8 @@ const CASE_LEAVES: &[&str] = &[
     "n < 0 - 1",
     "n - 0.5 < m",
     "n is known",
+    "n is not at least m",
+    "n + 1000 == m + 1000.0",
     "total >= 10",
     "total is 0",
     // Dates, `as_of`, durations and date arithmetic.
@@ -126,6 +128,9 @@ const CASE_LEAVES: &[&str] = &[
     "d + 12 months is d + 1 year",
     "e - 14 days == e - 2 weeks",
     "e is known",
+    "d is not before e",
+    "d + 18 months is after d + 1 year",
+    "months between d and e + 2 years is at least months_since",
     // Derived facts.
     "late",
     "months_since is at least 12",
@@ -161,6 +166,11 @@ const CASE_LEAVES: &[&str] = &[
     "(count x in groups where x.pooled) + n >= 2",
     "count of groups + n > 2",
     "groups is unknown",
+    "3 <= (count x in groups where x.size > 3)",
+    "2 > (count x in tags where x in [\"a\", \"c\"])",
+    "(lowest x.size for x in groups) is at most 0 - 1",
+    "(highest x.since for x in groups) is d",
+    "(lowest x.needs for x in groups) < complex",
     "any x in groups where (months between x.since and as_of > 12)",
 ];
 
@@ -317,6 +327,34 @@ pub fn rule_base() -> impl Strategy<Value = String> {
         }
         text
     })
+}
+
+/// A rule base with a rule for every test and every hole the generator may write, so
+/// that a test that does not check is found whatever proptest draws.
+pub fn every_choice() -> String {
+    let mut text = String::from(PRIORITY_SCALE);
+    let mut write = |per_item: bool, condition: &str, holes: &[&str]| {
+        let index = text.matches("\nrule ").count();
+        let rule = GeneratedRule {
+            per_item,
+            condition: condition.to_string(),
+            overrides: None,
+            kind: "note",
+            priority: 0,
+            evidence: None,
+            lesson: None,
+            title: holes.iter().map(|hole| (*hole).to_string()).collect(),
+            text: Vec::new(),
+        };
+        write_rule(&mut text, index, &rule, true);
+    };
+    for leaf in CASE_LEAVES {
+        write(false, leaf, CASE_HOLES);
+    }
+    for leaf in ITEM_LEAVES {
+        write(true, leaf, ITEM_HOLES);
+    }
+    text
 }
 
 /// A JSON value chosen from `known`, or `null`, or absent (`None`).
