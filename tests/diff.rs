@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 mod common;
 
+use common::rules::{FACT_C, FACT_KIND, FACTS_A_B, FACTS_GROUPS, SOURCE_S, compile, compile_for_good};
 use common::{Scratch, accord, accord_command, json, manifest_dir, scratch, stderr, stdout};
 
 use accord::diff::{self, CaseFacts, Diff, Field, Origin, QuestionField, RuleStatus};
@@ -16,31 +17,19 @@ use serde_json::Value as Json;
 // ---------------------------------------------------------------------------------------
 // The library, on small rule bases.
 
-const VOCABULARY: &str = r#"
-evidence scale
-  strong "research suggests"
-  weak "some evidence"
-source s
-  authors "Author, A."
-  year 2000
-  title "A title"
-source t
-  authors "Other, B."
-  year 2001
-  title "Another title"
-fact a is true or false
-  ask "Is a so?"
-fact b is true or false
-  ask "Is b so?"
-fact kind is one of none, merger
-  ask "What kind?"
-fact groups is a list of records
-  ask "Which groups?"
-fact groups[].name is text
-  ask "What is the group called?"
-fact groups[].needs is one of mild, complex
-  ask "What are the needs of {groups[].name}?"
-"#;
+/// The facts of the small rule bases: the shared ones, an evidence scale and a second
+/// source.
+fn vocabulary() -> String {
+    [
+        "evidence scale\n  strong \"research suggests\"\n  weak \"some evidence\"\n",
+        SOURCE_S,
+        "source t\n  authors \"Other, B.\"\n  year 2001\n  title \"Another title\"\n",
+        FACTS_A_B,
+        FACT_KIND,
+        FACTS_GROUPS,
+    ]
+    .concat()
+}
 
 const RULES: &str = r#"
 rule first
@@ -67,12 +56,7 @@ rule asks_b
 "#;
 
 fn rule_base(rules: &str) -> RuleBase {
-    let files = vec![
-        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rules.to_string()),
-    ];
-    let compiled = RuleFiles::from_texts(files).compile();
-    compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics))
+    compile(&vocabulary(), rules)
 }
 
 fn report<'r>(rules: &'r RuleBase, case: &str) -> Report<'r> {
@@ -86,8 +70,7 @@ const CASE: &str = r#"{"name": "One", "a": true, "kind": "merger",
 /// The diff of `old` and `new` rules over the cases.
 fn compare(old: &str, new: &str, cases: &[&str]) -> Diff<'static> {
     // A diff borrows from both rule bases; a test's few need not be freed.
-    let (old, new): (&RuleBase, &RuleBase) =
-        (Box::leak(Box::new(rule_base(old))), Box::leak(Box::new(rule_base(new))));
+    let (old, new) = (compile_for_good(&vocabulary(), old), compile_for_good(&vocabulary(), new));
     let reports = cases
         .iter()
         .enumerate()
@@ -253,23 +236,10 @@ fn questions_are_matched_by_fact() {
 // Questions asked with both rule bases, but not alike: in another order, about other
 // rules, in other words.
 
-const QUESTION_VOCABULARY: &str = r#"
-priority scale
-  high "high"
-  low "low"
-source s
-  authors "Author, A."
-  year 2000
-  title "A title"
-fact a is true or false
-  ask "Is a so?"
-fact b is true or false
-  ask "Is b so?"
-fact c is true or false
-  ask "Is c so?"
-fact kind is one of none, merger
-  ask "What kind?"
-"#;
+/// The facts of the rule bases whose questions are compared, with a priority scale.
+fn question_vocabulary() -> String {
+    ["priority scale\n  high \"high\"\n  low \"low\"\n", SOURCE_S, FACTS_A_B, FACT_C, FACT_KIND].concat()
+}
 
 /// Rules `one` and `two` read `a` and `b`, at the priorities given; `three` to `five` read
 /// the facts given. An empty case asks about every fact they read.
@@ -291,16 +261,8 @@ fn question_rules(one: &str, two: &str, three: &str, four: &str, five: &str) -> 
 
 /// The diff of two question rule bases over an empty case, with their vocabularies.
 fn compare_questions(old: (&str, &str), new: (&str, &str)) -> Diff<'static> {
-    let rule_base = |(vocabulary, rules): (&str, &str)| -> &'static RuleBase {
-        let files = vec![
-            ("vocabulary.accord".to_string(), vocabulary.to_string()),
-            ("rules.accord".to_string(), rules.to_string()),
-        ];
-        let compiled = RuleFiles::from_texts(files).compile();
-        let rules =
-            compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics));
-        Box::leak(Box::new(rules))
-    };
+    let rule_base = |(vocabulary, rules): (&str, &str)| compile_for_good(vocabulary, rules);
+
     let (old, new) = (rule_base(old), rule_base(new));
     let reports = vec![("case0.json".to_string(), report(old, "{}"), report(new, "{}"))];
     Diff::compare((Origin::Path("old".into()), old), (Origin::Path("new".into()), new), reports)
@@ -315,7 +277,7 @@ fn questions_asked_in_another_order_are_reported_as_moved() {
     // `a` is asked first while its rule is the more urgent, `b` once its rule is.
     let old = question_rules("high", "low", "c", "c", "c");
     let new = question_rules("low", "high", "c", "c", "c");
-    let diff = compare_questions((QUESTION_VOCABULARY, &old), (QUESTION_VOCABULARY, &new));
+    let diff = compare_questions((&question_vocabulary(), &old), (&question_vocabulary(), &new));
     let case = &diff.cases[0];
     assert_eq!(facts(&questions_of(&old)), ["c", "a", "b"]);
     assert_eq!(facts(&questions_of(&new)), ["c", "b", "a"]);
@@ -347,13 +309,7 @@ fn questions_asked_in_another_order_are_reported_as_moved() {
 
 /// The questions an empty case is asked by `rules` (with the question vocabulary).
 fn questions_of(rules: &str) -> Vec<Question<'static>> {
-    let files = vec![
-        ("vocabulary.accord".to_string(), QUESTION_VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rules.to_string()),
-    ];
-    let rules: &'static RuleBase =
-        Box::leak(Box::new(RuleFiles::from_texts(files).compile().rule_base.expect("rules check")));
-    report(rules, "{}").questions
+    report(compile_for_good(&question_vocabulary(), rules), "{}").questions
 }
 
 #[test]
@@ -362,7 +318,7 @@ fn a_question_added_above_the_others_moves_none_of_them() {
     // order.
     let old = question_rules("high", "low", "c", "c", "c");
     let new = question_rules("high", "low", "a", "a", "b");
-    let diff = compare_questions((QUESTION_VOCABULARY, &new), (QUESTION_VOCABULARY, &old));
+    let diff = compare_questions((&question_vocabulary(), &new), (&question_vocabulary(), &old));
     let case = &diff.cases[0];
     assert_eq!(facts(&case.questions_added), ["c"]);
     assert!(
@@ -378,7 +334,7 @@ fn a_question_that_could_change_other_rules_is_reported_by_case_and_by_rule() {
     // `a`, `b`, `c`.
     let old = question_rules("high", "low", "a", "a", "c");
     let new = question_rules("high", "low", "a", "b", "c");
-    let diff = compare_questions((QUESTION_VOCABULARY, &old), (QUESTION_VOCABULARY, &new));
+    let diff = compare_questions((&question_vocabulary(), &old), (&question_vocabulary(), &new));
     let case = &diff.cases[0];
     let changed: Vec<String> = case
         .questions_changed
@@ -423,10 +379,10 @@ fn a_question_that_could_change_other_rules_is_reported_by_case_and_by_rule() {
 #[test]
 fn a_question_in_other_words_or_with_other_answers_is_changed() {
     let rules = question_rules("high", "low", "a", "a", "kind is merger");
-    let vocabulary = QUESTION_VOCABULARY
+    let vocabulary = question_vocabulary()
         .replace("ask \"Is b so?\"", "ask \"Is b really so?\"")
         .replace("kind is one of none, merger", "kind is one of none, merger, restructure");
-    let diff = compare_questions((QUESTION_VOCABULARY, &rules), (&vocabulary, &rules));
+    let diff = compare_questions((&question_vocabulary(), &rules), (&vocabulary, &rules));
     let case = &diff.cases[0];
     let changed: Vec<(&str, &[QuestionField])> =
         case.questions_changed.iter().map(|q| (q.new.fact.as_str(), &q.fields[..])).collect();
@@ -669,7 +625,7 @@ fn a_case_whose_questions_only_moved_is_changed_and_exits_1() {
     let dir = scratch("diff", "questions-moved");
     for (side, one, two) in [("old", "high", "low"), ("new", "low", "high")] {
         std::fs::create_dir_all(dir.join(side)).unwrap();
-        std::fs::write(dir.join(side).join("vocabulary.accord"), QUESTION_VOCABULARY).unwrap();
+        std::fs::write(dir.join(side).join("vocabulary.accord"), question_vocabulary()).unwrap();
         std::fs::write(dir.join(side).join("rules.accord"), question_rules(one, two, "c", "c", "c")).unwrap();
     }
     let case = dir.join("case.json");

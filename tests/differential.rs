@@ -15,7 +15,11 @@ use accord::eval::reference::{reference_outcomes, reference_questions};
 use accord::{Date, RuleBase, Truth};
 use proptest::prelude::*;
 
+mod common;
 mod generator;
+
+use common::rules::compile;
+use common::seeds::config;
 
 const VOCABULARY: &str = r#"
 source s
@@ -178,7 +182,7 @@ fn engine_agrees(rules: &str, rule_base: &RuleBase, case: &str, as_of: Date) -> 
 #[test]
 fn every_choice_of_the_generator_checks() {
     let rules = generator::every_choice();
-    let rule_base = generator::compile(generator::VOCABULARY, &rules);
+    let rule_base = compile(generator::VOCABULARY, &rules);
     assert!(rule_base.rules.len() > 80, "{rules}");
 }
 
@@ -187,13 +191,13 @@ proptest! {
 
     #[test]
     fn the_engine_agrees_with_the_reference(rules in rule_base(), case in case()) {
-        let rule_base = generator::compile(VOCABULARY, &rules);
+        let rule_base = compile(VOCABULARY, &rules);
         engine_agrees(&rules, &rule_base, &case, Date::parse("2013-09-01").expect("a valid date"))?;
     }
 }
 
 proptest! {
-    #![proptest_config(generator::config(300))]
+    #![proptest_config(config(300))]
 
     /// The same on the wider generator: dates of any year and `as_of`, durations and date
     /// arithmetic, text, number arithmetic, derived facts, lists, texts that show values.
@@ -203,7 +207,7 @@ proptest! {
         case in generator::case(),
         as_of in generator::as_of(),
     ) {
-        let rule_base = generator::compile(generator::VOCABULARY, &rules);
+        let rule_base = compile(generator::VOCABULARY, &rules);
         engine_agrees(&rules, &rule_base, &case, as_of)?;
     }
 }

@@ -10,10 +10,14 @@
 use accord::report::AdviceWriter;
 use proptest::prelude::*;
 
+mod common;
 mod generator;
 
+use common::rules::compile;
+use common::seeds::config;
+
 proptest! {
-    #![proptest_config(generator::config(200))]
+    #![proptest_config(config(200))]
 
     /// The rules `fired_rules` gives are those with an outcome that gives advice in
     /// `evaluate` (fired and not overridden), each once, in rule order; and they are the
@@ -24,7 +28,7 @@ proptest! {
         case in generator::case(),
         as_of in generator::as_of(),
     ) {
-        let rule_base = generator::compile(generator::VOCABULARY, &rules);
+        let rule_base = compile(generator::VOCABULARY, &rules);
         let parsed = generator::parse(&rule_base, &case);
         let fired = rule_base.fired_rules(&parsed, as_of);
 
@@ -53,7 +57,7 @@ proptest! {
         case in generator::case(),
         as_of in generator::as_of(),
     ) {
-        let rule_base = generator::compile(generator::VOCABULARY, &rules);
+        let rule_base = compile(generator::VOCABULARY, &rules);
         let parsed = generator::parse(&rule_base, &case);
         let serialised = serde_json::to_string(&rule_base.advise(&parsed, as_of)).expect("a report serialises");
         let mut line = Vec::new();

@@ -15,7 +15,11 @@ use accord::format::format_rule_file;
 use accord::rulebase::{Node, Shape, Type, Vocabulary};
 use accord::{Date, RuleBase, RuleFiles, Truth};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
+
+mod common;
+
+use common::rules::{FACT_C, FACTS_A_B, SOURCE_S, compile};
+use common::seeds::config;
 use serde_json::{Map, Value as Json, json};
 
 // ----- choices -----
@@ -52,21 +56,6 @@ impl<'a> Entropy<'a> {
     fn pick<T: Clone>(&mut self, items: &[T]) -> T {
         items[self.below(items.len())].clone()
     }
-}
-
-/// The configuration of a property: `cases` cases, or `PROPTEST_CASES` when set (for a
-/// longer search: `PROPTEST_CASES=10000 cargo test --release --test properties`).
-///
-/// The random numbers come from a fixed seed, so that every run tries the same cases and
-/// a failure in CI can be replayed; `PROPTEST_RNG_SEED=N` tries others.
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
-    let default = ProptestConfig::default();
-    let rng_seed = match default.rng_seed {
-        RngSeed::Random => RngSeed::Fixed(20_130_901),
-        seed => seed,
-    };
-    ProptestConfig { cases, rng_seed, ..default }
 }
 
 fn choices(max: usize) -> impl Strategy<Value = Vec<u32>> {
@@ -610,24 +599,13 @@ fn the_three_valued_logic_obeys_its_laws_for_every_truth_value() {
 }
 
 /// The rule base's vocabulary for conditions over a few true-or-false and `one of` facts.
-const LOGIC_VOCABULARY: &str = r#"
-source s
-  authors "Author, A."
-  year 2000
-  title "A title"
-fact a is true or false
-  ask "Is a so?"
-fact b is true or false
-  ask "Is b so?"
-fact c is true or false
-  ask "Is c so?"
-fact k is one of none, merger, other
-  ask "What kind?"
-"#;
+fn logic_vocabulary() -> String {
+    [SOURCE_S, FACTS_A_B, FACT_C, "fact k is one of none, merger, other\n  ask \"What kind?\"\n"].concat()
+}
 
 const KINDS: [&str; 3] = ["none", "merger", "other"];
 
-/// A case over the facts of [`LOGIC_VOCABULARY`]: `None` is unknown.
+/// A case over the facts of [`logic_vocabulary`]: `None` is unknown.
 #[derive(Clone, Debug, PartialEq)]
 struct LogicCase {
     a: Option<bool>,
@@ -693,7 +671,7 @@ impl LogicCase {
     }
 }
 
-/// A condition over the facts of [`LOGIC_VOCABULARY`], with its value computed by
+/// A condition over the facts of [`logic_vocabulary`], with its value computed by
 /// [`accord::Truth`] alone, to compare with what the engine makes of it.
 #[derive(Clone, Debug)]
 enum Cond {
@@ -783,7 +761,7 @@ fn or(p: &Cond, q: &Cond) -> Cond {
     Cond::Or(Box::new(p.clone()), Box::new(q.clone()))
 }
 
-/// A rule base of [`LOGIC_VOCABULARY`] and one rule `r0`, `r1`, ... per condition; a rule
+/// A rule base of [`logic_vocabulary`] and one rule `r0`, `r1`, ... per condition; a rule
 /// may override earlier ones, and `define d1 as ...` may be given.
 fn logic_rule_base(conditions: &[Cond], overrides: &[Vec<usize>], definition: Option<&Cond>) -> RuleBase {
     let mut rules = String::new();
@@ -798,12 +776,7 @@ fn logic_rule_base(conditions: &[Cond], overrides: &[Vec<usize>], definition: Op
         }
         rules.push_str("  note \"t\" \"x\"\n  cite s\n\n");
     }
-    let files = vec![
-        ("vocabulary.accord".to_string(), LOGIC_VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rules.clone()),
-    ];
-    let compiled = RuleFiles::from_texts(files).compile();
-    compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}\n{rules}", compiled.diagnostics))
+    compile(&logic_vocabulary(), &rules)
 }
 
 fn as_of() -> Date {
@@ -1224,7 +1197,7 @@ proptest! {
             text.push_str("  note \"t\" \"x\"\n  cite s\n\n");
         }
         let files = vec![
-            ("vocabulary.accord".to_string(), LOGIC_VOCABULARY.to_string()),
+            ("vocabulary.accord".to_string(), logic_vocabulary()),
             ("rules.accord".to_string(), text.clone()),
         ];
         let compiled = RuleFiles::from_texts(files).compile();

@@ -8,7 +8,8 @@
 //! The conditions are written where `eval::flat` specialises (dates and `as_of`, durations
 //! and date arithmetic, text, number arithmetic, derived facts, `for each`, quantifiers and
 //! counts) and rules may override earlier ones. Every generated rule base checks without
-//! error: [`compile`] panics otherwise, as that is a bug of the generator.
+//! error: the tests check them with `common::rules::compile`, which panics otherwise (a bug
+//! of the generator). The test files that use this module also say `mod common;`.
 //!
 //! This module must not judge the engine: it only makes inputs; the tests compare.
 
@@ -18,9 +19,8 @@
 use std::fmt::Write as _;
 
 use accord::rulebase::Type;
-use accord::{Date, RuleBase, RuleFiles};
+use accord::{Date, RuleBase};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use serde_json::{Map, Value as Json};
 
 /// The vocabulary every generated rule base shares: sources, scales, facts, derived facts
@@ -472,17 +472,6 @@ pub fn as_of() -> impl Strategy<Value = Date> {
     .prop_map(|date| Date::parse(date).expect("a valid date"))
 }
 
-/// The generated rules with the vocabulary, checked; panics (a generator bug) if they
-/// have an error.
-pub fn compile(vocabulary: &str, rules: &str) -> RuleBase {
-    let files =
-        vec![("v.accord".to_string(), vocabulary.to_string()), ("r.accord".to_string(), rules.to_string())];
-    let compiled = RuleFiles::from_texts(files).compile();
-    compiled
-        .rule_base
-        .unwrap_or_else(|| panic!("generated rules check:\n{rules}\n{:#?}", compiled.diagnostics))
-}
-
 /// A case's JSON text, read for `rule_base`; panics (a generator bug) if it is refused.
 pub fn parse(rule_base: &RuleBase, case: &str) -> accord::Case {
     accord::parse_case("case.json", case, &rule_base.vocabulary)
@@ -518,19 +507,4 @@ fn declared_path(path: &str) -> String {
         }
     }
     declared
-}
-
-/// The configuration of a property: `cases` cases, or `PROPTEST_CASES` when set (for a
-/// longer search: `PROPTEST_CASES=10000 cargo test --release --test differential`).
-///
-/// The random numbers come from a fixed seed, so that every run tries the same cases and a
-/// failure in CI can be replayed; `PROPTEST_RNG_SEED=N` tries others.
-pub fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
-    let default = ProptestConfig::default();
-    let rng_seed = match default.rng_seed {
-        RngSeed::Random => RngSeed::Fixed(20_130_901),
-        seed => seed,
-    };
-    ProptestConfig { cases, rng_seed, ..default }
 }
