@@ -696,7 +696,12 @@ fn a_case_that_does_not_load_fails_but_the_others_are_compared() {
 #[test]
 fn head_against_head_changes_nothing() {
     // The working tree may differ from HEAD while the project is edited; HEAD does not.
-    let output = accord(&["diff", "--old", "HEAD", "--new", "HEAD", "--format", "json", SHIRE, BRACKLEIGH]);
+    let tmp = scratch("diff", "head-tmp");
+    let output = accord_command(manifest_dir())
+        .args(["diff", "--old", "HEAD", "--new", "HEAD", "--format", "json", SHIRE, BRACKLEIGH])
+        .env("TMPDIR", &*tmp)
+        .output()
+        .expect("the binary runs");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let diff = json(&output);
     assert_eq!(diff["changed"], false);
@@ -763,9 +768,13 @@ fn repository(test: &str) -> Scratch {
     dir
 }
 
+/// Runs accord in `dir`, in no repository above the temporary folder, writing the rules
+/// of revisions to a temporary folder of its own (removed with the test's), so that no
+/// test leaves a cache of revisions in the system's temporary folder.
 fn accord_git(dir: &Path, args: &[&str]) -> Output {
+    let tmp = scratch("diff", "tmp");
     let mut command = accord_command(dir);
-    command.args(args).env("GIT_CEILING_DIRECTORIES", std::env::temp_dir());
+    command.args(args).env("GIT_CEILING_DIRECTORIES", std::env::temp_dir()).env("TMPDIR", &*tmp);
     command.output().expect("the binary runs")
 }
 
@@ -840,8 +849,29 @@ fn a_revision_without_rules_is_a_command_line_error() {
     assert!(stderr(&output).contains("revision `HEAD` has no `rules/` folder"), "{}", stderr(&output));
 }
 
+/// Removes, when dropped, the folders for the rules of revisions that this process made
+/// in the system's temporary folder. The library writes them there, and where the shared
+/// folder (`accord-git-rules-USER`) cannot be used (another user's, or one others may
+/// write to), it makes a fresh one for the process, `accord-git-rules-USER-PID-N`, and
+/// leaves it behind; a test's process must not.
+struct FreshGitCaches;
+
+impl Drop for FreshGitCaches {
+    fn drop(&mut self) {
+        let pid = std::process::id().to_string();
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("accord-git-rules-") && name.rsplit('-').nth(1) == Some(pid.as_str()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 #[test]
 fn the_library_reads_the_rules_of_a_revision() {
+    let _caches = FreshGitCaches;
     let dir = repository("library");
     let compiled = RuleFiles::from_git(&dir, "HEAD~1").expect("readable").compile();
     let old: &'static RuleBase = Box::leak(Box::new(compiled.rule_base.expect("the rules of HEAD~1 check")));

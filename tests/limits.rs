@@ -4,12 +4,16 @@
 //! overrides are refused when the rules are checked). Through the binary, as users meet
 //! them, except where the library says more.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use accord::load::{MAX_FILE_BYTES, MAX_FILE_BYTES_VAR, MAX_RULE_BASE_BYTES, MAX_RULE_BASE_BYTES_VAR};
 use accord::{Date, RuleFiles};
+
+mod common;
+
+use common::{Scratch, scratch};
 
 fn accord_with(env: &[(&str, &str)], args: &[&str]) -> Output {
     accord_with_in(Path::new(env!("CARGO_MANIFEST_DIR")), env, args)
@@ -39,41 +43,6 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A folder of its own under the system's temporary folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("accord-limits-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// A file of `len` bytes that takes no room on disk (a sparse file of zero bytes).
-    fn sparse(&self, name: &str, len: u64) -> String {
-        let path = self.path(name);
-        std::fs::File::create(&path).expect("a file").set_len(len).expect("a sparse file");
-        path.to_str().expect("a UTF-8 path").to_string()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, text).expect("written");
-        path.to_str().expect("a UTF-8 path").to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 const SHIRE: &str = "fixtures/01-shire-integrated-care.json";
 
 fn assert_too_large(output: &Output, what: &str) {
@@ -88,7 +57,7 @@ fn assert_too_large(output: &Output, what: &str) {
 
 #[test]
 fn a_rule_file_over_the_size_limit_is_refused() {
-    let scratch = Scratch::new("big-rules");
+    let scratch = scratch("limits", "big-rules");
     let big = scratch.sparse("big.accord", MAX_FILE_BYTES + 1);
     for args in [
         vec!["check", "--rules", &big],
@@ -111,12 +80,12 @@ fn a_rule_file_over_the_size_limit_is_refused() {
 /// has a limit of its own: the second file is refused before it is read.
 #[test]
 fn a_rule_base_over_its_limit_is_refused_before_its_files_are_read() {
-    let scratch = Scratch::new("big-rule-base");
-    std::fs::create_dir_all(scratch.path("rules")).expect("a folder");
+    let scratch = scratch("limits", "big-rule-base");
+    std::fs::create_dir_all(scratch.join("rules")).expect("a folder");
     for i in 0..150 {
         scratch.sparse(&format!("rules/r{i:03}.accord"), MAX_FILE_BYTES);
     }
-    let folder = scratch.path("rules");
+    let folder = scratch.join("rules");
     let folder = folder.to_str().expect("a UTF-8 path");
     for args in [vec!["check", "--rules", folder], vec!["advise", "--rules", folder, SHIRE]] {
         let output = accord(&args);
@@ -159,7 +128,7 @@ fn a_rule_base_over_its_limit_is_refused_before_its_files_are_read() {
 
 #[test]
 fn a_case_file_over_the_size_limit_is_refused_by_every_command_that_reads_cases() {
-    let scratch = Scratch::new("big-case");
+    let scratch = scratch("limits", "big-case");
     let big = scratch.sparse("big.json", MAX_FILE_BYTES + 1);
     for args in [
         vec!["advise", &big],
@@ -174,7 +143,7 @@ fn a_case_file_over_the_size_limit_is_refused_by_every_command_that_reads_cases(
 
 #[test]
 fn a_source_text_over_the_size_limit_fails_the_check() {
-    let scratch = Scratch::new("big-source");
+    let scratch = scratch("limits", "big-source");
     scratch.sparse("big.txt", MAX_FILE_BYTES + 1);
     let rules = scratch.write(
         "rules.accord",
@@ -190,7 +159,7 @@ fn a_source_text_over_the_size_limit_fails_the_check() {
 
 #[test]
 fn the_size_limit_is_set_by_accord_max_file_bytes() {
-    let scratch = Scratch::new("limit-var");
+    let scratch = scratch("limits", "limit-var");
     let shire = Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIRE);
     let shire_len = std::fs::metadata(&shire).unwrap().len();
     let shire = shire.to_str().expect("a UTF-8 path");
@@ -198,7 +167,7 @@ fn the_size_limit_is_set_by_accord_max_file_bytes() {
     // shipped rule files on disk are larger than the case.)
     let small = (shire_len - 1).to_string();
     let advise = |limit: &str| {
-        accord_with_in(&scratch.0, &[(MAX_FILE_BYTES_VAR, limit)], &["advise", "--format", "json", shire])
+        accord_with_in(&scratch, &[(MAX_FILE_BYTES_VAR, limit)], &["advise", "--format", "json", shire])
     };
     let output = advise(&small);
     assert_too_large(&output, "a smaller limit");
@@ -253,9 +222,9 @@ fn a_device_that_never_ends_is_refused_at_the_limit() {
 fn a_batch_line_that_never_ends_stops_the_batch() {
     let started = Instant::now();
     // In a folder without rules/: the built-in rules are read whatever the limit.
-    let scratch = Scratch::new("endless-line");
+    let scratch = scratch("limits", "endless-line");
     let args = ["advise", "--batch", "/dev/zero", "--format", "ids"];
-    let output = accord_with_in(&scratch.0, &[(MAX_FILE_BYTES_VAR, "1000")], &args);
+    let output = accord_with_in(&scratch, &[(MAX_FILE_BYTES_VAR, "1000")], &args);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let expected = "line 1 is longer than the limit of 1000 bytes and does not end within 16000 bytes";
     assert!(stderr(&output).contains(expected), "{}", stderr(&output));
@@ -269,10 +238,10 @@ fn a_batch_line_that_never_ends_stops_the_batch() {
 /// is a rule base with nothing in it.
 #[test]
 fn missing_empty_and_wrong_kind_paths_are_errors_not_panics() {
-    let scratch = Scratch::new("paths");
-    std::fs::create_dir_all(scratch.path("empty")).unwrap();
-    let empty_folder = scratch.path("empty").to_string_lossy().into_owned();
-    let missing = scratch.path("missing.json").to_string_lossy().into_owned();
+    let scratch = scratch("limits", "paths");
+    std::fs::create_dir_all(scratch.join("empty")).unwrap();
+    let empty_folder = scratch.join("empty").to_string_lossy().into_owned();
+    let missing = scratch.join("missing.json").to_string_lossy().into_owned();
     let errors: [(Vec<&str>, &str); 9] = [
         (vec!["check", "--rules", &missing], "no such file or folder"),
         (vec!["check", "--rules", &empty_folder], "no rule files in"),
@@ -315,15 +284,15 @@ fn rules_with_text(text: &str) -> String {
 #[cfg(unix)]
 #[test]
 fn a_source_text_outside_the_rule_files_folder_is_refused() {
-    let scratch = Scratch::new("source-outside");
-    let rules = scratch.path("project/rules");
+    let scratch = scratch("limits", "source-outside");
+    let rules = scratch.join("project/rules");
     std::fs::create_dir_all(rules.join("texts/more")).unwrap();
     std::fs::write(rules.join("texts/paper.txt"), "Mergers stall.\n").unwrap();
-    std::fs::write(scratch.path("project/secret.txt"), "Mergers stall. A secret.\n").unwrap();
+    std::fs::write(scratch.join("project/secret.txt"), "Mergers stall. A secret.\n").unwrap();
     std::os::unix::fs::symlink("../../secret.txt", rules.join("texts/out.txt")).unwrap();
     std::os::unix::fs::symlink("paper.txt", rules.join("texts/in.txt")).unwrap();
     std::os::unix::fs::symlink("../paper.txt", rules.join("texts/more/up.txt")).unwrap();
-    let secret = scratch.path("project/secret.txt").to_string_lossy().into_owned();
+    let secret = scratch.join("project/secret.txt").to_string_lossy().into_owned();
     let cases = [
         ("texts/paper.txt", true),
         ("texts/../texts/paper.txt", true),
@@ -358,9 +327,9 @@ fn a_source_text_outside_the_rule_files_folder_is_refused() {
 #[cfg(unix)]
 #[test]
 fn a_source_text_that_is_a_named_pipe_is_refused() {
-    let scratch = Scratch::new("source-fifo");
-    std::fs::create_dir_all(scratch.path("texts")).unwrap();
-    let made = Command::new("mkfifo").arg(scratch.path("texts/pipe.txt")).status().unwrap();
+    let scratch = scratch("limits", "source-fifo");
+    std::fs::create_dir_all(scratch.join("texts")).unwrap();
+    let made = Command::new("mkfifo").arg(scratch.join("texts/pipe.txt")).status().unwrap();
     assert!(made.success());
     let rules = scratch.write("rules.accord", &rules_with_text("texts/pipe.txt"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
@@ -388,7 +357,7 @@ fn a_source_text_that_is_a_named_pipe_is_refused() {
 
 #[test]
 fn a_condition_nested_a_million_levels_deep_is_an_error_not_a_crash() {
-    let scratch = Scratch::new("deep-rules");
+    let scratch = scratch("limits", "deep-rules");
     // A million brackets; the other forms a hundred thousand deep, as the error message
     // shows the line, which takes time to lay out in a debug build.
     let (million, depth) = (1_000_000, 100_000);
@@ -426,7 +395,7 @@ fn a_condition_nested_a_million_levels_deep_is_an_error_not_a_crash() {
 /// check passes.
 #[test]
 fn a_rule_of_quantifiers_nested_25_deep_is_given_up_on_by_the_analysis_not_a_crash() {
-    let scratch = Scratch::new("nested-quantifiers");
+    let scratch = scratch("limits", "nested-quantifiers");
     let quantifiers: String = (0..25).map(|i| format!("any g{i} in groups where ")).collect();
     let rules = scratch.write(
         "deep.accord",
@@ -484,7 +453,7 @@ fn deep_fact(segments: usize) -> String {
 /// at the use, quickly, and every command refuses the rules.
 #[test]
 fn a_fact_path_ten_thousand_segments_deep_is_an_error_not_a_crash() {
-    let scratch = Scratch::new("deep-fact-path");
+    let scratch = scratch("limits", "deep-fact-path");
     let case = scratch.write("case.json", "{}");
     for segments in [17, 5_000, 10_000] {
         let rules = scratch.write(&format!("deep{segments}.accord"), &deep_fact(segments));
@@ -564,7 +533,7 @@ fn the_deepest_fact_paths_allowed_run_on_a_small_stack() {
 /// characters took 19 seconds; a 16 MiB file, days). Names that long get no suggestion.
 #[test]
 fn a_misspelt_name_thirty_thousand_characters_long_is_reported_quickly() {
-    let scratch = Scratch::new("long-name");
+    let scratch = scratch("limits", "long-name");
     let (declared, used) = ("a".repeat(30_000), format!("{}b", "a".repeat(29_999)));
     let rules = scratch.write(
         "long.accord",
@@ -670,7 +639,7 @@ fn the_deepest_derived_facts_allowed_evaluate_on_a_small_stack() {
 /// `explain`, `coverage` and `advise --batch` on two workers (each with a 2 MB stack).
 #[test]
 fn the_deepest_derived_facts_allowed_run_through_every_command() {
-    let scratch = Scratch::new("deepest-definitions");
+    let scratch = scratch("limits", "deepest-definitions");
     let levels = accord::check::MAX_DEFINITION_DEPTH;
     let case = scratch.write("case.json", r#"{"a": true, "n": 1, "groups": [{"x": true}]}"#);
     let batch = scratch.write("cases.jsonl", &"{\"a\": true}\n{}\n".repeat(8));
@@ -702,7 +671,7 @@ fn the_deepest_derived_facts_allowed_run_through_every_command() {
 /// levels (2^31 before), by every command.
 #[test]
 fn derived_facts_used_twice_at_every_level_are_evaluated_once() {
-    let scratch = Scratch::new("define-doubling");
+    let scratch = scratch("limits", "define-doubling");
     let levels = accord::check::MAX_DEFINITION_DEPTH;
     let cases = [
         scratch.write("true.json", r#"{"a": true, "groups": [{"x": true}, {"x": false}, {}]}"#),
@@ -738,7 +707,7 @@ fn derived_facts_used_twice_at_every_level_are_evaluated_once() {
 /// recurse, and the rule file's text is not copied per definition.
 #[test]
 fn a_chain_of_a_hundred_thousand_derived_facts_is_an_error_not_a_crash() {
-    let scratch = Scratch::new("define-chain");
+    let scratch = scratch("limits", "define-chain");
     for length in [5_000, 100_000] {
         let mut text = String::from(CYCLE_PREAMBLE);
         text.push_str("define d0 as a\n");
@@ -853,7 +822,7 @@ fn assert_refused(scratch: &Scratch, name: &str, rules: &str, code: &str, what: 
 
 #[test]
 fn derived_facts_defined_in_a_cycle_are_refused_when_checked() {
-    let scratch = Scratch::new("define-cycles");
+    let scratch = scratch("limits", "define-cycles");
     let use_it = |name: &str| rule("r", name, "");
     assert_refused(&scratch, "self", &format!("define x as x\n\n{}", use_it("x")), "E0215", "`x`");
     assert_refused(
@@ -874,7 +843,7 @@ fn derived_facts_defined_in_a_cycle_are_refused_when_checked() {
 
 #[test]
 fn rules_overriding_each_other_in_a_cycle_are_refused_when_checked() {
-    let scratch = Scratch::new("override-cycles");
+    let scratch = scratch("limits", "override-cycles");
     assert_refused(&scratch, "self", &rule("r1", "a", "r1"), "E0213", "names itself");
     assert_refused(&scratch, "two", &(rule("r1", "a", "r2") + &rule("r2", "a", "r1")), "E0214", "r1");
     assert_refused(

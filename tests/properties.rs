@@ -19,6 +19,7 @@ use proptest::prelude::*;
 mod common;
 
 use common::rules::{FACT_C, FACTS_A_B, SOURCE_S, compile};
+use common::scratch;
 use common::seeds::config;
 use serde_json::{Map, Value as Json, json};
 
@@ -985,26 +986,6 @@ fn date(e: &mut Entropy) -> String {
     format!("{year}-{month:02}-{day:02}")
 }
 
-/// A folder of its own under the system's temporary folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("accord-prop-{test}-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn advise_json(files: &[&Path]) -> (Vec<u8>, Json) {
     let output = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["advise", "--format", "json"])
@@ -1052,11 +1033,11 @@ proptest! {
     fn advice_is_the_same_alone_or_among_many_and_run_twice(numbers in choices(600)) {
         let rules = shipped();
         let mut e = Entropy::new(&numbers);
-        let scratch = Scratch::new("determinism");
+        let scratch = scratch("prop", "determinism");
         let count = 2 + e.below(3);
         let files: Vec<PathBuf> = (0..count)
             .map(|i| {
-                let path = scratch.0.join(format!("case-{i}.json"));
+                let path = scratch.join(format!("case-{i}.json"));
                 let case = generated_case(&mut e, &rules.vocabulary);
                 std::fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).expect("written");
                 path
