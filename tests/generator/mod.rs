@@ -74,6 +74,14 @@ fact groups[].size is a number
   ask "size?"
 fact groups[].since is a date
   ask "since?"
+fact sites is a list of records
+  ask "sites?"
+fact sites[].name is text
+  ask "site name?"
+fact sites[].open is true or false
+  ask "open?"
+fact sites[].opened is a date
+  ask "opened?"
 
 define late as as_of is after d + 1 year
 define total as n + m
@@ -194,6 +202,16 @@ const ITEM_LEAVES: &[&str] = &[
     "any y in groups where (y.size > g.size)",
 ];
 
+/// Tests of the item `p` of a `for each p in sites` rule.
+const SITE_LEAVES: &[&str] = &[
+    "p.open",
+    "not p.open",
+    "p.opened is before as_of - 6 months",
+    "p.opened is on or after d",
+    "p.open is unknown",
+    "any x in groups where (x.since is before p.opened)",
+];
+
 /// What advice's titles and texts may show, of the case.
 const CASE_HOLES: &[&str] = &[
     "{n}",
@@ -219,12 +237,51 @@ const CASE_HOLES: &[&str] = &[
 /// What advice's titles and texts may show, of the item `g`.
 const ITEM_HOLES: &[&str] = &["{g}", "{g.name}", "{g.size}", "{g.since as month}", "{g.needs}"];
 
-/// A condition over the case-level facts (and, inside `for each g`, the item `g`).
-pub fn condition(per_item: bool) -> impl Strategy<Value = String> {
-    let mut leaves = CASE_LEAVES.to_vec();
-    if per_item {
-        leaves.extend_from_slice(ITEM_LEAVES);
+/// What advice's titles and texts may show, of the item `p`.
+const SITE_HOLES: &[&str] = &["{p}", "{p.open}", "{p.opened}"];
+
+/// What a rule is about: the case, or each item of a list (two lists, so that a rule may
+/// override one over another list, for every item).
+#[derive(Clone, Copy, Debug)]
+enum Scope {
+    Case,
+    /// `for each g in groups`.
+    Groups,
+    /// `for each p in sites`.
+    Sites,
+}
+
+impl Scope {
+    fn any() -> impl Strategy<Value = Scope> {
+        proptest::sample::select(vec![Scope::Case, Scope::Case, Scope::Groups, Scope::Sites])
     }
+
+    /// The tests and the holes a rule of this scope may write.
+    fn choices(self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let (mut leaves, mut holes) = (CASE_LEAVES.to_vec(), CASE_HOLES.to_vec());
+        let (item_leaves, item_holes) = match self {
+            Scope::Case => (&[][..], &[][..]),
+            Scope::Groups => (ITEM_LEAVES, ITEM_HOLES),
+            Scope::Sites => (SITE_LEAVES, SITE_HOLES),
+        };
+        leaves.extend_from_slice(item_leaves);
+        holes.extend_from_slice(item_holes);
+        (leaves, holes)
+    }
+
+    /// The rule's `for each` clause, if any.
+    fn clause(self) -> &'static str {
+        match self {
+            Scope::Case => "",
+            Scope::Groups => "  for each g in groups\n",
+            Scope::Sites => "  for each p in sites\n",
+        }
+    }
+}
+
+/// A condition over the case-level facts (and, inside `for each`, the item).
+fn condition(scope: Scope) -> impl Strategy<Value = String> {
+    let (leaves, _) = scope.choices();
     let leaf = proptest::sample::select(leaves).prop_map(str::to_string);
     leaf.prop_recursive(3, 12, 2, |inner| {
         prop_oneof![
@@ -238,10 +295,10 @@ pub fn condition(per_item: bool) -> impl Strategy<Value = String> {
 /// One generated rule, before it is written out.
 #[derive(Clone, Debug)]
 struct GeneratedRule {
-    per_item: bool,
+    scope: Scope,
     condition: String,
-    /// Which earlier rule it overrides, as a number to be taken modulo the rule's index.
-    overrides: Option<usize>,
+    /// Which earlier rules it overrides, as numbers to be taken modulo the rule's index.
+    overrides: Vec<usize>,
     /// `recommend`, `warn` or `note`.
     kind: &'static str,
     /// Index into the priority scale's steps, used when the rule base has one.
@@ -253,29 +310,26 @@ struct GeneratedRule {
 }
 
 /// Holes for a title or a text: up to three of those the rule may show.
-fn holes(per_item: bool) -> impl Strategy<Value = Vec<String>> {
-    let mut holes = CASE_HOLES.to_vec();
-    if per_item {
-        holes.extend_from_slice(ITEM_HOLES);
-    }
+fn holes(scope: Scope) -> impl Strategy<Value = Vec<String>> {
+    let (_, holes) = scope.choices();
     proptest::collection::vec(proptest::sample::select(holes).prop_map(str::to_string), 0..3)
 }
 
 fn rule() -> impl Strategy<Value = GeneratedRule> {
-    any::<bool>().prop_flat_map(|per_item| {
+    Scope::any().prop_flat_map(|scope| {
         (
-            condition(per_item),
-            proptest::option::weighted(0.4, 0..8usize),
+            condition(scope),
+            prop_oneof![3 => Just(Vec::new()), 2 => proptest::collection::vec(0..8usize, 1..3)],
             proptest::sample::select(vec!["recommend", "warn", "note"]),
             0..3usize,
             proptest::option::of(proptest::sample::select(vec!["strong", "weak"])),
             proptest::option::of(proptest::sample::select(vec!["L1", "L2"])),
-            holes(per_item),
-            holes(per_item),
+            holes(scope),
+            holes(scope),
         )
             .prop_map(
                 move |(condition, overrides, kind, priority, evidence, lesson, title, text)| GeneratedRule {
-                    per_item,
+                    scope,
                     condition,
                     overrides,
                     kind,
@@ -302,20 +356,22 @@ fn write_rule(out: &mut String, index: usize, rule: &GeneratedRule, priorities: 
     if priorities {
         writeln!(out, "  priority {}", steps[rule.priority]).expect("writing to a String");
     }
-    if rule.per_item {
-        out.push_str("  for each g in groups\n");
-    }
+    out.push_str(rule.scope.clause());
     writeln!(out, "  when {}", rule.condition).expect("writing to a String");
-    if let (Some(earlier), true) = (rule.overrides, index > 0) {
-        writeln!(out, "  overrides r{}", earlier % index).expect("writing to a String");
+    let mut overridden: Vec<usize> = rule.overrides.iter().map(|earlier| earlier % index.max(1)).collect();
+    overridden.sort_unstable();
+    overridden.dedup();
+    if index > 0 && !overridden.is_empty() {
+        let ids: Vec<String> = overridden.iter().map(|earlier| format!("r{earlier}")).collect();
+        writeln!(out, "  overrides {}", ids.join(", ")).expect("writing to a String");
     }
     writeln!(out, "  {} \"Title {index} {}\"", rule.kind, rule.title.join(" ")).expect("writing to a String");
     writeln!(out, "    \"Text \\\"{index}\\\": {}\"", rule.text.join(", ")).expect("writing to a String");
     out.push_str(if index.is_multiple_of(2) { "  cite s\n\n" } else { "  cite s at \"p. 1\"\n\n" });
 }
 
-/// A rule base of one to five rules, some per group, some overriding earlier ones, with a
-/// priority scale or without.
+/// A rule base of one to five rules, some per group or per site, some overriding earlier
+/// ones, with a priority scale or without.
 pub fn rule_base() -> impl Strategy<Value = String> {
     (any::<bool>(), proptest::collection::vec(rule(), 1..6)).prop_map(|(priorities, rules)| {
         let mut text = String::new();
@@ -333,12 +389,12 @@ pub fn rule_base() -> impl Strategy<Value = String> {
 /// that a test that does not check is found whatever proptest draws.
 pub fn every_choice() -> String {
     let mut text = String::from(PRIORITY_SCALE);
-    let mut write = |per_item: bool, condition: &str, holes: &[&str]| {
+    let mut write = |scope: Scope, condition: &str, holes: &[&str]| {
         let index = text.matches("\nrule ").count();
         let rule = GeneratedRule {
-            per_item,
+            scope,
             condition: condition.to_string(),
-            overrides: None,
+            overrides: Vec::new(),
             kind: "note",
             priority: 0,
             evidence: None,
@@ -349,10 +405,13 @@ pub fn every_choice() -> String {
         write_rule(&mut text, index, &rule, true);
     };
     for leaf in CASE_LEAVES {
-        write(false, leaf, CASE_HOLES);
+        write(Scope::Case, leaf, CASE_HOLES);
     }
     for leaf in ITEM_LEAVES {
-        write(true, leaf, ITEM_HOLES);
+        write(Scope::Groups, leaf, ITEM_HOLES);
+    }
+    for leaf in SITE_LEAVES {
+        write(Scope::Sites, leaf, SITE_HOLES);
     }
     text
 }
@@ -421,6 +480,11 @@ fn group() -> impl Strategy<Value = Json> {
         })
 }
 
+fn site() -> impl Strategy<Value = Json> {
+    (maybe(strings(&["north", "\"q\"\\\n\u{1}"])), maybe(bools()), maybe(strings(DATES)))
+        .prop_map(|(name, open, opened)| object(vec![("name", name), ("open", open), ("opened", opened)]))
+}
+
 fn tags() -> Vec<Json> {
     [&[][..], &["a"], &["a", "b"], &["b", "c"]].iter().map(|items| Json::Array(strings(items))).collect()
 }
@@ -432,15 +496,19 @@ pub fn case() -> impl Strategy<Value = String> {
         1 => Just(Some(Json::Null)),
         4 => proptest::collection::vec(group(), 0..4).prop_map(|items| Some(Json::Array(items))),
     ];
+    let sites = prop_oneof![
+        1 => Just(None),
+        3 => proptest::collection::vec(site(), 0..3).prop_map(|items| Some(Json::Array(items))),
+    ];
     (
         (maybe(strings(&["Case", "\"q\"\\\n\u{1}"])), maybe(bools()), maybe(bools())),
         maybe(strings(&["none", "merger", "restructure"])),
         (maybe(numbers()), maybe(numbers())),
         (maybe(strings(DATES)), maybe(strings(DATES))),
         (maybe(strings(TEXTS)), maybe(tags())),
-        groups,
+        (groups, sites),
     )
-        .prop_map(|((name, a, b), kind, (n, m), (d, e), (t, tags), groups)| {
+        .prop_map(|((name, a, b), kind, (n, m), (d, e), (t, tags), (groups, sites))| {
             object(vec![
                 ("name", name),
                 ("a", a),
@@ -453,6 +521,7 @@ pub fn case() -> impl Strategy<Value = String> {
                 ("t", t),
                 ("tags", tags),
                 ("groups", groups),
+                ("sites", sites),
             ])
             .to_string()
         })
