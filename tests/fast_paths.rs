@@ -1,9 +1,10 @@
 //! The fast ways of giving advice against the full ones, on generated rule bases and cases
 //! (`generator/`): `RuleBase::fired_rules`, what `--format ids` prints, which works out
 //! outcomes only (and, without overrides, stops at a rule's first decisive test), against
-//! the outcomes of `RuleBase::evaluate` and the advice of the report; and `AdviceWriter`,
+//! the outcomes of `RuleBase::evaluate` and the advice of the report; `AdviceWriter`,
 //! which writes batches' JSON lines from parts prepared once per rule base, against
-//! serialising the `Report`.
+//! serialising the `Report`; and the report with its reasons in words (for the text
+//! report) against the report without them.
 //!
 //! These tests must not change what they compare: they only hold one to the other.
 
@@ -70,5 +71,23 @@ proptest! {
             case,
             as_of
         );
+    }
+
+    /// Saying the reasons in words adds them and changes nothing else: the report of
+    /// `advise_in_words`, less its reasons in words, is that of `advise`.
+    #[test]
+    fn reasons_in_words_change_nothing_else_in_the_report(
+        rules in generator::rule_base(),
+        case in generator::case(),
+        as_of in generator::as_of(),
+    ) {
+        let rule_base = compile(generator::VOCABULARY, &rules);
+        let parsed = generator::parse(&rule_base, &case);
+        let mut in_words = rule_base.advise_in_words(&parsed, as_of);
+        for advice in &mut in_words.advice {
+            prop_assert!(advice.because_in_words.is_some(), "no reasons in words for {}", advice.rule);
+            advice.because_in_words = None;
+        }
+        prop_assert_eq!(in_words, rule_base.advise(&parsed, as_of), "rules:\n{}\ncase: {}\nas of {}", rules, case, as_of);
     }
 }
