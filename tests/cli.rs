@@ -124,10 +124,9 @@ fn every_bad_input_exits_1_without_panicking() {
 
 #[test]
 fn a_case_nested_100000_deep_is_an_error_not_a_crash() {
-    let path = std::env::temp_dir().join(format!("accord-deep-{}.json", std::process::id()));
-    std::fs::write(&path, "[".repeat(100_000) + &"]".repeat(100_000)).expect("temp file");
-    let output = accord(&["advise", path.to_str().unwrap()]);
-    std::fs::remove_file(&path).ok();
+    let dir = scratch("cli", "deep");
+    let path = dir.write("deep.json", &("[".repeat(100_000) + &"]".repeat(100_000)));
+    let output = accord(&["advise", &path]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("recursion limit exceeded"), "{}", stderr(&output));
 }
@@ -192,11 +191,9 @@ fn advise_works_from_any_folder_with_the_built_in_rules() {
 
 #[test]
 fn a_file_over_the_size_limit_is_refused() {
-    let path = std::env::temp_dir().join(format!("accord-large-{}.json", std::process::id()));
-    let file = std::fs::File::create(&path).expect("temp file");
-    file.set_len(accord::load::MAX_FILE_BYTES + 1).expect("sparse file");
-    let output = accord(&["advise", path.to_str().unwrap()]);
-    std::fs::remove_file(&path).ok();
+    let dir = scratch("cli", "large");
+    let path = dir.sparse("large.json", accord::load::MAX_FILE_BYTES + 1);
+    let output = accord(&["advise", &path]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("error[E0003]"), "{}", stderr(&output));
 }
@@ -451,14 +448,9 @@ fn rules_named_with_the_option_win_with_a_warning_about_the_local_rules() {
 /// rule files and case files.
 #[test]
 fn a_second_byte_order_mark_is_refused_in_rule_and_case_files() {
-    let dir = std::env::temp_dir().join(format!("accord-bom-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a folder");
+    let dir = scratch("cli", "bom");
     let rules = "source s\n  authors \"A.\"\n  year 2000\n  title \"T\"\n";
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).expect("written");
-        path.to_str().expect("UTF-8").to_string()
-    };
+    let write = |name: &str, text: &str| dir.write(name, text);
     let (one, two) = ("\u{feff}", "\u{feff}\u{feff}");
     let good_rules = write("one.accord", &format!("{one}{rules}"));
     let good_case = write("one.json", &format!("{one}{{}}"));
@@ -476,7 +468,6 @@ fn a_second_byte_order_mark_is_refused_in_rule_and_case_files() {
             "{err}"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Files whose lines end in a carriage return alone are read line by line: errors in a
@@ -484,13 +475,8 @@ fn a_second_byte_order_mark_is_refused_in_rule_and_case_files() {
 /// were those of a case.
 #[test]
 fn errors_in_files_with_carriage_return_line_endings_are_placed_on_their_lines() {
-    let dir = std::env::temp_dir().join(format!("accord-cr-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a folder");
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).expect("written");
-        path.to_str().expect("UTF-8").to_string()
-    };
+    let dir = scratch("cli", "carriage-returns");
+    let write = |name: &str, text: &str| dir.write(name, text);
     let rules = write(
         "cr.accord",
         "# Saved by an old editor.\rsource s\r  authors \"A.\"\r  year 2000\r  title \"T\"\r\
@@ -508,7 +494,6 @@ fn errors_in_files_with_carriage_return_line_endings_are_placed_on_their_lines()
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains(&format!("--> {case}:3:3\n")), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 // ----- what a case writes, shown safely -----

@@ -194,8 +194,7 @@ fn files_and_folders_can_be_mixed() {
 
 #[test]
 fn bad_cases_are_reported_and_the_others_still_counted() {
-    let dir = std::env::temp_dir().join(format!("accord-coverage-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("coverage", "bad-cases");
     std::fs::write(dir.join("bad.json"), "{\"chnage\": {\"kind\": \"merger\"}}\n").unwrap();
     std::fs::write(
         dir.join("good.json"),
@@ -216,7 +215,6 @@ fn bad_cases_are_reported_and_the_others_still_counted() {
         empty.to_str().unwrap(),
         "fixtures/coverage/no-such-case.json",
     ]);
-    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("error[E0302]: unknown field `chnage`"), "{message}");

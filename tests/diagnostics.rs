@@ -4,6 +4,10 @@
 use accord::RuleFiles;
 use accord::diag::{self, Diagnostic, SourceMap};
 
+mod common;
+
+use common::scratch;
+
 /// The shipped rules' vocabulary, for reading cases.
 fn rule_base() -> accord::RuleBase {
     RuleFiles::embedded().compile().rule_base.expect("the shipped rules check")
@@ -115,9 +119,7 @@ fn a_mark_in_a_long_line_shows_an_excerpt_of_it() {
 /// still succeeds; JSON gives every count.
 #[test]
 fn a_rule_file_with_many_warnings_shows_fifty_and_succeeds() {
-    let dir = std::env::temp_dir().join(format!("accord-diagnostics-warnings-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let dir = scratch("diagnostics", "warnings");
     let facts: String = (0..60).map(|i| format!("fact f{i} is true or false\n  ask \"F{i}?\"\n")).collect();
     let rules = format!("{VOCABULARY}{facts}rule r\n  when a\n  note \"t\" \"x\"\n  cite s\n");
     let path = dir.join("rules.accord");
@@ -144,5 +146,4 @@ fn a_rule_file_with_many_warnings_shows_fifty_and_succeeds() {
     assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(51));
     assert_eq!(json["diagnostics"][50]["code"], "W0004");
     assert_eq!(json["diagnostics"][50]["omitted"], 10);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,44 +1,29 @@
 //! The engine on small rule bases: three-valued logic, questions, quantifiers, dates and
 //! text. One case per line: the condition, the case, what should happen.
 
-use accord::{Date, Report, RuleBase, RuleFiles};
+use accord::{Date, Report};
 
-const VOCABULARY: &str = r#"
-source s
-  authors "Author, A."
-  year 2000
-  title "A title"
-fact a is true or false
-  ask "Is a so?"
-fact b is true or false
-  ask "Is b so?"
-fact n is a number
-  ask "What is n?"
-fact d is a date
-  ask "When is d?"
-fact kind is one of none, merger
-  ask "What kind?"
-fact reasons is a list of text
-  ask "What reasons?"
-fact groups is a list of records
-  ask "Which groups?"
-fact groups[].name is text
-  ask "What is the group called?"
-fact groups[].needs is one of mild, complex
-  ask "What are the needs of {groups[].name}?"
-"#;
+mod common;
+
+use common::rules::{FACT_KIND, FACTS_A_B, FACTS_GROUPS, SOURCE_S, compile, compile_for_good};
+
+/// The facts of this file's rules: the shared ones, a number, a date and a list of text.
+fn vocabulary() -> String {
+    [
+        SOURCE_S,
+        FACTS_A_B,
+        "fact n is a number\n  ask \"What is n?\"\nfact d is a date\n  ask \"When is d?\"\n",
+        FACT_KIND,
+        "fact reasons is a list of text\n  ask \"What reasons?\"\n",
+        FACTS_GROUPS,
+    ]
+    .concat()
+}
 
 /// Advice for `case` from the vocabulary plus `rules`, as of 1 September 2013.
 fn run(rules: &str, case: &str) -> Report<'static> {
-    let files = vec![
-        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rules.to_string()),
-    ];
-    let compiled = RuleFiles::from_texts(files).compile();
-    let rule_base =
-        compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics));
-    // A report borrows from its rule base; a test's few need not be freed.
-    let rule_base: &'static RuleBase = Box::leak(Box::new(rule_base));
+    // A report borrows from its rule base.
+    let rule_base = compile_for_good(&vocabulary(), rules);
     let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
     rule_base.advise(&case, Date::parse("2013-09-01").expect("valid"))
 }
@@ -284,11 +269,7 @@ fn highest_and_lowest_follow_the_declared_order_and_unknown_items() {
 /// The outcome of the single rule `r` in a report: fired, or not (then whether it is
 /// decided is told by the questions, so the full outcome comes from `explain`).
 fn outcome(condition: &str, case: &str) -> accord::eval::OutcomeKind {
-    let files = vec![
-        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rule(condition)),
-    ];
-    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    let rule_base = compile(&vocabulary(), &rule(condition));
     let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
     rule_base.explain(&case, Date::parse("2013-09-01").expect("valid"), &[]).remove(0).outcome
 }
@@ -425,11 +406,7 @@ fn truth_everywhere(condition: &str, case: &str) -> accord::Truth {
 
 /// As [`truth_everywhere`], assessed on `as_of`.
 fn truth_everywhere_on(as_of: &str, condition: &str, case: &str) -> accord::Truth {
-    let files = vec![
-        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rule(condition)),
-    ];
-    let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
+    let rule_base = compile(&vocabulary(), &rule(condition));
     let parsed = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
     let as_of = Date::parse(as_of).expect("valid");
     let engine = rule_base.evaluate(&parsed, as_of).remove(0).truth;

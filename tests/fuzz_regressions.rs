@@ -15,6 +15,11 @@ mod checks;
 
 use checks::{case_target, format_target, rules_target, shipped_rules};
 
+mod common;
+
+#[cfg(unix)]
+use common::scratch;
+
 /// The seed corpus of a target, by file name, as bytes (the `interview` and `batch`
 /// targets take any bytes).
 fn seed_bytes(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -89,8 +94,7 @@ fn format_seeds_pass_the_format_roundtrip_target() {
 #[cfg(unix)]
 #[test]
 fn a_source_text_that_is_a_device_or_a_pipe_is_refused_without_being_read() {
-    let dir = std::env::temp_dir().join(format!("accord-fuzz-regression-{}", std::process::id()));
-    fs::create_dir_all(&dir).expect("a temporary folder");
+    let dir = scratch("fuzz-regression", "device");
     let fifo = dir.join("endless.txt");
     let _ = fs::remove_file(&fifo);
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
@@ -117,7 +121,6 @@ fn a_source_text_that_is_a_device_or_a_pipe_is_refused_without_being_read() {
         let e0211 = e0211.unwrap_or_else(|| panic!("{text}: E0211 expected: {:?}", compiled.diagnostics));
         assert!(e0211.message.contains(reason), "{text}: {}", e0211.message);
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! The rule base's own policy (`policy`), and quotes that cannot be verified: what a team
 //! requires of its rules is declared in the rule files and reported by `accord check`.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use accord::RuleFiles;
 use accord::format::format_rule_file;
+
+mod common;
+
+use common::{Scratch, scratch};
 
 const DECLARATIONS: &str = r#"
 evidence scale
@@ -28,11 +29,8 @@ fact a is true or false
 const PAPER: &str = "Partnerships work when people share values.";
 
 /// A folder of its own for one test's rule files, with the paper's text beside them.
-fn rule_folder(declarations: &str, rules: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("accord-policy-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temporary folder");
+fn rule_folder(declarations: &str, rules: &str) -> Scratch {
+    let dir = scratch("policy", "rules");
     std::fs::write(dir.join("v.accord"), declarations).expect("written");
     std::fs::write(dir.join("r.accord"), rules).expect("written");
     std::fs::write(dir.join("paper.txt"), PAPER).expect("written");
@@ -47,8 +45,7 @@ fn findings(rules: &str) -> Vec<String> {
 
 fn findings_with(declarations: &str, rules: &str) -> Vec<String> {
     let dir = rule_folder(declarations, rules);
-    let compiled = RuleFiles::from_paths(std::slice::from_ref(&dir)).expect("readable").compile();
-    std::fs::remove_dir_all(&dir).expect("removed");
+    let compiled = RuleFiles::from_paths(&[dir.to_path_buf()]).expect("readable").compile();
     let mut found: Vec<String> =
         compiled.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
     if let Some(rule_base) = compiled.rule_base {

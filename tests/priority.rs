@@ -6,48 +6,32 @@
 use accord::report::{self, AdviceWriter};
 use accord::{Date, Report, RuleBase, RuleFiles};
 
-const VOCABULARY: &str = r#"
-source s
-  authors "Author, A."
-  year 2000
-  title "A title"
-fact a is true or false
-  ask "Is a so?"
-fact b is true or false
-  ask "Is b so?"
-fact c is true or false
-  ask "Is c so?"
-fact why is text
-  ask "Why?"
-fact outcomes is a list of text
-  ask "What outcomes?"
-fact measures is a list of text
-  ask "What measures?"
-  after outcomes
-fact groups is a list of records
-  ask "Which groups?"
-fact groups[].name is text
-  ask "What is the group called?"
-fact groups[].needs is one of mild, complex
-  ask "What are the needs of {groups[].name}?"
-fact groups[].pooled is true or false
-  ask "Is funding for {groups[].name} pooled?"
-  after groups[].needs
-"#;
+mod common;
+
+use common::rules::{FACT_C, FACTS_A_B, FACTS_GROUPS, SOURCE_S, compile_for_good};
+
+/// The facts of this file's rules: the shared ones, text, lists of text and whether a
+/// group's funding is pooled; two questions wait for another fact.
+fn vocabulary() -> String {
+    [
+        SOURCE_S,
+        FACTS_A_B,
+        FACT_C,
+        "fact why is text\n  ask \"Why?\"\n",
+        "fact outcomes is a list of text\n  ask \"What outcomes?\"\n",
+        "fact measures is a list of text\n  ask \"What measures?\"\n  after outcomes\n",
+        FACTS_GROUPS,
+        "fact groups[].pooled is true or false\n  ask \"Is funding for {groups[].name} pooled?\"\n  after groups[].needs\n",
+    ]
+    .concat()
+}
 
 const SCALE: &str =
     "priority scale\n  act_now \"act now\"\n  plan_for \"plan for\"\n  consider \"consider\"\n";
 
 fn rule_base(rules: &str) -> &'static RuleBase {
-    let files = vec![
-        ("vocabulary.accord".to_string(), VOCABULARY.to_string()),
-        ("rules.accord".to_string(), rules.to_string()),
-    ];
-    let compiled = RuleFiles::from_texts(files).compile();
-    let rule_base =
-        compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics));
-    // A report borrows from its rule base; a test's few need not be freed.
-    Box::leak(Box::new(rule_base))
+    // A report borrows from its rule base.
+    compile_for_good(&vocabulary(), rules)
 }
 
 fn as_of() -> Date {

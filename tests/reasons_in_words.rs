@@ -3,7 +3,11 @@
 //! words made from the fact's question or name; never as the rule is written. The formal
 //! reasons, and the JSON advice, stay as they were.
 
-use accord::{Date, Report, RuleBase, RuleFiles, report};
+use accord::{Date, Report, report};
+
+mod common;
+
+use common::rules::compile_for_good;
 
 const VOCABULARY: &str = r#"
 source s
@@ -53,13 +57,8 @@ define in_effect as as_of is on or after date
 /// September 2013, with its reasons in words.
 fn run(condition: &str, case: &str) -> Report<'static> {
     let rules = format!("rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n");
-    let files =
-        vec![("vocabulary.accord".to_string(), VOCABULARY.to_string()), ("rules.accord".to_string(), rules)];
-    let compiled = RuleFiles::from_texts(files).compile();
-    let rule_base =
-        compiled.rule_base.unwrap_or_else(|| panic!("rules do not check: {:#?}", compiled.diagnostics));
-    // A report borrows from its rule base; a test's few need not be freed.
-    let rule_base: &'static RuleBase = Box::leak(Box::new(rule_base));
+    // A report borrows from its rule base.
+    let rule_base = compile_for_good(VOCABULARY, &rules);
     let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("valid case");
     rule_base.advise_in_words(&case, Date::parse("2013-09-01").expect("valid"))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::accord;
+use common::{accord, scratch};
 
 use accord::schema::{DRAFT_2020_12, case_schema};
 use accord::{RuleBase, RuleFiles};
@@ -222,8 +222,7 @@ fn the_command_prints_the_schema() {
 
 #[test]
 fn the_command_reads_another_rule_base() {
-    let dir = std::env::temp_dir().join(format!("accord-schema-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("schema", "tiny");
     let file = dir.join("tiny.accord");
     std::fs::write(
         &file,
@@ -233,7 +232,6 @@ fn the_command_reads_another_rule_base() {
     )
     .unwrap();
     let output = accord(&["schema", "--rules", file.to_str().unwrap()]);
-    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let schema: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(
