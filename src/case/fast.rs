@@ -222,7 +222,7 @@ impl FastReader<'_, '_> {
             Type::Text if keep => Value::Text(self.json.string()?.to_string()),
             Type::Text => return self.json.string().map(|_| ()),
             Type::Date => Value::Date(Date::parse(self.json.string()?).ok()?),
-            Type::Enum(values) => Value::Enum(u32::try_from(self.enum_value(values)?).ok()?),
+            Type::Enum(values) => Value::Enum(self.enum_value(values)? as u32),
             Type::TextList => Value::TextList(self.text_list(keep)?),
             Type::Records(record) => Value::Records(self.records(record, keep)?),
         };

@@ -1,3 +1,7 @@
+//! Tests of case loading through `parse_case`: what a valid case reads as, each error and
+//! where it is placed, and that the fast reader reads exactly what the precise loader
+//! accepts, as it does (examples, then a property over generated cases).
+
 use indexmap::IndexMap;
 use proptest::prelude::*;
 
