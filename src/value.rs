@@ -530,7 +530,7 @@ mod tests {
         );
         assert!(date("9999-12-31").plus(days(1)) > Some(date("9999-12-31")));
         assert_eq!(
-            date("9999-06-01").plus(years(1_000_000)).map(|d| d.month_and_year()).as_deref(),
+            date("9999-06-01").plus(years(1_000_000)).map(Date::month_and_year).as_deref(),
             Some("June 1009999")
         );
         // A step past any a rule can take is refused, not wrapped round.
