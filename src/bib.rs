@@ -1,6 +1,9 @@
 //! Bibliography helpers used by the checker: Harvard-style references, and the text
 //! normalisation under which a quote counts as found in its source.
 
+// Writing to a `String` cannot fail: the `fmt::Result`s of `write!` below are ignored.
+use std::fmt::Write as _;
+
 /// The parts of a reference, as declared in a `source` item.
 #[derive(Clone, Debug, Default)]
 pub struct ReferenceParts<'a> {
@@ -40,7 +43,7 @@ pub fn harvard(parts: &ReferenceParts<'_>, emphasis: impl Fn(&str) -> String) ->
     if let Some(journal) = parts.journal {
         // An article's note says what the journal issue is: `special edition of`.
         let note = parts.note.map(|note| format!("{note} ")).unwrap_or_default();
-        out.push_str(&format!("{}, {note}{}", parts.title, emphasis(journal)));
+        let _ = write!(out, "{}, {note}{}", parts.title, emphasis(journal));
         let volume = match (parts.volume, parts.issue) {
             (Some(volume), Some(issue)) => Some(format!("{volume}({issue})")),
             (Some(volume), None) => Some(volume.to_string()),
@@ -48,18 +51,18 @@ pub fn harvard(parts: &ReferenceParts<'_>, emphasis: impl Fn(&str) -> String) ->
             (None, None) => None,
         };
         for piece in [volume.as_deref(), parts.pages].into_iter().flatten() {
-            out.push_str(&format!(", {piece}"));
+            let _ = write!(out, ", {piece}");
         }
     } else if let Some(book) = parts.book {
         let editors = parts.editors.map(|e| format!("{e} ")).unwrap_or_default();
-        out.push_str(&format!("{}{note}, in {editors}{}", parts.title, emphasis(book)));
+        let _ = write!(out, "{}{note}, in {editors}{}", parts.title, emphasis(book));
     } else {
-        out.push_str(&format!("{}{note}", emphasis(parts.title)));
+        let _ = write!(out, "{}{note}", emphasis(parts.title));
     }
     if let Some(published) = parts.published {
         // A title that ends in its own punctuation needs no full stop after it.
         let separator = if out.ends_with(['?', '!', '.']) { " " } else { ". " };
-        out.push_str(&format!("{separator}{published}"));
+        let _ = write!(out, "{separator}{published}");
     }
     out
 }

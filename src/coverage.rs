@@ -23,6 +23,8 @@
 //! (`"save money" in change.stated_reasons`) has no values written out, and is one test.
 
 use std::collections::{HashMap, HashSet};
+// Writing to a `String` cannot fail: the `fmt::Result`s of `write!` are ignored.
+use std::fmt::Write as _;
 
 use serde_json::{Value as Json, json};
 
@@ -377,7 +379,7 @@ fn tally_parts(node: &Node, parts: &mut Vec<PartCoverage>) {
             parts[index].add(*value);
         }
         Node::All { parts: nodes, .. } | Node::Any { parts: nodes, .. } => {
-            nodes.iter().for_each(|n| tally_parts(n, parts))
+            nodes.iter().for_each(|n| tally_parts(n, parts));
         }
         Node::Not { part, .. } => tally_parts(part, parts),
         Node::Each { items, .. } => items.iter().for_each(|(_, n)| tally_parts(n, parts)),
@@ -468,18 +470,28 @@ pub fn to_json(coverage: &Coverage) -> Json {
 /// and quotes no advice showed.
 pub fn to_text(coverage: &Coverage) -> String {
     let mut out = String::new();
-    out.push_str(&format!(
-        "Coverage of {} by {}: {} fired in at least one case ({}%).\n",
+    let _ = writeln!(
+        out,
+        "Coverage of {} by {}: {} fired in at least one case ({}%).",
         counted(coverage.rules.len(), "rule", "rules"),
         counted(coverage.cases, "case", "cases"),
         coverage.rules_fired(),
         percent(coverage.percent_fired()),
-    ));
+    );
     out.push_str(
         "Counts are of cases (a rule given per item fired in a case when it fired for any item;\n\
          its items are counted below it). A part never true, or never false, in any case is\n\
          logic the cases do not test; so is a value of a list (`in [...]`) that no case had.\n",
     );
+    write_rules(&mut out, coverage);
+    write_uncited_sources(&mut out, coverage);
+    write_unshown_quotes(&mut out, coverage);
+    out
+}
+
+/// The rules that never fired, then the others, each with its counts and the parts and
+/// list values no case tested.
+fn write_rules(out: &mut String, coverage: &Coverage) {
     let width = coverage.rules.iter().map(|r| r.rule.chars().count()).max().unwrap_or(0).max(12);
     let digits = coverage
         .rules
@@ -501,54 +513,62 @@ pub fn to_text(coverage: &Coverage) -> String {
         if rules.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{heading} ({}):\n", rules.len()));
+        let _ = writeln!(out, "\n{heading} ({}):", rules.len());
         for rule in rules {
-            out.push_str(&format!("  {:<width$}  {}\n", rule.rule, counts(&rule.cases)));
+            let _ = writeln!(out, "  {:<width$}  {}", rule.rule, counts(&rule.cases));
             if let (Some(items), Some(list)) = (&rule.items, &rule.for_each) {
                 let label = format!("  items of {list}");
-                out.push_str(&format!("  {label:<width$}  {}\n", counts(items)));
+                let _ = writeln!(out, "  {label:<width$}  {}", counts(items));
             }
-            for part in rule.never_true() {
-                out.push_str(&format!("      never true:  {}\n", part.text));
-            }
-            for part in rule.never_false() {
-                out.push_str(&format!("      never false: {}\n", part.text));
-            }
-            for part in rule.never_matched() {
-                out.push_str(&format!(
-                    "      {}: no case had {}\n",
-                    part.text,
-                    either(&part.never_matched())
-                ));
-            }
+            write_untested_parts(out, rule);
         }
     }
+}
+
+/// The parts of a rule never true or never false, and the list values no case had.
+fn write_untested_parts(out: &mut String, rule: &RuleCoverage) {
+    for part in rule.never_true() {
+        let _ = writeln!(out, "      never true:  {}", part.text);
+    }
+    for part in rule.never_false() {
+        let _ = writeln!(out, "      never false: {}", part.text);
+    }
+    for part in rule.never_matched() {
+        let _ = writeln!(out, "      {}: no case had {}", part.text, either(&part.never_matched()));
+    }
+}
+
+/// The sources no advice cited, and the rules that cite them.
+fn write_uncited_sources(out: &mut String, coverage: &Coverage) {
     if coverage.uncited_sources.is_empty() {
         out.push_str("\nEvery source was cited in some advice.\n");
-    } else {
-        out.push_str(&format!("\nSources never cited in any advice ({}):\n", coverage.uncited_sources.len()));
-        for source in &coverage.uncited_sources {
-            let by = if source.cited_by.is_empty() {
-                "cited by no rule".to_string()
-            } else {
-                format!("cited only by {}", source.cited_by.join(", "))
-            };
-            out.push_str(&format!("  {} ({by})\n", source.key));
-        }
+        return;
     }
+    let _ = writeln!(out, "\nSources never cited in any advice ({}):", coverage.uncited_sources.len());
+    for source in &coverage.uncited_sources {
+        let by = if source.cited_by.is_empty() {
+            "cited by no rule".to_string()
+        } else {
+            format!("cited only by {}", source.cited_by.join(", "))
+        };
+        let _ = writeln!(out, "  {} ({by})", source.key);
+    }
+}
+
+/// The quotes no advice showed, with the rule that cites each and where it is quoted.
+fn write_unshown_quotes(out: &mut String, coverage: &Coverage) {
     if coverage.unshown_quotes.is_empty() {
         out.push_str("Every quote was shown in some advice.\n");
-    } else {
-        out.push_str(&format!("\nQuotes never shown in any advice ({}):\n", coverage.unshown_quotes.len()));
-        for quote in &coverage.unshown_quotes {
-            let mut at = quote.locator.as_ref().map(|l| format!(" at \"{l}\"")).unwrap_or_default();
-            if let Some(quoting) = &quote.quoted_in {
-                at.push_str(&format!(" quoted in {quoting}"));
-            }
-            out.push_str(&format!("  {} cites {}{at}:\n    \"{}\"\n", quote.rule, quote.source, quote.quote));
-        }
+        return;
     }
-    out
+    let _ = writeln!(out, "\nQuotes never shown in any advice ({}):", coverage.unshown_quotes.len());
+    for quote in &coverage.unshown_quotes {
+        let mut at = quote.locator.as_ref().map(|l| format!(" at \"{l}\"")).unwrap_or_default();
+        if let Some(quoting) = &quote.quoted_in {
+            let _ = write!(at, " quoted in {quoting}");
+        }
+        let _ = writeln!(out, "  {} cites {}{at}:\n    \"{}\"", quote.rule, quote.source, quote.quote);
+    }
 }
 
 #[cfg(test)]

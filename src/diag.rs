@@ -178,7 +178,8 @@ impl LineStarts {
             return LineStarts(Vec::new());
         }
         let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
-        LineStarts(starts.map(|at| at as u32).collect())
+        // Every start is at most the length, which fits: no conversion fails.
+        LineStarts(starts.filter_map(|at| u32::try_from(at).ok()).collect())
     }
 
     /// The line (from 0) of byte `offset`, and where that line starts.

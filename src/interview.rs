@@ -27,6 +27,8 @@
 //! ```
 
 use std::collections::BTreeSet;
+// Writing to a `String` cannot fail: the `fmt::Result`s of `write!` into one are ignored.
+use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 
 use serde_json::{Map, Value as Json};
@@ -293,15 +295,12 @@ impl<'r> Interview<'r> {
                 }
             };
             *line += 1;
-            let text = match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    if echo {
-                        writeln!(output)?;
-                    }
-                    writeln!(output, "  not an answer: it is not UTF-8 text")?;
-                    continue;
+            let Ok(text) = String::from_utf8(bytes) else {
+                if echo {
+                    writeln!(output)?;
                 }
+                writeln!(output, "  not an answer: it is not UTF-8 text")?;
+                continue;
             };
             let text = text.trim_end_matches(['\n', '\r']);
             if echo {
@@ -391,7 +390,7 @@ fn heading(number: usize, question: &Question) -> String {
     let count = question.affects.len();
     let mut rules = question.affects.iter().take(RULES_NAMED).cloned().collect::<Vec<_>>().join(", ");
     if count > RULES_NAMED {
-        rules.push_str(&format!(" and {} more", count - RULES_NAMED));
+        let _ = write!(rules, " and {} more", count - RULES_NAMED);
     }
     let affects = counted(count, "rule", "rules");
     // The question shows the case's words (a group's name): escaped, as in a text report.
@@ -501,14 +500,11 @@ pub fn set_at_path(root: &mut Json, path: &str, value: Json) -> Result<(), Strin
             return Err(format!("`{path}` is not a path to a field"));
         }
         let last = n + 1 == steps.len();
-        let object = match here {
-            Json::Object(object) => object,
-            _ => {
-                return Err(format!(
-                    "`{}` is not an object",
-                    if walked.is_empty() { "the case" } else { &walked }
-                ));
-            }
+        let Json::Object(object) = here else {
+            return Err(format!(
+                "`{}` is not an object",
+                if walked.is_empty() { "the case" } else { &walked }
+            ));
         };
         if !walked.is_empty() {
             walked.push('.');
@@ -528,7 +524,7 @@ pub fn set_at_path(root: &mut Json, path: &str, value: Json) -> Result<(), Strin
                 here = field;
             }
             (false, Some(index)) => {
-                walked.push_str(&format!("[{index}]"));
+                let _ = write!(walked, "[{index}]");
                 here = object
                     .get_mut(name)
                     .and_then(Json::as_array_mut)

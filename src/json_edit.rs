@@ -72,7 +72,7 @@ struct Member {
     value: Node,
 }
 
-/// The deepest nesting followed (serde_json, which read the case, stops at 128).
+/// The deepest nesting followed (`serde_json`, which read the case, stops at 128).
 const MAX_DEPTH: usize = 256;
 
 struct Parser<'a> {

@@ -11,7 +11,9 @@ use crate::ast::{Requirement, Span};
 use crate::bib;
 use crate::diag::Diagnostic;
 use crate::eval::{Search, Witness};
-use crate::rulebase::*;
+use crate::rulebase::{
+    Citation, CitationRole, Expr, FactId, Haystack, Origin, Place, Rule, RuleBase, Test, Type,
+};
 
 /// The warnings `allow` can silence.
 pub const WARNINGS: [&str; 14] = [
@@ -680,7 +682,7 @@ fn shown_by_value(rule_base: &RuleBase, expr: &Expr, shown: &mut Vec<(Shown, Nee
         }
         Expr::Extreme { list, .. } => shown_by_value(rule_base, list, shown),
         Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => {
-            shown_by_condition(rule_base, expr, shown)
+            shown_by_condition(rule_base, expr, shown);
         }
         Expr::Const(_) | Expr::Item { .. } | Expr::AsOf | Expr::Words(_) => {}
     }

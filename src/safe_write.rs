@@ -51,7 +51,7 @@ pub enum SaveError {
     Locked,
     /// The file system refused: what was being done, and why.
     Io {
-        /// What failed, in words (`cannot write the temporary file `.case.json.tmp-12``).
+        /// What failed, in words (cannot write the temporary file `.case.json.tmp-12`).
         doing: String,
         /// The error.
         error: io::Error,
@@ -444,17 +444,14 @@ fn lock(target: &Path, expected: Option<&[u8]>) -> Result<File, SaveError> {
             }
             Err(e) => return Err(SaveError::io("cannot open it", e)),
         };
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                if Instant::now() >= deadline {
-                    return Err(SaveError::Locked);
-                }
-                std::thread::sleep(Duration::from_millis(20));
-                continue;
+        // A file system without locks (`TryLockError::Error`): go on, still comparing the
+        // contents.
+        if let Err(fs::TryLockError::WouldBlock) = file.try_lock() {
+            if Instant::now() >= deadline {
+                return Err(SaveError::Locked);
             }
-            // A file system without locks: go on, still comparing the contents.
-            Err(fs::TryLockError::Error(_)) => {}
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
         }
         if !names_the_same_file(target, &file) {
             // Replaced while we waited: lock the file that is there now.

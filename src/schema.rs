@@ -47,7 +47,7 @@ pub fn case_schema(vocabulary: &Vocabulary) -> Json {
             "type": ["string", "number", "null"],
         }),
     );
-    let mut assessed_on = date("The date the assessment is made (YYYY-MM-DD).".into());
+    let mut assessed_on = date("The date the assessment is made (YYYY-MM-DD).");
     nullable(&mut assessed_on);
     properties.insert("assessed_on".into(), assessed_on);
     properties.extend(shape_properties(vocabulary, &vocabulary.root));
@@ -97,7 +97,7 @@ fn fact_schema(vocabulary: &Vocabulary, id: FactId) -> Json {
         Type::Bool => typed("boolean"),
         Type::Text => typed("string"),
         Type::Number => typed("number"),
-        Type::Date => date(description),
+        Type::Date => date(&description),
         Type::TextList => json!({"description": description, "type": "array", "items": {"type": "string"}}),
         Type::Enum(values) => json!({"description": description, "enum": values}),
         Type::Records(record) => json!({
@@ -110,7 +110,7 @@ fn fact_schema(vocabulary: &Vocabulary, id: FactId) -> Json {
 
 /// A date string: `format: date` for validators and editors that check it, and a pattern
 /// for those that do not.
-fn date(description: String) -> Json {
+fn date(description: &str) -> Json {
     json!({"description": description, "type": "string", "format": "date", "pattern": DATE_PATTERN})
 }
 

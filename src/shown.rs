@@ -8,6 +8,7 @@
 //! reorder text shown from left to right (U+202A to U+202E, U+2066 to U+2069).
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// How a text is escaped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +44,9 @@ pub fn escaped(text: &str, how: Escape) -> Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\\' => out.push_str("\\\\"),
-            other => out.push_str(&format!("\\u{:04x}", u32::from(other))),
+            other => {
+                let _ = write!(out, "\\u{:04x}", u32::from(other));
+            }
         }
     }
     Cow::Owned(out)

@@ -93,8 +93,10 @@ impl Date {
     /// As [`Date::new`], for any year a date can hold.
     fn from_parts(year: i64, month: i64, day: i64) -> Option<Date> {
         let real = (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day);
-        let year = i32::try_from(year).ok()?;
-        real.then_some(Date { year, month: month as u8, day: day as u8 })
+        // A real month and day fit a byte; the conversions fail only when `real` is false.
+        let (year, month, day) =
+            (i32::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?);
+        real.then_some(Date { year, month, day })
     }
 
     /// Days from 1970-01-01.
@@ -123,7 +125,7 @@ impl Date {
         if !(1..=12).contains(&month) {
             return Err(format!("`{text}` has no month {month}"));
         }
-        Date::new(year, month as i8, day as i8)
+        Date::from_parts(i64::from(year), i64::from(month), i64::from(day))
             .ok_or_else(|| format!("`{text}` is not a day: {} has no day {day}", month_year(year, month)))
     }
 
@@ -196,12 +198,12 @@ impl Date {
 
     /// `October 2014`
     pub fn month_and_year(self) -> String {
-        month_year(i64::from(self.year), i16::from(self.month))
+        month_year(i64::from(self.year), self.month)
     }
 
     /// Appends [`Date::month_and_year`]'s text to `out`.
     pub fn write_month_and_year(self, out: &mut String) {
-        write_month_year(out, i64::from(self.year), i16::from(self.month));
+        write_month_year(out, i64::from(self.year), self.month);
     }
 
     /// Appends the date as ISO 8601, `2013-04-01`, digit by digit: explanations and
@@ -219,12 +221,9 @@ impl Date {
 
     /// The date as ISO 8601, `2013-04-01`, for years 0 to 9999 (`None` for others).
     pub fn iso_digits(self) -> Option<[u8; 10]> {
-        let year = self.year;
-        if !(0..=9999).contains(&year) {
-            return None;
-        }
-        let digit = |n: i32| b'0' + (n % 10) as u8;
-        let (month, day) = (i32::from(self.month), i32::from(self.day));
+        let year = u32::try_from(self.year).ok().filter(|year| *year <= 9999)?;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (month, day) = (u32::from(self.month), u32::from(self.day));
         Some([
             digit(year / 1000),
             digit(year / 100),
@@ -242,25 +241,26 @@ impl Date {
 
 /// The year, month and day of a text shaped exactly `YYYY-MM-DD`, digits where the digits
 /// go; not yet checked to be a day.
-fn iso_parts(text: &str) -> Option<(i16, i16, i16)> {
+fn iso_parts(text: &str) -> Option<(i16, u8, u8)> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    let digit = |at: usize| bytes[at].is_ascii_digit().then(|| i16::from(bytes[at] - b'0'));
-    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let digit = |at: usize| bytes[at].is_ascii_digit().then(|| bytes[at] - b'0');
+    let year =
+        [digit(0)?, digit(1)?, digit(2)?, digit(3)?].into_iter().fold(0, |year, d| year * 10 + i16::from(d));
     Some((year, digit(5)? * 10 + digit(6)?, digit(8)? * 10 + digit(9)?))
 }
 
-fn month_year(year: impl Into<i64>, month: i16) -> String {
+fn month_year(year: impl Into<i64>, month: u8) -> String {
     let mut text = String::new();
     write_month_year(&mut text, year.into(), month);
     text
 }
 
 /// Appends `October 2014`; a year before 1 as people write it, `March 45 BC`.
-fn write_month_year(out: &mut String, year: i64, month: i16) {
-    out.push_str(MONTH_NAMES[(month - 1) as usize]);
+fn write_month_year(out: &mut String, year: i64, month: u8) {
+    out.push_str(MONTH_NAMES[usize::from(month) - 1]);
     out.push(' ');
     if year >= 1 {
         write_integer(out, year);
@@ -397,7 +397,10 @@ pub fn format_number(n: f64) -> String {
 /// Appends [`format_number`]'s text to `out`.
 pub fn write_number(out: &mut String, n: f64) {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        write_integer(out, n as i64);
+        // A whole number of magnitude below 10^15 converts to `i64` exactly.
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = n as i64;
+        write_integer(out, whole);
     } else {
         let _ = fmt::Write::write_fmt(out, format_args!("{n}"));
     }
@@ -455,12 +458,13 @@ mod tests {
         if !shape_ok {
             return None;
         }
-        let number = |range: std::ops::Range<usize>| -> i16 { text[range].parse().expect("digits") };
-        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        let year: i16 = text[0..4].parse().expect("digits");
+        let (month, day): (i8, i8) =
+            (text[5..7].parse().expect("digits"), text[8..10].parse().expect("digits"));
         if year == 0 || !(1..=12).contains(&month) {
             return None;
         }
-        Date::new(year, month as i8, day as i8)
+        Date::new(year, month, day)
     }
 
     #[test]
@@ -526,7 +530,7 @@ mod tests {
         );
         assert!(date("9999-12-31").plus(days(1)) > Some(date("9999-12-31")));
         assert_eq!(
-            date("9999-06-01").plus(years(1_000_000)).map(|d| d.month_and_year()).as_deref(),
+            date("9999-06-01").plus(years(1_000_000)).map(Date::month_and_year).as_deref(),
             Some("June 1009999")
         );
         // A step past any a rule can take is refused, not wrapped round.

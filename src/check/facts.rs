@@ -143,7 +143,7 @@ impl Checker<'_> {
             .find(&list_path)
             .filter(|l| matches!(self.vocabulary.fact(*l).ty, Type::Records(_)))
         else {
-            let message = format!("`{}` is not declared as a list of records", list_path);
+            let message = format!("`{list_path}` is not declared as a list of records");
             let help = format!("declare it first: `fact {list_path} is a list of records`");
             self.error(invalid_path(file, decl, message, &help));
             return None;

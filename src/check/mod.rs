@@ -279,4 +279,3 @@ fn duplicate(
         .also(first_file, first_span, "first declared here")
         .help("remove one, or give it another name")
 }
-

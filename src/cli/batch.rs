@@ -29,8 +29,9 @@ pub fn run(
         }
     };
     let (rule_base, _, _) = load_rules(rules)?;
-    let jobs =
-        jobs.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     // The clock is read only for cases that give no date when `--as-of` gives none either.
     let options =
         BatchOptions { format, jobs, as_of: as_of.unwrap_or_else(Date::today), as_of_override: as_of };

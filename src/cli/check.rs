@@ -1,5 +1,7 @@
 //! `accord check`: parse, check and analyse a rule base; report every problem.
 
+// Writing to a `String` cannot fail: the `fmt::Result`s of `writeln!` are ignored.
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use accord::diag::{self, Diagnostic, SourceMap};
@@ -99,12 +101,13 @@ fn unanalysed_text(unanalysed: &[Unanalysed], sources: &SourceMap) -> String {
     let mut out = String::new();
     for rule in unanalysed {
         let (line, column) = place(rule, sources);
-        out.push_str(&format!(
-            "note: rule `{}` at {}:{line}:{column} was not fully analysed: a search for a case ran past its budget of work; not checked: {}\n",
+        let _ = writeln!(
+            out,
+            "note: rule `{}` at {}:{line}:{column} was not fully analysed: a search for a case ran past its budget of work; not checked: {}",
             rule.rule,
             rule.file,
             rule.checks.join(", ")
-        ));
+        );
     }
     out
 }
@@ -120,13 +123,14 @@ fn silenced_text(silenced: &[Silenced], sources: &SourceMap) -> String {
             let (line, column) = sources.line_col(&label.file, label.span.start);
             format!("{}:{line}:{column}", label.file)
         });
-        out.push_str(&format!(
-            "  {} {} ({})\n      allowed: {}\n",
+        let _ = writeln!(
+            out,
+            "  {} {} ({})\n      allowed: {}",
             s.warning.code,
             s.warning.message,
             place.unwrap_or_default(),
             s.reason
-        ));
+        );
     }
     out
 }

@@ -2,6 +2,8 @@
 //! fire, the parts of conditions never true or never false, the values of `in [...]`
 //! lists no case had, the sources and quotes no advice shows.
 
+// Writing to a `String` cannot fail: the `fmt::Result` of `write!` is ignored.
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,7 +40,7 @@ pub fn coverage(
             coverage.rules.iter().filter(|r| !r.ever_fired()).map(|r| r.rule.as_str()).collect();
         let mut named = never.iter().take(NAMED).copied().collect::<Vec<_>>().join(", ");
         if never.len() > NAMED {
-            named.push_str(&format!(" and {} more", never.len() - NAMED));
+            let _ = write!(named, " and {} more", never.len() - NAMED);
         }
         eprintln!(
             "error: {} of {} rules ({}%) fired in at least one case, fewer than the minimum of {}%\n\

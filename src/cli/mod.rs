@@ -464,12 +464,10 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
     let mut out = std::io::stdout().lock();
     let written = session.run(stdin.lock(), &mut out, echo).and_then(|ending| {
         write!(out, "\n{}", report::to_text(&session.report_in_words()))?;
-        match (write, session.answered().is_empty(), ending) {
-            (_, true, _) | (_, _, Ending::EndlessLine(_)) => {}
-            (false, false, _) => {
-                writeln!(out, "\nThe answers were not saved: run with --write to save them.")?
-            }
-            (true, false, _) => {}
+        // A line past the limit stops the interview with an error of its own instead.
+        let unsaved = !write && !session.answered().is_empty() && !matches!(ending, Ending::EndlessLine(_));
+        if unsaved {
+            writeln!(out, "\nThe answers were not saved: run with --write to save them.")?;
         }
         out.flush()?;
         Ok(ending)

@@ -236,7 +236,7 @@ fn reports_errors_where_they_are_and_recovers() {
 #[test]
 fn words_in_a_row_where_a_value_belongs_are_one_phrase_for_the_checker() {
     let phrase = |words: &[&str]| {
-        Spanned::new(Expr::Phrase(words.iter().map(|w| w.to_string()).collect()), Span::default())
+        Spanned::new(Expr::Phrase(words.iter().map(ToString::to_string).collect()), Span::default())
     };
     let list = Expr::List(vec![phrase(&["pooled", "budget"]), Spanned::new(name("merger"), Span::default())]);
     assert_eq!(
