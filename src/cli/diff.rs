@@ -109,9 +109,11 @@ fn compare(args: &DiffArgs) -> Result<ExitCode, Stop> {
 struct Side {
     origin: Origin,
     files: RuleFiles,
-    /// For a revision: the folder its files were written to, and the revision, so that
-    /// paths are shown as `REVISION:rules/...`.
-    written_to: Option<(String, String)>,
+    /// For a revision: where its files were written, and the revision, so that paths are
+    /// shown as `REVISION:rules/...`. Kept until the side is dropped, after the rule base
+    /// is compiled: the source texts are read from there then, and a folder written for
+    /// this run alone is removed when it is dropped.
+    written_to: Option<(git::RulesAt, String)>,
 }
 
 impl Side {
@@ -121,8 +123,9 @@ impl Side {
         if compiled.rule_base.is_none() {
             eprintln!("error: the {which} rule base ({}) does not check:", self.origin.describe());
             let (diagnostics, sources) = match &self.written_to {
-                Some((folder, revision)) => {
-                    relabel(&compiled.diagnostics, &compiled.sources, folder, revision)
+                Some((at, revision)) => {
+                    let folder = format!("{}/", at.root.display());
+                    relabel(&compiled.diagnostics, &compiled.sources, &folder, revision)
                 }
                 None => (compiled.diagnostics, compiled.sources),
             };
@@ -160,10 +163,9 @@ fn files_for(which: &str, spec: Option<&str>, here: &Path) -> Result<Side, Stop>
         report_diagnostics(&[diagnostic], &SourceMap::default());
         if error.is_usage() { Stop::Usage } else { Stop::Input }
     })?;
-    let folder = format!("{}/", at.root.display());
     let files = from_paths(which, &at.rules)?;
-    let origin = Origin::Revision { revision: spec.to_string(), commit: at.commit };
-    Ok(Side { origin, files, written_to: Some((folder, format!("{spec}:"))) })
+    let origin = Origin::Revision { revision: spec.to_string(), commit: at.commit.clone() };
+    Ok(Side { origin, files, written_to: Some((at, format!("{spec}:"))) })
 }
 
 fn from_paths(which: &str, path: &Path) -> Result<RuleFiles, Stop> {

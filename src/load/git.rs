@@ -6,11 +6,14 @@
 //! a folder named after their git tree (under the system's temporary folder, one per user),
 //! so that rule files and the source texts they name are read from the same revision as
 //! with a folder on disk. The same tree always has the same content, so the folder is
-//! reused, after checking that it still holds exactly those files.
+//! reused, after checking that it still holds exactly those files. A folder written for
+//! one run alone (where the shared one cannot be used) is removed when the run is done
+//! with it: when the last [`RulesAt`] that holds it is dropped.
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
 use super::MAX_FILE_BYTES;
 use crate::diag::Diagnostic;
@@ -65,7 +68,10 @@ impl fmt::Display for GitError {
     }
 }
 
-/// The rules of a revision, written out.
+/// The rules of a revision, written out. The files stay at least as long as this value
+/// (or a clone of it): where they were written to a folder for this run alone, that
+/// folder is removed when the last clone is dropped, so keep it until the rules are
+/// compiled (their source texts are read from the folder then).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RulesAt {
     /// The commit the revision names.
@@ -75,6 +81,20 @@ pub struct RulesAt {
     pub root: PathBuf,
     /// `root/rules`, the rule base's folder.
     pub rules: PathBuf,
+    /// The folder written for this run alone, if any, shared by the clones.
+    run_folder: Option<Arc<RunFolder>>,
+}
+
+/// A folder this run made for itself, not the shared cache: removed, with what it holds,
+/// when dropped, so that runs do not leave folders behind in the temporary folder.
+#[derive(Debug, PartialEq, Eq)]
+struct RunFolder(PathBuf);
+
+impl Drop for RunFolder {
+    fn drop(&mut self) {
+        // Nothing to do if it is gone already; `remove_dir_all` does not follow links.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn git(repo: &Path, args: &[&str]) -> Result<Output, GitError> {
@@ -123,6 +143,25 @@ pub fn commit(repo: &Path, revision: &str) -> Result<String, GitError> {
 /// it, written before) and says where it is.
 pub fn rules_at(repo: &Path, revision: &str) -> Result<RulesAt, GitError> {
     let commit = commit(repo, revision)?;
+    let tree = rules_tree(repo, revision, &commit)?;
+    let files = files_of(repo, revision, &tree)?;
+    let (cache, run_folder) = cache_folder().map_err(|e| {
+        GitError::Failed(format!(
+            "cannot make a private folder for the rules of revision `{revision}` in `{}`: {e}",
+            std::env::temp_dir().display()
+        ))
+    })?;
+    let (root, run_folder) = write_out(&cache, &tree, &files, run_folder).map_err(|e| {
+        GitError::Failed(format!(
+            "cannot write the rules of revision `{revision}` to `{}`: {e}",
+            cache.display()
+        ))
+    })?;
+    Ok(RulesAt { commit, rules: root.join("rules"), root, run_folder })
+}
+
+/// The tree of the `rules/` folder of a commit.
+fn rules_tree(repo: &Path, revision: &str, commit: &str) -> Result<String, GitError> {
     let tree = git(repo, &["rev-parse", "--verify", "--quiet", &format!("{commit}:rules")])?;
     if !tree.status.success() {
         return Err(GitError::NoRules(revision.to_string()));
@@ -132,49 +171,51 @@ pub fn rules_at(repo: &Path, revision: &str) -> Result<RulesAt, GitError> {
     if stdout_line(&kind) != "tree" {
         return Err(GitError::NoRules(revision.to_string()));
     }
-    let files = files_of(repo, revision, &tree)?;
-    let cache = cache_folder().map_err(|e| {
-        GitError::Failed(format!(
-            "cannot make a private folder for the rules of revision `{revision}` in `{}`: {e}",
-            std::env::temp_dir().display()
-        ))
-    })?;
-    let root = cache.join(&tree);
-    if holds_exactly(&root, &files) {
-        return Ok(RulesAt { commit, rules: root.join("rules"), root });
+    Ok(tree)
+}
+
+/// Writes `files` under `cache/TREE/rules` (or reuses them, written there before) and
+/// gives `cache/TREE`, with the folder to remove when the run is done with it: `run_folder`
+/// (the cache, made for this run), or the scratch folder the files were written to when
+/// they could not be moved into place.
+fn write_out(
+    cache: &Path,
+    tree: &str,
+    files: &[(PathBuf, Vec<u8>)],
+    run_folder: Option<RunFolder>,
+) -> std::io::Result<(PathBuf, Option<Arc<RunFolder>>)> {
+    let root = cache.join(tree);
+    let run_folder = run_folder.map(Arc::new);
+    if holds_exactly(&root, files) {
+        return Ok((root, run_folder));
     }
-    let failed = |e: std::io::Error| {
-        GitError::Failed(format!(
-            "cannot write the rules of revision `{revision}` to `{}`: {e}",
-            cache.display()
-        ))
-    };
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
     let scratch = cache.join(format!(".{tree}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(scratch.join("rules")).map_err(failed)?;
-    for (path, bytes) in &files {
+    std::fs::create_dir_all(scratch.join("rules"))?;
+    for (path, bytes) in files {
         let file = scratch.join("rules").join(path);
         if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).map_err(failed)?;
+            std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&file, bytes).map_err(failed)?;
+        std::fs::write(&file, bytes)?;
     }
     if std::fs::rename(&scratch, &root).is_err() {
         // Another run wrote it meanwhile, or what is there is damaged.
-        if holds_exactly(&root, &files) {
+        if holds_exactly(&root, files) {
             let _ = std::fs::remove_dir_all(&scratch);
-            return Ok(RulesAt { commit, rules: root.join("rules"), root });
+            return Ok((root, run_folder));
         }
         let _ = std::fs::remove_dir_all(&root);
         if std::fs::rename(&scratch, &root).is_err() {
-            // Use the folder just written; it stays behind.
-            return Ok(RulesAt { commit, rules: scratch.join("rules"), root: scratch });
+            // Use the folder just written, for this run alone.
+            let run_folder = run_folder.or_else(|| Some(Arc::new(RunFolder(scratch.clone()))));
+            return Ok((scratch, run_folder));
         }
     }
-    Ok(RulesAt { commit, rules: root.join("rules"), root })
+    Ok((root, run_folder))
 }
 
 /// The files (path under `rules/`, content) of a tree, in git's order.
@@ -254,12 +295,12 @@ fn list_files(dir: &Path, relative: &Path, found: &mut Vec<PathBuf>) -> bool {
 /// and writable by its owner only (mode 0700); when something else has its name (a
 /// symbolic link, perhaps planted by another user; a folder of another owner, or one
 /// others may write to), it is left alone and a fresh private folder is made for this
-/// run (`accord-git-rules-USER-PID-N`, left behind).
-fn cache_folder() -> std::io::Result<PathBuf> {
+/// run (`accord-git-rules-USER-PID-N`), given with the [`RunFolder`] that removes it.
+fn cache_folder() -> std::io::Result<(PathBuf, Option<RunFolder>)> {
     let temp = std::env::temp_dir();
     let named = temp.join(format!("accord-git-rules-{}", user()));
     if private_folder(&named)? {
-        return Ok(named);
+        return Ok((named, None));
     }
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -270,7 +311,7 @@ fn cache_folder() -> std::io::Result<PathBuf> {
         let fresh =
             temp.join(format!("accord-git-rules-{}-{}-{}", user(), std::process::id(), nanos + attempt));
         match new_private_folder(&fresh) {
-            Ok(()) => return Ok(fresh),
+            Ok(()) => return Ok((fresh.clone(), Some(RunFolder(fresh)))),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
         }

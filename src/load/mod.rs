@@ -38,6 +38,10 @@ pub struct RuleFiles {
     /// Bytes the source texts the rules name may take, all together, once the rule files
     /// are read: what the limit of a whole rule base leaves them.
     texts_room: u64,
+    /// For the rules of a git revision, where they were written: kept as long as the
+    /// files, since their source texts are read from there when they are compiled (a
+    /// folder written for this run alone is removed when the last copy is dropped).
+    _written: Option<git::RulesAt>,
 }
 
 /// The result of compiling a rule base: the rule base when there is no error, every
@@ -63,7 +67,7 @@ impl RuleFiles {
             .map(|(path, text)| (path.to_string(), Arc::from(*text)))
             .collect();
         // Built in, and checked when accord was built: no limit applies.
-        RuleFiles { files, embedded: true, texts_room: u64::MAX }
+        RuleFiles { files, embedded: true, texts_room: u64::MAX, _written: None }
     }
 
     /// Rule files from folders (their `.accord` files, by file name) and single files, in
@@ -96,7 +100,7 @@ impl RuleFiles {
                 files.push((shown, Arc::from(text)));
             }
         }
-        Ok(RuleFiles { files, embedded: false, texts_room: limit.saturating_sub(total) })
+        Ok(RuleFiles { files, embedded: false, texts_room: limit.saturating_sub(total), _written: None })
     }
 
     /// Rule files given as text, for tests and embedding: (path shown, text). The source
@@ -106,16 +110,18 @@ impl RuleFiles {
         let total: u64 = files.iter().map(|(_, text)| text.len() as u64).sum();
         // Texts given as text have not been through `read_text`.
         let files = files.into_iter().map(|(path, text)| (path, Arc::from(normalised(text)))).collect();
-        RuleFiles { files, embedded: false, texts_room: limit.saturating_sub(total) }
+        RuleFiles { files, embedded: false, texts_room: limit.saturating_sub(total), _written: None }
     }
 
     /// The rule files in `rules/` at a git revision (`main`, `HEAD~1`, a commit) of the
     /// repository at `repo`; the source texts they name are read from the same revision.
     /// The files are written out first, to a folder reused for the same content (see
-    /// [`git`]); paths are shown under that folder.
+    /// [`git`]); paths are shown under that folder. A folder written for this run alone
+    /// is removed when these rule files (and their clones) are dropped.
     pub fn from_git(repo: &Path, revision: &str) -> Result<RuleFiles, Diagnostic> {
         let at = git::rules_at(repo, revision).map_err(|e| e.diagnostic())?;
-        RuleFiles::from_paths(&[at.rules])
+        let files = RuleFiles::from_paths(std::slice::from_ref(&at.rules))?;
+        Ok(RuleFiles { _written: Some(at), ..files })
     }
 
     /// The size of the rule files' texts, in bytes.

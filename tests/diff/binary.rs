@@ -440,29 +440,8 @@ fn a_revision_without_rules_is_a_command_line_error() {
     assert!(stderr(&output).contains("revision `HEAD` has no `rules/` folder"), "{}", stderr(&output));
 }
 
-/// Removes, when dropped, the folders for the rules of revisions that this process made
-/// in the system's temporary folder. The library writes them there, and where the shared
-/// folder (`accord-git-rules-USER`) cannot be used (another user's, or one others may
-/// write to), it makes a fresh one for the process, `accord-git-rules-USER-PID-N`, and
-/// leaves it behind; a test's process must not.
-struct FreshGitCaches;
-
-impl Drop for FreshGitCaches {
-    fn drop(&mut self) {
-        let pid = std::process::id().to_string();
-        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("accord-git-rules-") && name.rsplit('-').nth(1) == Some(pid.as_str()) {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-    }
-}
-
 #[test]
 fn the_library_reads_the_rules_of_a_revision() {
-    let _caches = FreshGitCaches;
     let dir = repository("library");
     let compiled = RuleFiles::from_git(&dir, "HEAD~1").expect("readable").compile();
     let old: &'static RuleBase = Box::leak(Box::new(compiled.rule_base.expect("the rules of HEAD~1 check")));
@@ -502,10 +481,22 @@ fn git_caches(dir: &Path) -> Vec<(String, bool)> {
     found
 }
 
+/// The names of the entries directly in `dir`, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The rules of revisions are written to a private folder (mode 0700, ours, not a link)
 /// in the temporary folder. A symbolic link planted at its name by another user, a folder
-/// others may write to, or one of another owner is not used (the rules used to be written
-/// through the link); the comparison still runs, in a fresh private folder.
+/// others may read or write, or one of another owner is not used (the rules used to be
+/// written through the link); the comparison still runs, in a fresh private folder that
+/// is removed after the run (one used to be left behind at every run), with the same
+/// output.
 #[cfg(unix)]
 #[test]
 fn the_git_cache_is_private_and_a_link_planted_in_its_place_is_not_followed() {
@@ -524,38 +515,81 @@ fn the_git_cache_is_private_and_a_link_planted_in_its_place_is_not_followed() {
         let output = command.output().expect("the binary runs");
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         assert_eq!(json(&output)["changed"], true);
+        output.stdout
     };
     let planted = tmp.join("accord-git-rules-tester");
 
-    // Nothing there: the folder is made private.
-    run();
+    // Nothing there: the folder is made private, and kept for the next run.
+    let expected = run();
     assert_eq!(git_caches(&tmp), [("accord-git-rules-tester".to_string(), true)]);
+    assert_eq!(run(), expected);
     std::fs::remove_dir_all(&planted).unwrap();
 
     // A link to another user's folder.
     let victim = dir.join("victim");
     std::fs::create_dir(&victim).unwrap();
     std::os::unix::fs::symlink(&victim, &planted).unwrap();
-    run();
+    assert_eq!(run(), expected);
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0, "written through the link");
-    let caches = git_caches(&tmp);
-    assert!(caches.contains(&("accord-git-rules-tester".to_string(), false)), "{caches:?}");
-    assert!(caches.iter().any(|(name, private)| name != "accord-git-rules-tester" && *private), "{caches:?}");
-    for (name, _) in &caches {
-        if name != "accord-git-rules-tester" {
-            std::fs::remove_dir_all(tmp.join(name)).unwrap();
-        }
-    }
+    assert_eq!(entries(&tmp), ["accord-git-rules-tester"], "the fresh folder was left behind");
     std::fs::remove_file(&planted).unwrap();
 
-    // A folder others may write to, and (where the test may give one) of another owner.
+    // A folder others may read, one others may write to, and (where the test may give
+    // one) one of another owner.
     std::fs::create_dir(&planted).unwrap();
-    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o777)).unwrap();
-    run();
-    assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0, "a folder others may write to was used");
+    for mode in [0o755, 0o777] {
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(mode)).unwrap();
+        assert_eq!(run(), expected);
+        assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0, "a folder of mode {mode:o} was used");
+        assert_eq!(entries(&tmp), ["accord-git-rules-tester"], "the fresh folder was left behind");
+    }
     if std::os::unix::fs::chown(&planted, Some(4242), Some(4242)).is_ok() {
         std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o700)).unwrap();
-        run();
+        assert_eq!(run(), expected);
         assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0, "another owner's folder was used");
+        assert_eq!(entries(&tmp), ["accord-git-rules-tester"], "the fresh folder was left behind");
     }
+}
+
+/// Set, for a run of this test binary in a child process, to the repository whose rules
+/// the library is to read.
+const LIBRARY_CHILD_REPOSITORY: &str = "ACCORD_DIFF_TEST_LIBRARY_REPOSITORY";
+
+/// The library too, where the shared folder cannot be used, writes the rules of a
+/// revision to a fresh private folder, kept while the rule files read from it are (their
+/// source texts are read from it when they are compiled) and removed when they are
+/// dropped. The temporary folder is a variable of the process, which a test cannot set
+/// while others run: the library is run by this test binary again, in a child process
+/// with a temporary folder of its own, running this test alone.
+#[cfg(unix)]
+#[test]
+fn the_library_removes_the_fresh_folder_once_the_rule_files_are_dropped() {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(repository) = std::env::var_os(LIBRARY_CHILD_REPOSITORY) {
+        let tmp = std::env::temp_dir();
+        let files = RuleFiles::from_git(Path::new(&repository), "HEAD").expect("readable");
+        assert_eq!(entries(&tmp).len(), 2, "a fresh folder beside the planted one");
+        let files_again = files.clone();
+        drop(files);
+        assert!(files_again.compile().rule_base.is_some(), "the rules and their source texts are read");
+        drop(files_again);
+        assert_eq!(entries(&tmp), ["accord-git-rules-tester"], "the fresh folder was left behind");
+        return;
+    }
+    let dir = repository("library-fresh");
+    let tmp = dir.join("tmp");
+    let planted = tmp.join("accord-git-rules-tester");
+    std::fs::create_dir_all(&planted).unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", "binary::the_library_removes_the_fresh_folder_once_the_rule_files_are_dropped"])
+        .env(LIBRARY_CHILD_REPOSITORY, &*dir)
+        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+        .env("TMPDIR", &tmp)
+        .env("USER", "tester")
+        .output()
+        .expect("the test binary runs");
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("1 passed"), "{}", stdout(&output));
+    assert_eq!(entries(&tmp), ["accord-git-rules-tester"]);
 }
