@@ -1,6 +1,7 @@
 //! Embeds the project's `rules/` folder (rule files and the source texts they quote) in
 //! the binary, so `accord advise case.json` works from any folder.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,8 @@ fn main() {
         println!("cargo::rerun-if-changed={}", file.display());
         let relative =
             file.strip_prefix(&root).expect("under the crate").to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({relative:?}, include_str!({:?})),\n", file.display().to_string()));
+        writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string())
+            .expect("writing to a String cannot fail");
     }
     out.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));

@@ -20,6 +20,7 @@
 //!
 //! The benches allocate as the `accord` binary does (mimalloc), so that their figures are
 //! those of the command line; every variant, the baseline included, uses it.
+#![allow(clippy::panic, reason = "a benchmark whose run goes wrong stops by panicking")]
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -173,7 +174,7 @@ fn compile(c: &mut Criterion) {
         group.sample_size(if rules >= 10_000 { 10 } else { 30 });
         group.measurement_time(Duration::from_secs(if rules >= 100_000 { 40 } else { 6 }));
         group.bench_with_input(BenchmarkId::new("generated", rules), &files, |b, files| {
-            b.iter(|| files.compile())
+            b.iter(|| files.compile());
         });
     }
     group.finish();
@@ -181,7 +182,7 @@ fn compile(c: &mut Criterion) {
 
 fn advise(c: &mut Criterion) {
     let rules = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check cleanly");
-    let default_as_of = Date::parse("2013-06-01").unwrap();
+    let default_as_of = Date::parse("2013-06-01").expect("a date");
     let case = accord::parse_case("shire.json", SHIRE, &rules.vocabulary).expect("a valid case");
     let as_of = case.assessed_on.unwrap_or(default_as_of);
     assert!(!rules.advise(&case, as_of).advice.is_empty());
@@ -194,12 +195,13 @@ fn advise(c: &mut Criterion) {
     let mut line = Vec::new();
     group.bench_function("parse_advise_json_shire", |b| {
         b.iter(|| {
-            let case = accord::parse_case("shire.json", black_box(SHIRE), &rules.vocabulary).unwrap();
+            let case =
+                accord::parse_case("shire.json", black_box(SHIRE), &rules.vocabulary).expect("a valid case");
             let as_of = case.assessed_on.unwrap_or(default_as_of);
             line.clear();
             writer.write_case(&case, as_of, &mut line);
             line.len()
-        })
+        });
     });
     group.finish();
 
@@ -227,7 +229,7 @@ fn advise(c: &mut Criterion) {
 
 fn evaluate(c: &mut Criterion) {
     let rules = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check cleanly");
-    let default_as_of = Date::parse("2013-06-01").unwrap();
+    let default_as_of = Date::parse("2013-06-01").expect("a date");
     let cases: Vec<_> = fixture_lines()
         .iter()
         .map(|line| {
@@ -242,7 +244,7 @@ fn evaluate(c: &mut Criterion) {
     group.bench_function("fixtures", |b| {
         b.iter(|| {
             cases.iter().map(|(case, as_of)| rules.evaluate(black_box(case), *as_of).len()).sum::<usize>()
-        })
+        });
     });
     group.finish();
 }

@@ -14,6 +14,7 @@
 //!
 //! The benches allocate as the `accord` binary does (mimalloc), so that their figures are
 //! those of the command line; every variant, the baseline included, uses it.
+#![allow(clippy::panic, reason = "a benchmark whose run goes wrong stops by panicking")]
 
 #[path = "twelve/gen_cases.rs"]
 mod gen_cases;
@@ -194,7 +195,7 @@ fn rule_base() -> RuleBase {
 }
 
 fn as_of() -> Date {
-    Date::parse("2013-06-01").unwrap()
+    Date::parse("2013-06-01").expect("a date")
 }
 
 /// `parse_case` + `fired_rules` per line, formatted as `--format ids` does (src/batch.rs).
@@ -246,7 +247,7 @@ fn twelve(c: &mut Criterion) {
     check("baseline", &baseline(first));
     check("accord parse_case + fired_rules", &accord_single(&rules, first));
     for jobs in [1, 2] {
-        let out = String::from_utf8(accord_batch(&rules, &first_text, jobs)).unwrap();
+        let out = String::from_utf8(accord_batch(&rules, &first_text, jobs)).expect("accord writes UTF-8");
         check(&format!("accord run_batch jobs {jobs}"), &out);
     }
 
@@ -259,7 +260,7 @@ fn twelve(c: &mut Criterion) {
     group.bench_function("accord_single_thread", |b| b.iter(|| accord_single(&rules, black_box(&lines))));
     for jobs in [1, 2] {
         group.bench_with_input(BenchmarkId::new("accord_run_batch_jobs", jobs), &jobs, |b, &jobs| {
-            b.iter(|| accord_batch(&rules, black_box(&text), jobs))
+            b.iter(|| accord_batch(&rules, black_box(&text), jobs));
         });
     }
     group.finish();

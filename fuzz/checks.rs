@@ -8,8 +8,9 @@
 
 // Each target uses only its own check.
 #![allow(dead_code)]
+#![allow(clippy::panic, reason = "a check reports a counterexample by panicking, as the fuzzer expects")]
 
-use accord::diag::{self, SourceMap};
+use accord::diag::{self, Diagnostic, SourceMap};
 use accord::format::{FormatError, format_rule_file};
 use accord::report::AdviceWriter;
 use std::sync::OnceLock;
@@ -36,7 +37,7 @@ pub fn rules_target(path: &str, text: &str) -> Vec<&'static str> {
     let compiled = RuleFiles::from_texts(vec![(path.to_string(), text.to_string())]).compile();
     assert_eq!(
         compiled.rule_base.is_some(),
-        !compiled.diagnostics.iter().any(|d| d.is_error()),
+        !compiled.diagnostics.iter().any(Diagnostic::is_error),
         "a rule base is given exactly when there is no error"
     );
     let _ = diag::render(&compiled.diagnostics, &compiled.sources, false);
@@ -65,7 +66,7 @@ pub fn case_target(rules: &RuleBase, text: &str) -> Vec<&'static str> {
     let path = "case.json";
     match accord::parse_case(path, text, &rules.vocabulary) {
         Err(diagnostics) => {
-            assert!(diagnostics.iter().any(|d| d.is_error()), "a refused case has an error");
+            assert!(diagnostics.iter().any(Diagnostic::is_error), "a refused case has an error");
             let mut sources = SourceMap::default();
             sources.add(path, text);
             let _ = diag::render(&diagnostics, &sources, false);

@@ -20,6 +20,7 @@
 //! the files, saves again without a kill, and checks that the files are saved and that
 //! no temporary file is left.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::panic, reason = "a test fails by panicking")]
 
 use std::fs;
 use std::io::Write as _;
@@ -243,7 +244,9 @@ fn run_and_kill(setup: &Setup, random: &mut Random, longest: Duration, when: Whe
         }
     };
     match when {
-        When::AnyTime => std::thread::sleep(Duration::from_micros(random.below(longest.as_micros() as u64))),
+        When::AnyTime => std::thread::sleep(Duration::from_micros(
+            random.below(u64::try_from(longest.as_micros()).unwrap_or(u64::MAX)),
+        )),
         When::AtTheSave => {
             wait_for(&|| has_temporary_file(&setup.dir));
             std::thread::sleep(Duration::from_micros(random.below(2000)));
@@ -272,7 +275,9 @@ fn env_number(name: &str) -> Option<u64> {
 fn a_save_killed_at_any_moment_leaves_whole_files_and_the_next_save_cleans_up() {
     let trials = env_number("ACCORD_KILL_TRIALS").unwrap_or(40);
     let seed = env_number("ACCORD_KILL_SEED").unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
     }) | 1;
     println!("ACCORD_KILL_SEED={seed}, {trials} trials");
     let mut random = Random(seed);
@@ -288,8 +293,9 @@ fn a_save_killed_at_any_moment_leaves_whole_files_and_the_next_save_cleans_up() 
     let mut found = std::collections::BTreeMap::new();
     let (mut killed, mut temporary_left) = (0, 0);
     for trial in 0..trials {
-        let before = BEFORES[random.below(4) as usize];
-        let when = [When::AnyTime, When::AtTheSave, When::AtTheBackup][random.below(3) as usize];
+        let before = BEFORES[usize::try_from(random.below(4)).expect("below 4")];
+        let when = [When::AnyTime, When::AtTheSave, When::AtTheBackup]
+            [usize::try_from(random.below(3)).expect("below 3")];
         let setup = setup(&format!("trial-{trial}"), before);
         let what = format!("trial {trial} (seed {seed}, {before:?}, killed {when:?})");
         let was_killed = run_and_kill(&setup, &mut random, longest, when);

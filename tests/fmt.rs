@@ -2,6 +2,7 @@
 //! meaning (the same syntax tree) and comments, be idempotent, and never rewrite a file it
 //! cannot format; the command line must list, rewrite or refuse files as documented. Tests
 //! that run the binary work on copies, each in a folder of its own.
+#![allow(clippy::panic, reason = "a test fails by panicking")]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -99,7 +100,7 @@ impl Random {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
+        usize::try_from(self.0 % n as u64).expect("below n, a usize")
     }
 
     fn pick<'a>(&mut self, choices: &[&'a str]) -> &'a str {
@@ -177,8 +178,10 @@ fn sample_files() -> Vec<(String, String)> {
         files.push((format!("docs/language.md example {}", n + 1), example.to_string()));
     }
     assert!(files.len() >= 10, "the language reference has examples");
-    files
-        .push(("messy.accord".into(), fs::read_to_string(root().join("fixtures/fmt/messy.accord")).unwrap()));
+    files.push((
+        "messy.accord".into(),
+        fs::read_to_string(root().join("fixtures/fmt/messy.accord")).expect("the messy fixture reads"),
+    ));
     for file in accord_files("rules").into_iter().chain(accord_files("fixtures/bad-rules")) {
         let Ok(text) = fs::read_to_string(&file) else { continue };
         let path = file.display().to_string();

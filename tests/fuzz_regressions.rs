@@ -4,6 +4,7 @@
 //! same code path as the target, so the bug stays fixed without running the fuzzer. The
 //! seed corpora in `fuzz/seeds/` are also replayed through the targets' checks, so the
 //! targets' expectations are kept by `cargo test` too.
+#![allow(clippy::panic, reason = "a test fails by panicking")]
 
 use std::fs;
 use std::path::Path;

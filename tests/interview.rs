@@ -1,6 +1,7 @@
 //! `accord interview`: the built binary driven by scripted answers on standard input, and
 //! the atomic writer it saves cases with. Each test works on copies of the cases in
 //! `fixtures/interview/`, in a folder of its own.
+#![allow(clippy::panic, reason = "a test fails by panicking")]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! Case files from JSONTestSuite (Nicolas Seriot, MIT licence; `tests/data/jsontestsuite/`):
+//! Case files from `JSONTestSuite` (Nicolas Seriot, MIT licence; `tests/data/jsontestsuite/`):
 //! 95 documents every JSON parser must accept (`y_`), 188 it must refuse (`n_`) and 35 on
 //! which parsers may differ (`i_`). Read as cases, none may crash accord: a `y_` document is
 //! valid JSON, so it is read and then accepted or refused as a case, with a message; an
@@ -189,7 +189,7 @@ fn the_binary_refuses_a_sample_with_exit_1_and_a_message() {
 }
 
 /// A case nested a million levels deep, in every way JSON nests, is an error from the
-/// library, not a stack overflow (serde_json stops at 128 levels).
+/// library, not a stack overflow (`serde_json` stops at 128 levels).
 #[test]
 fn a_case_nested_a_million_levels_deep_is_an_error() {
     let depth = 1_000_000;

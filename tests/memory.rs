@@ -2,6 +2,7 @@
 //! small multiple of the rule files' size.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use accord::RuleFiles;
@@ -59,10 +60,12 @@ fn small_rules(rules: usize, broken: usize) -> String {
     );
     for i in 0..rules {
         let fact = if i < broken { format!("change.mnths{i}") } else { "change.months".to_string() };
-        text.push_str(&format!(
+        write!(
+            text,
             "\nrule r{i}\n  when change.kind is merger and {fact} < {}\n  warn \"Inside the stall window\" \"{{change.months}} months since.\"\n  cite s\n",
             i % 61
-        ));
+        )
+        .expect("writing to a String cannot fail");
     }
     text
 }

@@ -2,6 +2,9 @@
 //! order, the text report's summary, questions weighted by the priorities of the rules
 //! they could change, questions that wait for another fact, and questions the advice
 //! already rests on. One case per line: the rules, the case, what should happen.
+#![allow(clippy::panic, reason = "a test fails by panicking")]
+
+use std::fmt::Write as _;
 
 use accord::report::{self, AdviceWriter};
 use accord::{Date, Report, RuleBase, RuleFiles};
@@ -52,14 +55,15 @@ fn rules(scale: bool, rules: &[&str]) -> String {
         let [id, priority, kind, condition] = rule.splitn(4, ':').collect::<Vec<_>>()[..] else {
             panic!("id:priority:kind:condition")
         };
-        text.push_str(&format!("\nrule {id}\n"));
+        writeln!(text, "\nrule {id}").expect("writing to a String cannot fail");
         if !priority.is_empty() {
-            text.push_str(&format!("  priority {priority}\n"));
+            writeln!(text, "  priority {priority}").expect("writing to a String cannot fail");
         }
         if condition.contains("g.") {
             text.push_str("  for each g in groups\n");
         }
-        text.push_str(&format!("  when {condition}\n  {kind} \"Title of {id}\" \"x\"\n  cite s\n"));
+        writeln!(text, "  when {condition}\n  {kind} \"Title of {id}\" \"x\"\n  cite s")
+            .expect("writing to a String cannot fail");
     }
     text
 }

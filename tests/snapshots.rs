@@ -90,7 +90,7 @@ fn advice_json_is_the_same_however_it_is_written() {
 }
 
 /// Values the case fills into titles, texts, reasons and questions are escaped as
-/// serde_json escapes them, wherever they fall among the rules' own words.
+/// `serde_json` escapes them, wherever they fall among the rules' own words.
 #[test]
 fn the_batch_writer_escapes_what_the_case_fills_in() {
     let text = std::fs::read_to_string(concat!(

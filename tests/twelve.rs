@@ -4,6 +4,7 @@
 //!
 //! The cases come from a Rust port of the benchmark's Python generator
 //! (`benches/twelve/gen_cases.rs`), itself checked here against the Python script's output.
+#![allow(clippy::panic, reason = "a test fails by panicking")]
 
 #[path = "../benches/twelve/gen_cases.rs"]
 mod gen_cases;

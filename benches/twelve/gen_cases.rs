@@ -63,7 +63,7 @@ impl PyRandom {
     pub fn new(seed: u64) -> PyRandom {
         // `random_seed` in CPython: the absolute value's 32-bit words, least significant
         // first; zero gives one word, 0.
-        let mut key = vec![seed as u32];
+        let mut key = vec![u32::try_from(seed & u64::from(u32::MAX)).expect("masked to 32 bits")];
         if seed >> 32 != 0 {
             key.push((seed >> 32) as u32);
         }
@@ -76,7 +76,9 @@ impl PyRandom {
         self.state[0] = seed;
         for i in 1..624 {
             let previous = self.state[i - 1];
-            self.state[i] = 1_812_433_253u32.wrapping_mul(previous ^ (previous >> 30)).wrapping_add(i as u32);
+            self.state[i] = 1_812_433_253u32
+                .wrapping_mul(previous ^ (previous >> 30))
+                .wrapping_add(u32::try_from(i).expect("below 624"));
         }
         self.index = 624;
     }
@@ -89,7 +91,7 @@ impl PyRandom {
             let previous = self.state[i - 1];
             self.state[i] = (self.state[i] ^ (previous ^ (previous >> 30)).wrapping_mul(1_664_525))
                 .wrapping_add(key[j])
-                .wrapping_add(j as u32);
+                .wrapping_add(u32::try_from(j).expect("a key has at most two words"));
             i += 1;
             j += 1;
             if i >= n {
@@ -103,7 +105,7 @@ impl PyRandom {
         for _ in 0..n - 1 {
             let previous = self.state[i - 1];
             self.state[i] = (self.state[i] ^ (previous ^ (previous >> 30)).wrapping_mul(1_566_083_941))
-                .wrapping_sub(i as u32);
+                .wrapping_sub(u32::try_from(i).expect("below 624"));
             i += 1;
             if i >= n {
                 self.state[0] = self.state[n - 1];
@@ -166,7 +168,7 @@ impl PyRandom {
 
     /// The index `choice(seq)` picks from a sequence of `len` items.
     pub fn choice_index(&mut self, len: usize) -> usize {
-        self.randbelow(len as u32) as usize
+        self.randbelow(u32::try_from(len).expect("a sequence to choose from is short")) as usize
     }
 
     /// `choice(seq)`.
@@ -176,7 +178,7 @@ impl PyRandom {
 }
 
 /// Appends the JSON of case number `i` (without a newline), drawing from `rng` exactly as
-/// `case(rng, i)` in gen_cases.py does.
+/// `case(rng, i)` in `gen_cases.py` does.
 pub fn write_case(rng: &mut PyRandom, i: usize, out: &mut String) {
     let b = |v: bool| if v { "true" } else { "false" };
     // Everything is drawn in the script's order first, then written in its key order.

@@ -636,7 +636,7 @@ const TEXTS: [&str; 10] = [
     "\"\\x\"",
 ];
 
-/// Numbers for generated cases, as serde_json reads them and not.
+/// Numbers for generated cases, as `serde_json` reads them and not.
 const NUMBERS: [&str; 12] =
     ["1", "2.5e1", "-0", "0", "-1.5", "1E2", "1e400", "01", "2.", "123456789012345678901", "-0.0", "1.0e-2"];
 

@@ -6,6 +6,7 @@
 
 // Each test file uses only some of these.
 #![allow(dead_code, unused_imports)]
+#![allow(clippy::panic, reason = "a test fails by panicking, with what went wrong")]
 
 mod binary;
 mod folders;

@@ -35,7 +35,7 @@ fn advice_json(rules: &str, case: &str) -> (usize, Duration) {
     let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
     let started = Instant::now();
     let case = accord::parse_case("case.json", case, &rule_base.vocabulary).expect("a valid case");
-    let report = rule_base.advise(&case, Date::parse("2013-09-01").unwrap());
+    let report = rule_base.advise(&case, Date::parse("2013-09-01").expect("a date"));
     let json = accord::report::to_json(&report).to_string();
     (json.len(), started.elapsed())
 }
