@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::value::{Duration, DurationUnit};
+use std::borrow::Cow;
 
 /// How a rule came out for a case (or an item).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,108 @@
+//! Truth values of three-valued (Kleene) logic, and how two values compare: written once,
+//! for every evaluation of conditions (the walker, the flat conditions, explanations and
+//! reasons). Must not read a case or know about rules.
+
+use crate::ast::CompareOp;
+use crate::value::{Value, compare_numbers};
+
+/// A truth value of three-valued logic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Truth {
+    /// Known to hold.
+    True,
+    /// Known not to hold.
+    False,
+    /// Depends on facts that are unknown.
+    Unknown,
+}
+
+impl Truth {
+    /// Kleene conjunction: false wins, then unknown.
+    pub fn and(self, other: Truth) -> Truth {
+        match (self, other) {
+            (Truth::False, _) | (_, Truth::False) => Truth::False,
+            (Truth::True, Truth::True) => Truth::True,
+            _ => Truth::Unknown,
+        }
+    }
+
+    /// Kleene disjunction: true wins, then unknown.
+    pub fn or(self, other: Truth) -> Truth {
+        self.not().and(other.not()).not()
+    }
+
+    /// Negation; unknown stays unknown.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+
+    pub(crate) fn from_bool(b: bool) -> Truth {
+        if b { Truth::True } else { Truth::False }
+    }
+}
+
+pub(super) fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
+    let ordering = match (a, b) {
+        (Value::Number(x), Value::Number(y)) => compare_numbers(*x, *y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Enum(x), Value::Enum(y)) => x.cmp(y),
+        (Value::Duration(x), Value::Duration(y)) => match (x.in_common_unit(), y.in_common_unit()) {
+            (Some((a, unit_a)), Some((b, unit_b))) if unit_a == unit_b => a.cmp(&b),
+            // Months and days do not convert: such durations are never equal or ordered.
+            _ => return matches!(op, CompareOp::Ne),
+        },
+        _ => return matches!(op, CompareOp::Ne),
+    };
+    holds(op, ordering)
+}
+
+/// Whether two values so ordered pass the comparison.
+pub(super) fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        CompareOp::Eq => ordering == Equal,
+        CompareOp::Ne => ordering != Equal,
+        CompareOp::Lt => ordering == Less,
+        CompareOp::Le => ordering != Greater,
+        CompareOp::Gt => ordering == Greater,
+        CompareOp::Ge => ordering != Less,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Truth::{self, *};
+
+    const ALL: [Truth; 3] = [True, False, Unknown];
+
+    #[test]
+    fn kleene_and_or_not_tables() {
+        // Rows: left operand True, False, Unknown; columns: right operand in the same order.
+        let and = [[True, False, Unknown], [False, False, False], [Unknown, False, Unknown]];
+        let or = [[True, True, True], [True, False, Unknown], [True, Unknown, Unknown]];
+        for (i, a) in ALL.iter().enumerate() {
+            for (j, b) in ALL.iter().enumerate() {
+                assert_eq!(a.and(*b), and[i][j], "{a:?} and {b:?}");
+                assert_eq!(a.or(*b), or[i][j], "{a:?} or {b:?}");
+            }
+        }
+        assert_eq!([True.not(), False.not(), Unknown.not()], [False, True, Unknown]);
+    }
+
+    #[test]
+    fn de_morgan_holds_under_kleene_logic() {
+        for a in ALL {
+            for b in ALL {
+                assert_eq!(a.and(b).not(), a.not().or(b.not()));
+                assert_eq!(a.or(b).not(), a.not().and(b.not()));
+            }
+        }
+    }
+}
