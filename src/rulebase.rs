@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
-use crate::eval::FlatCondition;
 use crate::value::Value;
 
 /// A checked rule base: load it once, then advise any number of cases.
@@ -40,49 +39,7 @@ pub struct RuleBase {
     /// What the rule base's `policy` requires of every rule, in declaration order.
     pub policy: Vec<PolicyLine>,
     /// What evaluating a case needs to know about the rules, worked out once.
-    pub(crate) plan: EvaluationPlan,
-}
-
-/// What the evaluator needs to know about the rules for every case, worked out once the
-/// rules are checked (see [`RuleBase::plan_evaluation`]).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct EvaluationPlan {
-    /// For each rule, in rule order.
-    pub rules: Vec<RulePlan>,
-    /// Whether any rule overrides another.
-    pub any_overrides: bool,
-    /// For each fact, in declaration order.
-    pub facts: Vec<FactPlan>,
-    /// For each rule, its condition flattened (see [`FlatCondition`]).
-    pub conditions: Vec<FlatCondition>,
-    /// The list of each `for each` rule, in rule order: counting a case's outcomes
-    /// looks only at these.
-    pub item_lists: Vec<FactId>,
-    /// For each rule, the rules that override it, in rule order.
-    pub overriders: Vec<Vec<usize>>,
-}
-
-/// Where the evaluator finds a fact's value, with the slots resolved.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct FactPlan {
-    /// The slot of a case-level fact, or of the list whose items hold the fact.
-    pub case_slot: usize,
-    /// For a field of the items of a list, its slot in each record.
-    pub field_slot: Option<usize>,
-    /// Whether the fact is a list of records.
-    pub records: bool,
-}
-
-/// What the evaluator needs to know about one rule.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct RulePlan {
-    /// Whether its condition tests whether a fact is known (directly or in a derived
-    /// fact): only then can answering an unknown fact change a decided condition.
-    pub tests_presence: bool,
-    /// Whether it overrides another rule or is overridden by one.
-    pub linked: bool,
-    /// Whether another rule overrides it.
-    pub overridden: bool,
+    pub(crate) plan: crate::eval::EvaluationPlan,
 }
 
 impl RuleBase {
@@ -160,41 +117,6 @@ impl RuleBase {
     /// without one after all the others (in rule order, as [`slice::sort_by_key`] is stable).
     pub(crate) fn priority_order(&self, rule: usize) -> usize {
         self.rules[rule].priority.unwrap_or(self.priority.len())
-    }
-}
-
-impl RuleBase {
-    /// Works out [`RuleBase::plan`]; the checker calls this once the rules are final.
-    pub(crate) fn plan_evaluation(&mut self) {
-        // Marked in one pass over the overrides: asking each rule whether any other
-        // overrides it would make planning quadratic in the number of rules.
-        let mut overridden = vec![false; self.rules.len()];
-        for &target in self.rules.iter().flat_map(|rule| &rule.overrides) {
-            overridden[target] = true;
-        }
-        let rules = (0..self.rules.len())
-            .map(|index| RulePlan {
-                tests_presence: self.rules[index].condition.tests_presence(&self.definitions),
-                linked: !self.rules[index].overrides.is_empty() || overridden[index],
-                overridden: overridden[index],
-            })
-            .collect();
-        let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
-        let facts: Vec<FactPlan> =
-            self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
-        let conditions = self
-            .rules
-            .iter()
-            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some(), &facts))
-            .collect();
-        let item_lists = self.rules.iter().filter_map(|rule| rule.for_each).collect();
-        let mut overriders = vec![Vec::new(); self.rules.len()];
-        for (index, rule) in self.rules.iter().enumerate() {
-            for &target in &rule.overrides {
-                overriders[target].push(index);
-            }
-        }
-        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions, item_lists, overriders };
     }
 }
 
@@ -498,18 +420,6 @@ impl Vocabulary {
     /// The fact with this id.
     pub fn fact(&self, id: FactId) -> &Fact {
         &self.facts[id.0]
-    }
-
-    /// Where the evaluator finds `fact`'s value.
-    fn fact_plan(&self, fact: &Fact) -> FactPlan {
-        let (case_slot, field_slot) = match fact.place {
-            Place::Case { slot } => (slot, None),
-            Place::Field { list, slot } => match self.fact(list).place {
-                Place::Case { slot: list_slot } => (list_slot, Some(slot)),
-                Place::Field { .. } => unreachable!("lists of records are case-level facts"),
-            },
-        };
-        FactPlan { case_slot, field_slot, records: matches!(fact.ty, Type::Records(_)) }
     }
 }
 

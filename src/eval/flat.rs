@@ -11,11 +11,12 @@
 //! (quantifiers, derived facts, `count ... where`, `highest`) as nested leaves, walked
 //! whole.
 
+use super::FactPlan;
 use super::{
     Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds, work,
 };
 use crate::ast::{CompareOp, Quantifier};
-use crate::rulebase::{Atom, AtomId, Expr, FactId, FactPlan, Haystack, Rule, Test, Type};
+use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
 use crate::value::{Date, Duration, Value, compare_numbers};
 
 /// A condition as a boolean skeleton over its leaves.

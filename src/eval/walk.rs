@@ -4,10 +4,11 @@
 
 use std::borrow::Cow;
 
+use super::FactPlan;
 use super::{Derived, Env, FactInstance, Hypothesis, Truth, compare, work};
 use crate::ast::{CompareOp, Quantifier};
 use crate::case::Case;
-use crate::rulebase::{Atom, Expr, FactId, FactPlan, Haystack, Rule, RuleBase, Test, Type, Vocabulary};
+use crate::rulebase::{Atom, Expr, FactId, Haystack, Rule, RuleBase, Test, Type, Vocabulary};
 use crate::value::{Date, Value, add_numbers};
 
 pub(super) struct Evaluator<'a> {
