@@ -13,11 +13,12 @@
 
 use super::FactPlan;
 use super::{
-    Env, Evaluator, FactInstance, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, holds, work,
+    Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, compare_count,
+    compare_dates, work,
 };
 use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
-use crate::value::{Date, Duration, Value, compare_numbers};
+use crate::value::{Date, Duration, Value};
 
 /// A condition as a boolean skeleton over its leaves.
 #[derive(Clone, Debug)]
@@ -491,7 +492,7 @@ impl LeafTest {
     /// and the assessment date.
     #[inline(always)]
     pub(crate) fn truth(&self, value: Option<&Value>, as_of: Date) -> Truth {
-        let from_bool = |b: bool| if b { Truth::True } else { Truth::False };
+        let from_bool = Truth::from_bool;
         if let LeafTest::Known { negated, .. } = self {
             return from_bool(value.is_some() != *negated);
         }
@@ -509,8 +510,8 @@ impl LeafTest {
                     (None, _) => None,
                 };
                 let dates = |date: Date, other: Date| {
-                    let ordering = if *fact_first { date.cmp(&other) } else { other.cmp(&date) };
-                    from_bool(holds(*op, ordering))
+                    let (a, b) = if *fact_first { (date, other) } else { (other, date) };
+                    from_bool(compare_dates(*op, a, b))
                 };
                 match (date, other) {
                     (Some(date), Other::AsOf) => dates(date, as_of),
@@ -541,11 +542,7 @@ impl LeafTest {
                     Value::TextList(items) => items.len(),
                     _ => return Truth::Unknown,
                 };
-                // As `compare` orders two numbers, without building values to compare.
-                let (len, number) = (len as f64, *number);
-                let ordering =
-                    if *count_first { compare_numbers(len, number) } else { compare_numbers(number, len) };
-                from_bool(holds(*op, ordering))
+                from_bool(compare_count(*op, len, *number, *count_first))
             }
             LeafTest::Known { .. }
             | LeafTest::General(_)
@@ -606,13 +603,7 @@ impl Tally {
 
     /// The quantifier's truth over items with these truths.
     fn truth(&self, quantifier: Quantifier) -> Truth {
-        match quantifier {
-            Quantifier::Any if self.true_ > 0 => Truth::True,
-            Quantifier::All if self.false_ > 0 => Truth::False,
-            _ if self.unknown > 0 => Truth::Unknown,
-            Quantifier::Any => Truth::False,
-            Quantifier::All => Truth::True,
-        }
+        Fold::of_counts(quantifier, self.true_, self.false_, self.unknown)
     }
 }
 
@@ -964,18 +955,11 @@ impl Evaluator<'_> {
         };
         let field = body.read().expect("a quantified leaf's test reads one field").fact;
         work(len);
-        let mut result = match quantifier {
-            Quantifier::Any => Truth::False,
-            Quantifier::All => Truth::True,
-        };
+        let mut fold = Fold::new(quantifier);
         for item in 0..len {
-            let truth = body.truth(read(FactInstance { fact: field, item: Some(item) }), self.as_of);
-            result = match quantifier {
-                Quantifier::Any => result.or(truth),
-                Quantifier::All => result.and(truth),
-            };
+            fold.add(body.truth(read(FactInstance { fact: field, item: Some(item) }), self.as_of));
         }
-        result
+        fold.truth()
     }
 
     /// A quantified leaf's truth with one item's field, `fact`, given `value`, from the

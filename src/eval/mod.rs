@@ -40,7 +40,7 @@ pub use outcomes::{FactInstance, Outcome};
 pub(crate) use plan::{EvaluationPlan, FactPlan};
 use reasons::{Top, dedup, enum_values_of, write_count, write_in_words, write_index, write_plain};
 pub use truth::Truth;
-use truth::{compare, holds};
+use truth::{Fold, compare, compare_count, compare_dates};
 use walk::{Evaluator, MAX_FORCED_ATOMS, list_fact};
 
 // The glob imports of `explain`, `satisfy` and `reference` read these.

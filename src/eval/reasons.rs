@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use super::{DraftAdvice, Env, Evaluator, FactInstance, FlatCondition, Outcome, Texts, Truth, list_fact};
+use super::{
+    DraftAdvice, Env, Evaluator, FactInstance, FlatCondition, Fold, Outcome, Texts, Truth, list_fact,
+};
 use crate::ast::{CompareOp, DateStyle, Quantifier};
 use crate::rulebase::{Atom, Expr, FactId, Rule, RuleBase, Template, TemplatePart, Test, Type};
 use crate::value::{Value, write_integer, write_number};
@@ -217,10 +219,7 @@ impl<'a> Evaluator<'a> {
         // The items are evaluated once, for their reasons, and their truths combined as
         // `quantified` combines them.
         let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
-        let mut truth = match quantifier {
-            Quantifier::Any => Truth::False,
-            Quantifier::All => Truth::True,
-        };
+        let mut fold = Fold::new(*quantifier);
         for item in 0..len {
             env.bindings.push((list_fact, item));
             let first = out.count();
@@ -234,12 +233,9 @@ impl<'a> Evaluator<'a> {
             }
             env.bindings.pop();
             debug_assert_eq!(env.bindings.len(), *binding);
-            truth = match quantifier {
-                Quantifier::Any => truth.or(item_truth),
-                Quantifier::All => truth.and(item_truth),
-            };
+            fold.add(item_truth);
         }
-        truth
+        fold.truth()
     }
 
     /// The truth of `expr`, evaluated quickly: without recording reads, stopping at the

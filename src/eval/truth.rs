@@ -2,8 +2,8 @@
 //! for every evaluation of conditions (the walker, the flat conditions, explanations and
 //! reasons). Must not read a case or know about rules.
 
-use crate::ast::CompareOp;
-use crate::value::{Value, compare_numbers};
+use crate::ast::{CompareOp, Quantifier};
+use crate::value::{Date, Value, compare_numbers};
 
 /// A truth value of three-valued logic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,10 +46,81 @@ impl Truth {
     }
 }
 
-pub(super) fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
+/// The truth of `any` or `all` over a list's items, folded one item at a time: Kleene `or`
+/// for `any` (from false), `and` for `all` (from true). Every evaluation of a quantifier
+/// folds with it but the reference evaluator, which stays independent.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fold {
+    quantifier: Quantifier,
+    truth: Truth,
+}
+
+impl Fold {
+    /// The fold over no items: `any` is false, `all` true.
+    #[inline]
+    pub(crate) fn new(quantifier: Quantifier) -> Fold {
+        let truth = match quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
+        Fold { quantifier, truth }
+    }
+
+    /// Folds in one more item's truth.
+    #[inline]
+    pub(crate) fn add(&mut self, item: Truth) {
+        self.truth = match self.quantifier {
+            Quantifier::Any => self.truth.or(item),
+            Quantifier::All => self.truth.and(item),
+        };
+    }
+
+    /// Whether no later item can change the truth: `any` found true, `all` found false.
+    #[inline]
+    pub(crate) fn decided(self) -> bool {
+        self.truth == Self::new(self.quantifier).truth.not()
+    }
+
+    /// The truth over the items folded so far.
+    #[inline]
+    pub(crate) fn truth(self) -> Truth {
+        self.truth
+    }
+
+    /// The truth over items of which `true_` are true, `false_` false and `unknown`
+    /// unknown, in any order: what folding them one at a time gives.
+    #[inline]
+    pub(crate) fn of_counts(quantifier: Quantifier, true_: usize, false_: usize, unknown: usize) -> Truth {
+        match quantifier {
+            Quantifier::Any if true_ > 0 => Truth::True,
+            Quantifier::All if false_ > 0 => Truth::False,
+            _ if unknown > 0 => Truth::Unknown,
+            _ => Self::new(quantifier).truth,
+        }
+    }
+}
+
+/// Whether two dates pass the comparison, `a op b`.
+#[inline]
+pub(crate) fn compare_dates(op: CompareOp, a: Date, b: Date) -> bool {
+    holds(op, a.cmp(&b))
+}
+
+/// Whether a count of items passes a comparison with a number: `count op number`, or
+/// `number op count` when not `count_first`; as [`compare`] has it for two numbers.
+#[inline]
+pub(crate) fn compare_count(op: CompareOp, count: usize, number: f64, count_first: bool) -> bool {
+    let count = count as f64;
+    let ordering = if count_first { compare_numbers(count, number) } else { compare_numbers(number, count) };
+    holds(op, ordering)
+}
+
+/// Whether two values pass the comparison, `a op b`: values of different types (and
+/// durations in months against durations in days) are only ever unequal.
+pub(crate) fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
     let ordering = match (a, b) {
         (Value::Number(x), Value::Number(y)) => compare_numbers(*x, *y),
-        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => return compare_dates(op, *x, *y),
         (Value::Text(x), Value::Text(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         (Value::Enum(x), Value::Enum(y)) => x.cmp(y),
@@ -64,7 +135,7 @@ pub(super) fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
 }
 
 /// Whether two values so ordered pass the comparison.
-pub(super) fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering::*;
     match op {
         CompareOp::Eq => ordering == Equal,

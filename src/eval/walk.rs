@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::FactPlan;
-use super::{Derived, Env, FactInstance, Hypothesis, Truth, compare, work};
+use super::{Derived, Env, FactInstance, Fold, Hypothesis, Truth, compare, compare_count, work};
 use crate::ast::{CompareOp, Quantifier};
 use crate::case::Case;
 use crate::rulebase::{Atom, Expr, FactId, Haystack, Rule, RuleBase, Test, Type, Vocabulary};
@@ -348,14 +348,7 @@ impl<'a> Evaluator<'a> {
         let Some(&Value::Number(other)) = self.value(other, env).as_deref() else {
             return Some(Truth::Unknown);
         };
-        let passes = |n: usize| {
-            let (a, b) = if count_on_left {
-                (Value::Number(n as f64), Value::Number(other))
-            } else {
-                (Value::Number(other), Value::Number(n as f64))
-            };
-            compare(op, &a, &b)
-        };
+        let passes = |n: usize| compare_count(op, n, other, count_on_left);
         let (mut some_pass, mut some_fail) = (false, false);
         for n in least..=most {
             if passes(n) {
@@ -415,14 +408,7 @@ impl<'a> Evaluator<'a> {
         let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
-        let mut result = match quantifier {
-            Quantifier::Any => Truth::False,
-            Quantifier::All => Truth::True,
-        };
-        let decided = match quantifier {
-            Quantifier::Any => Truth::True,
-            Quantifier::All => Truth::False,
-        };
+        let mut fold = Fold::new(quantifier);
         for item in 0..len {
             if !env.spend() {
                 return Truth::Unknown;
@@ -430,16 +416,13 @@ impl<'a> Evaluator<'a> {
             env.bindings.push((list_fact, item));
             let truth = self.truth(body, env);
             env.bindings.pop();
-            result = match quantifier {
-                Quantifier::Any => result.or(truth),
-                Quantifier::All => result.and(truth),
-            };
+            fold.add(truth);
             // With no reads to record, the remaining items cannot change a decided result.
-            if result == decided && env.outcome_only {
+            if fold.decided() && env.outcome_only {
                 break;
             }
         }
-        result
+        fold.truth()
     }
 
     pub(super) fn atom(&self, atom: &Atom, env: &mut Env) -> Truth {
