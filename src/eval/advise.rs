@@ -4,26 +4,30 @@
 
 use std::ops::Range;
 
-use super::{Advice, Answer, CitedSource, Env, Evaluator, Question, QuotingWork, Report, Texts, dedup};
+use super::{
+    Advice, Answer, CitedSource, Env, Evaluator, Outcome, Question, QuotingWork, Report, Texts, dedup,
+};
 use crate::case::Case;
 use crate::rulebase::{FactId, RuleBase};
 use crate::value::Date;
 
 impl RuleBase {
     /// Evaluates every rule against `case` as of `as_of` and writes the advice, its reasons
-    /// as written in the rules ([`Advice::because`]).
+    /// as written in the rules ([`Advice::because`]). Each call starts with empty buffers:
+    /// to advise many cases, use an [`Advisor`](crate::eval::Advisor) ([`RuleBase::advisor`]).
     pub fn advise(&self, case: &Case, as_of: Date) -> Report<'_> {
-        self.report(case, as_of, false)
+        self.advisor().advise(case, as_of)
     }
 
     /// [`RuleBase::advise`], with the reasons for each piece of advice in words too
     /// ([`Advice::because_in_words`]), for the text report.
     pub fn advise_in_words(&self, case: &Case, as_of: Date) -> Report<'_> {
-        self.report(case, as_of, true)
+        self.advisor().advise_in_words(case, as_of)
     }
 
-    fn report(&self, case: &Case, as_of: Date, words: bool) -> Report<'_> {
-        let Draft { texts, advice, questions } = self.draft(case, as_of, words);
+    /// The report of a drafted case.
+    pub(super) fn report(&self, draft: Draft, case: &Case, as_of: Date) -> Report<'_> {
+        let Draft { texts, advice, questions } = draft;
         let advice =
             advice.into_iter().enumerate().map(|(n, draft)| self.advice(draft, n + 1, &texts)).collect();
         let questions =
@@ -31,10 +35,9 @@ impl RuleBase {
         Report { case: case.label().map(str::to_string), as_of, advice, questions }
     }
 
-    /// A case's advice with what the case fills in worked out, but not yet put into the
-    /// rules' texts; with the reasons in words too when `words`.
-    pub(crate) fn draft(&self, case: &Case, as_of: Date, words: bool) -> Draft {
-        let outcomes = self.evaluate(case, as_of);
+    /// A case's advice, given its `outcomes`, with what the case fills in worked out, but
+    /// not yet put into the rules' texts; with the reasons in words too when `words`.
+    pub(super) fn draft(&self, case: &Case, as_of: Date, words: bool, outcomes: &[Outcome]) -> Draft {
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
         let mut texts = Texts::with_capacity(4096, 128);
@@ -47,7 +50,7 @@ impl RuleBase {
             // Stable: equal priorities keep rule order, and a rule's items list order.
             advice.sort_by_key(|draft| self.priority_order(draft.rule));
         }
-        let questions = evaluator.questions(&outcomes, &mut env, &mut texts);
+        let questions = evaluator.questions(outcomes, &mut env, &mut texts);
         Draft { texts, advice, questions }
     }
 
@@ -136,7 +139,7 @@ impl RuleBase {
     }
 }
 
-/// A case's advice before the rules' texts are put together. [`RuleBase::advise`] puts
+/// A case's advice before the rules' texts are put together. [`Advisor::advise`](crate::eval::Advisor::advise) puts
 /// them together into a [`Report`]; the batch writer copies the rules' words (escaped for
 /// JSON once, in advance) around the values, and never builds the texts.
 pub(crate) struct Draft {

@@ -13,6 +13,7 @@
 //! print.
 
 mod advise;
+mod advisor;
 mod env;
 mod explain;
 mod flat;
@@ -33,7 +34,8 @@ pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
 pub(crate) use texts::{Texts, text_range};
 
-pub(crate) use advise::{DraftAdvice, DraftQuestion};
+pub(crate) use advise::{Draft, DraftAdvice, DraftQuestion};
+pub use advisor::Advisor;
 use env::{Derived, Env, Hypothesis};
 use outcomes::Scratch;
 pub use outcomes::{FactInstance, Outcome};

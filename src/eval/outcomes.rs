@@ -42,22 +42,30 @@ impl Outcome {
 }
 
 impl RuleBase {
-    /// The outcome of every rule (per item for `for each` rules), in rule order.
+    /// The outcome of every rule (per item for `for each` rules), in rule order. Each call
+    /// starts with empty buffers: to evaluate many cases, use an [`Advisor`]
+    /// ([`RuleBase::advisor`]).
     pub fn evaluate(&self, case: &Case, as_of: Date) -> Vec<Outcome> {
-        self.outcomes(case, as_of, true)
+        self.advisor().evaluate(case, as_of)
     }
 
     /// The rules that give advice for a case, each once, in rule order: what batch runs
-    /// print, computed without working out questions.
+    /// print, computed without working out questions. Each call starts with empty buffers:
+    /// to evaluate many cases, use an [`Advisor`](crate::eval::Advisor) ([`RuleBase::advisor`]).
     pub fn fired_rules(&self, case: &Case, as_of: Date) -> Vec<usize> {
+        self.advisor().fired_rules(case, as_of)
+    }
+
+    /// [`RuleBase::fired_rules`], evaluated with the buffers of `scratch`.
+    pub(super) fn fired_rules_in(&self, case: &Case, as_of: Date, scratch: &mut Scratch) -> Vec<usize> {
+        let evaluator = Evaluator::new(self, case, as_of);
         if !self.plan.any_overrides {
             // Every rule that fires gives advice: no outcome needs keeping.
-            let evaluator = Evaluator::new(self, case, as_of);
-            let mut env = Env::default();
-            return (0..self.rules.len()).filter(|index| evaluator.fires(*index, &mut env)).collect();
+            let env = &mut scratch.env;
+            return (0..self.rules.len()).filter(|index| evaluator.fires(*index, env)).collect();
         }
         let mut fired: Vec<usize> = self
-            .outcomes(case, as_of, false)
+            .outcomes_in(&evaluator, false, scratch)
             .into_iter()
             .filter(Outcome::gives_advice)
             .map(|o| o.rule)
@@ -66,19 +74,9 @@ impl RuleBase {
         fired
     }
 
-    /// Every rule's outcome; `with_questions` also finds the unknown facts that matter.
-    fn outcomes(&self, case: &Case, as_of: Date, with_questions: bool) -> Vec<Outcome> {
-        let evaluator = Evaluator::new(self, case, as_of);
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.outcomes_in(&evaluator, with_questions, &mut scratch),
-            // An evaluation nested in this one (there is none) gets fresh buffers rather
-            // than a borrow error.
-            Err(_) => self.outcomes_in(&evaluator, with_questions, &mut Scratch::default()),
-        })
-    }
-
-    /// Every rule's outcome, evaluated with the buffers of `scratch`.
-    fn outcomes_in(
+    /// Every rule's outcome, evaluated with the buffers of `scratch`; `with_questions` also
+    /// finds the unknown facts that matter.
+    pub(super) fn outcomes_in(
         &self,
         evaluator: &Evaluator<'_>,
         with_questions: bool,
@@ -411,12 +409,6 @@ pub(super) fn shows(truth: Truth, blocked: bool) -> u8 {
         (Truth::Unknown, false) => 1,
         (Truth::True, false) => 2,
     }
-}
-
-thread_local! {
-    /// Each thread's evaluation buffers, kept from one case to the next: a batch allocates
-    /// them once, not once per case.
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Buffers reused from one rule's evaluation to the next, and from one case to the next,

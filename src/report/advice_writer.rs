@@ -8,7 +8,7 @@
 use std::io::Write as _;
 
 use crate::case::Case;
-use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts, text_range};
+use crate::eval::{Advisor, Answer, DraftAdvice, DraftQuestion, Texts, text_range};
 use crate::json_string::first_special;
 use crate::rulebase::FactId;
 use crate::rulebase::{Rule, RuleBase, Template, TemplatePart};
@@ -75,8 +75,21 @@ impl<'r> AdviceWriter<'r> {
     /// Advises `case` as of `as_of` and appends its compact JSON document, and a newline,
     /// to `out`: one line of `--format jsonl`. The text is that of serializing
     /// [`RuleBase::advise`]'s report.
+    /// Each call starts with empty buffers: to write many cases, use
+    /// [`AdviceWriter::write_case_with`].
     pub fn write_case(&self, case: &Case, as_of: Date, out: &mut Vec<u8>) {
-        let draft = self.rule_base.draft(case, as_of, false);
+        self.write_case_with(&mut self.rule_base.advisor(), case, as_of, out);
+    }
+
+    /// [`AdviceWriter::write_case`], advising with `advisor`, whose buffers it reuses; an
+    /// advisor of another rule base than the writer's is not used (the case is advised
+    /// with buffers of its own).
+    pub fn write_case_with(&self, advisor: &mut Advisor<'_>, case: &Case, as_of: Date, out: &mut Vec<u8>) {
+        let draft = if std::ptr::eq(advisor.rule_base(), self.rule_base) {
+            advisor.draft(case, as_of, false)
+        } else {
+            self.rule_base.advisor().draft(case, as_of, false)
+        };
         let texts = EscapedTexts::of(&draft.texts);
         out.extend_from_slice(br#"{"format":""#);
         out.extend_from_slice(ADVICE_FORMAT.as_bytes());
