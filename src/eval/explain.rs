@@ -2,7 +2,14 @@
 //! tree with each part's value and the facts it read, the unknown facts that leave it
 //! undetermined, and the smallest change to the case that would make it fire.
 
-use super::*;
+use super::{
+    Env, Evaluator, FactInstance, Hypothesis, Outcome, Texts, Truth, compare, dedup, enum_values_of,
+    list_fact, write_plain,
+};
+use crate::ast::{CompareOp, DateStyle, Quantifier};
+use crate::case::Case;
+use crate::rulebase::{Atom, Definition, Expr, Haystack, Rule, RuleBase, Test, Type};
+use crate::value::{Date, Value};
 use crate::value::{Duration, DurationUnit};
 use std::borrow::Cow;
 

@@ -45,12 +45,6 @@ pub use truth::Truth;
 use truth::{Fold, compare, compare_count, compare_dates};
 use walk::{Evaluator, MAX_FORCED_ATOMS, list_fact};
 
-// The glob imports of `explain`, `satisfy` and `reference` read these.
-use crate::ast::{CompareOp, DateStyle, Quantifier};
-use crate::case::Case;
-use crate::rulebase::*;
-use crate::value::{Date, Value};
-
 pub use crate::report::{Advice, Answer, CitedSource, Question, QuotingWork, Report};
 
 // Work done by evaluations on this thread, counted in tests: conditions and tests

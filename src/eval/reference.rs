@@ -6,9 +6,11 @@
 //! Questions are found by brute force: an unknown true-or-false or `one of` fact is asked
 //! about exactly when trying each of its values changes some rule's outcome.
 
+use super::{Truth, compare, list_fact};
+use crate::ast::{CompareOp, Quantifier};
+use crate::rulebase::{Expr, FactId, Haystack, Place, RuleBase, Test, Type};
+use crate::value::{Date, Value};
 use serde_json::Value as Json;
-
-use super::*;
 
 /// A rule's outcome as the reference sees it: rule index, item, truth, overridden.
 pub type ReferenceOutcome = (usize, Option<usize>, Truth, bool);

@@ -17,7 +17,7 @@
 
 use super::{Env, Evaluator, Texts, Top, Truth, dedup, list_fact, write_count, write_in_words};
 use crate::ast::CompareOp;
-use crate::rulebase::*;
+use crate::rulebase::{Atom, Expr, FactId, Haystack, Template, Test, Type, Wording};
 use crate::value::{Value, write_number};
 
 /// What words are said of: a fact of the case (for a field of a list's items, of the item
