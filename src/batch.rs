@@ -6,6 +6,7 @@
 //! cases there are, and the output is byte-identical whatever the number of workers.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
@@ -65,12 +66,11 @@ impl LineError {
             // A message names what the line wrote (a key, a value): shown escaped, as a
             // terminal would otherwise act on an escape sequence in it.
             let message = crate::shown::escaped(&diagnostic.message, Escape::Controls);
-            out.push_str(&format!(
-                "{source}:{}:{column}: {severity}[{}]: {message}\n",
-                self.line, diagnostic.code
-            ));
+            // Writing to a `String` cannot fail.
+            let _ =
+                writeln!(out, "{source}:{}:{column}: {severity}[{}]: {message}", self.line, diagnostic.code);
             if let Some(help) = &diagnostic.help {
-                out.push_str(&format!("  help: {}\n", crate::shown::escaped(help, Escape::Controls)));
+                let _ = writeln!(out, "  help: {}", crate::shown::escaped(help, Escape::Controls));
             }
         }
         out
@@ -181,6 +181,15 @@ struct Workers<'w, W> {
     start: &'w (dyn Fn() -> W + Sync),
     advise: &'w (dyn Fn(&mut W, &Chunk, usize) -> Done + Sync),
 }
+
+// By hand: derived, they would be copied only for states that are.
+impl<W> Clone for Workers<'_, W> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<W> Copy for Workers<'_, W> {}
 
 /// The reader, the `workers` and the writer of a batch, with at most `window`'s size of
 /// chunks in flight.
@@ -351,6 +360,9 @@ const SKIP_AT_MOST_LIMITS: u64 = 16;
 /// The texts of chunks advised come back through `spare`, to be filled again. A line
 /// longer than `limit` bytes is not kept: it is marked, so that it is reported as too
 /// long and the batch goes on.
+// `work` is taken, not borrowed: dropping it when reading ends tells the workers that no
+// more chunks come.
+#[allow(clippy::needless_pass_by_value)]
 fn read_chunks(
     mut input: impl Read,
     (chunk_bytes, limit): (usize, u64),
@@ -566,7 +578,7 @@ fn advise_chunk(
                 done.cases += 1;
             }
             Err(diagnostics) => {
-                done.bad.push(LineError { line: number, text: text.to_string(), diagnostics })
+                done.bad.push(LineError { line: number, text: text.to_string(), diagnostics });
             }
         }
     }
@@ -589,7 +601,7 @@ fn write_result(
             match (&case.id, &case.name) {
                 // A line break or a tab in it would forge a line or a field.
                 (Some(id), _) | (None, Some(id)) => {
-                    out.extend_from_slice(crate::shown::escaped(id, Escape::Exactly).as_bytes())
+                    out.extend_from_slice(crate::shown::escaped(id, Escape::Exactly).as_bytes());
                 }
                 (None, None) => out.extend_from_slice(line.to_string().as_bytes()),
             }

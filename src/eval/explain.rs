@@ -3,8 +3,8 @@
 //! undetermined, and the smallest change to the case that would make it fire.
 
 use super::{
-    Env, Evaluator, FactInstance, Hypothesis, Outcome, Texts, Truth, compare, dedup, enum_values_of,
-    list_fact, write_plain,
+    Env, Evaluator, FactInstance, Hypothesis, Outcome, Texts, Truth, compare, dedup, enum_values,
+    enum_values_of, list_fact, write_plain,
 };
 use crate::ast::{CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
@@ -269,7 +269,7 @@ impl Evaluator<'_> {
             Truth::True | Truth::False => {
                 let negated = outcome.truth == Truth::False;
                 let env = &mut self.env_for(rule, outcome.item);
-                self.because(outcome.rule, outcome.item, negated, env, &mut reasons)
+                self.because(outcome.rule, outcome.item, negated, env, &mut reasons);
             }
             Truth::Unknown => {}
         }
@@ -443,7 +443,7 @@ impl Evaluator<'_> {
         let current = self.stored(fact);
         let mut values = match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
-            Type::Enum(names) => (0..names.len() as u32).map(Value::Enum).collect(),
+            Type::Enum(names) => enum_values(names.len()).collect(),
             Type::Records(_) => vec![Value::Records(Vec::new())],
             Type::Number => number_candidates(constants),
             Type::Date => self.date_candidates(constants),
@@ -481,7 +481,7 @@ impl Evaluator<'_> {
                     }
                 }
                 Value::Date(d) => {
-                    dates.extend([d.plus(day(1)), Some(*d), d.plus(day(-1))].into_iter().flatten())
+                    dates.extend([d.plus(day(1)), Some(*d), d.plus(day(-1))].into_iter().flatten());
                 }
                 _ => {}
             }

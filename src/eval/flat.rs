@@ -14,7 +14,7 @@
 use super::FactPlan;
 use super::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, compare, compare_count,
-    compare_dates, work,
+    compare_dates, enum_values, work,
 };
 use crate::ast::{CompareOp, Quantifier};
 use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Rule, Test, Type};
@@ -255,7 +255,7 @@ fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
     let count = table.len().ilog(3) as usize;
     (1..count)
         .flat_map(|first| {
-            let combinations = 3usize.pow(first as u32);
+            let combinations = 3usize.pow(u32::try_from(first).unwrap_or(u32::MAX));
             (0..combinations).map(move |index| {
                 // The entries whose first leaves have these truths.
                 let mut truths = table.iter().skip(index).step_by(combinations);
@@ -270,7 +270,7 @@ fn decided_by_first_leaves(table: &[Truth]) -> Vec<Option<Truth>> {
 /// [`table_index`].
 fn truth_table(skeleton: &Skeleton, count: usize) -> Vec<Truth> {
     let mut leaves = vec![Truth::True; count];
-    let mut table = Vec::with_capacity(3usize.pow(count as u32));
+    let mut table = Vec::with_capacity(3usize.pow(u32::try_from(count).unwrap_or(u32::MAX)));
     loop {
         table.push(skeleton.truth(&leaves));
         // The next combination: count up in base 3 (digits true, false, unknown), the first
@@ -828,7 +828,7 @@ impl Evaluator<'_> {
         match &self.vocabulary().fact(fact.fact).ty {
             // Constants, not temporaries: dropping a temporary `Value` is a call.
             Type::Bool => [&TRUE, &FALSE].into_iter().any(changes),
-            Type::Enum(values) => (0..values.len() as u32).any(|i| changes(&Value::Enum(i))),
+            Type::Enum(values) => enum_values(values.len()).any(|value| changes(&value)),
             Type::Records(_) => changes(&Value::Records(Vec::new())),
             Type::Text | Type::Number | Type::Date | Type::TextList => {
                 let forced_inside =

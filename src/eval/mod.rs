@@ -42,7 +42,7 @@ pub use outcomes::{FactInstance, Outcome};
 pub(crate) use plan::{EvaluationPlan, FactPlan};
 use reasons::{Top, dedup, enum_values_of, write_count, write_in_words, write_index, write_plain};
 pub use truth::Truth;
-use truth::{Fold, compare, compare_count, compare_dates};
+use truth::{Fold, compare, compare_count, compare_dates, enum_values};
 use walk::{Evaluator, MAX_FORCED_ATOMS, list_fact};
 
 pub use crate::report::{Advice, Answer, CitedSource, Question, QuotingWork, Report};

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{Env, Evaluator, Hypothesis, MAX_FORCED_ATOMS, Truth, flat, work};
+use super::{Env, Evaluator, Hypothesis, MAX_FORCED_ATOMS, Truth, enum_values, flat, work};
 use crate::case::Case;
 use crate::rulebase::{FactId, Rule, RuleBase, Type};
 use crate::value::{Date, Value};
@@ -198,7 +198,7 @@ impl RuleBase {
         (0..values).any(|i| {
             let value = match self.vocabulary.fact(fact.fact).ty {
                 Type::Bool => Value::Bool(i == 0),
-                _ => Value::Enum(i as u32),
+                _ => Value::Enum(u32::try_from(i).unwrap_or(u32::MAX)),
             };
             let Scratch { probe, leaf_truths, .. } = scratch;
             for &at in readers {
@@ -321,6 +321,7 @@ impl RuleBase {
 
 /// What [`RuleBase::questions_that_change_advice`] looks at: the outcomes, which are
 /// overridden, and which linked outcomes each unknown fact could change, sorted by fact.
+#[derive(Clone, Copy)]
 pub(super) struct Asked<'o> {
     pub(super) outcomes: &'o [Outcome],
     pub(super) blocked: &'o [bool],
@@ -492,7 +493,7 @@ impl<'a> Evaluator<'a> {
                 [true, false].into_iter().any(|b| decided(Hypothesis::Given(fact, Value::Bool(b)), probe))
             }
             Type::Enum(values) => {
-                (0..values.len() as u32).any(|i| decided(Hypothesis::Given(fact, Value::Enum(i)), probe))
+                enum_values(values.len()).any(|value| decided(Hypothesis::Given(fact, value), probe))
             }
             Type::Records(_) => decided(Hypothesis::Given(fact, Value::Records(Vec::new())), probe),
             Type::Text | Type::Number | Type::Date | Type::TextList => {

@@ -193,7 +193,7 @@ impl Walker<'_> {
             (Type::Text, Json::String(s)) => Some(Value::Text(s.clone())),
             (Type::Date, Json::String(s)) => Date::parse(s).ok().map(Value::Date),
             (Type::Enum(values), Json::String(s)) => {
-                values.iter().position(|v| v == s).map(|i| Value::Enum(i as u32))
+                values.iter().position(|v| v == s).and_then(|i| u32::try_from(i).ok()).map(Value::Enum)
             }
             (Type::TextList, Json::Array(items)) => items
                 .iter()

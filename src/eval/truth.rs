@@ -100,6 +100,12 @@ impl Fold {
     }
 }
 
+/// The values of an enumeration of `count` names, in order (`Value::Enum(0)` first): an
+/// enumeration has far fewer names than `u32` counts.
+pub(crate) fn enum_values(count: usize) -> impl Iterator<Item = Value> {
+    (0..u32::try_from(count).unwrap_or(u32::MAX)).map(Value::Enum)
+}
+
 /// Whether two dates pass the comparison, `a op b`.
 #[inline]
 pub(crate) fn compare_dates(op: CompareOp, a: Date, b: Date) -> bool {
