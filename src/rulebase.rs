@@ -135,8 +135,8 @@ impl Template {
     }
 
     /// The text with `values` (one per hole, in order, as [`Template::values`] gives them)
-    /// filled in.
-    pub fn render(&self, values: &[&str]) -> String {
+    /// filled in; a hole past the values given shows nothing.
+    pub(crate) fn render(&self, values: &[&str]) -> String {
         let literal_len: usize = self.literals().map(str::len).sum();
         let mut text =
             String::with_capacity(literal_len + values.iter().map(|value| value.len()).sum::<usize>());
@@ -144,7 +144,7 @@ impl Template {
         for part in &self.parts {
             match part {
                 TemplatePart::Literal(literal) => text.push_str(literal),
-                TemplatePart::Value { .. } => text.push_str(values.next().expect("one value per hole")),
+                TemplatePart::Value { .. } => text.push_str(values.next().copied().unwrap_or_default()),
             }
         }
         text
@@ -786,7 +786,9 @@ pub enum Expr {
     },
 }
 
-/// Index of an atom within its rule, in the order written.
+/// The number of an atom (a test) of a condition: numbered across the whole rule base,
+/// in the order the checker meets them, so that no two atoms
+/// anywhere share one.
 pub type AtomId = usize;
 
 /// A leaf of a condition.

@@ -21,6 +21,8 @@ mod outcomes;
 mod plan;
 mod questions;
 mod reasons;
+#[cfg(any(test, feature = "reference"))]
+#[doc(hidden)]
 pub mod reference;
 mod satisfy;
 mod texts;
