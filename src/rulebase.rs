@@ -98,16 +98,17 @@ impl RuleBase {
 
 impl RuleBase {
     /// The label of rule `rule`'s priority (an index into [`RuleBase::rules`]), if it
-    /// declares one.
+    /// declares one (`None` for an index past the rules).
     pub fn priority_label(&self, rule: usize) -> Option<&str> {
-        let step = self.rules[rule].priority?;
+        let step = self.rules.get(rule)?.priority?;
         self.priority.get_index(step).map(|(_, label)| label.as_str())
     }
 
     /// How much rule `rule` counts when questions are ranked: on a scale of n steps,
-    /// step i (0 the most urgent) weighs n - i; a rule without a priority weighs 1.
+    /// step i (0 the most urgent) weighs n - i; a rule without a priority (or an index
+    /// past the rules) weighs 1.
     pub fn priority_weight(&self, rule: usize) -> usize {
-        match self.rules[rule].priority {
+        match self.rules.get(rule).and_then(|rule| rule.priority) {
             Some(step) => self.priority.len().saturating_sub(step).max(1),
             None => 1,
         }

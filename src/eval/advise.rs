@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::{
-    Advice, Answer, CitedSource, Env, Evaluator, Outcome, Question, QuotingWork, Report, Texts, dedup,
+    Advice, Answer, CitedSource, Env, Evaluator, Outcome, Question, QuotingWork, Report, TextId, Texts, dedup,
 };
 use crate::case::Case;
 use crate::rulebase::{FactId, RuleBase};
@@ -101,9 +101,9 @@ impl RuleBase {
     }
 
     /// The sources rule `rule` (an index into [`RuleBase::rules`]) cites, with their
-    /// references.
+    /// references (none for an index past the rules).
     pub fn cited_sources(&self, rule: usize) -> Vec<CitedSource<'_>> {
-        let citations = &self.rules[rule].citations;
+        let citations = self.rules.get(rule).map_or(&[][..], |rule| &rule.citations[..]);
         citations
             .iter()
             .map(|citation| CitedSource {
@@ -156,8 +156,9 @@ pub(crate) struct Draft {
 pub(crate) struct DraftAdvice {
     /// The rule's index in [`RuleBase::rules`].
     pub rule: usize,
-    /// For `for each` rules: the item's path, `groups[0]`.
-    pub item: Option<usize>,
+    /// For `for each` rules: the text of the item's path, `groups[0]` (a text, not the
+    /// item's index: that is the outcome's).
+    pub item: Option<TextId>,
     /// The values the title shows, then those the text shows, in order.
     pub values: Range<usize>,
     /// The facts, with their values, that made the rule fire.
@@ -172,9 +173,9 @@ pub(crate) struct DraftQuestion {
     /// The fact asked about.
     pub fact: FactId,
     /// The fact's path in the case (for a field, of one item).
-    pub path: usize,
+    pub path: TextId,
     /// The question.
-    pub text: usize,
+    pub text: TextId,
     /// The indexes in [`RuleBase::rules`] of the rules whose outcome the answer could
     /// change.
     pub affects: Vec<usize>,

@@ -34,7 +34,7 @@ pub(crate) use explain::ListMatch;
 pub use explain::{Explanation, Node, OutcomeKind};
 pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
-pub(crate) use texts::{Texts, text_range};
+pub(crate) use texts::{TextId, Texts, text_range};
 
 pub(crate) use advise::{Draft, DraftAdvice, DraftQuestion};
 pub use advisor::Advisor;
