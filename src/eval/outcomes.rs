@@ -43,8 +43,8 @@ impl Outcome {
 
 impl RuleBase {
     /// The outcome of every rule (per item for `for each` rules), in rule order. Each call
-    /// starts with empty buffers: to evaluate many cases, use an [`Advisor`]
-    /// ([`RuleBase::advisor`]).
+    /// starts with empty buffers: to evaluate many cases, use an
+    /// [`Advisor`](crate::eval::Advisor) ([`RuleBase::advisor`]).
     pub fn evaluate(&self, case: &Case, as_of: Date) -> Vec<Outcome> {
         self.advisor().evaluate(case, as_of)
     }

@@ -27,7 +27,7 @@ pub struct Report<'r> {
 pub struct Advice<'r> {
     /// The rule's id.
     pub rule: &'r str,
-    /// The rule's index in [`RuleBase::rules`].
+    /// The rule's index in [`RuleBase::rules`](crate::RuleBase::rules).
     pub rule_index: usize,
     /// For `for each` rules: the item's path, `groups[0]`.
     pub item: Option<String>,
@@ -48,7 +48,7 @@ pub struct Advice<'r> {
     /// The facts, with their values, that made the rule fire, as written in the rules.
     pub because: Vec<String>,
     /// The same reasons in words, for the text report: from
-    /// [`RuleBase::advise_in_words`] (`None` from [`RuleBase::advise`]).
+    /// [`RuleBase::advise_in_words`](crate::RuleBase::advise_in_words) (`None` from [`RuleBase::advise`](crate::RuleBase::advise)).
     pub because_in_words: Option<Vec<String>>,
     /// The sources cited.
     pub citations: Vec<CitedSource<'r>>,
