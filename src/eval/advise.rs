@@ -139,9 +139,10 @@ impl RuleBase {
     }
 }
 
-/// A case's advice before the rules' texts are put together. [`Advisor::advise`](crate::eval::Advisor::advise) puts
-/// them together into a [`Report`]; the batch writer copies the rules' words (escaped for
-/// JSON once, in advance) around the values, and never builds the texts.
+/// A case's advice before the rules' texts are put together.
+/// [`Advisor::advise`](crate::eval::Advisor::advise) puts them together into a
+/// [`Report`]; the batch writer copies the rules' words (escaped for JSON once, in
+/// advance) around the values, and never builds the texts.
 pub(crate) struct Draft {
     /// Every text the case fills in, which the advice and questions name by number.
     pub texts: Texts,

@@ -48,7 +48,8 @@ pub struct Advice<'r> {
     /// The facts, with their values, that made the rule fire, as written in the rules.
     pub because: Vec<String>,
     /// The same reasons in words, for the text report: from
-    /// [`RuleBase::advise_in_words`](crate::RuleBase::advise_in_words) (`None` from [`RuleBase::advise`](crate::RuleBase::advise)).
+    /// [`RuleBase::advise_in_words`](crate::RuleBase::advise_in_words) (`None` from
+    /// [`RuleBase::advise`](crate::RuleBase::advise)).
     pub because_in_words: Option<Vec<String>>,
     /// The sources cited.
     pub citations: Vec<CitedSource<'r>>,
