@@ -46,7 +46,7 @@ impl RuleBase {
     /// Marks the facts that rules, derived facts and questions read (and the name fields
     /// that label the items of lists they read), so that loading a case can skip keeping
     /// the values nothing will look at.
-    pub fn mark_facts_in_use(&mut self) {
+    pub(crate) fn mark_facts_in_use(&mut self) {
         let mut used = vec![false; self.vocabulary.facts.len()];
         let mut mark = |fact: FactId| used[fact.0] = true;
         // Shared by every visit: a derived fact's facts are marked once, however many
@@ -476,7 +476,7 @@ pub struct Fact {
     /// Where it is declared, and the warnings silenced for it.
     pub origin: Origin,
     /// Whether any rule, derived fact or question reads it. A case's value for a fact
-    /// nothing reads is checked but not kept (see [`RuleBase::mark_facts_in_use`]).
+    /// nothing reads is checked but not kept (marked when the rule base is finished).
     pub in_use: bool,
 }
 

@@ -24,6 +24,13 @@ pub struct Advisor<'r> {
     scratch: Scratch,
 }
 
+// By hand: its buffers are of no interest to a reader.
+impl std::fmt::Debug for Advisor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Advisor").finish_non_exhaustive()
+    }
+}
+
 impl RuleBase {
     /// An advisor of cases by this rule base, with buffers of its own.
     pub fn advisor(&self) -> Advisor<'_> {
