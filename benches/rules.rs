@@ -190,7 +190,8 @@ fn advise(c: &mut Criterion) {
     let mut group = c.benchmark_group("advise");
     group.throughput(Throughput::Elements(1));
     group.measurement_time(Duration::from_secs(5));
-    group.bench_function("shire", |b| b.iter(|| rules.advise(black_box(&case), as_of)));
+    let mut advisor = rules.advisor();
+    group.bench_function("shire", |b| b.iter(|| advisor.advise(black_box(&case), as_of)));
     let writer = accord::report::AdviceWriter::new(&rules);
     let mut line = Vec::new();
     group.bench_function("parse_advise_json_shire", |b| {
@@ -199,7 +200,7 @@ fn advise(c: &mut Criterion) {
                 accord::parse_case("shire.json", black_box(SHIRE), &rules.vocabulary).expect("a valid case");
             let as_of = case.assessed_on.unwrap_or(default_as_of);
             line.clear();
-            writer.write_case(&case, as_of, &mut line);
+            writer.write_case_with(&mut advisor, &case, as_of, &mut line);
             line.len()
         });
     });
@@ -241,9 +242,10 @@ fn evaluate(c: &mut Criterion) {
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(cases.len() as u64));
     group.measurement_time(Duration::from_secs(5));
+    let mut advisor = rules.advisor();
     group.bench_function("fixtures", |b| {
         b.iter(|| {
-            cases.iter().map(|(case, as_of)| rules.evaluate(black_box(case), *as_of).len()).sum::<usize>()
+            cases.iter().map(|(case, as_of)| advisor.evaluate(black_box(case), *as_of).len()).sum::<usize>()
         });
     });
     group.finish();

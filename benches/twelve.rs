@@ -202,12 +202,13 @@ fn as_of() -> Date {
 fn accord_single(rules: &RuleBase, lines: &[String]) -> String {
     let as_of = as_of();
     let mut out = String::with_capacity(lines.len() * 80);
+    let mut advisor = rules.advisor();
     for line in lines {
         let case = accord::parse_case("line", line, &rules.vocabulary).expect("a valid case");
         out.push_str(case.id.as_deref().expect("every case has an id"));
         out.push('\t');
         let mut first = true;
-        for rule in rules.fired_rules(&case, as_of) {
+        for rule in advisor.fired_rules(&case, as_of) {
             if !first {
                 out.push(',');
             }

@@ -6,11 +6,13 @@
 //! cases there are, and the output is byte-identical whatever the number of workers.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
 use crate::diag::{Diagnostic, line_col};
+use crate::eval::Advisor;
 use crate::report::AdviceWriter;
 use crate::shown::Escape;
 use crate::{Case, Date, RuleBase};
@@ -64,12 +66,11 @@ impl LineError {
             // A message names what the line wrote (a key, a value): shown escaped, as a
             // terminal would otherwise act on an escape sequence in it.
             let message = crate::shown::escaped(&diagnostic.message, Escape::Controls);
-            out.push_str(&format!(
-                "{source}:{}:{column}: {severity}[{}]: {message}\n",
-                self.line, diagnostic.code
-            ));
+            // Writing to a `String` cannot fail.
+            let _ =
+                writeln!(out, "{source}:{}:{column}: {severity}[{}]: {message}", self.line, diagnostic.code);
             if let Some(help) = &diagnostic.help {
-                out.push_str(&format!("  help: {}\n", crate::shown::escaped(help, Escape::Controls)));
+                let _ = writeln!(out, "  help: {}", crate::shown::escaped(help, Escape::Controls));
             }
         }
         out
@@ -132,10 +133,21 @@ pub fn run_batch(
 ) -> io::Result<BatchSummary> {
     let writer = (options.format == BatchFormat::Jsonl).then(|| AdviceWriter::new(rule_base));
     let writer = writer.as_ref();
-    let advise = |chunk: &Chunk, room: usize| advise_chunk(rule_base, writer, chunk, options, room);
+    // Each worker advises with an advisor of its own, whose buffers serve all its chunks.
+    let worker = || rule_base.advisor();
+    let advise =
+        |advisor: &mut _, chunk: &Chunk, room: usize| advise_chunk(advisor, writer, chunk, options, room);
     let plan = Plan::new(options);
     let window = Window::new(plan.in_flight);
-    run_chunks(input, output, plan, &window, &advise, on_error, on_progress)
+    run_chunks(
+        input,
+        output,
+        plan,
+        &window,
+        Workers { start: &worker, advise: &advise },
+        on_error,
+        on_progress,
+    )
 }
 
 /// How a batch is split and run.
@@ -163,14 +175,30 @@ impl Plan {
     }
 }
 
-/// The reader, the workers (each running `advise` on a chunk, with room for its output)
-/// and the writer of a batch, with at most `window`'s size of chunks in flight.
-fn run_chunks(
+/// What each worker of a batch does: makes its state (`start`), then advises each chunk it
+/// takes with that state and room for its output (`advise`).
+struct Workers<'w, W> {
+    start: &'w (dyn Fn() -> W + Sync),
+    advise: &'w (dyn Fn(&mut W, &Chunk, usize) -> Done + Sync),
+}
+
+// By hand: derived, they would be copied only for states that are.
+impl<W> Clone for Workers<'_, W> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<W> Copy for Workers<'_, W> {}
+
+/// The reader, the `workers` and the writer of a batch, with at most `window`'s size of
+/// chunks in flight.
+fn run_chunks<W>(
     input: impl Read + Send,
     output: &mut impl Write,
     plan: Plan,
     window: &Window,
-    advise: &(dyn Fn(&Chunk, usize) -> Done + Sync),
+    workers: Workers<'_, W>,
     on_error: &mut dyn FnMut(&LineError),
     on_progress: &mut dyn FnMut(usize),
 ) -> io::Result<BatchSummary> {
@@ -186,13 +214,14 @@ fn run_chunks(
         for _ in 0..jobs {
             let (work_rx, done_tx, spare_tx) = (&work_rx, done_tx.clone(), spare_tx.clone());
             scope.spawn(move || {
+                let mut state = (workers.start)();
                 // Room for a chunk's output: a little more than the last chunk wrote.
                 let mut room = 0;
                 loop {
                     // The lock is held only while taking the next chunk.
                     let next = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok(chunk) = next else { return };
-                    let done = advise(&chunk, room);
+                    let done = (workers.advise)(&mut state, &chunk, room);
                     room = done.output.len() + done.output.len() / 4;
                     // The reader may have finished: its text is then not wanted.
                     let _ = spare_tx.send(chunk.text);
@@ -331,6 +360,9 @@ const SKIP_AT_MOST_LIMITS: u64 = 16;
 /// The texts of chunks advised come back through `spare`, to be filled again. A line
 /// longer than `limit` bytes is not kept: it is marked, so that it is reported as too
 /// long and the batch goes on.
+// `work` is taken, not borrowed: dropping it when reading ends tells the workers that no
+// more chunks come.
+#[allow(clippy::needless_pass_by_value)]
 fn read_chunks(
     mut input: impl Read,
     (chunk_bytes, limit): (usize, u64),
@@ -515,12 +547,13 @@ fn write_in_order(
 
 /// Advises the lines of one chunk, with `room` bytes for its output to start with.
 fn advise_chunk(
-    rule_base: &RuleBase,
+    advisor: &mut Advisor<'_>,
     writer: Option<&AdviceWriter>,
     chunk: &Chunk,
     options: BatchOptions,
     room: usize,
 ) -> Done {
+    let rule_base = advisor.rule_base();
     let capacity = room.max(chunk.lines.len() * 64);
     let mut done =
         Done { index: chunk.index, output: Vec::with_capacity(capacity), cases: 0, bad: Vec::new() };
@@ -541,11 +574,11 @@ fn advise_chunk(
         }
         match crate::parse_case("line", text, &rule_base.vocabulary) {
             Ok(case) => {
-                write_result(rule_base, writer, &case, number, options, &mut done.output);
+                write_result(advisor, writer, &case, number, options, &mut done.output);
                 done.cases += 1;
             }
             Err(diagnostics) => {
-                done.bad.push(LineError { line: number, text: text.to_string(), diagnostics })
+                done.bad.push(LineError { line: number, text: text.to_string(), diagnostics });
             }
         }
     }
@@ -554,7 +587,7 @@ fn advise_chunk(
 
 /// Writes one case's line. `writer` is given for full advice.
 fn write_result(
-    rule_base: &RuleBase,
+    advisor: &mut Advisor<'_>,
     writer: Option<&AdviceWriter>,
     case: &Case,
     line: usize,
@@ -563,17 +596,18 @@ fn write_result(
 ) {
     let as_of = options.as_of_override.or(case.assessed_on).unwrap_or(options.as_of);
     match writer {
-        Some(writer) => writer.write_case(case, as_of, out),
+        Some(writer) => writer.write_case_with(advisor, case, as_of, out),
         None => {
             match (&case.id, &case.name) {
                 // A line break or a tab in it would forge a line or a field.
                 (Some(id), _) | (None, Some(id)) => {
-                    out.extend_from_slice(crate::shown::escaped(id, Escape::Exactly).as_bytes())
+                    out.extend_from_slice(crate::shown::escaped(id, Escape::Exactly).as_bytes());
                 }
                 (None, None) => out.extend_from_slice(line.to_string().as_bytes()),
             }
             out.push(b'\t');
-            for (n, rule) in rule_base.fired_rules(case, as_of).into_iter().enumerate() {
+            let rule_base = advisor.rule_base();
+            for (n, rule) in advisor.fired_rules(case, as_of).into_iter().enumerate() {
                 if n > 0 {
                     out.push(b',');
                 }
@@ -679,7 +713,7 @@ mod tests {
         let plan = Plan { chunk_bytes: 4, ..Plan::new(options) };
         let window = Window::new(plan.in_flight);
         let others_done = AtomicUsize::new(0);
-        let advise = |chunk: &Chunk, _room: usize| {
+        let advise = |_: &mut (), chunk: &Chunk, _room: usize| {
             if chunk.index == 0 {
                 // The first chunk waits for the others, as a slow case would: until they
                 // are all advised, or the reader waits for room (it then never reads on
@@ -700,9 +734,16 @@ mod tests {
             Done { index: chunk.index, output, cases: chunk.lines.len(), bad: Vec::new() }
         };
         let mut output = Vec::new();
-        let summary =
-            run_chunks(input.as_bytes(), &mut output, plan, &window, &advise, &mut |_| {}, &mut |_| {})
-                .expect("the batch runs");
+        let summary = run_chunks(
+            input.as_bytes(),
+            &mut output,
+            plan,
+            &window,
+            Workers { start: &|| (), advise: &advise },
+            &mut |_| {},
+            &mut |_| {},
+        )
+        .expect("the batch runs");
         (String::from_utf8(output).expect("text"), summary)
     }
 

@@ -49,7 +49,7 @@ pub mod syntax;
 pub mod value;
 
 pub use case::{Case, parse_case};
-pub use eval::{Advice, Answer, Question, Report, Truth};
+pub use eval::{Advice, Advisor, Answer, Question, Report, Truth};
 pub use load::{Compiled, RuleFiles};
 pub use rulebase::RuleBase;
 pub use value::Date;

@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
-use crate::eval::FlatCondition;
 use crate::value::Value;
 
 /// A checked rule base: load it once, then advise any number of cases.
@@ -40,56 +39,14 @@ pub struct RuleBase {
     /// What the rule base's `policy` requires of every rule, in declaration order.
     pub policy: Vec<PolicyLine>,
     /// What evaluating a case needs to know about the rules, worked out once.
-    pub(crate) plan: EvaluationPlan,
-}
-
-/// What the evaluator needs to know about the rules for every case, worked out once the
-/// rules are checked (see [`RuleBase::plan_evaluation`]).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct EvaluationPlan {
-    /// For each rule, in rule order.
-    pub rules: Vec<RulePlan>,
-    /// Whether any rule overrides another.
-    pub any_overrides: bool,
-    /// For each fact, in declaration order.
-    pub facts: Vec<FactPlan>,
-    /// For each rule, its condition flattened (see [`FlatCondition`]).
-    pub conditions: Vec<FlatCondition>,
-    /// The list of each `for each` rule, in rule order: counting a case's outcomes
-    /// looks only at these.
-    pub item_lists: Vec<FactId>,
-    /// For each rule, the rules that override it, in rule order.
-    pub overriders: Vec<Vec<usize>>,
-}
-
-/// Where the evaluator finds a fact's value, with the slots resolved.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct FactPlan {
-    /// The slot of a case-level fact, or of the list whose items hold the fact.
-    pub case_slot: usize,
-    /// For a field of the items of a list, its slot in each record.
-    pub field_slot: Option<usize>,
-    /// Whether the fact is a list of records.
-    pub records: bool,
-}
-
-/// What the evaluator needs to know about one rule.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct RulePlan {
-    /// Whether its condition tests whether a fact is known (directly or in a derived
-    /// fact): only then can answering an unknown fact change a decided condition.
-    pub tests_presence: bool,
-    /// Whether it overrides another rule or is overridden by one.
-    pub linked: bool,
-    /// Whether another rule overrides it.
-    pub overridden: bool,
+    pub(crate) plan: crate::eval::EvaluationPlan,
 }
 
 impl RuleBase {
     /// Marks the facts that rules, derived facts and questions read (and the name fields
     /// that label the items of lists they read), so that loading a case can skip keeping
     /// the values nothing will look at.
-    pub fn mark_facts_in_use(&mut self) {
+    pub(crate) fn mark_facts_in_use(&mut self) {
         let mut used = vec![false; self.vocabulary.facts.len()];
         let mut mark = |fact: FactId| used[fact.0] = true;
         // Shared by every visit: a derived fact's facts are marked once, however many
@@ -141,16 +98,17 @@ impl RuleBase {
 
 impl RuleBase {
     /// The label of rule `rule`'s priority (an index into [`RuleBase::rules`]), if it
-    /// declares one.
+    /// declares one (`None` for an index past the rules).
     pub fn priority_label(&self, rule: usize) -> Option<&str> {
-        let step = self.rules[rule].priority?;
+        let step = self.rules.get(rule)?.priority?;
         self.priority.get_index(step).map(|(_, label)| label.as_str())
     }
 
     /// How much rule `rule` counts when questions are ranked: on a scale of n steps,
-    /// step i (0 the most urgent) weighs n - i; a rule without a priority weighs 1.
+    /// step i (0 the most urgent) weighs n - i; a rule without a priority (or an index
+    /// past the rules) weighs 1.
     pub fn priority_weight(&self, rule: usize) -> usize {
-        match self.rules[rule].priority {
+        match self.rules.get(rule).and_then(|rule| rule.priority) {
             Some(step) => self.priority.len().saturating_sub(step).max(1),
             None => 1,
         }
@@ -160,41 +118,6 @@ impl RuleBase {
     /// without one after all the others (in rule order, as [`slice::sort_by_key`] is stable).
     pub(crate) fn priority_order(&self, rule: usize) -> usize {
         self.rules[rule].priority.unwrap_or(self.priority.len())
-    }
-}
-
-impl RuleBase {
-    /// Works out [`RuleBase::plan`]; the checker calls this once the rules are final.
-    pub(crate) fn plan_evaluation(&mut self) {
-        // Marked in one pass over the overrides: asking each rule whether any other
-        // overrides it would make planning quadratic in the number of rules.
-        let mut overridden = vec![false; self.rules.len()];
-        for &target in self.rules.iter().flat_map(|rule| &rule.overrides) {
-            overridden[target] = true;
-        }
-        let rules = (0..self.rules.len())
-            .map(|index| RulePlan {
-                tests_presence: self.rules[index].condition.tests_presence(&self.definitions),
-                linked: !self.rules[index].overrides.is_empty() || overridden[index],
-                overridden: overridden[index],
-            })
-            .collect();
-        let any_overrides = self.rules.iter().any(|rule| !rule.overrides.is_empty());
-        let facts: Vec<FactPlan> =
-            self.vocabulary.facts.iter().map(|fact| self.vocabulary.fact_plan(fact)).collect();
-        let conditions = self
-            .rules
-            .iter()
-            .map(|rule| FlatCondition::of(&rule.condition, rule.for_each.is_some(), &facts))
-            .collect();
-        let item_lists = self.rules.iter().filter_map(|rule| rule.for_each).collect();
-        let mut overriders = vec![Vec::new(); self.rules.len()];
-        for (index, rule) in self.rules.iter().enumerate() {
-            for &target in &rule.overrides {
-                overriders[target].push(index);
-            }
-        }
-        self.plan = EvaluationPlan { rules, any_overrides, facts, conditions, item_lists, overriders };
     }
 }
 
@@ -213,8 +136,8 @@ impl Template {
     }
 
     /// The text with `values` (one per hole, in order, as [`Template::values`] gives them)
-    /// filled in.
-    pub fn render(&self, values: &[&str]) -> String {
+    /// filled in; a hole past the values given shows nothing.
+    pub(crate) fn render(&self, values: &[&str]) -> String {
         let literal_len: usize = self.literals().map(str::len).sum();
         let mut text =
             String::with_capacity(literal_len + values.iter().map(|value| value.len()).sum::<usize>());
@@ -222,7 +145,7 @@ impl Template {
         for part in &self.parts {
             match part {
                 TemplatePart::Literal(literal) => text.push_str(literal),
-                TemplatePart::Value { .. } => text.push_str(values.next().expect("one value per hole")),
+                TemplatePart::Value { .. } => text.push_str(values.next().copied().unwrap_or_default()),
             }
         }
         text
@@ -499,18 +422,6 @@ impl Vocabulary {
     pub fn fact(&self, id: FactId) -> &Fact {
         &self.facts[id.0]
     }
-
-    /// Where the evaluator finds `fact`'s value.
-    fn fact_plan(&self, fact: &Fact) -> FactPlan {
-        let (case_slot, field_slot) = match fact.place {
-            Place::Case { slot } => (slot, None),
-            Place::Field { list, slot } => match self.fact(list).place {
-                Place::Case { slot: list_slot } => (list_slot, Some(slot)),
-                Place::Field { .. } => unreachable!("lists of records are case-level facts"),
-            },
-        };
-        FactPlan { case_slot, field_slot, records: matches!(fact.ty, Type::Records(_)) }
-    }
 }
 
 /// The fields an object of the case file may have, in declaration order.
@@ -565,7 +476,7 @@ pub struct Fact {
     /// Where it is declared, and the warnings silenced for it.
     pub origin: Origin,
     /// Whether any rule, derived fact or question reads it. A case's value for a fact
-    /// nothing reads is checked but not kept (see [`RuleBase::mark_facts_in_use`]).
+    /// nothing reads is checked but not kept (marked when the rule base is finished).
     pub in_use: bool,
 }
 
@@ -876,7 +787,9 @@ pub enum Expr {
     },
 }
 
-/// Index of an atom within its rule, in the order written.
+/// The number of an atom (a test) of a condition: numbered across the whole rule base,
+/// in the order the checker meets them, so that no two atoms
+/// anywhere share one.
 pub type AtomId = usize;
 
 /// A leaf of a condition.

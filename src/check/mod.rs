@@ -59,7 +59,7 @@ pub enum TextError {
 }
 
 /// Checks the rule files (in the order given) as one rule base. Returns the rule base when
-/// there is no error, not yet planned for evaluation ([`RuleBase::plan_evaluation`]), and
+/// there is no error, not yet finished for evaluation (`RuleBase::finish`), and
 /// the diagnostics found either way.
 pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<RuleBase>, Vec<Diagnostic>) {
     let mut checker = Checker {
@@ -120,11 +120,7 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         policy,
         plan: Default::default(),
     };
-    let mut rule_base = rule_base;
-    rule_base.mark_facts_in_use();
-    rule_base.vocabulary.note_plain_names();
-    // Planned by the caller, once the syntax trees are dropped: the plan and the trees
-    // need not take room at once.
+    // Finished by the caller (`RuleBase::finish`), once the syntax trees are dropped.
     (Some(rule_base), checker.diagnostics)
 }
 

@@ -2,8 +2,16 @@
 //! tree with each part's value and the facts it read, the unknown facts that leave it
 //! undetermined, and the smallest change to the case that would make it fire.
 
-use super::*;
+use super::{
+    Env, Evaluator, FactInstance, Fold, Hypothesis, Outcome, Texts, Truth, compare, dedup, enum_values,
+    enum_values_of, list_fact, write_plain,
+};
+use crate::ast::{CompareOp, DateStyle, Quantifier};
+use crate::case::Case;
+use crate::rulebase::{Atom, Definition, Expr, Haystack, Rule, RuleBase, Test, Type};
+use crate::value::{Date, Value};
 use crate::value::{Duration, DurationUnit};
+use std::borrow::Cow;
 
 /// How a rule came out for a case (or an item).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,7 +269,7 @@ impl Evaluator<'_> {
             Truth::True | Truth::False => {
                 let negated = outcome.truth == Truth::False;
                 let env = &mut self.env_for(rule, outcome.item);
-                self.because(outcome.rule, outcome.item, negated, env, &mut reasons)
+                self.because(outcome.rule, outcome.item, negated, env, &mut reasons);
             }
             Truth::Unknown => {}
         }
@@ -300,7 +308,12 @@ impl Evaluator<'_> {
                 let mut operands = Vec::new();
                 flatten(expr, is_and, &mut operands);
                 let parts: Vec<Node> = operands.into_iter().map(|e| self.node(e, env)).collect();
-                let value = self.truth(expr, env);
+                // The parts' values combined, not the chain evaluated again: Kleene `and` and
+                // `or` are associative, so this is the chain's truth.
+                let fold = |value: Truth, part: &Node| {
+                    if is_and { value.and(part.value()) } else { value.or(part.value()) }
+                };
+                let value = parts.iter().fold(Truth::from_bool(is_and), fold);
                 if is_and { Node::All { value, parts } } else { Node::Any { value, parts } }
             }
             Expr::Not(inner) => {
@@ -327,7 +340,7 @@ impl Evaluator<'_> {
         text: &str,
         env: &mut Env,
     ) -> Node {
-        let value = self.quantified(quantifier, list, binding, body, env);
+        debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let list_fact = list_fact(list);
         let list_path = &self.vocabulary().fact(list_fact).path;
         let words = match quantifier {
@@ -335,12 +348,19 @@ impl Evaluator<'_> {
             Quantifier::All => format!("all items of {list_path} where {text}"),
         };
         let mut items = Vec::new();
-        for item in 0..self.list_len(list, env).unwrap_or(0) {
+        // The items' values folded as the walker folds them, not the list walked again.
+        let len = self.list_len(list, env);
+        let mut fold = Fold::new(quantifier);
+        for item in 0..len.unwrap_or(0) {
             env.bindings.push((list_fact, item));
             let label = self.item_label(list_fact, item, env);
-            items.push((label, self.node(body, env)));
+            let node = self.node(body, env);
+            fold.add(node.value());
+            items.push((label, node));
             env.bindings.pop();
         }
+        // An unknown list leaves the quantifier unknown.
+        let value = if len.is_some() { fold.truth() } else { Truth::Unknown };
         Node::Each { text: words, value, items }
     }
 
@@ -435,7 +455,7 @@ impl Evaluator<'_> {
         let current = self.stored(fact);
         let mut values = match &self.vocabulary().fact(fact.fact).ty {
             Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
-            Type::Enum(names) => (0..names.len() as u32).map(Value::Enum).collect(),
+            Type::Enum(names) => enum_values(names.len()).collect(),
             Type::Records(_) => vec![Value::Records(Vec::new())],
             Type::Number => number_candidates(constants),
             Type::Date => self.date_candidates(constants),
@@ -473,7 +493,7 @@ impl Evaluator<'_> {
                     }
                 }
                 Value::Date(d) => {
-                    dates.extend([d.plus(day(1)), Some(*d), d.plus(day(-1))].into_iter().flatten())
+                    dates.extend([d.plus(day(1)), Some(*d), d.plus(day(-1))].into_iter().flatten());
                 }
                 _ => {}
             }

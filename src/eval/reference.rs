@@ -6,9 +6,11 @@
 //! Questions are found by brute force: an unknown true-or-false or `one of` fact is asked
 //! about exactly when trying each of its values changes some rule's outcome.
 
+use super::{Truth, compare, list_fact};
+use crate::ast::{CompareOp, Quantifier};
+use crate::rulebase::{Expr, FactId, Haystack, Place, RuleBase, Test, Type};
+use crate::value::{Date, Value};
 use serde_json::Value as Json;
-
-use super::*;
 
 /// A rule's outcome as the reference sees it: rule index, item, truth, overridden.
 pub type ReferenceOutcome = (usize, Option<usize>, Truth, bool);
@@ -191,7 +193,7 @@ impl Walker<'_> {
             (Type::Text, Json::String(s)) => Some(Value::Text(s.clone())),
             (Type::Date, Json::String(s)) => Date::parse(s).ok().map(Value::Date),
             (Type::Enum(values), Json::String(s)) => {
-                values.iter().position(|v| v == s).map(|i| Value::Enum(i as u32))
+                values.iter().position(|v| v == s).and_then(|i| u32::try_from(i).ok()).map(Value::Enum)
             }
             (Type::TextList, Json::Array(items)) => items
                 .iter()

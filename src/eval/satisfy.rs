@@ -10,7 +10,10 @@
 //! fire" is exact for true-or-false and `one of` facts, and a close approximation for
 //! numbers, dates and text.
 
-use super::*;
+use super::{Evaluator, FactInstance, Hypothesis, Truth, explain};
+use crate::case::Case;
+use crate::rulebase::{FactId, Place, RuleBase, Type};
+use crate::value::{Date, Value};
 use crate::value::{Duration, DurationUnit};
 
 /// A case found by the search: the facts it gives, as path and value.

@@ -3,6 +3,17 @@
 
 use std::ops::Range;
 
+/// The number of one text among a draft's [`Texts`]: neither an item's index nor a rule's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TextId(usize);
+
+impl TextId {
+    /// The text's place among the texts, from 0, as [`Texts::joined`] lists their ends.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// Texts written one after another into one `String`, each found by its number. A case's
 /// advice fills in dozens of short texts: one buffer for all of them allocates a few
 /// times, where a `String` each would allocate once per text.
@@ -34,14 +45,20 @@ impl Texts {
     }
 
     /// Ends the text appended since the last one ended, and gives its number.
-    pub fn end(&mut self) -> usize {
+    pub fn end(&mut self) -> TextId {
         self.ends.push(self.buffer.len());
-        self.ends.len() - 1
+        TextId(self.ends.len() - 1)
+    }
+
+    /// Text `id`.
+    #[inline]
+    pub fn get(&self, id: TextId) -> &str {
+        self.at(id.0)
     }
 
     /// Text number `index`.
     #[inline]
-    pub fn get(&self, index: usize) -> &str {
+    fn at(&self, index: usize) -> &str {
         &self.buffer[text_range(&self.ends, index)]
     }
 
@@ -53,7 +70,7 @@ impl Texts {
 
     /// The texts numbered in `range`, in order.
     pub fn slice(&self, range: Range<usize>) -> impl ExactSizeIterator<Item = &str> + Clone {
-        range.map(|index| self.get(index))
+        range.map(|index| self.at(index))
     }
 
     /// Forgets the texts from number `count` on, and any text not yet ended.
@@ -143,7 +160,7 @@ mod tests {
         written.truncate(2);
         assert_eq!(all(&written), ["a", ""]);
         written.open().push_str("de");
-        assert_eq!(written.end(), 2);
+        assert_eq!(written.end().index(), 2);
         assert_eq!(all(&written), ["a", "", "de"]);
     }
 

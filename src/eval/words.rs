@@ -17,7 +17,7 @@
 
 use super::{Env, Evaluator, Texts, Top, Truth, dedup, list_fact, write_count, write_in_words};
 use crate::ast::CompareOp;
-use crate::rulebase::*;
+use crate::rulebase::{Atom, Expr, FactId, Haystack, Template, Test, Type, Wording};
 use crate::value::{Value, write_number};
 
 /// What words are said of: a fact of the case (for a field of a list's items, of the item
@@ -46,14 +46,14 @@ impl Evaluator<'_> {
             Test::Holds(expr) => match self.named(expr, &env) {
                 Some(named) => self.say_value(out, named, Some(&Value::Bool(holds))),
                 None => {
-                    self.say_generic(out, expr, CompareOp::Eq, &Expr::Const(Value::Bool(holds)), &mut env)
+                    self.say_generic(out, expr, CompareOp::Eq, &Expr::Const(Value::Bool(holds)), &mut env);
                 }
             },
             Test::Known { expr, negated: unknown } => {
                 let known = holds != *unknown;
                 match self.named(expr, &env) {
                     Some(named) if known => {
-                        let value = self.value(expr, &mut env).map(|v| v.into_owned());
+                        let value = self.value(expr, &mut env).map(std::borrow::Cow::into_owned);
                         self.say_value(out, named, value.as_ref());
                     }
                     Some(named) => self.say_unknown(out, named),
@@ -65,7 +65,7 @@ impl Evaluator<'_> {
             }
             Test::Compare { op, lhs, rhs } => self.say_comparison(out, *op, lhs, rhs, holds, &mut env),
             Test::In { needle, haystack, negated: not_in } => {
-                self.say_membership(out, needle, haystack, holds != *not_in, &mut env)
+                self.say_membership(out, needle, haystack, holds != *not_in, &mut env);
             }
         }
     }
@@ -91,7 +91,7 @@ impl Evaluator<'_> {
             let has_values = self.is_bool(named) || self.enum_names(named).is_some();
             let equal = op == CompareOp::Eq && holds;
             if matches!(other, Expr::Const(_)) && (has_values || equal) {
-                let value = self.value(side, env).map(|v| v.into_owned());
+                let value = self.value(side, env).map(std::borrow::Cow::into_owned);
                 return self.say_value(out, named, value.as_ref());
             }
         }
@@ -131,7 +131,7 @@ impl Evaluator<'_> {
         match haystack {
             Haystack::Consts(values) => {
                 if let Some(named) = self.named(needle, env) {
-                    let value = self.value(needle, env).map(|v| v.into_owned());
+                    let value = self.value(needle, env).map(std::borrow::Cow::into_owned);
                     return self.say_value(out, named, value.as_ref());
                 }
                 self.describe(out, needle, true, env);
@@ -153,7 +153,7 @@ impl Evaluator<'_> {
     /// meet a condition, how many do and why.
     fn say_count(&self, out: &mut String, list: &Expr, binding: usize, filter: Option<&Expr>, env: &mut Env) {
         let Some(filter) = filter else {
-            let value = self.value(list, env).map(|v| v.into_owned());
+            let value = self.value(list, env).map(std::borrow::Cow::into_owned);
             return self.say_value(out, Named::Fact(list_fact(list), None), value.as_ref());
         };
         let Some(len) = self.list_len(list, env) else {

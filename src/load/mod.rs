@@ -153,7 +153,7 @@ impl RuleFiles {
         diagnostics.extend(found);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let rule_base = rule_base.filter(|_| !has_errors).map(|mut rule_base| {
-            rule_base.plan_evaluation();
+            rule_base.finish();
             rule_base
         });
         // The first errors and warnings of each file, and how many more there are.

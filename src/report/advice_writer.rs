@@ -8,7 +8,7 @@
 use std::io::Write as _;
 
 use crate::case::Case;
-use crate::eval::{Answer, DraftAdvice, DraftQuestion, Texts, text_range};
+use crate::eval::{Advisor, Answer, DraftAdvice, DraftQuestion, TextId, Texts, text_range};
 use crate::json_string::first_special;
 use crate::rulebase::FactId;
 use crate::rulebase::{Rule, RuleBase, Template, TemplatePart};
@@ -75,8 +75,21 @@ impl<'r> AdviceWriter<'r> {
     /// Advises `case` as of `as_of` and appends its compact JSON document, and a newline,
     /// to `out`: one line of `--format jsonl`. The text is that of serializing
     /// [`RuleBase::advise`]'s report.
+    /// Each call starts with empty buffers: to write many cases, use
+    /// [`AdviceWriter::write_case_with`].
     pub fn write_case(&self, case: &Case, as_of: Date, out: &mut Vec<u8>) {
-        let draft = self.rule_base.draft(case, as_of, false);
+        self.write_case_with(&mut self.rule_base.advisor(), case, as_of, out);
+    }
+
+    /// [`AdviceWriter::write_case`], advising with `advisor`, whose buffers it reuses; an
+    /// advisor of another rule base than the writer's is not used (the case is advised
+    /// with buffers of its own).
+    pub fn write_case_with(&self, advisor: &mut Advisor<'_>, case: &Case, as_of: Date, out: &mut Vec<u8>) {
+        let draft = if std::ptr::eq(advisor.rule_base(), self.rule_base) {
+            advisor.draft(case, as_of, false)
+        } else {
+            self.rule_base.advisor().draft(case, as_of, false)
+        };
         let texts = EscapedTexts::of(&draft.texts);
         out.extend_from_slice(br#"{"format":""#);
         out.extend_from_slice(ADVICE_FORMAT.as_bytes());
@@ -107,11 +120,11 @@ impl<'r> AdviceWriter<'r> {
 
     fn write_question(&self, question: &DraftQuestion, rank: usize, texts: &EscapedTexts, out: &mut Vec<u8>) {
         out.extend_from_slice(br#"{"fact":"#);
-        write_quoted(out, texts.get(question.path));
+        write_quoted(out, texts.text(question.path));
         out.extend_from_slice(br#","rank":"#);
         write_rank(out, rank);
         out.extend_from_slice(br#","text":"#);
-        write_quoted(out, texts.get(question.text));
+        write_quoted(out, texts.text(question.text));
         out.extend_from_slice(br#","affects":["#);
         for (n, rule) in question.affects.iter().enumerate() {
             if n > 0 {
@@ -127,7 +140,7 @@ impl<'r> AdviceWriter<'r> {
         let fragments = &self.rules[advice.rule];
         out.extend_from_slice(fragments.opening.as_bytes());
         match advice.item {
-            Some(item) => write_quoted(out, texts.get(item)),
+            Some(item) => write_quoted(out, texts.text(item)),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(fragments.kind_priority.as_bytes());
@@ -186,6 +199,11 @@ impl EscapedTexts {
     /// Text number `index`, escaped.
     fn get(&self, index: usize) -> &[u8] {
         &self.escaped[text_range(&self.ends, index)]
+    }
+
+    /// Text `id`, escaped.
+    fn text(&self, id: TextId) -> &[u8] {
+        self.get(id.index())
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
 
-use crate::eval::{Advice, Answer, CitedSource, Explanation, Node, Question, QuotingWork, Report, Truth};
+use crate::eval::{Explanation, Node, Truth};
 use crate::prose::counted;
 use crate::rulebase::CitationRole;
 use crate::rulebase::Reference;
@@ -15,8 +15,10 @@ use crate::value::Date;
 pub const ADVICE_FORMAT: &str = "accord.advice.v2";
 
 mod advice_writer;
+mod types;
 
 pub use advice_writer::AdviceWriter;
+pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report};
 
 /// Text is wrapped to this many columns.
 const WIDTH: usize = 88;

@@ -1,0 +1,169 @@
+//! The state of one walk over conditions: the items bound, the facts read, what a
+//! hypothesis assumes, the derived facts worked out so far and the budget of work. Must not
+//! evaluate anything: the walker does, recording here.
+
+use super::FactInstance;
+use crate::rulebase::{AtomId, FactId, Rule};
+use crate::value::Value;
+
+/// What an evaluation assumes about one unknown fact, to test whether it matters.
+#[derive(Clone, Debug)]
+pub(super) enum Hypothesis {
+    /// The fact has this value.
+    Given(FactInstance, Value),
+    /// The facts have these values.
+    Values(Vec<(FactInstance, Value)>),
+    /// A search for a case: the facts given so far, and the facts settled as unknown;
+    /// every other unknown fact may still be given.
+    Search {
+        /// Facts given values.
+        values: Vec<(FactInstance, Value)>,
+        /// Facts decided to stay unknown.
+        settled_unknown: Vec<FactInstance>,
+        /// Facts (every instance) that stay unknown throughout.
+        never_given: Vec<FactId>,
+    },
+    /// Every atom listed that reads the fact has the truth given (for facts with too many
+    /// values to try: numbers, dates, text).
+    Atoms(FactInstance, Vec<(AtomId, bool)>),
+    /// The fact is known, but not its value: a test of whether it is known says it is,
+    /// every other test that reads it stays unknown.
+    Known(FactInstance),
+}
+
+/// The state of one evaluation: bound items, facts read, and what is assumed.
+#[derive(Default)]
+pub(super) struct Env {
+    /// For each binding: the list fact and the item's index.
+    pub(super) bindings: Vec<(FactId, usize)>,
+    /// Facts read, with whether they were known.
+    pub(super) reads: Vec<(FactInstance, bool)>,
+    /// Atoms that read the hypothesised fact.
+    pub(super) atoms_reading_hypothesis: Vec<AtomId>,
+    /// How many times the fact of an `Atoms` hypothesis has been read.
+    pub(super) hypothesis_reads: usize,
+    pub(super) hypothesis: Option<Hypothesis>,
+    /// The unknown facts read by the tests that made advice hold (those its because-lines
+    /// name), across every piece of advice filled in: kept by [`Env::start`], so that
+    /// the questions can leave these facts out.
+    pub(super) reason_unknowns: Vec<FactInstance>,
+    /// Say the reasons for advice in words (see the `words` module), and name an item
+    /// without a name in words.
+    pub(super) in_words: bool,
+    /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
+    /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
+    pub(super) outcome_only: bool,
+    /// The derived facts evaluated so far. A derived fact binds no item, so within one
+    /// evaluation (one hypothesis) its value never changes: derived facts that each use the
+    /// one below twice would otherwise be evaluated a number of times exponential in their
+    /// depth.
+    /// The derived facts evaluated so far, by id (`None` where not yet): a vector, not a
+    /// map, since hashing their ids cost more than evaluating them.
+    pub(super) derived: Vec<Option<Derived>>,
+    /// The ids set in `derived`, to clear them without a pass over every definition.
+    pub(super) derived_set: Vec<usize>,
+    /// The work the evaluation may still do, in facts read and items visited (`None`: no
+    /// limit). Only the case search sets one: a condition of quantifiers nested tens deep
+    /// evaluates its body once per combination of items, and the search, which evaluates
+    /// many cases, would otherwise run for hours and record gigabytes of reads.
+    pub(super) work_left: Option<usize>,
+    /// Set when `work_left` ran out: the evaluation stopped early, and its truth means
+    /// nothing.
+    pub(super) out_of_work: bool,
+}
+
+/// A derived fact evaluated once in an [`Env`], and what evaluating it recorded, to record
+/// again at each later use.
+#[derive(Clone)]
+pub(super) struct Derived {
+    pub(super) value: Option<Value>,
+    /// The facts read, each once, in the order first read.
+    pub(super) reads: Vec<(FactInstance, bool)>,
+    /// Atoms that read the hypothesised fact.
+    pub(super) atoms: Vec<AtomId>,
+}
+
+impl Env {
+    /// Starts evaluating `rule` (for `item`), reusing the buffers of earlier evaluations.
+    pub(super) fn start(&mut self, rule: &Rule, item: Option<usize>) {
+        self.start_bound(rule.for_each.zip(item));
+    }
+
+    /// Starts an evaluation with `binding` (a list and the index of its item) bound, or
+    /// none, reusing the buffers of earlier evaluations.
+    pub(super) fn start_bound(&mut self, binding: Option<(FactId, usize)>) {
+        self.bindings.clear();
+        self.reads.clear();
+        self.atoms_reading_hypothesis.clear();
+        self.hypothesis_reads = 0;
+        self.hypothesis = None;
+        self.outcome_only = false;
+        for id in self.derived_set.drain(..) {
+            self.derived[id] = None;
+        }
+        self.bindings.extend(binding);
+        self.work_left = None;
+        self.out_of_work = false;
+    }
+
+    /// Counts one unit of work: false once the evaluation's budget is spent (and from then
+    /// on), when the evaluation should stop.
+    #[inline]
+    pub(super) fn spend(&mut self) -> bool {
+        match &mut self.work_left {
+            None => true,
+            Some(0) => {
+                self.out_of_work = true;
+                false
+            }
+            Some(left) => {
+                *left -= 1;
+                true
+            }
+        }
+    }
+
+    /// Records again the reads a derived fact made when it was worked out.
+    pub(super) fn record_all(&mut self, reads: &[(FactInstance, bool)]) {
+        for &(instance, known) in reads {
+            self.record(instance, known);
+        }
+    }
+
+    /// Records that a fact was read, and whether it was known.
+    pub(super) fn record(&mut self, instance: FactInstance, known: bool) {
+        // Past its budget, an evaluation's reads are not kept: they would only fill memory.
+        if !self.spend() {
+            return;
+        }
+        if !self.outcome_only {
+            self.reads.push((instance, known));
+        }
+        if let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis
+            && *fact == instance
+        {
+            self.hypothesis_reads += 1;
+        }
+    }
+
+    /// The value the hypothesis gives `instance`, if it gives one.
+    pub(super) fn assumed(&self, instance: FactInstance) -> Option<&Value> {
+        match &self.hypothesis {
+            Some(Hypothesis::Given(fact, value)) if *fact == instance => Some(value),
+            Some(Hypothesis::Values(values) | Hypothesis::Search { values, .. }) => {
+                values.iter().find(|(fact, _)| *fact == instance).map(|(_, v)| v)
+            }
+            _ => None,
+        }
+    }
+
+    /// In a search for a case, whether an unknown fact may still be given a value.
+    pub(super) fn still_open(&self, instance: FactInstance) -> bool {
+        match &self.hypothesis {
+            Some(Hypothesis::Search { settled_unknown, never_given, .. }) => {
+                !settled_unknown.contains(&instance) && !never_given.contains(&instance.fact)
+            }
+            _ => false,
+        }
+    }
+}
