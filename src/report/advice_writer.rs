@@ -243,7 +243,7 @@ fn answer(rule_base: &RuleBase, fact: FactId) -> String {
     format!(r#","answer":{},"choices":{choices}}}"#, json(answer.name()))
 }
 
-/// A fixed part, serialized by serde_json: exactly as the report's `Serialize` writes it.
+/// A fixed part, serialized by `serde_json`: exactly as the report's `Serialize` writes it.
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("rule texts serialize: their keys are strings")
 }
@@ -260,11 +260,11 @@ fn write_optional_str(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-/// Appends `text` as a JSON string, quoted and escaped exactly as serde_json escapes it:
+/// Appends `text` as a JSON string, quoted and escaped exactly as `serde_json` escapes it:
 /// `"` and `\` with a backslash, control characters as `\n`, `\t`… or `\u00XX`, everything
 /// else as it is (UTF-8 included).
 ///
-/// serde_json looks at one byte at a time; this jumps from one byte to escape to the next
+/// `serde_json` looks at one byte at a time; this jumps from one byte to escape to the next
 /// ([`first_special`], eight bytes at a time). Advice texts are long runs of plain words
 /// with a paragraph break now and then.
 fn write_str(out: &mut Vec<u8>, text: &str) {
@@ -292,7 +292,7 @@ fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
     first_special(&bytes[from..]).map(|offset| from + offset)
 }
 
-/// Writes the escape of one byte that needs it, as serde_json writes it; gives its
+/// Writes the escape of one byte that needs it, as `serde_json` writes it; gives its
 /// length.
 fn write_escaped(out: &mut Vec<u8>, byte: u8) -> usize {
     let short = match byte {

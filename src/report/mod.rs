@@ -1,6 +1,8 @@
 //! Stage 4: advice to output: the text report for a person, and the JSON document of the
 //! contract (`accord.advice.v2`); and explanations, as text or JSON (`accord.explain.v1`).
 
+use std::fmt::Write as _;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
 
@@ -149,13 +151,14 @@ pub fn to_text(report: &Report) -> String {
 pub fn to_text_with(report: &Report, options: TextOptions) -> String {
     let mut out = String::new();
     let name = shown(report.case.as_deref().unwrap_or("Unnamed case"));
-    out.push_str(&format!("{name}\n{}\n", "=".repeat(name.chars().count().min(WIDTH))));
-    out.push_str(&format!(
-        "Advice as of {}: {}, {}.\n",
+    let _ = write!(out, "{name}\n{}\n", "=".repeat(name.chars().count().min(WIDTH)));
+    let _ = writeln!(
+        out,
+        "Advice as of {}: {}, {}.",
         report.as_of.long(),
         counted(report.advice.len(), "piece of advice", "pieces of advice"),
         counted(report.questions.len(), "open question", "open questions"),
-    ));
+    );
     write_summary(&mut out, &report.advice, options);
     let mut references: Vec<&Reference> = Vec::new();
     for advice in &report.advice {
@@ -170,7 +173,7 @@ pub fn to_text_with(report: &Report, options: TextOptions) -> String {
         let more = report.questions.len().saturating_sub(QUESTIONS_SHOWN);
         if more > 0 {
             let questions = counted(more, "more question", "more questions");
-            out.push_str(&format!("{questions} could change this advice; --format json lists them all.\n"));
+            let _ = writeln!(out, "{questions} could change this advice; --format json lists them all.");
         }
     }
     if !references.is_empty() {
@@ -225,8 +228,8 @@ fn write_advice<'a>(
     // traces the advice to the rule base (the lessons, keyed to docs/LESSONS.md, and the
     // rule), which a reader of the advice does not have.
     let mut about: Vec<String> = Vec::new();
-    about.extend(advice.priority.iter().map(|p| p.to_string()));
-    about.extend(advice.evidence.iter().map(|e| e.to_string()));
+    about.extend(advice.priority.iter().map(std::string::ToString::to_string));
+    about.extend(advice.evidence.iter().map(std::string::ToString::to_string));
     if options.verbose {
         if !advice.lessons.is_empty() {
             about.push(format!("lesson {}", advice.lessons.join(", ")));
@@ -263,17 +266,17 @@ fn write_advice<'a>(
         let number = reference_number(references, cited.reference);
         let mut line = format!("{} ({})", cited.reference.authors, cited.reference.year);
         if let Some(locator) = &cited.locator {
-            line.push_str(&format!(", {locator}"));
+            let _ = write!(line, ", {locator}");
         }
         if let Some(quoting) = &cited.quoted_in {
             reference_number(references, quoting.reference);
-            line.push_str(&format!(", quoted in {} ({})", quoting.reference.authors, quoting.reference.year));
+            let _ = write!(line, ", quoted in {} ({})", quoting.reference.authors, quoting.reference.year);
             if let Some(locator) = &quoting.locator {
-                line.push_str(&format!(", {locator}"));
+                let _ = write!(line, ", {locator}");
             }
         }
         if let Some(quote) = &cited.quote {
-            line.push_str(&format!(": \u{201c}{quote}\u{201d}"));
+            let _ = write!(line, ": \u{201c}{quote}\u{201d}");
         }
         let label = format!("   [{number}] ");
         out.push_str(&wrap(&line, &label, &" ".repeat(label.len())));
@@ -444,9 +447,9 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
         out.push('\n');
         let item = explanation.item.as_deref().map(|i| format!(" for {i}")).unwrap_or_default();
         let outcome = explanation.outcome.name().replace('_', " ");
-        out.push_str(&format!("{}{item}: {outcome}", explanation.rule));
+        let _ = write!(out, "{}{item}: {outcome}", explanation.rule);
         if let Some(by) = &explanation.overridden_by {
-            out.push_str(&format!(" by {by}"));
+            let _ = write!(out, " by {by}");
         }
         out.push('\n');
         write_node(&mut out, &explanation.condition, 1);
@@ -455,7 +458,7 @@ pub fn explanation_text(case: Option<&str>, as_of: Date, explanations: &[Explana
                 crate::eval::OutcomeKind::NotFired => "false because",
                 _ => "true because",
             };
-            out.push_str(&format!("  {heading}:\n"));
+            let _ = writeln!(out, "  {heading}:");
             for reason in &explanation.reasons {
                 out.push_str(&wrap(&shown(reason), "  - ", "    "));
             }
@@ -486,19 +489,19 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
             if !facts.is_empty() {
                 let facts: Vec<String> =
                     facts.iter().map(|(fact, v)| format!("{fact} = {}", shown(v))).collect();
-                line.push_str(&format!(" [{}]", facts.join(", ")));
+                let _ = write!(line, " [{}]", facts.join(", "));
             }
             out.push_str(&wrap(&line, &format!("{indent}{value:<8}"), &format!("{indent}          ")));
         }
         Node::All { parts, .. } | Node::Any { parts, .. } => {
             let words = if matches!(node, Node::All { .. }) { "all of" } else { "any of" };
-            out.push_str(&format!("{indent}{value:<8}{words}:\n"));
+            let _ = writeln!(out, "{indent}{value:<8}{words}:");
             for part in parts {
                 write_node(out, part, depth + 1);
             }
         }
         Node::Not { part, .. } => {
-            out.push_str(&format!("{indent}{value:<8}not:\n"));
+            let _ = writeln!(out, "{indent}{value:<8}not:");
             write_node(out, part, depth + 1);
         }
         Node::Each { text, items, .. } => {
@@ -508,7 +511,7 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
                 &format!("{indent}          "),
             ));
             for (item, condition) in items {
-                out.push_str(&format!("{indent}  {}:\n", shown(item)));
+                let _ = writeln!(out, "{indent}  {}:", shown(item));
                 write_node(out, condition, depth + 2);
             }
         }
