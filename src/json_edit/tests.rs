@@ -1,10 +1,10 @@
 //! The unit tests of `json_edit`: splices of answers into texts, and the span tree next to
-//! the parser it replaced.
+//! what `serde_json` reads.
 
 use proptest::prelude::{Strategy, prop_oneof};
 use serde_json::{Value as Json, json};
 
-use super::spans::{self, Kind, Member, Node};
+use super::spans::{self, Kind, Node};
 use super::splice;
 
 /// `text` with `path` (`a.b`) set to `value`, as the interview would.
@@ -68,118 +68,6 @@ fn text_that_is_not_the_value_is_not_followed() {
     assert_eq!(splice(&deep, &json!(1), &json!(2)), None);
 }
 
-/// The parser `json_edit` had before it read with the case's tokeniser, kept to check
-/// that the span tree is the same.
-mod old {
-    use super::{Kind, Member, Node};
-
-    const MAX_DEPTH: usize = 256;
-
-    pub(super) fn read(text: &str) -> Option<Node> {
-        let mut parser = Parser { text: text.as_bytes(), at: 0 };
-        parser.space();
-        let root = parser.value(0)?;
-        parser.space();
-        (parser.at == text.len()).then_some(root)
-    }
-
-    struct Parser<'a> {
-        text: &'a [u8],
-        at: usize,
-    }
-
-    impl Parser<'_> {
-        fn space(&mut self) {
-            while self.text.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-                self.at += 1;
-            }
-        }
-
-        fn eat(&mut self, byte: u8) -> Option<()> {
-            (self.text.get(self.at) == Some(&byte)).then(|| self.at += 1)
-        }
-
-        fn value(&mut self, depth: usize) -> Option<Node> {
-            if depth > MAX_DEPTH {
-                return None;
-            }
-            let start = self.at;
-            let kind = match self.text.get(self.at)? {
-                b'{' => {
-                    self.at += 1;
-                    let mut members = Vec::new();
-                    self.space();
-                    if self.eat(b'}').is_none() {
-                        loop {
-                            self.space();
-                            let key_start = self.at;
-                            self.string()?;
-                            let key_end = self.at;
-                            let key = serde_json::from_slice(&self.text[key_start..key_end]).ok()?;
-                            self.space();
-                            self.eat(b':')?;
-                            self.space();
-                            let value = self.value(depth + 1)?;
-                            members.push(Member { key, key_start, key_end, value });
-                            self.space();
-                            if self.eat(b',').is_none() {
-                                self.eat(b'}')?;
-                                break;
-                            }
-                        }
-                    }
-                    Kind::Object(members)
-                }
-                b'[' => {
-                    self.at += 1;
-                    let mut items = Vec::new();
-                    self.space();
-                    if self.eat(b']').is_none() {
-                        loop {
-                            self.space();
-                            items.push(self.value(depth + 1)?);
-                            self.space();
-                            if self.eat(b',').is_none() {
-                                self.eat(b']')?;
-                                break;
-                            }
-                        }
-                    }
-                    Kind::Array(items)
-                }
-                b'"' => {
-                    self.string()?;
-                    Kind::Scalar
-                }
-                _ => {
-                    while self.text.get(self.at).is_some_and(|b| !b",]} \t\n\r".contains(b)) {
-                        self.at += 1;
-                    }
-                    if self.at == start {
-                        return None;
-                    }
-                    Kind::Scalar
-                }
-            };
-            Some(Node { start, end: self.at, kind })
-        }
-
-        fn string(&mut self) -> Option<()> {
-            self.eat(b'"')?;
-            loop {
-                match self.text.get(self.at)? {
-                    b'"' => {
-                        self.at += 1;
-                        return Some(());
-                    }
-                    b'\\' => self.at += 2,
-                    _ => self.at += 1,
-                }
-            }
-        }
-    }
-}
-
 /// Stands for whitespace in generated JSON until a run chooses which.
 const SPACE: char = '\u{1}';
 
@@ -208,19 +96,80 @@ fn json_text() -> impl Strategy<Value = String> {
     })
 }
 
+/// The span tree of `text`, next to what `serde_json` reads from it: every node at text
+/// that reads as its value, every key at text that reads as its key, the members of an
+/// object in the order written (a repeated key kept, its last value the one read).
+fn spans_as_serde_reads(text: &str) {
+    let Ok(json) = serde_json::from_str::<Json>(text) else { return };
+    let root = spans::read(text).unwrap_or_else(|| panic!("{text} not followed"));
+    same_as_serde(text, &root, &json);
+}
+
+fn same_as_serde(text: &str, node: &Node, value: &Json) {
+    let written = &text[node.start..node.end];
+    assert_eq!(written, written.trim(), "{written:?} in {text}");
+    assert_eq!(&serde_json::from_str::<Json>(written).unwrap(), value, "{written} in {text}");
+    match (&node.kind, value) {
+        (Kind::Object(members), Json::Object(fields)) => {
+            let mut first_seen: Vec<&str> = Vec::new();
+            for (n, member) in members.iter().enumerate() {
+                let key: String = serde_json::from_str(&text[member.key_start..member.key_end]).unwrap();
+                assert_eq!(key, member.key, "in {text}");
+                assert_eq!(text[member.key_end..member.value.start].trim(), ":", "in {text}");
+                if !first_seen.contains(&key.as_str()) {
+                    first_seen.push(&member.key);
+                }
+                if members[n + 1..].iter().all(|later| later.key != member.key) {
+                    same_as_serde(text, &member.value, &fields[&member.key]);
+                }
+            }
+            assert!(first_seen.iter().copied().eq(fields.keys().map(String::as_str)), "in {text}");
+        }
+        (Kind::Array(items), Json::Array(values)) => {
+            assert_eq!(items.len(), values.len(), "in {text}");
+            for (item, value) in items.iter().zip(values) {
+                same_as_serde(text, item, value);
+            }
+        }
+        (Kind::Scalar, Json::Object(_) | Json::Array(_)) | (Kind::Object(_) | Kind::Array(_), _) => {
+            panic!("{written} read as {value} in {text}")
+        }
+        (Kind::Scalar, _) => {}
+    }
+}
+
 proptest::proptest! {
     #[test]
-    fn the_span_tree_is_the_old_parsers(
+    fn every_value_serde_reads_has_its_span(
         text in json_text(),
         space in proptest::sample::select(&["", " ", "\n", "\t\r\n  "][..]),
     ) {
-        let text = format!("{space}{}{space}", text.replace(SPACE, space));
-        // `splice` follows only text that `serde_json` reads.
-        if serde_json::from_str::<Json>(&text).is_ok() {
-            let new = spans::read(&text);
-            proptest::prop_assert!(new.is_some(), "{text}");
-            proptest::prop_assert_eq!(new, old::read(&text), "{}", text);
-        }
+        spans_as_serde_reads(&format!("{space}{}{space}", text.replace(SPACE, space)));
+    }
+}
+
+#[test]
+fn spans_are_where_the_values_were_written() {
+    let text =
+        " {\"n\" :123456789012345678901234567890,\r\n\t\"t\\u0061\": [1e-400 , -0,{}],\"n\":\"\\\"]}\"}\n";
+    spans_as_serde_reads(text);
+    let root = spans::read(text).unwrap();
+    assert_eq!((root.start, root.end), (1, text.len() - 1));
+    let Kind::Object(members) = &root.kind else { panic!("an object") };
+    let keys: Vec<&str> = members.iter().map(|member| member.key.as_str()).collect();
+    assert_eq!(keys, ["n", "ta", "n"]);
+    assert_eq!(&text[members[1].key_start..members[1].key_end], "\"t\\u0061\"");
+    let Kind::Array(items) = &members[1].value.kind else { panic!("an array") };
+    let written: Vec<&str> = items.iter().map(|item| &text[item.start..item.end]).collect();
+    assert_eq!(written, ["1e-400", "-0", "{}"]);
+    assert_eq!(&text[members[2].value.start..members[2].value.end], "\"\\\"]}\"");
+}
+
+#[test]
+fn text_that_is_not_one_value_has_no_spans() {
+    for text in ["", " ", "{", "[1,", "{\"a\"", "{\"a\":1,}", "\"\\", "]", "{\"a\" 1}", "1 2", "{} x", "tru"]
+    {
+        assert_eq!(spans::read(text), None, "{text}");
     }
 }
 
@@ -228,7 +177,7 @@ proptest::proptest! {
 fn nesting_deeper_than_the_fast_reader_follows_is_followed() {
     // The case reader gives up past 100 levels; `serde_json` reads up to 128.
     let text = format!("{}{{\"a\": 1}}{}", "[".repeat(120), "]".repeat(120));
-    assert_eq!(spans::read(&text), old::read(&text));
+    spans_as_serde_reads(&text);
     let old: Json = serde_json::from_str(&text).unwrap();
     let new: Json =
         serde_json::from_str(&format!("{}{{\"a\": 2}}{}", "[".repeat(120), "]".repeat(120))).unwrap();
