@@ -10,6 +10,9 @@
 //! their object, on lines of their own in an object laid out one field a line (at its
 //! fields' indentation), or on the same line in an object on one line (with its
 //! separators).
+//!
+//! Where each value was written comes from `spans.rs`, which reads the text with the
+//! case loader's JSON tokeniser: this module must not tokenise JSON itself.
 
 mod spans;
 #[cfg(test)]
