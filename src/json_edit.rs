@@ -10,8 +10,20 @@
 //! their object, on lines of their own in an object laid out one field a line (at its
 //! fields' indentation), or on the same line in an object on one line (with its
 //! separators).
+//!
+//! Where each value was written comes from `spans.rs`, which reads the text with the
+//! case loader's JSON tokeniser: this module must not tokenise JSON itself. New values
+//! are written out in the document's layout by `render.rs`.
+
+mod render;
+mod spans;
+#[cfg(test)]
+mod tests;
 
 use serde_json::Value as Json;
+
+use render::{Layout, Style, line_indent, render};
+use spans::{Kind, Member, Node};
 
 /// `text` (the JSON document `old` was read from) with the values that differ in `new`
 /// written into it. `None` when the text cannot be followed (it is not the JSON of `old`,
@@ -21,13 +33,7 @@ pub(crate) fn splice(text: &str, old: &Json, new: &Json) -> Option<String> {
     if serde_json::from_str::<Json>(text).ok()? != *old {
         return None;
     }
-    let mut parser = Parser { text: text.as_bytes(), at: 0 };
-    parser.space();
-    let root = parser.value(0)?;
-    parser.space();
-    if parser.at != text.len() {
-        return None;
-    }
+    let root = spans::read(text)?;
     let layout = Layout::of(text);
     let mut edits = Vec::new();
     walk(text, &root, old, new, &layout, &Style::Lines(String::new()), &mut edits)?;
@@ -48,164 +54,13 @@ pub(crate) fn splice(text: &str, old: &Json, new: &Json) -> Option<String> {
     (check == *new).then_some(out)
 }
 
-/// A value's place in the text.
-#[derive(Debug)]
-struct Node {
-    start: usize,
-    end: usize,
-    kind: Kind,
-}
-
-#[derive(Debug)]
-enum Kind {
-    /// `{`, its fields, and `}` at `end - 1`.
-    Object(Vec<Member>),
-    Array(Vec<Node>),
-    Scalar,
-}
-
-#[derive(Debug)]
-struct Member {
-    key: String,
-    key_start: usize,
-    key_end: usize,
-    value: Node,
-}
-
-/// The deepest nesting followed (`serde_json`, which read the case, stops at 128).
-const MAX_DEPTH: usize = 256;
-
-struct Parser<'a> {
-    text: &'a [u8],
-    at: usize,
-}
-
-impl Parser<'_> {
-    fn space(&mut self) {
-        while self.text.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, byte: u8) -> Option<()> {
-        (self.text.get(self.at) == Some(&byte)).then(|| self.at += 1)
-    }
-
-    fn value(&mut self, depth: usize) -> Option<Node> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let start = self.at;
-        let kind = match self.text.get(self.at)? {
-            b'{' => {
-                self.at += 1;
-                let mut members = Vec::new();
-                self.space();
-                if self.eat(b'}').is_none() {
-                    loop {
-                        self.space();
-                        let key_start = self.at;
-                        self.string()?;
-                        let key_end = self.at;
-                        let key = serde_json::from_slice(&self.text[key_start..key_end]).ok()?;
-                        self.space();
-                        self.eat(b':')?;
-                        self.space();
-                        let value = self.value(depth + 1)?;
-                        members.push(Member { key, key_start, key_end, value });
-                        self.space();
-                        if self.eat(b',').is_none() {
-                            self.eat(b'}')?;
-                            break;
-                        }
-                    }
-                }
-                Kind::Object(members)
-            }
-            b'[' => {
-                self.at += 1;
-                let mut items = Vec::new();
-                self.space();
-                if self.eat(b']').is_none() {
-                    loop {
-                        self.space();
-                        items.push(self.value(depth + 1)?);
-                        self.space();
-                        if self.eat(b',').is_none() {
-                            self.eat(b']')?;
-                            break;
-                        }
-                    }
-                }
-                Kind::Array(items)
-            }
-            b'"' => {
-                self.string()?;
-                Kind::Scalar
-            }
-            _ => {
-                while self.text.get(self.at).is_some_and(|b| !b",]} \t\n\r".contains(b)) {
-                    self.at += 1;
-                }
-                if self.at == start {
-                    return None;
-                }
-                Kind::Scalar
-            }
-        };
-        Some(Node { start, end: self.at, kind })
-    }
-
-    /// Past a string, quotes included.
-    fn string(&mut self) -> Option<()> {
-        self.eat(b'"')?;
-        loop {
-            match self.text.get(self.at)? {
-                b'"' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                b'\\' => self.at += 2,
-                _ => self.at += 1,
-            }
-        }
-    }
-}
-
-/// The document's line ending and unit of indentation.
-struct Layout {
-    newline: &'static str,
-    unit: String,
-}
-
-impl Layout {
-    fn of(text: &str) -> Layout {
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        // The indentation of the first indented line that starts a field or an item.
-        let unit = text
-            .lines()
-            .skip(1)
-            .map(|line| {
-                let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-                &line[..indent]
-            })
-            .find(|indent| !indent.is_empty())
-            .unwrap_or("  ")
-            .to_string();
-        Layout { newline, unit }
-    }
-}
-
-/// How a value written out is laid out: on lines of its own, its lines indented by the
-/// indentation given, or on one line.
-enum Style {
-    Lines(String),
-    OneLine,
-}
-
+/// Text at `start..end` replaced `with` other text.
 struct Edit {
+    /// Where the replaced text starts.
     start: usize,
+    /// Where it ends (`start` for an insertion).
     end: usize,
+    /// What is written in its place.
     with: String,
 }
 
@@ -344,128 +199,5 @@ fn insert_fields(
                 .collect();
             Edit { start: last.value.end, end: last.value.end, with }
         }
-    }
-}
-
-/// The white space at the start of the line holding `at`.
-fn line_indent(text: &str, at: usize) -> &str {
-    let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
-    let line = &text[line_start..];
-    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
-}
-
-/// `value` written out: on one line (`{"a": 1, "b": [2, 3]}`), or on lines of their own,
-/// the closing bracket at `indent` and the contents one unit deeper.
-fn render(value: &Json, style: &Style, layout: &Layout) -> String {
-    let mut out = String::new();
-    render_into(value, style, layout, &mut out);
-    out
-}
-
-fn render_into(value: &Json, style: &Style, layout: &Layout, out: &mut String) {
-    let (open, close, items): (char, char, Vec<(Option<&String>, &Json)>) = match value {
-        Json::Object(fields) if !fields.is_empty() => {
-            ('{', '}', fields.iter().map(|(k, v)| (Some(k), v)).collect())
-        }
-        Json::Array(items) if !items.is_empty() => ('[', ']', items.iter().map(|v| (None, v)).collect()),
-        _ => {
-            out.push_str(&serde_json::to_string(value).unwrap_or_default());
-            return;
-        }
-    };
-    out.push(open);
-    let inner = match style {
-        Style::Lines(indent) => Style::Lines(format!("{indent}{}", layout.unit)),
-        Style::OneLine => Style::OneLine,
-    };
-    for (n, (key, item)) in items.iter().enumerate() {
-        match &inner {
-            Style::Lines(indent) => {
-                if n > 0 {
-                    out.push(',');
-                }
-                out.push_str(layout.newline);
-                out.push_str(indent);
-            }
-            Style::OneLine if n > 0 => out.push_str(", "),
-            Style::OneLine => {}
-        }
-        if let Some(key) = key {
-            out.push_str(&serde_json::to_string(key).unwrap_or_default());
-            out.push_str(": ");
-        }
-        render_into(item, &inner, layout, out);
-    }
-    if let Style::Lines(indent) = style {
-        out.push_str(layout.newline);
-        out.push_str(indent);
-    }
-    out.push(close);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    /// `text` with `path` (`a.b`) set to `value`, as the interview would.
-    fn set(text: &str, path: &str, value: Json) -> String {
-        let old: Json = serde_json::from_str(text).unwrap();
-        let mut new = old.clone();
-        crate::interview::set_at_path(&mut new, path, value).unwrap();
-        splice(text, &old, &new).expect("the text can be followed")
-    }
-
-    #[test]
-    fn a_value_is_replaced_in_place_and_nothing_else_moves() {
-        let text = "{\"n\": 123456789012345678901234567890, \"tiny\": 1e-400,\n \"z\": -0, \"a\" :\tnull }";
-        assert_eq!(
-            set(text, "a", json!(true)),
-            "{\"n\": 123456789012345678901234567890, \"tiny\": 1e-400,\n \"z\": -0, \"a\" :\ttrue }"
-        );
-    }
-
-    #[test]
-    fn new_fields_follow_their_neighbours() {
-        let lines = "{\r\n    \"a\": 1,\r\n    \"b\": {}\r\n}\r\n";
-        assert_eq!(
-            set(lines, "c", json!(["x", "y"])),
-            "{\r\n    \"a\": 1,\r\n    \"b\": {},\r\n    \"c\": [\r\n        \"x\",\r\n        \"y\"\r\n    ]\r\n}\r\n"
-        );
-        assert_eq!(
-            set(lines, "b.d", json!("x")),
-            "{\r\n    \"a\": 1,\r\n    \"b\": {\r\n        \"d\": \"x\"\r\n    }\r\n}\r\n"
-        );
-        let one_line = "{\"a\":1,\"b\":{\"c\":null}}";
-        assert_eq!(set(one_line, "b.d", json!(2)), "{\"a\":1,\"b\":{\"c\":null,\"d\":2}}");
-        assert_eq!(set(one_line, "e.f", json!([1])), "{\"a\":1,\"b\":{\"c\":null},\"e\":{\"f\": [1]}}");
-        assert_eq!(set("{}", "a.b", json!(1)), "{\"a\": {\"b\": 1}}");
-        assert_eq!(set("{\n}\n", "a", json!(1)), "{\n  \"a\": 1\n}\n");
-    }
-
-    #[test]
-    fn a_null_becomes_an_object_laid_out_like_the_file() {
-        let text = "{\n  \"name\": \"x\",\n  \"board\": null\n}\n";
-        assert_eq!(
-            set(text, "board.statutory", json!(true)),
-            "{\n  \"name\": \"x\",\n  \"board\": {\n    \"statutory\": true\n  }\n}\n"
-        );
-    }
-
-    #[test]
-    fn fields_of_list_items_are_reached() {
-        let text = "{\"groups\": [ {\"name\": \"a\"},\n  {\"name\": \"b\", \"needs\": null} ], \"n\": 1.50}";
-        assert_eq!(
-            set(text, "groups[1].needs", json!("complex")),
-            "{\"groups\": [ {\"name\": \"a\"},\n  {\"name\": \"b\", \"needs\": \"complex\"} ], \"n\": 1.50}"
-        );
-    }
-
-    #[test]
-    fn text_that_is_not_the_value_is_not_followed() {
-        assert_eq!(splice("{\"a\": 1}", &json!({"a": 2}), &json!({"a": 3})), None);
-        assert_eq!(splice("{\"a\": 1} x", &json!({"a": 1}), &json!({"a": 3})), None);
-        let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
-        assert_eq!(splice(&deep, &json!(1), &json!(2)), None);
     }
 }

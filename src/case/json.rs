@@ -1,14 +1,15 @@
 //! The JSON tokeniser of case loading: it reads tokens one by one where the caller
 //! expects them, with no tree and no visitor layers. The fast path reads a case with it
-//! (guided by the vocabulary), and the precise loader's position scanner finds where
-//! values were written with it, so that JSON is read by one piece of code.
+//! (guided by the vocabulary), the precise loader's position scanner finds where values
+//! were written with it, and `json_edit` finds the values it writes answers into with it,
+//! so that JSON is read by one piece of code.
 //!
 //! It is not a full JSON parser and need not be one. Everything it accepts it reads
 //! exactly as `serde_json` does; anything unusual (an escape it does not know, a lone
 //! surrogate, a deep nesting) makes it give up, `None`, and the full loader, which parses
 //! with `serde_json`, takes over. It must not give up on a string or a number that
-//! `serde_json` accepts: the position scanner reads text `serde_json` has accepted, and
-//! would lose the places after it.
+//! `serde_json` accepts: the position scanner and `json_edit` read text `serde_json` has
+//! accepted, and would lose the places after it.
 
 use crate::json_string::{first_special, word};
 
@@ -21,7 +22,7 @@ const MAX_DEPTH: u32 = 100;
 const EXACT_DIGITS: usize = 15;
 
 /// A position in a JSON text, and a buffer for strings with escapes.
-pub(super) struct Reader<'t> {
+pub(crate) struct Reader<'t> {
     text: &'t str,
     pos: usize,
     /// How many objects and arrays are open.
@@ -32,7 +33,7 @@ pub(super) struct Reader<'t> {
 
 impl<'t> Reader<'t> {
     /// A reader at the start of `text`.
-    pub(super) fn new(text: &'t str) -> Reader<'t> {
+    pub(crate) fn new(text: &'t str) -> Reader<'t> {
         Reader::starting_at(text, 0)
     }
 
@@ -44,7 +45,7 @@ impl<'t> Reader<'t> {
 
     /// The byte offset of the reader in the text: after [`Reader::peek`], where the next
     /// token starts; after a read, where the token read ends.
-    pub(super) fn offset(&self) -> usize {
+    pub(crate) fn offset(&self) -> usize {
         self.pos
     }
 
@@ -54,7 +55,7 @@ impl<'t> Reader<'t> {
 
     /// The next byte that is not whitespace, without reading it.
     #[inline]
-    pub(super) fn peek(&mut self) -> Option<u8> {
+    pub(crate) fn peek(&mut self) -> Option<u8> {
         let byte = *self.bytes().get(self.pos)?;
         // Cases are mostly written compactly, one per line: no whitespace to skip.
         if byte > b' ' { Some(byte) } else { self.peek_after_whitespace() }
@@ -75,12 +76,12 @@ impl<'t> Reader<'t> {
     /// Reads `byte` (after whitespace); `None` if something else comes. It counts no
     /// nesting: `{` and `[` read here are the caller's to match.
     #[inline]
-    pub(super) fn expect(&mut self, byte: u8) -> Option<()> {
+    pub(crate) fn expect(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
 
     /// Whether the text ends here (but for whitespace).
-    pub(super) fn at_end(&mut self) -> bool {
+    pub(crate) fn at_end(&mut self) -> bool {
         self.peek().is_none()
     }
 
@@ -147,13 +148,13 @@ impl<'t> Reader<'t> {
 
     /// Reads the `:` after a key.
     #[inline]
-    pub(super) fn colon(&mut self) -> Option<()> {
+    pub(crate) fn colon(&mut self) -> Option<()> {
         self.expect(b':')
     }
 
     /// Reads `null` if it comes next: true if it did.
     #[inline]
-    pub(super) fn null(&mut self) -> Option<bool> {
+    pub(crate) fn null(&mut self) -> Option<bool> {
         if self.peek()? != b'n' {
             return Some(false);
         }
@@ -161,7 +162,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads `true` or `false`.
-    pub(super) fn bool(&mut self) -> Option<bool> {
+    pub(crate) fn bool(&mut self) -> Option<bool> {
         match self.peek()? {
             b't' => self.word("true").map(|()| true),
             b'f' => self.word("false").map(|()| false),
@@ -177,7 +178,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads a number as `serde_json` reads it into an `f64`.
-    pub(super) fn number(&mut self) -> Option<f64> {
+    pub(crate) fn number(&mut self) -> Option<f64> {
         self.peek()?;
         let start = self.pos;
         let bytes = self.bytes();
@@ -206,7 +207,7 @@ impl<'t> Reader<'t> {
 
     /// Reads a string, escapes resolved. It is lent in place when it has no escapes, or
     /// else from the scratch buffer, until the next read.
-    pub(super) fn string(&mut self) -> Option<&str> {
+    pub(crate) fn string(&mut self) -> Option<&str> {
         self.open_string()?;
         self.string_body()
     }

@@ -9,7 +9,7 @@
 //! choice between the two readers: it must not read JSON itself.
 
 mod fast;
-mod json;
+pub(crate) mod json;
 mod positions;
 mod precise;
 #[cfg(test)]
