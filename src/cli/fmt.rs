@@ -88,14 +88,7 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode, Failed> {
 fn format_one(path: &Path, check: bool) -> Result<bool, Failed> {
     let shown = path.display().to_string();
     super::refuse_special_file(path, &shown, "accord fmt lays out rule files: name a regular file")?;
-    let bytes = accord::load::read_bytes(path).map_err(|error| {
-        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
-        Failed
-    })?;
-    let text = accord::load::decode_text(bytes.clone()).map_err(|error| {
-        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
-        Failed
-    })?;
+    let (bytes, text) = super::read_file_to_rewrite(path, &shown)?;
     let formatted = match format_rule_file(&shown, &text) {
         Ok(formatted) => formatted,
         Err(FormatError::Syntax(diagnostics)) => {

@@ -438,14 +438,7 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
             "`--write` saves the answers into the case file: name a regular file, or leave out `--write`",
         )?;
     }
-    let bytes = accord::load::read_bytes(path).map_err(|error| {
-        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
-        Failed
-    })?;
-    let text = accord::load::decode_text(bytes.clone()).map_err(|error| {
-        report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
-        Failed
-    })?;
+    let (bytes, text) = read_file_to_rewrite(path, &shown)?;
     let case_diagnostics = |diagnostics: Vec<Diagnostic>| {
         let mut sources = SourceMap::default();
         sources.add(shown.clone(), text.clone());
@@ -557,4 +550,17 @@ fn pretty(json: &impl serde::Serialize) -> String {
     let mut text = serde_json::to_string_pretty(json).expect("our documents have string keys");
     text.push('\n');
     text
+}
+
+/// Reads a file that a command may rewrite (a rule file to lay out, a case to save answers
+/// into): its bytes as they are, to check nothing changed them before the write, and its
+/// text. A problem is reported at the file and fails the command.
+fn read_file_to_rewrite(path: &Path, shown: &str) -> Result<(Vec<u8>, String), Failed> {
+    let report = |diagnostic: Diagnostic| {
+        report_diagnostics(&[diagnostic], &SourceMap::default());
+        Failed
+    };
+    let bytes = accord::load::read_bytes(path).map_err(|error| report(error.diagnostic(shown)))?;
+    let text = accord::load::decode_text(bytes.clone()).map_err(|error| report(error.diagnostic(shown)))?;
+    Ok((bytes, text))
 }
