@@ -14,6 +14,14 @@ use indexmap::IndexMap;
 use crate::ast::{AdviceKind, CompareOp, DateStyle, Quantifier};
 use crate::value::Value;
 
+mod plan;
+mod truth;
+
+pub(crate) use plan::{
+    EvaluationPlan, FactPlan, FlatCondition, Leaf, LeafTest, Other, Read, RulePlan, Skeleton,
+};
+pub use truth::Truth;
+
 /// A checked rule base: load it once, then advise any number of cases.
 #[derive(Clone, Debug)]
 pub struct RuleBase {
@@ -39,10 +47,19 @@ pub struct RuleBase {
     /// What the rule base's `policy` requires of every rule, in declaration order.
     pub policy: Vec<PolicyLine>,
     /// What evaluating a case needs to know about the rules, worked out once.
-    pub(crate) plan: crate::eval::EvaluationPlan,
+    pub(crate) plan: EvaluationPlan,
 }
 
 impl RuleBase {
+    /// Makes a checked rule base ready to read cases: marks the facts in use (a case keeps
+    /// only their values) and notes whether the vocabulary's names are plain (for the fast
+    /// case reader). Called once, by [`crate::RuleFiles::compile`], after the syntax trees
+    /// are dropped; the evaluator's plan is worked out next.
+    pub(crate) fn finish(&mut self) {
+        self.mark_facts_in_use();
+        self.vocabulary.note_plain_names();
+    }
+
     /// Marks the facts that rules, derived facts and questions read (and the name fields
     /// that label the items of lists they read), so that loading a case can skip keeping
     /// the values nothing will look at.
