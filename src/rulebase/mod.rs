@@ -26,28 +26,84 @@ pub use truth::Truth;
 #[derive(Clone, Debug)]
 pub struct RuleBase {
     /// The case vocabulary.
-    pub vocabulary: Vocabulary,
+    pub(crate) vocabulary: Vocabulary,
     /// The evidence scale, strongest first: key to label.
-    pub evidence: IndexMap<String, String>,
+    pub(crate) evidence: IndexMap<String, String>,
     /// The priority scale, most urgent first: key to label. Empty when the rule base
     /// declares none.
-    pub priority: IndexMap<String, String>,
+    pub(crate) priority: IndexMap<String, String>,
     /// The lessons rules encode, by id, with what each says.
-    pub lessons: IndexMap<String, String>,
+    pub(crate) lessons: IndexMap<String, String>,
     /// The bibliography in declaration order, by key.
-    pub sources: IndexMap<String, Reference>,
+    pub(crate) sources: IndexMap<String, Reference>,
     /// The rules, by file name and then position in the file.
-    pub rules: Vec<Rule>,
+    pub(crate) rules: Vec<Rule>,
     /// The derived facts (`define`), in the order they were checked.
-    pub definitions: Vec<Definition>,
+    pub(crate) definitions: Vec<Definition>,
     /// Where each source is declared, and the warnings silenced for it.
-    pub source_origins: IndexMap<String, Origin>,
+    pub(crate) source_origins: IndexMap<String, Origin>,
     /// The words chosen by date (`words`), in declaration order.
-    pub words: Vec<Words>,
+    pub(crate) words: Vec<Words>,
     /// What the rule base's `policy` requires of every rule, in declaration order.
-    pub policy: Vec<PolicyLine>,
+    pub(crate) policy: Vec<PolicyLine>,
     /// What evaluating a case needs to know about the rules, worked out once.
     pub(crate) plan: EvaluationPlan,
+}
+
+/// Read access for clients: the rule base is built only by checking rule files, and stays
+/// as checked (its evaluation plan is worked out from these parts, so they must not drift
+/// from it).
+impl RuleBase {
+    /// The case vocabulary.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// The evidence scale, strongest first: key to label.
+    pub fn evidence(&self) -> &IndexMap<String, String> {
+        &self.evidence
+    }
+
+    /// The priority scale, most urgent first: key to label. Empty when the rule base
+    /// declares none.
+    pub fn priority(&self) -> &IndexMap<String, String> {
+        &self.priority
+    }
+
+    /// The lessons rules encode, by id, with what each says.
+    pub fn lessons(&self) -> &IndexMap<String, String> {
+        &self.lessons
+    }
+
+    /// The bibliography in declaration order, by key.
+    pub fn sources(&self) -> &IndexMap<String, Reference> {
+        &self.sources
+    }
+
+    /// The rules, by file name and then position in the file.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The derived facts (`define`), in the order they were checked.
+    pub fn definitions(&self) -> &[Definition] {
+        &self.definitions
+    }
+
+    /// Where each source is declared, and the warnings silenced for it.
+    pub fn source_origins(&self) -> &IndexMap<String, Origin> {
+        &self.source_origins
+    }
+
+    /// The words chosen by date (`words`), in declaration order.
+    pub fn words(&self) -> &[Words] {
+        &self.words
+    }
+
+    /// What the rule base's `policy` requires of every rule, in declaration order.
+    pub fn policy(&self) -> &[PolicyLine] {
+        &self.policy
+    }
 }
 
 impl RuleBase {
@@ -177,13 +233,13 @@ impl Template {
     }
 
     /// Calls `f` with every fact the template shows.
-    pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
+    pub(crate) fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
         self.visit_facts_unseen(definitions, &mut HashSet::new(), f);
     }
 
     /// [`Template::visit_facts`], skipping the derived facts in `seen` (and adding those
     /// it visits).
-    pub fn visit_facts_unseen(
+    pub(crate) fn visit_facts_unseen(
         &self,
         definitions: &[Definition],
         seen: &mut HashSet<usize>,
@@ -200,7 +256,7 @@ impl Template {
 impl Expr {
     /// Whether the expression is a condition (true or false), looking through derived
     /// facts and true-or-false facts.
-    pub fn is_condition(&self, vocabulary: &Vocabulary, definitions: &[Definition]) -> bool {
+    pub(crate) fn is_condition(&self, vocabulary: &Vocabulary, definitions: &[Definition]) -> bool {
         match self {
             Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => true,
             Expr::Const(value) => matches!(value, Value::Bool(_)),
@@ -213,7 +269,7 @@ impl Expr {
 
     /// Whether the expression tests whether a fact is known (directly or in a derived
     /// fact).
-    pub fn tests_presence(&self, definitions: &[Definition]) -> bool {
+    pub(crate) fn tests_presence(&self, definitions: &[Definition]) -> bool {
         self.tests_presence_unseen(definitions, &mut HashSet::new())
     }
 
@@ -247,14 +303,14 @@ impl Expr {
     /// Calls `f` with every fact the expression reads, inside tests and derived facts too.
     /// Each derived fact is visited once: derived facts that each use the one below twice
     /// would otherwise be visited a number of times exponential in their depth.
-    pub fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
+    pub(crate) fn visit_facts(&self, definitions: &[Definition], f: &mut dyn FnMut(FactId)) {
         self.visit_facts_unseen(definitions, &mut HashSet::new(), f);
     }
 
     /// [`Expr::visit_facts`], skipping the derived facts in `seen` (and adding those it
     /// visits). Recursion follows the syntax, into derived facts: both are bounded, by
     /// [`crate::syntax::MAX_NESTING`] and [`crate::check::MAX_DEFINITION_DEPTH`].
-    pub fn visit_facts_unseen(
+    pub(crate) fn visit_facts_unseen(
         &self,
         definitions: &[Definition],
         seen: &mut HashSet<usize>,
@@ -414,13 +470,13 @@ pub struct Vocabulary {
     /// Whether every field name and enum value is plain JSON string text (no quote,
     /// backslash or control character), as it is when written in rules: the case reader
     /// may then look for them in a case's text as they are. Set by
-    /// [`Vocabulary::note_plain_names`]; false, the safe value, by default.
+    /// `Vocabulary::note_plain_names`; false, the safe value, by default.
     pub plain_names: bool,
 }
 
 impl Vocabulary {
     /// Sets [`Vocabulary::plain_names`] from the names the vocabulary now has.
-    pub fn note_plain_names(&mut self) {
+    pub(crate) fn note_plain_names(&mut self) {
         let plain = |name: &str| !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
         let fact_names_plain = |fact: &Fact| match &fact.ty {
             Type::Enum(values) => values.iter().all(|value| plain(value)),
@@ -435,9 +491,15 @@ impl Vocabulary {
         self.facts.iter().position(|fact| fact.path == path).map(FactId)
     }
 
-    /// The fact with this id.
-    pub fn fact(&self, id: FactId) -> &Fact {
+    /// The fact with this id, which the checker made for this vocabulary (it panics on
+    /// an id from elsewhere: clients outside the crate use [`Vocabulary::get`]).
+    pub(crate) fn fact(&self, id: FactId) -> &Fact {
         &self.facts[id.0]
+    }
+
+    /// The fact with this id, if the vocabulary has one.
+    pub fn get(&self, id: FactId) -> Option<&Fact> {
+        self.facts.get(id.0)
     }
 }
 
