@@ -13,7 +13,7 @@
 //!
 //! // ...then advise as many cases as you like.
 //! let case = r#"{"name": "Shire", "change": {"kind": "merger", "date": "2013-04-01"}}"#;
-//! let case = accord::parse_case("shire.json", case, &rules.vocabulary).expect("a valid case");
+//! let case = accord::parse_case("shire.json", case, rules.vocabulary()).expect("a valid case");
 //! let report = rules.advise(&case, Date::parse("2013-09-01").unwrap());
 //! assert!(report.advice.iter().any(|a| a.title.contains("October 2014")));
 //!

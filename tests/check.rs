@@ -354,7 +354,7 @@ fn lines_ended_by_a_carriage_return_alone_are_lines() {
     let fixed = rules.replace("when y", "when x");
     let files = vec![("v.accord".to_string(), VOCABULARY.to_string()), ("r.accord".to_string(), fixed)];
     let rule_base = RuleFiles::from_texts(files).compile().rule_base.expect("checks");
-    assert_eq!(rule_base.rules.len(), 1, "the rule after the comment is read");
+    assert_eq!(rule_base.rules().len(), 1, "the rule after the comment is read");
 }
 
 /// A date of the year 0000 in a rule was read, and arithmetic on it gave years before 1:

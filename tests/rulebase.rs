@@ -28,14 +28,14 @@ fn every_lesson_of_the_paper_is_declared_and_encoded() {
     let rules = rules();
     let paper = lessons_of_the_paper();
     assert!(!paper.is_empty(), "docs/LESSONS.md lists the lessons as `- ID ...` lines");
-    let declared: BTreeSet<String> = rules.lessons.keys().cloned().collect();
+    let declared: BTreeSet<String> = rules.lessons().keys().cloned().collect();
     let undeclared: Vec<&String> = paper.difference(&declared).collect();
     assert!(
         undeclared.is_empty(),
         "rules/lessons.accord declares every lesson of the paper; missing {undeclared:?}"
     );
     for lesson in &paper {
-        let encoded_by = rules.rules.iter().filter(|r| r.lessons.contains(lesson)).count();
+        let encoded_by = rules.rules().iter().filter(|r| r.lessons.contains(lesson)).count();
         assert!(encoded_by > 0, "no rule encodes lesson {lesson}");
     }
 }
@@ -46,7 +46,7 @@ fn every_lesson_of_the_paper_is_declared_and_encoded() {
 #[test]
 fn the_shipped_rules_declare_a_policy_and_meet_it() {
     let rules = rules();
-    assert!(!rules.policy.is_empty(), "rules/ declares a policy");
+    assert!(!rules.policy().is_empty(), "rules/ declares a policy");
     let broken: Vec<String> = accord::lint::lint(&rules)
         .warnings
         .iter()
@@ -59,8 +59,8 @@ fn the_shipped_rules_declare_a_policy_and_meet_it() {
 #[test]
 fn every_source_is_cited_by_some_rule() {
     let rules = rules();
-    for (key, origin) in &rules.source_origins {
-        let cited = rules.rules.iter().any(|r| r.citations.iter().any(|c| &c.source == key));
+    for (key, origin) in rules.source_origins() {
+        let cited = rules.rules().iter().any(|r| r.citations.iter().any(|c| &c.source == key));
         let kept_uncited = origin.allows.iter().any(|allowed| allowed.code == "W0303");
         assert!(cited != kept_uncited, "{key}: cited {cited}, kept uncited on purpose {kept_uncited}");
     }
@@ -84,12 +84,12 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
     let rules = rules();
     let fixtures = fixtures();
     assert!(fixtures.len() >= 25, "at least 25 fixtures");
-    let mut fired = vec![false; rules.rules.len()];
-    let mut silent = vec![false; rules.rules.len()];
+    let mut fired = vec![false; rules.rules().len()];
+    let mut silent = vec![false; rules.rules().len()];
     for path in &fixtures {
         let text = std::fs::read_to_string(path).expect("readable");
         let case =
-            accord::parse_case(&path.to_string_lossy(), &text, &rules.vocabulary).expect("valid fixture");
+            accord::parse_case(&path.to_string_lossy(), &text, &rules.vocabulary()).expect("valid fixture");
         let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
         for outcome in rules.evaluate(&case, as_of) {
             if outcome.gives_advice() {
@@ -100,9 +100,9 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
         }
     }
     let never_fired: Vec<&str> =
-        rules.rules.iter().zip(&fired).filter(|(_, f)| !**f).map(|(r, _)| r.id.as_str()).collect();
+        rules.rules().iter().zip(&fired).filter(|(_, f)| !**f).map(|(r, _)| r.id.as_str()).collect();
     let never_silent: Vec<&str> =
-        rules.rules.iter().zip(&silent).filter(|(_, s)| !**s).map(|(r, _)| r.id.as_str()).collect();
+        rules.rules().iter().zip(&silent).filter(|(_, s)| !**s).map(|(r, _)| r.id.as_str()).collect();
     assert!(never_fired.is_empty(), "rules that fire in no fixture: {never_fired:?}");
     assert!(never_silent.is_empty(), "rules that are silent in no fixture: {never_silent:?}");
 }
@@ -115,7 +115,7 @@ fn merger_seven_months_on(date: &str, as_of: &str) -> (Vec<String>, Vec<String>)
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     json["change"]["date"] = date.into();
     json["assessed_on"] = as_of.into();
-    let case = accord::parse_case("case.json", &json.to_string(), &rules.vocabulary).expect("valid");
+    let case = accord::parse_case("case.json", &json.to_string(), &rules.vocabulary()).expect("valid");
     let report = rules.advise(&case, Date::parse(as_of).expect("valid"));
     let advice = report.advice.iter().map(|a| a.rule.to_string()).collect();
     (advice, report.questions.iter().map(|q| q.fact.clone()).collect())

@@ -59,9 +59,13 @@ pub enum TextError {
 }
 
 /// Checks the rule files (in the order given) as one rule base. Returns the rule base when
-/// there is no error, not yet finished for evaluation (`RuleBase::finish`), and
-/// the diagnostics found either way.
-pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<RuleBase>, Vec<Diagnostic>) {
+/// there is no error, not yet finished (`RuleBase::finish`) nor planned for evaluation
+/// (`eval::plan_of`), and the diagnostics found either way. Crate-private: a rule base
+/// without its plan must not reach a client; `RuleFiles::compile` finishes and plans it.
+pub(crate) fn check(
+    files: &[ParsedFile<'_>],
+    read_text: TextReader<'_>,
+) -> (Option<RuleBase>, Vec<Diagnostic>) {
     let mut checker = Checker {
         diagnostics: Vec::new(),
         reported: IndexMap::new(),
@@ -120,7 +124,8 @@ pub fn check(files: &[ParsedFile<'_>], read_text: TextReader<'_>) -> (Option<Rul
         policy,
         plan: Default::default(),
     };
-    // Finished by the caller (`RuleBase::finish`), once the syntax trees are dropped.
+    // Finished and planned by the caller (`RuleFiles::compile`), once the syntax trees are
+    // dropped.
     (Some(rule_base), checker.diagnostics)
 }
 

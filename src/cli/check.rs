@@ -20,10 +20,9 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
         Ok((files, source)) => {
             let compiled = files.compile();
             let findings = compiled.rule_base.as_ref().map(lint::lint).unwrap_or_default();
-            let counts = compiled
-                .rule_base
-                .as_ref()
-                .map(|rb| (rb.rules.len(), rb.vocabulary.facts.len(), rb.sources.len(), source.describe()));
+            let counts = compiled.rule_base.as_ref().map(|rb| {
+                (rb.rules().len(), rb.vocabulary().facts.len(), rb.sources().len(), source.describe())
+            });
             // The summary line names the rule base; JSON has none, so it is said on stderr.
             if format == Format::Json {
                 source.announce();

@@ -300,7 +300,7 @@ fn load_rules(rules: &RulesArg) -> Result<(RuleBase, Vec<Diagnostic>, SourceMap)
 
 fn sources(rules: &RulesArg, format: Format) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
-    let references = rule_base.sources.values();
+    let references = rule_base.sources().values();
     let out = match format {
         Format::Json => pretty(&report::sources_json(references)),
         Format::Text => references.map(|r| format!("{}\n    {}\n", r.key, r.reference)).collect(),
@@ -375,8 +375,8 @@ fn explain(
 ) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
     for id in only {
-        if !rule_base.rules.iter().any(|r| &r.id == id) {
-            let ids = rule_base.rules.iter().map(|r| r.id.as_str());
+        if !rule_base.rules().iter().any(|r| &r.id == id) {
+            let ids = rule_base.rules().iter().map(|r| r.id.as_str());
             let hint = accord::suggest::did_you_mean(id, ids)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
@@ -415,7 +415,7 @@ fn read_case(rule_base: &RuleBase, path: &Path) -> Result<accord::Case, Failed> 
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
         Failed
     })?;
-    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary).map_err(|diagnostics| {
+    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary()).map_err(|diagnostics| {
         let mut sources = SourceMap::default();
         sources.add(shown.clone(), text.clone());
         report_diagnostics(&diagnostics, &sources);
@@ -445,7 +445,7 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
         report_diagnostics(&diagnostics, &sources);
         Failed
     };
-    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary).map_err(case_diagnostics)?;
+    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary()).map_err(case_diagnostics)?;
     // As for `advise`, the clock is read only when neither the command line nor the case
     // gives a date.
     let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);

@@ -12,7 +12,7 @@
 //!
 //! let rules = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
 //! let case = r#"{"name": "Shire", "change": {"kind": "merger", "date": "2013-04-01"}}"#;
-//! let case = accord::parse_case("shire.json", case, &rules.vocabulary).expect("a valid case");
+//! let case = accord::parse_case("shire.json", case, rules.vocabulary()).expect("a valid case");
 //! let report = rules.advise(&case, Date::parse("2013-09-01").unwrap());
 //! let diff = Diff::compare(
 //!     (Origin::Embedded, &rules),

@@ -15,7 +15,7 @@ use crate::value::Date;
 /// ```
 /// # let rules = accord::RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
 /// let mut advisor = rules.advisor();
-/// let case = accord::parse_case("case.json", r#"{"name": "Shire"}"#, &rules.vocabulary).expect("a case");
+/// let case = accord::parse_case("case.json", r#"{"name": "Shire"}"#, rules.vocabulary()).expect("a case");
 /// let report = advisor.advise(&case, accord::Date::parse("2013-09-01").expect("a date"));
 /// assert_eq!(report.case.as_deref(), Some("Shire"));
 /// ```

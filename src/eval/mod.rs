@@ -32,16 +32,16 @@ mod words;
 
 pub(crate) use explain::ListMatch;
 pub use explain::{Explanation, Node, OutcomeKind};
-pub(crate) use flat::FlatCondition;
 pub use satisfy::{Search, Witness};
 pub(crate) use texts::{TextId, Texts, text_range};
 
+pub(crate) use crate::rulebase::FlatCondition;
 pub(crate) use advise::{Draft, DraftAdvice, DraftQuestion};
 pub use advisor::Advisor;
 use env::{Derived, Env, Hypothesis};
 use outcomes::Scratch;
 pub use outcomes::{FactInstance, Outcome};
-pub(crate) use plan::{EvaluationPlan, FactPlan};
+pub(crate) use plan::plan_of;
 use reasons::{Top, dedup, enum_values_of, write_count, write_in_words, write_index, write_plain};
 pub use truth::Truth;
 use truth::{Fold, compare, compare_count, compare_dates, enum_values};

@@ -1,50 +1,11 @@
-//! Truth values of three-valued (Kleene) logic, and how two values compare: written once,
+//! Three-valued truth's helpers: the any/all fold and how two values compare, written once
 //! for every evaluation of conditions (the walker, the flat conditions, explanations and
-//! reasons). Must not read a case or know about rules.
+//! reasons); `Truth` itself is the rule base's, re-exported. Must not read a case or know about rules.
 
 use crate::ast::{CompareOp, Quantifier};
 use crate::value::{Date, Value, compare_numbers};
 
-/// A truth value of three-valued logic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Truth {
-    /// Known to hold.
-    True,
-    /// Known not to hold.
-    False,
-    /// Depends on facts that are unknown.
-    Unknown,
-}
-
-impl Truth {
-    /// Kleene conjunction: false wins, then unknown.
-    pub fn and(self, other: Truth) -> Truth {
-        match (self, other) {
-            (Truth::False, _) | (_, Truth::False) => Truth::False,
-            (Truth::True, Truth::True) => Truth::True,
-            _ => Truth::Unknown,
-        }
-    }
-
-    /// Kleene disjunction: true wins, then unknown.
-    pub fn or(self, other: Truth) -> Truth {
-        self.not().and(other.not()).not()
-    }
-
-    /// Negation; unknown stays unknown.
-    #[allow(clippy::should_implement_trait)]
-    pub fn not(self) -> Truth {
-        match self {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        }
-    }
-
-    pub(crate) fn from_bool(b: bool) -> Truth {
-        if b { Truth::True } else { Truth::False }
-    }
-}
+pub use crate::rulebase::Truth;
 
 /// The truth of `any` or `all` over a list's items, folded one item at a time: Kleene `or`
 /// for `any` (from false), `and` for `all` (from true). Every evaluation of a quantifier

@@ -4,10 +4,10 @@
 
 use std::borrow::Cow;
 
-use super::FactPlan;
 use super::{Derived, Env, FactInstance, Fold, Hypothesis, Truth, compare, compare_count, work};
 use crate::ast::{CompareOp, Quantifier};
 use crate::case::Case;
+use crate::rulebase::FactPlan;
 use crate::rulebase::{Atom, Expr, FactId, Haystack, Rule, RuleBase, Test, Type, Vocabulary};
 use crate::value::{Date, Value, add_numbers};
 

@@ -154,6 +154,7 @@ impl RuleFiles {
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let rule_base = rule_base.filter(|_| !has_errors).map(|mut rule_base| {
             rule_base.finish();
+            rule_base.plan = crate::eval::plan_of(&rule_base);
             rule_base
         });
         // The first errors and warnings of each file, and how many more there are.

@@ -544,7 +544,7 @@ pub fn as_of() -> impl Strategy<Value = Date> {
 
 /// A case's JSON text, read for `rule_base`; panics (a generator bug) if it is refused.
 pub fn parse(rule_base: &RuleBase, case: &str) -> accord::Case {
-    accord::parse_case("case.json", case, &rule_base.vocabulary)
+    accord::parse_case("case.json", case, &rule_base.vocabulary())
         .unwrap_or_else(|errors| panic!("generated case is refused: {case}\n{errors:#?}"))
 }
 
@@ -553,9 +553,10 @@ pub fn parse(rule_base: &RuleBase, case: &str) -> accord::Case {
 pub fn has_few_values(rule_base: &RuleBase, path: &str) -> bool {
     let declared = declared_path(path);
     rule_base
-        .vocabulary
+        .vocabulary()
         .find(&declared)
-        .is_some_and(|fact| matches!(rule_base.vocabulary.fact(fact).ty, Type::Bool | Type::Enum(_)))
+        .and_then(|fact| rule_base.vocabulary().get(fact))
+        .is_some_and(|fact| matches!(fact.ty, Type::Bool | Type::Enum(_)))
 }
 
 /// The declared path of a fact of one item: `groups[1].needs` is `groups[].needs`.

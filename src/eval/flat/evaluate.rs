@@ -2,12 +2,13 @@
 //! the unknown facts that matter found by recomputing only the leaves that read them, and
 //! truths under a hypothesis. Must not plan: the conditions are flattened once, in `flat`.
 
-use super::{Evaluated, FlatCondition, Leaf, LeafTest, Prefix, Read};
+use super::{Evaluated, Prefix};
 use crate::ast::Quantifier;
 use crate::eval::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, enum_values, work,
 };
 use crate::rulebase::{AtomId, FactId, Rule, Type};
+use crate::rulebase::{FlatCondition, Leaf, LeafTest, Read};
 use crate::value::Value;
 
 /// Buffers for evaluating flat conditions, reused from one outcome to the next.

@@ -14,35 +14,16 @@
 //! This module plans (flattens a condition, and gives a specialised test's truth for a
 //! value); `evaluate` evaluates flat conditions for a case. Must not read a case itself.
 
-use super::FactPlan;
 use super::{FactInstance, Truth, compare, compare_count, compare_dates};
 use crate::ast::{CompareOp, Quantifier};
-use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Test};
+use crate::rulebase::{
+    Atom, AtomId, Expr, FactPlan, FlatCondition, Haystack, Leaf, LeafTest, Other, Read, Skeleton, Test,
+};
 use crate::value::{Date, Duration, Value};
 
 mod evaluate;
 
 pub(super) use evaluate::FlatScratch;
-
-/// A condition as a boolean skeleton over its leaves.
-#[derive(Clone, Debug)]
-pub(crate) struct FlatCondition {
-    /// The leaves in the order a full evaluation of the condition reaches them.
-    pub leaves: Vec<Leaf>,
-    skeleton: Skeleton,
-    /// For a condition of at most [`MAX_TABLED_LEAVES`] leaves, its truth for every
-    /// combination of theirs (see [`table_index`]): a look-up instead of a walk, and a
-    /// hypothesis changes the index by the leaves it changes.
-    table: Option<Vec<Truth>>,
-    /// With a table: for each number `k` of leaves from the first, and each combination of
-    /// their truths, the truth (true or false) every later leaf leaves unchanged, if any;
-    /// evaluation can stop there when no question is wanted.
-    /// Laid out as in [`Prefix::place`].
-    decided: Vec<Option<Truth>>,
-    /// Whether some leaf is walked by the evaluator (a general test, a nested part), which
-    /// then needs an [`Env`] started for the rule and item.
-    walks: bool,
-}
 
 /// The truths of a condition's first leaves, as evaluation reaches them, kept for a
 /// condition with a table: their [`table_index`], and so their entry in
@@ -83,80 +64,12 @@ const MAX_TABLED_LEAVES: usize = 5;
 /// The place value of each leaf's digit in a [`table_index`]: 3 to the power of its index.
 const PLACES: [usize; MAX_TABLED_LEAVES] = [1, 3, 9, 27, 81];
 
-/// `and`, `or` and `not` over leaves (indexes into [`FlatCondition::leaves`]).
-#[derive(Clone, Debug)]
-enum Skeleton {
-    Leaf(usize),
-    Const(Truth),
-    Not(Box<Skeleton>),
-    And(Box<Skeleton>, Box<Skeleton>),
-    Or(Box<Skeleton>, Box<Skeleton>),
-}
-
-/// One test of a condition.
-#[derive(Clone, Debug)]
-pub(crate) struct Leaf {
-    /// The atom's id: hypotheses about facts with many values force atoms by id (unused
-    /// for nested leaves, which such hypotheses walk whole).
-    pub id: AtomId,
-    /// The test, specialised where it can be.
-    pub test: LeafTest,
-}
-
-/// A test, specialised where it reads one fact and compares it with constants: its truth is
-/// then a function of that one value.
-#[derive(Clone, Debug)]
-pub(crate) enum LeafTest {
-    /// `fact op other`, or `other op fact` when not `fact_first`; with a `shift`, the
-    /// fact is a date and the duration is added to it first (`change.date + 18 months`).
-    Compare { fact: Read, shift: Option<Duration>, op: CompareOp, other: Other, fact_first: bool },
-    /// `fact in [a, b]`, or `not in` when `negated`.
-    In { fact: Read, values: Vec<Value>, negated: bool },
-    /// An enumeration fact `is`, `is not`, `in` or `not in` values of it: the values as
-    /// bits (value `i` is bit `i`), so the test is a mask, not a search.
-    OneOf { fact: Read, values: u64, negated: bool },
-    /// A true-or-false fact as a condition.
-    Holds(Read),
-    /// `fact is known`, or `is unknown` when `negated`.
-    Known { fact: Read, negated: bool },
-    /// `count of list op number`, or `number op count of list` when not `count_first`.
-    Count { list: Read, op: CompareOp, number: f64, count_first: bool },
-    /// Any other test that holds no condition: the evaluator walks it.
-    General(Box<Test>),
-    /// `any`/`all` over a list of records, with a specialised test of a field of each item.
-    Quantified { quantifier: Quantifier, list: FactId, body: Box<LeafTest> },
-    /// A part of the condition that holds conditions of its own: the evaluator walks it.
-    Nested(Box<Expr>),
-}
-
-/// What a fact is compared with: the same for every hypothesis about the case.
-#[derive(Clone, Debug)]
-pub(crate) enum Other {
-    /// A constant.
-    Const(Value),
-    /// The assessment date.
-    AsOf,
-}
-
 /// One side of a comparison, as specialised tests take it.
 enum Side {
     /// A fact, with the duration added to it if it is `date + duration`.
     Fact(Read, Option<Duration>),
     /// Something else that every hypothesis leaves alone.
     Other(Other),
-}
-
-/// The fact a specialised test reads: a case-level fact, or a field of the item bound (the
-/// rule's, or a quantifier's in its condition).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Read {
-    /// The fact.
-    pub fact: FactId,
-    /// Whether it is a field of the item bound.
-    pub of_item: bool,
-    /// Where the case holds it, resolved when the condition is planned: every read of a
-    /// leaf would otherwise look it up.
-    pub plan: FactPlan,
 }
 
 /// What planning a part of a condition needs to know: which binding is the item's, and
