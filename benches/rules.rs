@@ -183,7 +183,7 @@ fn compile(c: &mut Criterion) {
 fn advise(c: &mut Criterion) {
     let rules = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check cleanly");
     let default_as_of = Date::parse("2013-06-01").expect("a date");
-    let case = accord::parse_case("shire.json", SHIRE, &rules.vocabulary()).expect("a valid case");
+    let case = accord::parse_case("shire.json", SHIRE, rules.vocabulary()).expect("a valid case");
     let as_of = case.assessed_on.unwrap_or(default_as_of);
     assert!(!rules.advise(&case, as_of).advice.is_empty());
 
@@ -196,8 +196,8 @@ fn advise(c: &mut Criterion) {
     let mut line = Vec::new();
     group.bench_function("parse_advise_json_shire", |b| {
         b.iter(|| {
-            let case = accord::parse_case("shire.json", black_box(SHIRE), &rules.vocabulary())
-                .expect("a valid case");
+            let case =
+                accord::parse_case("shire.json", black_box(SHIRE), rules.vocabulary()).expect("a valid case");
             let as_of = case.assessed_on.unwrap_or(default_as_of);
             line.clear();
             writer.write_case_with(&mut advisor, &case, as_of, &mut line);
@@ -234,8 +234,7 @@ fn evaluate(c: &mut Criterion) {
     let cases: Vec<_> = fixture_lines()
         .iter()
         .map(|line| {
-            let case =
-                accord::parse_case("fixture.json", line, &rules.vocabulary()).expect("a valid fixture");
+            let case = accord::parse_case("fixture.json", line, rules.vocabulary()).expect("a valid fixture");
             let as_of = case.assessed_on.unwrap_or(default_as_of);
             (case, as_of)
         })

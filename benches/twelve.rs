@@ -204,7 +204,7 @@ fn accord_single(rules: &RuleBase, lines: &[String]) -> String {
     let mut out = String::with_capacity(lines.len() * 80);
     let mut advisor = rules.advisor();
     for line in lines {
-        let case = accord::parse_case("line", line, &rules.vocabulary()).expect("a valid case");
+        let case = accord::parse_case("line", line, rules.vocabulary()).expect("a valid case");
         out.push_str(case.id.as_deref().expect("every case has an id"));
         out.push('\t');
         let mut first = true;

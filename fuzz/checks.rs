@@ -50,9 +50,9 @@ pub fn rules_target(path: &str, text: &str) -> Vec<&'static str> {
     let _ = diag::render(&findings.warnings, &compiled.sources, false);
     let _ = diag::to_json(&findings.warnings, &compiled.sources);
     codes.extend(findings.warnings.iter().map(|d| d.code));
-    let _ = accord::schema::case_schema(&rule_base.vocabulary());
+    let _ = accord::schema::case_schema(rule_base.vocabulary());
 
-    let case = accord::parse_case("empty.json", "{}", &rule_base.vocabulary()).expect("{} is a valid case");
+    let case = accord::parse_case("empty.json", "{}", rule_base.vocabulary()).expect("{} is a valid case");
     let as_of = Date::parse("2013-09-01").expect("a date");
     advise_and_explain(&rule_base, &case, as_of);
     codes
@@ -64,7 +64,7 @@ pub fn rules_target(path: &str, text: &str) -> Vec<&'static str> {
 /// `assessed_on`, as the command line does). Returns the errors' codes (none if it loads).
 pub fn case_target(rules: &RuleBase, text: &str) -> Vec<&'static str> {
     let path = "case.json";
-    match accord::parse_case(path, text, &rules.vocabulary()) {
+    match accord::parse_case(path, text, rules.vocabulary()) {
         Err(diagnostics) => {
             assert!(diagnostics.iter().any(Diagnostic::is_error), "a refused case has an error");
             let mut sources = SourceMap::default();
@@ -149,7 +149,7 @@ pub fn interview_target(rules: &RuleBase, answers: &[u8]) -> usize {
     let mut transcript = Vec::new();
     let ending = session.run(answers, &mut transcript, true).expect("writing to memory cannot fail");
     let saved = session.case_text();
-    if let Err(errors) = accord::parse_case("case.json", &saved, &rules.vocabulary()) {
+    if let Err(errors) = accord::parse_case("case.json", &saved, rules.vocabulary()) {
         panic!("the case to save is refused ({ending:?}): {errors:?}\n{saved}");
     }
     for kept in ["\"name\" :  \"Fuzzed interview\"", "123456789012345678901234567890"] {

@@ -38,7 +38,7 @@ fn errors(cites: &str) -> Vec<String> {
 fn advice(cites: &str) -> (serde_json::Value, String) {
     let (rule_base, errors) = compile(&rule(cites));
     let rule_base: &'static RuleBase = Box::leak(Box::new(rule_base.unwrap_or_else(|| panic!("{errors:?}"))));
-    let case = accord::parse_case("case.json", "{}", &rule_base.vocabulary()).expect("a valid case");
+    let case = accord::parse_case("case.json", "{}", rule_base.vocabulary()).expect("a valid case");
     let as_of = Date::parse("2013-06-01").expect("a date");
     let report: Report<'static> = rule_base.advise(&case, as_of);
     // The batch writer writes the citations as the report serializes them.

@@ -15,7 +15,7 @@ fn rule_base() -> accord::RuleBase {
 
 /// The problems with `text` read as the case `case.json`, and their rendering (plain).
 fn case_errors(text: &str) -> (Vec<Diagnostic>, String) {
-    let diagnostics = accord::parse_case("case.json", text, &rule_base().vocabulary()).expect_err("refused");
+    let diagnostics = accord::parse_case("case.json", text, rule_base().vocabulary()).expect_err("refused");
     let mut sources = SourceMap::default();
     sources.add("case.json", text);
     let rendered = diag::render(&diagnostics, &sources, false);

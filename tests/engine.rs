@@ -24,7 +24,7 @@ fn vocabulary() -> String {
 fn run(rules: &str, case: &str) -> Report<'static> {
     // A report borrows from its rule base.
     let rule_base = compile_for_good(&vocabulary(), rules);
-    let case = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("valid case");
+    let case = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("valid case");
     rule_base.advise(&case, Date::parse("2013-09-01").expect("valid"))
 }
 
@@ -270,7 +270,7 @@ fn highest_and_lowest_follow_the_declared_order_and_unknown_items() {
 /// decided is told by the questions, so the full outcome comes from `explain`).
 fn outcome(condition: &str, case: &str) -> accord::eval::OutcomeKind {
     let rule_base = compile(&vocabulary(), &rule(condition));
-    let case = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("valid case");
+    let case = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("valid case");
     rule_base.explain(&case, Date::parse("2013-09-01").expect("valid"), &[]).remove(0).outcome
 }
 
@@ -407,7 +407,7 @@ fn truth_everywhere(condition: &str, case: &str) -> accord::Truth {
 /// As [`truth_everywhere`], assessed on `as_of`.
 fn truth_everywhere_on(as_of: &str, condition: &str, case: &str) -> accord::Truth {
     let rule_base = compile(&vocabulary(), &rule(condition));
-    let parsed = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("valid case");
+    let parsed = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("valid case");
     let as_of = Date::parse(as_of).expect("valid");
     let engine = rule_base.evaluate(&parsed, as_of).remove(0).truth;
     let json: serde_json::Value = serde_json::from_str(case).expect("JSON");

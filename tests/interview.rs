@@ -62,7 +62,7 @@ fn answers_are_checked_then_written_back_in_place() {
     let written = fs::read_to_string(&case).unwrap();
     assert!(written.ends_with("}\n") && written.contains("\n  \"name\": "), "two-space indents:\n{written}");
     let rules = accord::RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
-    accord::parse_case("case.json", &written, &rules.vocabulary()).expect("the written case is valid");
+    accord::parse_case("case.json", &written, rules.vocabulary()).expect("the written case is valid");
     let json: serde_json::Value = serde_json::from_str(&written).unwrap();
     assert_eq!(json["change"]["date"], "2013-04-01");
     assert_eq!(json["change"]["phase"], serde_json::Value::Null);

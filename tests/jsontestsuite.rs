@@ -55,7 +55,7 @@ fn load(path: &Path) -> Outcome {
         }
         Ok(text) => {
             let diagnostics =
-                accord::parse_case(&shown, &text, &rules().vocabulary()).err().unwrap_or_default();
+                accord::parse_case(&shown, &text, rules().vocabulary()).err().unwrap_or_default();
             let mut sources = SourceMap::default();
             sources.add(shown, text);
             let rendered = diag::render(&diagnostics, &sources, false);
@@ -202,7 +202,7 @@ fn a_case_nested_a_million_levels_deep_is_an_error() {
         format!("{{\"change\": {{\"stated_reasons\": {}}}}}", "[".repeat(depth)),
     ];
     for (i, text) in nestings.into_iter().enumerate() {
-        let errors = accord::parse_case("deep.json", &text, &rules().vocabulary()).expect_err("refused");
+        let errors = accord::parse_case("deep.json", &text, rules().vocabulary()).expect_err("refused");
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].code, "E0301");
         assert!(errors[0].message.contains("recursion limit exceeded"), "{}", errors[0].message);
@@ -222,10 +222,10 @@ fn a_case_nested_a_million_levels_deep_is_an_error() {
 fn a_case_nested_127_levels_in_a_field_is_refused_as_a_case() {
     let nested = "[".repeat(120) + &"]".repeat(120);
     let text = format!("{{\"change\": {{\"stated_reasons\": [{nested}]}}}}");
-    let errors = accord::parse_case("deep.json", &text, &rules().vocabulary()).expect_err("refused");
+    let errors = accord::parse_case("deep.json", &text, rules().vocabulary()).expect_err("refused");
     assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0303"]);
     let text = format!("{{\"partners\": [{{\"name\": {nested}}}]}}");
-    let errors = accord::parse_case("deep.json", &text, &rules().vocabulary()).expect_err("refused");
+    let errors = accord::parse_case("deep.json", &text, rules().vocabulary()).expect_err("refused");
     assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0303"]);
 }
 

@@ -43,7 +43,7 @@ fn as_of() -> Date {
 
 fn run(rules: &str, case: &str) -> Report<'static> {
     let rule_base = rule_base(rules);
-    let case = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("valid case");
+    let case = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("valid case");
     rule_base.advise(&case, as_of())
 }
 
@@ -172,7 +172,7 @@ fn the_batch_writer_writes_what_serializing_the_report_does() {
     ));
     let writer = AdviceWriter::new(base);
     for case in [GROUPS, r#"{}"#, r#"{"a": true, "b": true, "c": true}"#, r#"{"groups": [{"name": "x"}]}"#] {
-        let parsed = accord::parse_case("case.json", case, &base.vocabulary()).expect("valid case");
+        let parsed = accord::parse_case("case.json", case, base.vocabulary()).expect("valid case");
         let mut line = Vec::new();
         writer.write_case(&parsed, as_of(), &mut line);
         let serialized = serde_json::to_string(&base.advise(&parsed, as_of())).expect("serializes");

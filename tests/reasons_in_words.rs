@@ -59,7 +59,7 @@ fn run(condition: &str, case: &str) -> Report<'static> {
     let rules = format!("rule r\n  when {condition}\n  note \"t\" \"x\"\n  cite s\n");
     // A report borrows from its rule base.
     let rule_base = compile_for_good(VOCABULARY, &rules);
-    let case = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("valid case");
+    let case = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("valid case");
     rule_base.advise_in_words(&case, Date::parse("2013-09-01").expect("valid"))
 }
 

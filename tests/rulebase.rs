@@ -89,7 +89,7 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
     for path in &fixtures {
         let text = std::fs::read_to_string(path).expect("readable");
         let case =
-            accord::parse_case(&path.to_string_lossy(), &text, &rules.vocabulary()).expect("valid fixture");
+            accord::parse_case(&path.to_string_lossy(), &text, rules.vocabulary()).expect("valid fixture");
         let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
         for outcome in rules.evaluate(&case, as_of) {
             if outcome.gives_advice() {
@@ -115,7 +115,7 @@ fn merger_seven_months_on(date: &str, as_of: &str) -> (Vec<String>, Vec<String>)
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     json["change"]["date"] = date.into();
     json["assessed_on"] = as_of.into();
-    let case = accord::parse_case("case.json", &json.to_string(), &rules.vocabulary()).expect("valid");
+    let case = accord::parse_case("case.json", &json.to_string(), rules.vocabulary()).expect("valid");
     let report = rules.advise(&case, Date::parse(as_of).expect("valid"));
     let advice = report.advice.iter().map(|a| a.rule.to_string()).collect();
     (advice, report.questions.iter().map(|q| q.fact.clone()).collect())

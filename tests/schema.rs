@@ -18,7 +18,7 @@ fn rules() -> RuleBase {
 }
 
 fn schema() -> Value {
-    case_schema(&rules().vocabulary())
+    case_schema(rules().vocabulary())
 }
 
 /// A validator as an editor without format checks runs it: `format` is only an annotation,
@@ -86,7 +86,7 @@ fn every_example_case_validates() {
 #[test]
 fn every_broken_case_that_is_json_is_rejected() {
     let rules = rules();
-    let schema = case_schema(&rules.vocabulary());
+    let schema = case_schema(rules.vocabulary());
     let (pattern_only, with_formats) = (pattern_only(&schema), with_formats(&schema));
     let mut checked = Vec::new();
     for path in json_files("fixtures/bad-cases") {
@@ -95,7 +95,7 @@ fn every_broken_case_that_is_json_is_rejected() {
         // Not JSON at all (empty, a trailing comma, nested too deep): not a schema's matter.
         let Ok(case) = serde_json::from_str::<Value>(&text) else { continue };
         // accord itself refuses every one of them.
-        assert!(accord::parse_case(&name, &text, &rules.vocabulary()).is_err(), "{name}");
+        assert!(accord::parse_case(&name, &text, rules.vocabulary()).is_err(), "{name}");
         match name.as_str() {
             // A key given twice is lost in parsing (the last one is kept), so no schema can
             // see it; accord's own loader reports it (E0306).
@@ -141,7 +141,7 @@ fn several_errors_are_all_found_where_accord_finds_them() {
 #[test]
 fn the_schema_agrees_with_the_case_loader() {
     let rules = rules();
-    let schema = case_schema(&rules.vocabulary());
+    let schema = case_schema(rules.vocabulary());
     let validator = with_formats(&schema);
     let cases = [
         // Built-ins.
@@ -179,7 +179,7 @@ fn the_schema_agrees_with_the_case_loader() {
     ];
     for case in cases {
         let text = case.to_string();
-        let accord_accepts = accord::parse_case("case.json", &text, &rules.vocabulary()).is_ok();
+        let accord_accepts = accord::parse_case("case.json", &text, rules.vocabulary()).is_ok();
         assert_eq!(validator.is_valid(&case), accord_accepts, "{text}: {:?}", problems(&validator, &case));
     }
 }
@@ -206,7 +206,7 @@ fn descriptions_are_the_questions_and_the_order_is_the_vocabulary_s() {
     for object in [&schema, &schema["properties"]["change"], &schema["properties"]["groups"]["items"]] {
         assert_eq!(object["additionalProperties"], false);
     }
-    assert_eq!(case_schema(&rules().vocabulary()), schema, "deterministic");
+    assert_eq!(case_schema(rules().vocabulary()), schema, "deterministic");
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn shown(path: &Path) -> String {
 fn case(path: &Path) -> (accord::Case, Date) {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
     let case =
-        accord::parse_case(&shown(path), &text, &rules().vocabulary()).expect("fixture is a valid case");
+        accord::parse_case(&shown(path), &text, rules().vocabulary()).expect("fixture is a valid case");
     let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
     (case, as_of)
 }
@@ -106,7 +106,7 @@ fn the_batch_writer_escapes_what_the_case_fills_in() {
     json["partners"][0]["name"] = awkward.into();
     json["groups"][1]["name"] = awkward.into();
     let case =
-        accord::parse_case("awkward.json", &json.to_string(), &rules().vocabulary()).expect("a valid case");
+        accord::parse_case("awkward.json", &json.to_string(), rules().vocabulary()).expect("a valid case");
     let as_of = Date::parse(DEFAULT_AS_OF).expect("valid");
     let report = rules().advise(&case, as_of);
     let filled_in = |text: &str| text.contains(awkward);
@@ -125,7 +125,7 @@ fn errors_in_case_files() {
         let rendered = match accord::load::read_text(path) {
             Err(error) => diag::render(&[error.diagnostic(&shown)], &SourceMap::default(), false),
             Ok(text) => {
-                let errors = accord::parse_case(&shown, &text, &rules().vocabulary())
+                let errors = accord::parse_case(&shown, &text, rules().vocabulary())
                     .expect_err("a bad case is refused");
                 let mut sources = SourceMap::default();
                 sources.add(shown.clone(), text);
@@ -211,7 +211,7 @@ fn explanations() {
     for case in cases {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(case);
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
-        let parsed = accord::parse_case(case, &text, &rules().vocabulary()).expect("valid case");
+        let parsed = accord::parse_case(case, &text, rules().vocabulary()).expect("valid case");
         let as_of = parsed.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
         let explanations = rules().explain(&parsed, as_of, &[]);
         let name = parsed.name.as_deref();
@@ -259,7 +259,7 @@ rule per_group
     let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
     let case =
         r#"{"kind": "merger", "label": "a \"label\"\n", "groups": [{"name": "x\\y"}, {"name": null}]}"#;
-    let case = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("a valid case");
+    let case = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("a valid case");
     let as_of = Date::parse(DEFAULT_AS_OF).expect("valid");
     let report = rule_base.advise(&case, as_of);
     assert_eq!(report.advice[0].title, "a \"label\"\nmerger");

@@ -60,7 +60,7 @@ fn the_library_gives_the_expected_output() {
     let as_of = Date::parse("2013-06-01").unwrap();
     let mut out = String::with_capacity(EXPECTED.len());
     for line in gen_cases::case_lines(10_000, 42) {
-        let case = accord::parse_case("line", &line, &rules.vocabulary()).expect("a valid case");
+        let case = accord::parse_case("line", &line, rules.vocabulary()).expect("a valid case");
         // As `--format ids` writes it (src/batch.rs): the id, a tab, the ids by commas.
         out.push_str(case.id.as_deref().expect("every case has an id"));
         out.push('\t');

@@ -49,7 +49,7 @@ fn found(rules: &str) -> Vec<String> {
 fn advice_on(as_of: &str) -> (String, String) {
     let rule_base = compile(RULES).0.expect("the rules check");
     let case =
-        accord::parse_case("case.json", r#"{"kind": "merger"}"#, &rule_base.vocabulary()).expect("a case");
+        accord::parse_case("case.json", r#"{"kind": "merger"}"#, rule_base.vocabulary()).expect("a case");
     let as_of = Date::parse(as_of).expect("a date");
     let report = rule_base.advise(&case, as_of);
     let mut line = Vec::new();
@@ -100,7 +100,7 @@ fn the_words_are_those_of_the_first_date_after_the_assessment() {
 fn the_text_report_shows_the_words() {
     let rule_base = compile(RULES).0.expect("the rules check");
     let case =
-        accord::parse_case("case.json", r#"{"kind": "merger"}"#, &rule_base.vocabulary()).expect("a case");
+        accord::parse_case("case.json", r#"{"kind": "merger"}"#, rule_base.vocabulary()).expect("a case");
     let text = report::to_text(&rule_base.advise(&case, Date::parse("2013-04-01").expect("a date")));
     assert!(text.contains("1. Note: Involve local Healthwatch\n"), "{text}");
 }

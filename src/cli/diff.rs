@@ -227,8 +227,8 @@ fn reports<'r>(
     };
     let mut sources = SourceMap::default();
     sources.add(shown.clone(), text.clone());
-    let old_case = accord::parse_case(&shown, &text, &old.vocabulary());
-    let new_case = accord::parse_case(&shown, &text, &new.vocabulary());
+    let old_case = accord::parse_case(&shown, &text, old.vocabulary());
+    let new_case = accord::parse_case(&shown, &text, new.vocabulary());
     match (old_case, new_case) {
         (Ok(old_case), Ok(new_case)) => {
             // The clock is read only when neither the command line nor the case gives a date.

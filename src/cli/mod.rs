@@ -415,7 +415,7 @@ fn read_case(rule_base: &RuleBase, path: &Path) -> Result<accord::Case, Failed> 
         report_diagnostics(&[error.diagnostic(&shown)], &SourceMap::default());
         Failed
     })?;
-    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary()).map_err(|diagnostics| {
+    let case = accord::parse_case(&shown, &text, rule_base.vocabulary()).map_err(|diagnostics| {
         let mut sources = SourceMap::default();
         sources.add(shown.clone(), text.clone());
         report_diagnostics(&diagnostics, &sources);
@@ -445,7 +445,7 @@ fn interview(path: &Path, rules: &RulesArg, as_of: Option<Date>, write: bool) ->
         report_diagnostics(&diagnostics, &sources);
         Failed
     };
-    let case = accord::parse_case(&shown, &text, &rule_base.vocabulary()).map_err(case_diagnostics)?;
+    let case = accord::parse_case(&shown, &text, rule_base.vocabulary()).map_err(case_diagnostics)?;
     // As for `advise`, the clock is read only when neither the command line nor the case
     // gives a date.
     let as_of = as_of.or(case.assessed_on).unwrap_or_else(Date::today);

@@ -7,6 +7,6 @@ use super::{Failed, RulesArg, load_rules, pretty};
 /// Prints the JSON Schema of case files for the rule base.
 pub fn schema(rules: &RulesArg) -> Result<ExitCode, Failed> {
     let (rule_base, _, _) = load_rules(rules)?;
-    print!("{}", pretty(&accord::schema::case_schema(&rule_base.vocabulary())));
+    print!("{}", pretty(&accord::schema::case_schema(rule_base.vocabulary())));
     Ok(ExitCode::SUCCESS)
 }

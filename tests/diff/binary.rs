@@ -451,7 +451,7 @@ fn the_library_reads_the_rules_of_a_revision() {
     let text = std::fs::read_to_string(manifest_dir().join(SHIRE)).unwrap();
     let as_of = Date::parse("2013-09-01").unwrap();
     let reports = |rules: &'static RuleBase| {
-        rules.advise(&accord::parse_case("shire.json", &text, &rules.vocabulary()).expect("a case"), as_of)
+        rules.advise(&accord::parse_case("shire.json", &text, rules.vocabulary()).expect("a case"), as_of)
     };
     let diff = Diff::compare(
         (Origin::Embedded, old),

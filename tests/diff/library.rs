@@ -50,7 +50,7 @@ fn rule_base(rules: &str) -> RuleBase {
 }
 
 fn report<'r>(rules: &'r RuleBase, case: &str) -> Report<'r> {
-    let case = accord::parse_case("case.json", case, &rules.vocabulary()).expect("a valid case");
+    let case = accord::parse_case("case.json", case, rules.vocabulary()).expect("a valid case");
     rules.advise(&case, Date::parse("2013-09-01").expect("a date"))
 }
 

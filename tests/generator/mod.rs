@@ -544,7 +544,7 @@ pub fn as_of() -> impl Strategy<Value = Date> {
 
 /// A case's JSON text, read for `rule_base`; panics (a generator bug) if it is refused.
 pub fn parse(rule_base: &RuleBase, case: &str) -> accord::Case {
-    accord::parse_case("case.json", case, &rule_base.vocabulary())
+    accord::parse_case("case.json", case, rule_base.vocabulary())
         .unwrap_or_else(|errors| panic!("generated case is refused: {case}\n{errors:#?}"))
 }
 

@@ -172,11 +172,11 @@ fn the_deepest_fact_paths_allowed_run_on_a_small_stack() {
         let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
         let findings = accord::lint::lint(&rule_base);
         assert!(findings.unanalysed.is_empty(), "{:?}", findings.unanalysed);
-        let schema = accord::schema::case_schema(&rule_base.vocabulary()).to_string();
+        let schema = accord::schema::case_schema(rule_base.vocabulary()).to_string();
         assert!(schema.len() < 20_000, "{} bytes of schema", schema.len());
-        let errors = accord::parse_case("bad.json", &bad, &rule_base.vocabulary()).expect_err("refused");
+        let errors = accord::parse_case("bad.json", &bad, rule_base.vocabulary()).expect_err("refused");
         assert_eq!(errors[0].code, "E0303", "{errors:?}");
-        let case = accord::parse_case("case.json", &good, &rule_base.vocabulary()).expect("a valid case");
+        let case = accord::parse_case("case.json", &good, rule_base.vocabulary()).expect("a valid case");
         let as_of = Date::parse("2013-09-01").unwrap();
         let report = rule_base.advise(&case, as_of);
         assert_eq!(report.advice.len(), 1, "{good}");
@@ -283,7 +283,7 @@ fn the_deepest_derived_facts_allowed_evaluate_on_a_small_stack() {
             let as_of = Date::parse("2013-09-01").unwrap();
             for case in [r#"{"a": true, "n": 1, "groups": [{"x": true}]}"#, "{}", r#"{"groups": [{}]}"#] {
                 let case =
-                    accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("a valid case");
+                    accord::parse_case("case.json", case, rule_base.vocabulary()).expect("a valid case");
                 rule_base.advise(&case, as_of);
                 rule_base.explain(&case, as_of, &[]);
                 rule_base.coverage([(&case, as_of)]);

@@ -34,7 +34,7 @@ fn advice_json(rules: &str, case: &str) -> (usize, Duration) {
     let compiled = RuleFiles::from_texts(files).compile();
     let rule_base = compiled.rule_base.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
     let started = Instant::now();
-    let case = accord::parse_case("case.json", case, &rule_base.vocabulary()).expect("a valid case");
+    let case = accord::parse_case("case.json", case, rule_base.vocabulary()).expect("a valid case");
     let report = rule_base.advise(&case, Date::parse("2013-09-01").expect("a date"));
     let json = accord::report::to_json(&report).to_string();
     (json.len(), started.elapsed())
@@ -198,7 +198,7 @@ fn questions_about_sixteen_thousand_groups_take_time_in_proportion_to_them() {
     let rule_base = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
     let groups = 16_000;
     let case =
-        accord::parse_case("case.json", &empty_groups(groups), &rule_base.vocabulary()).expect("a case");
+        accord::parse_case("case.json", &empty_groups(groups), rule_base.vocabulary()).expect("a case");
     let started = Instant::now();
     let report = rule_base.advise(&case, Date::parse("2013-09-01").unwrap());
     let took = started.elapsed();
@@ -216,7 +216,7 @@ fn questions_about_sixteen_thousand_groups_take_time_in_proportion_to_them() {
 #[test]
 fn explaining_a_rule_over_thousands_of_groups_stops_its_search_and_says_so() {
     let rule_base = RuleFiles::embedded().compile().rule_base.expect("the shipped rules check");
-    let case = accord::parse_case("case.json", &empty_groups(2000), &rule_base.vocabulary()).expect("a case");
+    let case = accord::parse_case("case.json", &empty_groups(2000), rule_base.vocabulary()).expect("a case");
     let as_of = Date::parse("2013-09-01").unwrap();
     let started = Instant::now();
     let explanations = rule_base.explain(&case, as_of, &[]);

@@ -107,9 +107,9 @@ proptest! {
     fn advice_is_deterministic_in_the_library(numbers in choices(400)) {
         let rules = shipped();
         let mut e = Entropy::new(&numbers);
-        let first = generated_case(&mut e, &rules.vocabulary()).to_string();
-        let other = generated_case(&mut e, &rules.vocabulary()).to_string();
-        let parse = |text: &str| accord::parse_case("case.json", text, &rules.vocabulary())
+        let first = generated_case(&mut e, rules.vocabulary()).to_string();
+        let other = generated_case(&mut e, rules.vocabulary()).to_string();
+        let parse = |text: &str| accord::parse_case("case.json", text, rules.vocabulary())
             .unwrap_or_else(|d| panic!("the generator wrote an invalid case: {d:?}\n{text}"));
         let (case, other) = (parse(&first), parse(&other));
         let date = case.assessed_on.expect("a date");
@@ -137,7 +137,7 @@ proptest! {
         let files: Vec<PathBuf> = (0..count)
             .map(|i| {
                 let path = scratch.join(format!("case-{i}.json"));
-                let case = generated_case(&mut e, &rules.vocabulary());
+                let case = generated_case(&mut e, rules.vocabulary());
                 std::fs::write(&path, serde_json::to_string_pretty(&case).expect("a case serialises")).expect("written");
                 path
             })

@@ -249,7 +249,7 @@ pub(crate) fn as_of() -> Date {
 }
 
 pub(crate) fn parse(rule_base: &RuleBase, case: &LogicCase) -> accord::Case {
-    accord::parse_case("case.json", &case.json(), &rule_base.vocabulary()).expect("a valid case")
+    accord::parse_case("case.json", &case.json(), rule_base.vocabulary()).expect("a valid case")
 }
 
 /// The truth of each rule's condition, as the engine evaluates it.
