@@ -14,6 +14,7 @@
 
 mod advise;
 mod advisor;
+mod candidates;
 mod env;
 mod explain;
 mod flat;
@@ -25,6 +26,7 @@ mod reasons;
 #[doc(hidden)]
 pub mod reference;
 mod satisfy;
+mod search;
 mod texts;
 mod truth;
 mod walk;
