@@ -3,6 +3,7 @@
 //! evaluate anything: the walker does, recording here.
 
 use super::FactInstance;
+use super::recorder::Recorder;
 use crate::rulebase::{AtomId, FactId, Rule};
 use crate::value::Value;
 
@@ -50,9 +51,6 @@ pub(super) struct Env {
     /// Say the reasons for advice in words (see the `words` module), and name an item
     /// without a name in words.
     pub(super) in_words: bool,
-    /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
-    /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
-    pub(super) outcome_only: bool,
     /// The derived facts evaluated so far. A derived fact binds no item, so within one
     /// evaluation (one hypothesis) its value never changes: derived facts that each use the
     /// one below twice would otherwise be evaluated a number of times exponential in their
@@ -97,7 +95,6 @@ impl Env {
         self.atoms_reading_hypothesis.clear();
         self.hypothesis_reads = 0;
         self.hypothesis = None;
-        self.outcome_only = false;
         for id in self.derived_set.drain(..) {
             self.derived[id] = None;
         }
@@ -124,19 +121,20 @@ impl Env {
     }
 
     /// Records again the reads a derived fact made when it was worked out.
-    pub(super) fn record_all(&mut self, reads: &[(FactInstance, bool)]) {
+    pub(super) fn record_all<R: Recorder>(&mut self, reads: &[(FactInstance, bool)]) {
         for &(instance, known) in reads {
-            self.record(instance, known);
+            self.record::<R>(instance, known);
         }
     }
 
-    /// Records that a fact was read, and whether it was known.
-    pub(super) fn record(&mut self, instance: FactInstance, known: bool) {
+    /// Records that a fact was read, and whether it was known (kept if `R` keeps reads).
+    #[inline]
+    pub(super) fn record<R: Recorder>(&mut self, instance: FactInstance, known: bool) {
         // Past its budget, an evaluation's reads are not kept: they would only fill memory.
         if !self.spend() {
             return;
         }
-        if !self.outcome_only {
+        if R::KEEPS_READS {
             self.reads.push((instance, known));
         }
         if let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis

@@ -3,6 +3,7 @@
 //! undetermined, and the smallest change to the case that would make it fire.
 
 use super::candidates::constants_in;
+use super::recorder::FactsRead;
 use super::search::{Choices, State, Step, Stopped, Strategy, first_found};
 use super::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, Outcome, Texts, Truth, compare, enum_values_of,
@@ -223,7 +224,7 @@ impl<'a> Evaluator<'a> {
             Expr::Not(inner) => self.collect_list_matches(inner, env, out),
             Expr::Quantified { list, body, .. } => {
                 let list_fact = list_fact(list);
-                for item in 0..self.list_len(list, env).unwrap_or(0) {
+                for item in 0..self.list_len::<FactsRead>(list, env).unwrap_or(0) {
                     env.bindings.push((list_fact, item));
                     self.collect_list_matches(body, env, out);
                     env.bindings.pop();
@@ -231,7 +232,7 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Atom(atom) => {
                 let Test::In { needle, haystack: Haystack::Consts(values), .. } = &atom.test else { return };
-                let Some(tested) = self.value(needle, env) else { return };
+                let Some(tested) = self.value::<FactsRead>(needle, env) else { return };
                 for (value, listed) in values.iter().enumerate() {
                     if compare(CompareOp::Eq, &tested, listed) {
                         out.push(ListMatch { text: &atom.text, value });
@@ -323,7 +324,7 @@ impl Evaluator<'_> {
             }
             Expr::Atom(atom) => self.test_node(atom, env),
             other => {
-                let value = self.truth(other, env);
+                let value = self.truth::<FactsRead>(other, env);
                 Node::Test { text: other_text(other, self), value, facts: Vec::new() }
             }
         }
@@ -347,11 +348,11 @@ impl Evaluator<'_> {
         };
         let mut items = Vec::new();
         // The items' values folded as the walker folds them, not the list walked again.
-        let len = self.list_len(list, env);
+        let len = self.list_len::<FactsRead>(list, env);
         let mut fold = Fold::new(quantifier);
         for item in 0..len.unwrap_or(0) {
             env.bindings.push((list_fact, item));
-            let label = self.item_label(list_fact, item, env);
+            let label = self.item_label::<FactsRead>(list_fact, item, env);
             let node = self.node(body, env);
             fold.add(node.value());
             items.push((label, node));
@@ -364,7 +365,7 @@ impl Evaluator<'_> {
 
     fn test_node(&self, atom: &Atom, env: &mut Env) -> Node {
         let reads_before = env.reads.len();
-        let value = self.atom(atom, env);
+        let value = self.atom::<FactsRead>(atom, env);
         let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
         let mut facts: Vec<(String, String)> = first_of_each(reads.into_iter())
             .into_iter()
@@ -401,10 +402,10 @@ impl Evaluator<'_> {
         ids.into_iter()
             .map(|id| {
                 let expr = Expr::Derived(id);
-                let shown = match self.value(&expr, env).map(Cow::into_owned) {
+                let shown = match self.value::<FactsRead>(&expr, env).map(Cow::into_owned) {
                     None => "unknown".to_string(),
                     Some(Value::Date(date)) => date.to_string(),
-                    Some(_) => self.show_in_text(&expr, DateStyle::Day, env),
+                    Some(_) => self.show_in_text::<FactsRead>(&expr, DateStyle::Day, env),
                 };
                 (self.rule_base.definitions[id].name.clone(), shown)
             })
@@ -420,7 +421,7 @@ impl Evaluator<'_> {
         item: Option<usize>,
     ) -> Result<Option<Vec<(String, String)>>, Stopped> {
         let mut env = self.env_for(rule, item);
-        self.truth(&rule.condition, &mut env);
+        self.truth::<FactsRead>(&rule.condition, &mut env);
         let facts = first_of_each(env.reads.iter().map(|(fact, _)| *fact));
         let mut constants = Vec::new();
         constants_in(&rule.condition, &self.rule_base.definitions, &mut Vec::new(), &mut constants);
@@ -470,7 +471,7 @@ impl<'s> Strategy<'s> for FewestChanges<'s, '_> {
         self.tries = self.tries.checked_sub(1).ok_or(Stopped)?;
         let mut env = self.evaluator.env_for(self.rule, self.item);
         env.hypothesis = Some(Hypothesis::Values(state.values.clone()));
-        let fires = self.evaluator.truth(&self.rule.condition, &mut env) == Truth::True;
+        let fires = self.evaluator.truth::<FactsRead>(&self.rule.condition, &mut env) == Truth::True;
         Ok(if fires { Step::Found } else { Step::Dead })
     }
 }

@@ -22,6 +22,7 @@ mod outcomes;
 mod plan;
 mod questions;
 mod reasons;
+mod recorder;
 #[cfg(any(test, feature = "reference"))]
 #[doc(hidden)]
 pub mod reference;

@@ -11,6 +11,7 @@
 //! numbers, dates and text.
 
 use super::candidates::constants_in;
+use super::recorder::FactsRead;
 use super::search::{State, Step, Stopped, Strategy, first_found};
 use super::{Evaluator, Hypothesis, Truth};
 use std::borrow::Cow;
@@ -152,7 +153,7 @@ impl<'c> Strategy<'c> for Searcher<'_, '_> {
                 never_given: self.keep_unknown.to_vec(),
             });
             env.work_left = Some(self.work);
-            let truth = self.evaluator.truth(&rule.condition, &mut env);
+            let truth = self.evaluator.truth::<FactsRead>(&rule.condition, &mut env);
             self.work = env.work_left.unwrap_or(0);
             if env.out_of_work {
                 return Err(Stopped);

@@ -4,6 +4,7 @@
 
 use super::{Evaluated, FlatCondition, Leaf, LeafTest, Prefix, Read};
 use crate::ast::Quantifier;
+use crate::eval::recorder::{FactsRead, Nothing};
 use crate::eval::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, enum_values, work,
 };
@@ -319,8 +320,8 @@ impl Evaluator<'_> {
         unknown_reads: &mut Vec<(usize, FactInstance)>,
     ) -> Truth {
         let walked = match &leaf.test {
-            LeafTest::General(test) => self.test(test, env),
-            LeafTest::Nested(expr) => self.truth(expr, env),
+            LeafTest::General(test) => self.test::<FactsRead>(test, env),
+            LeafTest::Nested(expr) => self.truth::<FactsRead>(expr, env),
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance: FactInstance| {
                     let value = self.stored(instance);
@@ -352,7 +353,7 @@ impl Evaluator<'_> {
     pub(crate) fn specialised_truth(&self, test: &LeafTest, item: Option<usize>, env: &mut Env) -> Truth {
         let read = test.read().expect("only specialised leaves read one fact");
         let value = self.stored_at(read, item);
-        env.record(read.instance(item), value.is_some());
+        env.record::<FactsRead>(read.instance(item), value.is_some());
         test.truth(value, self.as_of)
     }
 
@@ -368,11 +369,11 @@ impl Evaluator<'_> {
         match &leaf.test {
             LeafTest::General(test) => {
                 self.start_given(subject, (fact, value), probe);
-                self.test(test, probe)
+                self.test::<Nothing>(test, probe)
             }
             LeafTest::Nested(expr) => {
                 self.start_given(subject, (fact, value), probe);
-                self.truth(expr, probe)
+                self.truth::<Nothing>(expr, probe)
             }
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance| if instance == fact { Some(value) } else { self.stored(instance) };
@@ -444,7 +445,6 @@ impl Evaluator<'_> {
     /// Starts `probe` for evaluating a leaf quickly with `fact` given `value`.
     fn start_given(&self, subject: Subject<'_>, (fact, value): (FactInstance, &Value), probe: &mut Env) {
         probe.start(subject.rule, subject.item);
-        probe.outcome_only = true;
         probe.hypothesis = Some(Hypothesis::Given(fact, value.clone()));
     }
 
