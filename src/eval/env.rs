@@ -4,6 +4,7 @@
 
 use super::FactInstance;
 use super::recorder::Recorder;
+use super::source::Source;
 use crate::rulebase::{AtomId, FactId, Rule};
 use crate::value::Value;
 
@@ -121,15 +122,15 @@ impl Env {
     }
 
     /// Records again the reads a derived fact made when it was worked out.
-    pub(super) fn record_all<R: Recorder>(&mut self, reads: &[(FactInstance, bool)]) {
+    pub(super) fn record_all<R: Recorder, S: Source>(&mut self, reads: &[(FactInstance, bool)]) {
         for &(instance, known) in reads {
-            self.record::<R>(instance, known);
+            self.record::<R, S>(instance, known);
         }
     }
 
     /// Records that a fact was read, and whether it was known (kept if `R` keeps reads).
     #[inline]
-    pub(super) fn record<R: Recorder>(&mut self, instance: FactInstance, known: bool) {
+    pub(super) fn record<R: Recorder, S: Source>(&mut self, instance: FactInstance, known: bool) {
         // Past its budget, an evaluation's reads are not kept: they would only fill memory.
         if !self.spend() {
             return;
@@ -137,31 +138,11 @@ impl Env {
         if R::KEEPS_READS {
             self.reads.push((instance, known));
         }
-        if let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis
+        if S::ASSUMES
+            && let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis
             && *fact == instance
         {
             self.hypothesis_reads += 1;
-        }
-    }
-
-    /// The value the hypothesis gives `instance`, if it gives one.
-    pub(super) fn assumed(&self, instance: FactInstance) -> Option<&Value> {
-        match &self.hypothesis {
-            Some(Hypothesis::Given(fact, value)) if *fact == instance => Some(value),
-            Some(Hypothesis::Values(values) | Hypothesis::Search { values, .. }) => {
-                values.iter().find(|(fact, _)| *fact == instance).map(|(_, v)| v)
-            }
-            _ => None,
-        }
-    }
-
-    /// In a search for a case, whether an unknown fact may still be given a value.
-    pub(super) fn still_open(&self, instance: FactInstance) -> bool {
-        match &self.hypothesis {
-            Some(Hypothesis::Search { settled_unknown, never_given, .. }) => {
-                !settled_unknown.contains(&instance) && !never_given.contains(&instance.fact)
-            }
-            _ => false,
         }
     }
 }

@@ -5,6 +5,7 @@
 use super::candidates::constants_in;
 use super::recorder::FactsRead;
 use super::search::{Choices, State, Step, Stopped, Strategy, first_found};
+use super::source::{Assuming, TheCase};
 use super::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, Outcome, Texts, Truth, compare, enum_values_of,
     list_fact, write_plain,
@@ -224,7 +225,7 @@ impl<'a> Evaluator<'a> {
             Expr::Not(inner) => self.collect_list_matches(inner, env, out),
             Expr::Quantified { list, body, .. } => {
                 let list_fact = list_fact(list);
-                for item in 0..self.list_len::<FactsRead>(list, env).unwrap_or(0) {
+                for item in 0..self.list_len::<FactsRead, TheCase>(list, env).unwrap_or(0) {
                     env.bindings.push((list_fact, item));
                     self.collect_list_matches(body, env, out);
                     env.bindings.pop();
@@ -232,7 +233,7 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Atom(atom) => {
                 let Test::In { needle, haystack: Haystack::Consts(values), .. } = &atom.test else { return };
-                let Some(tested) = self.value::<FactsRead>(needle, env) else { return };
+                let Some(tested) = self.value::<FactsRead, TheCase>(needle, env) else { return };
                 for (value, listed) in values.iter().enumerate() {
                     if compare(CompareOp::Eq, &tested, listed) {
                         out.push(ListMatch { text: &atom.text, value });
@@ -324,7 +325,7 @@ impl Evaluator<'_> {
             }
             Expr::Atom(atom) => self.test_node(atom, env),
             other => {
-                let value = self.truth::<FactsRead>(other, env);
+                let value = self.truth::<FactsRead, TheCase>(other, env);
                 Node::Test { text: other_text(other, self), value, facts: Vec::new() }
             }
         }
@@ -348,11 +349,11 @@ impl Evaluator<'_> {
         };
         let mut items = Vec::new();
         // The items' values folded as the walker folds them, not the list walked again.
-        let len = self.list_len::<FactsRead>(list, env);
+        let len = self.list_len::<FactsRead, TheCase>(list, env);
         let mut fold = Fold::new(quantifier);
         for item in 0..len.unwrap_or(0) {
             env.bindings.push((list_fact, item));
-            let label = self.item_label::<FactsRead>(list_fact, item, env);
+            let label = self.item_label::<FactsRead, TheCase>(list_fact, item, env);
             let node = self.node(body, env);
             fold.add(node.value());
             items.push((label, node));
@@ -365,7 +366,7 @@ impl Evaluator<'_> {
 
     fn test_node(&self, atom: &Atom, env: &mut Env) -> Node {
         let reads_before = env.reads.len();
-        let value = self.atom::<FactsRead>(atom, env);
+        let value = self.atom::<FactsRead, TheCase>(atom, env);
         let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
         let mut facts: Vec<(String, String)> = first_of_each(reads.into_iter())
             .into_iter()
@@ -402,10 +403,10 @@ impl Evaluator<'_> {
         ids.into_iter()
             .map(|id| {
                 let expr = Expr::Derived(id);
-                let shown = match self.value::<FactsRead>(&expr, env).map(Cow::into_owned) {
+                let shown = match self.value::<FactsRead, TheCase>(&expr, env).map(Cow::into_owned) {
                     None => "unknown".to_string(),
                     Some(Value::Date(date)) => date.to_string(),
-                    Some(_) => self.show_in_text::<FactsRead>(&expr, DateStyle::Day, env),
+                    Some(_) => self.show_in_text::<FactsRead, TheCase>(&expr, DateStyle::Day, env),
                 };
                 (self.rule_base.definitions[id].name.clone(), shown)
             })
@@ -421,7 +422,7 @@ impl Evaluator<'_> {
         item: Option<usize>,
     ) -> Result<Option<Vec<(String, String)>>, Stopped> {
         let mut env = self.env_for(rule, item);
-        self.truth::<FactsRead>(&rule.condition, &mut env);
+        self.truth::<FactsRead, TheCase>(&rule.condition, &mut env);
         let facts = first_of_each(env.reads.iter().map(|(fact, _)| *fact));
         let mut constants = Vec::new();
         constants_in(&rule.condition, &self.rule_base.definitions, &mut Vec::new(), &mut constants);
@@ -471,7 +472,8 @@ impl<'s> Strategy<'s> for FewestChanges<'s, '_> {
         self.tries = self.tries.checked_sub(1).ok_or(Stopped)?;
         let mut env = self.evaluator.env_for(self.rule, self.item);
         env.hypothesis = Some(Hypothesis::Values(state.values.clone()));
-        let fires = self.evaluator.truth::<FactsRead>(&self.rule.condition, &mut env) == Truth::True;
+        let fires =
+            self.evaluator.truth::<FactsRead, Assuming>(&self.rule.condition, &mut env) == Truth::True;
         Ok(if fires { Step::Found } else { Step::Dead })
     }
 }

@@ -28,6 +28,7 @@ mod recorder;
 pub mod reference;
 mod satisfy;
 mod search;
+mod source;
 mod texts;
 mod truth;
 mod walk;

@@ -13,6 +13,7 @@
 use super::candidates::constants_in;
 use super::recorder::FactsRead;
 use super::search::{State, Step, Stopped, Strategy, first_found};
+use super::source::Searching;
 use super::{Evaluator, Hypothesis, Truth};
 use std::borrow::Cow;
 
@@ -153,7 +154,7 @@ impl<'c> Strategy<'c> for Searcher<'_, '_> {
                 never_given: self.keep_unknown.to_vec(),
             });
             env.work_left = Some(self.work);
-            let truth = self.evaluator.truth::<FactsRead>(&rule.condition, &mut env);
+            let truth = self.evaluator.truth::<FactsRead, Searching>(&rule.condition, &mut env);
             self.work = env.work_left.unwrap_or(0);
             if env.out_of_work {
                 return Err(Stopped);

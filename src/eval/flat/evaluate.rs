@@ -5,6 +5,7 @@
 use super::{Evaluated, FlatCondition, Leaf, LeafTest, Prefix, Read};
 use crate::ast::Quantifier;
 use crate::eval::recorder::{FactsRead, Nothing};
+use crate::eval::source::{Assuming, TheCase};
 use crate::eval::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, enum_values, work,
 };
@@ -320,8 +321,8 @@ impl Evaluator<'_> {
         unknown_reads: &mut Vec<(usize, FactInstance)>,
     ) -> Truth {
         let walked = match &leaf.test {
-            LeafTest::General(test) => self.test::<FactsRead>(test, env),
-            LeafTest::Nested(expr) => self.truth::<FactsRead>(expr, env),
+            LeafTest::General(test) => self.test::<FactsRead, TheCase>(test, env),
+            LeafTest::Nested(expr) => self.truth::<FactsRead, TheCase>(expr, env),
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance: FactInstance| {
                     let value = self.stored(instance);
@@ -353,7 +354,7 @@ impl Evaluator<'_> {
     pub(crate) fn specialised_truth(&self, test: &LeafTest, item: Option<usize>, env: &mut Env) -> Truth {
         let read = test.read().expect("only specialised leaves read one fact");
         let value = self.stored_at(read, item);
-        env.record::<FactsRead>(read.instance(item), value.is_some());
+        env.record::<FactsRead, TheCase>(read.instance(item), value.is_some());
         test.truth(value, self.as_of)
     }
 
@@ -369,11 +370,11 @@ impl Evaluator<'_> {
         match &leaf.test {
             LeafTest::General(test) => {
                 self.start_given(subject, (fact, value), probe);
-                self.test::<Nothing>(test, probe)
+                self.test::<Nothing, Assuming>(test, probe)
             }
             LeafTest::Nested(expr) => {
                 self.start_given(subject, (fact, value), probe);
-                self.truth::<Nothing>(expr, probe)
+                self.truth::<Nothing, Assuming>(expr, probe)
             }
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance| if instance == fact { Some(value) } else { self.stored(instance) };
