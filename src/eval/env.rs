@@ -8,7 +8,9 @@ use super::source::Source;
 use crate::rulebase::{AtomId, FactId, Rule};
 use crate::value::Value;
 
-/// What an evaluation assumes about one unknown fact, to test whether it matters.
+/// What an evaluation assumes about one unknown fact, to test whether it matters. Only a
+/// walk whose fact source assumes looks at it: `Given`, `Values`, `Atoms` and `Known` are
+/// read by the walk of `source::Assuming`, `Search` by that of `source::Searching`.
 #[derive(Clone, Debug)]
 pub(super) enum Hypothesis {
     /// The fact has this value.
@@ -44,6 +46,9 @@ pub(super) struct Env {
     pub(super) atoms_reading_hypothesis: Vec<AtomId>,
     /// How many times the fact of an `Atoms` hypothesis has been read.
     pub(super) hypothesis_reads: usize,
+    /// What is assumed, set by the caller that chose a fact source that assumes (see
+    /// [`Hypothesis`]); kept here, not in the source type, so that the walk passes one
+    /// state, and a probe reuses its buffers from one hypothesis to the next.
     pub(super) hypothesis: Option<Hypothesis>,
     /// The unknown facts read by the tests that made advice hold (those its because-lines
     /// name), across every piece of advice filled in: kept by [`Env::start`], so that
@@ -62,7 +67,8 @@ pub(super) struct Env {
     /// The ids set in `derived`, to clear them without a pass over every definition.
     pub(super) derived_set: Vec<usize>,
     /// The work the evaluation may still do, in facts read and items visited (`None`: no
-    /// limit). Only the case search sets one: a condition of quantifiers nested tens deep
+    /// limit), counted by a walk of a budgeted fact source (`source::Searching`). Only the
+    /// case search sets one: a condition of quantifiers nested tens deep
     /// evaluates its body once per combination of items, and the search, which evaluates
     /// many cases, would otherwise run for hours and record gigabytes of reads.
     pub(super) work_left: Option<usize>,
@@ -105,9 +111,13 @@ impl Env {
     }
 
     /// Counts one unit of work: false once the evaluation's budget is spent (and from then
-    /// on), when the evaluation should stop.
+    /// on), when the evaluation should stop. Only a search has a budget: other walks count
+    /// nothing.
     #[inline]
-    pub(super) fn spend(&mut self) -> bool {
+    pub(super) fn spend<S: Source>(&mut self) -> bool {
+        if !S::BUDGETED {
+            return true;
+        }
         match &mut self.work_left {
             None => true,
             Some(0) => {
@@ -132,7 +142,7 @@ impl Env {
     #[inline]
     pub(super) fn record<R: Recorder, S: Source>(&mut self, instance: FactInstance, known: bool) {
         // Past its budget, an evaluation's reads are not kept: they would only fill memory.
-        if !self.spend() {
+        if !self.spend::<S>() {
             return;
         }
         if R::KEEPS_READS {

@@ -14,6 +14,10 @@ pub(super) trait Source {
     /// then skips every look at the hypothesis.
     const ASSUMES: bool;
 
+    /// Whether the walk counts its work against the `Env`'s budget (`work_left`): only a
+    /// search has one, and other walks skip the count at each read and item.
+    const BUDGETED: bool;
+
     /// The value the source gives `instance` instead of the case's, if it gives one.
     fn assumed(env: &Env, instance: FactInstance) -> Option<&Value>;
 
@@ -26,6 +30,7 @@ pub(super) enum TheCase {}
 
 impl Source for TheCase {
     const ASSUMES: bool = false;
+    const BUDGETED: bool = false;
 
     #[inline(always)]
     fn assumed(env: &Env, _: FactInstance) -> Option<&Value> {
@@ -45,6 +50,7 @@ pub(super) enum Assuming {}
 
 impl Source for Assuming {
     const ASSUMES: bool = true;
+    const BUDGETED: bool = false;
 
     fn assumed(env: &Env, instance: FactInstance) -> Option<&Value> {
         match &env.hypothesis {
@@ -61,12 +67,13 @@ impl Source for Assuming {
     }
 }
 
-/// A search's state: the values given so far, and which unknown facts may still be given
-/// one (`Hypothesis::Search`).
+/// A search's state: the values given so far, which unknown facts may still be given one
+/// (`Hypothesis::Search`), and the work left (`Env::work_left`).
 pub(super) enum Searching {}
 
 impl Source for Searching {
     const ASSUMES: bool = true;
+    const BUDGETED: bool = true;
 
     fn assumed(env: &Env, instance: FactInstance) -> Option<&Value> {
         match &env.hypothesis {

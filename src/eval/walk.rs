@@ -287,7 +287,7 @@ impl<'a> Evaluator<'a> {
         let mut best: Option<Cow<'e, Value>> = None;
         let mut unknown = false;
         for item in 0..len {
-            if !env.spend() {
+            if !env.spend::<S>() {
                 return None;
             }
             env.bindings.push((list_fact, item));
@@ -335,7 +335,7 @@ impl<'a> Evaluator<'a> {
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let (mut least, mut most) = (0, 0);
         for item in 0..len {
-            if !env.spend() {
+            if !env.spend::<S>() {
                 return None;
             }
             env.bindings.push((list_fact, item));
@@ -426,7 +426,7 @@ impl<'a> Evaluator<'a> {
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let mut fold = Fold::new(quantifier);
         for item in 0..len {
-            if !env.spend() {
+            if !env.spend::<S>() {
                 return Truth::Unknown;
             }
             env.bindings.push((list_fact, item));

@@ -211,7 +211,7 @@ impl Evaluator<'_> {
                 relevant.push(fact);
             }
         }
-        let outcome_unknowns = relevant.to_vec();
+        let outcome_unknowns = relevant.clone();
         flat.tried = tried;
         flat.relevant = relevant;
         outcome_unknowns
