@@ -3,10 +3,14 @@
 //! evaluate anything: the walker does, recording here.
 
 use super::FactInstance;
+use super::recorder::Recorder;
+use super::source::Source;
 use crate::rulebase::{AtomId, FactId, Rule};
 use crate::value::Value;
 
-/// What an evaluation assumes about one unknown fact, to test whether it matters.
+/// What an evaluation assumes about one unknown fact, to test whether it matters. Only a
+/// walk whose fact source assumes looks at it: `Given`, `Values`, `Atoms` and `Known` are
+/// read by the walk of `source::Assuming`, `Search` by that of `source::Searching`.
 #[derive(Clone, Debug)]
 pub(super) enum Hypothesis {
     /// The fact has this value.
@@ -42,6 +46,9 @@ pub(super) struct Env {
     pub(super) atoms_reading_hypothesis: Vec<AtomId>,
     /// How many times the fact of an `Atoms` hypothesis has been read.
     pub(super) hypothesis_reads: usize,
+    /// What is assumed, set by the caller that chose a fact source that assumes (see
+    /// [`Hypothesis`]); kept here, not in the source type, so that the walk passes one
+    /// state, and a probe reuses its buffers from one hypothesis to the next.
     pub(super) hypothesis: Option<Hypothesis>,
     /// The unknown facts read by the tests that made advice hold (those its because-lines
     /// name), across every piece of advice filled in: kept by [`Env::start`], so that
@@ -50,9 +57,6 @@ pub(super) struct Env {
     /// Say the reasons for advice in words (see the `words` module), and name an item
     /// without a name in words.
     pub(super) in_words: bool,
-    /// Skip recording reads: for outcomes only, when no question or explanation is wanted.
-    /// Evaluation then stops at the first part that decides an `and`, `or`, `any` or `all`.
-    pub(super) outcome_only: bool,
     /// The derived facts evaluated so far. A derived fact binds no item, so within one
     /// evaluation (one hypothesis) its value never changes: derived facts that each use the
     /// one below twice would otherwise be evaluated a number of times exponential in their
@@ -63,7 +67,8 @@ pub(super) struct Env {
     /// The ids set in `derived`, to clear them without a pass over every definition.
     pub(super) derived_set: Vec<usize>,
     /// The work the evaluation may still do, in facts read and items visited (`None`: no
-    /// limit). Only the case search sets one: a condition of quantifiers nested tens deep
+    /// limit), counted by a walk of a budgeted fact source (`source::Searching`). Only the
+    /// case search sets one: a condition of quantifiers nested tens deep
     /// evaluates its body once per combination of items, and the search, which evaluates
     /// many cases, would otherwise run for hours and record gigabytes of reads.
     pub(super) work_left: Option<usize>,
@@ -97,7 +102,6 @@ impl Env {
         self.atoms_reading_hypothesis.clear();
         self.hypothesis_reads = 0;
         self.hypothesis = None;
-        self.outcome_only = false;
         for id in self.derived_set.drain(..) {
             self.derived[id] = None;
         }
@@ -107,9 +111,13 @@ impl Env {
     }
 
     /// Counts one unit of work: false once the evaluation's budget is spent (and from then
-    /// on), when the evaluation should stop.
+    /// on), when the evaluation should stop. Only a search has a budget: other walks count
+    /// nothing.
     #[inline]
-    pub(super) fn spend(&mut self) -> bool {
+    pub(super) fn spend<S: Source>(&mut self) -> bool {
+        if !S::BUDGETED {
+            return true;
+        }
         match &mut self.work_left {
             None => true,
             Some(0) => {
@@ -124,46 +132,27 @@ impl Env {
     }
 
     /// Records again the reads a derived fact made when it was worked out.
-    pub(super) fn record_all(&mut self, reads: &[(FactInstance, bool)]) {
+    pub(super) fn record_all<R: Recorder, S: Source>(&mut self, reads: &[(FactInstance, bool)]) {
         for &(instance, known) in reads {
-            self.record(instance, known);
+            self.record::<R, S>(instance, known);
         }
     }
 
-    /// Records that a fact was read, and whether it was known.
-    pub(super) fn record(&mut self, instance: FactInstance, known: bool) {
+    /// Records that a fact was read, and whether it was known (kept if `R` keeps reads).
+    #[inline]
+    pub(super) fn record<R: Recorder, S: Source>(&mut self, instance: FactInstance, known: bool) {
         // Past its budget, an evaluation's reads are not kept: they would only fill memory.
-        if !self.spend() {
+        if !self.spend::<S>() {
             return;
         }
-        if !self.outcome_only {
+        if R::KEEPS_READS {
             self.reads.push((instance, known));
         }
-        if let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis
+        if S::ASSUMES
+            && let Some(Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) = &self.hypothesis
             && *fact == instance
         {
             self.hypothesis_reads += 1;
-        }
-    }
-
-    /// The value the hypothesis gives `instance`, if it gives one.
-    pub(super) fn assumed(&self, instance: FactInstance) -> Option<&Value> {
-        match &self.hypothesis {
-            Some(Hypothesis::Given(fact, value)) if *fact == instance => Some(value),
-            Some(Hypothesis::Values(values) | Hypothesis::Search { values, .. }) => {
-                values.iter().find(|(fact, _)| *fact == instance).map(|(_, v)| v)
-            }
-            _ => None,
-        }
-    }
-
-    /// In a search for a case, whether an unknown fact may still be given a value.
-    pub(super) fn still_open(&self, instance: FactInstance) -> bool {
-        match &self.hypothesis {
-            Some(Hypothesis::Search { settled_unknown, never_given, .. }) => {
-                !settled_unknown.contains(&instance) && !never_given.contains(&instance.fact)
-            }
-            _ => false,
         }
     }
 }

@@ -2,15 +2,18 @@
 //! tree with each part's value and the facts it read, the unknown facts that leave it
 //! undetermined, and the smallest change to the case that would make it fire.
 
+use super::candidates::constants_in;
+use super::recorder::FactsRead;
+use super::search::{Choices, State, Step, Stopped, Strategy, first_found};
+use super::source::{Assuming, TheCase};
 use super::{
-    Env, Evaluator, FactInstance, Fold, Hypothesis, Outcome, Texts, Truth, compare, dedup, enum_values,
-    enum_values_of, list_fact, write_plain,
+    Env, Evaluator, FactInstance, Fold, Hypothesis, Outcome, Texts, Truth, compare, enum_values_of,
+    list_fact, write_plain,
 };
 use crate::ast::{CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
-use crate::rulebase::{Atom, Definition, Expr, Haystack, Rule, RuleBase, Test, Type};
+use crate::rulebase::{Atom, Expr, Haystack, Rule, RuleBase, Test};
 use crate::value::{Date, Value};
-use crate::value::{Duration, DurationUnit};
 use std::borrow::Cow;
 
 /// How a rule came out for a case (or an item).
@@ -121,9 +124,6 @@ impl Node {
     }
 }
 
-/// A text unlike any the rules compare with, for "any other text".
-const SOME_TEXT: &str = "something else";
-
 /// How many facts `would_fire_if` changes at most.
 const MAX_CHANGES: usize = 2;
 
@@ -225,7 +225,7 @@ impl<'a> Evaluator<'a> {
             Expr::Not(inner) => self.collect_list_matches(inner, env, out),
             Expr::Quantified { list, body, .. } => {
                 let list_fact = list_fact(list);
-                for item in 0..self.list_len(list, env).unwrap_or(0) {
+                for item in 0..self.list_len::<FactsRead, TheCase>(list, env).unwrap_or(0) {
                     env.bindings.push((list_fact, item));
                     self.collect_list_matches(body, env, out);
                     env.bindings.pop();
@@ -233,7 +233,7 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Atom(atom) => {
                 let Test::In { needle, haystack: Haystack::Consts(values), .. } = &atom.test else { return };
-                let Some(tested) = self.value(needle, env) else { return };
+                let Some(tested) = self.value::<FactsRead, TheCase>(needle, env) else { return };
                 for (value, listed) in values.iter().enumerate() {
                     if compare(CompareOp::Eq, &tested, listed) {
                         out.push(ListMatch { text: &atom.text, value });
@@ -325,7 +325,7 @@ impl Evaluator<'_> {
             }
             Expr::Atom(atom) => self.test_node(atom, env),
             other => {
-                let value = self.truth(other, env);
+                let value = self.truth::<FactsRead, TheCase>(other, env);
                 Node::Test { text: other_text(other, self), value, facts: Vec::new() }
             }
         }
@@ -349,11 +349,11 @@ impl Evaluator<'_> {
         };
         let mut items = Vec::new();
         // The items' values folded as the walker folds them, not the list walked again.
-        let len = self.list_len(list, env);
+        let len = self.list_len::<FactsRead, TheCase>(list, env);
         let mut fold = Fold::new(quantifier);
         for item in 0..len.unwrap_or(0) {
             env.bindings.push((list_fact, item));
-            let label = self.item_label(list_fact, item, env);
+            let label = self.item_label::<FactsRead, TheCase>(list_fact, item, env);
             let node = self.node(body, env);
             fold.add(node.value());
             items.push((label, node));
@@ -366,7 +366,7 @@ impl Evaluator<'_> {
 
     fn test_node(&self, atom: &Atom, env: &mut Env) -> Node {
         let reads_before = env.reads.len();
-        let value = self.atom(atom, env);
+        let value = self.atom::<FactsRead, TheCase>(atom, env);
         let reads: Vec<FactInstance> = env.reads[reads_before..].iter().map(|(fact, _)| *fact).collect();
         let mut facts: Vec<(String, String)> = first_of_each(reads.into_iter())
             .into_iter()
@@ -403,10 +403,10 @@ impl Evaluator<'_> {
         ids.into_iter()
             .map(|id| {
                 let expr = Expr::Derived(id);
-                let shown = match self.value(&expr, env).map(Cow::into_owned) {
+                let shown = match self.value::<FactsRead, TheCase>(&expr, env).map(Cow::into_owned) {
                     None => "unknown".to_string(),
                     Some(Value::Date(date)) => date.to_string(),
-                    Some(_) => self.show_in_text(&expr, DateStyle::Day, env),
+                    Some(_) => self.show_in_text::<FactsRead, TheCase>(&expr, DateStyle::Day, env),
                 };
                 (self.rule_base.definitions[id].name.clone(), shown)
             })
@@ -422,23 +422,19 @@ impl Evaluator<'_> {
         item: Option<usize>,
     ) -> Result<Option<Vec<(String, String)>>, Stopped> {
         let mut env = self.env_for(rule, item);
-        self.truth(&rule.condition, &mut env);
+        self.truth::<FactsRead, TheCase>(&rule.condition, &mut env);
         let facts = first_of_each(env.reads.iter().map(|(fact, _)| *fact));
         let mut constants = Vec::new();
         constants_in(&rule.condition, &self.rule_base.definitions, &mut Vec::new(), &mut constants);
         let candidates: Vec<(FactInstance, Vec<Value>)> =
             facts.iter().map(|f| (*f, self.candidate_values(*f, &constants))).collect();
         // Each evaluation reads about the facts the condition reads now.
-        let tries = std::cell::Cell::new(MAX_SEARCH_WORK / facts.len().max(1));
-        let fires = |assumed: Vec<(FactInstance, Value)>| {
-            let left = tries.get().checked_sub(1).ok_or(Stopped)?;
-            tries.set(left);
-            let mut env = self.env_for(rule, item);
-            env.hypothesis = Some(Hypothesis::Values(assumed));
-            Ok(self.truth(&rule.condition, &mut env) == Truth::True)
-        };
+        let tries = MAX_SEARCH_WORK / facts.len().max(1);
+        let mut strategy =
+            FewestChanges { evaluator: self, rule, item, candidates: &candidates, size: 0, tries };
         for size in 1..=MAX_CHANGES {
-            if let Some(found) = search(&candidates, size, &fires)? {
+            strategy.size = size;
+            if let Some(found) = first_found(&mut strategy, &mut State::default())? {
                 let shown = found
                     .into_iter()
                     .map(|(fact, value)| (self.instance_path(fact), self.show_value(fact.fact, &value)))
@@ -448,95 +444,38 @@ impl Evaluator<'_> {
         }
         Ok(None)
     }
-
-    /// Values worth trying for a fact, in a fixed order: every value of a true-or-false
-    /// or `one of` fact; for the others, values near the rule's own constants.
-    pub(super) fn candidate_values(&self, fact: FactInstance, constants: &[Value]) -> Vec<Value> {
-        let current = self.stored(fact);
-        let mut values = match &self.vocabulary().fact(fact.fact).ty {
-            Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
-            Type::Enum(names) => enum_values(names.len()).collect(),
-            Type::Records(_) => vec![Value::Records(Vec::new())],
-            Type::Number => number_candidates(constants),
-            Type::Date => self.date_candidates(constants),
-            Type::Text => {
-                let texts = constants.iter().filter(|c| matches!(c, Value::Text(_))).cloned();
-                texts.chain(std::iter::once(Value::Text(SOME_TEXT.to_string()))).collect()
-            }
-            Type::TextList => {
-                let texts = constants.iter().filter_map(|c| match c {
-                    Value::Text(t) => Some(Value::TextList(vec![t.clone()])),
-                    _ => None,
-                });
-                let some = Value::TextList(vec![SOME_TEXT.to_string()]);
-                std::iter::once(Value::TextList(Vec::new()))
-                    .chain(texts)
-                    .chain(std::iter::once(some))
-                    .collect()
-            }
-        };
-        values.retain(|v| Some(v) != current);
-        values
-    }
-
-    fn date_candidates(&self, constants: &[Value]) -> Vec<Value> {
-        let day = |n| Duration { amount: n, unit: DurationUnit::Days };
-        let mut dates = vec![self.as_of];
-        for constant in constants {
-            match constant {
-                Value::Duration(d) => {
-                    let back = Duration { amount: -d.amount, unit: d.unit };
-                    for base in [self.as_of.plus(back), self.as_of.plus(*d)].into_iter().flatten() {
-                        dates.extend(
-                            [base.plus(day(1)), Some(base), base.plus(day(-1))].into_iter().flatten(),
-                        );
-                    }
-                }
-                Value::Date(d) => {
-                    dates.extend([d.plus(day(1)), Some(*d), d.plus(day(-1))].into_iter().flatten());
-                }
-                _ => {}
-            }
-        }
-        dates.extend([self.as_of.plus(day(1)), self.as_of.plus(day(-1))].into_iter().flatten());
-        dedup(dates).into_iter().map(Value::Date).collect()
-    }
 }
 
-/// The search for a change that makes a rule fire ran out of tries.
-pub(super) struct Stopped;
-
-/// The first combination of `size` different facts, each with one of its candidate values,
-/// for which `fires` holds; facts and values are tried in order. Stops when `fires` does.
-fn search(
-    candidates: &[(FactInstance, Vec<Value>)],
+/// The search for "would fire if": combinations of `size` different facts of
+/// `candidates`, each with one of its values, in order; a combination found when the rule
+/// fires with those values assumed.
+struct FewestChanges<'s, 'a> {
+    evaluator: &'s Evaluator<'a>,
+    rule: &'s Rule,
+    item: Option<usize>,
+    candidates: &'s Choices,
+    /// How many facts a combination changes.
     size: usize,
-    fires: &dyn Fn(Vec<(FactInstance, Value)>) -> Result<bool, Stopped>,
-) -> Result<Option<Vec<(FactInstance, Value)>>, Stopped> {
-    fn extend(
-        candidates: &[(FactInstance, Vec<Value>)],
-        from: usize,
-        left: usize,
-        chosen: &mut Vec<(FactInstance, Value)>,
-        fires: &dyn Fn(Vec<(FactInstance, Value)>) -> Result<bool, Stopped>,
-    ) -> Result<Option<Vec<(FactInstance, Value)>>, Stopped> {
-        if left == 0 {
-            return Ok(fires(chosen.clone())?.then(|| chosen.clone()));
+    /// Evaluations left, across sizes.
+    tries: usize,
+}
+
+impl<'s> Strategy<'s> for FewestChanges<'s, '_> {
+    fn step(&mut self, state: &State) -> Result<Step<'s>, Stopped> {
+        if state.values.len() < self.size {
+            return Ok(Step::Extend {
+                choices: Cow::Borrowed(self.candidates),
+                from: state.next,
+                settle: false,
+            });
         }
-        for index in from..candidates.len() {
-            let (fact, values) = &candidates[index];
-            for value in values {
-                chosen.push((*fact, value.clone()));
-                let found = extend(candidates, index + 1, left - 1, chosen, fires);
-                chosen.pop();
-                if !matches!(found, Ok(None)) {
-                    return found;
-                }
-            }
-        }
-        Ok(None)
+        self.tries = self.tries.checked_sub(1).ok_or(Stopped)?;
+        let mut env = self.evaluator.env_for(self.rule, self.item);
+        env.hypothesis = Some(Hypothesis::Values(state.values.clone()));
+        let fires =
+            self.evaluator.truth::<FactsRead, Assuming>(&self.rule.condition, &mut env) == Truth::True;
+        Ok(if fires { Step::Found } else { Step::Dead })
     }
-    extend(candidates, 0, size, &mut Vec::new(), fires)
 }
 
 /// The facts of `facts`, each once, in the order first given: in time proportional to
@@ -544,16 +483,6 @@ fn search(
 fn first_of_each(facts: impl Iterator<Item = FactInstance>) -> Vec<FactInstance> {
     let mut seen = std::collections::HashSet::new();
     facts.filter(|fact| seen.insert(*fact)).collect()
-}
-
-fn number_candidates(constants: &[Value]) -> Vec<Value> {
-    let mut numbers = vec![0.0];
-    for constant in constants {
-        if let Value::Number(n) = constant {
-            numbers.extend([n - 1.0, *n, n + 1.0]);
-        }
-    }
-    dedup(numbers).into_iter().map(Value::Number).collect()
 }
 
 /// The operands of a chain of `and` (or of `or`), left to right.
@@ -564,79 +493,6 @@ fn flatten<'e>(expr: &'e Expr, is_and: bool, out: &mut Vec<&'e Expr>) {
             flatten(b, is_and, out);
         }
         (other, _) => out.push(other),
-    }
-}
-
-/// The constants a condition compares with, for guessing values that would change it,
-/// including those of the derived facts it uses (a stage's `18 months`, say). Each derived
-/// fact is looked into once: those in `seen` are skipped.
-pub(super) fn constants_in(
-    expr: &Expr,
-    definitions: &[Definition],
-    seen: &mut Vec<usize>,
-    out: &mut Vec<Value>,
-) {
-    if let Expr::Derived(id) = expr {
-        if !seen.contains(id) {
-            seen.push(*id);
-            constants_in(&definitions[*id].expr, definitions, seen, out);
-        }
-        return;
-    }
-    let mut visit = |e: &Expr| constants_in(e, definitions, seen, out);
-    match expr {
-        Expr::Const(value) => out.push(value.clone()),
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            visit(a);
-            visit(b);
-        }
-        Expr::Not(a) => visit(a),
-        Expr::Quantified { list, body, .. } => {
-            visit(list);
-            visit(body);
-        }
-        Expr::DatePlus { date, duration, .. } => {
-            visit(date);
-            visit(duration);
-        }
-        Expr::NumberPlus { lhs, rhs, .. } => {
-            visit(lhs);
-            visit(rhs);
-        }
-        Expr::MonthsBetween { from, to } => {
-            visit(from);
-            visit(to);
-        }
-        Expr::Count { list, filter, .. } => {
-            visit(list);
-            if let Some(filter) = filter {
-                visit(filter);
-            }
-        }
-        Expr::Extreme { list, value, .. } => {
-            visit(list);
-            visit(value);
-        }
-        Expr::Atom(atom) => match &atom.test {
-            Test::Compare { lhs, rhs, .. } => {
-                visit(lhs);
-                visit(rhs);
-            }
-            Test::In { needle, haystack, .. } => {
-                visit(needle);
-                match haystack {
-                    Haystack::Consts(values) => out.extend(values.iter().cloned()),
-                    Haystack::List(list) => visit(list),
-                }
-            }
-            Test::Known { expr, .. } | Test::Holds(expr) => visit(expr),
-        },
-        Expr::Fact(_)
-        | Expr::Field { .. }
-        | Expr::Item { .. }
-        | Expr::AsOf
-        | Expr::Derived(_)
-        | Expr::Words(_) => {}
     }
 }
 

@@ -6,14 +6,18 @@
 //! the unknown facts some value of which would decide it.
 
 //!
-//! The parts: `truth` (truth values and comparisons), `walk` (the walk over a condition,
-//! in the state of an `env`), `flat` (conditions compiled for speed), `outcomes` (every
-//! rule's outcome, overrides, the unknown facts that matter), `reasons` (what advice
-//! says), `questions`, and `advise` (putting a report together). Must not read files or
-//! print.
+//! The parts: `truth` (truth values and comparisons), `walk` (the one walk over a
+//! condition, in the state of an `env`, with two type parameters: a `recorder`, what it
+//! records of the facts read, and a `source`, where its facts come from), `flat`
+//! (conditions compiled for speed), `outcomes` (every rule's outcome, overrides, the
+//! unknown facts that matter), `reasons` (what advice says), `questions`, `advise`
+//! (putting a report together), and `search` (the one search for a case that makes rules
+//! fire, with the values `candidates` draws, for explanations and the lints). Must not
+//! read files or print.
 
 mod advise;
 mod advisor;
+mod candidates;
 mod env;
 mod explain;
 mod flat;
@@ -21,10 +25,13 @@ mod outcomes;
 mod plan;
 mod questions;
 mod reasons;
+mod recorder;
 #[cfg(any(test, feature = "reference"))]
 #[doc(hidden)]
 pub mod reference;
 mod satisfy;
+mod search;
+mod source;
 mod texts;
 mod truth;
 mod walk;

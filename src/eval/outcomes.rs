@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use super::recorder::{FactsRead, Nothing};
+use super::source::{Assuming, TheCase};
 use super::{Env, Evaluator, Hypothesis, MAX_FORCED_ATOMS, Truth, enum_values, flat, work};
 use crate::case::Case;
 use crate::rulebase::{FactId, Rule, RuleBase, Type};
@@ -501,7 +503,7 @@ impl<'a> Evaluator<'a> {
                 // then try every combination of their truths.
                 probe.start(rule, item);
                 probe.hypothesis = Some(Hypothesis::Atoms(fact, Vec::new()));
-                self.truth(&rule.condition, probe);
+                self.truth::<FactsRead, Assuming>(&rule.condition, probe);
                 let mut atoms = std::mem::take(&mut probe.atoms_reading_hypothesis);
                 atoms.sort_unstable();
                 atoms.dedup();
@@ -527,9 +529,8 @@ impl<'a> Evaluator<'a> {
         env: &mut Env,
     ) -> Truth {
         env.start(rule, item);
-        env.outcome_only = true;
         env.hypothesis = Some(hypothesis);
-        self.truth(&rule.condition, env)
+        self.truth::<Nothing, Assuming>(&rule.condition, env)
     }
 
     /// The truth of rule `index`'s condition (for `item`) with `fact` given `value`.
@@ -551,7 +552,6 @@ impl<'a> Evaluator<'a> {
     /// be: recording no reads.
     pub(super) fn quick_truth(&self, rule: &Rule, item: Option<usize>, env: &mut Env) -> Truth {
         env.start(rule, item);
-        env.outcome_only = true;
-        self.truth(&rule.condition, env)
+        self.truth::<Nothing, TheCase>(&rule.condition, env)
     }
 }

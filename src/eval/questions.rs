@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::recorder::{FactsRead, Nothing};
+use super::source::TheCase;
 use super::{DraftQuestion, Env, Evaluator, FactInstance, Outcome, Texts, Truth, work, write_index};
 use crate::rulebase::{Expr, Place};
 
@@ -68,7 +70,7 @@ impl<'a> Evaluator<'a> {
     pub(super) fn asked_now(&self, instance: FactInstance, env: &mut Env) -> bool {
         let Some(condition) = self.vocabulary().fact(instance.fact).asked_when else { return true };
         env.start_bound(None);
-        self.truth(&Expr::Derived(condition), env) == Truth::True
+        self.truth::<FactsRead, TheCase>(&Expr::Derived(condition), env) == Truth::True
     }
 
     /// Whether the question about `instance` waits: its fact comes `after` another that
@@ -126,10 +128,9 @@ impl<'a> Evaluator<'a> {
         };
         env.start_bound(binding);
         // The values shown need no record of the facts they read.
-        env.outcome_only = true;
         let text = texts.open();
         match &fact.question {
-            Some(question) => self.write_filled(text, question, env),
+            Some(question) => self.write_filled::<Nothing, TheCase>(text, question, env),
             None => {
                 text.push_str("What is `");
                 self.write_instance_path(text, instance);

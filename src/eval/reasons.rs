@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use super::recorder::{FactsRead, Nothing, Recorder};
+use super::source::{Source, TheCase};
 use super::{
     DraftAdvice, Env, Evaluator, FactInstance, FlatCondition, Fold, Outcome, Texts, Truth, list_fact,
 };
@@ -44,10 +46,9 @@ impl<'a> Evaluator<'a> {
         let because = first_reason..texts.count();
         let because_in_words = words.then(|| self.because_in_words(outcome, env, texts));
         // The values shown need no record of the facts they read.
-        env.outcome_only = true;
         for template in [&rule.title, &rule.text] {
             for (expr, style) in template.values() {
-                self.write_in_text(texts.open(), expr, style, env);
+                self.write_in_text::<Nothing, TheCase>(texts.open(), expr, style, env);
                 texts.end();
             }
         }
@@ -150,7 +151,7 @@ impl<'a> Evaluator<'a> {
                 // A test the condition's plan specialised is evaluated the quick way.
                 let truth = match top.condition.and_then(|condition| condition.specialised_leaf(atom.id)) {
                     Some(leaf) => self.specialised_truth(&leaf.test, top.item, env),
-                    None => self.truth(expr, env),
+                    None => self.truth::<FactsRead, TheCase>(expr, env),
                 };
                 if truth == wanted {
                     if env.in_words {
@@ -204,7 +205,9 @@ impl<'a> Evaluator<'a> {
         };
         if let Some(words) = every_item {
             let truth = self.settled_truth(expr, env);
-            let Some(len) = self.list_len(list, env).filter(|_| truth == wanted) else { return truth };
+            let Some(len) = self.list_len::<FactsRead, TheCase>(list, env).filter(|_| truth == wanted) else {
+                return truth;
+            };
             let line = out.open();
             line.push_str(words);
             line.push_str(" the ");
@@ -218,7 +221,7 @@ impl<'a> Evaluator<'a> {
         }
         // The items are evaluated once, for their reasons, and their truths combined as
         // `quantified` combines them.
-        let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
+        let Some(len) = self.list_len::<FactsRead, TheCase>(list, env) else { return Truth::Unknown };
         let mut fold = Fold::new(*quantifier);
         for item in 0..len {
             env.bindings.push((list_fact, item));
@@ -227,7 +230,7 @@ impl<'a> Evaluator<'a> {
             // Words for a field of an item name the item (the checker sees to it).
             if item_truth == wanted && !env.in_words {
                 out.prefix_from(first, |label| {
-                    self.write_item_label(label, list_fact, item, env);
+                    self.write_item_label::<FactsRead, TheCase>(label, list_fact, item, env);
                     label.push_str(": ");
                 });
             }
@@ -242,10 +245,7 @@ impl<'a> Evaluator<'a> {
     /// first part that decides it. The reasons for advice test many parts of a condition
     /// and describe only some.
     pub(super) fn settled_truth(&self, expr: &Expr, env: &mut Env) -> Truth {
-        let recording = !std::mem::replace(&mut env.outcome_only, true);
-        let truth = self.truth(expr, env);
-        env.outcome_only = !recording;
-        truth
+        self.truth::<Nothing, TheCase>(expr, env)
     }
 
     /// Appends `change.kind is merger`, or for a test on computed values, the values too:
@@ -334,21 +334,32 @@ impl<'a> Evaluator<'a> {
     }
 
     /// An item's name (its label field), else its path: `groups[2]`.
-    pub(super) fn item_label(&self, list: FactId, item: usize, env: &mut Env) -> String {
+    pub(super) fn item_label<R: Recorder, S: Source>(
+        &self,
+        list: FactId,
+        item: usize,
+        env: &mut Env,
+    ) -> String {
         let mut label = String::new();
-        self.write_item_label(&mut label, list, item, env);
+        self.write_item_label::<R, S>(&mut label, list, item, env);
         label
     }
 
     /// Appends [`Self::item_label`]'s text to `out`.
-    pub(super) fn write_item_label(&self, out: &mut String, list: FactId, item: usize, env: &mut Env) {
+    pub(super) fn write_item_label<R: Recorder, S: Source>(
+        &self,
+        out: &mut String,
+        list: FactId,
+        item: usize,
+        env: &mut Env,
+    ) {
         let label_fact = match &self.vocabulary().fact(list).ty {
             Type::Records(record) => record.label,
             _ => None,
         };
         if let Some(fact) = label_fact
             && let Some(Value::Text(name)) =
-                self.read(FactInstance { fact, item: Some(item) }, env).as_deref()
+                self.read::<R, S>(FactInstance { fact, item: Some(item) }, env).as_deref()
         {
             out.push_str(name);
             return;
@@ -357,32 +368,48 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Appends a template filled in.
-    pub(super) fn write_filled(&self, out: &mut String, template: &Template, env: &mut Env) {
+    pub(super) fn write_filled<R: Recorder, S: Source>(
+        &self,
+        out: &mut String,
+        template: &Template,
+        env: &mut Env,
+    ) {
         for part in &template.parts {
             match part {
                 TemplatePart::Literal(words) => out.push_str(words),
-                TemplatePart::Value { expr, style } => self.write_in_text(out, expr, *style, env),
+                TemplatePart::Value { expr, style } => self.write_in_text::<R, S>(out, expr, *style, env),
             }
         }
     }
 
     /// A value as advice texts show it: enumeration values in words, dates in words,
     /// lists as `a, b and c`.
-    pub(super) fn show_in_text(&self, expr: &Expr, style: DateStyle, env: &mut Env) -> String {
+    pub(super) fn show_in_text<R: Recorder, S: Source>(
+        &self,
+        expr: &Expr,
+        style: DateStyle,
+        env: &mut Env,
+    ) -> String {
         let mut shown = String::new();
-        self.write_in_text(&mut shown, expr, style, env);
+        self.write_in_text::<R, S>(&mut shown, expr, style, env);
         shown
     }
 
     /// Appends [`Self::show_in_text`]'s text to `out`.
-    pub(super) fn write_in_text(&self, out: &mut String, expr: &Expr, style: DateStyle, env: &mut Env) {
+    pub(super) fn write_in_text<R: Recorder, S: Source>(
+        &self,
+        out: &mut String,
+        expr: &Expr,
+        style: DateStyle,
+        env: &mut Env,
+    ) {
         if let Expr::Item { binding } = expr {
             let (list, item) = env.bindings[*binding];
             if matches!(self.vocabulary().fact(list).ty, Type::Records(_)) {
-                return self.write_item_label(out, list, item, env);
+                return self.write_item_label::<R, S>(out, list, item, env);
             }
         }
-        let value = self.value(expr, env);
+        let value = self.value::<R, S>(expr, env);
         match (value.as_deref(), self.enum_values_of(expr)) {
             (None, _) => self.write_unknown(out, expr, env),
             (Some(Value::Enum(i)), Some(values)) => {

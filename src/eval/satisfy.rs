@@ -10,7 +10,14 @@
 //! fire" is exact for true-or-false and `one of` facts, and a close approximation for
 //! numbers, dates and text.
 
-use super::{Evaluator, FactInstance, Hypothesis, Truth, explain};
+use super::candidates::constants_in;
+use super::recorder::FactsRead;
+use super::search::{State, Step, Stopped, Strategy, first_found};
+use super::source::Searching;
+use super::{Evaluator, Hypothesis, Truth};
+use std::borrow::Cow;
+
+use super::FactInstance;
 use crate::case::Case;
 use crate::rulebase::{FactId, Place, RuleBase, Type};
 use crate::value::{Date, Value};
@@ -57,7 +64,7 @@ impl RuleBase {
         let mut constants = Vec::new();
         let mut seen = Vec::new();
         for &rule in rules {
-            explain::constants_in(&self.rules[rule].condition, &self.definitions, &mut seen, &mut constants);
+            constants_in(&self.rules[rule].condition, &self.definitions, &mut seen, &mut constants);
         }
         // One budget for every assessment date tried: a rule naming many dates makes no
         // longer a search.
@@ -66,7 +73,7 @@ impl RuleBase {
             let evaluator = Evaluator::new(self, &case, as_of);
             let mut search =
                 Searcher { evaluator: &evaluator, rules, keep_unknown, constants: &constants, budget, work };
-            let found = search.extend(&mut State::default());
+            let found = first_found(&mut search, &mut State::default());
             (budget, work) = (search.budget, search.work);
             match found {
                 Ok(Some(assumed)) => {
@@ -79,7 +86,7 @@ impl RuleBase {
                     return Search::Found(Witness { facts });
                 }
                 Ok(None) => {}
-                Err(OutOfBudget) => return Search::GaveUp,
+                Err(Stopped) => return Search::GaveUp,
             }
         }
         Search::Impossible
@@ -119,15 +126,6 @@ fn assessment_dates(constants: &[Value]) -> Vec<Date> {
     dates
 }
 
-struct OutOfBudget;
-
-/// Where a search stands: facts given values, and facts settled as unknown.
-#[derive(Default)]
-struct State {
-    values: Vec<(FactInstance, Value)>,
-    settled: Vec<FactInstance>,
-}
-
 struct Searcher<'s, 'a> {
     evaluator: &'s Evaluator<'a>,
     rules: &'s [usize],
@@ -139,11 +137,12 @@ struct Searcher<'s, 'a> {
     work: usize,
 }
 
-impl Searcher<'_, '_> {
-    /// Extends the facts assumed until every rule fires, or shows it cannot. Each unknown
-    /// fact is tried with each candidate value, then left unknown.
-    fn extend(&mut self, state: &mut State) -> Result<Option<Vec<(FactInstance, Value)>>, OutOfBudget> {
-        self.budget = self.budget.checked_sub(1).ok_or(OutOfBudget)?;
+impl<'c> Strategy<'c> for Searcher<'_, '_> {
+    /// Found once every rule fires, dead once one cannot; else the first unknown fact
+    /// read that may be given a value is tried with each candidate value, then left
+    /// unknown.
+    fn step(&mut self, state: &State) -> Result<Step<'c>, Stopped> {
+        self.budget = self.budget.checked_sub(1).ok_or(Stopped)?;
         let mut next_unknown = None;
         let mut all_true = true;
         for &index in self.rules {
@@ -155,13 +154,13 @@ impl Searcher<'_, '_> {
                 never_given: self.keep_unknown.to_vec(),
             });
             env.work_left = Some(self.work);
-            let truth = self.evaluator.truth(&rule.condition, &mut env);
+            let truth = self.evaluator.truth::<FactsRead, Searching>(&rule.condition, &mut env);
             self.work = env.work_left.unwrap_or(0);
             if env.out_of_work {
-                return Err(OutOfBudget);
+                return Err(Stopped);
             }
             match truth {
-                Truth::False => return Ok(None),
+                Truth::False => return Ok(Step::Dead),
                 Truth::True => {}
                 Truth::Unknown => {
                     all_true = false;
@@ -178,23 +177,15 @@ impl Searcher<'_, '_> {
             }
         }
         if all_true {
-            return Ok(Some(state.values.clone()));
+            return Ok(Step::Found);
         }
-        let Some(fact) = next_unknown else { return Ok(None) };
-        for value in self.evaluator.candidate_values(fact, self.constants) {
-            state.values.push((fact, value));
-            let found = self.extend(state)?;
-            state.values.pop();
-            if found.is_some() {
-                return Ok(found);
-            }
-        }
-        state.settled.push(fact);
-        let found = self.extend(state)?;
-        state.settled.pop();
-        Ok(found)
+        let Some(fact) = next_unknown else { return Ok(Step::Dead) };
+        let values = self.evaluator.candidate_values(fact, self.constants);
+        Ok(Step::Extend { choices: Cow::Owned(vec![(fact, values)]), from: 0, settle: true })
     }
+}
 
+impl Searcher<'_, '_> {
     fn assignable(&self, fact: FactInstance) -> bool {
         !self.keep_unknown.contains(&fact.fact)
     }

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use super::recorder::{FactsRead, Recorder};
+use super::source::Source;
 use super::{Derived, Env, FactInstance, Fold, Hypothesis, Truth, compare, compare_count, work};
 use crate::ast::{CompareOp, Quantifier};
 use crate::case::Case;
@@ -58,14 +60,18 @@ impl<'a> Evaluator<'a> {
 
     /// The value of a fact instance, recording the read: borrowed from the case, or a
     /// copy of the value a hypothesis assumes (a small one, but for searches).
-    pub(super) fn read(&self, instance: FactInstance, env: &mut Env) -> Option<Cow<'a, Value>> {
-        if let Some(value) = env.assumed(instance) {
+    pub(super) fn read<R: Recorder, S: Source>(
+        &self,
+        instance: FactInstance,
+        env: &mut Env,
+    ) -> Option<Cow<'a, Value>> {
+        if let Some(value) = S::assumed(env, instance) {
             let value = value.clone();
-            env.record(instance, true);
+            env.record::<R, S>(instance, true);
             return Some(Cow::Owned(value));
         }
         let value = self.stored(instance);
-        env.record(instance, value.is_some());
+        env.record::<R, S>(instance, value.is_some());
         value.map(Cow::Borrowed)
     }
 
@@ -84,22 +90,22 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The number of items of a list, without copying them.
-    pub(super) fn list_len(&self, list: &Expr, env: &mut Env) -> Option<usize> {
+    pub(super) fn list_len<R: Recorder, S: Source>(&self, list: &Expr, env: &mut Env) -> Option<usize> {
         if let Expr::Fact(id) = list
             && self.rule_base.plan.facts[id.0].records
         {
             let instance = FactInstance { fact: *id, item: None };
-            if let Some(Value::Records(records)) = env.assumed(instance) {
+            if let Some(Value::Records(records)) = S::assumed(env, instance) {
                 return Some(records.len());
             }
             let len = match self.stored(instance) {
                 Some(Value::Records(records)) => Some(records.len()),
                 _ => None,
             };
-            env.record(instance, len.is_some());
+            env.record::<R, S>(instance, len.is_some());
             return len;
         }
-        match self.value(list, env)?.as_ref() {
+        match self.value::<R, S>(list, env)?.as_ref() {
             Value::TextList(items) => Some(items.len()),
             _ => None,
         }
@@ -109,17 +115,23 @@ impl<'a> Evaluator<'a> {
 
     /// The value of an expression: borrowed where it is stored (in the case or the rule
     /// base), owned where it is computed.
-    pub(super) fn value<'e>(&self, expr: &'e Expr, env: &mut Env) -> Option<Cow<'e, Value>>
+    pub(super) fn value<'e, R: Recorder, S: Source>(
+        &self,
+        expr: &'e Expr,
+        env: &mut Env,
+    ) -> Option<Cow<'e, Value>>
     where
         'a: 'e,
     {
         match expr {
             Expr::Const(value) => Some(Cow::Borrowed(value)),
-            Expr::Fact(id) => self.read(self.instance(*id, env, None), env),
-            Expr::Field { binding, fact } => self.read(self.instance(*fact, env, Some(*binding)), env),
+            Expr::Fact(id) => self.read::<R, S>(self.instance(*id, env, None), env),
+            Expr::Field { binding, fact } => {
+                self.read::<R, S>(self.instance(*fact, env, Some(*binding)), env)
+            }
             Expr::Item { binding } => {
                 let (list, index) = env.bindings[*binding];
-                match self.read(FactInstance { fact: list, item: None }, env)?.as_ref() {
+                match self.read::<R, S>(FactInstance { fact: list, item: None }, env)?.as_ref() {
                     Value::TextList(items) => {
                         items.get(index).cloned().map(|item| Cow::Owned(Value::Text(item)))
                     }
@@ -127,18 +139,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Expr::AsOf => Some(Cow::Owned(Value::Date(self.as_of))),
-            Expr::Derived(id) => self.derived(*id, env).map(Cow::Owned),
+            Expr::Derived(id) => self.derived::<R, S>(*id, env).map(Cow::Owned),
             Expr::Words(index) => Some(Cow::Borrowed(self.rule_base.words[*index].on(self.as_of))),
             Expr::Extreme { highest, list, binding, value } => {
-                self.extreme(*highest, list, *binding, value, env)
+                self.extreme::<R, S>(*highest, list, *binding, value, env)
             }
             Expr::Count { list, binding, filter } => {
-                self.count(list, *binding, filter.as_deref(), env).map(Cow::Owned)
+                self.count::<R, S>(list, *binding, filter.as_deref(), env).map(Cow::Owned)
             }
             Expr::DatePlus { .. } | Expr::NumberPlus { .. } | Expr::MonthsBetween { .. } => {
-                self.arithmetic(expr, env).map(Cow::Owned)
+                self.arithmetic::<R, S>(expr, env).map(Cow::Owned)
             }
-            condition => match self.truth(condition, env) {
+            condition => match self.truth::<R, S>(condition, env) {
                 Truth::True => Some(Cow::Owned(Value::Bool(true))),
                 Truth::False => Some(Cow::Owned(Value::Bool(false))),
                 Truth::Unknown => None,
@@ -149,10 +161,10 @@ impl<'a> Evaluator<'a> {
     /// `date ± duration`, `number ± number`, `months between`: unknown when an operand is
     /// (the second operand is not read when the first is unknown), and when a sum is past
     /// the largest number.
-    pub(super) fn arithmetic(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
+    pub(super) fn arithmetic<R: Recorder, S: Source>(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
         match expr {
             Expr::DatePlus { date, duration, minus } => {
-                let (date, duration) = (self.value(date, env)?, self.value(duration, env)?);
+                let (date, duration) = (self.value::<R, S>(date, env)?, self.value::<R, S>(duration, env)?);
                 let (&Value::Date(date), &Value::Duration(mut duration)) = (&*date, &*duration) else {
                     return None;
                 };
@@ -162,12 +174,12 @@ impl<'a> Evaluator<'a> {
                 date.plus(duration).map(Value::Date)
             }
             Expr::NumberPlus { lhs, rhs, minus } => {
-                let (lhs, rhs) = (self.value(lhs, env)?, self.value(rhs, env)?);
+                let (lhs, rhs) = (self.value::<R, S>(lhs, env)?, self.value::<R, S>(rhs, env)?);
                 let (&Value::Number(a), &Value::Number(b)) = (&*lhs, &*rhs) else { return None };
                 add_numbers(a, b, *minus).map(Value::Number)
             }
             Expr::MonthsBetween { from, to } => {
-                let (from, to) = (self.value(from, env)?, self.value(to, env)?);
+                let (from, to) = (self.value::<R, S>(from, env)?, self.value::<R, S>(to, env)?);
                 let (&Value::Date(from), &Value::Date(to)) = (&*from, &*to) else { return None };
                 Some(Value::Number(from.months_until(to) as f64))
             }
@@ -177,15 +189,15 @@ impl<'a> Evaluator<'a> {
 
     /// A derived fact's value: evaluated at its first use in `env`, then recalled, with the
     /// reads it recorded recorded again.
-    pub(super) fn derived(&self, id: usize, env: &mut Env) -> Option<Value> {
-        if let Some(value) = self.case_derived(id, env) {
+    pub(super) fn derived<R: Recorder, S: Source>(&self, id: usize, env: &mut Env) -> Option<Value> {
+        if let Some(value) = self.case_derived::<R, S>(id, env) {
             return value;
         }
         // Taken out while its reads are recorded again, and put back.
         if let Some(known) = env.derived.get_mut(id).and_then(Option::take) {
             // Recorded as if read again: the reads (when recording) and the count of reads
             // of a hypothesised fact.
-            env.record_all(&known.reads);
+            env.record_all::<R, S>(&known.reads);
             env.atoms_reading_hypothesis.extend_from_slice(&known.atoms);
             let value = known.value.clone();
             env.derived[id] = Some(known);
@@ -194,13 +206,12 @@ impl<'a> Evaluator<'a> {
         // Every read is recorded, whatever the evaluation records, so that a later use
         // replays them all: a derived fact first met in a quick evaluation may be met again
         // in one that records.
-        let outcome_only = std::mem::replace(&mut env.outcome_only, false);
         let (reads_before, atoms_before) = (env.reads.len(), env.atoms_reading_hypothesis.len());
         // A derived fact binds no item: evaluate it on a stack of its own.
         let outer = std::mem::take(&mut env.bindings);
-        let value = self.value(&self.rule_base.definitions[id].expr, env).map(Cow::into_owned);
+        let value =
+            self.value::<FactsRead, S>(&self.rule_base.definitions[id].expr, env).map(Cow::into_owned);
         env.bindings = outer;
-        env.outcome_only = outcome_only;
         // Each fact once, in the order first read: a derived fact reads a few facts, and a
         // search of those few costs less than hashing them.
         let mut reads: Vec<(FactInstance, bool)> = Vec::new();
@@ -209,7 +220,7 @@ impl<'a> Evaluator<'a> {
                 reads.push(*read);
             }
         }
-        if outcome_only {
+        if !R::KEEPS_READS {
             env.reads.truncate(reads_before);
         }
         let atoms = env.atoms_reading_hypothesis[atoms_before..].to_vec();
@@ -232,8 +243,13 @@ impl<'a> Evaluator<'a> {
     /// A derived fact's value in the case as it is, if it has been worked out and `env`'s
     /// hypothesis leaves every fact it read alone (it gives another fact a value, or forces
     /// the truth of atoms reading another fact); its reads are recorded again.
-    pub(super) fn case_derived(&self, id: usize, env: &mut Env) -> Option<Option<Value>> {
+    pub(super) fn case_derived<R: Recorder, S: Source>(
+        &self,
+        id: usize,
+        env: &mut Env,
+    ) -> Option<Option<Value>> {
         let hypothesised = match &env.hypothesis {
+            _ if !S::ASSUMES => None,
             None => None,
             Some(Hypothesis::Given(fact, _) | Hypothesis::Atoms(fact, _) | Hypothesis::Known(fact)) => {
                 Some(fact.fact)
@@ -249,12 +265,12 @@ impl<'a> Evaluator<'a> {
         if hypothesised.is_some_and(|fact| known.reads.iter().any(|(read, _)| read.fact == fact)) {
             return None;
         }
-        env.record_all(&known.reads);
+        env.record_all::<R, S>(&known.reads);
         Some(known.value.clone())
     }
 
     /// `highest`/`lowest`: unknown when the list is empty or any item's value is unknown.
-    pub(super) fn extreme<'e>(
+    pub(super) fn extreme<'e, R: Recorder, S: Source>(
         &self,
         highest: bool,
         list: &'e Expr,
@@ -265,17 +281,17 @@ impl<'a> Evaluator<'a> {
     where
         'a: 'e,
     {
-        let len = self.list_len(list, env)?;
+        let len = self.list_len::<R, S>(list, env)?;
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let mut best: Option<Cow<'e, Value>> = None;
         let mut unknown = false;
         for item in 0..len {
-            if !env.spend() {
+            if !env.spend::<S>() {
                 return None;
             }
             env.bindings.push((list_fact, item));
-            let item_value = self.value(value, env);
+            let item_value = self.value::<R, S>(value, env);
             env.bindings.pop();
             match item_value {
                 None => unknown = true,
@@ -294,36 +310,36 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `count`: a single number when every item is decided, else unknown.
-    pub(super) fn count(
+    pub(super) fn count<R: Recorder, S: Source>(
         &self,
         list: &Expr,
         binding: usize,
         filter: Option<&Expr>,
         env: &mut Env,
     ) -> Option<Value> {
-        let (least, most) = self.count_range(list, binding, filter, env)?;
+        let (least, most) = self.count_range::<R, S>(list, binding, filter, env)?;
         (least == most).then_some(Value::Number(least as f64))
     }
 
     /// The least and most the count can be, given the items whose filter is unknown.
-    pub(super) fn count_range(
+    pub(super) fn count_range<R: Recorder, S: Source>(
         &self,
         list: &Expr,
         binding: usize,
         filter: Option<&Expr>,
         env: &mut Env,
     ) -> Option<(usize, usize)> {
-        let len = self.list_len(list, env)?;
+        let len = self.list_len::<R, S>(list, env)?;
         let Some(filter) = filter else { return Some((len, len)) };
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let (mut least, mut most) = (0, 0);
         for item in 0..len {
-            if !env.spend() {
+            if !env.spend::<S>() {
                 return None;
             }
             env.bindings.push((list_fact, item));
-            match self.truth(filter, env) {
+            match self.truth::<R, S>(filter, env) {
                 Truth::True => (least, most) = (least + 1, most + 1),
                 Truth::False => {}
                 Truth::Unknown => most += 1,
@@ -335,7 +351,7 @@ impl<'a> Evaluator<'a> {
 
     /// Compares a count that unknown items leave uncertain: true if every possible count
     /// passes, false if none does, unknown otherwise.
-    pub(super) fn compare_count(
+    pub(super) fn compare_count<R: Recorder, S: Source>(
         &self,
         op: CompareOp,
         count: &Expr,
@@ -344,8 +360,8 @@ impl<'a> Evaluator<'a> {
         env: &mut Env,
     ) -> Option<Truth> {
         let Expr::Count { list, binding, filter } = count else { return None };
-        let (least, most) = self.count_range(list, *binding, filter.as_deref(), env)?;
-        let Some(&Value::Number(other)) = self.value(other, env).as_deref() else {
+        let (least, most) = self.count_range::<R, S>(list, *binding, filter.as_deref(), env)?;
+        let Some(&Value::Number(other)) = self.value::<R, S>(other, env).as_deref() else {
             return Some(Truth::Unknown);
         };
         let passes = |n: usize| compare_count(op, n, other, count_on_left);
@@ -365,39 +381,39 @@ impl<'a> Evaluator<'a> {
 
     // ----- conditions -----
 
-    pub(super) fn truth(&self, expr: &Expr, env: &mut Env) -> Truth {
+    pub(super) fn truth<R: Recorder, S: Source>(&self, expr: &Expr, env: &mut Env) -> Truth {
         work(1);
         match expr {
             // Both sides are evaluated, so that every fact that matters is read, unless no
             // read is recorded: then a side that decides the whole is enough.
             Expr::And(a, b) => {
-                let a = self.truth(a, env);
-                if a == Truth::False && env.outcome_only {
+                let a = self.truth::<R, S>(a, env);
+                if a == Truth::False && !R::KEEPS_READS {
                     return a;
                 }
-                a.and(self.truth(b, env))
+                a.and(self.truth::<R, S>(b, env))
             }
             Expr::Or(a, b) => {
-                let a = self.truth(a, env);
-                if a == Truth::True && env.outcome_only {
+                let a = self.truth::<R, S>(a, env);
+                if a == Truth::True && !R::KEEPS_READS {
                     return a;
                 }
-                a.or(self.truth(b, env))
+                a.or(self.truth::<R, S>(b, env))
             }
-            Expr::Not(a) => self.truth(a, env).not(),
-            Expr::Atom(atom) => self.atom(atom, env),
+            Expr::Not(a) => self.truth::<R, S>(a, env).not(),
+            Expr::Atom(atom) => self.atom::<R, S>(atom, env),
             Expr::Quantified { quantifier, list, binding, body, .. } => {
-                self.quantified(*quantifier, list, *binding, body, env)
+                self.quantified::<R, S>(*quantifier, list, *binding, body, env)
             }
             Expr::Const(Value::Bool(b)) => Truth::from_bool(*b),
-            other => match self.value(other, env).as_deref() {
+            other => match self.value::<R, S>(other, env).as_deref() {
                 Some(Value::Bool(b)) => Truth::from_bool(*b),
                 _ => Truth::Unknown,
             },
         }
     }
 
-    pub(super) fn quantified(
+    pub(super) fn quantified<R: Recorder, S: Source>(
         &self,
         quantifier: Quantifier,
         list: &Expr,
@@ -405,29 +421,32 @@ impl<'a> Evaluator<'a> {
         body: &Expr,
         env: &mut Env,
     ) -> Truth {
-        let Some(len) = self.list_len(list, env) else { return Truth::Unknown };
+        let Some(len) = self.list_len::<R, S>(list, env) else { return Truth::Unknown };
         let list_fact = list_fact(list);
         debug_assert_eq!(env.bindings.len(), binding, "bindings nest as the checker numbered them");
         let mut fold = Fold::new(quantifier);
         for item in 0..len {
-            if !env.spend() {
+            if !env.spend::<S>() {
                 return Truth::Unknown;
             }
             env.bindings.push((list_fact, item));
-            let truth = self.truth(body, env);
+            let truth = self.truth::<R, S>(body, env);
             env.bindings.pop();
             fold.add(truth);
             // With no reads to record, the remaining items cannot change a decided result.
-            if fold.decided() && env.outcome_only {
+            if fold.decided() && !R::KEEPS_READS {
                 break;
             }
         }
         fold.truth()
     }
 
-    pub(super) fn atom(&self, atom: &Atom, env: &mut Env) -> Truth {
+    pub(super) fn atom<R: Recorder, S: Source>(&self, atom: &Atom, env: &mut Env) -> Truth {
         let reads_before = env.hypothesis_reads;
-        let truth = self.test(&atom.test, env);
+        let truth = self.test::<R, S>(&atom.test, env);
+        if !S::ASSUMES {
+            return truth;
+        }
         let Some(Hypothesis::Atoms(_, forced)) = &env.hypothesis else { return truth };
         // An atom that holds a derived condition reads the fact only through the atoms of
         // that condition, which are forced as they are met: forcing this one too would
@@ -445,32 +464,34 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(super) fn test(&self, test: &Test, env: &mut Env) -> Truth {
+    pub(super) fn test<R: Recorder, S: Source>(&self, test: &Test, env: &mut Env) -> Truth {
         work(1);
         match test {
             Test::Compare { op, lhs: count @ Expr::Count { .. }, rhs } => {
-                self.compare_count(*op, count, rhs, true, env).unwrap_or(Truth::Unknown)
+                self.compare_count::<R, S>(*op, count, rhs, true, env).unwrap_or(Truth::Unknown)
             }
             Test::Compare { op, lhs, rhs: count @ Expr::Count { .. } } => {
-                self.compare_count(*op, count, lhs, false, env).unwrap_or(Truth::Unknown)
+                self.compare_count::<R, S>(*op, count, lhs, false, env).unwrap_or(Truth::Unknown)
             }
             Test::Compare { op, lhs, rhs } => {
-                let (lhs, rhs) = (self.value(lhs, env), self.value(rhs, env));
+                let (lhs, rhs) = (self.value::<R, S>(lhs, env), self.value::<R, S>(rhs, env));
                 match (lhs, rhs) {
                     (Some(a), Some(b)) => Truth::from_bool(compare(*op, &a, &b)),
                     _ => Truth::Unknown,
                 }
             }
             Test::In { needle, haystack, negated } => {
-                let needle = self.value(needle, env);
+                let needle = self.value::<R, S>(needle, env);
                 let found = match haystack {
                     Haystack::Consts(values) => {
                         needle.map(|n| values.iter().any(|v| compare(CompareOp::Eq, &n, v)))
                     }
-                    Haystack::List(list) => match (needle.as_deref(), self.value(list, env).as_deref()) {
-                        (Some(Value::Text(n)), Some(Value::TextList(items))) => Some(items.contains(n)),
-                        _ => None,
-                    },
+                    Haystack::List(list) => {
+                        match (needle.as_deref(), self.value::<R, S>(list, env).as_deref()) {
+                            (Some(Value::Text(n)), Some(Value::TextList(items))) => Some(items.contains(n)),
+                            _ => None,
+                        }
+                    }
                 };
                 match found {
                     Some(found) => Truth::from_bool(found != *negated),
@@ -482,24 +503,27 @@ impl<'a> Evaluator<'a> {
                 let hypothesis_reads = env.hypothesis_reads;
                 let known = match expr {
                     Expr::Fact(id) if matches!(self.vocabulary().fact(*id).ty, Type::Records(_)) => {
-                        self.list_len(expr, env).is_some()
+                        self.list_len::<R, S>(expr, env).is_some()
                     }
-                    _ => self.value(expr, env).is_some(),
+                    _ => self.value::<R, S>(expr, env).is_some(),
                 };
                 // The fact assumed known, though its value is not.
                 let known = known
-                    || (matches!(env.hypothesis, Some(Hypothesis::Known(_)))
+                    || (S::ASSUMES
+                        && matches!(env.hypothesis, Some(Hypothesis::Known(_)))
                         && env.hypothesis_reads > hypothesis_reads);
                 // While searching for a case, a fact not yet given may still be given:
                 // whether it is known is then itself still open.
                 if !known
-                    && env.reads[reads_before..].iter().any(|(fact, known)| !known && env.still_open(*fact))
+                    && env.reads[reads_before..]
+                        .iter()
+                        .any(|(fact, known)| !known && S::still_open(env, *fact))
                 {
                     return Truth::Unknown;
                 }
                 Truth::from_bool(known != *negated)
             }
-            Test::Holds(expr) => self.truth(expr, env),
+            Test::Holds(expr) => self.truth::<R, S>(expr, env),
         }
     }
 }

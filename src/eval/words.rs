@@ -15,6 +15,8 @@
 //!   change takes effect (1 April 2014)".
 //! - A fact the case leaves unknown reads as "the case does not say ...".
 
+use super::recorder::Nothing;
+use super::source::TheCase;
 use super::{Env, Evaluator, Texts, Top, Truth, dedup, list_fact, write_count, write_in_words};
 use crate::ast::CompareOp;
 use crate::rulebase::{Atom, Expr, FactId, Haystack, Template, Test, Type, Wording};
@@ -53,7 +55,8 @@ impl Evaluator<'_> {
                 let known = holds != *unknown;
                 match self.named(expr, &env) {
                     Some(named) if known => {
-                        let value = self.value(expr, &mut env).map(std::borrow::Cow::into_owned);
+                        let value =
+                            self.value::<Nothing, TheCase>(expr, &mut env).map(std::borrow::Cow::into_owned);
                         self.say_value(out, named, value.as_ref());
                     }
                     Some(named) => self.say_unknown(out, named),
@@ -91,7 +94,7 @@ impl Evaluator<'_> {
             let has_values = self.is_bool(named) || self.enum_names(named).is_some();
             let equal = op == CompareOp::Eq && holds;
             if matches!(other, Expr::Const(_)) && (has_values || equal) {
-                let value = self.value(side, env).map(std::borrow::Cow::into_owned);
+                let value = self.value::<Nothing, TheCase>(side, env).map(std::borrow::Cow::into_owned);
                 return self.say_value(out, named, value.as_ref());
             }
         }
@@ -102,7 +105,7 @@ impl Evaluator<'_> {
     /// `lhs is before rhs`, each side named with its value.
     fn say_generic(&self, out: &mut String, lhs: &Expr, op: CompareOp, rhs: &Expr, env: &mut Env) {
         self.describe(out, lhs, true, env);
-        let dates = matches!(self.value(lhs, env).as_deref(), Some(Value::Date(_)));
+        let dates = matches!(self.value::<Nothing, TheCase>(lhs, env).as_deref(), Some(Value::Date(_)));
         out.push_str(match (op, dates) {
             (CompareOp::Eq, _) => " is ",
             (CompareOp::Ne, _) => " is not ",
@@ -131,7 +134,7 @@ impl Evaluator<'_> {
         match haystack {
             Haystack::Consts(values) => {
                 if let Some(named) = self.named(needle, env) {
-                    let value = self.value(needle, env).map(std::borrow::Cow::into_owned);
+                    let value = self.value::<Nothing, TheCase>(needle, env).map(std::borrow::Cow::into_owned);
                     return self.say_value(out, named, value.as_ref());
                 }
                 self.describe(out, needle, true, env);
@@ -153,10 +156,10 @@ impl Evaluator<'_> {
     /// meet a condition, how many do and why.
     fn say_count(&self, out: &mut String, list: &Expr, binding: usize, filter: Option<&Expr>, env: &mut Env) {
         let Some(filter) = filter else {
-            let value = self.value(list, env).map(std::borrow::Cow::into_owned);
+            let value = self.value::<Nothing, TheCase>(list, env).map(std::borrow::Cow::into_owned);
             return self.say_value(out, Named::Fact(list_fact(list), None), value.as_ref());
         };
-        let Some(len) = self.list_len(list, env) else {
+        let Some(len) = self.list_len::<Nothing, TheCase>(list, env) else {
             return self.say_unknown(out, Named::Fact(list_fact(list), None));
         };
         let list_fact = list_fact(list);
@@ -164,7 +167,7 @@ impl Evaluator<'_> {
         let (mut least, mut most) = (0, 0);
         for item in 0..len {
             env.bindings.push((list_fact, item));
-            match self.truth(filter, env) {
+            match self.truth::<Nothing, TheCase>(filter, env) {
                 Truth::True => {
                     (least, most) = (least + 1, most + 1);
                     self.reasons(filter, false, Top::NONE, env, &mut texts);
@@ -320,7 +323,7 @@ impl Evaluator<'_> {
                 push_words(out, field);
                 out.push_str(" of ");
                 let mut env = words_env(&[]);
-                self.write_item_label(out, list, item, &mut env);
+                self.write_item_label::<Nothing, TheCase>(out, list, item, &mut env);
             }
             Named::Fact(fact, None) => {
                 out.push_str("the ");
@@ -338,7 +341,7 @@ impl Evaluator<'_> {
             Expr::Words(index) => {
                 return write_value_plainly(out, self.rule_base.words[*index].on(self.as_of));
             }
-            Expr::Item { .. } => match self.value(expr, env).as_deref() {
+            Expr::Item { .. } => match self.value::<Nothing, TheCase>(expr, env).as_deref() {
                 Some(value) => return write_value_plainly(out, value),
                 None => return out.push_str("an item not given"),
             },
@@ -387,7 +390,7 @@ impl Evaluator<'_> {
             return;
         }
         out.push_str(" (");
-        match self.value(expr, env) {
+        match self.value::<Nothing, TheCase>(expr, env) {
             Some(value) => self.write_value_of(out, expr, &value),
             None => out.push_str("not known"),
         }
@@ -426,7 +429,7 @@ impl Evaluator<'_> {
             Named::Derived(_) => None,
         };
         let mut env = words_env(binding.as_slice());
-        self.write_filled(out, template, &mut env);
+        self.write_filled::<Nothing, TheCase>(out, template, &mut env);
     }
 
     /// The fact or derived fact `expr` names, if it names one.
@@ -484,12 +487,11 @@ impl Evaluator<'_> {
     }
 }
 
-/// An evaluation for saying things: the items bound as given, recording nothing, and
-/// naming an item without a name in words.
+/// An evaluation for saying things: the items bound as given (the walks in it record
+/// nothing: `Nothing`), naming an item without a name in words.
 fn words_env(bindings: &[(FactId, usize)]) -> Env {
     let mut env = Env::default();
     env.bindings.extend_from_slice(bindings);
-    env.outcome_only = true;
     env.in_words = true;
     env
 }

@@ -4,6 +4,8 @@
 
 use super::{Evaluated, Prefix};
 use crate::ast::Quantifier;
+use crate::eval::recorder::{FactsRead, Nothing};
+use crate::eval::source::{Assuming, TheCase};
 use crate::eval::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, enum_values, work,
 };
@@ -320,8 +322,8 @@ impl Evaluator<'_> {
         unknown_reads: &mut Vec<(usize, FactInstance)>,
     ) -> Truth {
         let walked = match &leaf.test {
-            LeafTest::General(test) => self.test(test, env),
-            LeafTest::Nested(expr) => self.truth(expr, env),
+            LeafTest::General(test) => self.test::<FactsRead, TheCase>(test, env),
+            LeafTest::Nested(expr) => self.truth::<FactsRead, TheCase>(expr, env),
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance: FactInstance| {
                     let value = self.stored(instance);
@@ -353,7 +355,7 @@ impl Evaluator<'_> {
     pub(crate) fn specialised_truth(&self, test: &LeafTest, item: Option<usize>, env: &mut Env) -> Truth {
         let read = test.read().expect("only specialised leaves read one fact");
         let value = self.stored_at(read, item);
-        env.record(read.instance(item), value.is_some());
+        env.record::<FactsRead, TheCase>(read.instance(item), value.is_some());
         test.truth(value, self.as_of)
     }
 
@@ -369,11 +371,11 @@ impl Evaluator<'_> {
         match &leaf.test {
             LeafTest::General(test) => {
                 self.start_given(subject, (fact, value), probe);
-                self.test(test, probe)
+                self.test::<Nothing, Assuming>(test, probe)
             }
             LeafTest::Nested(expr) => {
                 self.start_given(subject, (fact, value), probe);
-                self.truth(expr, probe)
+                self.truth::<Nothing, Assuming>(expr, probe)
             }
             LeafTest::Quantified { quantifier, list, body } => {
                 let read = |instance| if instance == fact { Some(value) } else { self.stored(instance) };
@@ -445,7 +447,6 @@ impl Evaluator<'_> {
     /// Starts `probe` for evaluating a leaf quickly with `fact` given `value`.
     fn start_given(&self, subject: Subject<'_>, (fact, value): (FactInstance, &Value), probe: &mut Env) {
         probe.start(subject.rule, subject.item);
-        probe.outcome_only = true;
         probe.hypothesis = Some(Hypothesis::Given(fact, value.clone()));
     }
 
