@@ -171,7 +171,10 @@ impl<'a> Evaluator<'a> {
                 }
                 truth
             }
-            (Expr::Quantified { .. }, _) => self.quantified_reasons(expr, negated, env, out),
+            (Expr::Quantified { quantifier, list, binding, body, text }, _) => {
+                let parts = QuantifiedParts { quantifier: *quantifier, list, binding: *binding, body, text };
+                self.quantified_reasons(expr, &parts, negated, env, out)
+            }
             _ => self.settled_truth(expr, env),
         };
         if truth != wanted {
@@ -186,13 +189,12 @@ impl<'a> Evaluator<'a> {
     pub(super) fn quantified_reasons(
         &self,
         expr: &Expr,
+        parts: &QuantifiedParts<'_>,
         negated: bool,
         env: &mut Env,
         out: &mut Texts,
     ) -> Truth {
-        let Expr::Quantified { quantifier, list, binding, body, text } = expr else {
-            unreachable!("only quantified conditions are passed")
-        };
+        let QuantifiedParts { quantifier, list, binding, body, text } = parts;
         let wanted = if negated { Truth::False } else { Truth::True };
         let list_fact = list_fact(list);
         // In words, every item is said of itself: the test as written, said once for them
@@ -262,7 +264,8 @@ impl<'a> Evaluator<'a> {
             Test::Compare { op: CompareOp::Eq, lhs, rhs } => {
                 matches!(rhs, Expr::Const(_)) || matches!(lhs, Expr::Const(_))
             }
-            _ => false,
+            // Listed, not caught by `_`, so that a new kind of test is placed here.
+            Test::Compare { .. } | Test::In { .. } => false,
         };
         if negated && !matches!(atom.test, Test::Holds(_)) {
             line.push_str("not: ");
@@ -521,4 +524,15 @@ pub(super) fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
         }
     }
     out
+}
+
+/// The parts of a quantified condition `expr` (`Expr::Quantified`), taken apart by the
+/// caller's match, so that [`Evaluator::quantified_reasons`] needs no case for other
+/// expressions.
+pub(super) struct QuantifiedParts<'e> {
+    pub(super) quantifier: Quantifier,
+    pub(super) list: &'e Expr,
+    pub(super) binding: usize,
+    pub(super) body: &'e Expr,
+    pub(super) text: &'e str,
 }

@@ -252,11 +252,15 @@ impl Walker<'_> {
                 let op = if *highest { CompareOp::Gt } else { CompareOp::Lt };
                 values.into_iter().reduce(|best, v| if compare(op, &v, &best) { v } else { best })
             }
-            condition => match self.truth(condition, bound) {
-                Truth::True => Some(Value::Bool(true)),
-                Truth::False => Some(Value::Bool(false)),
-                Truth::Unknown => None,
-            },
+            // Listed, not caught by `_`: a new kind of expression must be placed here or in
+            // `truth`, or the two would hand it to each other for ever.
+            Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => {
+                match self.truth(expr, bound) {
+                    Truth::True => Some(Value::Bool(true)),
+                    Truth::False => Some(Value::Bool(false)),
+                    Truth::Unknown => None,
+                }
+            }
         }
     }
 
@@ -309,7 +313,19 @@ impl Walker<'_> {
                     Quantifier::All => truths.fold(Truth::True, Truth::and),
                 }
             }
-            other => match self.value(other, bound) {
+            // Listed, not caught by `_`: see `value`.
+            Expr::Const(_)
+            | Expr::Fact(_)
+            | Expr::Field { .. }
+            | Expr::Item { .. }
+            | Expr::AsOf
+            | Expr::Derived(_)
+            | Expr::Words(_)
+            | Expr::Extreme { .. }
+            | Expr::Count { .. }
+            | Expr::DatePlus { .. }
+            | Expr::NumberPlus { .. }
+            | Expr::MonthsBetween { .. } => match self.value(expr, bound) {
                 Some(Value::Bool(b)) => Truth::from_bool(b),
                 _ => Truth::Unknown,
             },

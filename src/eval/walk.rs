@@ -147,44 +147,63 @@ impl<'a> Evaluator<'a> {
             Expr::Count { list, binding, filter } => {
                 self.count::<R, S>(list, *binding, filter.as_deref(), env).map(Cow::Owned)
             }
-            Expr::DatePlus { .. } | Expr::NumberPlus { .. } | Expr::MonthsBetween { .. } => {
-                self.arithmetic::<R, S>(expr, env).map(Cow::Owned)
+            Expr::DatePlus { date, duration, minus } => {
+                self.date_plus::<R, S>(date, duration, *minus, env).map(Cow::Owned)
             }
-            condition => match self.truth::<R, S>(condition, env) {
-                Truth::True => Some(Cow::Owned(Value::Bool(true))),
-                Truth::False => Some(Cow::Owned(Value::Bool(false))),
-                Truth::Unknown => None,
-            },
+            Expr::NumberPlus { lhs, rhs, minus } => {
+                self.number_plus::<R, S>(lhs, rhs, *minus, env).map(Cow::Owned)
+            }
+            Expr::MonthsBetween { from, to } => self.months_between::<R, S>(from, to, env).map(Cow::Owned),
+            // Listed, not caught by `_`: a new kind of expression must be placed here or in
+            // `truth`, or the two would hand it to each other for ever.
+            Expr::Atom(_) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::Quantified { .. } => {
+                match self.truth::<R, S>(expr, env) {
+                    Truth::True => Some(Cow::Owned(Value::Bool(true))),
+                    Truth::False => Some(Cow::Owned(Value::Bool(false))),
+                    Truth::Unknown => None,
+                }
+            }
         }
     }
 
-    /// `date ± duration`, `number ± number`, `months between`: unknown when an operand is
-    /// (the second operand is not read when the first is unknown), and when a sum is past
-    /// the largest number.
-    pub(super) fn arithmetic<R: Recorder, S: Source>(&self, expr: &Expr, env: &mut Env) -> Option<Value> {
-        match expr {
-            Expr::DatePlus { date, duration, minus } => {
-                let (date, duration) = (self.value::<R, S>(date, env)?, self.value::<R, S>(duration, env)?);
-                let (&Value::Date(date), &Value::Duration(mut duration)) = (&*date, &*duration) else {
-                    return None;
-                };
-                if *minus {
-                    duration.amount = -duration.amount;
-                }
-                date.plus(duration).map(Value::Date)
-            }
-            Expr::NumberPlus { lhs, rhs, minus } => {
-                let (lhs, rhs) = (self.value::<R, S>(lhs, env)?, self.value::<R, S>(rhs, env)?);
-                let (&Value::Number(a), &Value::Number(b)) = (&*lhs, &*rhs) else { return None };
-                add_numbers(a, b, *minus).map(Value::Number)
-            }
-            Expr::MonthsBetween { from, to } => {
-                let (from, to) = (self.value::<R, S>(from, env)?, self.value::<R, S>(to, env)?);
-                let (&Value::Date(from), &Value::Date(to)) = (&*from, &*to) else { return None };
-                Some(Value::Number(from.months_until(to) as f64))
-            }
-            _ => unreachable!("only arithmetic expressions are passed"),
+    /// `date ± duration`: unknown when an operand is (the duration is not read when the
+    /// date is unknown), and past either end of the calendar as `Date::plus` says.
+    fn date_plus<R: Recorder, S: Source>(
+        &self,
+        date: &Expr,
+        duration: &Expr,
+        minus: bool,
+        env: &mut Env,
+    ) -> Option<Value> {
+        let (date, duration) = (self.value::<R, S>(date, env)?, self.value::<R, S>(duration, env)?);
+        let (&Value::Date(date), &Value::Duration(mut duration)) = (&*date, &*duration) else {
+            return None;
+        };
+        if minus {
+            duration.amount = -duration.amount;
         }
+        date.plus(duration).map(Value::Date)
+    }
+
+    /// `number ± number`: unknown when an operand is, and when the sum is past the largest
+    /// number.
+    fn number_plus<R: Recorder, S: Source>(
+        &self,
+        lhs: &Expr,
+        rhs: &Expr,
+        minus: bool,
+        env: &mut Env,
+    ) -> Option<Value> {
+        let (lhs, rhs) = (self.value::<R, S>(lhs, env)?, self.value::<R, S>(rhs, env)?);
+        let (&Value::Number(a), &Value::Number(b)) = (&*lhs, &*rhs) else { return None };
+        add_numbers(a, b, minus).map(Value::Number)
+    }
+
+    /// `months between FROM and TO`: unknown when either date is.
+    fn months_between<R: Recorder, S: Source>(&self, from: &Expr, to: &Expr, env: &mut Env) -> Option<Value> {
+        let (from, to) = (self.value::<R, S>(from, env)?, self.value::<R, S>(to, env)?);
+        let (&Value::Date(from), &Value::Date(to)) = (&*from, &*to) else { return None };
+        Some(Value::Number(from.months_until(to) as f64))
     }
 
     /// A derived fact's value: evaluated at its first use in `env`, then recalled, with the
@@ -406,7 +425,19 @@ impl<'a> Evaluator<'a> {
                 self.quantified::<R, S>(*quantifier, list, *binding, body, env)
             }
             Expr::Const(Value::Bool(b)) => Truth::from_bool(*b),
-            other => match self.value::<R, S>(other, env).as_deref() {
+            // Listed, not caught by `_`: see `value`.
+            Expr::Const(_)
+            | Expr::Fact(_)
+            | Expr::Field { .. }
+            | Expr::Item { .. }
+            | Expr::AsOf
+            | Expr::Derived(_)
+            | Expr::Words(_)
+            | Expr::Extreme { .. }
+            | Expr::Count { .. }
+            | Expr::DatePlus { .. }
+            | Expr::NumberPlus { .. }
+            | Expr::MonthsBetween { .. } => match self.value::<R, S>(expr, env).as_deref() {
                 Some(Value::Bool(b)) => Truth::from_bool(*b),
                 _ => Truth::Unknown,
             },

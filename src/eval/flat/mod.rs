@@ -284,7 +284,16 @@ fn plain(expr: &Expr, bound: Option<usize>) -> bool {
         | Expr::NumberPlus { lhs: a, rhs: b, .. }
         | Expr::MonthsBetween { from: a, to: b } => plain(a) && plain(b),
         Expr::Count { list, filter: None, .. } => plain(list),
-        _ => false,
+        // Listed, not caught by `_`, so that a new kind of expression is placed here.
+        Expr::Count { filter: Some(_), .. }
+        | Expr::Derived(_)
+        | Expr::Words(_)
+        | Expr::Extreme { .. }
+        | Expr::Atom(_)
+        | Expr::And(..)
+        | Expr::Or(..)
+        | Expr::Not(_)
+        | Expr::Quantified { .. } => false,
     }
 }
 
