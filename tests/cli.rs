@@ -336,13 +336,13 @@ fn the_rules_folder_is_found_from_the_current_folder_or_the_nearest_above() {
     let (_dir, project) = project("found");
     let output = accord_in(&project, &["check"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stdout(&output), "checked 1 rules, 1 facts and 1 sources in rules/: no errors, no warnings\n");
+    assert_eq!(stdout(&output), "checked 1 rule, 1 fact and 1 source in rules/: no errors, no warnings\n");
     // From a subfolder the folder above is found, and shown in full (it is not under the
     // current folder).
     let deep = project.join("cases/2013");
     let output = accord_in(&deep, &["check"]);
     let folder = format!("{}/", project.join("rules").display());
-    assert!(stdout(&output).contains(&format!(" sources in {folder}: no errors")), "{}", stdout(&output));
+    assert!(stdout(&output).contains(&format!(" source in {folder}: no errors")), "{}", stdout(&output));
     let output = accord_in(&deep, &["advise", "--format", "json", "case.json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), format!("note: using the rules in {folder}\n"));
@@ -420,11 +420,11 @@ fn rules_named_with_the_option_win_with_a_warning_about_the_local_rules() {
     assert_eq!(stderr(&output), "warning: --rules is given, so the rules in rules/ are not used\n");
     assert_eq!(json(&output)["advice"][0]["rule"], "other_rule");
     let output = accord_in(&project, &["check", "--rules", "../other"]);
-    assert!(stdout(&output).contains(" sources in ../other/: no errors"), "{}", stdout(&output));
+    assert!(stdout(&output).contains(" source in ../other/: no errors"), "{}", stdout(&output));
     assert!(stderr(&output).contains("the rules in rules/ are not used"), "{}", stderr(&output));
     // One file named on purpose (a broken example, a draft) is not another rule base.
     let output = accord_in(&project, &["check", "--rules", "../other.accord"]);
-    assert!(stdout(&output).contains(" sources in ../other.accord: no errors"), "{}", stdout(&output));
+    assert!(stdout(&output).contains(" source in ../other.accord: no errors"), "{}", stdout(&output));
     assert_eq!(stderr(&output), "", "--rules ../other.accord");
     // Naming the local rules, or a file of them, warns of nothing.
     for rules in ["rules", "rules/local.accord", "./rules/"] {

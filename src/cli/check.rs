@@ -46,11 +46,11 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
                 let verdict = if warnings == 0 {
                     "no errors, no warnings".to_string()
                 } else {
-                    format!("no errors, {warnings} warnings")
+                    format!("no errors, {}", counted(warnings, "warning"))
                 };
-                println!(
-                    "checked {rules} rules, {facts} facts and {sources} sources in {rule_base}: {verdict}"
-                );
+                let (rules, facts, sources) =
+                    (counted(rules, "rule"), counted(facts, "fact"), counted(sources, "source"));
+                println!("checked {rules}, {facts} and {sources} in {rule_base}: {verdict}");
             }
         }
     }
@@ -132,4 +132,9 @@ fn silenced_text(silenced: &[Silenced], sources: &SourceMap) -> String {
         );
     }
     out
+}
+
+/// `1 rule`, `2 rules`: a number and a noun that takes an `s` in the plural.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
