@@ -179,18 +179,34 @@ impl RuleBase {
 }
 
 impl RuleBase {
-    /// The label of rule `rule`'s priority (an index into [`RuleBase::rules`]), if it
-    /// declares one (`None` for an index past the rules).
-    pub fn priority_label(&self, rule: usize) -> Option<&str> {
-        let step = self.rules.get(rule)?.priority?;
+    /// The rule with this id, which the checker made for this rule base (it panics on an
+    /// id from elsewhere: clients outside the crate use [`RuleBase::get_rule`]).
+    pub(crate) fn rule(&self, id: RuleId) -> &Rule {
+        &self.rules[id.0]
+    }
+
+    /// The rule with this id, if the rule base has one.
+    pub fn get_rule(&self, id: RuleId) -> Option<&Rule> {
+        self.rules.get(id.0)
+    }
+
+    /// The ids of the rules, in declaration order.
+    pub(crate) fn rule_ids(&self) -> impl Iterator<Item = RuleId> {
+        (0..self.rules.len()).map(RuleId)
+    }
+
+    /// The label of rule `rule`'s priority, if it declares one (`None` for an id past
+    /// the rules).
+    pub fn priority_label(&self, rule: RuleId) -> Option<&str> {
+        let step = self.get_rule(rule)?.priority?;
         self.priority.get_index(step).map(|(_, label)| label.as_str())
     }
 
     /// How much rule `rule` counts when questions are ranked: on a scale of n steps,
-    /// step i (0 the most urgent) weighs n - i; a rule without a priority (or an index
+    /// step i (0 the most urgent) weighs n - i; a rule without a priority (or an id
     /// past the rules) weighs 1.
-    pub fn priority_weight(&self, rule: usize) -> usize {
-        match self.rules.get(rule).and_then(|rule| rule.priority) {
+    pub fn priority_weight(&self, rule: RuleId) -> usize {
+        match self.get_rule(rule).and_then(|rule| rule.priority) {
             Some(step) => self.priority.len().saturating_sub(step).max(1),
             None => 1,
         }
@@ -198,8 +214,8 @@ impl RuleBase {
 
     /// Where rule `rule`'s advice goes in a report: by the step of its priority, the rules
     /// without one after all the others (in rule order, as [`slice::sort_by_key`] is stable).
-    pub(crate) fn priority_order(&self, rule: usize) -> usize {
-        self.rules[rule].priority.unwrap_or(self.priority.len())
+    pub(crate) fn priority_order(&self, rule: RuleId) -> usize {
+        self.rule(rule).priority.unwrap_or(self.priority.len())
     }
 }
 
@@ -287,6 +303,10 @@ impl Wording {
 /// Index of a fact in [`Vocabulary::facts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactId(pub usize);
+
+/// The index of a rule in [`RuleBase::rules`], in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(pub usize);
 
 /// The most segments a fact's path may have (`groups[].contact.name` has 3): the case
 /// file's objects nest at most this deep, and so does every walk over them (the schema,
@@ -496,10 +516,10 @@ pub struct Rule {
     pub text: Template,
     /// The citations in order.
     pub citations: Vec<Citation>,
-    /// Indexes (into [`RuleBase::rules`]) of the rules whose advice this rule's replaces.
-    pub overrides: Vec<usize>,
-    /// Indexes of the rules whose advice must never be given with this rule's.
-    pub contradicts: Vec<usize>,
+    /// The rules whose advice this rule's replaces.
+    pub overrides: Vec<RuleId>,
+    /// Ids of the rules whose advice must never be given with this rule's.
+    pub contradicts: Vec<RuleId>,
     /// Where it is declared (its id), and the warnings silenced for it.
     pub origin: Origin,
 }
