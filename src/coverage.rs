@@ -352,7 +352,7 @@ fn parts_of(rule_base: &RuleBase, condition: &Expr) -> Vec<PartCoverage> {
                 }
                 return;
             }
-            Expr::Derived(id) => rule_base.definitions[*id].name.clone(),
+            Expr::Derived(id) => rule_base.definition(*id).name.clone(),
             Expr::Const(Value::Bool(b)) => b.to_string(),
             _ => "condition".to_string(),
         };

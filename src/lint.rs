@@ -12,7 +12,8 @@ use crate::bib;
 use crate::diag::Diagnostic;
 use crate::eval::{Search, Witness};
 use crate::rulebase::{
-    Citation, CitationRole, Expr, FactId, Haystack, Origin, Place, Rule, RuleBase, RuleId, Test, Type,
+    Citation, CitationRole, DefinitionId, Expr, FactId, Haystack, Origin, Place, Rule, RuleBase, RuleId,
+    Test, Type,
 };
 
 /// The warnings `allow` can silence.
@@ -508,7 +509,7 @@ fn is_label(rule_base: &RuleBase, fact: FactId) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Shown {
     Fact(FactId),
-    Derived(usize),
+    Derived(DefinitionId),
 }
 
 /// The words a fact or derived fact needs to be said in the reasons as the rule base
@@ -555,7 +556,7 @@ impl Linter<'_> {
     fn has_words(&self, named: Shown, needs: Needs) -> bool {
         let wording = match named {
             Shown::Fact(fact) => &self.rule_base.vocabulary.fact(fact).wording,
-            Shown::Derived(id) => &self.rule_base.definitions[id].wording,
+            Shown::Derived(id) => &self.rule_base.definition(id).wording,
         };
         let every_value = !wording.says.is_empty() && wording.says.iter().all(Option::is_some);
         match needs {
@@ -569,7 +570,7 @@ impl Linter<'_> {
     fn missing_words(&self, named: Shown, needs: Needs) -> String {
         let wording = match named {
             Shown::Fact(fact) => &self.rule_base.vocabulary.fact(fact).wording,
-            Shown::Derived(id) => &self.rule_base.definitions[id].wording,
+            Shown::Derived(id) => &self.rule_base.definition(id).wording,
         };
         match needs {
             Needs::TrueAndFalse => {
@@ -591,7 +592,7 @@ impl Linter<'_> {
                 (format!("the fact `{}`", fact.path), &fact.origin)
             }
             Shown::Derived(id) => {
-                let definition = &self.rule_base.definitions[id];
+                let definition = self.rule_base.definition(id);
                 (format!("the derived fact `{}`", definition.name), &definition.origin)
             }
         };
@@ -661,7 +662,7 @@ fn shown_by_value(rule_base: &RuleBase, expr: &Expr, shown: &mut Vec<(Shown, Nee
         }
         Expr::Derived(id) => {
             let definitions = &rule_base.definitions;
-            let needs = if definitions[*id].expr.is_condition(&rule_base.vocabulary, definitions) {
+            let needs = if rule_base.definition(*id).expr.is_condition(&rule_base.vocabulary, definitions) {
                 Needs::TrueAndFalse
             } else {
                 Needs::Label

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::ast::{CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
-use crate::rulebase::{Atom, Expr, Haystack, Rule, RuleBase, Test};
+use crate::rulebase::{Atom, DefinitionId, Expr, Haystack, Rule, RuleBase, Test};
 use crate::value::{Date, Value};
 use std::borrow::Cow;
 
@@ -408,7 +408,7 @@ impl Evaluator<'_> {
                     Some(Value::Date(date)) => date.to_string(),
                     Some(_) => self.show_in_text::<FactsRead, TheCase>(&expr, DateStyle::Day, env),
                 };
-                (self.rule_base.definitions[id].name.clone(), shown)
+                (self.rule_base.definition(id).name.clone(), shown)
             })
             .collect()
     }
@@ -497,7 +497,7 @@ fn flatten<'e>(expr: &'e Expr, is_and: bool, out: &mut Vec<&'e Expr>) {
 }
 
 /// The derived facts an expression uses directly.
-fn derived_in(expr: &Expr, out: &mut Vec<usize>) {
+fn derived_in(expr: &Expr, out: &mut Vec<DefinitionId>) {
     match expr {
         Expr::Derived(id) if !out.contains(id) => out.push(*id),
         Expr::DatePlus { date: a, duration: b, .. }
@@ -513,7 +513,7 @@ fn derived_in(expr: &Expr, out: &mut Vec<usize>) {
 /// A short text for a part of a condition that is not a test (a constant, a derived fact).
 fn other_text(expr: &Expr, evaluator: &Evaluator<'_>) -> String {
     match expr {
-        Expr::Derived(id) => evaluator.rule_base.definitions[*id].name.clone(),
+        Expr::Derived(id) => evaluator.rule_base.definition(*id).name.clone(),
         Expr::Const(Value::Bool(b)) => b.to_string(),
         _ => "condition".to_string(),
     }

@@ -461,7 +461,7 @@ pub(super) fn enum_values_of<'r>(rule_base: &'r RuleBase, expr: &Expr) -> Option
             Type::Enum(values) => Some(values),
             _ => None,
         },
-        Expr::Derived(id) => enum_values_of(rule_base, &rule_base.definitions[*id].expr),
+        Expr::Derived(id) => enum_values_of(rule_base, &rule_base.definition(*id).expr),
         Expr::Extreme { value, .. } => enum_values_of(rule_base, value),
         _ => None,
     }

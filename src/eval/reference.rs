@@ -217,7 +217,7 @@ impl Walker<'_> {
                 }
             }
             Expr::AsOf => Some(Value::Date(self.as_of)),
-            Expr::Derived(id) => self.value(&self.rule_base.definitions[*id].expr, &[]),
+            Expr::Derived(id) => self.value(&self.rule_base.definition(*id).expr, &[]),
             Expr::Words(index) => Some(self.rule_base.words[*index].on(self.as_of).clone()),
             Expr::DatePlus { date, duration, minus } => {
                 match (self.value(date, bound)?, self.value(duration, bound)?) {

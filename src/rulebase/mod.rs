@@ -150,7 +150,7 @@ impl RuleBase {
             }
         }
         for (id, definition) in definitions.iter().enumerate() {
-            Expr::Derived(id).visit_facts_unseen(definitions, seen, &mut mark);
+            Expr::Derived(DefinitionId(id)).visit_facts_unseen(definitions, seen, &mut mark);
             for template in definition.wording.templates() {
                 template.visit_facts_unseen(definitions, seen, &mut mark);
             }
@@ -188,6 +188,12 @@ impl RuleBase {
     /// The rule with this id, if the rule base has one.
     pub fn get_rule(&self, id: RuleId) -> Option<&Rule> {
         self.rules.get(id.0)
+    }
+
+    /// The derived fact with this id, which the checker made for this rule base (it panics
+    /// on an id from elsewhere).
+    pub(crate) fn definition(&self, id: DefinitionId) -> &Definition {
+        &self.definitions[id.0]
     }
 
     /// The ids of the rules, in declaration order.
@@ -264,6 +270,20 @@ pub struct Definition {
     pub wording: Wording,
     /// Where it is declared (its name), and the warnings silenced for it.
     pub origin: Origin,
+}
+
+/// The index of a derived fact in [`RuleBase::definitions`], in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DefinitionId(pub usize);
+
+/// The derived fact with this id, which the checker made for these definitions (it panics
+/// on an id from elsewhere).
+impl std::ops::Index<DefinitionId> for [Definition] {
+    type Output = Definition;
+
+    fn index(&self, id: DefinitionId) -> &Definition {
+        &self[id.0]
+    }
 }
 
 /// How a fact or derived fact is said in words (`label`, `says`), in the reasons the text
@@ -404,7 +424,7 @@ pub struct Fact {
     pub after: Option<FactId>,
     /// `only when CONDITION`: the derived fact (see [`RuleBase::definitions`]) that must
     /// hold for the question about this fact to be asked.
-    pub asked_when: Option<usize>,
+    pub asked_when: Option<DefinitionId>,
     /// How the text report says it in words.
     pub wording: Wording,
     /// Where its value is kept in a [`crate::case::Case`].
