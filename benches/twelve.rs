@@ -212,7 +212,7 @@ fn accord_single(rules: &RuleBase, lines: &[String]) -> String {
             if !first {
                 out.push(',');
             }
-            out.push_str(&rules.rules()[rule].id);
+            out.push_str(&rules.rules()[rule.0].id);
             first = false;
         }
         out.push('\n');

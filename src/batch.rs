@@ -611,7 +611,7 @@ fn write_result(
                 if n > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(rule_base.rules[rule].id.as_bytes());
+                out.extend_from_slice(rule_base.rule(rule).id.as_bytes());
             }
             out.push(b'\n');
         }

@@ -31,7 +31,7 @@ use serde_json::{Value as Json, json};
 use crate::case::Case;
 use crate::eval::{ListMatch, Node, OutcomeKind, Truth};
 use crate::prose::counted;
-use crate::rulebase::{Expr, RuleBase};
+use crate::rulebase::{Expr, RuleBase, RuleId};
 use crate::value::{Date, Value};
 
 /// Names the layout of the JSON coverage report; changes only when the layout does.
@@ -235,8 +235,8 @@ impl Coverage {
 impl RuleBase {
     /// The coverage of this rule base by `cases`, each with the date it is assessed on.
     pub fn coverage<'c>(&self, cases: impl IntoIterator<Item = (&'c Case, Date)>) -> Coverage {
-        let index: HashMap<&str, usize> =
-            self.rules.iter().enumerate().map(|(i, rule)| (rule.id.as_str(), i)).collect();
+        let index: HashMap<&str, RuleId> =
+            self.rule_ids().zip(&self.rules).map(|(r, rule)| (rule.id.as_str(), r)).collect();
         let mut rules: Vec<RuleCoverage> = self
             .rules
             .iter()
@@ -254,9 +254,9 @@ impl RuleBase {
             let mut kinds: Vec<Vec<OutcomeKind>> = vec![Vec::new(); self.rules.len()];
             for (explanation, matches) in self.explain_with_list_matches(case, as_of) {
                 let Some(&r) = index.get(explanation.rule.as_str()) else { continue };
-                kinds[r].push(explanation.outcome);
-                let coverage = &mut rules[r];
-                if self.rules[r].for_each.is_some() {
+                kinds[r.0].push(explanation.outcome);
+                let coverage = &mut rules[r.0];
+                if self.rule(r).for_each.is_some() {
                     if explanation.item.is_none() {
                         // The list is unknown: no item, and no part of the condition, was
                         // evaluated.
@@ -273,8 +273,8 @@ impl RuleBase {
                 coverage.cases.add(case_outcome(&kinds));
             }
         }
-        let fired: HashSet<usize> =
-            rules.iter().enumerate().filter(|(_, r)| r.ever_fired()).map(|(i, _)| i).collect();
+        let fired: HashSet<RuleId> =
+            self.rule_ids().zip(&rules).filter(|(_, r)| r.ever_fired()).map(|(id, _)| id).collect();
         Coverage {
             cases: count,
             uncited_sources: self.uncited_sources(&fired),
@@ -283,10 +283,10 @@ impl RuleBase {
         }
     }
 
-    fn uncited_sources(&self, fired: &HashSet<usize>) -> Vec<UncitedSource> {
+    fn uncited_sources(&self, fired: &HashSet<RuleId>) -> Vec<UncitedSource> {
         self.sources
             .keys()
-            .filter(|key| !fired.iter().any(|&r| self.rules[r].citations.iter().any(|c| c.names(key))))
+            .filter(|key| !fired.iter().any(|&r| self.rule(r).citations.iter().any(|c| c.names(key))))
             .map(|key| {
                 let mut cited_by: Vec<String> = Vec::new();
                 for rule in &self.rules {
@@ -299,10 +299,10 @@ impl RuleBase {
             .collect()
     }
 
-    fn unshown_quotes(&self, fired: &HashSet<usize>) -> Vec<UnshownQuote> {
+    fn unshown_quotes(&self, fired: &HashSet<RuleId>) -> Vec<UnshownQuote> {
         let mut quotes = Vec::new();
-        for (r, rule) in self.rules.iter().enumerate().filter(|(r, _)| !fired.contains(r)) {
-            debug_assert_eq!(rule.id, self.rules[r].id);
+        for (r, rule) in self.rule_ids().zip(&self.rules).filter(|(r, _)| !fired.contains(r)) {
+            debug_assert_eq!(rule.id, self.rule(r).id);
             for citation in &rule.citations {
                 if let Some(quote) = &citation.quote {
                     quotes.push(UnshownQuote {
@@ -352,7 +352,7 @@ fn parts_of(rule_base: &RuleBase, condition: &Expr) -> Vec<PartCoverage> {
                 }
                 return;
             }
-            Expr::Derived(id) => rule_base.definitions[*id].name.clone(),
+            Expr::Derived(id) => rule_base.definition(*id).name.clone(),
             Expr::Const(Value::Bool(b)) => b.to_string(),
             _ => "condition".to_string(),
         };

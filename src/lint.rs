@@ -12,7 +12,8 @@ use crate::bib;
 use crate::diag::Diagnostic;
 use crate::eval::{Search, Witness};
 use crate::rulebase::{
-    Citation, CitationRole, Expr, FactId, Haystack, Origin, Place, Rule, RuleBase, Test, Type,
+    Citation, CitationRole, DefinitionId, Expr, FactId, Haystack, Origin, Place, Rule, RuleBase, RuleId,
+    Test, Type,
 };
 
 /// The warnings `allow` can silence.
@@ -86,9 +87,9 @@ struct Linter<'a> {
     raised: Vec<Raised<'a>>,
     /// Rules whose search alone ran past its budget: every search that includes them is
     /// skipped, as it would cost as much and end the same.
-    costly: Vec<usize>,
-    /// The checks not made, by rule index.
-    unanalysed: IndexMap<usize, Vec<String>>,
+    costly: Vec<RuleId>,
+    /// The checks not made, by rule.
+    unanalysed: IndexMap<RuleId, Vec<String>>,
 }
 
 impl<'a> Linter<'a> {
@@ -98,8 +99,8 @@ impl<'a> Linter<'a> {
     /// and the answer is `None`: nothing is concluded.
     fn find_case(
         &mut self,
-        check: &dyn Fn(usize) -> String,
-        rules: &[usize],
+        check: &dyn Fn(RuleId) -> String,
+        rules: &[RuleId],
         keep_unknown: &[FactId],
     ) -> Option<Search> {
         let skipped = rules.iter().any(|rule| self.costly.contains(rule));
@@ -131,7 +132,7 @@ impl<'a> Linter<'a> {
 
     /// W0301: a condition no case can make true.
     fn rules_that_never_fire(&mut self) {
-        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+        for (index, rule) in self.rule_base.rule_ids().zip(&self.rule_base.rules) {
             if self.find_case(&|_| "W0301".into(), &[index], &[]) == Some(Search::Impossible) {
                 let warning = self
                     .rule_warning(rule, "W0301", format!("rule `{}` can never fire", rule.id), "no case makes its condition true")
@@ -143,11 +144,11 @@ impl<'a> Linter<'a> {
 
     /// W0302: two rules declared to contradict that some case makes fire together.
     fn contradictions(&mut self) {
-        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+        for (index, rule) in self.rule_base.rule_ids().zip(&self.rule_base.rules) {
             for &other in &rule.contradicts {
                 let check = self.pair_check("W0302", index, other);
                 if let Some(Search::Found(witness)) = self.find_case(&check, &[index, other], &[]) {
-                    let other_rule = &self.rule_base.rules[other];
+                    let other_rule = self.rule_base.rule(other);
                     let message = format!(
                         "rules `{}` and `{}` can both fire for one case, though they contradict",
                         rule.id, other_rule.id
@@ -164,11 +165,11 @@ impl<'a> Linter<'a> {
 
     /// W0306: an override between rules that never fire for the same case.
     fn overrides_that_never_apply(&mut self) {
-        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+        for (index, rule) in self.rule_base.rule_ids().zip(&self.rule_base.rules) {
             for &other in &rule.overrides {
                 let check = self.pair_check("W0306", index, other);
                 if self.find_case(&check, &[index, other], &[]) == Some(Search::Impossible) {
-                    let other_rule = &self.rule_base.rules[other];
+                    let other_rule = self.rule_base.rule(other);
                     let message = format!(
                         "`{}` overrides `{}`, but they never fire for the same case",
                         rule.id, other_rule.id
@@ -230,7 +231,7 @@ impl<'a> Linter<'a> {
 
     /// W0307: a text shows a fact that can be unknown when the rule fires.
     fn texts_that_may_show_unknown(&mut self) {
-        for (index, rule) in self.rule_base.rules.iter().enumerate() {
+        for (index, rule) in self.rule_base.rule_ids().zip(&self.rule_base.rules) {
             let mut shown = Vec::new();
             for template in [&rule.title, &rule.text] {
                 template.visit_facts(&self.rule_base.definitions, &mut |fact| {
@@ -258,8 +259,8 @@ impl<'a> Linter<'a> {
     fn quotes_cited_twice(&mut self) {
         let rules = &self.rule_base.rules;
         // Each quote, by source and normalised words, with the rules citing it in rule order.
-        let mut quotes: IndexMap<(&str, String), Vec<(usize, Span)>> = IndexMap::new();
-        for (index, rule) in rules.iter().enumerate() {
+        let mut quotes: IndexMap<(&str, String), Vec<(RuleId, Span)>> = IndexMap::new();
+        for (index, rule) in self.rule_base.rule_ids().zip(rules) {
             for citation in &rule.citations {
                 let (Some(quote), Some(span)) = (&citation.quote, citation.quote_span) else { continue };
                 let citing = quotes.entry((citation.source.as_str(), bib::normalise(quote))).or_default();
@@ -271,15 +272,15 @@ impl<'a> Linter<'a> {
         for citing in quotes.values() {
             for (position, &(second, span)) in citing.iter().enumerate().skip(1) {
                 let earlier = &citing[..position];
-                let rule = &rules[second];
+                let rule = &rules[second.0];
                 if let Some(&(first, first_span)) =
-                    earlier.iter().find(|(r, _)| rules[*r].evidence != rule.evidence)
+                    earlier.iter().find(|(r, _)| rules[r.0].evidence != rule.evidence)
                 {
                     self.quote_graded_twice(first, first_span, second, span);
                 }
                 for &(first, first_span) in earlier {
                     let overridden =
-                        rule.overrides.contains(&first) || rules[first].overrides.contains(&second);
+                        rule.overrides.contains(&first) || rules[first.0].overrides.contains(&second);
                     if overridden {
                         continue;
                     }
@@ -287,11 +288,11 @@ impl<'a> Linter<'a> {
                     if let Some(Search::Found(witness)) = self.find_case(&check, &[first, second], &[]) {
                         let message = format!(
                             "rules `{}` and `{}` can fire together and both cite this quote",
-                            rules[first].id, rule.id
+                            rules[first.0].id, rule.id
                         );
                         let warning = Diagnostic::warning("W0310", message)
                             .at(&rule.origin.file, span, "the report would give this quote twice")
-                            .also(&rules[first].origin.file, first_span, format!("also cited by `{}`", rules[first].id))
+                            .also(&rules[first.0].origin.file, first_span, format!("also cited by `{}`", rules[first.0].id))
                             .help(format!("for example, a case with {}; merge the two rules, let one override the other, or quote something else", witness_words(&witness)));
                         self.raise(&rule.origin, warning);
                     }
@@ -302,30 +303,30 @@ impl<'a> Linter<'a> {
 
     /// Names the check `code` of rules `a` and `b`, as noted against either: `W0302 with
     /// b` against `a`, `W0302 with a` against `b`.
-    fn pair_check(&self, code: &'static str, a: usize, b: usize) -> impl Fn(usize) -> String + 'a {
-        let rules = &self.rule_base.rules;
-        move |rule| format!("{code} with {}", rules[if rule == a { b } else { a }].id)
+    fn pair_check(&self, code: &'static str, a: RuleId, b: RuleId) -> impl Fn(RuleId) -> String + 'a {
+        let rule_base = self.rule_base;
+        move |rule| format!("{code} with {}", rule_base.rule(if rule == a { b } else { a }).id)
     }
 
-    fn quote_graded_twice(&mut self, first: usize, first_span: Span, second: usize, span: Span) {
-        let rules = &self.rule_base.rules;
-        let grade = |rule: usize| rules[rule].evidence.as_deref().unwrap_or("none");
+    fn quote_graded_twice(&mut self, first: RuleId, first_span: Span, second: RuleId, span: Span) {
+        let rule_base = self.rule_base;
+        let grade = |rule: RuleId| rule_base.rule(rule).evidence.as_deref().unwrap_or("none");
         let message = format!(
             "rules `{}` and `{}` cite the same quote with different evidence ({} and {})",
-            rules[first].id,
-            rules[second].id,
+            rule_base.rule(first).id,
+            rule_base.rule(second).id,
             grade(first),
             grade(second)
         );
         let warning = Diagnostic::warning("W0309", message)
-            .at(&rules[second].origin.file, span, format!("cited with evidence: {}", grade(second)))
+            .at(&rule_base.rule(second).origin.file, span, format!("cited with evidence: {}", grade(second)))
             .also(
-                &rules[first].origin.file,
+                &rule_base.rule(first).origin.file,
                 first_span,
-                format!("cited by `{}` with evidence: {}", rules[first].id, grade(first)),
+                format!("cited by `{}` with evidence: {}", rule_base.rule(first).id, grade(first)),
             )
             .help("one claim, one grade: give the two rules the same `evidence`, or quote different words");
-        self.raise(&rules[second].origin, warning);
+        self.raise(&rule_base.rule(second).origin, warning);
     }
 
     /// W0311: words chosen by date that no text shows.
@@ -401,10 +402,10 @@ impl<'a> Linter<'a> {
     /// `allow` that silenced nothing (W0308).
     fn finish(self) -> Findings {
         let mut findings = Findings::default();
-        let mut unanalysed: Vec<(usize, Vec<String>)> = self.unanalysed.into_iter().collect();
+        let mut unanalysed: Vec<(RuleId, Vec<String>)> = self.unanalysed.into_iter().collect();
         unanalysed.sort_by_key(|(rule, _)| *rule);
         for (index, checks) in unanalysed {
-            let rule = &self.rule_base.rules[index];
+            let rule = self.rule_base.rule(index);
             let (file, span) = (rule.origin.file.clone(), rule.origin.span);
             findings.unanalysed.push(Unanalysed { rule: rule.id.clone(), file, span, checks });
         }
@@ -508,7 +509,7 @@ fn is_label(rule_base: &RuleBase, fact: FactId) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Shown {
     Fact(FactId),
-    Derived(usize),
+    Derived(DefinitionId),
 }
 
 /// The words a fact or derived fact needs to be said in the reasons as the rule base
@@ -555,7 +556,7 @@ impl Linter<'_> {
     fn has_words(&self, named: Shown, needs: Needs) -> bool {
         let wording = match named {
             Shown::Fact(fact) => &self.rule_base.vocabulary.fact(fact).wording,
-            Shown::Derived(id) => &self.rule_base.definitions[id].wording,
+            Shown::Derived(id) => &self.rule_base.definition(id).wording,
         };
         let every_value = !wording.says.is_empty() && wording.says.iter().all(Option::is_some);
         match needs {
@@ -569,7 +570,7 @@ impl Linter<'_> {
     fn missing_words(&self, named: Shown, needs: Needs) -> String {
         let wording = match named {
             Shown::Fact(fact) => &self.rule_base.vocabulary.fact(fact).wording,
-            Shown::Derived(id) => &self.rule_base.definitions[id].wording,
+            Shown::Derived(id) => &self.rule_base.definition(id).wording,
         };
         match needs {
             Needs::TrueAndFalse => {
@@ -591,7 +592,7 @@ impl Linter<'_> {
                 (format!("the fact `{}`", fact.path), &fact.origin)
             }
             Shown::Derived(id) => {
-                let definition = &self.rule_base.definitions[id];
+                let definition = self.rule_base.definition(id);
                 (format!("the derived fact `{}`", definition.name), &definition.origin)
             }
         };
@@ -661,7 +662,7 @@ fn shown_by_value(rule_base: &RuleBase, expr: &Expr, shown: &mut Vec<(Shown, Nee
         }
         Expr::Derived(id) => {
             let definitions = &rule_base.definitions;
-            let needs = if definitions[*id].expr.is_condition(&rule_base.vocabulary, definitions) {
+            let needs = if rule_base.definition(*id).expr.is_condition(&rule_base.vocabulary, definitions) {
                 Needs::TrueAndFalse
             } else {
                 Needs::Label

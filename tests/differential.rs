@@ -12,6 +12,7 @@
 use std::fmt::Write as _;
 
 use accord::eval::reference::{reference_outcomes, reference_questions};
+use accord::rulebase::RuleId;
 use accord::{Date, RuleBase, Truth};
 use proptest::prelude::*;
 
@@ -146,7 +147,7 @@ fn engine_agrees(rules: &str, rule_base: &RuleBase, case: &str, as_of: Date) -> 
     let json: serde_json::Value = serde_json::from_str(case).expect("generated JSON");
     let parsed = generator::parse(rule_base, case);
 
-    let engine: Vec<(usize, Option<usize>, Truth, bool)> = rule_base
+    let engine: Vec<(RuleId, Option<usize>, Truth, bool)> = rule_base
         .evaluate(&parsed, as_of)
         .into_iter()
         .map(|o| (o.rule, o.item, o.truth, o.overridden_by.is_some()))

@@ -9,6 +9,7 @@
 //! These tests must not change what they compare: they only hold one to the other.
 
 use accord::report::AdviceWriter;
+use accord::rulebase::RuleId;
 use proptest::prelude::*;
 
 mod common;
@@ -33,7 +34,7 @@ proptest! {
         let parsed = generator::parse(&rule_base, &case);
         let fired = rule_base.fired_rules(&parsed, as_of);
 
-        let mut giving_advice: Vec<usize> = rule_base
+        let mut giving_advice: Vec<RuleId> = rule_base
             .evaluate(&parsed, as_of)
             .into_iter()
             .filter(accord::eval::Outcome::gives_advice)
@@ -42,7 +43,7 @@ proptest! {
         giving_advice.dedup();
         prop_assert_eq!(&fired, &giving_advice, "rules:\n{}\ncase: {}\nas of {}", rules, case, as_of);
 
-        let mut advised: Vec<usize> =
+        let mut advised: Vec<RuleId> =
             rule_base.advise(&parsed, as_of).advice.iter().map(|advice| advice.rule_index).collect();
         advised.sort_unstable();
         advised.dedup();

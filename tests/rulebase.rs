@@ -93,9 +93,9 @@ fn every_rule_fires_in_some_fixture_and_stays_silent_in_another() {
         let as_of = case.assessed_on.unwrap_or_else(|| Date::parse(DEFAULT_AS_OF).expect("valid"));
         for outcome in rules.evaluate(&case, as_of) {
             if outcome.gives_advice() {
-                fired[outcome.rule] = true;
+                fired[outcome.rule.0] = true;
             } else if outcome.truth == Truth::False {
-                silent[outcome.rule] = true;
+                silent[outcome.rule.0] = true;
             }
         }
     }

@@ -64,8 +64,11 @@ fn the_library_gives_the_expected_output() {
         // As `--format ids` writes it (src/batch.rs): the id, a tab, the ids by commas.
         out.push_str(case.id.as_deref().expect("every case has an id"));
         out.push('\t');
-        let fired: Vec<&str> =
-            rules.fired_rules(&case, as_of).into_iter().map(|rule| rules.rules()[rule].id.as_str()).collect();
+        let fired: Vec<&str> = rules
+            .fired_rules(&case, as_of)
+            .into_iter()
+            .map(|rule| rules.get_rule(rule).expect("a fired rule").id.as_str())
+            .collect();
         out.push_str(&fired.join(","));
         out.push('\n');
     }

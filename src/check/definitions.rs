@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::ast::{self, Item, Span, Spanned};
 use crate::diag::Diagnostic;
-use crate::rulebase::{Type, Wording};
+use crate::rulebase::{DefinitionId, Type, Wording};
 
 use super::{Checker, ParsedFile, RuleContext, Scope, Ty, wording};
 
@@ -81,7 +81,11 @@ impl Checker<'_> {
     }
 
     /// The derived fact `name`, checked on first use; `used_at` is the use, for cycles.
-    pub(super) fn definition(&mut self, name: &str, used_at: Option<(&str, Span)>) -> Option<(usize, Ty)> {
+    pub(super) fn definition(
+        &mut self,
+        name: &str,
+        used_at: Option<(&str, Span)>,
+    ) -> Option<(DefinitionId, Ty)> {
         let state = self.definitions.get_mut(name)?;
         match state {
             DefinitionState::Done(id, ty) => return Some((*id, ty.clone())),
@@ -135,8 +139,9 @@ impl Checker<'_> {
         let wording = Wording::default();
         let checked = crate::rulebase::Definition { name: name.to_string(), expr, wording, origin };
         self.checked_definitions.push(checked);
-        *self.definitions.get_mut(name).expect("present") = DefinitionState::Done(id, ty.clone());
-        Some((id, ty))
+        *self.definitions.get_mut(name).expect("present") =
+            DefinitionState::Done(DefinitionId(id), ty.clone());
+        Some((DefinitionId(id), ty))
     }
 }
 
@@ -149,7 +154,7 @@ pub(super) enum DefinitionState {
     /// Being checked: a use now is a cycle. Where it is declared.
     InProgress(String, Span),
     /// Checked: its index and type.
-    Done(usize, Ty),
+    Done(DefinitionId, Ty),
     /// Checked, with errors already reported.
     Failed,
 }

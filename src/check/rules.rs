@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use crate::ast::{self, Item, Span, Spanned};
 use crate::diag::Diagnostic;
 use crate::rulebase::{
-    Allowed, Citation, CitationRole, Expr, FactId, Origin, Place, QuotedIn, Rule, Template, TemplatePart,
-    Type,
+    Allowed, Citation, CitationRole, Expr, FactId, Origin, Place, QuotedIn, Rule, RuleId, Template,
+    TemplatePart, Type,
 };
 use crate::suggest::did_you_mean;
 
@@ -60,7 +60,7 @@ impl Checker<'_> {
         rules
     }
 
-    /// Resolves `overrides` and `contradicts` to rule indexes, refusing unknown rules and
+    /// Resolves `overrides` and `contradicts` to rule ids, refusing unknown rules and
     /// cycles of overrides.
     fn overrides(
         &mut self,
@@ -84,9 +84,9 @@ impl Checker<'_> {
         drop(by_id);
         for (index, clause, position) in resolved {
             if clause == "overrides" {
-                rules[index].overrides.push(position);
+                rules[index].overrides.push(RuleId(position));
             } else {
-                rules[index].contradicts.push(position);
+                rules[index].contradicts.push(RuleId(position));
             }
         }
         if let Some(cycle) = override_cycle(rules) {
@@ -445,7 +445,7 @@ fn override_cycle(rules: &[Rule]) -> Option<Vec<usize>> {
         let mut path: Vec<(usize, usize)> = vec![(start, 0)];
         colour[start] = 1;
         while let Some(&mut (at, ref mut explored)) = path.last_mut() {
-            let Some(&next) = rules[at].overrides.get(*explored) else {
+            let Some(&RuleId(next)) = rules[at].overrides.get(*explored) else {
                 colour[at] = 2;
                 path.pop();
                 continue;

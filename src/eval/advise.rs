@@ -8,7 +8,7 @@ use super::{
     Advice, Answer, CitedSource, Env, Evaluator, Outcome, Question, QuotingWork, Report, TextId, Texts, dedup,
 };
 use crate::case::Case;
-use crate::rulebase::{FactId, RuleBase};
+use crate::rulebase::{FactId, RuleBase, RuleId};
 use crate::value::Date;
 
 impl RuleBase {
@@ -57,7 +57,7 @@ impl RuleBase {
     /// A rule's advice: its texts filled in (with the values drafted in `texts`), with the
     /// rule's own parts.
     fn advice(&self, draft: DraftAdvice, rank: usize, texts: &Texts) -> Advice<'_> {
-        let rule = &self.rules[draft.rule];
+        let rule = self.rule(draft.rule);
         let values: Vec<&str> = texts.slice(draft.values).collect();
         let (title_values, text_values) = values.split_at(rule.title.holes());
         let escaped: Vec<std::borrow::Cow<'_, str>> =
@@ -94,16 +94,16 @@ impl RuleBase {
         Question {
             fact: texts.get(draft.path).to_string(),
             text: texts.get(draft.text).to_string(),
-            affects: draft.affects.into_iter().map(|rule| self.rules[rule].id.as_str()).collect(),
+            affects: draft.affects.into_iter().map(|rule| self.rule(rule).id.as_str()).collect(),
             answer: Answer::of(&self.vocabulary.fact(draft.fact).ty),
             rank,
         }
     }
 
-    /// The sources rule `rule` (an index into [`RuleBase::rules`]) cites, with their
-    /// references (none for an index past the rules).
-    pub fn cited_sources(&self, rule: usize) -> Vec<CitedSource<'_>> {
-        let citations = self.rules.get(rule).map_or(&[][..], |rule| &rule.citations[..]);
+    /// The sources rule `rule` cites, with their references (none for an id past the
+    /// rules).
+    pub fn cited_sources(&self, rule: RuleId) -> Vec<CitedSource<'_>> {
+        let citations = self.get_rule(rule).map_or(&[][..], |rule| &rule.citations[..]);
         citations
             .iter()
             .map(|citation| CitedSource {
@@ -128,7 +128,7 @@ impl RuleBase {
         let evaluator = Evaluator::new(self, case, as_of);
         let (mut env, mut texts) = (Env::default(), Texts::with_capacity(1024, 32));
         for outcome in outcomes.iter().filter(|outcome| outcome.gives_advice()) {
-            env.start(&self.rules[outcome.rule], outcome.item);
+            env.start(self.rule(outcome.rule), outcome.item);
             evaluator.because(outcome.rule, outcome.item, false, &mut env, &mut texts);
         }
         let read = std::mem::take(&mut env.reason_unknowns);
@@ -155,8 +155,8 @@ pub(crate) struct Draft {
 /// The parts of a piece of advice that the case fills in, as numbers of the draft's
 /// [`Texts`].
 pub(crate) struct DraftAdvice {
-    /// The rule's index in [`RuleBase::rules`].
-    pub rule: usize,
+    /// The rule.
+    pub rule: RuleId,
     /// For `for each` rules: the text of the item's path, `groups[0]` (a text, not the
     /// item's index: that is the outcome's).
     pub item: Option<TextId>,
@@ -177,7 +177,6 @@ pub(crate) struct DraftQuestion {
     pub path: TextId,
     /// The question.
     pub text: TextId,
-    /// The indexes in [`RuleBase::rules`] of the rules whose outcome the answer could
-    /// change.
-    pub affects: Vec<usize>,
+    /// The rules whose outcome the answer could change.
+    pub affects: Vec<RuleId>,
 }

@@ -5,7 +5,7 @@
 
 use super::{Draft, Outcome, Report, Scratch};
 use crate::case::Case;
-use crate::rulebase::RuleBase;
+use crate::rulebase::{RuleBase, RuleId};
 use crate::value::Date;
 
 /// Advises the cases of one rule base, reusing its buffers from one case to the next, so
@@ -66,7 +66,7 @@ impl<'r> Advisor<'r> {
 
     /// The rules that give advice for a case, each once, in rule order: what batch runs
     /// print, computed without working out questions.
-    pub fn fired_rules(&mut self, case: &Case, as_of: Date) -> Vec<usize> {
+    pub fn fired_rules(&mut self, case: &Case, as_of: Date) -> Vec<RuleId> {
         self.rule_base.fired_rules_in(case, as_of, &mut self.scratch)
     }
 

@@ -3,7 +3,7 @@
 //! conditions or choose which facts to try: the searches do (see `search`).
 
 use super::{Evaluator, FactInstance, dedup, enum_values};
-use crate::rulebase::{Definition, Expr, Haystack, Test, Type};
+use crate::rulebase::{Definition, DefinitionId, Expr, Haystack, Test, Type};
 use crate::value::{Duration, DurationUnit, Value};
 
 /// A text unlike any the rules compare with, for "any other text".
@@ -80,7 +80,7 @@ fn number_candidates(constants: &[Value]) -> Vec<Value> {
 pub(super) fn constants_in(
     expr: &Expr,
     definitions: &[Definition],
-    seen: &mut Vec<usize>,
+    seen: &mut Vec<DefinitionId>,
     out: &mut Vec<Value>,
 ) {
     if let Expr::Derived(id) = expr {

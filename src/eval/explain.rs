@@ -12,7 +12,7 @@ use super::{
 };
 use crate::ast::{CompareOp, DateStyle, Quantifier};
 use crate::case::Case;
-use crate::rulebase::{Atom, Expr, Haystack, Rule, RuleBase, Test};
+use crate::rulebase::{Atom, DefinitionId, Expr, Haystack, Rule, RuleBase, Test};
 use crate::value::{Date, Value};
 use std::borrow::Cow;
 
@@ -141,7 +141,7 @@ impl RuleBase {
         let evaluator = Evaluator::new(self, case, as_of);
         outcomes
             .iter()
-            .filter(|o| only.is_empty() || only.contains(&self.rules[o.rule].id))
+            .filter(|o| only.is_empty() || only.contains(&self.rule(o.rule).id))
             .map(|outcome| evaluator.explanation(outcome))
             .collect()
     }
@@ -201,7 +201,7 @@ impl<'a> Evaluator<'a> {
     /// The list values matched in the evaluations of an outcome's condition that its
     /// explanation shows: every part, and the body of an `any` or `all` for every item.
     fn list_matches(&self, outcome: &Outcome) -> Vec<ListMatch<'a>> {
-        let rule = &self.rule_base.rules[outcome.rule];
+        let rule = self.rule_base.rule(outcome.rule);
         if rule.for_each.is_some() && outcome.item.is_none() {
             // The list is unknown: nothing was evaluated.
             return Vec::new();
@@ -247,7 +247,7 @@ impl<'a> Evaluator<'a> {
 
 impl Evaluator<'_> {
     fn explanation(&self, outcome: &Outcome) -> Explanation {
-        let rule = &self.rule_base.rules[outcome.rule];
+        let rule = self.rule_base.rule(outcome.rule);
         let kind = match (outcome.overridden_by, outcome.truth) {
             (Some(_), _) => OutcomeKind::Overridden,
             (None, Truth::True) => OutcomeKind::Fired,
@@ -291,7 +291,7 @@ impl Evaluator<'_> {
             rule: rule.id.clone(),
             item: outcome.item.map(|item| self.item_path(rule, item)),
             outcome: kind,
-            overridden_by: outcome.overridden_by.map(|r| self.rule_base.rules[r].id.clone()),
+            overridden_by: outcome.overridden_by.map(|r| self.rule_base.rule(r).id.clone()),
             condition,
             reasons,
             unknown_facts,
@@ -408,7 +408,7 @@ impl Evaluator<'_> {
                     Some(Value::Date(date)) => date.to_string(),
                     Some(_) => self.show_in_text::<FactsRead, TheCase>(&expr, DateStyle::Day, env),
                 };
-                (self.rule_base.definitions[id].name.clone(), shown)
+                (self.rule_base.definition(id).name.clone(), shown)
             })
             .collect()
     }
@@ -497,7 +497,7 @@ fn flatten<'e>(expr: &'e Expr, is_and: bool, out: &mut Vec<&'e Expr>) {
 }
 
 /// The derived facts an expression uses directly.
-fn derived_in(expr: &Expr, out: &mut Vec<usize>) {
+fn derived_in(expr: &Expr, out: &mut Vec<DefinitionId>) {
     match expr {
         Expr::Derived(id) if !out.contains(id) => out.push(*id),
         Expr::DatePlus { date: a, duration: b, .. }
@@ -513,7 +513,7 @@ fn derived_in(expr: &Expr, out: &mut Vec<usize>) {
 /// A short text for a part of a condition that is not a test (a constant, a derived fact).
 fn other_text(expr: &Expr, evaluator: &Evaluator<'_>) -> String {
     match expr {
-        Expr::Derived(id) => evaluator.rule_base.definitions[*id].name.clone(),
+        Expr::Derived(id) => evaluator.rule_base.definition(*id).name.clone(),
         Expr::Const(Value::Bool(b)) => b.to_string(),
         _ => "condition".to_string(),
     }

@@ -8,7 +8,7 @@ use super::recorder::{FactsRead, Nothing};
 use super::source::{Assuming, TheCase};
 use super::{Env, Evaluator, Hypothesis, MAX_FORCED_ATOMS, Truth, enum_values, flat, work};
 use crate::case::Case;
-use crate::rulebase::{FactId, Rule, RuleBase, Type};
+use crate::rulebase::{FactId, Rule, RuleBase, RuleId, Type};
 use crate::value::{Date, Value};
 
 /// One fact of one case: a case-level fact, or a field of one item of a list.
@@ -23,8 +23,8 @@ pub struct FactInstance {
 /// A rule's outcome for a case (or for one item, for `for each` rules).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
-    /// Index into [`RuleBase::rules`].
-    pub rule: usize,
+    /// The rule.
+    pub rule: RuleId,
     /// For `for each` rules, the item.
     pub item: Option<usize>,
     /// Whether the condition holds.
@@ -33,7 +33,7 @@ pub struct Outcome {
     pub relevant_unknowns: Vec<FactInstance>,
     /// The rule whose advice replaces this one's: set when a rule that overrides this one
     /// fired (for the same item) and this one's condition is not false.
-    pub overridden_by: Option<usize>,
+    pub overridden_by: Option<RuleId>,
 }
 
 impl Outcome {
@@ -54,19 +54,19 @@ impl RuleBase {
     /// The rules that give advice for a case, each once, in rule order: what batch runs
     /// print, computed without working out questions. Each call starts with empty buffers:
     /// to evaluate many cases, use an [`Advisor`](crate::eval::Advisor) ([`RuleBase::advisor`]).
-    pub fn fired_rules(&self, case: &Case, as_of: Date) -> Vec<usize> {
+    pub fn fired_rules(&self, case: &Case, as_of: Date) -> Vec<RuleId> {
         self.advisor().fired_rules(case, as_of)
     }
 
     /// [`RuleBase::fired_rules`], evaluated with the buffers of `scratch`.
-    pub(super) fn fired_rules_in(&self, case: &Case, as_of: Date, scratch: &mut Scratch) -> Vec<usize> {
+    pub(super) fn fired_rules_in(&self, case: &Case, as_of: Date, scratch: &mut Scratch) -> Vec<RuleId> {
         let evaluator = Evaluator::new(self, case, as_of);
         if !self.plan.any_overrides {
             // Every rule that fires gives advice: no outcome needs keeping.
             let env = &mut scratch.env;
-            return (0..self.rules.len()).filter(|index| evaluator.fires(*index, env)).collect();
+            return self.rule_ids().filter(|&rule| evaluator.fires(rule, env)).collect();
         }
-        let mut fired: Vec<usize> = self
+        let mut fired: Vec<RuleId> = self
             .outcomes_in(&evaluator, false, scratch)
             .into_iter()
             .filter(Outcome::gives_advice)
@@ -88,7 +88,7 @@ impl RuleBase {
         let lists = &self.plan.item_lists;
         let items: usize = lists.iter().map(|list| evaluator.items_of(*list).unwrap_or(1)).sum();
         let mut outcomes = Vec::with_capacity(self.rules.len() - lists.len() + items);
-        for (index, rule) in self.rules.iter().enumerate() {
+        for (index, rule) in self.rule_ids().zip(&self.rules) {
             match rule.for_each.map(|list| evaluator.items_of(list)) {
                 None => evaluator.push_outcome((index, None), with_questions, scratch, &mut outcomes),
                 Some(Some(len)) => {
@@ -111,7 +111,7 @@ impl RuleBase {
         }
         let linked_asks = with_questions
             && self.plan.any_overrides
-            && outcomes.iter().any(|o| !o.relevant_unknowns.is_empty() && self.plan.rules[o.rule].linked);
+            && outcomes.iter().any(|o| !o.relevant_unknowns.is_empty() && self.plan.rules[o.rule.0].linked);
         // Which linked outcomes each unknown fact could change, noted before overridden
         // outcomes forget their facts: only those are evaluated again under a hypothesis
         // about it (every linked outcome was, for every fact: quadratic in the items).
@@ -119,7 +119,7 @@ impl RuleBase {
         readers.clear();
         if linked_asks {
             for (index, outcome) in outcomes.iter().enumerate() {
-                if self.plan.rules[outcome.rule].linked {
+                if self.plan.rules[outcome.rule.0].linked {
                     readers.extend(outcome.relevant_unknowns.iter().map(|fact| (*fact, index)));
                 }
             }
@@ -132,7 +132,7 @@ impl RuleBase {
         if linked_asks {
             let asked = Asked { outcomes: &outcomes, blocked: &blocked, readers: &readers };
             let answers = self.questions_that_change_advice(evaluator, asked, &mut index, scratch);
-            for outcome in outcomes.iter_mut().filter(|o| self.plan.rules[o.rule].linked) {
+            for outcome in outcomes.iter_mut().filter(|o| self.plan.rules[o.rule.0].linked) {
                 outcome.relevant_unknowns.retain(|fact| {
                     let first = readers.partition_point(|(read, _)| read < fact);
                     answers.get(first).copied().flatten().unwrap_or(true)
@@ -161,7 +161,7 @@ impl RuleBase {
         // One answer per fact: the same fact is often asked for several rules.
         let mut answers: Vec<Option<bool>> = vec![None; asked.readers.len()];
         let mut hypothesis = Hypothetical::new(asked.outcomes);
-        let linked = asked.outcomes.iter().filter(|o| self.plan.rules[o.rule].linked);
+        let linked = asked.outcomes.iter().filter(|o| self.plan.rules[o.rule.0].linked);
         for fact in linked.flat_map(|outcome| &outcome.relevant_unknowns) {
             let first = asked.readers.partition_point(|(read, _)| read < fact);
             if answers.get(first).is_none_or(Option::is_some) {
@@ -205,7 +205,7 @@ impl RuleBase {
             let Scratch { probe, leaf_truths, .. } = scratch;
             for &at in readers {
                 let outcome = &asked.outcomes[at];
-                let rule = &self.rules[outcome.rule];
+                let rule = self.rule(outcome.rule);
                 let truth = match (rule.for_each, outcome.item) {
                     // The list itself is unknown: the rule stays undecided.
                     (Some(_), None) => Truth::Unknown,
@@ -235,11 +235,11 @@ impl RuleBase {
         hypothesis.changed.iter().any(|&at| {
             let changed = &outcomes[at];
             differs(at)
-                || self.rules[changed.rule].overrides.iter().any(|&target| {
+                || self.rule(changed.rule).overrides.iter().any(|&target| {
                     match self.same_list_outcome(outcomes, index, target, changed) {
                         Some(Some(other)) => differs(other),
                         Some(None) => false,
-                        None => index.ranges[target].clone().any(differs),
+                        None => index.ranges[target.0].clone().any(differs),
                     }
                 })
         })
@@ -263,7 +263,7 @@ impl RuleBase {
             return;
         }
         for at in 0..outcomes.len() {
-            if !self.plan.rules[outcomes[at].rule].overridden {
+            if !self.plan.rules[outcomes[at].rule.0].overridden {
                 continue;
             }
             let Some(rule) = self.overrider(outcomes, at, |p| outcomes[p].truth, index) else { continue };
@@ -274,7 +274,7 @@ impl RuleBase {
             }
             // Whatever its condition, its advice cannot show: its unknowns matter only if
             // it overrides other rules in turn.
-            if self.rules[outcome.rule].overrides.is_empty() {
+            if self.rule(outcome.rule).overrides.is_empty() {
                 outcome.relevant_unknowns.clear();
             }
         }
@@ -289,14 +289,14 @@ impl RuleBase {
         at: usize,
         truth: impl Fn(usize) -> Truth,
         index: &OverrideIndex,
-    ) -> Option<usize> {
+    ) -> Option<RuleId> {
         let overridden = &outcomes[at];
-        work(self.plan.overriders[overridden.rule].len());
-        self.plan.overriders[overridden.rule].iter().copied().find(|&rule| {
+        work(self.plan.overriders[overridden.rule.0].len());
+        self.plan.overriders[overridden.rule.0].iter().copied().find(|&rule| {
             match self.same_list_outcome(outcomes, index, rule, overridden) {
                 Some(Some(other)) => truth(other) == Truth::True,
                 Some(None) => false,
-                None => index.fired[rule] > 0,
+                None => index.fired[rule.0] > 0,
             }
         })
     }
@@ -308,14 +308,14 @@ impl RuleBase {
         &self,
         outcomes: &[Outcome],
         index: &OverrideIndex,
-        rule: usize,
+        rule: RuleId,
         other: &Outcome,
     ) -> Option<Option<usize>> {
-        let list = self.rules[rule].for_each;
-        if list.is_none() || list != self.rules[other.rule].for_each {
+        let list = self.rule(rule).for_each;
+        if list.is_none() || list != self.rule(other.rule).for_each {
             return None;
         }
-        let range = index.ranges[rule].clone();
+        let range = index.ranges[rule.0].clone();
         let at = range.start + other.item.unwrap_or(0);
         Some((range.contains(&at) && outcomes[at].item == other.item).then_some(at))
     }
@@ -351,8 +351,8 @@ impl OverrideIndex {
         while start < outcomes.len() {
             let rule = outcomes[start].rule;
             let end = start + outcomes[start..].iter().take_while(|o| o.rule == rule).count();
-            self.ranges[rule] = start..end;
-            self.fired[rule] = outcomes[start..end].iter().filter(|o| o.truth == Truth::True).count();
+            self.ranges[rule.0] = start..end;
+            self.fired[rule.0] = outcomes[start..end].iter().filter(|o| o.truth == Truth::True).count();
             start = end;
         }
     }
@@ -379,7 +379,7 @@ impl Hypothetical {
     pub(super) fn change(&mut self, at: usize, outcome: &Outcome, truth: Truth, index: &mut OverrideIndex) {
         self.truths[at] = truth;
         self.changed.push(at);
-        if let Some(fired) = index.fired.get_mut(outcome.rule) {
+        if let Some(fired) = index.fired.get_mut(outcome.rule.0) {
             match (outcome.truth, truth) {
                 (Truth::True, _) => *fired -= 1,
                 (_, Truth::True) => *fired += 1,
@@ -392,7 +392,7 @@ impl Hypothetical {
     pub(super) fn undo(&mut self, outcomes: &[Outcome], index: &mut OverrideIndex) {
         for at in self.changed.drain(..) {
             let (outcome, truth) = (&outcomes[at], self.truths[at]);
-            if let Some(fired) = index.fired.get_mut(outcome.rule) {
+            if let Some(fired) = index.fired.get_mut(outcome.rule.0) {
                 match (truth, outcome.truth) {
                     (Truth::True, Truth::True) => {}
                     (Truth::True, _) => *fired -= 1,
@@ -437,8 +437,8 @@ pub(super) struct Scratch {
 
 impl<'a> Evaluator<'a> {
     /// Whether a rule's condition holds (for some item, for `for each` rules).
-    pub(super) fn fires(&self, index: usize, env: &mut Env) -> bool {
-        let rule = &self.rule_base.rules[index];
+    pub(super) fn fires(&self, rule: RuleId, env: &mut Env) -> bool {
+        let rule = self.rule_base.rule(rule);
         let mut holds = |item| self.quick_truth(rule, item, env) == Truth::True;
         match rule.for_each.map(|list| self.items_of(list)) {
             None => holds(None),
@@ -451,13 +451,13 @@ impl<'a> Evaluator<'a> {
     /// in its place, not built and copied.
     pub(super) fn push_outcome(
         &self,
-        (index, item): (usize, Option<usize>),
+        (rule, item): (RuleId, Option<usize>),
         with_questions: bool,
         scratch: &mut Scratch,
         outcomes: &mut Vec<Outcome>,
     ) {
-        let condition = &self.rule_base.plan.conditions[index];
-        outcomes.push(self.flat_outcome(index, item, condition, with_questions, scratch));
+        let condition = &self.rule_base.plan.conditions[rule.0];
+        outcomes.push(self.flat_outcome(rule, item, condition, with_questions, scratch));
     }
 
     /// Whether some value of `fact` changes the rule's condition from `now`: decides it
@@ -533,18 +533,18 @@ impl<'a> Evaluator<'a> {
         self.truth::<Nothing, Assuming>(&rule.condition, env)
     }
 
-    /// The truth of rule `index`'s condition (for `item`) with `fact` given `value`.
+    /// The truth of rule `rule`'s condition (for `item`) with `fact` given `value`.
     pub(super) fn truth_given(
         &self,
-        index: usize,
+        rule: RuleId,
         item: Option<usize>,
         (fact, value): (FactInstance, &Value),
         probe: &mut Env,
         leaf_truths: &mut Vec<Truth>,
     ) -> Truth {
         work(1);
-        let rule = &self.rule_base.rules[index];
-        let condition = &self.rule_base.plan.conditions[index];
+        let condition = &self.rule_base.plan.conditions[rule.0];
+        let rule = self.rule_base.rule(rule);
         self.flat_truth_given(rule, item, condition, (fact, value), probe, leaf_truths)
     }
 

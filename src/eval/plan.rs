@@ -15,7 +15,7 @@ pub(crate) fn plan_of(rule_base: &RuleBase) -> EvaluationPlan {
     // overrides it would make planning quadratic in the number of rules.
     let mut overridden = vec![false; rule_base.rules.len()];
     for &target in rule_base.rules.iter().flat_map(|rule| &rule.overrides) {
-        overridden[target] = true;
+        overridden[target.0] = true;
     }
     let rules = (0..rule_base.rules.len())
         .map(|index| RulePlan {
@@ -34,9 +34,9 @@ pub(crate) fn plan_of(rule_base: &RuleBase) -> EvaluationPlan {
         .collect();
     let item_lists = rule_base.rules.iter().filter_map(|rule| rule.for_each).collect();
     let mut overriders = vec![Vec::new(); rule_base.rules.len()];
-    for (index, rule) in rule_base.rules.iter().enumerate() {
+    for (index, rule) in rule_base.rule_ids().zip(&rule_base.rules) {
         for &target in &rule.overrides {
-            overriders[target].push(index);
+            overriders[target.0].push(index);
         }
     }
     EvaluationPlan { rules, any_overrides, facts, conditions, item_lists, overriders }

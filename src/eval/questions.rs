@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::recorder::{FactsRead, Nothing};
 use super::source::TheCase;
 use super::{DraftQuestion, Env, Evaluator, FactInstance, Outcome, Texts, Truth, work, write_index};
-use crate::rulebase::{Expr, Place};
+use crate::rulebase::{Expr, Place, RuleId};
 
 impl<'a> Evaluator<'a> {
     /// The facts to ask about (`outcomes` in rule order, as [`RuleBase::evaluate`] gives
@@ -23,7 +23,7 @@ impl<'a> Evaluator<'a> {
         // Room for every fact asked about at once: growing the list a fact at a time cost
         // more than counting them.
         let most = outcomes.iter().map(|outcome| outcome.relevant_unknowns.len()).sum();
-        let mut asked: Vec<(FactInstance, Vec<usize>)> = Vec::with_capacity(most);
+        let mut asked: Vec<(FactInstance, Vec<RuleId>)> = Vec::with_capacity(most);
         // Where each fact is in `asked`, once there are many: thousands of items ask
         // thousands of questions, and a search of the list for each made it quadratic.
         let mut places = Places::default();
@@ -115,7 +115,7 @@ impl<'a> Evaluator<'a> {
     pub(super) fn question(
         &self,
         instance: FactInstance,
-        affects: Vec<usize>,
+        affects: Vec<RuleId>,
         env: &mut Env,
         texts: &mut Texts,
     ) -> DraftQuestion {

@@ -11,7 +11,7 @@ use super::{
     DraftAdvice, Env, Evaluator, FactInstance, FlatCondition, Fold, Outcome, Texts, Truth, list_fact,
 };
 use crate::ast::{CompareOp, DateStyle, Quantifier};
-use crate::rulebase::{Atom, Expr, FactId, Rule, RuleBase, Template, TemplatePart, Test, Type};
+use crate::rulebase::{Atom, Expr, FactId, Rule, RuleBase, RuleId, Template, TemplatePart, Test, Type};
 use crate::value::{Value, write_integer, write_number};
 
 /// The condition whose reasons are being given, for its specialised tests: none inside a
@@ -38,7 +38,7 @@ impl<'a> Evaluator<'a> {
         env: &mut Env,
         texts: &mut Texts,
     ) -> DraftAdvice {
-        let rule = &self.rule_base.rules[outcome.rule];
+        let rule = self.rule_base.rule(outcome.rule);
         env.start(rule, outcome.item);
         let first_reason = texts.count();
         self.because(outcome.rule, outcome.item, false, env, texts);
@@ -74,7 +74,7 @@ impl<'a> Evaluator<'a> {
         texts: &mut Texts,
     ) -> Range<usize> {
         let unknowns = env.reason_unknowns.len();
-        env.start(&self.rule_base.rules[outcome.rule], outcome.item);
+        env.start(self.rule_base.rule(outcome.rule), outcome.item);
         env.in_words = true;
         let first = texts.count();
         self.because(outcome.rule, outcome.item, false, env, texts);
@@ -101,14 +101,14 @@ impl<'a> Evaluator<'a> {
     /// (started for the rule).
     pub(super) fn because(
         &self,
-        rule: usize,
+        rule: RuleId,
         item: Option<usize>,
         negated: bool,
         env: &mut Env,
         texts: &mut Texts,
     ) {
-        let top = Top { condition: Some(&self.rule_base.plan.conditions[rule]), item };
-        self.reasons(&self.rule_base.rules[rule].condition, negated, top, env, texts);
+        let top = Top { condition: Some(&self.rule_base.plan.conditions[rule.0]), item };
+        self.reasons(&self.rule_base.rule(rule).condition, negated, top, env, texts);
     }
 
     /// The truth of `expr`; when it is the one wanted (true, or false when `negated`), the
@@ -461,7 +461,7 @@ pub(super) fn enum_values_of<'r>(rule_base: &'r RuleBase, expr: &Expr) -> Option
             Type::Enum(values) => Some(values),
             _ => None,
         },
-        Expr::Derived(id) => enum_values_of(rule_base, &rule_base.definitions[*id].expr),
+        Expr::Derived(id) => enum_values_of(rule_base, &rule_base.definition(*id).expr),
         Expr::Extreme { value, .. } => enum_values_of(rule_base, value),
         _ => None,
     }

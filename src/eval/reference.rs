@@ -8,18 +8,18 @@
 
 use super::{Truth, compare, list_fact};
 use crate::ast::{CompareOp, Quantifier};
-use crate::rulebase::{Expr, FactId, Haystack, Place, RuleBase, Test, Type};
+use crate::rulebase::{Expr, FactId, Haystack, Place, RuleBase, RuleId, Test, Type};
 use crate::value::{Date, Value};
 use serde_json::Value as Json;
 
-/// A rule's outcome as the reference sees it: rule index, item, truth, overridden.
-pub type ReferenceOutcome = (usize, Option<usize>, Truth, bool);
+/// A rule's outcome as the reference sees it: rule, item, truth, overridden.
+pub type ReferenceOutcome = (RuleId, Option<usize>, Truth, bool);
 
 /// Every rule's outcome (per item for `for each` rules), overrides applied.
 pub fn reference_outcomes(rule_base: &RuleBase, case: &Json, as_of: Date) -> Vec<ReferenceOutcome> {
     let walker = Walker { rule_base, case, as_of };
     let mut outcomes = Vec::new();
-    for (index, rule) in rule_base.rules.iter().enumerate() {
+    for (index, rule) in rule_base.rule_ids().zip(&rule_base.rules) {
         match rule.for_each {
             None => outcomes.push((index, None, walker.truth(&rule.condition, &[]), false)),
             Some(list) => match walker.list(list, &[]) {
@@ -37,16 +37,16 @@ pub fn reference_outcomes(rule_base: &RuleBase, case: &Json, as_of: Date) -> Vec
             },
         }
     }
-    let fired: Vec<(usize, Option<usize>)> =
+    let fired: Vec<(RuleId, Option<usize>)> =
         outcomes.iter().filter(|o| o.2 == Truth::True).map(|o| (o.0, o.1)).collect();
     for outcome in &mut outcomes {
         if outcome.2 == Truth::False {
             continue;
         }
         outcome.3 = fired.iter().any(|(rule, item)| {
-            let overriding = &rule_base.rules[*rule];
+            let overriding = rule_base.rule(*rule);
             let same_list =
-                overriding.for_each.is_some() && overriding.for_each == rule_base.rules[outcome.0].for_each;
+                overriding.for_each.is_some() && overriding.for_each == rule_base.rule(outcome.0).for_each;
             overriding.overrides.contains(&outcome.0) && (!same_list || *item == outcome.1)
         });
     }
@@ -55,7 +55,7 @@ pub fn reference_outcomes(rule_base: &RuleBase, case: &Json, as_of: Date) -> Vec
 
 /// What a rule's outcome means for the advice: given, not given, or undetermined. An
 /// overridden rule gives no advice whatever its own condition, so it counts as not given.
-fn advice_outcomes(rule_base: &RuleBase, case: &Json, as_of: Date) -> Vec<(usize, Option<usize>, Truth)> {
+fn advice_outcomes(rule_base: &RuleBase, case: &Json, as_of: Date) -> Vec<(RuleId, Option<usize>, Truth)> {
     reference_outcomes(rule_base, case, as_of)
         .into_iter()
         .map(|(rule, item, truth, overridden)| (rule, item, if overridden { Truth::False } else { truth }))
@@ -217,7 +217,7 @@ impl Walker<'_> {
                 }
             }
             Expr::AsOf => Some(Value::Date(self.as_of)),
-            Expr::Derived(id) => self.value(&self.rule_base.definitions[*id].expr, &[]),
+            Expr::Derived(id) => self.value(&self.rule_base.definition(*id).expr, &[]),
             Expr::Words(index) => Some(self.rule_base.words[*index].on(self.as_of).clone()),
             Expr::DatePlus { date, duration, minus } => {
                 match (self.value(date, bound)?, self.value(duration, bound)?) {

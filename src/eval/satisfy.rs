@@ -19,7 +19,7 @@ use std::borrow::Cow;
 
 use super::FactInstance;
 use crate::case::Case;
-use crate::rulebase::{FactId, Place, RuleBase, Type};
+use crate::rulebase::{FactId, Place, RuleBase, RuleId, Type};
 use crate::value::{Date, Value};
 use crate::value::{Duration, DurationUnit};
 
@@ -59,12 +59,12 @@ impl RuleBase {
     /// Searches for a case in which all of `rules` fire (a `for each` rule for the first
     /// item of its list), leaving the facts in `keep_unknown` unknown. Gives up past a
     /// budget of cases tried ([`BUDGET`]) and of work ([`WORK`]).
-    pub fn find_case_where(&self, rules: &[usize], keep_unknown: &[FactId]) -> Search {
+    pub fn find_case_where(&self, rules: &[RuleId], keep_unknown: &[FactId]) -> Search {
         let case = self.unknown_case(keep_unknown);
         let mut constants = Vec::new();
         let mut seen = Vec::new();
         for &rule in rules {
-            constants_in(&self.rules[rule].condition, &self.definitions, &mut seen, &mut constants);
+            constants_in(&self.rule(rule).condition, &self.definitions, &mut seen, &mut constants);
         }
         // One budget for every assessment date tried: a rule naming many dates makes no
         // longer a search.
@@ -128,7 +128,7 @@ fn assessment_dates(constants: &[Value]) -> Vec<Date> {
 
 struct Searcher<'s, 'a> {
     evaluator: &'s Evaluator<'a>,
-    rules: &'s [usize],
+    rules: &'s [RuleId],
     keep_unknown: &'s [FactId],
     constants: &'s [Value],
     /// Evaluations left.
@@ -146,7 +146,7 @@ impl<'c> Strategy<'c> for Searcher<'_, '_> {
         let mut next_unknown = None;
         let mut all_true = true;
         for &index in self.rules {
-            let rule = &self.evaluator.rule_base.rules[index];
+            let rule = self.evaluator.rule_base.rule(index);
             let mut env = self.evaluator.env_for(rule, rule.for_each.map(|_| 0));
             env.hypothesis = Some(Hypothesis::Search {
                 values: state.values.clone(),

@@ -10,7 +10,7 @@ use super::{Derived, Env, FactInstance, Fold, Hypothesis, Truth, compare, compar
 use crate::ast::{CompareOp, Quantifier};
 use crate::case::Case;
 use crate::rulebase::FactPlan;
-use crate::rulebase::{Atom, Expr, FactId, Haystack, Rule, RuleBase, Test, Type, Vocabulary};
+use crate::rulebase::{Atom, DefinitionId, Expr, FactId, Haystack, Rule, RuleBase, Test, Type, Vocabulary};
 use crate::value::{Date, Value, add_numbers};
 
 pub(super) struct Evaluator<'a> {
@@ -208,7 +208,11 @@ impl<'a> Evaluator<'a> {
 
     /// A derived fact's value: evaluated at its first use in `env`, then recalled, with the
     /// reads it recorded recorded again.
-    pub(super) fn derived<R: Recorder, S: Source>(&self, id: usize, env: &mut Env) -> Option<Value> {
+    pub(super) fn derived<R: Recorder, S: Source>(
+        &self,
+        DefinitionId(id): DefinitionId,
+        env: &mut Env,
+    ) -> Option<Value> {
         if let Some(value) = self.case_derived::<R, S>(id, env) {
             return value;
         }

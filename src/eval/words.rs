@@ -19,7 +19,7 @@ use super::recorder::Nothing;
 use super::source::TheCase;
 use super::{Env, Evaluator, Texts, Top, Truth, dedup, list_fact, write_count, write_in_words};
 use crate::ast::CompareOp;
-use crate::rulebase::{Atom, Expr, FactId, Haystack, Template, Test, Type, Wording};
+use crate::rulebase::{Atom, DefinitionId, Expr, FactId, Haystack, Template, Test, Type, Wording};
 use crate::value::{Value, write_number};
 
 /// What words are said of: a fact of the case (for a field of a list's items, of the item
@@ -28,8 +28,8 @@ use crate::value::{Value, write_number};
 enum Named {
     /// A fact, with the list and index of the item whose field it is.
     Fact(FactId, Option<(FactId, usize)>),
-    /// A derived fact, by index.
-    Derived(usize),
+    /// A derived fact.
+    Derived(DefinitionId),
 }
 
 impl Evaluator<'_> {
@@ -308,7 +308,7 @@ impl Evaluator<'_> {
                 let last = path.rsplit('.').next().unwrap_or(path).trim_end_matches("[]");
                 push_words(out, last);
             }
-            Named::Derived(id) => push_words(out, &self.rule_base.definitions[id].name),
+            Named::Derived(id) => push_words(out, &self.rule_base.definition(id).name),
         }
     }
 
@@ -329,7 +329,7 @@ impl Evaluator<'_> {
                 out.push_str("the ");
                 push_words(out, &self.vocabulary().fact(fact).path);
             }
-            Named::Derived(id) => push_words(out, &self.rule_base.definitions[id].name),
+            Named::Derived(id) => push_words(out, &self.rule_base.definition(id).name),
         }
     }
 
@@ -445,7 +445,7 @@ impl Evaluator<'_> {
     fn wording(&self, named: Named) -> &Wording {
         match named {
             Named::Fact(fact, _) => &self.vocabulary().fact(fact).wording,
-            Named::Derived(id) => &self.rule_base.definitions[id].wording,
+            Named::Derived(id) => &self.rule_base.definition(id).wording,
         }
     }
 
@@ -472,7 +472,7 @@ impl Evaluator<'_> {
             Named::Fact(fact, _) => matches!(self.vocabulary().fact(fact).ty, Type::Bool),
             Named::Derived(id) => {
                 let definitions = &self.rule_base.definitions;
-                definitions[id].expr.is_condition(self.vocabulary(), definitions)
+                self.rule_base.definition(id).expr.is_condition(self.vocabulary(), definitions)
             }
         }
     }

@@ -19,7 +19,7 @@ use super::ADVICE_FORMAT;
 /// Advises cases with one rule base and writes their compact JSON documents.
 pub struct AdviceWriter<'r> {
     rule_base: &'r RuleBase,
-    /// By rule index.
+    /// By [`RuleId`](crate::rulebase::RuleId).
     rules: Vec<RuleFragments>,
     /// By fact index: how a question about the fact is answered,
     /// `,"answer":…,"choices":…}`.
@@ -49,9 +49,8 @@ impl<'r> AdviceWriter<'r> {
     /// Writes in advance the parts of every rule's advice that no case changes.
     pub fn new(rule_base: &'r RuleBase) -> AdviceWriter<'r> {
         let rules = rule_base
-            .rules
-            .iter()
-            .enumerate()
+            .rule_ids()
+            .zip(&rule_base.rules)
             .map(|(index, rule)| {
                 let id = json(&rule.id);
                 RuleFragments {
@@ -130,14 +129,14 @@ impl<'r> AdviceWriter<'r> {
             if n > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(self.rules[*rule].id.as_bytes());
+            out.extend_from_slice(self.rules[rule.0].id.as_bytes());
         }
         out.push(b']');
         out.extend_from_slice(self.answers[question.fact.0].as_bytes());
     }
 
     fn write_advice(&self, advice: &DraftAdvice, rank: usize, texts: &EscapedTexts, out: &mut Vec<u8>) {
-        let fragments = &self.rules[advice.rule];
+        let fragments = &self.rules[advice.rule.0];
         out.extend_from_slice(fragments.opening.as_bytes());
         match advice.item {
             Some(item) => write_quoted(out, texts.text(item)),

@@ -3,7 +3,7 @@
 //! `report` writes them.
 
 use crate::ast::AdviceKind;
-use crate::rulebase::{CitationRole, Reference, Type};
+use crate::rulebase::{CitationRole, Reference, RuleId, Type};
 use crate::value::Date;
 
 /// The advice for one case. It borrows the rule base's texts (rule ids, lessons,
@@ -27,8 +27,8 @@ pub struct Report<'r> {
 pub struct Advice<'r> {
     /// The rule's id.
     pub rule: &'r str,
-    /// The rule's index in [`RuleBase::rules`](crate::RuleBase::rules).
-    pub rule_index: usize,
+    /// The rule's id in [`RuleBase::rules`](crate::RuleBase::rules).
+    pub rule_index: RuleId,
     /// For `for each` rules: the item's path, `groups[0]`.
     pub item: Option<String>,
     /// Recommendation, warning or note.

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::{Definition, FactId, Type, Vocabulary};
+use super::{Definition, DefinitionId, FactId, Type, Vocabulary};
 use crate::ast::{CompareOp, DateStyle, Quantifier};
 use crate::value::Value;
 
@@ -51,8 +51,8 @@ pub enum Expr {
     },
     /// The assessment date.
     AsOf,
-    /// A derived fact: index into [`super::RuleBase::definitions`].
-    Derived(usize),
+    /// A derived fact.
+    Derived(DefinitionId),
     /// Words chosen by the assessment date: index into [`super::RuleBase::words`]. Only texts
     /// show them; they are always known.
     Words(usize),
@@ -232,7 +232,7 @@ impl Template {
     pub(crate) fn visit_facts_unseen(
         &self,
         definitions: &[Definition],
-        seen: &mut HashSet<usize>,
+        seen: &mut HashSet<DefinitionId>,
         f: &mut dyn FnMut(FactId),
     ) {
         for part in &self.parts {
@@ -267,7 +267,7 @@ impl Expr {
     /// presence, or the search would have stopped) and adding those it looks into: each is
     /// looked into once, as derived facts that each use the one below twice would otherwise
     /// be looked into a number of times exponential in their depth.
-    fn tests_presence_unseen(&self, definitions: &[Definition], seen: &mut HashSet<usize>) -> bool {
+    fn tests_presence_unseen(&self, definitions: &[Definition], seen: &mut HashSet<DefinitionId>) -> bool {
         let mut inner = |expr: &Expr| expr.tests_presence_unseen(definitions, seen);
         match self {
             Expr::Atom(atom) => match &atom.test {
@@ -303,7 +303,7 @@ impl Expr {
     pub(crate) fn visit_facts_unseen(
         &self,
         definitions: &[Definition],
-        seen: &mut HashSet<usize>,
+        seen: &mut HashSet<DefinitionId>,
         f: &mut dyn FnMut(FactId),
     ) {
         let mut visit =

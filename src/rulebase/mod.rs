@@ -150,7 +150,7 @@ impl RuleBase {
             }
         }
         for (id, definition) in definitions.iter().enumerate() {
-            Expr::Derived(id).visit_facts_unseen(definitions, seen, &mut mark);
+            Expr::Derived(DefinitionId(id)).visit_facts_unseen(definitions, seen, &mut mark);
             for template in definition.wording.templates() {
                 template.visit_facts_unseen(definitions, seen, &mut mark);
             }
@@ -179,18 +179,40 @@ impl RuleBase {
 }
 
 impl RuleBase {
-    /// The label of rule `rule`'s priority (an index into [`RuleBase::rules`]), if it
-    /// declares one (`None` for an index past the rules).
-    pub fn priority_label(&self, rule: usize) -> Option<&str> {
-        let step = self.rules.get(rule)?.priority?;
+    /// The rule with this id, which the checker made for this rule base (it panics on an
+    /// id from elsewhere: clients outside the crate use [`RuleBase::get_rule`]).
+    pub(crate) fn rule(&self, id: RuleId) -> &Rule {
+        &self.rules[id.0]
+    }
+
+    /// The rule with this id, if the rule base has one.
+    pub fn get_rule(&self, id: RuleId) -> Option<&Rule> {
+        self.rules.get(id.0)
+    }
+
+    /// The derived fact with this id, which the checker made for this rule base (it panics
+    /// on an id from elsewhere).
+    pub(crate) fn definition(&self, id: DefinitionId) -> &Definition {
+        &self.definitions[id.0]
+    }
+
+    /// The ids of the rules, in declaration order.
+    pub(crate) fn rule_ids(&self) -> impl Iterator<Item = RuleId> {
+        (0..self.rules.len()).map(RuleId)
+    }
+
+    /// The label of rule `rule`'s priority, if it declares one (`None` for an id past
+    /// the rules).
+    pub fn priority_label(&self, rule: RuleId) -> Option<&str> {
+        let step = self.get_rule(rule)?.priority?;
         self.priority.get_index(step).map(|(_, label)| label.as_str())
     }
 
     /// How much rule `rule` counts when questions are ranked: on a scale of n steps,
-    /// step i (0 the most urgent) weighs n - i; a rule without a priority (or an index
+    /// step i (0 the most urgent) weighs n - i; a rule without a priority (or an id
     /// past the rules) weighs 1.
-    pub fn priority_weight(&self, rule: usize) -> usize {
-        match self.rules.get(rule).and_then(|rule| rule.priority) {
+    pub fn priority_weight(&self, rule: RuleId) -> usize {
+        match self.get_rule(rule).and_then(|rule| rule.priority) {
             Some(step) => self.priority.len().saturating_sub(step).max(1),
             None => 1,
         }
@@ -198,8 +220,8 @@ impl RuleBase {
 
     /// Where rule `rule`'s advice goes in a report: by the step of its priority, the rules
     /// without one after all the others (in rule order, as [`slice::sort_by_key`] is stable).
-    pub(crate) fn priority_order(&self, rule: usize) -> usize {
-        self.rules[rule].priority.unwrap_or(self.priority.len())
+    pub(crate) fn priority_order(&self, rule: RuleId) -> usize {
+        self.rule(rule).priority.unwrap_or(self.priority.len())
     }
 }
 
@@ -250,6 +272,20 @@ pub struct Definition {
     pub origin: Origin,
 }
 
+/// The index of a derived fact in [`RuleBase::definitions`], in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DefinitionId(pub usize);
+
+/// The derived fact with this id, which the checker made for these definitions (it panics
+/// on an id from elsewhere).
+impl std::ops::Index<DefinitionId> for [Definition] {
+    type Output = Definition;
+
+    fn index(&self, id: DefinitionId) -> &Definition {
+        &self[id.0]
+    }
+}
+
 /// How a fact or derived fact is said in words (`label`, `says`), in the reasons the text
 /// report gives for its advice. A field of a list's items is said of one item: its
 /// templates are filled in with that item bound, as its question is.
@@ -287,6 +323,10 @@ impl Wording {
 /// Index of a fact in [`Vocabulary::facts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactId(pub usize);
+
+/// The index of a rule in [`RuleBase::rules`], in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(pub usize);
 
 /// The most segments a fact's path may have (`groups[].contact.name` has 3): the case
 /// file's objects nest at most this deep, and so does every walk over them (the schema,
@@ -384,7 +424,7 @@ pub struct Fact {
     pub after: Option<FactId>,
     /// `only when CONDITION`: the derived fact (see [`RuleBase::definitions`]) that must
     /// hold for the question about this fact to be asked.
-    pub asked_when: Option<usize>,
+    pub asked_when: Option<DefinitionId>,
     /// How the text report says it in words.
     pub wording: Wording,
     /// Where its value is kept in a [`crate::case::Case`].
@@ -496,10 +536,10 @@ pub struct Rule {
     pub text: Template,
     /// The citations in order.
     pub citations: Vec<Citation>,
-    /// Indexes (into [`RuleBase::rules`]) of the rules whose advice this rule's replaces.
-    pub overrides: Vec<usize>,
-    /// Indexes of the rules whose advice must never be given with this rule's.
-    pub contradicts: Vec<usize>,
+    /// The rules whose advice this rule's replaces.
+    pub overrides: Vec<RuleId>,
+    /// Ids of the rules whose advice must never be given with this rule's.
+    pub contradicts: Vec<RuleId>,
     /// Where it is declared (its id), and the warnings silenced for it.
     pub origin: Origin,
 }

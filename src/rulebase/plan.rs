@@ -4,7 +4,7 @@
 //! plans again; the evaluator's planner builds it and its flat conditions read it. Must
 //! hold data only: neither build a plan nor evaluate one.
 
-use super::{AtomId, Expr, FactId, Test, Truth};
+use super::{AtomId, Expr, FactId, RuleId, Test, Truth};
 use crate::ast::{CompareOp, Quantifier};
 use crate::value::{Duration, Value};
 
@@ -24,7 +24,7 @@ pub(crate) struct EvaluationPlan {
     /// looks only at these.
     pub item_lists: Vec<FactId>,
     /// For each rule, the rules that override it, in rule order.
-    pub overriders: Vec<Vec<usize>>,
+    pub overriders: Vec<Vec<RuleId>>,
 }
 
 /// Where the evaluator finds a fact's value, with the slots resolved.

@@ -9,7 +9,7 @@ use crate::eval::source::{Assuming, TheCase};
 use crate::eval::{
     Env, Evaluator, FactInstance, Fold, Hypothesis, MAX_FORCED_ATOMS, Outcome, Truth, enum_values, work,
 };
-use crate::rulebase::{AtomId, FactId, Rule, Type};
+use crate::rulebase::{AtomId, FactId, Rule, RuleId, Type};
 use crate::rulebase::{FlatCondition, Leaf, LeafTest, Read};
 use crate::value::Value;
 
@@ -89,16 +89,16 @@ impl Evaluator<'_> {
     /// that read it.
     pub(crate) fn flat_outcome(
         &self,
-        index: usize,
+        index: RuleId,
         item: Option<usize>,
         condition: &FlatCondition,
         with_questions: bool,
         scratch: &mut crate::eval::Scratch,
     ) -> Outcome {
-        let rule = &self.rule_base.rules[index];
+        let rule = self.rule_base.rule(index);
         let subject = Subject { rule, item, condition };
         let crate::eval::Scratch { env, probe, flat, .. } = scratch;
-        let tests_presence = self.rule_base.plan.rules[index].tests_presence;
+        let tests_presence = self.rule_base.plan.rules[index.0].tests_presence;
         // Without questions to find, or where a decided condition asks none, evaluation
         // stops once the first leaves decide the condition.
         let may_stop = !with_questions || !tests_presence;
