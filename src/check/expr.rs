@@ -2,7 +2,7 @@
 
 use crate::ast::{self, ArithOp, CompareOp, Literal, Span, Spanned};
 use crate::diag::Diagnostic;
-use crate::rulebase::{Atom, Expr, FactId, Haystack, Place, Test, Type, Vocabulary};
+use crate::rulebase::{Atom, AtomId, Expr, FactId, Haystack, Place, Test, Type, Vocabulary};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
 
@@ -40,7 +40,7 @@ impl Checker<'_> {
     }
 
     fn atom(&mut self, context: &mut RuleContext<'_>, span: Span, test: Test) -> Expr {
-        let id = self.next_atom;
+        let id = AtomId(self.next_atom);
         self.next_atom += 1;
         let text = context.source_text(span);
         Expr::Atom(Box::new(Atom { id, names_as_of: text.contains("as_of"), text, test }))

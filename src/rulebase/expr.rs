@@ -127,12 +127,13 @@ pub enum Expr {
 /// The number of an atom (a test) of a condition: numbered across the whole rule base,
 /// in the order the checker meets them, so that no two atoms
 /// anywhere share one.
-pub type AtomId = usize;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AtomId(pub usize);
 
 /// A leaf of a condition.
 #[derive(Clone, Debug)]
 pub struct Atom {
-    /// Its index within the rule.
+    /// Its number across the rule base.
     pub id: AtomId,
     /// Its source text, for explanations: `change.kind is merger`.
     pub text: String,

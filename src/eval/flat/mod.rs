@@ -227,7 +227,10 @@ fn skeleton(expr: &Expr, scope: Scope, leaves: &mut Vec<Leaf>) -> Skeleton {
                 _ => None,
             };
             leaves.push(
-                leaf.unwrap_or(Leaf { id: AtomId::MAX, test: LeafTest::Nested(Box::new(expr.clone())) }),
+                leaf.unwrap_or(Leaf {
+                    id: AtomId(usize::MAX),
+                    test: LeafTest::Nested(Box::new(expr.clone())),
+                }),
             );
             Skeleton::Leaf(leaves.len() - 1)
         }
