@@ -467,3 +467,39 @@ mod tests {
         }
     }
 }
+
+/// Generated JSON texts for the properties of every reader of JSON in the crate (the
+/// position scanner, the spans of `json_edit`), so that all are tried on the same texts.
+#[cfg(test)]
+pub(crate) mod generated {
+    use proptest::prelude::{Strategy, prop_oneof};
+
+    /// Stands for whitespace in generated JSON until a run chooses which.
+    pub(crate) const SPACE: char = '\u{1}';
+
+    /// JSON text, valid or not quite (leading zeros, numbers past the largest double), nested
+    /// a few levels, keys few enough to repeat, strings with every kind of escape, numbers
+    /// that a parsed value would round (`1e-400`, `-0`, big integers).
+    pub(crate) fn json_text() -> impl Strategy<Value = String> {
+        let string = "\"([a-z\u{e9}\u{1f600} /]|\\\\[\"\\\\/bfnrt]|\\\\u00e9|\\\\uD83D\\\\uDE00){0,6}\"";
+        let number = "-?[0-9]{1,3}(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,3})?|-?0|1e-400|-?[1-9][0-9]{15,40}";
+        let leaf = prop_oneof![
+            string.prop_map(|s| s),
+            number.prop_map(|s| s),
+            proptest::sample::select(&["true", "false", "null"][..]).prop_map(str::to_string),
+        ];
+        leaf.prop_recursive(5, 48, 4, |inner| {
+            let key =
+                proptest::sample::select(&["\"a\"", "\"b\"", "\"\\u0061\"", "\"\"", "\"\\\"\\\\\""][..]);
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|items| format!("[{SPACE}{}{SPACE}]", items.join(&format!("{SPACE},{SPACE}")))),
+                proptest::collection::vec((key, inner), 0..4).prop_map(|members| {
+                    let members: Vec<String> =
+                        members.iter().map(|(key, value)| format!("{key}{SPACE}:{SPACE}{value}")).collect();
+                    format!("{{{SPACE}{}{SPACE}}}", members.join(&format!("{SPACE},{SPACE}")))
+                }),
+            ]
+        })
+    }
+}

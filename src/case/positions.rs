@@ -229,37 +229,10 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::{Strategy, prop_oneof};
     use serde_json::Value as Json;
 
     use super::{Positions, Step};
-
-    /// Stands for whitespace in generated JSON until a run chooses which.
-    const SPACE: char = '\u{1}';
-
-    /// JSON text, valid or not quite (leading zeros, numbers past the largest double),
-    /// nested a few levels, keys few enough to repeat, strings with every kind of escape.
-    fn json_text() -> impl Strategy<Value = String> {
-        let string = "\"([a-z\u{e9}\u{1f600} /]|\\\\[\"\\\\/bfnrt]|\\\\u00e9|\\\\uD83D\\\\uDE00){0,6}\"";
-        let number = "-?[0-9]{1,3}(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,3})?";
-        let leaf = prop_oneof![
-            string.prop_map(|s| s),
-            number.prop_map(|s| s),
-            proptest::sample::select(&["true", "false", "null"][..]).prop_map(str::to_string),
-        ];
-        leaf.prop_recursive(5, 48, 4, |inner| {
-            let key = proptest::sample::select(&["\"a\"", "\"b\"", "\"\\u0061\"", "\"\""][..]);
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..4)
-                    .prop_map(|items| format!("[{SPACE}{}{SPACE}]", items.join(&format!("{SPACE},{SPACE}")))),
-                proptest::collection::vec((key, inner), 0..4).prop_map(|members| {
-                    let members: Vec<String> =
-                        members.iter().map(|(key, value)| format!("{key}{SPACE}:{SPACE}{value}")).collect();
-                    format!("{{{SPACE}{}{SPACE}}}", members.join(&format!("{SPACE},{SPACE}")))
-                }),
-            ]
-        })
-    }
+    use crate::case::json::generated::{SPACE, json_text};
 
     /// Every value `serde_json` reads from `text` is located, at text that reads as that
     /// value, and every member's key at text that reads as its key.

@@ -1,11 +1,11 @@
 //! The unit tests of `json_edit`: splices of answers into texts, and the span tree next to
 //! what `serde_json` reads.
 
-use proptest::prelude::{Strategy, prop_oneof};
 use serde_json::{Value as Json, json};
 
 use super::spans::{self, Kind, Node};
 use super::splice;
+use crate::case::json::generated::{SPACE, json_text};
 
 /// `text` with `path` (`a.b`) set to `value`, as the interview would.
 fn set(text: &str, path: &str, value: Json) -> String {
@@ -66,34 +66,6 @@ fn text_that_is_not_the_value_is_not_followed() {
     assert_eq!(splice("{\"a\": 1} x", &json!({"a": 1}), &json!({"a": 3})), None);
     let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
     assert_eq!(splice(&deep, &json!(1), &json!(2)), None);
-}
-
-/// Stands for whitespace in generated JSON until a run chooses which.
-const SPACE: char = '\u{1}';
-
-/// JSON text, valid or not quite (leading zeros, numbers past the largest double), nested
-/// a few levels, keys few enough to repeat, strings with every kind of escape, numbers
-/// that a parsed value would round (`1e-400`, `-0`, big integers).
-fn json_text() -> impl Strategy<Value = String> {
-    let string = "\"([a-z\u{e9}\u{1f600} /]|\\\\[\"\\\\/bfnrt]|\\\\u00e9|\\\\uD83D\\\\uDE00){0,6}\"";
-    let number = "-?[0-9]{1,3}(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,3})?|-?0|1e-400|-?[1-9][0-9]{15,40}";
-    let leaf = prop_oneof![
-        string.prop_map(|s| s),
-        number.prop_map(|s| s),
-        proptest::sample::select(&["true", "false", "null"][..]).prop_map(str::to_string),
-    ];
-    leaf.prop_recursive(5, 48, 4, |inner| {
-        let key = proptest::sample::select(&["\"a\"", "\"b\"", "\"\\u0061\"", "\"\"", "\"\\\"\\\\\""][..]);
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..4)
-                .prop_map(|items| format!("[{SPACE}{}{SPACE}]", items.join(&format!("{SPACE},{SPACE}")))),
-            proptest::collection::vec((key, inner), 0..4).prop_map(|members| {
-                let members: Vec<String> =
-                    members.iter().map(|(key, value)| format!("{key}{SPACE}:{SPACE}{value}")).collect();
-                format!("{{{SPACE}{}{SPACE}}}", members.join(&format!("{SPACE},{SPACE}")))
-            }),
-        ]
-    })
 }
 
 /// The span tree of `text`, next to what `serde_json` reads from it: every node at text
