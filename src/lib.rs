@@ -38,7 +38,7 @@ mod json_edit;
 mod json_string;
 pub mod lint;
 pub mod load;
-mod prose;
+pub mod prose;
 pub mod report;
 pub mod rulebase;
 pub mod safe_write;

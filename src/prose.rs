@@ -6,7 +6,7 @@
 /// `1 case`, `2 cases`, `0 cases`: a number and its noun, `one` for exactly one and
 /// `many` otherwise (nouns whose plural is not a trailing `s` are spelled out:
 /// `1 piece of advice`, `2 pieces of advice`).
-pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+pub fn counted(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 

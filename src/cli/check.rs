@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use accord::diag::{self, Diagnostic, SourceMap};
 use accord::lint::Findings;
 use accord::lint::{self, Silenced, Unanalysed};
+use accord::prose::counted;
 
 use super::{Failed, Format, RulesArg, pretty, report_diagnostics};
 
@@ -46,10 +47,13 @@ pub fn check(rules: &RulesArg, format: Format, verbose: bool) -> Result<ExitCode
                 let verdict = if warnings == 0 {
                     "no errors, no warnings".to_string()
                 } else {
-                    format!("no errors, {}", counted(warnings, "warning"))
+                    format!("no errors, {}", counted(warnings, "warning", "warnings"))
                 };
-                let (rules, facts, sources) =
-                    (counted(rules, "rule"), counted(facts, "fact"), counted(sources, "source"));
+                let (rules, facts, sources) = (
+                    counted(rules, "rule", "rules"),
+                    counted(facts, "fact", "facts"),
+                    counted(sources, "source", "sources"),
+                );
                 println!("checked {rules}, {facts} and {sources} in {rule_base}: {verdict}");
             }
         }
@@ -132,9 +136,4 @@ fn silenced_text(silenced: &[Silenced], sources: &SourceMap) -> String {
         );
     }
     out
-}
-
-/// `1 rule`, `2 rules`: a number and a noun that takes an `s` in the plural.
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
