@@ -5,7 +5,7 @@
 //! quotes against the full text of their source. What it accepts, the evaluator can run
 //! without failing.
 //!
-//! This file is the orchestration: [`check`] gathers the declarations across files (scales
+//! This file is the orchestration: `check` gathers the declarations across files (scales
 //! and lessons in `declarations.rs`, sources in `sources.rs`, facts and words in
 //! `facts.rs`, derived facts in `definitions.rs`), then checks each rule (`rules.rs`,
 //! conditions in `expr.rs`), and keeps the diagnostics within their caps. It holds the
