@@ -87,7 +87,7 @@ fn case_facts_json(list: &[CaseFacts]) -> Json {
 /// fields are dropped).
 fn report_json(advice: Vec<Advice>, questions: Vec<Question>) -> Json {
     let any_date = Date::new(2000, 1, 1).expect("a valid date");
-    crate::report::to_json(&Report { case: None, as_of: any_date, advice, questions })
+    crate::report::to_json(&Report { case: None, as_of: any_date, advice, questions, timeline: Vec::new() })
 }
 
 fn advice_json(advice: &Advice) -> Json {

@@ -32,7 +32,7 @@ impl RuleBase {
             advice.into_iter().enumerate().map(|(n, draft)| self.advice(draft, n + 1, &texts)).collect();
         let questions =
             questions.into_iter().enumerate().map(|(n, draft)| self.question(draft, n + 1, &texts)).collect();
-        Report { case: case.label().map(str::to_string), as_of, advice, questions }
+        Report { case: case.label().map(str::to_string), as_of, advice, questions, timeline: Vec::new() }
     }
 
     /// A case's advice, given its `outcomes`, with what the case fills in worked out, but

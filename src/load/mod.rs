@@ -124,6 +124,29 @@ impl RuleFiles {
         Ok(RuleFiles { _written: Some(at), ..files })
     }
 
+    /// What identifies the rule files' content, as 16 hexadecimal digits: the 64-bit
+    /// FNV-1a hash of each file's name (without its folder) and text, in order. The same
+    /// files give the same hash wherever they are read from, the built-in rules included,
+    /// so that a report can name the rule base it came from without a path.
+    pub fn content_hash(&self) -> String {
+        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut hash = OFFSET;
+        let mut add = |bytes: &[u8]| {
+            for &byte in bytes {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+            }
+        };
+        for (path, text) in &self.files {
+            let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+            add(name.as_bytes());
+            add(&[0]);
+            add(text.as_bytes());
+            add(&[0]);
+        }
+        format!("{hash:016x}")
+    }
+
     /// The size of the rule files' texts, in bytes.
     pub fn len_bytes(&self) -> usize {
         self.files.iter().map(|(_, text)| text.len()).sum()

@@ -17,10 +17,16 @@ use crate::value::Date;
 pub const ADVICE_FORMAT: &str = "accord.advice.v2";
 
 mod advice_writer;
+mod document;
+mod html;
+mod markdown;
 mod types;
 
 pub use advice_writer::AdviceWriter;
-pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report};
+pub use document::{About, IndexRow};
+pub use html::{index_html, to_html};
+pub use markdown::to_markdown;
+pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report, TimelineEntry, When};
 
 /// Text is wrapped to this many columns.
 const WIDTH: usize = 88;

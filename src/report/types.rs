@@ -20,6 +20,45 @@ pub struct Report<'r> {
     /// The unknown facts that could change the advice, those whose answer could change
     /// the most (by the rules' priorities) first.
     pub questions: Vec<Question<'r>>,
+    /// The dated events and periods the rules that gave advice worked out for the case
+    /// (their `event` and `period` clauses), each once, in order of date: what the
+    /// reports draw as a timeline. Not part of the JSON advice.
+    pub timeline: Vec<TimelineEntry<'r>>,
+}
+
+/// One entry of a report's timeline, as a rule's `event` or `period` clause gives it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimelineEntry<'r> {
+    /// What it is, as the rule words it: `The merger took effect`.
+    pub label: &'r str,
+    /// When.
+    pub when: When,
+}
+
+/// When a timeline entry happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// On a day: `event "..." on DATE`.
+    On(Date),
+    /// From one day to another: `period "..." from DATE to [at least] DATE`.
+    Period {
+        /// The first day.
+        from: Date,
+        /// The last day, or the earliest it may end when `at_least`.
+        to: Date,
+        /// The end is a lower bound (`to at least`): the period may go on after it, as the
+        /// paper's "at least 18 months" does. Reports draw such an end fading out.
+        at_least: bool,
+    },
+}
+
+impl When {
+    /// The first day it covers.
+    pub fn start(&self) -> Date {
+        match *self {
+            When::On(date) | When::Period { from: date, .. } => date,
+        }
+    }
 }
 
 /// One piece of advice.
