@@ -20,12 +20,14 @@ mod advice_writer;
 mod document;
 mod html;
 mod markdown;
+mod timeline;
 mod types;
 
 pub use advice_writer::AdviceWriter;
 pub use document::{About, IndexRow};
 pub use html::{index_html, to_html};
 pub use markdown::to_markdown;
+pub use timeline::ascii_bar;
 pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report, TimelineEntry, When};
 
 /// Text is wrapped to this many columns.
@@ -166,6 +168,10 @@ pub fn to_text_with(report: &Report, options: TextOptions) -> String {
         counted(report.questions.len(), "open question", "open questions"),
     );
     write_summary(&mut out, &report.advice, options);
+    if let Some(bar) = ascii_bar(report) {
+        out.push('\n');
+        out.push_str(&bar);
+    }
     let mut references: Vec<&Reference> = Vec::new();
     for advice in &report.advice {
         out.push('\n');
