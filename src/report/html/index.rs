@@ -17,7 +17,7 @@ pub fn index_html(rows: &[IndexRow], about: &About) -> String {
     out.push_str("<header>\n<h1>Reports</h1>\n");
     let _ = writeln!(out, "<p>{}.</p>", crate::prose::counted(rows.len(), "case", "cases"));
     out.push_str("</header>\n<main>\n<div class=\"table-wrap\">\n<table class=\"index\">\n");
-    out.push_str("<caption>The cases, with their counts of advice and questions</caption>\n<thead>\n<tr>");
+    out.push_str("<caption>The cases: how many pieces of advice each has, by kind and by priority, and how many open questions</caption>\n<thead>\n<tr>");
     let priorities = priority_labels(rows);
     for heading in ["Case", "As of", "Recommendations", "Warnings", "Notes"] {
         let _ = write!(out, "<th scope=\"col\">{heading}</th>");

@@ -106,15 +106,16 @@ fn write_date(out: &mut String, date: crate::value::Date) {
 fn write_footer(out: &mut String, about: &About, as_of: Option<crate::value::Date>) {
     let _ = write!(
         out,
-        "<footer>\n<p>Written by accord {} from the rule base of {}",
-        Html(about.accord),
-        Html(&about.rule_base)
+        "<footer>\n<p>Rule base: {}. Written by accord {}.",
+        Html(&about.rule_base),
+        Html(about.accord)
     );
     if let Some(date) = as_of {
-        out.push_str(", for the assessment as of ");
+        out.push_str(" Advice as of ");
         write_date(out, date);
+        out.push('.');
     }
-    out.push_str(".</p>\n</footer>\n");
+    out.push_str("</p>\n</footer>\n");
 }
 
 /// A text written into HTML with the characters that mean something there (`& < > " '`)
