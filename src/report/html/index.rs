@@ -35,23 +35,33 @@ pub fn index_html(rows: &[IndexRow], about: &About) -> String {
     out
 }
 
+/// A case's row. Each cell says which column it is in (`data-label`), so that on a phone,
+/// where the stylesheet stacks a row's cells, each shows its heading.
 fn write_row(out: &mut String, row: &IndexRow, priorities: &[&str]) {
     let name = escaped(&row.case, Escape::Controls);
-    let _ = write!(out, "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td>", Html(&row.href), Html(&name));
+    let _ = write!(
+        out,
+        "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td data-label=\"As of\">",
+        Html(&row.href),
+        Html(&name)
+    );
     write_date(out, row.as_of);
-    let _ =
-        write!(out, "</td><td>{}</td><td>{}</td><td>{}</td>", row.recommendations, row.warnings, row.notes);
+    out.push_str("</td>");
+    let counts = [("Recommendations", row.recommendations), ("Warnings", row.warnings), ("Notes", row.notes)];
+    for (heading, n) in counts {
+        let _ = write!(out, "<td class=\"n\" data-label=\"{heading}\">{n}</td>");
+    }
     for label in priorities {
         let n = row.by_priority.iter().find(|(seen, _)| seen == label).map_or(0, |(_, n)| *n);
-        let _ = write!(out, "<td>{n}</td>");
+        let _ = write!(out, "<td class=\"n\" data-label=\"{}\">{n}</td>", Html(&sentence_case(label)));
     }
-    let _ = writeln!(out, "<td>{}</td></tr>", row.questions);
+    let _ = writeln!(out, "<td class=\"n\" data-label=\"Questions\">{}</td></tr>", row.questions);
 }
 
 /// The priority labels of all the rows, each once, most urgent first: each row lists its
 /// labels most urgent first, so a label first seen is put before the first of its row's
 /// later labels already placed.
-fn priority_labels(rows: &[IndexRow]) -> Vec<&str> {
+pub(super) fn priority_labels(rows: &[IndexRow]) -> Vec<&str> {
     let mut labels: Vec<&str> = Vec::new();
     for row in rows {
         for (i, (label, _)) in row.by_priority.iter().enumerate() {

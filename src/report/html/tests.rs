@@ -102,3 +102,29 @@ fn the_timeline_colours_contrast_with_the_page() {
     assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
     assert!((contrast("#777777", "#ffffff") - 4.48).abs() < 0.01);
 }
+
+fn row(by_priority: &[(&str, usize)]) -> crate::report::IndexRow {
+    crate::report::IndexRow {
+        case: "Case".to_string(),
+        href: "case.html".to_string(),
+        as_of: crate::value::Date::new(2013, 9, 1).expect("a day"),
+        recommendations: 0,
+        warnings: 0,
+        notes: 0,
+        by_priority: by_priority.iter().map(|(label, n)| ((*label).to_string(), *n)).collect(),
+        questions: 0,
+    }
+}
+
+/// The index's columns of priorities are in the rule base's order (most urgent first)
+/// whichever row first shows each label.
+#[test]
+fn the_index_orders_priorities_most_urgent_first() {
+    let rows = [
+        row(&[("plan for", 1)]),
+        row(&[("act now", 2), ("plan for", 1)]),
+        row(&[("plan for", 1), ("consider", 3)]),
+    ];
+    assert_eq!(super::index::priority_labels(&rows), ["act now", "plan for", "consider"]);
+    assert!(super::index::priority_labels(&[]).is_empty());
+}

@@ -20,7 +20,7 @@ pub(crate) const AS_OF_COLOUR: &str = "#1d4ed8";
 pub(crate) const AXIS_COLOUR: &str = "#4b5563";
 
 /// The drawing's width, in its own units.
-const WIDTH: i64 = 800;
+const WIDTH: i64 = 640;
 /// The margin left and right of the axis.
 const SIDE: i64 = 16;
 /// The height above the first row, for the "You are here" label.
