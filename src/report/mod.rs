@@ -152,8 +152,9 @@ pub fn to_text(report: &Report) -> String {
     to_text_with(report, TextOptions::default())
 }
 
-/// The text report for one case: a summary of the first things to do, the advice in rank
-/// order, the first questions, then the references cited. The reasons are in words where
+/// The text report for one case: a summary of the first things to do, the timeline as a
+/// one-line bar when the report has one ([`ascii_bar`]), the advice in rank order, the
+/// first questions, then the references cited. The reasons are in words where
 /// the report has them ([`RuleBase::advise_in_words`](crate::RuleBase::advise_in_words)),
 /// unless `options` ask for them as written in the rules.
 pub fn to_text_with(report: &Report, options: TextOptions) -> String {

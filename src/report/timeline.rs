@@ -63,8 +63,17 @@ pub(crate) fn drawn_end(when: When) -> Date {
     match when {
         When::On(date) => date,
         When::Period { to, at_least: false, .. } => to,
-        When::Period { from, to, at_least: true } => add_days(to, fade_days(from, to)),
+        When::Period { from, to, at_least: true } => {
+            let (from, to) = ordered(from, to);
+            add_days(to, fade_days(from, to))
+        }
     }
+}
+
+/// A period's days in the order of the calendar: a rule that works out an end before the
+/// start still gets a band, from the earlier day to the later, and never a panic.
+pub(crate) fn ordered(from: Date, to: Date) -> (Date, Date) {
+    (from.min(to), from.max(to))
 }
 
 /// How many days past its earliest end an open period fades out over: a quarter of its
@@ -140,7 +149,7 @@ fn months(from: Date, to: Date) -> String {
 /// A period's length as a reader says it: `18 months`, `3 years`, `10 days`.
 fn length(from: Date, to: Date) -> String {
     let months = from.months_until(to);
-    let whole = |n: i64| usize::try_from(n).unwrap_or(usize::MAX);
+    let whole = |n: i64| usize::try_from(n.max(0)).unwrap_or(usize::MAX);
     if months >= 12
         && months % 12 == 0
         && from.plus(Duration { amount: months, unit: DurationUnit::Months }) == Some(to)
@@ -181,6 +190,7 @@ pub fn ascii_bar(report: &Report) -> Option<String> {
     periods.sort_by_key(|(i, entry)| (std::cmp::Reverse(length_in_days(entry.when)), *i));
     for (i, entry) in &periods {
         if let When::Period { from, to, at_least } = entry.when {
+            let (from, to) = ordered(from, to);
             let letter = letter(*i);
             bar[column(from)..=column(to)].fill(letter);
             if at_least && column(to) + 1 < bar.len() {

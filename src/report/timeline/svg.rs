@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Span, drawn_end, entry_in_words, year_in_words, you_are_here};
+use super::{Span, drawn_end, entry_in_words, ordered, year_in_words, you_are_here};
 use crate::report::html::Html;
 use crate::report::{Report, TimelineEntry, When};
 use crate::value::Date;
@@ -157,6 +157,7 @@ fn write_entry(out: &mut String, span: Span, entry: &TimelineEntry, i: usize, y:
             (x - 12, x + 12)
         }
         When::Period { from, to, at_least } => {
+            let (from, to) = ordered(from, to);
             let (start, end) = (x(span, from), x(span, to).max(x(span, from) + 2));
             let _ = writeln!(
                 out,

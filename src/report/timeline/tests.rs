@@ -198,3 +198,33 @@ fn every_entry_has_a_text_alternative() {
     assert!(svg.contains("role=\"img\"") && svg.contains("<title id=\"timeline-title\">"));
     assert!(list.contains("You are here: 1 September 2013"));
 }
+
+/// Whatever dates a rule works out (an end before its start, days thousands of years
+/// apart, many entries), the timeline is drawn without a panic, within its bounds.
+#[test]
+fn odd_timelines_are_drawn_without_a_panic() {
+    let odd = [
+        vec![period("Backwards", "2015-01-01", "2013-01-01", true)],
+        vec![period("Ages", "0001-01-01", "9999-12-31", true), event("Now", "2013-09-01")],
+        vec![event("Same day", "2013-09-01")],
+        (0..40).map(|_| period("Many", "2013-01-01", "2013-02-01", false)).collect(),
+    ];
+    for timeline in odd {
+        let report = report("2013-09-01", timeline);
+        let svg = svg_figure(&report).expect("a figure");
+        assert!(svg.contains("#1d4ed8"));
+        let bar = ascii_bar(&report).expect("a bar");
+        assert!(bar.lines().all(|line| line.chars().count() <= 88), "{bar}");
+        let ticks = svg.matches("text-anchor=\"middle\"").count();
+        assert!(ticks <= 13, "{ticks} ticks");
+    }
+}
+
+/// The labels come from the rules: escaped in the figure like every other text.
+#[test]
+fn labels_are_escaped_in_the_figure() {
+    let report = report("2013-09-01", vec![event("<script>alert(1)</script> & 'q'", "2013-04-01")]);
+    let svg = svg_figure(&report).expect("a figure");
+    assert!(!svg.contains("<script"), "{svg}");
+    assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;q&#39;"), "{svg}");
+}
