@@ -188,12 +188,13 @@ fn write_entry(out: &mut String, span: Span, entry: &TimelineEntry, i: usize, y:
     );
 }
 
-/// The line at the date of the assessment, from the top to the axis, labelled.
+/// The line at the date of the assessment, from the top to the axis, labelled. Its width
+/// does not scale with the drawing: 5 pixels on a phone's narrow screen as on paper.
 fn write_as_of(out: &mut String, span: Span, as_of: Date, axis_y: i64) {
     let x = x(span, as_of);
     let _ = writeln!(
         out,
-        "<line x1=\"{x}\" y1=\"24\" x2=\"{x}\" y2=\"{axis_y}\" stroke=\"{AS_OF_COLOUR}\" stroke-width=\"4\"/>"
+        "<line x1=\"{x}\" y1=\"24\" x2=\"{x}\" y2=\"{axis_y}\" stroke=\"{AS_OF_COLOUR}\" stroke-width=\"5\" vector-effect=\"non-scaling-stroke\"/>"
     );
     let (anchor, at) = if x <= WIDTH / 2 { ("start", x + 8) } else { ("end", x - 8) };
     let mut label = String::from("You are here: ");

@@ -41,7 +41,10 @@ fn one_period_is_a_solid_band_without_a_fade() {
     let svg = svg_figure(&report).expect("a figure");
     assert!(band_width(&svg) > 100, "{svg}");
     assert!(!svg.contains("linearGradient"), "{svg}");
-    assert!(svg.contains("stroke=\"#1d4ed8\" stroke-width=\"4\""), "{svg}");
+    assert!(
+        svg.contains("stroke=\"#1d4ed8\" stroke-width=\"5\" vector-effect=\"non-scaling-stroke\""),
+        "{svg}"
+    );
     assert!(svg.contains("Shadow year: 1 April 2013 to 1 April 2014"), "{svg}");
     assert_eq!(
         you_are_here(&report),
