@@ -1,6 +1,7 @@
 //! Writing the user's files safely: every file accord writes (a case saved by `accord
-//! interview --write` and its `.bak` copy, a rule file rewritten by `accord fmt`) goes
-//! through this module, so that at every instant each file is whole, old or new.
+//! interview --write` and its `.bak` copy, a rule file rewritten by `accord fmt`, the
+//! output and reports of `accord advise --output` and `--output-dir`) goes through this
+//! module, so that at every instant each file is whole, old or new.
 //!
 //! - **Atomic replacement.** The new contents go to a temporary file in the same folder
 //!   (`.NAME.tmp-PID`, created afresh, never opened if something has its name), which is
@@ -199,30 +200,7 @@ fn save(
     backup: bool,
     hook: Hook<'_>,
 ) -> Result<Option<PathBuf>, SaveError> {
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let target = if is_link {
-        fs::canonicalize(path).map_err(|e| SaveError::io("cannot follow the symbolic link", e))?
-    } else {
-        path.to_path_buf()
-    };
-    let Some(name) = target.file_name().map(OsStr::to_os_string) else {
-        return Err(SaveError::io(
-            "cannot write it",
-            io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
-        ));
-    };
-    let folder = folder_of(&target);
-    let existing = match fs::metadata(&target) {
-        Ok(metadata) => Some(metadata),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(SaveError::io("cannot look at it", e)),
-    };
-    if let Some(kind) = existing.as_ref().and_then(special_kind) {
-        return Err(SaveError::NotRegular(kind));
-    }
-    if existing.as_ref().is_some_and(Metadata::is_dir) {
-        return Err(SaveError::io("cannot write it", io::Error::other("it is a folder")));
-    }
+    let Target { target, name, folder, existing } = Target::of(path)?;
     // Held until the file is replaced: another accord waits for it, then finds the file
     // changed.
     let _lock = match (&existing, expected) {
@@ -336,6 +314,89 @@ fn save(
     Ok(backup_parts.map(|(backup, ..)| backup))
 }
 
+/// [`replace`] for contents too large to hold in memory (a batch's results): `write`
+/// writes them, through a buffer, into the temporary file that then takes the file's
+/// place, atomically, the file's owner and mode kept. Gives what `write` gives.
+///
+/// # Errors
+///
+/// The error of `write` (as [`SaveError::Io`]), or any other failure; the file is then as
+/// it was and no temporary file is left.
+pub fn replace_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> Result<T, SaveError> {
+    let Target { target, name, folder, existing } = Target::of(path)?;
+    remove_stale_temporaries(&folder, &name);
+    let (temp, result) = write_temporary_with(&folder, &name, existing.as_ref(), |file| {
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, file);
+        let result = write(&mut buffered)?;
+        buffered.flush()?;
+        Ok(result)
+    })
+    .map_err(|(temp, e)| SaveError::io(format!("cannot write the temporary file `{}`", temp.display()), e))?;
+    // Another accord writing the same file at the end of its batch waits for this one.
+    let _lock = match existing {
+        Some(_) => match lock(&target, None) {
+            Ok(lock) => Some(lock),
+            Err(error) => {
+                let _ = fs::remove_file(&temp);
+                return Err(error);
+            }
+        },
+        None => None,
+    };
+    if let Err(e) = fs::rename(&temp, &target) {
+        let _ = fs::remove_file(&temp);
+        let doing = format!("cannot rename the temporary file into place as `{}`", target.display());
+        return Err(SaveError::io(doing, e));
+    }
+    sync_folder(&folder);
+    Ok(result)
+}
+
+/// The file a save replaces: the one a symbolic link points to, or the path itself.
+struct Target {
+    target: PathBuf,
+    /// Its name, without the folder.
+    name: OsString,
+    /// Its folder.
+    folder: PathBuf,
+    /// What is there now, if anything.
+    existing: Option<Metadata>,
+}
+
+impl Target {
+    /// The file `path` names, refusing what is not a regular file or missing.
+    fn of(path: &Path) -> Result<Target, SaveError> {
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let target = if is_link {
+            fs::canonicalize(path).map_err(|e| SaveError::io("cannot follow the symbolic link", e))?
+        } else {
+            path.to_path_buf()
+        };
+        let Some(name) = target.file_name().map(OsStr::to_os_string) else {
+            return Err(SaveError::io(
+                "cannot write it",
+                io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
+            ));
+        };
+        let folder = folder_of(&target);
+        let existing = match fs::metadata(&target) {
+            Ok(metadata) => Some(metadata),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(SaveError::io("cannot look at it", e)),
+        };
+        if let Some(kind) = existing.as_ref().and_then(special_kind) {
+            return Err(SaveError::NotRegular(kind));
+        }
+        if existing.as_ref().is_some_and(Metadata::is_dir) {
+            return Err(SaveError::io("cannot write it", io::Error::other("it is a folder")));
+        }
+        Ok(Target { target, name, folder, existing })
+    }
+}
+
 /// What became of the previous backup while the new one took its place.
 enum Previous {
     /// There was none.
@@ -370,6 +431,16 @@ fn write_temporary(
     contents: &[u8],
     like: Option<&Metadata>,
 ) -> Result<PathBuf, (PathBuf, io::Error)> {
+    write_temporary_with(folder, name, like, |file| file.write_all(contents)).map(|(temp, ())| temp)
+}
+
+/// [`write_temporary`], with what `write` writes.
+fn write_temporary_with<T>(
+    folder: &Path,
+    name: &OsStr,
+    like: Option<&Metadata>,
+    write: impl FnOnce(&mut File) -> io::Result<T>,
+) -> Result<(PathBuf, T), (PathBuf, io::Error)> {
     let temp = folder.join(temporary_name(name, "tmp"));
     let mut options = OpenOptions::new();
     // `create_new` never opens an existing file (nor follows a link of that name), so a
@@ -382,15 +453,16 @@ fn write_temporary(
     }
     let mut file = options.open(&temp).map_err(|e| (temp.clone(), e))?;
     let written = (|| {
-        file.write_all(contents)?;
+        let result = write(&mut file)?;
         if let Some(like) = like {
             keep_owner_and_mode(&file, like);
         }
-        file.sync_all()
+        file.sync_all()?;
+        Ok(result)
     })();
     drop(file);
     match written {
-        Ok(()) => Ok(temp),
+        Ok(result) => Ok((temp, result)),
         Err(e) => {
             let _ = fs::remove_file(&temp);
             Err((temp, e))
@@ -644,6 +716,21 @@ mod tests {
         // A file that is not there yet is created.
         replace(&dir.join("new.txt"), b"created\n").unwrap();
         assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "created\n");
+        // Contents written as they come, replacing the file.
+        let lines = replace_with(&dir.join("new.txt"), |out| {
+            out.write_all(b"one\n")?;
+            out.write_all(b"two\n")?;
+            Ok(2)
+        });
+        assert_eq!(lines.unwrap(), 2);
+        assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "one\ntwo\n");
+        // A write that fails leaves the file as it was.
+        let failed = replace_with(&dir.join("new.txt"), |out| {
+            out.write_all(b"half")?;
+            Err::<(), _>(io::Error::other("the batch stopped"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "one\ntwo\n");
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -16,7 +16,7 @@ use crate::prose::counted;
 use crate::rulebase::{CitationRole, Reference};
 use crate::shown::{Escape, escaped};
 
-use super::{About, Advice, Answer, CitedSource, Question, Report, TimelineEntry, When};
+use super::{About, Advice, Answer, CitedSource, IndexRow, Question, Report, TimelineEntry, When};
 
 /// The Markdown report of one case: its name as the one level-1 heading, the date and
 /// counts, the first things to do, the timeline (when the rules worked one out), the
@@ -52,6 +52,59 @@ pub fn to_markdown(report: &Report, about: &About) -> String {
         escape_inline(about.accord),
         escape_inline(&about.rule_base),
     );
+    out
+}
+
+/// The Markdown index of many reports: a table of the cases, each linking to its report,
+/// with its date and its counts of advice by kind and by priority, and of questions.
+pub fn index_markdown(rows: &[IndexRow], about: &About) -> String {
+    let mut out = String::from(
+        "# Reports
+
+",
+    );
+    let _ = write!(
+        out,
+        "{}, advised by accord {} from a rule base of {}.\n\n",
+        counted(rows.len(), "case", "cases"),
+        escape_inline(about.accord),
+        escape_inline(&about.rule_base),
+    );
+    if rows.is_empty() {
+        return out;
+    }
+    out.push_str("| Case | As of | Recommendations | Warnings | Notes | By priority | Questions |\n");
+    out.push_str("| --- | --- | ---: | ---: | ---: | --- | ---: |\n");
+    for row in rows {
+        let priorities: Vec<String> =
+            row.by_priority.iter().map(|(label, n)| format!("{} {n}", escape_inline(label))).collect();
+        let _ = writeln!(
+            out,
+            "| [{}]({}) | {} | {} | {} | {} | {} | {} |",
+            escape_inline(&row.case),
+            link_destination(&row.href),
+            row.as_of.long(),
+            row.recommendations,
+            row.warnings,
+            row.notes,
+            priorities.join(", "),
+            row.questions,
+        );
+    }
+    out
+}
+
+/// `href` as a link's destination: every byte but letters, digits and `-._~/%` written
+/// `%XX`, so that no space, bracket or `|` ends the link or the table's cell.
+fn link_destination(href: &str) -> String {
+    let mut out = String::with_capacity(href.len());
+    for byte in href.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/%".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
     out
 }
 
