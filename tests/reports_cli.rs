@@ -285,6 +285,43 @@ fn a_batch_to_an_output_dir_is_the_same_whatever_the_workers() {
 }
 
 #[test]
+fn a_line_too_long_or_not_text_is_reported_and_the_batch_goes_on() {
+    let dir = scratch("reports_cli", "batch_long_line");
+    let mut lines = format!("{{\"id\": \"first\", \"notes\": \"{}\"}}\n", "x".repeat(3000));
+    lines.push_str("{\"id\": \"second\"}\n");
+    let mut bytes = lines.into_bytes();
+    bytes.extend_from_slice(b"{\"id\": \"\xff\"}\n{\"id\": \"fourth\"}\n");
+    let batch = dir.join("cases.jsonl");
+    std::fs::write(&batch, bytes).expect("a batch file");
+    let out = dir.join("out");
+    // Run where there is no `rules/` folder: the built-in rules are under no size limit.
+    let output = common::accord_command(&dir)
+        .args([
+            "advise",
+            "--batch",
+            batch.to_str().expect("UTF-8"),
+            "--output-dir",
+            out.to_str().expect("UTF-8"),
+        ])
+        .env("ACCORD_MAX_FILE_BYTES", "1000")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(exit_code(&output), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("cases.jsonl:1:1: error[E0003]: the line is longer than the limit of 1000 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("cases.jsonl:3:1: error[E0002]: the line is not UTF-8 text"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(files_in(&out), ["00002-second.html", "00004-fourth.html", "index.html"]);
+}
+
+#[test]
 fn bad_command_lines_exit_2() {
     let dir = scratch("reports_cli", "bad_command_lines");
     let file = dir.write("file.txt", "not a folder");

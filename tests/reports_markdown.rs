@@ -126,6 +126,46 @@ fn a_case_without_advice_has_only_its_heading_and_footer() {
     );
 }
 
+#[test]
+fn the_index_is_a_table_of_the_cases_with_their_links() {
+    let shire = advise(&fixture("fixtures/01-shire-integrated-care.json"));
+    let hostile = advise(&fixture("tests/data/reports/hostile.json"));
+    let rows = [
+        report::IndexRow::of(&shire, "01-shire-integrated-care.md".to_string()),
+        report::IndexRow::of(&hostile, "hostile case (1).md".to_string()),
+    ];
+    let index = report::index_markdown(&rows, &about());
+    insta::assert_snapshot!("index", index);
+    let mut cells = Vec::new();
+    let mut links = Vec::new();
+    let mut current = String::new();
+    for event in Parser::new_ext(&index, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(text) => current.push_str(&text),
+            Event::End(TagEnd::TableCell) => cells.push(std::mem::take(&mut current)),
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Html(html) | Event::InlineHtml(html) => panic!("HTML `{html}` in the index"),
+            _ => {}
+        }
+    }
+    assert_eq!(links, ["01-shire-integrated-care.md", "hostile%20case%20%281%29.md"]);
+    // A header and two rows of seven cells: the hostile name stays in its cell.
+    assert_eq!(cells.len(), 21, "{cells:?}");
+    assert_eq!(cells[14], "# <script>alert(1)</script> *bold* _under_ [x](y)");
+    assert_eq!(
+        cells[7..14],
+        [
+            "Shire integrated care partnership",
+            "1 September 2013",
+            "7",
+            "6",
+            "0",
+            "act now 6, plan for 5, consider 2",
+            "2"
+        ]
+    );
+}
+
 /// What every Markdown report must be: one level-1 heading, first; no level skipped; every
 /// link to `#ref-N` has its anchor, and each anchor is linked to; no markup but anchors.
 fn check_structure(markdown: &str) {
