@@ -102,6 +102,18 @@ fn output_writes_every_format_to_a_file_as_it_would_print_it() {
 }
 
 #[test]
+fn the_output_file_s_name_chooses_the_format_when_none_is_given() {
+    let dir = scratch("reports_cli", "format_of_name");
+    for (name, format) in
+        [("a.md", "markdown"), ("a.html", "html"), ("a.txt", "text"), ("a.jsonl", "jsonl"), ("a.out", "json")]
+    {
+        let file = dir.join(name);
+        succeeded(&accord(&["advise", SHIRE, "-o", file.to_str().expect("UTF-8")]));
+        assert_eq!(read(&file), stdout(&accord(&["advise", "--format", format, SHIRE])), "{name}");
+    }
+}
+
+#[test]
 fn output_never_writes_over_a_case_or_a_rule_file() {
     let dir = scratch("reports_cli", "never_over");
     let case = dir.write("case.json", &read(manifest_dir().join(SHIRE)));

@@ -52,8 +52,8 @@ enum Command {
         cases: Vec<PathBuf>,
         #[command(flatten)]
         rules: RulesArg,
-        /// Output format (default: text on a terminal, JSON otherwise; `jsonl` in batches;
-        /// `html` with `--output-dir`).
+        /// Output format (default: what the name of the `--output` file says, else text on
+        /// a terminal and JSON otherwise; `jsonl` in batches; `html` with `--output-dir`).
         #[arg(long, value_enum)]
         format: Option<AdviseFormat>,
         /// Write the output to FILE instead of standard output, replacing it atomically.
@@ -380,13 +380,7 @@ struct Advise<'a> {
 
 fn advise(cases: &[PathBuf], rules: &RulesArg, how: Advise) -> Result<ExitCode, Failed> {
     let Advise { format, as_of, verbose, output } = how;
-    // `--output` decides the default as standard output does: a file is not a terminal.
-    let default = if output.is_none() && std::io::stdout().is_terminal() {
-        AdviseFormat::Text
-    } else {
-        AdviseFormat::Json
-    };
-    let format = format.unwrap_or(default);
+    let format = format.unwrap_or_else(|| default_format(output));
     if format == AdviseFormat::Html && cases.len() > 1 {
         let to = if output.is_some() { "one file" } else { "standard output" };
         eprintln!(
@@ -418,9 +412,48 @@ fn advise(cases: &[PathBuf], rules: &RulesArg, how: Advise) -> Result<ExitCode, 
             Err(Failed) => failed = true,
         }
     }
-    let options = report::TextOptions { verbose };
-    let out = match format {
-        AdviseFormat::Json if cases.len() == 1 => reports.first().map(pretty).unwrap_or_default(),
+    let out = render(&reports, format, cases.len() == 1, report::TextOptions { verbose }, &loaded.about);
+    match output {
+        // Nothing advised: whatever the file holds is kept.
+        Some(_) if reports.is_empty() => {}
+        Some(path) => {
+            if let Err(why) = output::write_file(path, out.as_bytes()) {
+                eprintln!("error: {why}");
+                return Err(Failed);
+            }
+        }
+        None => print!("{out}"),
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The format `advise` writes when none is asked for: the one the name of the `--output`
+/// file says (`.md`, `.html`, `.json`, `.jsonl`, `.txt`); else text on a terminal, and
+/// JSON otherwise (a file is not a terminal).
+fn default_format(output: Option<&Path>) -> AdviseFormat {
+    let extension = output.and_then(Path::extension).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("md" | "markdown") => AdviseFormat::Markdown,
+        Some("html" | "htm") => AdviseFormat::Html,
+        Some("json") => AdviseFormat::Json,
+        Some("jsonl") => AdviseFormat::Jsonl,
+        Some("txt" | "text") => AdviseFormat::Text,
+        _ if output.is_none() && std::io::stdout().is_terminal() => AdviseFormat::Text,
+        _ => AdviseFormat::Json,
+    }
+}
+
+/// The reports of the cases in `format`: JSON as one document when `one` case was named
+/// (an array otherwise), the text and Markdown reports one after the other.
+fn render(
+    reports: &[accord::Report],
+    format: AdviseFormat,
+    one: bool,
+    options: report::TextOptions,
+    about: &report::About,
+) -> String {
+    match format {
+        AdviseFormat::Json if one => reports.first().map(pretty).unwrap_or_default(),
         AdviseFormat::Json => pretty(&reports),
         AdviseFormat::Jsonl => {
             reports.iter().map(|r| serde_json::to_string(r).expect("a report serializes") + "\n").collect()
@@ -441,25 +474,11 @@ fn advise(cases: &[PathBuf], rules: &RulesArg, how: Advise) -> Result<ExitCode, 
             reports.iter().map(|r| report::to_text_with(r, options)).collect::<Vec<_>>().join("\n")
         }
         // One report after another, each a document of its own after a thematic break.
-        AdviseFormat::Markdown => reports
-            .iter()
-            .map(|r| report::to_markdown(r, &loaded.about))
-            .collect::<Vec<_>>()
-            .join("\n* * *\n\n"),
-        AdviseFormat::Html => reports.first().map(|r| report::to_html(r, &loaded.about)).unwrap_or_default(),
-    };
-    match output {
-        // Nothing advised: whatever the file holds is kept.
-        Some(_) if reports.is_empty() => {}
-        Some(path) => {
-            if let Err(why) = output::write_file(path, out.as_bytes()) {
-                eprintln!("error: {why}");
-                return Err(Failed);
-            }
+        AdviseFormat::Markdown => {
+            reports.iter().map(|r| report::to_markdown(r, about)).collect::<Vec<_>>().join("\n* * *\n\n")
         }
-        None => print!("{out}"),
+        AdviseFormat::Html => reports.first().map(|r| report::to_html(r, about)).unwrap_or_default(),
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn advise_one<'r>(

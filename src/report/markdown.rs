@@ -273,7 +273,7 @@ fn write_references(out: &mut String, references: &[&Reference]) {
 /// name="ref-N"></a>` for GitHub, which keeps `name` and drops `id`, and `<span
 /// id="ref-N"></span>` for pandoc, which makes the span a bookmark in a Word file and
 /// drops the `a`. Each renderer keeps one and ignores the other.
-pub(crate) fn reference_anchor(number: usize) -> String {
+fn reference_anchor(number: usize) -> String {
     format!("<a name=\"ref-{number}\"></a><span id=\"ref-{number}\"></span>")
 }
 
@@ -297,7 +297,7 @@ fn kind_name(kind: AdviceKind) -> &'static str {
 /// pandoc's `$`, `^`, `~`, `@`, `|`) after a backslash; and at the start, anything that
 /// could open a block where the text begins a line or an item (`#`, `-`, `+`, `>`, `1.`,
 /// pandoc's `a)` and `(i)`, `:`).
-pub(crate) fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     escape_words(text, true)
 }
 
