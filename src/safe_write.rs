@@ -141,7 +141,7 @@ fn special_kind(metadata: &Metadata) -> Option<&'static str> {
 ///
 /// Any failure; the file is then as it was and no temporary file is left.
 pub fn replace(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
-    save(path, None, contents, false, &|_| Ok(())).map(|_| ())
+    save(path, None, contents, false, &|_| Ok(()), Clean::Name).map(|_| ())
 }
 
 /// [`replace`], but only if the file still holds `expected` (what was read from it):
@@ -152,7 +152,7 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
 /// [`SaveError::Changed`] when the file is not `expected` any more; any other failure.
 /// The file is then as it was and no temporary file is left.
 pub fn replace_if_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), SaveError> {
-    save(path, Some(expected), contents, false, &|_| Ok(())).map(|_| ())
+    save(path, Some(expected), contents, false, &|_| Ok(()), Clean::Name).map(|_| ())
 }
 
 /// Saves `contents` into the file at `path`, which must still hold `expected`, keeping
@@ -170,7 +170,7 @@ pub fn replace_if_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Re
 /// [`SaveError::backup_replaced`] says the backup now holds the old contents (only when
 /// the file's own rename fails and the previous backup cannot be put back).
 pub fn save_with_backup(path: &Path, expected: &[u8], contents: &[u8]) -> Result<PathBuf, SaveError> {
-    save(path, Some(expected), contents, true, &|_| Ok(()))
+    save(path, Some(expected), contents, true, &|_| Ok(()), Clean::Name)
         .map(|backup| backup.unwrap_or_else(|| backup_path(path)))
 }
 
@@ -193,12 +193,22 @@ enum Step {
 
 type Hook<'a> = &'a dyn Fn(Step) -> io::Result<()>;
 
+/// Which temporary files left by killed processes a save looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Clean {
+    /// Those of the file saved (and of its backup), reading the folder.
+    Name,
+    /// None: [`Folder::new`] has removed those of every name in the folder already.
+    Done,
+}
+
 fn save(
     path: &Path,
     expected: Option<&[u8]>,
     contents: &[u8],
     backup: bool,
     hook: Hook<'_>,
+    clean: Clean,
 ) -> Result<Option<PathBuf>, SaveError> {
     let Target { target, name, folder, existing } = Target::of(path)?;
     // Held until the file is replaced: another accord waits for it, then finds the file
@@ -209,14 +219,16 @@ fn save(
         (Some(_), _) => Some(lock(&target, expected)?),
     };
 
-    remove_stale_temporaries(&folder, &name);
+    if clean == Clean::Name {
+        remove_stale_temporaries(&folder, Some(&name));
+    }
     let backup = backup.then(|| backup_path(path));
     let backup_parts = backup.as_ref().map(|backup| {
         let name = backup.file_name().map(OsStr::to_os_string).unwrap_or_default();
         (backup.clone(), folder_of(backup), name)
     });
     if let Some((_, backup_folder, backup_name)) = &backup_parts {
-        remove_stale_temporaries(backup_folder, backup_name);
+        remove_stale_temporaries(backup_folder, Some(backup_name));
     }
 
     // Both temporary files first: a failure here (a full disk) leaves everything as it was.
@@ -327,7 +339,7 @@ pub fn replace_with<T>(
     write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
 ) -> Result<T, SaveError> {
     let Target { target, name, folder, existing } = Target::of(path)?;
-    remove_stale_temporaries(&folder, &name);
+    remove_stale_temporaries(&folder, Some(&name));
     let (temp, result) = write_temporary_with(&folder, &name, existing.as_ref(), |file| {
         let mut buffered = io::BufWriter::with_capacity(1 << 16, file);
         let result = write(&mut buffered)?;
@@ -353,6 +365,36 @@ pub fn replace_with<T>(
     }
     sync_folder(&folder);
     Ok(result)
+}
+
+/// A folder that many files are written into ([`Folder::replace`], as [`replace`] writes
+/// one): the temporary files left there by killed processes are looked for once, when it
+/// is opened, instead of once for each file, which in a folder of thousands of reports
+/// would read the folder thousands of times.
+#[derive(Debug)]
+pub struct Folder {
+    path: PathBuf,
+}
+
+impl Folder {
+    /// The folder at `path` (which must exist), cleared of the temporary files of every
+    /// name that killed processes left in it.
+    pub fn new(path: &Path) -> Folder {
+        remove_stale_temporaries(path, None);
+        Folder { path: path.to_path_buf() }
+    }
+
+    /// Replaces (or creates) the file `name` of the folder with `contents`, as [`replace`]
+    /// does. Gives the file's path.
+    ///
+    /// # Errors
+    ///
+    /// As [`replace`].
+    pub fn replace(&self, name: &str, contents: &[u8]) -> Result<PathBuf, SaveError> {
+        let path = self.path.join(name);
+        save(&path, None, contents, false, &|_| Ok(()), Clean::Done)?;
+        Ok(path)
+    }
 }
 
 /// The file a save replaces: the one a symbolic link points to, or the path itself.
@@ -568,16 +610,13 @@ fn names_the_same_file(path: &Path, file: &File) -> bool {
 /// which has not made its own yet), or older than [`STALE_AFTER`]. Only files and
 /// symbolic links are removed (never what a link points to); nothing else is touched,
 /// and failures are ignored.
-fn remove_stale_temporaries(folder: &Path, name: &OsStr) {
+fn remove_stale_temporaries(folder: &Path, name: Option<&OsStr>) {
     let Ok(entries) = fs::read_dir(folder) else { return };
-    let name = name.to_string_lossy();
-    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    let name = name.map(OsStr::to_string_lossy);
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        let Some(digits) = prefixes.iter().find_map(|prefix| file_name.strip_prefix(prefix.as_str())) else {
-            continue;
-        };
+        let Some(digits) = temporary_of(&file_name, name.as_deref()) else { continue };
         // Only the names this module makes: the number as `process::id` writes it.
         let Ok(pid) = digits.parse::<u32>() else { continue };
         if pid.to_string() != digits {
@@ -598,6 +637,14 @@ fn remove_stale_temporaries(folder: &Path, name: &OsStr) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// The process number in `file_name` when it is the name of a temporary file this module
+/// makes, `.NAME.tmp-PID` or `.NAME.old-PID`, for `name` (for any name when `None`).
+fn temporary_of<'f>(file_name: &'f str, name: Option<&str>) -> Option<&'f str> {
+    let rest = file_name.strip_prefix('.')?;
+    let (of, digits) = [".tmp-", ".old-"].iter().find_map(|tag| rest.rsplit_once(tag))?;
+    (!of.is_empty() && name.is_none_or(|name| name == of)).then_some(digits)
 }
 
 /// Whether a process numbered `pid` is running, where the system says (`/proc` on Linux);
@@ -644,7 +691,7 @@ mod tests {
                 }
                 let hook =
                     |now: Step| if now == step { Err(io::Error::other("the disk is full")) } else { Ok(()) };
-                let error = save(&path, Some(b"old\n"), b"new\n", true, &hook).unwrap_err();
+                let error = save(&path, Some(b"old\n"), b"new\n", true, &hook, Clean::Name).unwrap_err();
                 assert!(error.to_string().ends_with(": the disk is full"), "{step:?}: {error}");
                 assert!(!error.backup_replaced(), "{step:?}");
                 assert_eq!(fs::read_to_string(&path).unwrap(), "old\n", "{step:?}");
@@ -678,7 +725,7 @@ mod tests {
                 Ok(())
             }
         };
-        let error = save(&path, Some(b"old\n"), b"new\n", true, &hook).unwrap_err();
+        let error = save(&path, Some(b"old\n"), b"new\n", true, &hook, Clean::Name).unwrap_err();
         assert!(error.backup_replaced());
         assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
         assert_eq!(fs::read_to_string(dir.join("case.json.bak")).unwrap(), "old\n");
@@ -770,7 +817,7 @@ mod tests {
             fs::write(dir.join(name), "").unwrap();
         }
         fs::create_dir(dir.join(".case.json.tmp-1")).unwrap();
-        remove_stale_temporaries(&dir, OsStr::new("case.json"));
+        remove_stale_temporaries(&dir, Some(OsStr::new("case.json")));
         let mut expected = vec![
             ".case.json.tmp-".to_string(),
             ".case.json.tmp-1".to_string(),
@@ -783,6 +830,30 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn a_folder_of_many_files_is_cleared_of_every_stale_temporary_file_once() {
+        let dir = scratch("folder");
+        let mine = std::process::id();
+        for name in [
+            format!(".a.html.tmp-{mine}"),
+            format!(".b.html.old-{mine}"),
+            format!(".a.tmp-1.html.tmp-{mine}"),
+            format!(".tmp-{mine}"),
+            format!("a.html.tmp-{mine}"),
+            format!(".c.html.tmp-{mine}x"),
+        ] {
+            fs::write(dir.join(name), "").unwrap();
+        }
+        let folder = Folder::new(&dir);
+        let mut expected =
+            vec![format!(".c.html.tmp-{mine}x"), format!(".tmp-{mine}"), format!("a.html.tmp-{mine}")];
+        expected.sort();
+        assert_eq!(names(&dir), expected);
+        assert_eq!(folder.replace("a.html", b"<p>a</p>\n").unwrap(), dir.join("a.html"));
+        assert_eq!(fs::read_to_string(dir.join("a.html")).unwrap(), "<p>a</p>\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// A backup that was a symbolic link, kept under a temporary name (a hard link to the
     /// link) by a save that was killed: the kept link is removed, what it points to is not.
     #[cfg(unix)]
@@ -792,7 +863,7 @@ mod tests {
         fs::write(dir.join("unrelated.txt"), "unrelated\n").unwrap();
         let kept = dir.join(format!(".case.json.bak.old-{}", std::process::id()));
         std::os::unix::fs::symlink("unrelated.txt", &kept).unwrap();
-        remove_stale_temporaries(&dir, OsStr::new("case.json.bak"));
+        remove_stale_temporaries(&dir, Some(OsStr::new("case.json.bak")));
         assert_eq!(names(&dir), ["unrelated.txt"]);
         assert_eq!(fs::read_to_string(dir.join("unrelated.txt")).unwrap(), "unrelated\n");
         fs::remove_dir_all(&dir).unwrap();

@@ -44,8 +44,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Evaluate cases and print their advice, questions and sources; or write it to a
-    /// file (`--output`), or a report of each case to a folder (`--output-dir`).
+    /// Evaluate cases and print their advice, questions and sources.
+    ///
+    /// `--output FILE` writes it to a file instead; `--output-dir DIR` writes a report of
+    /// each case (an HTML page, or Markdown) and an index of them all.
     Advise {
         /// Case files (JSON).
         #[arg(value_name = "CASE.json", required_unless_present = "batch", conflicts_with = "batch")]
@@ -187,7 +189,7 @@ enum AdviseFormat {
     Jsonl,
     /// Per case: its id, a tab, the ids of the rules that fired.
     Ids,
-    /// The report as Markdown (`CommonMark`), for GitHub, e-mail or pandoc; several cases
+    /// The report as Markdown, for GitHub, e-mail, or Word through pandoc; several cases
     /// one after the other.
     Markdown,
     /// The report as one self-contained HTML page; one case only, or `--output-dir`.

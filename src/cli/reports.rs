@@ -17,9 +17,10 @@ use accord::diag::{self, Diagnostic, SourceMap};
 use accord::eval::Advisor;
 use accord::prose::counted;
 use accord::report::{self, About, IndexRow};
+use accord::safe_write::Folder;
 use accord::{Case, Date, RuleBase};
 
-use super::output::{self, Protected};
+use super::output::Protected;
 use super::{AdviseFormat, Failed, RulesArg, load_rules_for_reports, stderr_color};
 
 /// The cases to write reports of.
@@ -89,6 +90,7 @@ pub(super) fn run(
         rule_base: &loaded.rule_base,
         about: &loaded.about,
         dir,
+        folder: Folder::new(dir),
         kind,
         protected: Protected::new(cases, batch, &loaded.rule_files()),
         // The clock is read only when neither the command line nor a case gives a date.
@@ -139,7 +141,7 @@ fn finish(writer: &Writer, outcomes: Vec<Outcome>, stopped: Option<String>) -> R
     };
     let written = match writer.protected.refusal(&index) {
         Some(why) => Err(format!("{why}, so the index is not written over it")),
-        None => output::write_file(&index, text.as_bytes()),
+        None => writer.write_file(&index, text.as_bytes()),
     };
     if let Err(why) = written {
         eprintln!("error: {why}");
@@ -235,6 +237,8 @@ struct Writer<'a> {
     rule_base: &'a RuleBase,
     about: &'a About,
     dir: &'a Path,
+    /// The folder written into, cleared once of what killed processes left.
+    folder: Folder,
     kind: Kind,
     protected: Protected,
     /// `--as-of`: the date of every case's assessment.
@@ -263,8 +267,18 @@ impl Writer<'_> {
         if let Some(why) = self.protected.refusal(&path) {
             return Err(format!("error: {why}, so its report is not written over it\n"));
         }
-        output::write_file(&path, text.as_bytes()).map_err(|why| format!("error: {why}\n"))?;
+        self.write_file(&path, text.as_bytes()).map_err(|why| format!("error: {why}\n"))?;
         Ok(IndexRow::of(&advice, href(&file_name)))
+    }
+
+    /// Writes the file at `path`, in the folder, atomically; a failure is a sentence
+    /// saying why.
+    fn write_file(&self, path: &Path, contents: &[u8]) -> Result<(), String> {
+        let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+        match self.folder.replace(&name, contents) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(format!("cannot write `{}`: {error}", path.display())),
+        }
     }
 
     /// The case, or its problems as rendered for standard error.
