@@ -25,7 +25,8 @@
 //!   [`LOCK_WAIT`], never for ever.
 //! - **No litter.** Temporary files left by a process that was killed (`.NAME.tmp-PID` of a
 //!   process that is no longer running, or older than [`STALE_AFTER`]) are removed when
-//!   the same file is next written.
+//!   the same file is next written, or, for a folder of many files written through
+//!   [`Folder`], when it is opened.
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;

@@ -176,19 +176,18 @@ fn write_sources<'a>(out: &mut String, citations: &'a [CitedSource], references:
     let (whole, sources): (Vec<&CitedSource>, Vec<&CitedSource>) = sources
         .into_iter()
         .partition(|cited| cited.locator.is_none() && cited.quote.is_none() && cited.quoted_in.is_none());
-    if sources.is_empty() && whole.is_empty() && examples.is_empty() {
-        return;
-    }
-    out.push_str("Sources:\n\n");
-    for cited in sources {
-        write_cited(out, cited, references);
-    }
-    if !whole.is_empty() {
-        let _ = writeln!(out, "- {}", works_cited(&whole, references));
-    }
-    // A quote ends with a blank line already.
-    if !out.ends_with("\n\n") {
-        out.push('\n');
+    if !sources.is_empty() || !whole.is_empty() {
+        out.push_str("Sources:\n\n");
+        for cited in sources {
+            write_cited(out, cited, references);
+        }
+        if !whole.is_empty() {
+            let _ = writeln!(out, "- {}", works_cited(&whole, references));
+        }
+        // A quote ends with a blank line already.
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
     }
     if !examples.is_empty() {
         let _ = write!(out, "See, for example: {}\n\n", works_cited(&examples, references));
