@@ -68,7 +68,8 @@ fn markdown_and_html_go_to_standard_output() {
 fn several_markdown_reports_are_separated_by_a_thematic_break() {
     let output = accord(&["advise", "--format", "markdown", SHIRE, STANMERE]);
     succeeded(&output);
-    let both = [expected(SHIRE, report::to_markdown), expected(STANMERE, report::to_markdown)];
+    let second = |report: &accord::Report, about: &About| report::to_markdown_part(report, about, 2);
+    let both = [expected(SHIRE, report::to_markdown), expected(STANMERE, second)];
     assert_eq!(stdout(&output), both.join("\n* * *\n\n"));
 }
 

@@ -127,6 +127,40 @@ fn a_case_without_advice_has_only_its_heading_and_footer() {
 }
 
 #[test]
+fn each_report_of_a_document_of_several_links_to_its_own_references() {
+    let parts: Vec<String> =
+        ["fixtures/01-shire-integrated-care.json", "fixtures/09-ravensholt-several-groups.json"]
+            .iter()
+            .enumerate()
+            .map(|(n, path)| report::to_markdown_part(&advise(&fixture(path)), &about(), n + 1))
+            .collect();
+    assert_eq!(
+        parts[0],
+        report::to_markdown(&advise(&fixture("fixtures/01-shire-integrated-care.json")), &about())
+    );
+    let document = parts.join("\n* * *\n\n");
+    let mut links = Vec::new();
+    let mut anchors = Vec::new();
+    for event in Parser::new(&document) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                links.push(dest_url.trim_start_matches('#').to_string());
+            }
+            Event::InlineHtml(html) if html.starts_with("<a name=\"") => {
+                anchors.push(html.trim_start_matches("<a name=\"").trim_end_matches("\">").to_string());
+            }
+            _ => {}
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = anchors.iter().collect();
+    assert_eq!(unique.len(), anchors.len(), "every anchor is unique: {anchors:?}");
+    for link in &links {
+        assert!(anchors.contains(link), "the link to #{link} has no anchor");
+    }
+    assert!(parts[1].contains("](#ref-2-1)") && !parts[1].contains("](#ref-1)"));
+}
+
+#[test]
 fn the_index_is_a_table_of_the_cases_with_their_links() {
     let shire = advise(&fixture("fixtures/01-shire-integrated-care.json"));
     let hostile = advise(&fixture("tests/data/reports/hostile.json"));

@@ -476,9 +476,12 @@ fn render(
             reports.iter().map(|r| report::to_text_with(r, options)).collect::<Vec<_>>().join("\n")
         }
         // One report after another, each a document of its own after a thematic break.
-        AdviseFormat::Markdown => {
-            reports.iter().map(|r| report::to_markdown(r, about)).collect::<Vec<_>>().join("\n* * *\n\n")
-        }
+        AdviseFormat::Markdown => reports
+            .iter()
+            .enumerate()
+            .map(|(n, r)| report::to_markdown_part(r, about, n + 1))
+            .collect::<Vec<_>>()
+            .join("\n* * *\n\n"),
         AdviseFormat::Html => reports.first().map(|r| report::to_html(r, about)).unwrap_or_default(),
     }
 }

@@ -7,7 +7,7 @@
 //! text: a name such as `<script>` or `*bold*` is never markup, and a text starting with
 //! `#`, `-`, `1.` or `>` never makes a heading, a list or a quote. The only markup not
 //! written with Markdown's own syntax is the anchors of the references
-//! ([`reference_anchor`]).
+//! ([`References::anchor`]).
 
 use std::fmt::Write as _;
 
@@ -24,6 +24,14 @@ use super::{About, Advice, Answer, CitedSource, IndexRow, Question, Report, Time
 /// naming the rule base and accord's version. The same report and `about` give the same
 /// text: nothing comes from the clock.
 pub fn to_markdown(report: &Report, about: &About) -> String {
+    to_markdown_part(report, about, 1)
+}
+
+/// The Markdown report of one case as the `part`th (from 1) of a document that holds
+/// several one after the other: as [`to_markdown`] for the first, and for the others with
+/// anchors of their own (`ref-2-3` for the third reference of the second), so that each
+/// report's citations link to its own references.
+pub fn to_markdown_part(report: &Report, about: &About, part: usize) -> String {
     let mut out = String::new();
     let name = report.case.as_deref().unwrap_or("Unnamed case");
     let _ = write!(out, "# {}\n\n", escape(name));
@@ -36,7 +44,7 @@ pub fn to_markdown(report: &Report, about: &About) -> String {
     );
     write_summary(&mut out, &report.advice);
     write_timeline(&mut out, &report.timeline);
-    let mut references: Vec<&Reference> = Vec::new();
+    let mut references = References::new(part);
     if !report.advice.is_empty() {
         out.push_str("## Advice\n\n");
     }
@@ -44,7 +52,7 @@ pub fn to_markdown(report: &Report, about: &About) -> String {
         write_advice(&mut out, advice, &mut references);
     }
     write_questions(&mut out, &report.questions);
-    write_references(&mut out, &references);
+    references.write(&mut out);
     let _ = writeln!(
         out,
         "* * *\n\nAdvice as of {}, written by accord {} from a rule base of {}.",
@@ -144,7 +152,7 @@ fn write_timeline(out: &mut String, timeline: &[TimelineEntry]) {
 
 /// One piece of advice: its heading, its labels, its paragraphs, its reasons and its
 /// sources, numbering the references cited as the text report does.
-fn write_advice<'a>(out: &mut String, advice: &'a Advice, references: &mut Vec<&'a Reference>) {
+fn write_advice<'a>(out: &mut String, advice: &'a Advice, references: &mut References<'a>) {
     let text = advice.shown.as_ref().map_or(&advice.text, |(_, text)| text);
     let _ = write!(out, "### {}. {}\n\n", advice.rank, escape(title_of(advice)));
     let mut labels = vec![format!("**{}**", kind_name(advice.kind))];
@@ -170,7 +178,7 @@ fn write_advice<'a>(out: &mut String, advice: &'a Advice, references: &mut Vec<&
 /// of its own, its words quoted below it; the works cited whole on one line; the examples
 /// after "See, for example". The references are numbered in the order the text report
 /// numbers them.
-fn write_sources<'a>(out: &mut String, citations: &'a [CitedSource], references: &mut Vec<&'a Reference>) {
+fn write_sources<'a>(out: &mut String, citations: &'a [CitedSource], references: &mut References<'a>) {
     let (examples, sources): (Vec<&CitedSource>, Vec<&CitedSource>) =
         citations.iter().partition(|cited| cited.role == CitationRole::Example);
     let (whole, sources): (Vec<&CitedSource>, Vec<&CitedSource>) = sources
@@ -196,16 +204,14 @@ fn write_sources<'a>(out: &mut String, citations: &'a [CitedSource], references:
 
 /// A source cited at a place or with its words, as an item of the list of sources: the
 /// work, where in it, the work quoting it, and its words as a quote.
-fn write_cited<'a>(out: &mut String, cited: &'a CitedSource, references: &mut Vec<&'a Reference>) {
-    let number = super::reference_number(references, cited.reference);
-    let mut line = format!("{} {}", citation_link(number), author_year(cited.reference));
+fn write_cited<'a>(out: &mut String, cited: &'a CitedSource, references: &mut References<'a>) {
+    let mut line = format!("{} {}", references.link(cited.reference), author_year(cited.reference));
     if let Some(locator) = cited.locator {
         let _ = write!(line, ", {}", escape_inline(locator));
     }
     if let Some(quoting) = &cited.quoted_in {
-        let quoting_number = super::reference_number(references, quoting.reference);
-        let _ =
-            write!(line, ", quoted in {} {}", author_year(quoting.reference), citation_link(quoting_number));
+        let quoting_link = references.link(quoting.reference);
+        let _ = write!(line, ", quoted in {} {quoting_link}", author_year(quoting.reference));
         if let Some(locator) = quoting.locator {
             let _ = write!(line, ", {}", escape_inline(locator));
         }
@@ -218,13 +224,10 @@ fn write_cited<'a>(out: &mut String, cited: &'a CitedSource, references: &mut Ve
 
 /// Works cited as a whole, each after the link to its reference: `[[2]](#ref-2) Field, J.
 /// and Peck, E. (2003); ...`.
-fn works_cited<'a>(cited: &[&'a CitedSource], references: &mut Vec<&'a Reference>) -> String {
+fn works_cited<'a>(cited: &[&'a CitedSource], references: &mut References<'a>) -> String {
     let works: Vec<String> = cited
         .iter()
-        .map(|cited| {
-            let number = super::reference_number(references, cited.reference);
-            format!("{} {}", citation_link(number), author_year(cited.reference))
-        })
+        .map(|cited| format!("{} {}", references.link(cited.reference), author_year(cited.reference)))
         .collect();
     works.join("; ")
 }
@@ -232,11 +235,6 @@ fn works_cited<'a>(cited: &[&'a CitedSource], references: &mut Vec<&'a Reference
 /// `Glasby, J. (2012)`, escaped.
 fn author_year(reference: &Reference) -> String {
     escape_inline(&format!("{} ({})", reference.authors, reference.year))
-}
-
-/// The link to the reference numbered `number`: `[[3]](#ref-3)`, which shows as `[3]`.
-fn citation_link(number: usize) -> String {
-    format!("[\\[{number}\\]](#ref-{number})")
 }
 
 /// Every question, as a task list: the reader ticks those answered.
@@ -255,25 +253,48 @@ fn write_questions(out: &mut String, questions: &[Question]) {
     out.push('\n');
 }
 
-/// The references, numbered as cited, each with its anchor.
-fn write_references(out: &mut String, references: &[&Reference]) {
-    if references.is_empty() {
-        return;
-    }
-    out.push_str("## References\n\n");
-    for (n, reference) in references.iter().enumerate() {
-        let _ =
-            writeln!(out, "{}. {}{}", n + 1, reference_anchor(n + 1), escape_inline(&reference.reference));
-    }
-    out.push('\n');
+/// The works a report cites, numbered in the order of first citation, as the text
+/// report numbers them, and the names of their anchors.
+struct References<'a> {
+    cited: Vec<&'a Reference>,
+    /// What each anchor's name starts with: `ref-`, or `ref-2-` in the second report of a
+    /// document.
+    anchor: String,
 }
 
-/// The anchor of the reference numbered `number`, for the links `#ref-N`: `<a
-/// name="ref-N"></a>` for GitHub, which keeps `name` and drops `id`, and `<span
-/// id="ref-N"></span>` for pandoc, which makes the span a bookmark in a Word file and
-/// drops the `a`. Each renderer keeps one and ignores the other.
-fn reference_anchor(number: usize) -> String {
-    format!("<a name=\"ref-{number}\"></a><span id=\"ref-{number}\"></span>")
+impl<'a> References<'a> {
+    fn new(part: usize) -> References<'a> {
+        let anchor = if part <= 1 { "ref-".to_string() } else { format!("ref-{part}-") };
+        References { cited: Vec::new(), anchor }
+    }
+
+    /// The link to `reference`, numbering it if it is new: `[[3]](#ref-3)`, which shows as
+    /// `[3]`.
+    fn link(&mut self, reference: &'a Reference) -> String {
+        let number = super::reference_number(&mut self.cited, reference);
+        format!("[\\[{number}\\]](#{}{number})", self.anchor)
+    }
+
+    /// The references, numbered as cited, each with its anchor.
+    fn write(&self, out: &mut String) {
+        if self.cited.is_empty() {
+            return;
+        }
+        out.push_str("## References\n\n");
+        for (n, reference) in self.cited.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}{}", n + 1, self.anchor(n + 1), escape_inline(&reference.reference));
+        }
+        out.push('\n');
+    }
+
+    /// The anchor of the reference numbered `number`, for the links to it: `<a
+    /// name="ref-N"></a>` for GitHub, which keeps `name` and drops `id`, and `<span
+    /// id="ref-N"></span>` for pandoc, which makes the span a bookmark in a Word file and
+    /// drops the `a`. Each renderer keeps one and ignores the other.
+    fn anchor(&self, number: usize) -> String {
+        let name = format!("{}{number}", self.anchor);
+        format!("<a name=\"{name}\"></a><span id=\"{name}\"></span>")
+    }
 }
 
 /// The title as shown: with the values the case fills in escaped when they hold control
