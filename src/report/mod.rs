@@ -26,7 +26,7 @@ mod types;
 pub use advice_writer::AdviceWriter;
 pub use document::{About, IndexRow};
 pub use html::{index_html, to_html};
-pub use markdown::to_markdown;
+pub use markdown::{index_markdown, to_markdown, to_markdown_part};
 pub use timeline::ascii_bar;
 pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report, TimelineEntry, When};
 
