@@ -143,6 +143,7 @@ fn finish(writer: &Writer, outcomes: Vec<Outcome>, stopped: Option<String>) -> R
         Some(why) => Err(format!("{why}, so the index is not written over it")),
         None => writer.write_file(&index, text.as_bytes()),
     };
+    writer.folder.sync();
     if let Err(why) = written {
         eprintln!("error: {why}");
         return Err(Failed);
