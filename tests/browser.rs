@@ -1,0 +1,270 @@
+//! The HTML report in a real browser: Debian's headless Chromium renders the report of
+//! `fixtures/01` at a phone's width and a desktop's, and prints it to PDF; the tests read
+//! the pictures' pixels and the PDF's text and page count. The timeline's checks are
+//! themselves tested on a small hand-made page that draws one as the report is agreed to
+//! (the period bands' solid part `#d97706`, the "You are here" line `#1d4ed8`, at least
+//! 3 px wide, between the summary and the advice).
+//!
+//! Needs `chromium`, `pdftotext` and `pdfinfo` (`apt-get install chromium poppler-utils`;
+//! `.ci/run` installs them); without them the tests fail, saying so, unless
+//! `ACCORD_SKIP_BROWSER_TESTS=1`.
+
+#![allow(clippy::panic, reason = "a test fails by panicking, with what went wrong")]
+
+mod common;
+
+#[path = "browser/chromium.rs"]
+mod chromium;
+#[path = "browser/layout.rs"]
+mod layout;
+#[path = "browser/pdf.rs"]
+mod pdf;
+#[path = "browser/picture.rs"]
+mod picture;
+
+use std::path::{Path, PathBuf};
+
+use chromium::Browser;
+use layout::Layout;
+use picture::{Picture, hex};
+
+/// The widths the report is looked at: a phone's and a desktop's, each 2400 pixels tall.
+const WIDTHS: [u32; 2] = [390, 1280];
+const HEIGHT: u32 = 2400;
+
+/// The colour of the solid part of the timeline's period bands.
+const BAND: &str = "#d97706";
+/// The colour of the timeline's "You are here" line.
+const HERE: &str = "#1d4ed8";
+
+/// What the report of a case must show, known from the case and the rules.
+struct Expected {
+    case: String,
+    first_advice: String,
+    first_author: String,
+}
+
+#[test]
+fn the_report_renders_on_a_phone_a_desktop_and_paper() {
+    let dir = common::scratch("browser", "renders");
+    let Some(browser) = chromium::browser(&dir) else { return };
+    let (page, expected) = report_page(&dir);
+    for width in WIDTHS {
+        let png = browser.screenshot(&page, &format!("report-{width}.png"), width, HEIGHT);
+        assert_drawn(&Picture::open(&png), width);
+    }
+    let pdf = browser.pdf(&page, "report.pdf");
+    let text = pdf::text(&pdf);
+    for phrase in [expected.case.as_str(), "First things to do", "References", expected.first_author.as_str()]
+    {
+        assert!(text.contains(phrase), "the PDF does not say `{phrase}`:\n{text}");
+    }
+    let pages = pdf::pages(&pdf);
+    assert!((1..=12).contains(&pages), "the PDF has {pages} pages");
+}
+
+#[test]
+#[ignore = "the report has no timeline until the rule language's timeline clauses are merged"]
+fn timeline_is_drawn() {
+    let dir = common::scratch("browser", "timeline");
+    let Some(browser) = chromium::browser(&dir) else { return };
+    let (page, expected) = report_page(&dir);
+    assert_timeline_drawn(&browser, &page, &expected.first_advice);
+    assert_pages_numbered(&browser.pdf(&page, "report.pdf"));
+}
+
+#[test]
+fn the_timeline_checks_pass_on_a_page_that_draws_the_timeline_as_agreed() {
+    let dir = common::scratch("browser", "agreed");
+    let Some(browser) = chromium::browser(&dir) else { return };
+    let page = hand_made_page(&dir, "agreed", &Timeline::default());
+    assert_timeline_drawn(&browser, &page, ADVICE_TITLE);
+    assert_pages_numbered(&browser.pdf(&page, "agreed.pdf"));
+}
+
+#[test]
+fn the_timeline_checks_fail_on_pages_that_break_the_agreement() {
+    let dir = common::scratch("browser", "broken");
+    let Some(browser) = chromium::browser(&dir) else { return };
+    let agreed = Timeline::default();
+    let broken = [
+        (Timeline { band: "#d97707", ..agreed }, "no band of #d97706"),
+        (Timeline { band_width: 120, ..agreed }, "no band of #d97706"),
+        (Timeline { band_height: 2, ..agreed }, "no band of #d97706"),
+        (Timeline { here: "#1d4ed9", ..agreed }, "no #1d4ed8 line"),
+        (Timeline { here_width: 1, ..agreed }, "no #1d4ed8 line"),
+        (Timeline { here_from: 60, ..agreed }, "no #1d4ed8 line"),
+        (Timeline { after_advice: true, ..agreed }, "not above the first advice"),
+        (Timeline { before_summary: true, ..agreed }, "not below the summary"),
+    ];
+    for (n, (timeline, why)) in broken.iter().enumerate() {
+        let page = hand_made_page(&dir, &format!("broken-{n}"), timeline);
+        let failed = timeline_drawn(&browser, &page, ADVICE_TITLE).expect_err(why);
+        assert!(failed.contains(why), "{timeline:?}: expected `{why}`, got `{failed}`");
+    }
+}
+
+/// Writes the HTML report of fixture 01 into `dir`, as `accord advise --format html` writes
+/// it (the library's `report::to_html`, with the shipped rules and the case's own date);
+/// gives its path and what it must show.
+fn report_page(dir: &Path) -> (PathBuf, Expected) {
+    let files = accord::RuleFiles::embedded();
+    let rules = files.compile().rule_base.expect("the shipped rules check cleanly");
+    let path = common::manifest_dir().join("fixtures/01-shire-integrated-care.json");
+    let text = std::fs::read_to_string(&path).expect("fixture 01");
+    let case =
+        accord::parse_case("01-shire-integrated-care.json", &text, rules.vocabulary()).expect("a valid case");
+    let as_of = case.assessed_on.expect("fixture 01 gives its date");
+    let report = rules.advise_in_words(&case, as_of);
+    let about = accord::report::About::new(rules.rules().len(), &files.content_hash());
+    let page = dir.join("report.html");
+    std::fs::write(&page, accord::report::to_html(&report, &about)).expect("the report is written");
+    let expected = Expected {
+        case: report.case.clone().expect("fixture 01 has a name"),
+        first_advice: report.advice.first().expect("fixture 01 has advice").title.clone(),
+        first_author: first_author(&accord::report::to_text(&report)),
+    };
+    (page, expected)
+}
+
+/// The authors of reference [1], as the text report lists its references.
+fn first_author(text: &str) -> String {
+    let entry = text.split_once("\nReferences\n[1] ").expect("the text report has references").1;
+    entry.split_once(" (").expect("a year after the authors").0.to_string()
+}
+
+/// A screenshot `width` pixels wide shows a page: not blank, with text.
+fn assert_drawn(picture: &Picture, width: u32) {
+    assert_eq!((picture.width, picture.height), (width as usize, HEIGHT as usize), "the screenshot's size");
+    let colours = picture.colours();
+    assert!(colours >= 16, "the screenshot at {width} px has {colours} colours: blank, or nearly");
+    let dark = picture.dark_pixels();
+    assert!(dark >= 2000, "the screenshot at {width} px has {dark} dark pixels: no text to speak of");
+}
+
+fn assert_timeline_drawn(browser: &Browser, page: &Path, first_advice: &str) {
+    if let Err(failed) = timeline_drawn(browser, page, first_advice) {
+        panic!("{failed}");
+    }
+}
+
+/// The PDF's pages are numbered by the print stylesheet, on A4.
+fn assert_pages_numbered(pdf: &Path) {
+    let text = pdf::text(pdf);
+    assert!(text.contains("Page 1 of"), "the PDF has no page numbers (`Page 1 of`):\n{text}");
+    let size = pdf::page_size(pdf);
+    assert!(size.ends_with("(A4)"), "the PDF's pages are not A4: {size}");
+}
+
+/// Checks, at both widths, that the timeline is drawn as agreed, or says what is not.
+fn timeline_drawn(browser: &Browser, page: &Path, first_advice: &str) -> Result<(), String> {
+    let measured = layout::measuring_copy(page, first_advice);
+    for width in WIDTHS {
+        let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+        // The measured copy is the page with a script that adds its findings at the end:
+        // the same pixels above them, and the positions from the same rendering.
+        let (png, dom) = browser.screenshot_and_dom(&measured, &format!("{stem}-{width}.png"), width, HEIGHT);
+        timeline_in(&Picture::open(&png), &layout::read(&dom))
+            .map_err(|failed| format!("at {width} px: {failed}"))?;
+    }
+    Ok(())
+}
+
+/// The picture has a band of the solid colour of a period, at least a fifth of the width
+/// and a few pixels tall, inside an SVG picture, below the summary and above the first
+/// advice; and a "You are here" line, at least 2 pixels of the exact colour wide (a 3 px
+/// line at any position covers 2 whole pixels), across every row of that band.
+fn timeline_in(picture: &Picture, layout: &Layout) -> Result<(), String> {
+    let bands: Vec<_> =
+        picture.bands(hex(BAND), picture.width.div_ceil(5)).into_iter().filter(|b| b.height() >= 4).collect();
+    let Some(band) = bands.iter().max_by_key(|b| b.width()) else {
+        return Err(format!("no band of {BAND} over a fifth of the width, 4 px tall or more"));
+    };
+    let (top, bottom) = (band.top as f64, band.bottom as f64 + 1.0);
+    if !layout.svgs.iter().any(|&(svg_top, svg_bottom)| svg_top - 1.0 <= top && bottom <= svg_bottom + 1.0) {
+        return Err(format!("the band {band:?} is in no SVG picture: {layout:?}"));
+    }
+    let summary = layout.summary_bottom.ok_or("no heading `First things to do`")?;
+    if top < summary {
+        return Err(format!("the band {band:?} is not below the summary, whose heading ends at {summary}"));
+    }
+    let advice = layout.advice_top.ok_or("the first advice's title is not on the page")?;
+    if bottom > advice {
+        return Err(format!("the band {band:?} is not above the first advice, at {advice}"));
+    }
+    if picture.vertical_lines(hex(HERE), 2, band.top, band.bottom).is_empty() {
+        return Err(format!("no {HERE} line, 2 px wide or more, across the band {band:?}"));
+    }
+    Ok(())
+}
+
+/// The title of the advice on the hand-made page.
+const ADVICE_TITLE: &str = "Say why you are merging";
+
+/// How the hand-made page draws its timeline: as agreed by default, and each field a way
+/// to break the agreement.
+#[derive(Clone, Copy, Debug)]
+struct Timeline {
+    /// The band's fill.
+    band: &'static str,
+    /// The band's width, of the picture's 800.
+    band_width: u32,
+    /// The band's height, of the picture's 120.
+    band_height: u32,
+    /// The line's colour.
+    here: &'static str,
+    /// The line's width, in pixels whatever the picture's scale.
+    here_width: u32,
+    /// Where the line starts, of the picture's 120 (the band spans 40 to 40 + its height).
+    here_from: u32,
+    /// The timeline drawn after the first advice, not before.
+    after_advice: bool,
+    /// The timeline drawn before the summary, not after.
+    before_summary: bool,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline {
+            band: BAND,
+            band_width: 400,
+            band_height: 24,
+            here: HERE,
+            here_width: 3,
+            here_from: 20,
+            after_advice: false,
+            before_summary: false,
+        }
+    }
+}
+
+/// Writes a small page with a timeline drawn as `timeline` says, as `name.html` in `dir`.
+fn hand_made_page(dir: &Path, name: &str, timeline: &Timeline) -> PathBuf {
+    let Timeline { band, band_width, band_height, here, here_width, here_from, .. } = *timeline;
+    let svg = format!(
+        r#"<svg viewBox="0 0 800 120" width="100%" role="img" aria-label="Timeline">
+<defs><linearGradient id="fade"><stop offset="0" stop-color="{band}"/><stop offset="1" stop-color="{band}" stop-opacity="0"/></linearGradient></defs>
+<rect x="80" y="40" width="{band_width}" height="{band_height}" fill="{band}"/>
+<rect x="{fade_x}" y="40" width="160" height="{band_height}" fill="url(#fade)"/>
+<line x1="300" y1="{here_from}" x2="300" y2="100" stroke="{here}" stroke-width="{here_width}" vector-effect="non-scaling-stroke"/>
+<text x="306" y="112" font-size="14">You are here</text></svg>"#,
+        fade_x = 80 + band_width
+    );
+    let summary = "<h2>First things to do</h2><ol><li>Say why you are merging</li></ol>";
+    let advice = format!("<h2>Advice</h2><h3>{ADVICE_TITLE}</h3><p>Because the change is a merger.</p>");
+    let body = match (timeline.before_summary, timeline.after_advice) {
+        (true, _) => format!("{svg}{summary}{advice}"),
+        (_, true) => format!("{summary}{advice}{svg}"),
+        _ => format!("{summary}{svg}{advice}"),
+    };
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A timeline</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>@page {{ size: A4; margin: 20mm; @bottom-center {{ content: "Page " counter(page) " of " counter(pages); }} }}
+body {{ font-family: sans-serif; margin: 1rem; }}</style></head>
+<body><main><h1>A case</h1>{body}<h2>References</h2><p>Glasby, J. (2012)</p></main></body></html>"#
+    );
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(&page, html).expect("the page is written");
+    page
+}
