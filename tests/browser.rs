@@ -26,10 +26,11 @@ use std::path::{Path, PathBuf};
 
 use chromium::Browser;
 use layout::Layout;
-use picture::{Picture, hex};
+use picture::{Band, Picture, hex};
 
 /// The widths the report is looked at: a phone's and a desktop's, each 2400 pixels tall.
-const WIDTHS: [u32; 2] = [390, 1280];
+const WIDTHS: [u32; 2] = [PHONE, 1280];
+const PHONE: u32 = 390;
 const HEIGHT: u32 = 2400;
 
 /// The colour of the solid part of the timeline's period bands.
@@ -74,12 +75,39 @@ fn timeline_is_drawn() {
 }
 
 #[test]
+#[ignore = "the interim HTML page is preformatted text wider than a phone until the HTML report is merged"]
+fn the_report_fits_a_phone_screen() {
+    let dir = common::scratch("browser", "phone");
+    let Some(browser) = chromium::browser(&dir) else { return };
+    let (page, expected) = report_page(&dir);
+    let overflow = overflow(&browser, &page, &expected.first_advice, PHONE);
+    assert_eq!(overflow, 0, "at {PHONE} px the report is laid out {overflow} px wider: it scrolls sideways");
+}
+
+#[test]
+fn the_phone_check_sees_a_page_wider_than_a_phone() {
+    let dir = common::scratch("browser", "wide");
+    let Some(browser) = chromium::browser(&dir) else { return };
+    let page = dir.join("wide.html");
+    let line = "Say why the merger is the best way to achieve what the partners want. ".repeat(3);
+    std::fs::write(&page, format!("<!DOCTYPE html><html lang=\"en\"><body><pre>{line}</pre></body></html>"))
+        .unwrap();
+    let overflow = overflow(&browser, &page, "Say why", PHONE);
+    assert!(
+        overflow > 100,
+        "a page with a long line of preformatted text overflows a phone by {overflow} px"
+    );
+}
+
+#[test]
 fn the_timeline_checks_pass_on_a_page_that_draws_the_timeline_as_agreed() {
     let dir = common::scratch("browser", "agreed");
     let Some(browser) = chromium::browser(&dir) else { return };
     let page = hand_made_page(&dir, "agreed", &Timeline::default());
     assert_timeline_drawn(&browser, &page, ADVICE_TITLE);
     assert_pages_numbered(&browser.pdf(&page, "agreed.pdf"));
+    let overflow = overflow(&browser, &page, ADVICE_TITLE, PHONE);
+    assert_eq!(overflow, 0, "the hand-made page overflows a phone by {overflow} px");
 }
 
 #[test]
@@ -148,23 +176,36 @@ fn assert_timeline_drawn(browser: &Browser, page: &Path, first_advice: &str) {
     }
 }
 
-/// The PDF's pages are numbered by the print stylesheet, on A4.
+/// The PDF's pages are numbered "Page N of M" by the print stylesheet, on A4.
 fn assert_pages_numbered(pdf: &Path) {
     let text = pdf::text(pdf);
-    assert!(text.contains("Page 1 of"), "the PDF has no page numbers (`Page 1 of`):\n{text}");
+    let pages = pdf::pages(pdf);
+    for n in [1, pages] {
+        let number = format!("Page {n} of {pages}");
+        assert!(text.contains(&number), "the PDF's page {n} is not numbered `{number}`:\n{text}");
+    }
     let size = pdf::page_size(pdf);
     assert!(size.ends_with("(A4)"), "the PDF's pages are not A4: {size}");
 }
 
+/// How many pixels wider than a window `width` pixels wide `page` is laid out.
+fn overflow(browser: &Browser, page: &Path, first_advice: &str, width: u32) -> usize {
+    let marked = layout::marked_copy(page, first_advice);
+    let name =
+        format!("{}-overflow-{width}.png", page.file_stem().and_then(|s| s.to_str()).unwrap_or("page"));
+    layout::read(&Picture::open(&browser.screenshot(&marked, &name, width, HEIGHT))).overflow
+}
+
 /// Checks, at both widths, that the timeline is drawn as agreed, or says what is not.
 fn timeline_drawn(browser: &Browser, page: &Path, first_advice: &str) -> Result<(), String> {
-    let measured = layout::measuring_copy(page, first_advice);
+    // The marked copy is laid out as the page is, with its parts outlined in colours that
+    // the timeline does not use: one screenshot shows both.
+    let marked = layout::marked_copy(page, first_advice);
+    let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
     for width in WIDTHS {
-        let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-        // The measured copy is the page with a script that adds its findings at the end:
-        // the same pixels above them, and the positions from the same rendering.
-        let (png, dom) = browser.screenshot_and_dom(&measured, &format!("{stem}-{width}.png"), width, HEIGHT);
-        timeline_in(&Picture::open(&png), &layout::read(&dom))
+        let picture =
+            Picture::open(&browser.screenshot(&marked, &format!("{stem}-{width}.png"), width, HEIGHT));
+        timeline_in(&picture, &layout::read(&picture))
             .map_err(|failed| format!("at {width} px: {failed}"))?;
     }
     Ok(())
@@ -175,22 +216,35 @@ fn timeline_drawn(browser: &Browser, page: &Path, first_advice: &str) -> Result<
 /// advice; and a "You are here" line, at least 2 pixels of the exact colour wide (a 3 px
 /// line at any position covers 2 whole pixels), across every row of that band.
 fn timeline_in(picture: &Picture, layout: &Layout) -> Result<(), String> {
-    let bands: Vec<_> =
+    let mut bands: Vec<Band> =
         picture.bands(hex(BAND), picture.width.div_ceil(5)).into_iter().filter(|b| b.height() >= 4).collect();
-    let Some(band) = bands.iter().max_by_key(|b| b.width()) else {
+    // Widest first: when no band is placed as agreed, the widest says why.
+    bands.sort_by_key(|band| std::cmp::Reverse(band.width()));
+    let Some(widest) = bands.first() else {
         return Err(format!("no band of {BAND} over a fifth of the width, 4 px tall or more"));
     };
-    let (top, bottom) = (band.top as f64, band.bottom as f64 + 1.0);
-    if !layout.svgs.iter().any(|&(svg_top, svg_bottom)| svg_top - 1.0 <= top && bottom <= svg_bottom + 1.0) {
+    if bands.iter().any(|band| band_placed(picture, layout, band).is_ok()) {
+        return Ok(());
+    }
+    band_placed(picture, layout, widest)
+}
+
+/// The band is in an SVG picture, between the summary and the first advice, with a "You
+/// are here" line across it.
+fn band_placed(picture: &Picture, layout: &Layout, band: &Band) -> Result<(), String> {
+    let (top, bottom) = (band.top, band.bottom);
+    if !layout.svgs.iter().any(|&(svg_top, svg_bottom)| svg_top < top && bottom < svg_bottom) {
         return Err(format!("the band {band:?} is in no SVG picture: {layout:?}"));
     }
     let summary = layout.summary_bottom.ok_or("no heading `First things to do`")?;
-    if top < summary {
-        return Err(format!("the band {band:?} is not below the summary, whose heading ends at {summary}"));
+    if top <= summary {
+        return Err(format!(
+            "the band {band:?} is not below the summary, whose heading ends at row {summary}"
+        ));
     }
     let advice = layout.advice_top.ok_or("the first advice's title is not on the page")?;
-    if bottom > advice {
-        return Err(format!("the band {band:?} is not above the first advice, at {advice}"));
+    if bottom >= advice {
+        return Err(format!("the band {band:?} is not above the first advice, at row {advice}"));
     }
     if picture.vertical_lines(hex(HERE), 2, band.top, band.bottom).is_empty() {
         return Err(format!("no {HERE} line, 2 px wide or more, across the band {band:?}"));

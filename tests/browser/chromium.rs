@@ -1,6 +1,5 @@
-//! Running Debian's headless Chromium on a page: a screenshot at a window width, a PDF as
-//! the print stylesheet lays it out, and where the page's parts fall (the page's DOM after
-//! a measuring script has run). Every run has a fresh profile and a time limit. It must
+//! Running Debian's headless Chromium on a page: a screenshot at a window width, and a PDF
+//! as the print stylesheet lays it out. Every run has a fresh profile and a time limit. It must
 //! not judge what it made: `picture.rs`, `pdf.rs` and the tests do.
 
 use std::path::{Path, PathBuf};
@@ -79,20 +78,9 @@ impl Browser {
         pdf
     }
 
-    /// Takes a screenshot of `page`, as [`Browser::screenshot`] does, and gives with it the
-    /// page's DOM, serialised after its scripts have run: both from one rendering.
-    pub fn screenshot_and_dom(&self, page: &Path, name: &str, width: u32, height: u32) -> (PathBuf, String) {
-        let png = self.dir.join(name);
-        let size = format!("--window-size={width},{height}");
-        let out = self.run(name, &[&size, &arg("--screenshot=", &png), "--dump-dom"], page);
-        assert!(png.is_file(), "Chromium wrote no screenshot {}", png.display());
-        (png, std::fs::read_to_string(out).expect("the DOM is UTF-8 text"))
-    }
-
     /// Runs Chromium on `page` with the common flags, `args` and a profile of its own
-    /// (`name`'s), killing it and every process it started after [`LIMIT`]. Gives the path
-    /// of the file that holds what it printed on standard output.
-    fn run(&self, name: &str, args: &[&str], page: &Path) -> PathBuf {
+    /// (`name`'s), killing it and every process it started after [`LIMIT`].
+    fn run(&self, name: &str, args: &[&str], page: &Path) {
         let profile = self.dir.join(format!("profile-{name}"));
         let stdout = self.dir.join(format!("{name}.stdout"));
         let stderr = self.dir.join(format!("{name}.stderr"));
@@ -127,7 +115,6 @@ impl Browser {
             panic!("Chromium took more than {LIMIT:?} for {name}, and was killed:\n{}", said())
         };
         assert!(status.success(), "Chromium failed ({status}) for {name}:\n{}", said());
-        stdout
     }
 }
 
