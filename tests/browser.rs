@@ -165,9 +165,9 @@ fn first_author(text: &str) -> String {
 fn assert_drawn(picture: &Picture, width: u32) {
     assert_eq!((picture.width, picture.height), (width as usize, HEIGHT as usize), "the screenshot's size");
     let colours = picture.colours();
-    assert!(colours >= 16, "the screenshot at {width} px has {colours} colours: blank, or nearly");
+    assert!(colours >= 32, "the screenshot at {width} px has {colours} colours: blank, or nearly");
     let dark = picture.dark_pixels();
-    assert!(dark >= 2000, "the screenshot at {width} px has {dark} dark pixels: no text to speak of");
+    assert!(dark >= 10_000, "the screenshot at {width} px has {dark} dark pixels: not a screenful of text");
 }
 
 fn assert_timeline_drawn(browser: &Browser, page: &Path, first_advice: &str) {

@@ -48,9 +48,10 @@ impl Picture {
         self.pixels.iter().collect::<BTreeSet<_>>().len()
     }
 
-    /// How many pixels are dark, as text is: each channel below 96.
+    /// How many pixels are dark, as the cores of the letters of body text are: each channel
+    /// below 128 (every grey that passes WCAG AA on white, `#767676` and darker, is).
     pub fn dark_pixels(&self) -> usize {
-        self.pixels.iter().filter(|p| p.iter().all(|&c| c < 96)).count()
+        self.pixels.iter().filter(|p| p.iter().all(|&c| c < 128)).count()
     }
 
     /// The bands of exactly `colour`: runs of consecutive rows in each of which pixels of
