@@ -322,3 +322,69 @@ body {{ font-family: sans-serif; margin: 1rem; }}</style></head>
     std::fs::write(&page, html).expect("the page is written");
     page
 }
+
+// The pixel readers, on pictures drawn here.
+
+const WHITE: [u8; 3] = [255, 255, 255];
+
+/// A white picture `width` by `height` with the rectangles `(left, top, right, bottom,
+/// colour)` painted in order, their last rows and columns included.
+fn painted(width: usize, height: usize, rectangles: &[(usize, usize, usize, usize, &str)]) -> Picture {
+    let mut pixels = vec![WHITE; width * height];
+    for &(left, top, right, bottom, colour) in rectangles {
+        for y in top..=bottom {
+            pixels[y * width + left..=y * width + right].fill(hex(colour));
+        }
+    }
+    Picture::new(width, pixels)
+}
+
+#[test]
+fn a_band_is_found_across_a_line_drawn_over_it() {
+    let picture = painted(100, 20, &[(10, 5, 60, 9, BAND), (30, 2, 32, 15, HERE)]);
+    assert_eq!(picture.bands(hex(BAND), 20), [Band { top: 5, bottom: 9, left: 10, right: 60 }]);
+    assert_eq!(picture.vertical_lines(hex(HERE), 2, 5, 9), [30]);
+    assert_eq!(picture.vertical_lines(hex(HERE), 4, 5, 9), [] as [usize; 0]);
+    assert_eq!(picture.vertical_lines(hex(HERE), 2, 0, 9), [] as [usize; 0], "the line starts at row 2");
+}
+
+#[test]
+fn a_band_is_not_found_where_the_colour_is_too_narrow_or_broken_up() {
+    assert_eq!(painted(100, 20, &[(10, 5, 28, 9, BAND)]).bands(hex(BAND), 20), []);
+    let broken = painted(100, 20, &[(10, 5, 20, 9, BAND), (30, 5, 40, 9, BAND)]);
+    assert_eq!(broken.bands(hex(BAND), 20), [], "a gap of 9 pixels breaks a band");
+    let faded = painted(100, 20, &[(10, 5, 60, 9, "#d97707")]);
+    assert_eq!(faded.bands(hex(BAND), 20), [], "only the exact colour counts");
+}
+
+#[test]
+fn bands_in_rows_apart_are_two_bands() {
+    let picture = painted(100, 30, &[(10, 5, 60, 9, BAND), (40, 20, 99, 25, BAND)]);
+    let bands = picture.bands(hex(BAND), 20);
+    assert_eq!(
+        bands,
+        [Band { top: 5, bottom: 9, left: 10, right: 60 }, Band { top: 20, bottom: 25, left: 40, right: 99 }]
+    );
+}
+
+#[test]
+fn the_timeline_check_reads_the_marks() {
+    let marks = [
+        (2, 2, 97, 10, "#ff00ff"),
+        (3, 3, 96, 9, "#ffffff"),
+        (2, 14, 97, 30, "#00ffff"),
+        (3, 15, 96, 29, "#ffffff"),
+        (2, 34, 97, 40, "#00ff00"),
+    ];
+    let mut rectangles = marks.to_vec();
+    rectangles.extend([(10, 20, 60, 25, BAND), (30, 16, 31, 28, HERE)]);
+    let picture = painted(100, 45, &rectangles);
+    let layout = layout::read(&picture);
+    assert_eq!(
+        layout,
+        Layout { summary_bottom: Some(10), advice_top: Some(34), svgs: vec![(14, 30)], overflow: 0 }
+    );
+    assert_eq!(timeline_in(&picture, &layout), Ok(()));
+    let above = Layout { advice_top: Some(22), ..layout::read(&picture) };
+    assert!(timeline_in(&picture, &above).is_err_and(|e| e.contains("not above the first advice")));
+}

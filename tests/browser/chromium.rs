@@ -81,7 +81,7 @@ impl Browser {
     /// Runs Chromium on `page` with the common flags, `args` and a profile of its own
     /// (`name`'s), killing it and every process it started after [`LIMIT`].
     fn run(&self, name: &str, args: &[&str], page: &Path) {
-        let profile = self.dir.join(format!("profile-{name}"));
+        let profile = self.dir.join(format!("{name}.profile"));
         let stdout = self.dir.join(format!("{name}.stdout"));
         let stderr = self.dir.join(format!("{name}.stderr"));
         let mut command = Command::new("chromium");

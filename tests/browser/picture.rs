@@ -38,6 +38,11 @@ impl Picture {
         Picture { width: info.width as usize, height: info.height as usize, pixels }
     }
 
+    /// A picture `width` pixels wide of `pixels`, row after row.
+    pub fn new(width: usize, pixels: Vec<Rgb>) -> Picture {
+        Picture { width, height: pixels.len() / width, pixels }
+    }
+
     /// The pixel at column `x` of row `y`.
     pub fn at(&self, x: usize, y: usize) -> Rgb {
         self.pixels[y * self.width + x]
