@@ -1,9 +1,12 @@
 //! The HTML report in a real browser: Debian's headless Chromium renders the report of
 //! `fixtures/01` at a phone's width and a desktop's, and prints it to PDF; the tests read
-//! the pictures' pixels and the PDF's text and page count. The timeline's checks are
-//! themselves tested on a small hand-made page that draws one as the report is agreed to
-//! (the period bands' solid part `#d97706`, the "You are here" line `#1d4ed8`, at least
-//! 3 px wide, between the summary and the advice).
+//! the pictures' pixels and the PDF's text and page count. Where the page's parts fall is
+//! read from a screenshot of a copy that outlines them in colours of their own
+//! (`browser/layout.rs`). The timeline's checks are themselves tested on a small hand-made
+//! page that draws one as the report is agreed to (the period bands' solid part `#d97706`,
+//! the "You are here" line `#1d4ed8`, at least 3 px wide, between the summary and the
+//! advice), on pages that break the agreement each in one way, and the pixel readers on
+//! pictures drawn here.
 //!
 //! Needs `chromium`, `pdftotext` and `pdfinfo` (`apt-get install chromium poppler-utils`;
 //! `.ci/run` installs them); without them the tests fail, saying so, unless
