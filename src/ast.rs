@@ -422,6 +422,36 @@ pub struct Rule {
     pub contradicts: Vec<Spanned<String>>,
     /// `allow W0301 "reason"`: warnings silenced for this rule.
     pub allows: Vec<Allow>,
+    /// `event "..." on DATE` and `period "..." from DATE to [at least] DATE`: the dates the
+    /// advice rests on, which reports draw as a timeline.
+    pub timeline: Vec<Mark>,
+}
+
+/// A dated entry of a rule's timeline: `event "The merger took effect" on change.date`, or
+/// `period "Service development may stall" from change.date to at least change.date + 18
+/// months`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// What it is, in words for a reader of the report.
+    pub label: Spanned<String>,
+    /// When: a day, or a period.
+    pub when: MarkWhen,
+}
+
+/// When a [`Mark`] happens: date expressions, checked to be dates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MarkWhen {
+    /// `on DATE`
+    On(Spanned<Expr>),
+    /// `from DATE to [at least] DATE`
+    Period {
+        /// The first day.
+        from: Spanned<Expr>,
+        /// The last day, or with `at least` the earliest the period may end.
+        to: Spanned<Expr>,
+        /// `to at least`: the period may go on after `to`.
+        at_least: bool,
+    },
 }
 
 /// `for each group in groups`

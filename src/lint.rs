@@ -198,7 +198,7 @@ impl<'a> Linter<'a> {
     }
 
     /// W0304: a fact no rule reads; W0305: a fact whose question can never be asked,
-    /// because rules only show it in texts.
+    /// because rules only show it in texts (or timelines).
     fn facts_never_read_or_asked(&mut self) {
         let facts = self.rule_base.vocabulary.facts.len();
         let definitions = &self.rule_base.definitions;
@@ -212,6 +212,10 @@ impl<'a> Linter<'a> {
             rule.condition.visit_facts(definitions, &mut |fact| decides[fact.0] = true);
             for template in [&rule.title, &rule.text] {
                 template.visit_facts(definitions, &mut |fact| shown[fact.0] = true);
+            }
+            // A timeline shows its dates too.
+            for date in rule.timeline.iter().flat_map(|entry| entry.dates.exprs()) {
+                date.visit_facts(definitions, &mut |fact| shown[fact.0] = true);
             }
         }
         for (index, fact) in self.rule_base.vocabulary.facts.iter().enumerate() {

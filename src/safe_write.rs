@@ -1,6 +1,7 @@
 //! Writing the user's files safely: every file accord writes (a case saved by `accord
-//! interview --write` and its `.bak` copy, a rule file rewritten by `accord fmt`) goes
-//! through this module, so that at every instant each file is whole, old or new.
+//! interview --write` and its `.bak` copy, a rule file rewritten by `accord fmt`, the
+//! output and reports of `accord advise --output` and `--output-dir`) goes through this
+//! module, so that at every instant each file is whole, old or new.
 //!
 //! - **Atomic replacement.** The new contents go to a temporary file in the same folder
 //!   (`.NAME.tmp-PID`, created afresh, never opened if something has its name), which is
@@ -24,7 +25,8 @@
 //!   [`LOCK_WAIT`], never for ever.
 //! - **No litter.** Temporary files left by a process that was killed (`.NAME.tmp-PID` of a
 //!   process that is no longer running, or older than [`STALE_AFTER`]) are removed when
-//!   the same file is next written.
+//!   the same file is next written, or, for a folder of many files written through
+//!   [`Folder`], when it is opened.
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -140,7 +142,7 @@ fn special_kind(metadata: &Metadata) -> Option<&'static str> {
 ///
 /// Any failure; the file is then as it was and no temporary file is left.
 pub fn replace(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
-    save(path, None, contents, false, &|_| Ok(())).map(|_| ())
+    save(path, None, contents, false, &|_| Ok(()), Clean::Name).map(|_| ())
 }
 
 /// [`replace`], but only if the file still holds `expected` (what was read from it):
@@ -151,7 +153,7 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
 /// [`SaveError::Changed`] when the file is not `expected` any more; any other failure.
 /// The file is then as it was and no temporary file is left.
 pub fn replace_if_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), SaveError> {
-    save(path, Some(expected), contents, false, &|_| Ok(())).map(|_| ())
+    save(path, Some(expected), contents, false, &|_| Ok(()), Clean::Name).map(|_| ())
 }
 
 /// Saves `contents` into the file at `path`, which must still hold `expected`, keeping
@@ -169,7 +171,7 @@ pub fn replace_if_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Re
 /// [`SaveError::backup_replaced`] says the backup now holds the old contents (only when
 /// the file's own rename fails and the previous backup cannot be put back).
 pub fn save_with_backup(path: &Path, expected: &[u8], contents: &[u8]) -> Result<PathBuf, SaveError> {
-    save(path, Some(expected), contents, true, &|_| Ok(()))
+    save(path, Some(expected), contents, true, &|_| Ok(()), Clean::Name)
         .map(|backup| backup.unwrap_or_else(|| backup_path(path)))
 }
 
@@ -192,37 +194,24 @@ enum Step {
 
 type Hook<'a> = &'a dyn Fn(Step) -> io::Result<()>;
 
+/// Which temporary files left by killed processes a save looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Clean {
+    /// Those of the file saved (and of its backup), reading the folder.
+    Name,
+    /// None: [`Folder::new`] has removed those of every name in the folder already.
+    Done,
+}
+
 fn save(
     path: &Path,
     expected: Option<&[u8]>,
     contents: &[u8],
     backup: bool,
     hook: Hook<'_>,
+    clean: Clean,
 ) -> Result<Option<PathBuf>, SaveError> {
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let target = if is_link {
-        fs::canonicalize(path).map_err(|e| SaveError::io("cannot follow the symbolic link", e))?
-    } else {
-        path.to_path_buf()
-    };
-    let Some(name) = target.file_name().map(OsStr::to_os_string) else {
-        return Err(SaveError::io(
-            "cannot write it",
-            io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
-        ));
-    };
-    let folder = folder_of(&target);
-    let existing = match fs::metadata(&target) {
-        Ok(metadata) => Some(metadata),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(SaveError::io("cannot look at it", e)),
-    };
-    if let Some(kind) = existing.as_ref().and_then(special_kind) {
-        return Err(SaveError::NotRegular(kind));
-    }
-    if existing.as_ref().is_some_and(Metadata::is_dir) {
-        return Err(SaveError::io("cannot write it", io::Error::other("it is a folder")));
-    }
+    let Target { target, name, folder, existing } = Target::of(path)?;
     // Held until the file is replaced: another accord waits for it, then finds the file
     // changed.
     let _lock = match (&existing, expected) {
@@ -231,14 +220,16 @@ fn save(
         (Some(_), _) => Some(lock(&target, expected)?),
     };
 
-    remove_stale_temporaries(&folder, &name);
+    if clean == Clean::Name {
+        remove_stale_temporaries(&folder, Some(&name));
+    }
     let backup = backup.then(|| backup_path(path));
     let backup_parts = backup.as_ref().map(|backup| {
         let name = backup.file_name().map(OsStr::to_os_string).unwrap_or_default();
         (backup.clone(), folder_of(backup), name)
     });
     if let Some((_, backup_folder, backup_name)) = &backup_parts {
-        remove_stale_temporaries(backup_folder, backup_name);
+        remove_stale_temporaries(backup_folder, Some(backup_name));
     }
 
     // Both temporary files first: a failure here (a full disk) leaves everything as it was.
@@ -336,6 +327,119 @@ fn save(
     Ok(backup_parts.map(|(backup, ..)| backup))
 }
 
+/// [`replace`] for contents too large to hold in memory (a batch's results): `write`
+/// writes them, through a buffer, into the temporary file that then takes the file's
+/// place, atomically, the file's owner and mode kept. Gives what `write` gives.
+///
+/// # Errors
+///
+/// The error of `write` (as [`SaveError::Io`]), or any other failure; the file is then as
+/// it was and no temporary file is left.
+pub fn replace_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> Result<T, SaveError> {
+    let Target { target, name, folder, existing } = Target::of(path)?;
+    remove_stale_temporaries(&folder, Some(&name));
+    let (temp, result) = write_temporary_with(&folder, &name, existing.as_ref(), |file| {
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, file);
+        let result = write(&mut buffered)?;
+        buffered.flush()?;
+        Ok(result)
+    })
+    .map_err(|(temp, e)| SaveError::io(format!("cannot write the temporary file `{}`", temp.display()), e))?;
+    // Another accord writing the same file at the end of its batch waits for this one.
+    let _lock = match existing {
+        Some(_) => match lock(&target, None) {
+            Ok(lock) => Some(lock),
+            Err(error) => {
+                let _ = fs::remove_file(&temp);
+                return Err(error);
+            }
+        },
+        None => None,
+    };
+    if let Err(e) = fs::rename(&temp, &target) {
+        let _ = fs::remove_file(&temp);
+        let doing = format!("cannot rename the temporary file into place as `{}`", target.display());
+        return Err(SaveError::io(doing, e));
+    }
+    sync_folder(&folder);
+    Ok(result)
+}
+
+/// A folder that many files are written into ([`Folder::replace`], as [`replace`] writes
+/// one): the temporary files left there by killed processes are looked for once, when it
+/// is opened, instead of once for each file, which in a folder of thousands of reports
+/// would read the folder thousands of times.
+#[derive(Debug)]
+pub struct Folder {
+    path: PathBuf,
+}
+
+impl Folder {
+    /// The folder at `path` (which must exist), cleared of the temporary files of every
+    /// name that killed processes left in it.
+    pub fn new(path: &Path) -> Folder {
+        remove_stale_temporaries(path, None);
+        Folder { path: path.to_path_buf() }
+    }
+
+    /// Replaces (or creates) the file `name` of the folder with `contents`, as [`replace`]
+    /// does. Gives the file's path.
+    ///
+    /// # Errors
+    ///
+    /// As [`replace`].
+    pub fn replace(&self, name: &str, contents: &[u8]) -> Result<PathBuf, SaveError> {
+        let path = self.path.join(name);
+        save(&path, None, contents, false, &|_| Ok(()), Clean::Done)?;
+        Ok(path)
+    }
+}
+
+/// The file a save replaces: the one a symbolic link points to, or the path itself.
+struct Target {
+    target: PathBuf,
+    /// Its name, without the folder.
+    name: OsString,
+    /// Its folder.
+    folder: PathBuf,
+    /// What is there now, if anything.
+    existing: Option<Metadata>,
+}
+
+impl Target {
+    /// The file `path` names, refusing what is not a regular file or missing.
+    fn of(path: &Path) -> Result<Target, SaveError> {
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let target = if is_link {
+            fs::canonicalize(path).map_err(|e| SaveError::io("cannot follow the symbolic link", e))?
+        } else {
+            path.to_path_buf()
+        };
+        let Some(name) = target.file_name().map(OsStr::to_os_string) else {
+            return Err(SaveError::io(
+                "cannot write it",
+                io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
+            ));
+        };
+        let folder = folder_of(&target);
+        let existing = match fs::metadata(&target) {
+            Ok(metadata) => Some(metadata),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(SaveError::io("cannot look at it", e)),
+        };
+        if let Some(kind) = existing.as_ref().and_then(special_kind) {
+            return Err(SaveError::NotRegular(kind));
+        }
+        if existing.as_ref().is_some_and(Metadata::is_dir) {
+            return Err(SaveError::io("cannot write it", io::Error::other("it is a folder")));
+        }
+        Ok(Target { target, name, folder, existing })
+    }
+}
+
 /// What became of the previous backup while the new one took its place.
 enum Previous {
     /// There was none.
@@ -370,6 +474,16 @@ fn write_temporary(
     contents: &[u8],
     like: Option<&Metadata>,
 ) -> Result<PathBuf, (PathBuf, io::Error)> {
+    write_temporary_with(folder, name, like, |file| file.write_all(contents)).map(|(temp, ())| temp)
+}
+
+/// [`write_temporary`], with what `write` writes.
+fn write_temporary_with<T>(
+    folder: &Path,
+    name: &OsStr,
+    like: Option<&Metadata>,
+    write: impl FnOnce(&mut File) -> io::Result<T>,
+) -> Result<(PathBuf, T), (PathBuf, io::Error)> {
     let temp = folder.join(temporary_name(name, "tmp"));
     let mut options = OpenOptions::new();
     // `create_new` never opens an existing file (nor follows a link of that name), so a
@@ -382,15 +496,16 @@ fn write_temporary(
     }
     let mut file = options.open(&temp).map_err(|e| (temp.clone(), e))?;
     let written = (|| {
-        file.write_all(contents)?;
+        let result = write(&mut file)?;
         if let Some(like) = like {
             keep_owner_and_mode(&file, like);
         }
-        file.sync_all()
+        file.sync_all()?;
+        Ok(result)
     })();
     drop(file);
     match written {
-        Ok(()) => Ok(temp),
+        Ok(result) => Ok((temp, result)),
         Err(e) => {
             let _ = fs::remove_file(&temp);
             Err((temp, e))
@@ -496,16 +611,13 @@ fn names_the_same_file(path: &Path, file: &File) -> bool {
 /// which has not made its own yet), or older than [`STALE_AFTER`]. Only files and
 /// symbolic links are removed (never what a link points to); nothing else is touched,
 /// and failures are ignored.
-fn remove_stale_temporaries(folder: &Path, name: &OsStr) {
+fn remove_stale_temporaries(folder: &Path, name: Option<&OsStr>) {
     let Ok(entries) = fs::read_dir(folder) else { return };
-    let name = name.to_string_lossy();
-    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    let name = name.map(OsStr::to_string_lossy);
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        let Some(digits) = prefixes.iter().find_map(|prefix| file_name.strip_prefix(prefix.as_str())) else {
-            continue;
-        };
+        let Some(digits) = temporary_of(&file_name, name.as_deref()) else { continue };
         // Only the names this module makes: the number as `process::id` writes it.
         let Ok(pid) = digits.parse::<u32>() else { continue };
         if pid.to_string() != digits {
@@ -526,6 +638,14 @@ fn remove_stale_temporaries(folder: &Path, name: &OsStr) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// The process number in `file_name` when it is the name of a temporary file this module
+/// makes, `.NAME.tmp-PID` or `.NAME.old-PID`, for `name` (for any name when `None`).
+fn temporary_of<'f>(file_name: &'f str, name: Option<&str>) -> Option<&'f str> {
+    let rest = file_name.strip_prefix('.')?;
+    let (of, digits) = [".tmp-", ".old-"].iter().find_map(|tag| rest.rsplit_once(tag))?;
+    (!of.is_empty() && name.is_none_or(|name| name == of)).then_some(digits)
 }
 
 /// Whether a process numbered `pid` is running, where the system says (`/proc` on Linux);
@@ -572,7 +692,7 @@ mod tests {
                 }
                 let hook =
                     |now: Step| if now == step { Err(io::Error::other("the disk is full")) } else { Ok(()) };
-                let error = save(&path, Some(b"old\n"), b"new\n", true, &hook).unwrap_err();
+                let error = save(&path, Some(b"old\n"), b"new\n", true, &hook, Clean::Name).unwrap_err();
                 assert!(error.to_string().ends_with(": the disk is full"), "{step:?}: {error}");
                 assert!(!error.backup_replaced(), "{step:?}");
                 assert_eq!(fs::read_to_string(&path).unwrap(), "old\n", "{step:?}");
@@ -606,7 +726,7 @@ mod tests {
                 Ok(())
             }
         };
-        let error = save(&path, Some(b"old\n"), b"new\n", true, &hook).unwrap_err();
+        let error = save(&path, Some(b"old\n"), b"new\n", true, &hook, Clean::Name).unwrap_err();
         assert!(error.backup_replaced());
         assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
         assert_eq!(fs::read_to_string(dir.join("case.json.bak")).unwrap(), "old\n");
@@ -644,6 +764,21 @@ mod tests {
         // A file that is not there yet is created.
         replace(&dir.join("new.txt"), b"created\n").unwrap();
         assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "created\n");
+        // Contents written as they come, replacing the file.
+        let lines = replace_with(&dir.join("new.txt"), |out| {
+            out.write_all(b"one\n")?;
+            out.write_all(b"two\n")?;
+            Ok(2)
+        });
+        assert_eq!(lines.unwrap(), 2);
+        assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "one\ntwo\n");
+        // A write that fails leaves the file as it was.
+        let failed = replace_with(&dir.join("new.txt"), |out| {
+            out.write_all(b"half")?;
+            Err::<(), _>(io::Error::other("the batch stopped"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "one\ntwo\n");
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -683,7 +818,7 @@ mod tests {
             fs::write(dir.join(name), "").unwrap();
         }
         fs::create_dir(dir.join(".case.json.tmp-1")).unwrap();
-        remove_stale_temporaries(&dir, OsStr::new("case.json"));
+        remove_stale_temporaries(&dir, Some(OsStr::new("case.json")));
         let mut expected = vec![
             ".case.json.tmp-".to_string(),
             ".case.json.tmp-1".to_string(),
@@ -696,6 +831,30 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn a_folder_of_many_files_is_cleared_of_every_stale_temporary_file_once() {
+        let dir = scratch("folder");
+        let mine = std::process::id();
+        for name in [
+            format!(".a.html.tmp-{mine}"),
+            format!(".b.html.old-{mine}"),
+            format!(".a.tmp-1.html.tmp-{mine}"),
+            format!(".tmp-{mine}"),
+            format!("a.html.tmp-{mine}"),
+            format!(".c.html.tmp-{mine}x"),
+        ] {
+            fs::write(dir.join(name), "").unwrap();
+        }
+        let folder = Folder::new(&dir);
+        let mut expected =
+            vec![format!(".c.html.tmp-{mine}x"), format!(".tmp-{mine}"), format!("a.html.tmp-{mine}")];
+        expected.sort();
+        assert_eq!(names(&dir), expected);
+        assert_eq!(folder.replace("a.html", b"<p>a</p>\n").unwrap(), dir.join("a.html"));
+        assert_eq!(fs::read_to_string(dir.join("a.html")).unwrap(), "<p>a</p>\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// A backup that was a symbolic link, kept under a temporary name (a hard link to the
     /// link) by a save that was killed: the kept link is removed, what it points to is not.
     #[cfg(unix)]
@@ -705,7 +864,7 @@ mod tests {
         fs::write(dir.join("unrelated.txt"), "unrelated\n").unwrap();
         let kept = dir.join(format!(".case.json.bak.old-{}", std::process::id()));
         std::os::unix::fs::symlink("unrelated.txt", &kept).unwrap();
-        remove_stale_temporaries(&dir, OsStr::new("case.json.bak"));
+        remove_stale_temporaries(&dir, Some(OsStr::new("case.json.bak")));
         assert_eq!(names(&dir), ["unrelated.txt"]);
         assert_eq!(fs::read_to_string(dir.join("unrelated.txt")).unwrap(), "unrelated\n");
         fs::remove_dir_all(&dir).unwrap();

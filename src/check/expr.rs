@@ -181,7 +181,7 @@ impl Checker<'_> {
     }
 
     /// Checks an expression that must have type `want`.
-    fn expect(
+    pub(super) fn expect(
         &mut self,
         context: &mut RuleContext<'_>,
         scope: &Scope,

@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use crate::ast::{self, Item, Span, Spanned};
 use crate::diag::Diagnostic;
 use crate::rulebase::{
-    Allowed, Citation, CitationRole, Expr, FactId, Origin, Place, QuotedIn, Rule, RuleId, Template,
-    TemplatePart, Type,
+    Allowed, Citation, CitationRole, Expr, FactId, MarkDates, Origin, Place, QuotedIn, Rule, RuleId,
+    Template, TemplatePart, TimelineMark, Type,
 };
 use crate::suggest::did_you_mean;
 
@@ -158,6 +158,8 @@ impl Checker<'_> {
         let condition = self.condition(&mut context, &scope, &rule.condition);
         let title = self.template(&mut context, &scope, &rule.advice.title.node);
         let text = self.template(&mut context, &scope, &rule.advice.text.node);
+        let timeline: Vec<TimelineMark> =
+            rule.timeline.iter().filter_map(|mark| self.mark(&mut context, &scope, mark)).collect();
         Some(Rule {
             id: rule.id.node.clone(),
             file: file.path.to_string(),
@@ -173,7 +175,26 @@ impl Checker<'_> {
             title,
             text,
             citations: (citations.len() == rule.citations.len()).then_some(citations)?,
+            timeline: (timeline.len() == rule.timeline.len()).then_some(timeline)?,
         })
+    }
+
+    /// An `event` or `period` of the rule's timeline: its dates must be dates (E0204).
+    fn mark(
+        &mut self,
+        context: &mut RuleContext<'_>,
+        scope: &Scope,
+        mark: &ast::Mark,
+    ) -> Option<TimelineMark> {
+        let dates = match &mark.when {
+            ast::MarkWhen::On(date) => MarkDates::On(self.expect(context, scope, date, &Ty::Date)?),
+            ast::MarkWhen::Period { from, to, at_least } => {
+                let from = self.expect(context, scope, from, &Ty::Date);
+                let to = self.expect(context, scope, to, &Ty::Date);
+                MarkDates::Period { from: from?, to: to?, at_least: *at_least }
+            }
+        };
+        Some(TimelineMark { label: mark.label.node.clone(), dates })
     }
 
     /// The label of the rule's evidence level (E0209 for a level not on the scale).

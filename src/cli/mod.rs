@@ -28,6 +28,8 @@ mod check;
 mod coverage;
 mod diff;
 mod fmt;
+mod output;
+mod reports;
 mod rules;
 mod schema;
 
@@ -43,22 +45,35 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate cases and print their advice, questions and sources.
+    ///
+    /// `--output FILE` writes it to a file instead; `--output-dir DIR` writes a report of
+    /// each case (an HTML page, or Markdown) and an index of them all.
     Advise {
         /// Case files (JSON).
         #[arg(value_name = "CASE.json", required_unless_present = "batch", conflicts_with = "batch")]
         cases: Vec<PathBuf>,
         #[command(flatten)]
         rules: RulesArg,
-        /// Output format (default: text on a terminal, JSON otherwise; `jsonl` in batches).
+        /// Output format (default: what the name of the `--output` file says, else text on
+        /// a terminal and JSON otherwise; `jsonl` in batches; `html` with `--output-dir`).
         #[arg(long, value_enum)]
         format: Option<AdviseFormat>,
+        /// Write the output to FILE instead of standard output, replacing it atomically.
+        /// A case file, a rule file or the batch file read is never written over.
+        #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
+        output: Option<PathBuf>,
+        /// Write a report of each case into DIR (made if missing), named after its case
+        /// file (or, in a batch, its line and its id or name), and an index of them all
+        /// (`index.html`, or `index.md` with `--format markdown`).
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
         /// The date of the assessment (YYYY-MM-DD); overrides the case's `assessed_on`.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<Date>,
         /// Advise every line of a JSON Lines file (`-` for standard input), streaming.
         #[arg(long, value_name = "FILE.jsonl")]
         batch: Option<PathBuf>,
-        /// Worker threads for `--batch` (default: the number of cores).
+        /// Worker threads for `--batch` and `--output-dir` (default: the number of cores).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
         /// In the text report, also show rule ids, lessons, the reasons as written in the
@@ -174,6 +189,11 @@ enum AdviseFormat {
     Jsonl,
     /// Per case: its id, a tab, the ids of the rules that fired.
     Ids,
+    /// The report as Markdown, for GitHub, e-mail, or Word through pandoc; several cases
+    /// one after the other.
+    Markdown,
+    /// The report as one self-contained HTML page; one case only, or `--output-dir`.
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -226,11 +246,18 @@ pub fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
-        Command::Advise { batch: Some(batch), rules, format, as_of, jobs, .. } => {
-            batch::run(&batch, &rules, format, as_of, jobs)
+        Command::Advise { output_dir: Some(dir), cases, batch, rules, format, as_of, jobs, .. } => {
+            let given = match &batch {
+                Some(batch) => reports::Given::Batch(batch),
+                None => reports::Given::Cases(&cases),
+            };
+            reports::run(&dir, given, &rules, format, as_of, jobs)
         }
-        Command::Advise { cases, rules, format, as_of, verbose, .. } => {
-            advise(&cases, &rules, format, as_of, verbose)
+        Command::Advise { batch: Some(batch), rules, format, as_of, jobs, output, .. } => {
+            batch::run(&batch, &rules, format, as_of, jobs, output.as_deref())
+        }
+        Command::Advise { cases, rules, format, as_of, verbose, output, .. } => {
+            advise(&cases, &rules, Advise { format, as_of, verbose, output: output.as_deref() })
         }
         Command::Interview { case, write, rules, as_of } => interview(&case, &rules, as_of, write),
         Command::Check { rules, format, verbose } => check::check(&rules, format, verbose),
@@ -283,6 +310,31 @@ fn report_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
 /// Finds ([`rules::choose`]), loads and checks the rule base, saying on standard error which
 /// it is, and reporting any problem.
 fn load_rules(rules: &RulesArg) -> Result<(RuleBase, Vec<Diagnostic>, SourceMap), Failed> {
+    let loaded = load_rules_for_reports(rules)?;
+    Ok((loaded.rule_base, loaded.diagnostics, loaded.sources))
+}
+
+/// A rule base loaded, with what a report says of it and where its files are.
+struct Loaded {
+    rule_base: RuleBase,
+    diagnostics: Vec<Diagnostic>,
+    sources: SourceMap,
+    /// What a report document's footer says of the rule base.
+    about: report::About,
+    /// Where the rule base came from.
+    source: rules::RuleSource,
+}
+
+impl Loaded {
+    /// The rule files in use, on disk (none for the built-in rules), which no output may
+    /// be written over.
+    fn rule_files(&self) -> Vec<PathBuf> {
+        self.source.files()
+    }
+}
+
+/// [`load_rules`], keeping what a report says of the rule base and where it came from.
+fn load_rules_for_reports(rules: &RulesArg) -> Result<Loaded, Failed> {
     let (files, source) = rules::choose(rules).map_err(|diagnostic| {
         report_diagnostics(&[diagnostic], &SourceMap::default());
         Failed
@@ -290,7 +342,16 @@ fn load_rules(rules: &RulesArg) -> Result<(RuleBase, Vec<Diagnostic>, SourceMap)
     source.announce();
     let compiled = files.compile();
     match compiled.rule_base {
-        Some(rule_base) => Ok((rule_base, compiled.diagnostics, compiled.sources)),
+        Some(rule_base) => {
+            let about = report::About::new(rule_base.rules().len(), &files.content_hash());
+            Ok(Loaded {
+                rule_base,
+                diagnostics: compiled.diagnostics,
+                sources: compiled.sources,
+                about,
+                source,
+            })
+        }
         None => {
             report_diagnostics(&compiled.diagnostics, &compiled.sources);
             Err(Failed)
@@ -309,29 +370,92 @@ fn sources(rules: &RulesArg, format: Format) -> Result<ExitCode, Failed> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn advise(
-    cases: &[PathBuf],
-    rules: &RulesArg,
+/// How `accord advise` writes the advice of the cases named.
+#[derive(Clone, Copy)]
+struct Advise<'a> {
     format: Option<AdviseFormat>,
     as_of: Option<Date>,
     verbose: bool,
-) -> Result<ExitCode, Failed> {
-    let (rule_base, _, _) = load_rules(rules)?;
-    let default = if std::io::stdout().is_terminal() { AdviseFormat::Text } else { AdviseFormat::Json };
-    let format = format.unwrap_or(default);
-    // Only the text report says the reasons in words.
-    let in_words = format == AdviseFormat::Text && !verbose;
+    /// `--output`: the file to write instead of standard output.
+    output: Option<&'a Path>,
+}
+
+fn advise(cases: &[PathBuf], rules: &RulesArg, how: Advise) -> Result<ExitCode, Failed> {
+    let Advise { format, as_of, verbose, output } = how;
+    let format = format.unwrap_or_else(|| default_format(output));
+    if format == AdviseFormat::Html && cases.len() > 1 {
+        let to = if output.is_some() { "one file" } else { "standard output" };
+        eprintln!(
+            "error: an HTML page holds one report, so the reports of {} cases cannot go to {to}: \
+             use --output-dir DIR to write a page for each, with an index",
+            cases.len()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let loaded = load_rules_for_reports(rules)?;
+    if let Some(path) = output
+        && let Some(why) = output::Protected::new(cases, None, &loaded.rule_files()).refusal(path)
+    {
+        eprintln!("error: {why}, so the output is not written over it: name another file with --output");
+        return Ok(ExitCode::from(2));
+    }
+    let rule_base = &loaded.rule_base;
+    // The reports for people say the reasons in words; JSON and `--verbose` as written.
+    let in_words = match format {
+        AdviseFormat::Text => !verbose,
+        AdviseFormat::Markdown | AdviseFormat::Html => true,
+        AdviseFormat::Json | AdviseFormat::Jsonl | AdviseFormat::Ids => false,
+    };
     let mut reports = Vec::new();
     let mut failed = false;
     for path in cases {
-        match advise_one(&rule_base, path, as_of, in_words) {
+        match advise_one(rule_base, path, as_of, in_words) {
             Ok(report) => reports.push(report),
             Err(Failed) => failed = true,
         }
     }
-    let options = report::TextOptions { verbose };
-    let out = match format {
-        AdviseFormat::Json if cases.len() == 1 => reports.first().map(pretty).unwrap_or_default(),
+    let out = render(&reports, format, cases.len() == 1, report::TextOptions { verbose }, &loaded.about);
+    match output {
+        // Nothing advised: whatever the file holds is kept.
+        Some(_) if reports.is_empty() => {}
+        Some(path) => {
+            if let Err(why) = output::write_file(path, out.as_bytes()) {
+                eprintln!("error: {why}");
+                return Err(Failed);
+            }
+        }
+        None => print!("{out}"),
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The format `advise` writes when none is asked for: the one the name of the `--output`
+/// file says (`.md`, `.html`, `.json`, `.jsonl`, `.txt`); else text on a terminal, and
+/// JSON otherwise (a file is not a terminal).
+fn default_format(output: Option<&Path>) -> AdviseFormat {
+    let extension = output.and_then(Path::extension).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("md" | "markdown") => AdviseFormat::Markdown,
+        Some("html" | "htm") => AdviseFormat::Html,
+        Some("json") => AdviseFormat::Json,
+        Some("jsonl") => AdviseFormat::Jsonl,
+        Some("txt" | "text") => AdviseFormat::Text,
+        _ if output.is_none() && std::io::stdout().is_terminal() => AdviseFormat::Text,
+        _ => AdviseFormat::Json,
+    }
+}
+
+/// The reports of the cases in `format`: JSON as one document when `one` case was named
+/// (an array otherwise), the text and Markdown reports one after the other.
+fn render(
+    reports: &[accord::Report],
+    format: AdviseFormat,
+    one: bool,
+    options: report::TextOptions,
+    about: &report::About,
+) -> String {
+    match format {
+        AdviseFormat::Json if one => reports.first().map(pretty).unwrap_or_default(),
         AdviseFormat::Json => pretty(&reports),
         AdviseFormat::Jsonl => {
             reports.iter().map(|r| serde_json::to_string(r).expect("a report serializes") + "\n").collect()
@@ -351,9 +475,15 @@ fn advise(
         AdviseFormat::Text => {
             reports.iter().map(|r| report::to_text_with(r, options)).collect::<Vec<_>>().join("\n")
         }
-    };
-    print!("{out}");
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        // One report after another, each a document of its own after a thematic break.
+        AdviseFormat::Markdown => reports
+            .iter()
+            .enumerate()
+            .map(|(n, r)| report::to_markdown_part(r, about, n + 1))
+            .collect::<Vec<_>>()
+            .join("\n* * *\n\n"),
+        AdviseFormat::Html => reports.first().map(|r| report::to_html(r, about)).unwrap_or_default(),
+    }
 }
 
 fn advise_one<'r>(

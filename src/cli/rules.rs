@@ -43,6 +43,20 @@ impl RuleSource {
         }
     }
 
+    /// The rule files on disk that the rule base reads, as found (none for the built-in
+    /// rules, nor for a path that cannot be read: it was reported when the rules were).
+    pub(super) fn files(&self) -> Vec<PathBuf> {
+        let paths = match self {
+            RuleSource::Given(paths) => paths.as_slice(),
+            RuleSource::Found(folder) => std::slice::from_ref(folder),
+            RuleSource::BuiltIn => &[],
+        };
+        paths
+            .iter()
+            .flat_map(|path| accord::load::files_at(path, "accord", "rule").unwrap_or_default())
+            .collect()
+    }
+
     /// Says on standard error which rule base is used, unless `--rules` named it: what
     /// commands whose standard output is data (or a report) print before their work.
     pub(super) fn announce(&self) {

@@ -27,12 +27,13 @@ impl RuleBase {
 
     /// The report of a drafted case.
     pub(super) fn report(&self, draft: Draft, case: &Case, as_of: Date) -> Report<'_> {
-        let Draft { texts, advice, questions } = draft;
+        let Draft { texts, advice, questions, timeline } = draft;
+        let timeline = self.timeline(&timeline);
         let advice =
             advice.into_iter().enumerate().map(|(n, draft)| self.advice(draft, n + 1, &texts)).collect();
         let questions =
             questions.into_iter().enumerate().map(|(n, draft)| self.question(draft, n + 1, &texts)).collect();
-        Report { case: case.label().map(str::to_string), as_of, advice, questions, timeline: Vec::new() }
+        Report { case: case.label().map(str::to_string), as_of, advice, questions, timeline }
     }
 
     /// A case's advice, given its `outcomes`, with what the case fills in worked out, but
@@ -41,17 +42,21 @@ impl RuleBase {
         let evaluator = Evaluator::new(self, case, as_of);
         let mut env = Env::default();
         let mut texts = Texts::with_capacity(4096, 128);
+        let mut timeline = Vec::new();
         let mut advice: Vec<DraftAdvice> = outcomes
             .iter()
             .filter(|outcome| outcome.gives_advice())
-            .map(|outcome| evaluator.filled(outcome, words, &mut env, &mut texts))
+            .map(|outcome| {
+                evaluator.timeline_of(outcome, &mut env, &mut timeline);
+                evaluator.filled(outcome, words, &mut env, &mut texts)
+            })
             .collect();
         if !self.priority.is_empty() {
             // Stable: equal priorities keep rule order, and a rule's items list order.
             advice.sort_by_key(|draft| self.priority_order(draft.rule));
         }
         let questions = evaluator.questions(outcomes, &mut env, &mut texts);
-        Draft { texts, advice, questions }
+        Draft { texts, advice, questions, timeline }
     }
 
     /// A rule's advice: its texts filled in (with the values drafted in `texts`), with the
@@ -150,6 +155,8 @@ pub(crate) struct Draft {
     pub advice: Vec<DraftAdvice>,
     /// The questions, in the report's order.
     pub questions: Vec<DraftQuestion>,
+    /// The dated entries of the timeline, as the rules that give advice list them.
+    pub timeline: Vec<super::timeline::DraftMark>,
 }
 
 /// The parts of a piece of advice that the case fills in, as numbers of the draft's

@@ -33,6 +33,7 @@ mod satisfy;
 mod search;
 mod source;
 mod texts;
+mod timeline;
 mod truth;
 mod walk;
 mod words;
@@ -54,7 +55,7 @@ pub use truth::Truth;
 use truth::{Fold, compare, compare_count, compare_dates, enum_values};
 use walk::{Evaluator, MAX_FORCED_ATOMS, list_fact};
 
-pub use crate::report::{Advice, Answer, CitedSource, Question, QuotingWork, Report};
+pub use crate::report::{Advice, Answer, CitedSource, Question, QuotingWork, Report, TimelineEntry};
 
 // Work done by evaluations on this thread, counted in tests: conditions and tests
 // evaluated, items of quantifiers visited, overriding outcomes looked at. Tests compare it

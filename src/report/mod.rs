@@ -20,12 +20,14 @@ mod advice_writer;
 mod document;
 mod html;
 mod markdown;
+mod timeline;
 mod types;
 
 pub use advice_writer::AdviceWriter;
 pub use document::{About, IndexRow};
 pub use html::{index_html, to_html};
-pub use markdown::to_markdown;
+pub use markdown::{index_markdown, to_markdown, to_markdown_part};
+pub use timeline::ascii_bar;
 pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report, TimelineEntry, When};
 
 /// Text is wrapped to this many columns.
@@ -150,8 +152,9 @@ pub fn to_text(report: &Report) -> String {
     to_text_with(report, TextOptions::default())
 }
 
-/// The text report for one case: a summary of the first things to do, the advice in rank
-/// order, the first questions, then the references cited. The reasons are in words where
+/// The text report for one case: a summary of the first things to do, the timeline as a
+/// one-line bar when the report has one ([`ascii_bar`]), the advice in rank order, the
+/// first questions, then the references cited. The reasons are in words where
 /// the report has them ([`RuleBase::advise_in_words`](crate::RuleBase::advise_in_words)),
 /// unless `options` ask for them as written in the rules.
 pub fn to_text_with(report: &Report, options: TextOptions) -> String {
@@ -166,6 +169,10 @@ pub fn to_text_with(report: &Report, options: TextOptions) -> String {
         counted(report.questions.len(), "open question", "open questions"),
     );
     write_summary(&mut out, &report.advice, options);
+    if let Some(bar) = ascii_bar(report) {
+        out.push('\n');
+        out.push_str(&bar);
+    }
     let mut references: Vec<&Reference> = Vec::new();
     for advice in &report.advice {
         out.push('\n');

@@ -143,6 +143,11 @@ impl RuleBase {
             for template in [&rule.title, &rule.text] {
                 template.visit_facts_unseen(definitions, seen, &mut mark);
             }
+            for entry in &rule.timeline {
+                for date in entry.dates.exprs() {
+                    date.visit_facts_unseen(definitions, seen, &mut mark);
+                }
+            }
         }
         for fact in &self.vocabulary.facts {
             for template in fact.question.iter().chain(fact.wording.templates()) {
@@ -542,6 +547,45 @@ pub struct Rule {
     pub contradicts: Vec<RuleId>,
     /// Where it is declared (its id), and the warnings silenced for it.
     pub origin: Origin,
+    /// The dates its advice rests on (`event`, `period`), for the reports' timeline.
+    pub timeline: Vec<TimelineMark>,
+}
+
+/// A checked `event` or `period` of a rule: its label, and its dates as expressions whose
+/// type is a date.
+#[derive(Clone, Debug)]
+pub struct TimelineMark {
+    /// What it is, as written: `The merger took effect`.
+    pub label: String,
+    /// When.
+    pub dates: MarkDates,
+}
+
+/// The dates of a [`TimelineMark`], to work out for each case.
+#[derive(Clone, Debug)]
+pub enum MarkDates {
+    /// `event ... on DATE`
+    On(Expr),
+    /// `period ... from DATE to [at least] DATE`
+    Period {
+        /// The first day.
+        from: Expr,
+        /// The last day, or the earliest the period may end when `at_least`.
+        to: Expr,
+        /// `to at least`.
+        at_least: bool,
+    },
+}
+
+impl MarkDates {
+    /// Its date expressions: one for an event, two for a period.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        let (first, second) = match self {
+            MarkDates::On(date) => (date, None),
+            MarkDates::Period { from, to, .. } => (from, Some(to)),
+        };
+        std::iter::once(first).chain(second)
+    }
 }
 
 /// A checked citation.

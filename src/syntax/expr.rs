@@ -301,6 +301,12 @@ impl<'s> Parser<'s> {
         (words.len() > 1).then_some((words, end))
     }
 
+    /// A value rather than a condition, `change.date + 18 months`: the dates of a rule's
+    /// timeline.
+    pub(super) fn value_expr(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
+        self.arith(i)
+    }
+
     /// `a + b - c`
     fn arith(&self, i: &'s str) -> PResult<'s, Spanned<Expr>> {
         let (mut rest, mut lhs) = self.primary(i)?;

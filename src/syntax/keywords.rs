@@ -13,7 +13,7 @@ pub const ITEM_KEYWORDS: [&str; 9] =
 
 /// The keywords that start a clause of a rule, in the order the syntax error for an unknown
 /// clause names them. `for` starts `for each`; `recommend`, `warn` and `note` the advice.
-pub const CLAUSE_KEYWORDS: [&str; 12] = [
+pub const CLAUSE_KEYWORDS: [&str; 14] = [
     "lesson",
     "evidence",
     "priority",
@@ -26,11 +26,13 @@ pub const CLAUSE_KEYWORDS: [&str; 12] = [
     "overrides",
     "contradicts",
     "allow",
+    "event",
+    "period",
 ];
 
 /// Words that cannot name a fact, a variable or a rule, because the grammar gives them a
 /// meaning where a name could also stand.
-pub(super) const RESERVED: [&str; 34] = [
+pub(super) const RESERVED: [&str; 36] = [
     "allow",
     "words",
     "contradicts",
@@ -65,6 +67,8 @@ pub(super) const RESERVED: [&str; 34] = [
     "any",
     "all",
     "count",
+    "event",
+    "period",
 ];
 
 /// Whether `text` starts with a top-level item's keyword: `priority` only as `priority

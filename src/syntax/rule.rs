@@ -1,9 +1,12 @@
 //! The `rule` item and the clauses inside it (`lesson`, `evidence`, `priority`, `for
-//! each`, `when`, advice, `cite`, `overrides`, `contradicts`, `allow`), in any order, each
+//! each`, `when`, advice, `cite`, `overrides`, `contradicts`, `allow`, `event`, `period`), in
+//! any order, each
 //! at most once where only one makes sense. Must not parse conditions itself (`expr.rs`
 //! does) or check what the clauses name (the checker does).
 
-use crate::ast::{Advice, AdviceKind, Allow, Citation, Expr, ForEach, QuotedIn, Rule, Spanned};
+use crate::ast::{
+    Advice, AdviceKind, Allow, Citation, Expr, ForEach, Mark, MarkWhen, QuotedIn, Rule, Spanned,
+};
 
 use super::Parser;
 use super::errors::{Expected, PResult, SyntaxError, cut, fail};
@@ -39,6 +42,7 @@ impl<'s> Parser<'s> {
             overrides: clauses.overrides,
             contradicts: clauses.contradicts,
             allows: clauses.allows,
+            timeline: clauses.timeline,
         };
         Ok((rest, rule))
     }
@@ -123,7 +127,36 @@ impl<'s> Parser<'s> {
             clauses.citations.push(citation);
             return Ok((rest, ()));
         }
+        if let Some((rest, mark)) = self.mark(start)? {
+            clauses.timeline.push(mark);
+            return Ok((rest, ()));
+        }
         fail(start, Expected::Clause)
+    }
+
+    /// `event "label" on DATE` or `period "label" from DATE to [at least] DATE`, if one
+    /// starts here. The dates are values (`change.date + 18 months`); the checker makes
+    /// sure they are dates.
+    fn mark(&self, start: &'s str) -> Result<Option<(&'s str, Mark)>, nom::Err<SyntaxError<'s>>> {
+        if let Ok((rest, _)) = self.keyword(start, "event") {
+            let (rest, label) = cut(self.string(rest))?;
+            let (rest, _) = cut(self.keyword(rest, "on"))?;
+            let (rest, date) = cut(self.value_expr(rest))?;
+            return Ok(Some((rest, Mark { label, when: MarkWhen::On(date) })));
+        }
+        if let Ok((rest, _)) = self.keyword(start, "period") {
+            let (rest, label) = cut(self.string(rest))?;
+            let (rest, _) = cut(self.keyword(rest, "from"))?;
+            let (rest, from) = cut(self.value_expr(rest))?;
+            let (rest, _) = cut(self.keyword(rest, "to"))?;
+            let (rest, at_least) = match self.phrase(rest, &["at", "least"]) {
+                Ok((after, ())) => (after, true),
+                Err(_) => (rest, false),
+            };
+            let (rest, to) = cut(self.value_expr(rest))?;
+            return Ok(Some((rest, Mark { label, when: MarkWhen::Period { from, to, at_least } })));
+        }
+        Ok(None)
     }
 
     /// `recommend`, `warn` or `note`: the kind of the rule's advice.
@@ -177,4 +210,5 @@ struct Clauses {
     overrides: Vec<Spanned<String>>,
     contradicts: Vec<Spanned<String>>,
     allows: Vec<Allow>,
+    timeline: Vec<Mark>,
 }
