@@ -68,7 +68,6 @@ fn the_report_renders_on_a_phone_a_desktop_and_paper() {
 }
 
 #[test]
-#[ignore = "the report has no timeline until the rule language's timeline clauses are merged"]
 fn timeline_is_drawn() {
     let dir = common::scratch("browser", "timeline");
     let Some(browser) = chromium::browser(&dir) else { return };
@@ -78,7 +77,6 @@ fn timeline_is_drawn() {
 }
 
 #[test]
-#[ignore = "the interim HTML page is preformatted text wider than a phone until the HTML report is merged"]
 fn the_report_fits_a_phone_screen() {
     let dir = common::scratch("browser", "phone");
     let Some(browser) = chromium::browser(&dir) else { return };
@@ -135,25 +133,23 @@ fn the_timeline_checks_fail_on_pages_that_break_the_agreement() {
     }
 }
 
-/// Writes the HTML report of fixture 01 into `dir`, as `accord advise --format html` writes
-/// it (the library's `report::to_html`, with the shipped rules and the case's own date);
-/// gives its path and what it must show.
+/// The case the browser renders.
+const FIXTURE: &str = "fixtures/01-shire-integrated-care.json";
+
+/// Writes the HTML report of fixture 01 into `dir` with `accord advise --format html
+/// --output`; gives its path and what it must show, from the same case's JSON advice and
+/// text report.
 fn report_page(dir: &Path) -> (PathBuf, Expected) {
-    let files = accord::RuleFiles::embedded();
-    let rules = files.compile().rule_base.expect("the shipped rules check cleanly");
-    let path = common::manifest_dir().join("fixtures/01-shire-integrated-care.json");
-    let text = std::fs::read_to_string(&path).expect("fixture 01");
-    let case =
-        accord::parse_case("01-shire-integrated-care.json", &text, rules.vocabulary()).expect("a valid case");
-    let as_of = case.assessed_on.expect("fixture 01 gives its date");
-    let report = rules.advise_in_words(&case, as_of);
-    let about = accord::report::About::new(rules.rules().len(), &files.content_hash());
     let page = dir.join("report.html");
-    std::fs::write(&page, accord::report::to_html(&report, &about)).expect("the report is written");
+    let written =
+        common::accord(&["advise", "--format", "html", "--output", page.to_str().expect("UTF-8"), FIXTURE]);
+    assert!(written.status.success(), "accord advise --format html failed:\n{}", common::stderr(&written));
+    let advice = common::json(&common::accord(&["advise", "--format", "json", FIXTURE]));
+    let text = common::stdout(&common::accord(&["advise", "--format", "text", FIXTURE]));
     let expected = Expected {
-        case: report.case.clone().expect("fixture 01 has a name"),
-        first_advice: report.advice.first().expect("fixture 01 has advice").title.clone(),
-        first_author: first_author(&accord::report::to_text(&report)),
+        case: advice["case"].as_str().expect("fixture 01 has a name").to_string(),
+        first_advice: advice["advice"][0]["title"].as_str().expect("fixture 01 has advice").to_string(),
+        first_author: first_author(&text),
     };
     (page, expected)
 }
