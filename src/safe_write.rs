@@ -425,6 +425,11 @@ impl Target {
             ));
         };
         let folder = folder_of(&target);
+        // Said plainly here, rather than as the temporary file that could not be made.
+        if !folder.is_dir() {
+            let doing = format!("there is no folder `{}`", folder.display());
+            return Err(SaveError::io(doing, io::Error::new(io::ErrorKind::NotFound, "make it first")));
+        }
         let existing = match fs::metadata(&target) {
             Ok(metadata) => Some(metadata),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,

@@ -360,3 +360,15 @@ fn bad_command_lines_exit_2() {
     }
     assert!(!dir.join("out").exists());
 }
+
+/// A missing folder is named as such, not as the temporary file that could not be made.
+#[test]
+fn output_into_a_missing_folder_says_the_folder_is_missing() {
+    let dir = scratch("reports_cli", "missing_folder");
+    let file = dir.join("nowhere").join("shire.html");
+    let written = accord(&["advise", SHIRE, "--output", file.to_str().expect("UTF-8")]);
+    assert_eq!(exit_code(&written), Some(1));
+    let message = stderr(&written);
+    assert!(message.contains("there is no folder") && message.contains("nowhere`"), "{message}");
+    assert!(!message.contains("tmp-"), "{message}");
+}

@@ -79,7 +79,7 @@ fn a_hostile_case_shows_as_text() {
 }
 
 #[test]
-fn the_timeline_is_listed_in_words_under_the_summary() {
+fn the_timeline_is_listed_in_words_under_the_summary_after_where_the_assessment_stands() {
     let mut report = advise(&fixture("fixtures/01-shire-integrated-care.json"));
     let date = |text: &str| Date::parse(text).expect("a date");
     report.timeline = vec![
@@ -98,10 +98,15 @@ fn the_timeline_is_listed_in_words_under_the_summary() {
     let timeline = section(&markdown, "## Timeline");
     assert_eq!(
         timeline,
-        "- 1 April 2013: The merger took effect\n\
+        "You are here: 1 September 2013, 5 months after ‘The merger took effect’; 5 months into \
+         ‘\\# Service development may \\*stall\\*’ (at least 18 months); 5 months after the end of \
+         ‘Shadow year’ (11 months).\n"
+    );
+    assert!(markdown.contains(
+        "\n\n- 1 April 2013: The merger took effect\n\
          - 1 April 2013 to at least 1 October 2014: \\# Service development may \\*stall\\*\n\
          - 1 April 2012 to 31 March 2013: Shadow year\n"
-    );
+    ));
     let titles: Vec<String> = headings(&markdown).into_iter().map(|(_, title)| title).collect();
     let at = |title: &str| titles.iter().position(|t| t == title).expect("the heading is there");
     assert!(at("First things to do") < at("Timeline") && at("Timeline") < at("Advice"));

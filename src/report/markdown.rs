@@ -16,7 +16,7 @@ use crate::prose::counted;
 use crate::rulebase::{CitationRole, Reference};
 use crate::shown::{Escape, escaped};
 
-use super::{About, Advice, Answer, CitedSource, IndexRow, Question, Report, TimelineEntry, When};
+use super::{About, Advice, Answer, CitedSource, IndexRow, Question, Report, When};
 
 /// The Markdown report of one case: its name as the one level-1 heading, the date and
 /// counts, the first things to do, the timeline (when the rules worked one out), the
@@ -43,7 +43,7 @@ pub fn to_markdown_part(report: &Report, about: &About, part: usize) -> String {
         counted(report.questions.len(), "open question", "open questions"),
     );
     write_summary(&mut out, &report.advice);
-    write_timeline(&mut out, &report.timeline);
+    write_timeline(&mut out, report);
     let mut references = References::new(part);
     if !report.advice.is_empty() {
         out.push_str("## Advice\n\n");
@@ -131,13 +131,16 @@ fn write_summary(out: &mut String, advice: &[Advice]) {
     out.push('\n');
 }
 
-/// The dated events and periods the rules worked out, in words, a line each.
-fn write_timeline(out: &mut String, timeline: &[TimelineEntry]) {
-    if timeline.is_empty() {
+/// Where the assessment stands among the dated events and periods the rules worked out, then
+/// each in words, a line each.
+fn write_timeline(out: &mut String, report: &Report) {
+    if report.timeline.is_empty() {
         return;
     }
     out.push_str("## Timeline\n\n");
-    for entry in timeline {
+    // Where the assessment stands, as the HTML page's caption says it.
+    let _ = write!(out, "{}\n\n", escape(&super::timeline::you_are_here(report)));
+    for entry in &report.timeline {
         let when = match entry.when {
             When::On(date) => date.long(),
             When::Period { from, to, at_least: false } => format!("{} to {}", from.long(), to.long()),

@@ -55,11 +55,15 @@ pub(crate) fn svg_figure(report: &Report) -> Option<String> {
     out.push_str("</desc>\n");
     write_gradients(&mut out, report);
     write_axis(&mut out, span, axis_y);
+    // The words go over the line of the date of the assessment, which goes over the
+    // shapes: the line crosses every band, and no label is struck through.
+    let mut labels = String::with_capacity(1024);
     for (i, entry) in report.timeline.iter().enumerate() {
         let y = TOP + i64::try_from(i).unwrap_or(0) * ROW;
-        write_entry(&mut out, span, entry, i, y);
+        write_entry(&mut out, &mut labels, span, entry, i, y);
     }
     write_as_of(&mut out, span, report.as_of, axis_y);
+    out.push_str(&labels);
     out.push_str("</svg>\n");
     let _ = writeln!(out, "<figcaption>{}</figcaption>", Html(&here));
     out.push_str("<ul class=\"timeline-entries\">\n");
@@ -138,8 +142,8 @@ fn tick_step(years: i64) -> i64 {
 }
 
 /// One entry's row: a period's band (solid to its end, then fading out when it may go
-/// on), or an event's marker; and its label in words above it.
-fn write_entry(out: &mut String, span: Span, entry: &TimelineEntry, i: usize, y: i64) {
+/// on), or an event's marker, into `out`; and its label in words above it, into `labels`.
+fn write_entry(out: &mut String, labels: &mut String, span: Span, entry: &TimelineEntry, i: usize, y: i64) {
     let band_y = y + 20;
     let (left, right) = match entry.when {
         When::On(date) => {
@@ -181,7 +185,7 @@ fn write_entry(out: &mut String, span: Span, entry: &TimelineEntry, i: usize, y:
     let (anchor, at) =
         if left <= WIDTH / 2 { ("start", left.max(SIDE)) } else { ("end", right.min(WIDTH - SIDE)) };
     let _ = writeln!(
-        out,
+        labels,
         "<text class=\"tl-text\" x=\"{at}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
         y + 14,
         Html(&entry_in_words(entry))
