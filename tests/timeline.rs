@@ -22,7 +22,7 @@ fn advise(rules: &'static accord::RuleBase, case: &str, as_of: &str) -> Vec<Time
 const DATED: &str = "fact start is a date\n  ask \"When does it start?\"\n";
 
 #[test]
-fn the_shipped_merger_rules_draw_the_merger_the_stall_and_the_after_effects() {
+fn the_shipped_merger_rules_draw_the_decision_the_merger_the_stall_and_the_after_effects() {
     let rules: &'static accord::RuleBase =
         Box::leak(Box::new(RuleFiles::embedded().compile().rule_base.expect("the shipped rules check")));
     let case = std::fs::read_to_string("fixtures/01-shire-integrated-care.json").unwrap();
@@ -31,6 +31,7 @@ fn the_shipped_merger_rules_draw_the_merger_the_stall_and_the_after_effects() {
     assert_eq!(
         entries,
         [
+            ("Decision to merge", When::On(date("2012-10-15"))),
             ("Merger takes effect", When::On(date("2013-04-01"))),
             (
                 "Possible stall in service development",

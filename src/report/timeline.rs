@@ -163,17 +163,17 @@ fn length(from: Date, to: Date) -> String {
 }
 
 /// The timeline as one line of ASCII, at most 88 columns, with a legend below it (a
-/// line for each mark); `None`
-/// when the report has no timeline. The line runs from the year its first day falls in to
-/// the year of its last: each period is a run of its letter (`A`, `B`, ...; a shorter
-/// period drawn over a longer one), followed by `>` when it may go on; `*` marks an event
-/// and `|` the date of the assessment.
+/// line for each mark); `None` when the report has no timeline. The line runs from the
+/// year its first day falls in to the year of its last: each period is a run of its
+/// letter (`A`, `B`, ...; a shorter period drawn over a longer one), followed by `>` when
+/// it may go on; each event is marked by its number (`1`, `2`, ...) and the date of the
+/// assessment by `|`.
 ///
 /// ```text
-/// Timeline: 2013 [--*AAAAA|AAAAAAAAAAAAAAAA>BBBBBBBBBBBBBBBBBBBB>-------------] 2017
+/// Timeline: 2013 [--1AAAAA|AAAAAAAAAAAAAAAA>BBBBBBBBBBBBBBBBBBBB>-------------] 2017
 ///   A: Service development may stall: 1 April 2013 to at least 1 October 2014
 ///   B: After-effects: 1 April 2013 to at least 1 April 2016
-///   *: The merger took effect: 1 April 2013
+///   1: The merger took effect: 1 April 2013
 ///   |: you are here, 1 September 2013
 /// ```
 pub fn ascii_bar(report: &Report) -> Option<String> {
@@ -202,9 +202,11 @@ pub fn ascii_bar(report: &Report) -> Option<String> {
     for (i, entry) in &periods {
         legend.push(format!("{}: {}", char::from(letter(*i)), entry_in_words(entry)));
     }
-    for entry in report.timeline.iter().filter(|e| matches!(e.when, When::On(_))) {
-        bar[column(entry.when.start())] = b'*';
-        legend.push(format!("*: {}", entry_in_words(entry)));
+    // Events by number, so that two are told apart (a decision, then its taking effect).
+    for (i, entry) in report.timeline.iter().filter(|e| matches!(e.when, When::On(_))).enumerate() {
+        let mark = event_mark(i);
+        bar[column(entry.when.start())] = mark;
+        legend.push(format!("{}: {}", char::from(mark), entry_in_words(entry)));
     }
     bar[column(report.as_of)] = b'|';
     legend.push(format!("|: you are here, {}", report.as_of.long()));
@@ -220,6 +222,11 @@ pub fn ascii_bar(report: &Report) -> Option<String> {
         out.push_str(&wrap(&super::shown(line), "  ", "     "));
     }
     Some(out)
+}
+
+/// The mark of the `i`th event: `1` to `9`, then `*`.
+fn event_mark(i: usize) -> u8 {
+    u8::try_from(i).ok().filter(|i| *i < 9).map_or(b'*', |i| b'1' + i)
 }
 
 /// The letter of the `i`th period: `A` to `Z`, then `#`.

@@ -145,7 +145,7 @@ fn tick_step(years: i64) -> i64 {
 /// on), or an event's marker, into `out`; and its label in words above it, into `labels`.
 fn write_entry(out: &mut String, labels: &mut String, span: Span, entry: &TimelineEntry, i: usize, y: i64) {
     let band_y = y + 20;
-    let (left, right) = match entry.when {
+    let left = match entry.when {
         When::On(date) => {
             let x = x(span, date);
             let _ = writeln!(
@@ -158,7 +158,7 @@ fn write_entry(out: &mut String, labels: &mut String, span: Span, entry: &Timeli
                 x - 10,
                 band_y + 8
             );
-            (x - 12, x + 12)
+            x - 12
         }
         When::Period { from, to, at_least } => {
             let (from, to) = ordered(from, to);
@@ -177,19 +177,44 @@ fn write_entry(out: &mut String, labels: &mut String, span: Span, entry: &Timeli
                     i + 1
                 );
             }
-            (start, end)
+            start
         }
     };
-    // Words run right from the left of what they label, unless that is in the right
-    // half of the drawing: then they end at its right.
-    let (anchor, at) =
-        if left <= WIDTH / 2 { ("start", left.max(SIDE)) } else { ("end", right.min(WIDTH - SIDE)) };
+    // The label with its dates (a period's by month, as the axis is read), or the label
+    // alone when that would not fit the drawing; the list under it gives every day.
+    let room = WIDTH - 2 * SIDE;
+    let words = Some(label_with_dates(entry))
+        .filter(|words| text_width(words) <= room)
+        .unwrap_or_else(|| entry.label.to_string());
+    let width = text_width(&words).min(room);
+    // Words run right from the left of what they label, moved left as far as they must
+    // to end inside the drawing.
+    let at = left.min(WIDTH - SIDE - width).max(SIDE);
     let _ = writeln!(
         labels,
-        "<text class=\"tl-text\" x=\"{at}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+        "<text class=\"tl-text\" x=\"{at}\" y=\"{}\" text-anchor=\"start\">{}</text>",
         y + 14,
-        Html(&entry_in_words(entry))
+        Html(&words)
     );
+}
+
+/// An entry's label and dates, short enough for the drawing: `Possible stall: April 2013
+/// to at least October 2014`, an event's day in full. Not escaped.
+fn label_with_dates(entry: &TimelineEntry) -> String {
+    match entry.when {
+        When::On(_) => entry_in_words(entry),
+        When::Period { from, to, at_least } => {
+            let to_words = if at_least { "to at least" } else { "to" };
+            format!("{}: {} {to_words} {}", entry.label, from.month_and_year(), to.month_and_year())
+        }
+    }
+}
+
+/// About how wide `text` is drawn, in the drawing's units: its characters at the width of
+/// an average letter of the 15-pixel sans-serif face the stylesheet gives the drawing,
+/// rounded up (a label measured short would run off the drawing's edge).
+fn text_width(text: &str) -> i64 {
+    i64::try_from(text.chars().count()).unwrap_or(i64::MAX / 9).saturating_mul(8)
 }
 
 /// The line at the date of the assessment, from the top to the axis, labelled. Its width

@@ -78,7 +78,24 @@ fn an_event_is_a_marker_with_its_date() {
         "You are here: 1 September 2013, 5 months after \u{2018}The merger took effect\u{2019}."
     );
     let bar = ascii_bar(&report).expect("a bar");
-    assert!(bar.contains('*') && bar.contains("*: The merger took effect: 1 April 2013"), "{bar}");
+    let line = bar.lines().next().expect("a line");
+    let inside = &line[line.find('[').expect("[")..];
+    assert!(inside.contains('1') && bar.contains("1: The merger took effect: 1 April 2013"), "{bar}");
+}
+
+/// Two events are told apart by their numbers, in order of date.
+#[test]
+fn events_are_numbered_in_the_bar() {
+    let report = report(
+        "2013-09-01",
+        vec![event("Decision to merge", "2012-10-15"), event("Merger takes effect", "2013-04-01")],
+    );
+    let bar = ascii_bar(&report).expect("a bar");
+    let line = bar.lines().next().expect("a line");
+    let inside = &line[line.find('[').expect("[")..];
+    assert!(inside.find('1') < inside.find('2') && inside.find('2') < inside.find('|'), "{bar}");
+    assert!(bar.contains("1: Decision to merge: 15 October 2012"), "{bar}");
+    assert!(bar.contains("2: Merger takes effect: 1 April 2013"), "{bar}");
 }
 
 #[test]
@@ -173,10 +190,10 @@ fn the_ascii_bar_is_one_line_of_at_most_88_columns_and_a_legend() {
     let inside = &lines[0][lines[0].find('[').expect("[") + 1..lines[0].find(']').expect("]")];
     // Left to right: the event, the shorter period over the longer, the assessment.
     assert!(
-        inside.contains('*') && inside.contains('|') && inside.contains('A') && inside.contains('B'),
+        inside.contains('1') && inside.contains('|') && inside.contains('A') && inside.contains('B'),
         "{bar}"
     );
-    assert!(inside.find('*') < inside.find('|') && inside.rfind('A') < inside.rfind('B'), "{bar}");
+    assert!(inside.find('1') < inside.find('|') && inside.rfind('A') < inside.rfind('B'), "{bar}");
     assert_eq!(lines.len(), 5, "a legend line for each mark: {bar}");
     let legend = lines[1..].join(" ");
     assert!(
