@@ -372,3 +372,18 @@ fn output_into_a_missing_folder_says_the_folder_is_missing() {
     assert!(message.contains("there is no folder") && message.contains("nowhere`"), "{message}");
     assert!(!message.contains("tmp-"), "{message}");
 }
+
+/// `--verbose` belongs to the text report: asked for without a format it gives the text
+/// report even when piped; with a format it would not change, it is refused, not ignored.
+#[test]
+fn verbose_asks_for_the_text_report_and_is_refused_with_another_format() {
+    let piped = accord(&["advise", "--verbose", SHIRE]);
+    succeeded(&piped);
+    assert!(stdout(&piped).contains("(act now; research suggests; lesson"), "{}", stdout(&piped));
+    for format in ["markdown", "html", "json"] {
+        let refused = accord(&["advise", "--format", format, "--verbose", SHIRE]);
+        assert_eq!(exit_code(&refused), Some(2), "--format {format}");
+        assert!(stderr(&refused).contains("--verbose adds rule ids"), "{}", stderr(&refused));
+        assert_eq!(stdout(&refused), "");
+    }
+}

@@ -78,6 +78,7 @@ enum Command {
         jobs: Option<u16>,
         /// In the text report, also show rule ids, lessons, the reasons as written in the
         /// rules, and, for each question, the fact's path and the rules it could change.
+        /// Asks for the text report when no format is given; refused with another format.
         #[arg(long, conflicts_with = "batch")]
         verbose: bool,
     },
@@ -382,7 +383,17 @@ struct Advise<'a> {
 
 fn advise(cases: &[PathBuf], rules: &RulesArg, how: Advise) -> Result<ExitCode, Failed> {
     let Advise { format, as_of, verbose, output } = how;
-    let format = format.unwrap_or_else(|| default_format(output));
+    // `--verbose` is for the text report, which it asks for when no format is given.
+    let format = format.unwrap_or_else(|| if verbose { AdviseFormat::Text } else { default_format(output) });
+    if verbose && format != AdviseFormat::Text {
+        // Said rather than ignored: the other formats would be the same without it.
+        eprintln!(
+            "error: --verbose adds rule ids and the reasons as written to the text report only \
+             (`--format text`); the JSON advice holds them always, and the Markdown and HTML \
+             reports are for readers of the advice"
+        );
+        return Ok(ExitCode::from(2));
+    }
     if format == AdviseFormat::Html && cases.len() > 1 {
         let to = if output.is_some() { "one file" } else { "standard output" };
         eprintln!(
