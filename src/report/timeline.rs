@@ -123,6 +123,8 @@ fn place_of(as_of: Date, entry: &TimelineEntry) -> String {
         When::On(date) if date <= as_of => format!("{} after \u{2018}{label}\u{2019}", months(date, as_of)),
         When::On(date) => format!("{} before \u{2018}{label}\u{2019}", months(as_of, date)),
         When::Period { from, to, at_least } => {
+            // As the drawing draws it: a period written backwards runs from its earlier day.
+            let (from, to) = ordered(from, to);
             let length = format!("{}{}", if at_least { "at least " } else { "" }, length(from, to));
             if as_of < from {
                 format!("{} before \u{2018}{label}\u{2019} ({length}) begins", months(as_of, from))
@@ -138,11 +140,19 @@ fn place_of(as_of: Date, entry: &TimelineEntry) -> String {
 }
 
 /// The time from `from` to `to` in whole months, as a reader says it: `5 months`, `less
-/// than a month`.
+/// than a month`; from two years, in years and months (`2 years and 3 months`), as
+/// "40 months" is not how anyone says it.
 fn months(from: Date, to: Date) -> String {
+    let whole = |n: i64| usize::try_from(n).unwrap_or(usize::MAX);
     match from.months_until(to) {
         n if n < 1 => "less than a month".to_string(),
-        n => counted(usize::try_from(n).unwrap_or(usize::MAX), "month", "months"),
+        n if n < 24 => counted(whole(n), "month", "months"),
+        n if n % 12 == 0 => counted(whole(n / 12), "year", "years"),
+        n => format!(
+            "{} and {}",
+            counted(whole(n / 12), "year", "years"),
+            counted(whole(n % 12), "month", "months")
+        ),
     }
 }
 

@@ -248,3 +248,21 @@ fn labels_are_escaped_in_the_figure() {
     assert!(!svg.contains("<script"), "{svg}");
     assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;q&#39;"), "{svg}");
 }
+
+/// Two years and more are said in years and months, as a reader says them.
+#[test]
+fn long_times_are_said_in_years_and_months() {
+    let report = report("2016-07-01", vec![event("Merger takes effect", "2013-04-01")]);
+    assert_eq!(
+        you_are_here(&report),
+        "You are here: 1 July 2016, 3 years and 3 months after \u{2018}Merger takes effect\u{2019}."
+    );
+    let report = report_of("2015-04-01", "2013-04-01");
+    assert!(you_are_here(&report).contains(", 2 years after"), "{}", you_are_here(&report));
+    let report = report_of("2014-03-01", "2013-04-01");
+    assert!(you_are_here(&report).contains(", 11 months after"), "{}", you_are_here(&report));
+}
+
+fn report_of(as_of: &str, on: &str) -> Report<'static> {
+    report(as_of, vec![event("E", on)])
+}
