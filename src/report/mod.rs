@@ -365,23 +365,28 @@ fn shown(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Wraps `text` to [`WIDTH`] columns: `first` before the first line, `rest` before the others.
 fn wrap(text: &str, first: &str, rest: &str) -> String {
-    let mut out = String::new();
-    let mut line = first.to_string();
+    let mut out = String::with_capacity(text.len() + text.len() / WIDTH * (rest.len() + 1) + first.len() + 1);
+    out.push_str(first);
+    // The width of the line so far, in characters, kept as words are added: counting the
+    // line again for each word made the text report slower to write than the HTML page.
+    let mut width = first.chars().count();
     let mut line_has_words = false;
     for word in text.split_whitespace() {
-        if line_has_words && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            out.push_str(&line);
+        let word_width = word.chars().count();
+        if line_has_words && width + 1 + word_width > WIDTH {
             out.push('\n');
-            line = rest.to_string();
+            out.push_str(rest);
+            width = rest.chars().count();
             line_has_words = false;
         }
         if line_has_words {
-            line.push(' ');
+            out.push(' ');
+            width += 1;
         }
-        line.push_str(word);
+        out.push_str(word);
+        width += word_width;
         line_has_words = true;
     }
-    out.push_str(&line);
     out.push('\n');
     out
 }
