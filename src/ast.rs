@@ -494,6 +494,15 @@ impl AdviceKind {
             AdviceKind::Note => "note",
         }
     }
+
+    /// The label reports show a reader: `Recommendation`, `Warning`, `Note`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AdviceKind::Recommendation => "Recommendation",
+            AdviceKind::Warning => "Warning",
+            AdviceKind::Note => "Note",
+        }
+    }
 }
 
 /// `cite glasby_2012 at "Figure 2" quote "..."`,

@@ -59,14 +59,7 @@ pub fn run(
     };
     let mut show_progress = |done: usize| progress.set_position(done as u64);
     let started = Instant::now();
-    let input: Box<dyn Read + Send> = if path == Path::new("-") {
-        Box::new(io::stdin())
-    } else {
-        Box::new(File::open(path).map_err(|e| {
-            eprintln!("error[E0001]: cannot read `{shown}`: {e}");
-            Failed
-        })?)
-    };
+    let input = open_batch(path, &shown)?;
     let advise_into = |out: &mut dyn Write| {
         run_batch(&rule_base, input, &mut &mut *out, options, &mut report_error, &mut show_progress)
     };
@@ -113,4 +106,19 @@ fn progress_bar() -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// The lines of a batch: standard input for `-`, else the file (E0001 when it cannot be
+/// opened, said on standard error).
+pub(super) fn open_batch(path: &Path, shown: &str) -> Result<Box<dyn Read + Send>, Failed> {
+    if path == Path::new("-") {
+        return Ok(Box::new(io::stdin()));
+    }
+    match File::open(path) {
+        Ok(file) => Ok(Box::new(file)),
+        Err(e) => {
+            eprintln!("error[E0001]: cannot read `{shown}`: {e}");
+            Err(Failed)
+        }
+    }
 }

@@ -6,7 +6,6 @@
 //! render a report itself: `accord::report` does.
 
 use std::collections::HashSet;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,14 +103,7 @@ pub(super) fn run(
         Given::Cases(cases) => (run_jobs(&writer, jobs, case_jobs(cases)), None),
         Given::Batch(path) => {
             let shown = path.display().to_string();
-            let input: Box<dyn Read + Send> = if path == Path::new("-") {
-                Box::new(io::stdin())
-            } else {
-                Box::new(File::open(path).map_err(|e| {
-                    eprintln!("error[E0001]: cannot read `{shown}`: {e}");
-                    Failed
-                })?)
-            };
+            let input = super::batch::open_batch(path, &shown)?;
             let mut lines = Lines::new(input, &shown);
             let outcomes = run_jobs(&writer, jobs, lines.by_ref());
             (outcomes, lines.stopped.take())

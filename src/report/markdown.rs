@@ -158,7 +158,7 @@ fn write_timeline(out: &mut String, report: &Report) {
 fn write_advice<'a>(out: &mut String, advice: &'a Advice, references: &mut References<'a>) {
     let text = advice.shown.as_ref().map_or(&advice.text, |(_, text)| text);
     let _ = write!(out, "### {}. {}\n\n", advice.rank, escape(title_of(advice)));
-    let mut labels = vec![format!("**{}**", kind_name(advice.kind))];
+    let mut labels = vec![format!("**{}**", advice.kind.label())];
     labels.extend(advice.priority.into_iter().chain(advice.evidence).map(escape));
     let _ = write!(out, "{}\n\n", labels.join(" · "));
     for paragraph in text.split("\n\n") {
@@ -304,14 +304,6 @@ impl<'a> References<'a> {
 /// characters.
 fn title_of<'a>(advice: &'a Advice) -> &'a str {
     advice.shown.as_ref().map_or(&advice.title, |(title, _)| title)
-}
-
-fn kind_name(kind: AdviceKind) -> &'static str {
-    match kind {
-        AdviceKind::Recommendation => "Recommendation",
-        AdviceKind::Warning => "Warning",
-        AdviceKind::Note => "Note",
-    }
 }
 
 /// `text` as Markdown that shows it as it is, on one line: white space (line breaks

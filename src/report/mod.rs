@@ -228,11 +228,7 @@ fn write_advice<'a>(
     options: TextOptions,
     references: &mut Vec<&'a Reference>,
 ) {
-    let kind = match advice.kind {
-        crate::ast::AdviceKind::Recommendation => "Recommendation",
-        crate::ast::AdviceKind::Warning => "Warning",
-        crate::ast::AdviceKind::Note => "Note",
-    };
+    let kind = advice.kind.label();
     let (title, text) =
         advice.shown.as_ref().map_or((&advice.title, &advice.text), |(title, text)| (title, text));
     let heading = format!("{n}. {kind}: {}", shown(title));

@@ -28,7 +28,7 @@ pub(super) fn write_summary(out: &mut String, report: &Report) {
             advice.rank,
             Html(&title(advice)),
             kind_class(advice.kind),
-            kind_name(advice.kind)
+            advice.kind.label()
         );
     }
     out.push_str("</ol>\n</section>\n");
@@ -57,7 +57,7 @@ fn write_article<'r>(out: &mut String, advice: &Advice<'r>, references: &mut Vec
         out,
         "<p class=\"labels\"><span class=\"label {}\">{}</span>",
         kind_class(advice.kind),
-        kind_name(advice.kind)
+        advice.kind.label()
     );
     if let Some(priority) = advice.priority {
         let _ = write!(out, " <span class=\"label priority\">{}</span>", Html(priority));
@@ -205,14 +205,6 @@ fn title<'a>(advice: &'a Advice) -> Cow<'a, str> {
 /// The text as the text report shows it: its line breaks kept, to split its paragraphs.
 fn text<'a>(advice: &'a Advice) -> Cow<'a, str> {
     escaped(advice.shown.as_ref().map_or(&advice.text, |(_, text)| text), Escape::KeepLineBreaks)
-}
-
-fn kind_name(kind: AdviceKind) -> &'static str {
-    match kind {
-        AdviceKind::Recommendation => "Recommendation",
-        AdviceKind::Warning => "Warning",
-        AdviceKind::Note => "Note",
-    }
 }
 
 /// The class that gives a kind its colour (which repeats what its label says in words).
