@@ -43,6 +43,7 @@ pub mod report;
 pub mod rulebase;
 pub mod safe_write;
 pub mod schema;
+pub mod serve;
 pub mod shown;
 pub mod suggest;
 pub mod syntax;
