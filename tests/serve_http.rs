@@ -251,6 +251,13 @@ async fn bad_json_and_unknown_fields_get_their_diagnostics_never_a_500() {
     let wrong_type = served.post(&uri, &[("case_json", "{\"change\": {\"date\": \"2013-02-30\"}}")]).await;
     assert_eq!(wrong_type.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    let deep = format!("{}{}", "[".repeat(500), "]".repeat(500));
+    let too_deep = served.post(&uri, &[("case_json", &deep)]).await;
+    assert_eq!(too_deep.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let deep_in_case = format!("{{\"name\": {}1{}}}", "[".repeat(120), "]".repeat(120));
+    let too_deep = served.post(&uri, &[("case_json", &deep_in_case)]).await;
+    assert_eq!(too_deep.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     let not_a_form = served.send(post_body(&uri, "%%%".into())).await;
     assert!(not_a_form.status.is_client_error() || not_a_form.status.is_success(), "{}", not_a_form.status);
 }
@@ -327,6 +334,28 @@ async fn other_hosts_are_refused_and_the_servers_own_names_accepted() {
     }
     let no_host = Request::get("/").body(Body::empty()).expect("a request");
     assert_eq!(served.send(no_host).await.status, StatusCode::MISDIRECTED_REQUEST);
+}
+
+#[tokio::test]
+async fn bound_to_every_address_any_ip_address_is_its_own_but_no_name() {
+    let dir = scratch("serve_http", "any-address");
+    let files = RuleFiles::embedded();
+    let rule_base = files.compile().rule_base.expect("the built-in rules check");
+    let about = accord::report::About::new(rule_base.rules().len(), &files.content_hash());
+    let rules = RuleSet::new(rule_base, about, Vec::new());
+    let workspace = Workspace::new(&dir, rules, "0.0.0.0:7878".parse().expect("an address"), 1 << 20)
+        .expect("a workspace");
+    let app = app(workspace);
+    for (host, status) in [
+        ("192.168.1.20:7878", StatusCode::OK),
+        ("[fe80::1]:7878", StatusCode::OK),
+        ("localhost:7878", StatusCode::OK),
+        ("192.168.1.20:7879", StatusCode::MISDIRECTED_REQUEST),
+        ("evil.example:7878", StatusCode::MISDIRECTED_REQUEST),
+    ] {
+        let request = Request::get("/").header(header::HOST, host).body(Body::empty()).expect("a request");
+        assert_eq!(app.clone().oneshot(request).await.expect("an answer").status(), status, "{host}");
+    }
 }
 
 #[tokio::test]

@@ -37,7 +37,7 @@ pub(super) async fn check(State(workspace): State<Workspace>, request: Request, 
 /// Why `request` is refused, as the response, if it is.
 fn refusal(workspace: &Workspace, request: &Request) -> Option<Response> {
     let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
-    let known = |host: &str| workspace.hosts().iter().any(|own| own.eq_ignore_ascii_case(host));
+    let known = |host: &str| workspace.answers_to(host);
     if !host.is_some_and(known) {
         let message = "This server answers only to its own address (such as 127.0.0.1 with its port).\n";
         return Some((StatusCode::MISDIRECTED_REQUEST, message).into_response());

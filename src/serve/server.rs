@@ -127,7 +127,8 @@ async fn watch_rules(workspace: Workspace) {
 ///
 /// As [`Server::bind`] and [`Server::run`].
 pub fn serve(options: Options) -> Result<(), String> {
+    let cases = options.cases.clone();
     let server = Server::bind(options)?;
-    println!("accord is serving {}; press Ctrl-C to stop", server.url());
+    println!("accord is serving {} (the cases in {}); press Ctrl-C to stop", server.url(), cases.display());
     server.run()
 }

@@ -19,6 +19,9 @@ struct Inner {
     rules: RuleSet,
     token: String,
     hosts: Vec<String>,
+    /// Listening on every address (`--bind 0.0.0.0`): any address of the machine, written
+    /// as an IP address, is its own too.
+    any_address: Option<u16>,
     max_body: usize,
     /// Held while a file of the folder is written, so that saves of one file follow one
     /// another instead of finding it changed under them.
@@ -50,6 +53,7 @@ impl Workspace {
             rules,
             token: new_token(),
             hosts: hosts(address),
+            any_address: address.ip().is_unspecified().then_some(address.port()),
             max_body,
             writing: Mutex::new(()),
         })))
@@ -81,11 +85,16 @@ impl Workspace {
         })
     }
 
-    /// The values of the `Host` header the server answers to: its address as a browser
-    /// writes it (`127.0.0.1:7878`, `localhost:7878`, `[::1]:7878`). Any other is a page
-    /// that reached it by a DNS name of its own (DNS rebinding).
-    pub(super) fn hosts(&self) -> &[String] {
-        &self.0.hosts
+    /// Whether the server answers to the `Host` header `host`: its address as a browser
+    /// writes it (`127.0.0.1:7878`, `localhost:7878`, `[::1]:7878`, the address bound),
+    /// or, bound to every address, any IP address with its port. Any other is a page that
+    /// reached it by a DNS name of its own (DNS rebinding).
+    pub(super) fn answers_to(&self, host: &str) -> bool {
+        self.0.hosts.iter().any(|own| own.eq_ignore_ascii_case(host))
+            || self
+                .0
+                .any_address
+                .is_some_and(|port| host.parse::<SocketAddr>().is_ok_and(|a| a.port() == port))
     }
 
     /// The largest request body and case, in bytes.
