@@ -576,6 +576,7 @@ async fn the_assets_are_served_from_the_binary() {
     let style = served.get("/assets/serve.css").await;
     assert!(style.header("content-type").starts_with("text/css"));
     assert_eq!(served.get("/assets/..%2FCargo.toml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(served.get("/favicon.ico").await.status, StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]

@@ -40,6 +40,8 @@ pub fn app(workspace: Workspace) -> Router {
         .route("/cases/{file}/explain/{rule}", get(explain))
         .route("/rules/version", get(rules_version))
         .route("/assets/{name}", get(assets::asset))
+        // Browsers ask for it unbidden: nothing, rather than a page of its own.
+        .route("/favicon.ico", get(|| std::future::ready(StatusCode::NO_CONTENT)))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(workspace.clone(), guard::check))
         .layer(DefaultBodyLimit::max(max_body))
