@@ -86,3 +86,49 @@ pub(super) fn create_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let _ = std::fs::remove_file(&temporary);
     linked
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{case_path, check_name, encode_segment};
+
+    #[test]
+    fn only_plain_json_file_names_are_accepted() {
+        for good in ["a.json", "Harbour trust.json", "01-shire.json", "é.json"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            ".json",
+            "..json",
+            "../a.json",
+            "a/b.json",
+            "a\\b.json",
+            "/etc/a.json",
+            ".hidden.json",
+            "a.txt",
+            "a.json.bak",
+            "a\".json",
+            "a\n.json",
+            "C:a.json",
+            "a..b.json",
+        ] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_name(&format!("{}.json", "a".repeat(300))).is_err());
+    }
+
+    #[test]
+    fn a_name_is_a_path_in_the_folder() {
+        let folder = std::env::temp_dir().canonicalize().expect("the temporary folder");
+        let path = case_path(&folder, "no-such-case-here.json").expect("a name in the folder");
+        assert_eq!(path, folder.join("no-such-case-here.json"));
+        assert!(case_path(&folder, "../x.json").is_err());
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("a b/c.json"), "a%20b%2Fc.json");
+        assert_eq!(encode_segment("é"), "%C3%A9");
+        assert_eq!(encode_segment("A-z_0.~"), "A-z_0.~");
+    }
+}
