@@ -32,6 +32,7 @@ mod output;
 mod reports;
 mod rules;
 mod schema;
+mod serve;
 
 /// accord: advice on health and local government partnerships, from rules that cite their
 /// research.
@@ -160,6 +161,9 @@ enum Command {
     /// Lay out rule files in the canonical layout, keeping comments and meaning; files
     /// are rewritten atomically, and only when their layout changes.
     Fmt(fmt::FmtArgs),
+    /// Serve a local web page over a folder of cases: a form for each case, its advice
+    /// beside it as it changes, its questions, explanations and reports; until Ctrl-C.
+    Serve(serve::ServeArgs),
     /// Print the bibliography of the rule base.
     Sources {
         #[command(flatten)]
@@ -267,6 +271,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema { rules } => schema::schema(&rules),
+        Command::Serve(args) => serve::run(&args),
         Command::Coverage { cases, rules, format, min, as_of } => {
             coverage::coverage(&cases, &rules, format, min, as_of)
         }

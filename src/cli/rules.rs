@@ -57,6 +57,16 @@ impl RuleSource {
             .collect()
     }
 
+    /// The paths the rule base is read from, to watch for changes: none for the built-in
+    /// rules.
+    pub(super) fn paths(&self) -> Vec<PathBuf> {
+        match self {
+            RuleSource::Given(paths) => paths.clone(),
+            RuleSource::Found(folder) => vec![folder.clone()],
+            RuleSource::BuiltIn => Vec::new(),
+        }
+    }
+
     /// Says on standard error which rule base is used, unless `--rules` named it: what
     /// commands whose standard output is data (or a report) print before their work.
     pub(super) fn announce(&self) {

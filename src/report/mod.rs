@@ -25,7 +25,7 @@ mod types;
 
 pub use advice_writer::AdviceWriter;
 pub use document::{About, IndexRow};
-pub use html::{index_html, to_html};
+pub use html::{advice_section, index_html, to_html};
 pub use markdown::{index_markdown, to_markdown, to_markdown_part};
 pub use timeline::ascii_bar;
 pub use types::{Advice, Answer, CitedSource, Question, QuotingWork, Report, TimelineEntry, When};

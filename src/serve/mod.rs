@@ -5,6 +5,25 @@
 //! holds the HTTP server, its pages and its safety checks. Must not decide advice.
 //!
 //! The parts: `form` (the case as a form generated from the vocabulary, and the form's
-//! fields read back into a case).
+//! fields read back into a case), `server` (binding, running, stopping), `workspace` (what
+//! every request shares: the folder of cases, the rule base, the token), `rules` (the rule
+//! base, reloaded when its files change), `files` (which names may be read and written),
+//! `guard` (the checks and headers of every request), `routes` (the handlers), `pages`
+//! (the HTML), `editing` (a case from a request's fields) and `assets` (the embedded
+//! stylesheets and scripts).
 
+mod assets;
+mod editing;
+mod files;
 pub mod form;
+mod guard;
+mod pages;
+mod routes;
+mod rules;
+mod server;
+mod workspace;
+
+pub use routes::app;
+pub use rules::RuleSet;
+pub use server::{Options, Server, serve};
+pub use workspace::Workspace;

@@ -34,22 +34,38 @@ pub(super) fn write_summary(out: &mut String, report: &Report) {
     out.push_str("</ol>\n</section>\n");
 }
 
-/// The advice in rank order, each an `<article>`; gives the references in the order the
-/// advice first cites them, which is the text report's numbering.
-pub(super) fn write_advice<'r>(out: &mut String, report: &Report<'r>) -> Vec<&'r Reference> {
+/// Where a piece of advice's "Why?" link goes, from its rule's id; `None` for no link (the
+/// report page has none: it is read away from the rules).
+pub(super) type WhyLink<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The advice in rank order, each an `<article>`, with a "Why?" link where `why` gives
+/// one; gives the references in the order the advice first cites them, which is the text
+/// report's numbering.
+/// The section's heading has the id `heading` (`advice` in the report page).
+pub(super) fn write_advice<'r>(
+    out: &mut String,
+    report: &Report<'r>,
+    heading: &str,
+    why: WhyLink,
+) -> Vec<&'r Reference> {
     let mut references: Vec<&Reference> = Vec::new();
-    out.push_str("<section aria-labelledby=\"advice\">\n<h2 id=\"advice\">Advice</h2>\n");
+    let _ = writeln!(out, "<section aria-labelledby=\"{heading}\">\n<h2 id=\"{heading}\">Advice</h2>");
     if report.advice.is_empty() {
         out.push_str("<p>No rule gives advice for this case.</p>\n");
     }
     for advice in &report.advice {
-        write_article(out, advice, &mut references);
+        write_article(out, advice, &mut references, why);
     }
     out.push_str("</section>\n");
     references
 }
 
-fn write_article<'r>(out: &mut String, advice: &Advice<'r>, references: &mut Vec<&'r Reference>) {
+fn write_article<'r>(
+    out: &mut String,
+    advice: &Advice<'r>,
+    references: &mut Vec<&'r Reference>,
+    why: WhyLink,
+) {
     let _ =
         writeln!(out, "<article id=\"advice-{}\" class=\"advice {}\">", advice.rank, kind_class(advice.kind));
     let _ = writeln!(out, "<h3><span class=\"rank\">{}.</span> {}</h3>", advice.rank, Html(&title(advice)));
@@ -73,6 +89,9 @@ fn write_article<'r>(out: &mut String, advice: &Advice<'r>, references: &mut Vec
     }
     write_because(out, advice);
     write_citations(out, advice, references);
+    if let Some(href) = why(advice.rule) {
+        let _ = writeln!(out, "<p class=\"why\"><a href=\"{}\">Why?</a></p>", Html(&href));
+    }
     out.push_str("</article>\n");
 }
 

@@ -38,12 +38,26 @@ pub fn to_html(report: &Report, about: &About) -> String {
         out.push_str(&figure);
         out.push_str("</section>\n");
     }
-    let references = advice::write_advice(&mut out, report);
+    let references = advice::write_advice(&mut out, report, "advice", &|_| None);
     advice::write_questions(&mut out, report);
     advice::write_references(&mut out, &references);
     out.push_str("</main>\n");
     write_footer(&mut out, about, Some(report.as_of));
     close_page(&mut out);
+    out
+}
+
+/// The advice part of the report page, for a page of its own to hold: the first things to
+/// do, each piece of advice with its kind, evidence, reasons and citations, and the
+/// references, as [`to_html`] writes them. `why` gives, from a rule's id, where the
+/// advice's "Why?" link goes (`None`: no link). The questions are left to the page, which
+/// may ask them in its own way.
+pub fn advice_section(report: &Report, why: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(16 * 1024);
+    advice::write_summary(&mut out, report);
+    // Not `advice`: the page that holds the section may use that id for itself.
+    let references = advice::write_advice(&mut out, report, "advice-heading", why);
+    advice::write_references(&mut out, &references);
     out
 }
 
