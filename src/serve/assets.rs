@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 /// The assets: name, content type, content.
 const ASSETS: [(&str, &str, &str); 3] = [
     ("report.css", "text/css; charset=utf-8", include_str!("../report/report.css")),
-    ("serve.css", "text/css; charset=utf-8", include_str!("../../assets/serve.css")),
-    ("live.js", "text/javascript; charset=utf-8", include_str!("../../assets/live.js")),
+    ("serve.css", "text/css; charset=utf-8", include_str!("assets/serve.css")),
+    ("live.js", "text/javascript; charset=utf-8", include_str!("assets/live.js")),
 ];
 
 /// `GET /assets/NAME`.
