@@ -2,7 +2,8 @@
 //! field, and the form's fields read back into a case. Must not advise or write files.
 //!
 //! The parts: `write` (the fields as HTML), `read` (the fields sent read into a case),
-//! `edit` (the lists' Add and Remove without script) and `path` (the fields' names).
+//! `edit` (the lists' Add and Remove without script) and `path` (the fields' names); and
+//! the form's script and stylesheet, `assets/form.js` and `assets/form.css`.
 
 use serde_json::Value as Json;
 
@@ -12,6 +13,14 @@ mod read;
 mod write;
 
 pub use path::MAX_ITEMS;
+
+/// The form's script: the lists' Add and Remove in the page, without a reload (the page
+/// works without it: the buttons then submit the form). Plain JavaScript, no library, no
+/// `eval`; served as a file, as the page's Content-Security-Policy wants.
+pub const SCRIPT: &str = include_str!("../assets/form.js");
+
+/// The form's stylesheet, in the report's palette.
+pub const STYLESHEET: &str = include_str!("../assets/form.css");
 
 use crate::rulebase::Vocabulary;
 
