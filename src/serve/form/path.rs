@@ -47,7 +47,8 @@ pub fn parse(name: &str) -> Result<FieldPath, String> {
     let mut given = false;
     let mut rest = name;
     while !rest.is_empty() {
-        if given || steps.len() >= MAX_STEPS {
+        // A name starts with a field's name, and `[]` ends it.
+        if given || steps.len() >= MAX_STEPS || (steps.is_empty() && rest.starts_with('[')) {
             return Err(format!("no fact `{}`", shorten(name)));
         }
         if let Some(after) = rest.strip_prefix("[]") {
@@ -148,4 +149,40 @@ pub fn field_id(name: &str) -> String {
         }
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(name: &str) -> Vec<Step> {
+        parse(name).expect("parses").steps
+    }
+
+    #[test]
+    fn names_parse_into_keys_and_indexes() {
+        let key = |k: &str| Step::Key(k.to_string());
+        assert_eq!(steps("change.date"), [key("change"), key("date")]);
+        assert_eq!(steps("partners[12].name"), [key("partners"), Step::Index(12), key("name")]);
+        assert_eq!(parse("partners[]"), Ok(FieldPath { steps: vec![key("partners")], given: true }));
+        for bad in ["", ".a", "a.", "a..b", "a[", "a[x]", "a[-1]", "a[]b", "a[][]", "[0]", "[]"] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(parse("a[10000]").is_err());
+        assert!(parse("a.".repeat(40).trim_end_matches('.')).is_err());
+    }
+
+    #[test]
+    fn ids_are_made_from_names() {
+        assert_eq!(field_id("partners[0].name"), "field-partners-0-name");
+        assert_eq!(field_id("change.stated_reasons[1]"), "field-change-stated_reasons-1");
+        assert_eq!(field_id("a-b"), "field-a-u2d-b");
+        assert_ne!(field_id("a.b"), field_id("a-b"));
+    }
+
+    #[test]
+    fn long_names_are_cut_for_messages() {
+        assert_eq!(shorten("change.kind"), "change.kind");
+        assert_eq!(shorten(&"x".repeat(100)).len(), 83);
+    }
 }
