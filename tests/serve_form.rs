@@ -249,6 +249,11 @@ fn values_of_each_type_are_read() {
         Ok(json!({"site": {"kind": "branch", "opened": "2001-05-04", "staff": 12, "notes": ["a"]}}))
     );
     assert_eq!(read(&rules, &[("site.staff", "1.5e3")]), Ok(json!({"site": {"staff": 1500.0}})));
+    // The case's identifier: a number where it is one, else text; shown only when given.
+    assert_eq!(read(&rules, &[("id", "7")]), Ok(json!({"id": 7})));
+    assert_eq!(read(&rules, &[("id", "007")]), Ok(json!({"id": "007"})));
+    assert!(!form(&rules, &json!({})).contains(r#"name="id""#));
+    assert!(form(&rules, &json!({"id": 7})).contains(r#"name="id" value="7""#));
 }
 
 #[test]

@@ -73,7 +73,9 @@ pub fn read_fields(vocabulary: &Vocabulary, fields: &[(String, String)]) -> (Jso
 /// `change.stated_reasons`) or the item named `remove` (`partners[1]`) taken out: what the
 /// lists' Add and Remove buttons ask for when the page has no script. A name that is not a
 /// list (or an item of one) leaves the case as it is; a list has at most
-/// [`MAX_ITEMS`] items.
+/// [`MAX_ITEMS`] items. The indexes are those of `case`: for the case read back from a
+/// form, after its empty items were dropped (the page's script renumbers the items in
+/// place instead, and never asks this).
 pub fn apply_list_edit(vocabulary: &Vocabulary, case: Json, add: Option<&str>, remove: Option<&str>) -> Json {
     edit::apply(vocabulary, case, add, remove)
 }
