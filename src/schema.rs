@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::rulebase::{Expr, FactId, Node, Place, Shape, TemplatePart, Type, Vocabulary};
+use crate::rulebase::{Expr, FactId, Node, Place, Shape, Template, TemplatePart, Type, Vocabulary};
 use crate::value::{Value, format_number};
 
 /// The JSON Schema dialect of the schema.
@@ -138,8 +138,14 @@ fn description(vocabulary: &Vocabulary, id: FactId) -> String {
     let Some(question) = &fact.question else {
         return format!("{}: {}", fact.path, fact.ty.describe());
     };
+    template_in_words(vocabulary, question)
+}
+
+/// A template of the vocabulary (a question, a label) with the values it names written in
+/// words, as the schema's descriptions and the web page's form say them without a case.
+pub(crate) fn template_in_words(vocabulary: &Vocabulary, template: &Template) -> String {
     let mut out = String::new();
-    for part in &question.parts {
+    for part in &template.parts {
         match part {
             TemplatePart::Literal(text) => out.push_str(text),
             TemplatePart::Value { expr, .. } => out.push_str(&in_words(vocabulary, expr)),
@@ -176,7 +182,7 @@ fn in_words(vocabulary: &Vocabulary, expr: &Expr) -> String {
 
 /// "this partner" for the items of `partners`; "this item of people" where the list's name
 /// does not end in a plural `s`.
-fn this_item(list_path: &str) -> String {
+pub(crate) fn this_item(list_path: &str) -> String {
     let name = list_path.rsplit('.').next().unwrap_or(list_path).trim_end_matches("[]");
     let singular = if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
