@@ -665,3 +665,71 @@ fn the_binary_serves_until_interrupted() {
     assert!(interrupted.is_ok_and(|s| s.success()));
     assert!(status.success(), "{status:?}");
 }
+
+/// A case's fields as the page's form names them: each value under its path
+/// (`change.kind`, `partners[0].name`).
+fn fields_of(case: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+    match case {
+        serde_json::Value::Object(fields) => {
+            for (key, value) in fields {
+                let path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                fields_of(value, &path, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                fields_of(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Null => {}
+        serde_json::Value::String(text) => out.push((path.to_string(), text.clone())),
+        other => out.push((path.to_string(), other.to_string())),
+    }
+}
+
+/// The form's fields are read into the case the advice is given for: a later merger date
+/// moves the stall the advice forecasts.
+#[tokio::test]
+async fn the_advice_follows_the_forms_fields() {
+    let served = served("form_fields");
+    let case: serde_json::Value = serde_json::from_str(&fixture_text(WYVERTON)).expect("JSON");
+    let mut fields = Vec::new();
+    fields_of(&case, "", &mut fields);
+    let live = |fields: &[(String, String)]| {
+        let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let mut request = post(&format!("/cases/{WYVERTON}/advice"), &borrowed);
+        request.headers_mut().insert("x-accord-live", "1".parse().expect("a header value"));
+        request
+    };
+    let before = served.send(live(&fields)).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(before.body.contains("stall until at least May 2014"), "{}", before.body);
+    for (name, value) in &mut fields {
+        if name == "change.date" {
+            *value = "2013-01-15".to_string();
+        }
+    }
+    let after = served.send(live(&fields)).await;
+    assert!(after.body.contains("stall until at least July 2014"), "{}", after.body);
+}
+
+/// Without script, a list's Add button posts the form and gets it back with an item more.
+#[tokio::test]
+async fn a_lists_add_button_works_without_script() {
+    let served = served("list_add");
+    let case: serde_json::Value = serde_json::from_str(&fixture_text(WYVERTON)).expect("JSON");
+    let mut fields = Vec::new();
+    fields_of(&case, "", &mut fields);
+    let partners = case["partners"].as_array().map_or(0, Vec::len);
+    fields.push(("add".to_string(), "partners".to_string()));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let page = served.post(&format!("/cases/{WYVERTON}/advice"), &borrowed).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(&format!("name=\"partners[{partners}].name\"")), "a new partner's fields");
+    let form_assets = [("/assets/form.js", "text/javascript"), ("/assets/form.css", "text/css")];
+    for (asset, kind) in form_assets {
+        let answered = served.get(asset).await;
+        assert_eq!(answered.status, StatusCode::OK, "{asset}");
+        assert!(answered.header("content-type").starts_with(kind), "{asset}");
+    }
+}

@@ -7,10 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The assets: name, content type, content.
-const ASSETS: [(&str, &str, &str); 3] = [
+const ASSETS: [(&str, &str, &str); 5] = [
     ("report.css", "text/css; charset=utf-8", include_str!("../report/report.css")),
     ("serve.css", "text/css; charset=utf-8", include_str!("assets/serve.css")),
     ("live.js", "text/javascript; charset=utf-8", include_str!("assets/live.js")),
+    ("form.css", "text/css; charset=utf-8", super::form::STYLESHEET),
+    ("form.js", "text/javascript; charset=utf-8", super::form::SCRIPT),
 ];
 
 /// `GET /assets/NAME`.

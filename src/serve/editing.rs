@@ -31,9 +31,16 @@ pub(super) fn case_json(rule_base: &RuleBase, fields: &[(String, String)]) -> Re
         None => {
             let case_fields: Vec<(String, String)> =
                 fields.iter().filter(|(name, _)| !OWN_FIELDS.contains(&name.as_str())).cloned().collect();
-            form::case_from_fields(rule_base.vocabulary(), &case_fields).map_err(|errors| {
+            let case = form::case_from_fields(rule_base.vocabulary(), &case_fields).map_err(|errors| {
                 errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>()
-            })?
+            })?;
+            // The lists' Add and Remove buttons, when the page has no script to do it.
+            let (add, remove) = (field(fields, "add"), field(fields, "remove"));
+            if add.is_some() || remove.is_some() {
+                form::apply_list_edit(rule_base.vocabulary(), case, add, remove)
+            } else {
+                case
+            }
         }
     };
     if let Some(fact) = field(fields, "answer_fact") {
