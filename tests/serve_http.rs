@@ -553,7 +553,7 @@ async fn every_response_has_the_safety_headers() {
         let uri = request.uri().to_string();
         let answered = served.send(request).await;
         assert_eq!(answered.header("x-content-type-options"), "nosniff", "{uri}");
-        assert_eq!(answered.header("referrer-policy"), "no-referrer", "{uri}");
+        assert_eq!(answered.header("referrer-policy"), "same-origin", "{uri}");
         let csp = answered.header("content-security-policy");
         assert!(csp.contains("frame-ancestors 'none'") && csp.contains("base-uri 'none'"), "{uri}: {csp}");
         if !uri.ends_with("report.html") {
