@@ -733,3 +733,28 @@ async fn a_lists_add_button_works_without_script() {
         assert!(answered.header("content-type").starts_with(kind), "{asset}");
     }
 }
+
+/// "Why?" explains the case the advice was given for, edits not yet saved included.
+#[tokio::test]
+async fn why_explains_the_case_as_the_form_has_it() {
+    let served = served("explain_unsaved");
+    let case: serde_json::Value = serde_json::from_str(&fixture_text(WYVERTON)).expect("JSON");
+    let mut fields = Vec::new();
+    fields_of(&case, "", &mut fields);
+    for (name, value) in &mut fields {
+        if name == "change.date" {
+            *value = "2013-01-15".to_string();
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let page = served.post(&format!("/cases/{WYVERTON}/advice"), &borrowed).await;
+    let why = attribute_values(&page.body, "href")
+        .into_iter()
+        .find(|href| href.contains("/explain/merger_stalls_development?"))
+        .expect("a Why? link for the stall")
+        .replace("&amp;", "&");
+    let explained = served.get(&why).await;
+    assert_eq!(explained.status, StatusCode::OK, "{}", explained.body);
+    assert!(explained.body.contains("2013-01-15"), "{}", explained.body);
+    assert!(!explained.body.contains("2012-11-15"), "the saved date is not what is explained");
+}

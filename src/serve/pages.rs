@@ -159,9 +159,11 @@ pub(super) fn case_page(shown: &CasePage) -> String {
 /// rules that did not fire (each with a link to what would make it fire).
 pub(super) fn advice(file: &str, json: &Json, report: &Report, rule_ids: &[&str]) -> String {
     let href = case_href(file);
-    let why = |rule: &str| Some(format!("{href}/explain/{}", encode_segment(rule)));
-    let section = advice_section(report, &why);
     let case_json = serde_json::to_string(json).unwrap_or_default();
+    // "Why?" explains the case the advice was given for, which may not be saved yet.
+    let case_query = encode_segment(&case_json);
+    let why = |rule: &str| Some(format!("{href}/explain/{}?case={case_query}", encode_segment(rule)));
+    let section = advice_section(report, &why);
     let silent: Vec<&&str> =
         rule_ids.iter().filter(|id| !report.advice.iter().any(|a| a.rule == **id)).collect();
     html! {
@@ -181,7 +183,7 @@ pub(super) fn advice(file: &str, json: &Json, report: &Report, rule_ids: &[&str]
         @if !silent.is_empty() {
             details class="silent" {
                 summary { "Rules that did not fire, and what would make them fire" }
-                ul { @for id in silent { li { a href=(format!("{href}/explain/{}", encode_segment(id))) { (id) } } } }
+                ul { @for id in silent { li { a href=(format!("{href}/explain/{}?case={case_query}", encode_segment(id))) { (id) } } } }
             }
         }
     }

@@ -192,6 +192,13 @@ struct PageQuery {
     saved: Option<String>,
 }
 
+/// What `GET /cases/FILE.json/explain/RULE` may be asked: `?case=JSON`, the case as the
+/// page shows it.
+#[derive(serde::Deserialize)]
+struct ExplainQuery {
+    case: Option<String>,
+}
+
 /// `GET /cases/FILE.json`.
 async fn case_page(
     State(workspace): State<Workspace>,
@@ -394,11 +401,18 @@ async fn report_page(State(workspace): State<Workspace>, Path(file): Path<String
 
 /// `GET /cases/FILE.json/explain/RULE`: why the rule did or did not fire for the case as
 /// saved, and what would make it fire, as `accord explain` says it.
-async fn explain(State(workspace): State<Workspace>, Path((file, rule)): Path<(String, String)>) -> Response {
-    let (_, text) = match read_case(&workspace, &file) {
+async fn explain(
+    State(workspace): State<Workspace>,
+    Path((file, rule)): Path<(String, String)>,
+    Query(query): Query<ExplainQuery>,
+) -> Response {
+    let (_, saved) = match read_case(&workspace, &file) {
         Ok(read) => read,
         Err(response) => return response,
     };
+    // The case as the page's form had it when the advice was given, which may not be
+    // saved yet; else the file.
+    let text = query.case.unwrap_or(saved);
     let in_use = workspace.rules().in_use();
     if !in_use.rule_base.rules().iter().any(|known| known.id == rule) {
         return refused(StatusCode::NOT_FOUND, "Not found", &format!("There is no rule `{rule}`."));
