@@ -758,3 +758,12 @@ async fn why_explains_the_case_as_the_form_has_it() {
     assert!(explained.body.contains("2013-01-15"), "{}", explained.body);
     assert!(!explained.body.contains("2012-11-15"), "the saved date is not what is explained");
 }
+
+/// The page is headed by the partnership's name, its file under it.
+#[tokio::test]
+async fn a_case_page_is_headed_by_the_partnerships_name() {
+    let served = served("heading");
+    let page = served.get(&format!("/cases/{WYVERTON}")).await;
+    assert!(page.body.contains("<h1>Wyverton and Kestlemoor community health merger</h1>"), "{}", page.body);
+    assert!(page.body.contains(&format!("<p class=\"file\">{WYVERTON}</p>")));
+}

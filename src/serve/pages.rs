@@ -132,7 +132,11 @@ pub(super) fn case_page(shown: &CasePage) -> String {
     let body = html! {
         header {
             p class="breadcrumb" { a href="/" { "All cases" } }
-            h1 { (shown.file) }
+            // The partnership's name when the case gives one; its file either way.
+            @match shown.json.get("name").and_then(Json::as_str).filter(|name| !name.trim().is_empty()) {
+                Some(name) => { h1 { (name) } p class="file" { (shown.file) } }
+                None => h1 { (shown.file) },
+            }
             @if let Some(message) = shown.message { p class="message" role="status" { (message) } }
         }
         main class="workspace" {
