@@ -70,26 +70,23 @@ fn main() {
     let memory_first = resident_kb();
     std::thread::sleep(Duration::from_secs(seconds.saturating_sub(1)));
     stop.store(true, Ordering::Relaxed);
-    let mut latencies = Vec::new();
+    let memory_last = resident_kb();
+    let mut latencies = Histogram::new();
     let mut errors = 0;
     for client in clients {
-        let (times, failed) = client.join().unwrap();
-        latencies.extend(times);
+        let (histogram, failed) = client.join().unwrap();
+        latencies.add(&histogram);
         errors += failed;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let memory_last = resident_kb();
-    latencies.sort_unstable();
-    let percentile =
-        |p: usize| latencies.get(latencies.len().saturating_sub(1) * p / 100).copied().unwrap_or_default();
+    let answered = latencies.count();
     println!(
-        "serve_load: {CLIENTS} clients, {elapsed:.1} s: {} requests answered, {errors} errors, {:.0} requests/s; \
+        "serve_load: {CLIENTS} clients, {elapsed:.1} s: {answered} requests answered, {errors} errors, {:.0} requests/s; \
          latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; resident memory {} KB after 1 s, {} KB at the end",
-        latencies.len(),
-        latencies.len() as f64 / elapsed,
-        percentile(50).as_secs_f64() * 1000.0,
-        percentile(99).as_secs_f64() * 1000.0,
-        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+        answered as f64 / elapsed,
+        latencies.percentile(50),
+        latencies.percentile(99),
+        latencies.max_ms,
         memory_first,
         memory_last,
     );
@@ -101,8 +98,8 @@ fn main() {
 /// One client: requests on one kept-alive connection until `stop`; each answered
 /// request's latency, and the number of errors (answers other than 200, broken
 /// connections).
-fn client(address: &str, request: &str, stop: &AtomicBool) -> (Vec<Duration>, usize) {
-    let mut times = Vec::with_capacity(100_000);
+fn client(address: &str, request: &str, stop: &AtomicBool) -> (Histogram, usize) {
+    let mut times = Histogram::new();
     let mut errors = 0;
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_nodelay(true).unwrap();
@@ -112,13 +109,61 @@ fn client(address: &str, request: &str, stop: &AtomicBool) -> (Vec<Duration>, us
         let answered = stream.write_all(request.as_bytes()).is_ok()
             && read_answer(&mut stream, &mut buffer) == Some(200);
         if answered {
-            times.push(sent.elapsed());
+            times.record(sent.elapsed());
         } else {
             errors += 1;
             stream = TcpStream::connect(address).unwrap();
         }
     }
     (times, errors)
+}
+
+/// Latencies counted in buckets of 10 µs up to 100 ms (and one beyond), so that the
+/// clients' own memory stays the same however many requests they make: the resident
+/// memory measured grows only with the server's.
+struct Histogram {
+    buckets: Vec<u64>,
+    max_ms: f64,
+}
+
+impl Histogram {
+    const BUCKET_US: u128 = 10;
+    const BUCKETS: usize = 10_001;
+
+    fn new() -> Histogram {
+        Histogram { buckets: vec![0; Self::BUCKETS], max_ms: 0.0 }
+    }
+
+    fn record(&mut self, latency: Duration) {
+        let bucket = usize::try_from(latency.as_micros() / Self::BUCKET_US).unwrap_or(usize::MAX);
+        self.buckets[bucket.min(Self::BUCKETS - 1)] += 1;
+        self.max_ms = self.max_ms.max(latency.as_secs_f64() * 1000.0);
+    }
+
+    fn add(&mut self, other: &Histogram) {
+        for (mine, theirs) in self.buckets.iter_mut().zip(&other.buckets) {
+            *mine += theirs;
+        }
+        self.max_ms = self.max_ms.max(other.max_ms);
+    }
+
+    fn count(&self) -> u64 {
+        self.buckets.iter().sum()
+    }
+
+    /// The latency, in ms, under which `per_cent` per cent of the requests were answered (the
+    /// upper edge of its bucket).
+    fn percentile(&self, per_cent: u64) -> f64 {
+        let wanted = (self.count() * per_cent).div_ceil(100);
+        let mut seen = 0;
+        for (i, n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if seen >= wanted.max(1) {
+                return (i + 1) as f64 * Self::BUCKET_US as f64 / 1000.0;
+            }
+        }
+        self.max_ms
+    }
 }
 
 /// Reads one HTTP answer (to its `Content-Length`) and gives its status.
