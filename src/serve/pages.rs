@@ -158,14 +158,20 @@ pub(super) fn case_page(shown: &CasePage) -> String {
     page(shown.file, shown.problems, &body)
 }
 
-/// The advice section's content for the case `json` in the file `file`: the summary,
-/// the advice (each with a "Why?" link), the questions (each answerable in place) and the
+/// The advice section's content for the case `case_json` (its JSON text) in the file
+/// `file`: the summary, the advice (each with a "Why?" link, carrying `case_key`, the key
+/// the server keeps the case under), the questions (each answerable in place) and the
 /// rules that did not fire (each with a link to what would make it fire).
-pub(super) fn advice(file: &str, json: &Json, report: &Report, rule_ids: &[&str]) -> String {
+pub(super) fn advice(
+    file: &str,
+    case_json: &str,
+    case_key: &str,
+    report: &Report,
+    rule_ids: &[&str],
+) -> String {
     let href = case_href(file);
-    let case_json = serde_json::to_string(json).unwrap_or_default();
     // "Why?" explains the case the advice was given for, which may not be saved yet.
-    let case_query = encode_segment(&case_json);
+    let case_query = encode_segment(case_key);
     let why = |rule: &str| Some(format!("{href}/explain/{}?case={case_query}", encode_segment(rule)));
     let section = advice_section(report, &why);
     let silent: Vec<&&str> =
@@ -179,7 +185,7 @@ pub(super) fn advice(file: &str, json: &Json, report: &Report, rule_ids: &[&str]
                 h2 id="questions-heading" { "Questions that could change this advice" }
                 ol {
                     @for question in &report.questions {
-                        li { (question_form(&href, &case_json, question)) }
+                        li { (question_form(&href, case_json, question)) }
                     }
                 }
             }

@@ -108,6 +108,7 @@ fn rule_ids(in_use: &InUse) -> Vec<&str> {
 
 /// The advice section's content for a case, or its problems.
 fn advice_html(
+    workspace: &Workspace,
     in_use: &InUse,
     file: &str,
     json: &Json,
@@ -116,7 +117,9 @@ fn advice_html(
     match checked {
         Ok((case, as_of)) => {
             let report = in_use.rule_base.advise_in_words(&case, as_of);
-            pages::advice(file, json, &report, &rule_ids(in_use))
+            let case_json = serde_json::to_string(json).unwrap_or_default();
+            let key = workspace.remember(&case_json);
+            pages::advice(file, &case_json, &key, &report, &rule_ids(in_use))
         }
         Err(diagnostics) => pages::problems("The case has problems", &diagnostics),
     }
@@ -192,8 +195,8 @@ struct PageQuery {
     saved: Option<String>,
 }
 
-/// What `GET /cases/FILE.json/explain/RULE` may be asked: `?case=JSON`, the case as the
-/// page shows it.
+/// What `GET /cases/FILE.json/explain/RULE` may be asked: `?case=KEY`, the case the page
+/// advised (see [`Workspace::remember`]).
 #[derive(serde::Deserialize)]
 struct ExplainQuery {
     case: Option<String>,
@@ -211,7 +214,8 @@ async fn case_page(
     };
     let in_use = workspace.rules().in_use();
     let json = editing::json_of(&text);
-    let advice = advice_html(&in_use, &file, &json, editing::parse(&in_use.rule_base, &file, &text));
+    let advice =
+        advice_html(&workspace, &in_use, &file, &json, editing::parse(&in_use.rule_base, &file, &text));
     let message = query.saved.is_some().then_some("Saved.");
     whole_page(&workspace, &in_use, StatusCode::OK, &file, &json, &advice, message)
 }
@@ -255,7 +259,7 @@ async fn advice(
         Ok(json) => {
             let checked = editing::check(&in_use.rule_base, &file, &json);
             let status = if checked.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let advice = advice_html(&in_use, &file, &json, checked);
+            let advice = advice_html(&workspace, &in_use, &file, &json, checked);
             (status, Some(json), advice)
         }
         Err(errors) => (
@@ -411,8 +415,8 @@ async fn explain(
         Err(response) => return response,
     };
     // The case as the page's form had it when the advice was given, which may not be
-    // saved yet; else the file.
-    let text = query.case.unwrap_or(saved);
+    // saved yet; else (the server has forgotten it, or was restarted) the file.
+    let text = query.case.and_then(|key| workspace.recall(&key)).map_or(saved, |case| case.to_string());
     let in_use = workspace.rules().in_use();
     if !in_use.rule_base.rules().iter().any(|known| known.id == rule) {
         return refused(StatusCode::NOT_FOUND, "Not found", &format!("There is no rule `{rule}`."));

@@ -26,7 +26,12 @@ struct Inner {
     /// Held while a file of the folder is written, so that saves of one file follow one
     /// another instead of finding it changed under them.
     writing: Mutex<()>,
+    /// The cases advised lately, by key (see [`Workspace::remember`]).
+    recent: std::sync::Mutex<std::collections::VecDeque<(String, Arc<str>)>>,
 }
+
+/// How many advised cases [`Workspace::remember`] keeps.
+const RECENT: usize = 64;
 
 impl Workspace {
     /// The workspace of a server at `address` over the case folder `cases` (which must
@@ -56,6 +61,7 @@ impl Workspace {
             any_address: address.ip().is_unspecified().then_some(address.port()),
             max_body,
             writing: Mutex::new(()),
+            recent: std::sync::Mutex::new(std::collections::VecDeque::with_capacity(RECENT)),
         })))
     }
 
@@ -73,6 +79,28 @@ impl Workspace {
     /// made at random when the server starts, shown only in its pages, never in a URL.
     pub fn token(&self) -> &str {
         &self.0.token
+    }
+
+    /// Keeps `case` (a case's JSON text, as the page advised it) among the last few, and
+    /// gives the key by which [`Workspace::recall`] finds it: what a "Why?" link carries,
+    /// so that the explanation is of the case the advice was given for, edits not yet
+    /// saved included, without the whole case in every link.
+    pub(super) fn remember(&self, case: &str) -> String {
+        let key = format!("{:016x}{:x}", fnv1a(case.as_bytes()), case.len());
+        let mut recent = self.0.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !recent.iter().any(|(known, _)| *known == key) {
+            if recent.len() == RECENT {
+                recent.pop_front();
+            }
+            recent.push_back((key.clone(), Arc::from(case)));
+        }
+        key
+    }
+
+    /// The case [`Workspace::remember`] kept under `key`, if it still keeps it.
+    pub(super) fn recall(&self, key: &str) -> Option<Arc<str>> {
+        let recent = self.0.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent.iter().find(|(known, _)| known == key).map(|(_, case)| Arc::clone(case))
     }
 
     /// Whether `token` is the server's.
@@ -139,5 +167,13 @@ fn new_token() -> String {
         use std::fmt::Write as _;
         let _ = write!(hex, "{byte:02x}");
         hex
+    })
+}
+
+/// The 64-bit FNV-1a hash of `bytes`: a short key for a case's text (not a defence: the
+/// server is for one person's own machine, and a key only names a case they advised).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
