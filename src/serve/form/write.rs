@@ -69,11 +69,23 @@ fn fact_field(vocabulary: &Vocabulary, id: FactId, name: &str, value: Option<&Js
     let hint = fact.wording.label.as_ref().map(|label| capitalised(&template_in_words(vocabulary, label)));
     let field = Field { name, question: &question, hint: hint.as_deref() };
     let value = value.filter(|value| !value.is_null());
+    // Each value of a `one of` explained in the rule base's words for it (`says`).
+    let explained = |values: &[String]| -> Vec<Option<String>> {
+        (0..values.len())
+            .map(|i| {
+                fact.wording
+                    .says
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map(|says| template_in_words(vocabulary, says))
+            })
+            .collect()
+    };
     match (&fact.ty, value) {
         (Type::Bool, None | Some(Json::Bool(_))) => field.yes_no(value.and_then(Json::as_bool)),
-        (Type::Enum(values), None) => field.select(values, None),
+        (Type::Enum(values), None) => field.select(values, &explained(values), None),
         (Type::Enum(values), Some(Json::String(chosen))) if values.contains(chosen) => {
-            field.select(values, Some(chosen))
+            field.select(values, &explained(values), Some(chosen))
         }
         (Type::Date, None) => field.input("date", ""),
         (Type::Date, Some(Json::String(date))) if Date::parse(date).is_ok() => field.input("date", date),
@@ -176,8 +188,10 @@ impl Field<'_> {
         }
     }
 
-    /// One of the enumeration's values, each said in words, with "not known" first.
-    fn select(&self, values: &[String], chosen: Option<&String>) -> Markup {
+    /// One of the enumeration's values, each said in words and explained where the rule
+    /// base gives it words (`local government`, `post merger: the merger is complete`),
+    /// with "not known" first.
+    fn select(&self, values: &[String], explained: &[Option<String>], chosen: Option<&String>) -> Markup {
         let id = self.id();
         html! {
             div.field {
@@ -185,8 +199,11 @@ impl Field<'_> {
                 (self.hint())
                 select id=(id) name=(self.name) aria-describedby=[self.described_by()] {
                     option value="" selected[chosen.is_none()] { "not known" }
-                    @for value in values {
-                        option value=(value) selected[chosen == Some(value)] { (in_words(value)) }
+                    @for (value, says) in values.iter().zip(explained) {
+                        option value=(value) selected[chosen == Some(value)] {
+                            (in_words(value))
+                            @if let Some(says) = says { ": " (says) }
+                        }
                     }
                 }
             }
