@@ -6,23 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::CHROMIUM_FLAGS as FLAGS;
+
 /// A Chromium run that takes longer than this is killed, and the test fails.
 const LIMIT: Duration = Duration::from_secs(60);
-
-/// The flags every run needs on a machine with no network, no display and no GPU, run as
-/// root: no sandbox (root cannot have one), nothing fetched in the background (each attempt
-/// would wait for a network that is not there), no scroll bars in the pictures.
-const FLAGS: [&str; 9] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-];
 
 /// The programs the browser tests need, as Debian names them: the browser, and
 /// poppler-utils' `pdftotext` and `pdfinfo` to read the PDF.

@@ -9,6 +9,7 @@
 #![allow(clippy::panic, reason = "a test fails by panicking, with what went wrong")]
 
 mod binary;
+mod chromium;
 mod folders;
 pub mod rules;
 pub mod seeds;
@@ -17,4 +18,5 @@ pub use binary::{
     accord, accord_command, accord_in, json, manifest_dir, run_with_input, run_with_stdin_within, run_within,
     stderr, stdout,
 };
+pub use chromium::CHROMIUM_FLAGS;
 pub use folders::{Scratch, files_in, scratch};

@@ -12,24 +12,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
 
+use crate::common::CHROMIUM_FLAGS as FLAGS;
+
 /// The key under which WebDriver names an element in its answers.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How long a command may take before the test fails.
 const COMMAND_LIMIT: Duration = Duration::from_secs(30);
-
-/// The flags Chromium needs here: headless, run as root, no network but loopback.
-const FLAGS: [&str; 9] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-];
 
 /// A ChromeDriver process and one browser session in it; both end when it is dropped.
 pub struct Driver {
