@@ -520,9 +520,19 @@ async fn why_a_rule_fired_or_what_would_make_it_fire() {
         "{}",
         fired.body
     );
+    // In words first: why it applies, with its reasons as the advice gives them.
+    assert!(fired.body.contains("Its advice applies because:"), "{}", fired.body);
+    assert!(fired.body.contains("<li>the change is a merger</li>"), "{}", fired.body);
     let silent = served.get(whys.last().expect("a link")).await;
     assert_eq!(silent.status, StatusCode::OK);
     assert!(!silent.body.contains(": fired\n"), "{}", silent.body);
+    assert!(
+        silent.body.contains("Its advice does not apply to this case.")
+            || silent.body.contains("The case does not say enough to decide it.")
+            || silent.body.contains("takes its place"),
+        "{}",
+        silent.body
+    );
     let unknown = served.get(&format!("/cases/{WYVERTON}/explain/no_such_rule")).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }

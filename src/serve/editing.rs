@@ -102,3 +102,81 @@ pub(super) fn json_of(text: &str) -> Json {
     serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .unwrap_or_else(|_| Json::Object(serde_json::Map::new()))
 }
+
+/// What the explanation of `rule` for a case says, in words a reader of the advice uses,
+/// a line each: why its advice applies (its reasons in words), or that the case does not
+/// decide it (the facts it needs), or what would make it apply (the fewest changes), or
+/// which advice replaced it. The tree of the rule's condition, as `accord explain` prints
+/// it, follows on the page for those who keep the rules.
+pub(super) fn explanation_in_words(
+    rule_base: &RuleBase,
+    case: &Case,
+    as_of: Date,
+    explanation: &crate::eval::Explanation,
+) -> Vec<String> {
+    use crate::eval::OutcomeKind;
+    let vocabulary = rule_base.vocabulary();
+    let fact_words = |path: &str| {
+        // `groups[1].needs` is the fact `groups[].needs`, for the group at that place.
+        let declared: String = {
+            let mut out = String::with_capacity(path.len());
+            let mut in_index = false;
+            for c in path.chars() {
+                match c {
+                    '[' => {
+                        in_index = true;
+                        out.push('[');
+                    }
+                    ']' => {
+                        in_index = false;
+                        out.push(']');
+                    }
+                    _ if in_index => {}
+                    _ => out.push(c),
+                }
+            }
+            out
+        };
+        vocabulary
+            .find(&declared)
+            .and_then(|id| vocabulary.get(id))
+            .and_then(|fact| fact.wording.label.as_ref())
+            .map_or_else(|| format!("`{path}`"), |label| crate::schema::template_in_words(vocabulary, label))
+    };
+    match explanation.outcome {
+        OutcomeKind::Fired => {
+            let report = rule_base.advise_in_words(case, as_of);
+            let reasons: Vec<String> = report
+                .advice
+                .iter()
+                .filter(|advice| advice.rule == explanation.rule && advice.item == explanation.item)
+                .flat_map(|advice| advice.because_in_words.clone().unwrap_or_else(|| advice.because.clone()))
+                .collect();
+            std::iter::once("Its advice applies because:".to_string()).chain(reasons).collect()
+        }
+        OutcomeKind::Overridden => vec![format!(
+            "Its advice is not given: the advice of `{}` takes its place.",
+            explanation.overridden_by.as_deref().unwrap_or_default()
+        )],
+        OutcomeKind::Unknown => {
+            let mut lines = vec!["The case does not say enough to decide it. It needs:".to_string()];
+            lines.extend(explanation.unknown_facts.iter().map(|fact| fact_words(fact)));
+            lines
+        }
+        OutcomeKind::NotFired => {
+            let mut lines = vec!["Its advice does not apply to this case.".to_string()];
+            if let Some(changes) = &explanation.would_fire_if {
+                // A date in words (`14 December 2011`), a value with spaces (`pre merger
+                // decision`), as the report says them.
+                let value_words =
+                    |value: &str| Date::parse(value).map_or_else(|_| value.replace('_', " "), Date::long);
+                let changes: Vec<String> = changes
+                    .iter()
+                    .map(|(fact, value)| format!("{} were {}", fact_words(fact), value_words(value)))
+                    .collect();
+                lines.push(format!("It would apply if {}.", changes.join(" and ")));
+            }
+            lines
+        }
+    }
+}

@@ -238,13 +238,32 @@ pub(super) fn problems(heading: &str, text: &str) -> String {
 }
 
 /// `GET /cases/FILE.json/explain/RULE`: the explanation in words.
-pub(super) fn explanation(file: &str, rule: &str, text: &str, problems: Option<&str>) -> String {
+pub(super) fn explanation(
+    file: &str,
+    rule: &str,
+    in_words: &[Vec<String>],
+    text: &str,
+    problems: Option<&str>,
+) -> String {
     let body = html! {
         header {
             p class="breadcrumb" { a href="/" { "All cases" } " › " a href=(case_href(file)) { (file) } }
             h1 { "Why: " (rule) }
         }
-        main { pre class="explanation" { (text) } }
+        main {
+            // In words first, for a reader of the advice (once per item of a `for each`
+            // rule); then the condition part by part, for those who keep the rules.
+            @for lines in in_words {
+                @if let Some((first, rest)) = lines.split_first() {
+                    section class="in-words" {
+                        p { (first) }
+                        @if !rest.is_empty() { ul { @for line in rest { li { (line) } } } }
+                    }
+                }
+            }
+            h2 { "The rule's condition, part by part" }
+            pre class="explanation" { (text) }
+        }
     };
     page(&format!("{rule} for {file}"), problems, &body)
 }

@@ -425,8 +425,14 @@ async fn explain(
         Ok((case, as_of)) => {
             let explanations = in_use.rule_base.explain(&case, as_of, std::slice::from_ref(&rule));
             let text = report::explanation_text(case.label(), as_of, &explanations);
+            let in_words: Vec<Vec<String>> = explanations
+                .iter()
+                .map(|explanation| {
+                    editing::explanation_in_words(&in_use.rule_base, &case, as_of, explanation)
+                })
+                .collect();
             let problems = workspace.rules().problems();
-            html(StatusCode::OK, pages::explanation(&file, &rule, &text, problems.as_deref()))
+            html(StatusCode::OK, pages::explanation(&file, &rule, &in_words, &text, problems.as_deref()))
         }
         Err(diagnostics) => refused(StatusCode::UNPROCESSABLE_ENTITY, "The case has problems", &diagnostics),
     }
