@@ -777,3 +777,23 @@ async fn a_case_page_is_headed_by_the_partnerships_name() {
     assert!(page.body.contains("<h1>Wyverton and Kestlemoor community health merger</h1>"), "{}", page.body);
     assert!(page.body.contains(&format!("<p class=\"file\">{WYVERTON}</p>")));
 }
+
+/// Without script, a Remove button removes its own item, even when an earlier item was
+/// emptied in the same submit (which the reading drops, renumbering the rest).
+#[tokio::test]
+async fn a_lists_remove_button_removes_its_own_item_without_script() {
+    let served = served("list_remove");
+    let case: serde_json::Value = serde_json::from_str(&fixture_text(WYVERTON)).expect("JSON");
+    let mut fields = Vec::new();
+    fields_of(&case, "", &mut fields);
+    // The first partner emptied, and the third's Remove pressed.
+    fields.retain(|(name, _)| !name.starts_with("partners[0]."));
+    fields.push(("remove".to_string(), "partners[2]".to_string()));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let page = served.post(&format!("/cases/{WYVERTON}/advice"), &borrowed).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("value=\"Kestlemoor Borough Council\""), "the third partner is removed");
+    for kept in ["Wyverton County Council", "Wyverton Clinical Commissioning Group", "Age UK Wyverton"] {
+        assert!(page.body.contains(&format!("value=\"{kept}\"")), "{kept} is kept");
+    }
+}

@@ -29,17 +29,23 @@ pub(super) fn case_json(rule_base: &RuleBase, fields: &[(String, String)]) -> Re
             serde_json::from_str(text).map_err(|why| vec![format!("the case sent is not JSON: {why}")])?
         }
         None => {
-            let case_fields: Vec<(String, String)> =
-                fields.iter().filter(|(name, _)| !OWN_FIELDS.contains(&name.as_str())).cloned().collect();
+            // A list item's Remove button, when the page has no script to do it: its fields
+            // are left out before the lists are read, so that the item removed is the one
+            // whose button was pressed, whatever items the reading drops or renumbers.
+            let removed = field(fields, "remove");
+            let case_fields: Vec<(String, String)> = fields
+                .iter()
+                .filter(|(name, _)| !OWN_FIELDS.contains(&name.as_str()))
+                .filter(|(name, _)| removed.is_none_or(|item| !within(name, item)))
+                .cloned()
+                .collect();
             let case = form::case_from_fields(rule_base.vocabulary(), &case_fields).map_err(|errors| {
                 errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>()
             })?;
-            // The lists' Add and Remove buttons, when the page has no script to do it.
-            let (add, remove) = (field(fields, "add"), field(fields, "remove"));
-            if add.is_some() || remove.is_some() {
-                form::apply_list_edit(rule_base.vocabulary(), case, add, remove)
-            } else {
-                case
+            // A list's Add button, likewise.
+            match field(fields, "add") {
+                Some(add) => form::apply_list_edit(rule_base.vocabulary(), case, Some(add), None),
+                None => case,
             }
         }
     };
@@ -48,6 +54,12 @@ pub(super) fn case_json(rule_base: &RuleBase, fields: &[(String, String)]) -> Re
             .map_err(|why| vec![format!("{fact}: {why}")])?;
     }
     Ok(json)
+}
+
+/// Whether the field `name` belongs to the list item `item` (`partners[2]`): the item
+/// itself, or a field of it (`partners[2].name`, `partners[2].contacts[0]`).
+fn within(name: &str, item: &str) -> bool {
+    name.strip_prefix(item).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
 /// Writes the answer `text` to the question about `fact` into the case `json`.
