@@ -33,6 +33,7 @@ mod reports;
 mod rules;
 mod schema;
 mod serve;
+mod shell;
 
 /// accord: advice on health and local government partnerships, from rules that cite their
 /// research.
@@ -172,6 +173,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Print the completion script of a shell, for `accord`'s commands and options:
+    /// `accord completions bash > ~/.local/share/bash-completion/completions/accord`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page of `accord` (roff), or of one of its commands: `accord man >
+    /// accord.1` then `man ./accord.1`; `accord man advise > accord-advise.1`.
+    Man {
+        /// A command, for its own page.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -272,6 +287,8 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema { rules } => schema::schema(&rules),
         Command::Serve(args) => serve::run(&args),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { command } => shell::man(command.as_deref()),
         Command::Coverage { cases, rules, format, min, as_of } => {
             coverage::coverage(&cases, &rules, format, min, as_of)
         }
