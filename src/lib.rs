@@ -45,6 +45,7 @@ pub mod safe_write;
 pub mod schema;
 pub mod serve;
 pub mod shown;
+pub mod snapshot;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

@@ -34,6 +34,7 @@ mod rules;
 mod schema;
 mod serve;
 mod shell;
+mod test;
 
 /// accord: advice on health and local government partnerships, from rules that cite their
 /// research.
@@ -173,6 +174,10 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Compare each case's text report with the one kept beside it
+    /// (`DIR/snapshots/NAME.snap`); show what changed, word by word; exit 1 when a report
+    /// changed or is new, until accepted (`--accept`, or one by one with `--review`).
+    Test(test::TestArgs),
     /// Print the completion script of a shell, for `accord`'s commands and options:
     /// `accord completions bash > ~/.local/share/bash-completion/completions/accord`.
     Completions {
@@ -287,6 +292,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema { rules } => schema::schema(&rules),
         Command::Serve(args) => serve::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),
         Command::Coverage { cases, rules, format, min, as_of } => {

@@ -1,0 +1,238 @@
+//! `accord test`: snapshot tests of the advice for those who keep the rules, without Rust.
+//! Each case's text report is compared with the one kept beside it
+//! (`DIR/snapshots/NAME.snap`, insta's format, so `cargo insta review` reads the same
+//! files); a changed or new report is shown word by word and left pending beside it
+//! (`NAME.snap.new`) until accepted (`--accept`, or one by one with `--review`).
+
+use std::fmt::Write as _;
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use accord::snapshot::{self, Change};
+use accord::{Date, RuleBase, report};
+
+use super::{Failed, RulesArg, case_files, load_rules, parse_date, read_case};
+
+/// `accord test`'s arguments.
+#[derive(clap::Args)]
+pub(super) struct TestArgs {
+    /// Case files, or folders of them (their `*.json` files). Default: `fixtures/`.
+    #[arg(value_name = "CASES")]
+    cases: Vec<PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
+    /// The date of the assessment for cases that give none (`assessed_on`), so that their
+    /// reports are the same every day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Accept every changed or new report as the expected one.
+    #[arg(long, conflicts_with = "review")]
+    accept: bool,
+    /// Show each changed or new report and ask whether to accept it, reject it or skip it.
+    #[arg(long)]
+    review: bool,
+}
+
+/// What became of one case.
+enum Outcome {
+    /// Its report is the one kept.
+    Passed,
+    /// Its report differs from the one kept (the text kept).
+    Changed(String),
+    /// No report is kept for it yet.
+    New,
+}
+
+/// Runs the tests; exit 1 when a report changed or is new and was not accepted, or a case
+/// could not be read.
+pub(super) fn run(args: &TestArgs) -> Result<ExitCode, Failed> {
+    let (rule_base, _, _) = load_rules(&args.rules)?;
+    let paths = if args.cases.is_empty() { vec![PathBuf::from("fixtures")] } else { args.cases.clone() };
+    let mut failed = false;
+    let cases = case_files(&paths, &mut failed);
+    let (mut passed, mut changed, mut new, mut accepted, mut errors) = (0, 0, 0, 0, usize::from(failed));
+    let mut stdin = std::io::stdin().lock();
+    for case in &cases {
+        let Some(text) = report_of(&rule_base, case, args.as_of) else {
+            errors += 1;
+            continue;
+        };
+        let snapshot = snapshot::path_of(case);
+        let shown = case.display().to_string();
+        let outcome = outcome(&snapshot, &text);
+        if matches!(outcome, Outcome::Passed) {
+            passed += 1;
+            let _ = std::fs::remove_file(snapshot::pending_path(&snapshot));
+            continue;
+        }
+        match &outcome {
+            Outcome::Changed(old) => {
+                changed += 1;
+                println!("{shown}: the report changed ({})", snapshot.display());
+                print!("{}", difference(old, &text));
+            }
+            _ => {
+                new += 1;
+                println!("{shown}: no report is kept for it yet ({})", snapshot.display());
+            }
+        }
+        let answer = if args.accept {
+            Answer::Accept
+        } else if args.review {
+            ask(&mut stdin, &shown)
+        } else {
+            Answer::Skip
+        };
+        let file = snapshot::render(&shown, &text);
+        let pending = snapshot::pending_path(&snapshot);
+        match answer {
+            Answer::Accept => {
+                write(&snapshot, &file)?;
+                let _ = std::fs::remove_file(&pending);
+                println!("  accepted");
+                accepted += 1;
+            }
+            // The kept report stays the expected one; the change is dropped.
+            Answer::Reject => {
+                let _ = std::fs::remove_file(&pending);
+            }
+            Answer::Skip => write(&pending, &file)?,
+        }
+    }
+    let left = changed + new - accepted;
+    println!(
+        "{}: {passed} passed, {changed} changed, {new} new{}{}",
+        accord::prose::counted(cases.len(), "case", "cases"),
+        if accepted > 0 { format!(", {accepted} accepted") } else { String::new() },
+        if errors > 0 { format!(", {errors} could not be read") } else { String::new() },
+    );
+    if left > 0 {
+        println!(
+            "the changes wait beside their snapshots (.snap.new): `accord test --review` to go through them, `--accept` to accept them all"
+        );
+    }
+    Ok(if left > 0 || errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The text report of `case`, or `None` when it cannot be read (said on standard error).
+fn report_of(rule_base: &RuleBase, case: &Path, as_of: Option<Date>) -> Option<String> {
+    let read = read_case(rule_base, case).ok()?;
+    let Some(as_of) = read.assessed_on.or(as_of) else {
+        eprintln!(
+            "error: `{}` gives no `assessed_on`: give --as-of YYYY-MM-DD, so that its report is the same every day",
+            case.display()
+        );
+        return None;
+    };
+    Some(report::to_text(&rule_base.advise_in_words(&read, as_of)))
+}
+
+fn outcome(snapshot: &Path, text: &str) -> Outcome {
+    match std::fs::read_to_string(snapshot) {
+        Ok(file) => match snapshot::contents(&file) {
+            Some(kept) if snapshot::matches(kept, text) => Outcome::Passed,
+            Some(kept) => Outcome::Changed(kept.to_string()),
+            None => Outcome::Changed(file),
+        },
+        Err(_) => Outcome::New,
+    }
+}
+
+/// The lines of the difference that changed, each with the line before and after,
+/// removed words as `[-words-]` and added ones as `{+words+}`.
+fn difference(old: &str, new: &str) -> String {
+    // Runs of removed and of added words are marked once each: `[-October 2014-]`.
+    let (mut marked, mut removed, mut added) = (String::new(), String::new(), String::new());
+    let flush = |marked: &mut String, removed: &mut String, added: &mut String| {
+        match (removed.is_empty(), added.is_empty()) {
+            (true, true) => {}
+            (false, true) => mark(marked, "[-", removed, "-]"),
+            (true, false) => mark(marked, "{+", added, "+}"),
+            // Words replaced: side by side, then the white space that follows the new ones.
+            (false, false) => {
+                let _ = write!(marked, "[-{}-] ", removed.trim_end());
+                mark(marked, "{+", added, "+}");
+            }
+        }
+        removed.clear();
+        added.clear();
+    };
+    for change in snapshot::word_diff(old, new) {
+        match change {
+            Change::Same(text) => {
+                flush(&mut marked, &mut removed, &mut added);
+                marked.push_str(text);
+            }
+            Change::Removed(text) => removed.push_str(text),
+            Change::Added(text) => added.push_str(text),
+        }
+    }
+    flush(&mut marked, &mut removed, &mut added);
+    let lines: Vec<&str> = marked.lines().collect();
+    let changed: Vec<bool> = lines.iter().map(|line| line.contains("[-") || line.contains("{+")).collect();
+    let mut out = String::new();
+    let mut last_shown = None;
+    for (i, line) in lines.iter().enumerate() {
+        let near = (i.saturating_sub(1)..=i + 1).any(|j| changed.get(j).copied().unwrap_or(false));
+        if !near {
+            continue;
+        }
+        if last_shown.is_some_and(|last: usize| last + 1 < i) {
+            out.push_str("  ...\n");
+        }
+        let _ = writeln!(out, "  {line}");
+        last_shown = Some(i);
+    }
+    out
+}
+
+/// `text` between `open` and `close`, its trailing white space outside them so that line
+/// breaks stay line breaks.
+fn mark(out: &mut String, open: &str, text: &str, close: &str) {
+    let trimmed = text.trim_end();
+    let _ = write!(out, "{open}{trimmed}{close}{}", &text[trimmed.len()..]);
+}
+
+/// What the person reviewing said of a change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Accept,
+    Reject,
+    Skip,
+}
+
+/// Asks about the change of `case` until answered: `a`ccept, `r`eject or `s`kip (also at
+/// the end of the input). Answers are read a line each, from a terminal or a script, as
+/// `accord interview` reads them.
+fn ask(stdin: &mut std::io::StdinLock<'_>, case: &str) -> Answer {
+    loop {
+        print!("{case}: accept (a), reject (r) or skip (s)? ");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        let mut line = String::new();
+        let answer = match stdin.read_line(&mut line) {
+            Ok(0) | Err(_) => Answer::Skip,
+            Ok(_) => match line.trim() {
+                "a" | "accept" => Answer::Accept,
+                "r" | "reject" => Answer::Reject,
+                "s" | "skip" | "" => Answer::Skip,
+                _ => continue,
+            },
+        };
+        return answer;
+    }
+}
+
+/// Writes a snapshot file atomically, making its folder if needed.
+fn write(path: &Path, text: &str) -> Result<(), Failed> {
+    if let Some(folder) = path.parent()
+        && let Err(why) = std::fs::create_dir_all(folder)
+    {
+        eprintln!("error: cannot make `{}`: {why}", folder.display());
+        return Err(Failed);
+    }
+    accord::safe_write::replace(path, text.as_bytes()).map_err(|why| {
+        eprintln!("error: cannot write `{}`: {why}", path.display());
+        Failed
+    })
+}
