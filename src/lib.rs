@@ -32,6 +32,7 @@ pub mod coverage;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod expectations;
 pub mod format;
 pub mod interview;
 mod json_edit;

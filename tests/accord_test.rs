@@ -125,3 +125,43 @@ fn a_case_without_a_date_needs_as_of() {
     let dated = accord_in(&dir, &["test", "--accept", "--as-of", "2013-06-01", "cases"]);
     assert_eq!(dated.status.code(), Some(0), "{}", stdout(&dated));
 }
+
+/// Expectations beside a case must hold too: a rule it must give, one it must not, a fact
+/// it must ask about and one it must not; a name the rule base does not know is an error
+/// with a suggestion.
+#[test]
+fn expectations_beside_a_case_must_hold() {
+    let dir = project("expect");
+    assert_eq!(accord_in(&dir, &["test", "--accept", "cases"]).status.code(), Some(0));
+    let expect = dir.join(format!("cases/{}", WYVERTON.replace(".json", ".expect")));
+    std::fs::write(
+        &expect,
+        "# the stall is forecast\ngives merger_stalls_development\ndoes not give merger_after_effects\n\
+         asks board.statutory\ndoes not ask change.kind\n",
+    )
+    .unwrap();
+    let met = accord_in(&dir, &["test", "cases"]);
+    assert_eq!(met.status.code(), Some(0), "{}", stdout(&met));
+
+    std::fs::write(&expect, "gives merger_after_effects\ndoes not give merger_stalls_development\n").unwrap();
+    let unmet = accord_in(&dir, &["test", "cases"]);
+    assert_eq!(unmet.status.code(), Some(1));
+    let shown = stdout(&unmet);
+    assert!(shown.contains("expected to give `merger_after_effects`, but it does not"), "{shown}");
+    assert!(shown.contains("expected not to give `merger_stalls_development`, but it does"), "{shown}");
+    assert!(shown.contains(".expect:2)"), "{shown}");
+    assert!(shown.contains("1 case not as expected"), "{shown}");
+
+    std::fs::write(&expect, "gives merger_stals_development\nasks chnage.phase\nwants nothing\n").unwrap();
+    let wrong = accord_in(&dir, &["test", "cases"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let said = common::stderr(&wrong);
+    assert!(
+        said.contains(
+            ":1: there is no rule `merger_stals_development`; did you mean `merger_stalls_development`?"
+        ),
+        "{said}"
+    );
+    assert!(said.contains(":2: there is no fact `chnage.phase`; did you mean `change.phase`?"), "{said}");
+    assert!(said.contains(":3: `wants nothing` is not an expectation"), "{said}");
+}

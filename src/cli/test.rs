@@ -2,7 +2,9 @@
 //! Each case's text report is compared with the one kept beside it
 //! (`DIR/snapshots/NAME.snap`, insta's format, so `cargo insta review` reads the same
 //! files); a changed or new report is shown word by word and left pending beside it
-//! (`NAME.snap.new`) until accepted (`--accept`, or one by one with `--review`).
+//! (`NAME.snap.new`) until accepted (`--accept`, or one by one with `--review`). The
+//! expectations kept beside a case (`NAME.expect`: see [`accord::expectations`]) must
+//! hold too.
 
 use std::fmt::Write as _;
 use std::io::BufRead as _;
@@ -52,12 +54,17 @@ pub(super) fn run(args: &TestArgs) -> Result<ExitCode, Failed> {
     let mut failed = false;
     let cases = case_files(&paths, &mut failed);
     let (mut passed, mut changed, mut new, mut accepted, mut errors) = (0, 0, 0, 0, usize::from(failed));
+    let mut unmet = 0;
     let mut stdin = std::io::stdin().lock();
     for case in &cases {
-        let Some(text) = report_of(&rule_base, case, args.as_of) else {
+        let Some((report, text)) = report_of(&rule_base, case, args.as_of) else {
             errors += 1;
             continue;
         };
+        match expectations_met(&rule_base, case, &report) {
+            Some(true) | None => {}
+            Some(false) => unmet += 1,
+        }
         let snapshot = snapshot::path_of(case);
         let shown = case.display().to_string();
         let outcome = outcome(&snapshot, &text);
@@ -102,9 +109,14 @@ pub(super) fn run(args: &TestArgs) -> Result<ExitCode, Failed> {
     }
     let left = changed + new - accepted;
     println!(
-        "{}: {passed} passed, {changed} changed, {new} new{}{}",
+        "{}: {passed} passed, {changed} changed, {new} new{}{}{}",
         accord::prose::counted(cases.len(), "case", "cases"),
         if accepted > 0 { format!(", {accepted} accepted") } else { String::new() },
+        if unmet > 0 {
+            format!(", {} not as expected", accord::prose::counted(unmet, "case", "cases"))
+        } else {
+            String::new()
+        },
         if errors > 0 { format!(", {errors} could not be read") } else { String::new() },
     );
     if left > 0 {
@@ -112,11 +124,40 @@ pub(super) fn run(args: &TestArgs) -> Result<ExitCode, Failed> {
             "the changes wait beside their snapshots (.snap.new): `accord test --review` to go through them, `--accept` to accept them all"
         );
     }
-    Ok(if left > 0 || errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if left > 0 || errors > 0 || unmet > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// The text report of `case`, or `None` when it cannot be read (said on standard error).
-fn report_of(rule_base: &RuleBase, case: &Path, as_of: Option<Date>) -> Option<String> {
+/// Checks the expectations kept beside `case` (`NAME.expect`), saying each that `report`
+/// does not meet: `None` when there are none, else whether all are met. A file that does
+/// not read counts as not met.
+fn expectations_met(rule_base: &RuleBase, case: &Path, report: &accord::Report) -> Option<bool> {
+    let file = case.with_extension("expect");
+    let text = std::fs::read_to_string(&file).ok()?;
+    let shown = file.display();
+    match accord::expectations::parse(&text, rule_base) {
+        Ok(expectations) => {
+            let unmet = accord::expectations::unmet(&expectations, report);
+            for (expectation, why) in &unmet {
+                println!("{}: {why} ({shown}:{})", case.display(), expectation.line);
+            }
+            Some(unmet.is_empty())
+        }
+        Err(errors) => {
+            for (line, why) in errors {
+                eprintln!("error: {shown}:{line}: {why}");
+            }
+            Some(false)
+        }
+    }
+}
+
+/// The report of `case` and its text, or `None` when it cannot be read (said on standard
+/// error).
+fn report_of<'r>(
+    rule_base: &'r RuleBase,
+    case: &Path,
+    as_of: Option<Date>,
+) -> Option<(accord::Report<'r>, String)> {
     let read = read_case(rule_base, case).ok()?;
     let Some(as_of) = read.assessed_on.or(as_of) else {
         eprintln!(
@@ -125,7 +166,9 @@ fn report_of(rule_base: &RuleBase, case: &Path, as_of: Option<Date>) -> Option<S
         );
         return None;
     };
-    Some(report::to_text(&rule_base.advise_in_words(&read, as_of)))
+    let advised = rule_base.advise_in_words(&read, as_of);
+    let text = report::to_text(&advised);
+    Some((advised, text))
 }
 
 fn outcome(snapshot: &Path, text: &str) -> Outcome {

@@ -368,6 +368,28 @@ impl Vocabulary {
         self.plain_names = self.root.names_are(&plain) && self.facts.iter().all(fact_names_plain);
     }
 
+    /// The path of a fact of one item as the vocabulary declares it, the items' indexes
+    /// left out: `groups[1].needs` -> `groups[].needs` (what [`Vocabulary::find`] takes).
+    pub fn declared_path(path: &str) -> String {
+        let mut out = String::with_capacity(path.len());
+        let mut in_index = false;
+        for c in path.chars() {
+            match c {
+                '[' => {
+                    in_index = true;
+                    out.push('[');
+                }
+                ']' => {
+                    in_index = false;
+                    out.push(']');
+                }
+                _ if in_index => {}
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
     /// The fact declared with this path (`change.kind`, `groups[].needs`).
     pub fn find(&self, path: &str) -> Option<FactId> {
         self.facts.iter().position(|fact| fact.path == path).map(FactId)

@@ -130,25 +130,7 @@ pub(super) fn explanation_in_words(
     let vocabulary = rule_base.vocabulary();
     let fact_words = |path: &str| {
         // `groups[1].needs` is the fact `groups[].needs`, for the group at that place.
-        let declared: String = {
-            let mut out = String::with_capacity(path.len());
-            let mut in_index = false;
-            for c in path.chars() {
-                match c {
-                    '[' => {
-                        in_index = true;
-                        out.push('[');
-                    }
-                    ']' => {
-                        in_index = false;
-                        out.push(']');
-                    }
-                    _ if in_index => {}
-                    _ => out.push(c),
-                }
-            }
-            out
-        };
+        let declared = crate::rulebase::Vocabulary::declared_path(path);
         vocabulary
             .find(&declared)
             .and_then(|id| vocabulary.get(id))
