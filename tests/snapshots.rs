@@ -37,12 +37,29 @@ fn advise(path: &Path) -> accord::Report<'static> {
     rules().advise(&case, as_of)
 }
 
+/// The text report of every fixture, kept beside the fixtures
+/// (`fixtures/snapshots/NAME.snap`), where `accord test` reads the same files: a rule
+/// author checks them with `accord test --as-of 2013-06-01`, without Rust.
 #[test]
 fn advice_as_text() {
-    insta::glob!("../fixtures", "*.json", |path| {
-        let (case, as_of) = case(path);
-        insta::assert_snapshot!(report::to_text(&rules().advise_in_words(&case, as_of)));
-    });
+    let mut fixtures: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+        .expect("the fixtures")
+        .map(|entry| entry.expect("a fixture").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() > 40, "the fixtures are found");
+    for path in fixtures {
+        let (case, as_of) = case(&path);
+        let name = path.file_stem().expect("a name").to_string_lossy().into_owned();
+        insta::with_settings!({
+            snapshot_path => "../fixtures/snapshots",
+            prepend_module_to_snapshot => false,
+            input_file => &path,
+        }, {
+            insta::assert_snapshot!(name, report::to_text(&rules().advise_in_words(&case, as_of)));
+        });
+    }
 }
 
 /// The text report for those who maintain the rules (`--verbose`): rule ids, lessons, the
