@@ -39,6 +39,7 @@ mod json_edit;
 mod json_string;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod prose;
 pub mod report;
 pub mod rulebase;

@@ -178,6 +178,9 @@ enum Command {
     /// (`DIR/snapshots/NAME.snap`); show what changed, word by word; exit 1 when a report
     /// changed or is new, until accepted (`--accept`, or one by one with `--review`).
     Test(test::TestArgs),
+    /// Serve the Language Server Protocol on standard input and output, for an editor:
+    /// the errors and warnings of `accord check` as rule files are typed.
+    Lsp,
     /// Print the completion script of a shell, for `accord`'s commands and options:
     /// `accord completions bash > ~/.local/share/bash-completion/completions/accord`.
     Completions {
@@ -293,6 +296,7 @@ pub fn main() -> ExitCode {
         Command::Schema { rules } => schema::schema(&rules),
         Command::Serve(args) => serve::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Lsp => lsp(),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),
         Command::Coverage { cases, rules, format, min, as_of } => {
@@ -701,6 +705,22 @@ fn refuse_special_file(path: &Path, shown: &str, help: &str) -> Result<(), Faile
             Err(Failed)
         }
         _ => Ok(()),
+    }
+}
+
+/// `accord lsp`: the language server on standard input and output, until the editor
+/// asks it to shut down.
+fn lsp() -> Result<ExitCode, Failed> {
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let served = accord::lsp::serve(&connection);
+    drop(connection);
+    let joined = io_threads.join();
+    match served.and(joined.map_err(|why| why.to_string())) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(why) => {
+            eprintln!("error: the language server stopped: {why}");
+            Err(Failed)
+        }
     }
 }
 

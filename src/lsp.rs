@@ -1,0 +1,228 @@
+//! `accord lsp`: a language server for rule files, over the Language Server Protocol on
+//! standard input and output (lsp-server, as rust-analyzer uses). As a file is opened or
+//! typed into, the rule base it belongs to (every `.accord` file of its folder, the open
+//! ones as the editor holds them) is checked as `accord check` checks it, and every error
+//! and warning is published for each file, with its code, its place and the other places
+//! involved. Must not check anything itself: the checker and the analysis do.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position,
+    PublishDiagnosticsParams, Range, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    Uri,
+};
+
+use crate::RuleFiles;
+use crate::diag::{Label, Severity};
+
+/// Serves one client on `connection` until it asks to shut down.
+///
+/// # Errors
+///
+/// The protocol was broken (a message that cannot be read or sent).
+pub fn serve(connection: &Connection) -> Result<(), String> {
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        ..ServerCapabilities::default()
+    };
+    let capabilities = serde_json::to_value(capabilities).map_err(|why| why.to_string())?;
+    connection.initialize(capabilities).map_err(|why| why.to_string())?;
+    let mut server = Server { documents: BTreeMap::new() };
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request).map_err(|why| why.to_string())? {
+                    return Ok(());
+                }
+                let refused = Response::new_err(
+                    request.id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("accord's language server does not answer `{}` yet", request.method),
+                );
+                send(connection, Message::Response(refused))?;
+            }
+            Message::Notification(notification) => {
+                if let Some(folder) = server.take(notification) {
+                    for published in server.check(&folder) {
+                        send(connection, published)?;
+                    }
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn send(connection: &Connection, message: Message) -> Result<(), String> {
+    connection.sender.send(message).map_err(|why| why.to_string())
+}
+
+/// The texts of the files the editor has open, by path.
+struct Server {
+    documents: BTreeMap<PathBuf, String>,
+}
+
+impl Server {
+    /// Takes a notification about a document into account; gives the folder whose rule
+    /// base to check again, if it changed.
+    fn take(&mut self, notification: Notification) -> Option<PathBuf> {
+        let read = |params: serde_json::Value| -> Option<(PathBuf, Option<String>)> {
+            let uri = params.get("textDocument")?.get("uri")?.as_str()?;
+            let path = path_of(uri)?;
+            let text = params
+                .get("textDocument")
+                .and_then(|document| document.get("text"))
+                .or_else(|| params.get("contentChanges")?.as_array()?.last()?.get("text"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string);
+            Some((path, text))
+        };
+        let method = notification.method.clone();
+        let (path, text) = read(notification.params)?;
+        match method.as_str() {
+            DidOpenTextDocument::METHOD | DidChangeTextDocument::METHOD => {
+                self.documents.insert(path.clone(), text?);
+            }
+            DidCloseTextDocument::METHOD => {
+                self.documents.remove(&path);
+            }
+            DidSaveTextDocument::METHOD => {}
+            _ => return None,
+        }
+        path.parent().map(Path::to_path_buf)
+    }
+
+    /// Checks the rule base of `folder` (its `.accord` files, the open ones as the editor
+    /// holds them) and gives the diagnostics of each of its files, none for a clean one.
+    fn check(&self, folder: &Path) -> Vec<Message> {
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        if let Ok(entries) = std::fs::read_dir(folder) {
+            for path in entries.flatten().map(|entry| entry.path()) {
+                if path.extension().is_some_and(|e| e == "accord")
+                    && !self.documents.contains_key(&path)
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    files.insert(path.display().to_string(), text);
+                }
+            }
+        }
+        for (path, text) in &self.documents {
+            if path.parent() == Some(folder) {
+                files.insert(path.display().to_string(), text.clone());
+            }
+        }
+        let compiled =
+            RuleFiles::from_texts(files.iter().map(|(p, t)| (p.clone(), t.clone())).collect()).compile();
+        let mut found = compiled.diagnostics;
+        if let Some(rule_base) = &compiled.rule_base {
+            found.extend(crate::lint::lint(rule_base).warnings);
+        }
+        let mut by_file: BTreeMap<&str, Vec<Diagnostic>> =
+            files.keys().map(|p| (p.as_str(), Vec::new())).collect();
+        for found in &found {
+            let Some(primary) = &found.primary else { continue };
+            let Some(text) = files.get(&primary.file) else { continue };
+            let related: Vec<DiagnosticRelatedInformation> = found
+                .secondary
+                .iter()
+                .filter_map(|label| {
+                    Some(DiagnosticRelatedInformation {
+                        location: location(label, files.get(&label.file)?)?,
+                        message: label.text.clone(),
+                    })
+                })
+                .collect();
+            let message = match &found.help {
+                Some(help) => format!("{}\nhelp: {help}", found.message),
+                None => found.message.clone(),
+            };
+            if let Some(list) = by_file.get_mut(primary.file.as_str()) {
+                list.push(Diagnostic {
+                    range: range(text, primary),
+                    severity: Some(match found.severity {
+                        Severity::Error => DiagnosticSeverity::ERROR,
+                        Severity::Warning => DiagnosticSeverity::WARNING,
+                    }),
+                    code: Some(NumberOrString::String(found.code.to_string())),
+                    source: Some("accord".to_string()),
+                    message,
+                    related_information: (!related.is_empty()).then_some(related),
+                    ..Diagnostic::default()
+                });
+            }
+        }
+        by_file
+            .into_iter()
+            .filter_map(|(path, diagnostics)| {
+                let uri = uri_of(Path::new(path))?;
+                let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
+                Some(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)))
+            })
+            .collect()
+    }
+}
+
+fn location(label: &Label, text: &str) -> Option<Location> {
+    Some(Location { uri: uri_of(Path::new(&label.file))?, range: range(text, label) })
+}
+
+/// The range of a label's bytes, in lines and UTF-16 columns as the protocol counts them.
+fn range(text: &str, label: &Label) -> Range {
+    Range { start: position(text, label.span.start), end: position(text, label.span.end) }
+}
+
+fn position(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let character: usize = text[line_start..offset].chars().map(char::len_utf16).sum();
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        character: u32::try_from(character).unwrap_or(u32::MAX),
+    }
+}
+
+/// The path of a `file://` URI, its percent-escapes decoded.
+fn path_of(uri: &str) -> Option<PathBuf> {
+    let encoded = uri.strip_prefix("file://")?;
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        if byte == b'%' && tail.len() >= 2 {
+            let hex = std::str::from_utf8(&tail[..2]).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(byte);
+            rest = tail;
+        }
+    }
+    Some(PathBuf::from(String::from_utf8(bytes).ok()?))
+}
+
+/// The `file://` URI of an absolute path, escaped where a URI needs it.
+fn uri_of(path: &Path) -> Option<Uri> {
+    let mut encoded = String::from("file://");
+    for byte in path.to_str()?.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    Uri::from_str(&encoded).ok()
+}
