@@ -174,22 +174,28 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Compare each case's text report with the one kept beside it
-    /// (`DIR/snapshots/NAME.snap`); show what changed, word by word; exit 1 when a report
-    /// changed or is new, until accepted (`--accept`, or one by one with `--review`).
+    /// Snapshot-test the advice: each case's text report against the one kept beside it.
+    ///
+    /// The report kept is `DIR/snapshots/NAME.snap` (insta's format); what changed is shown
+    /// word by word, and the command exits 1 while a report is changed or new, until it is
+    /// accepted (`--accept`, or one by one with `--review`). `NAME.expect` beside a case
+    /// lists what must hold whatever the edit (`gives RULE`, `does not ask FACT`, ...).
     Test(test::TestArgs),
-    /// Serve the Language Server Protocol on standard input and output, for an editor:
-    /// the errors and warnings of `accord check` as rule files are typed.
+    /// Serve the Language Server Protocol on standard input and output, for an editor.
+    ///
+    /// The errors and warnings of `accord check`, shown as rule files are typed.
     Lsp,
-    /// Print the completion script of a shell, for `accord`'s commands and options:
+    /// Print the completion script of a shell, for `accord`'s commands and options.
+    ///
     /// `accord completions bash > ~/.local/share/bash-completion/completions/accord`.
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page of `accord` (roff), or of one of its commands: `accord man >
-    /// accord.1` then `man ./accord.1`; `accord man advise > accord-advise.1`.
+    /// Print the manual page of `accord` (roff), or of one of its commands.
+    ///
+    /// `accord man > accord.1` then `man ./accord.1`; `accord man advise > accord-advise.1`.
     Man {
         /// A command, for its own page.
         #[arg(value_name = "COMMAND")]
