@@ -15,8 +15,10 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
     PublishDiagnostics,
 };
+use lsp_types::request::{HoverRequest, Request as _};
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Hover, HoverContents,
+    HoverProviderCapability, Location, MarkupContent, MarkupKind, NumberOrString, Position,
     PublishDiagnosticsParams, Range, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
     Uri,
 };
@@ -32,6 +34,7 @@ use crate::diag::{Label, Severity};
 pub fn serve(connection: &Connection) -> Result<(), String> {
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
     let capabilities = serde_json::to_value(capabilities).map_err(|why| why.to_string())?;
@@ -42,6 +45,11 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
             Message::Request(request) => {
                 if connection.handle_shutdown(&request).map_err(|why| why.to_string())? {
                     return Ok(());
+                }
+                if request.method == HoverRequest::METHOD {
+                    let hover = server.hover(&request.params);
+                    send(connection, Message::Response(Response::new_ok(request.id, hover)))?;
+                    continue;
                 }
                 let refused = Response::new_err(
                     request.id,
@@ -105,22 +113,7 @@ impl Server {
     /// Checks the rule base of `folder` (its `.accord` files, the open ones as the editor
     /// holds them) and gives the diagnostics of each of its files, none for a clean one.
     fn check(&self, folder: &Path) -> Vec<Message> {
-        let mut files: BTreeMap<String, String> = BTreeMap::new();
-        if let Ok(entries) = std::fs::read_dir(folder) {
-            for path in entries.flatten().map(|entry| entry.path()) {
-                if path.extension().is_some_and(|e| e == "accord")
-                    && !self.documents.contains_key(&path)
-                    && let Ok(text) = std::fs::read_to_string(&path)
-                {
-                    files.insert(path.display().to_string(), text);
-                }
-            }
-        }
-        for (path, text) in &self.documents {
-            if path.parent() == Some(folder) {
-                files.insert(path.display().to_string(), text.clone());
-            }
-        }
+        let files = self.folder_files(folder);
         let compiled =
             RuleFiles::from_texts(files.iter().map(|(p, t)| (p.clone(), t.clone())).collect()).compile();
         let mut found = compiled.diagnostics;
@@ -170,6 +163,104 @@ impl Server {
             })
             .collect()
     }
+}
+
+impl Server {
+    /// What the name under the cursor is, in words: a fact (its type, its question and
+    /// its label), a source (its reference, Harvard style) or a rule (its kind and title);
+    /// `null` over anything else.
+    fn hover(&self, params: &serde_json::Value) -> Option<Hover> {
+        let path = path_of(params.get("textDocument")?.get("uri")?.as_str()?)?;
+        let text = match self.documents.get(&path) {
+            Some(text) => text.clone(),
+            None => std::fs::read_to_string(&path).ok()?,
+        };
+        let line = usize::try_from(params.get("position")?.get("line")?.as_u64()?).ok()?;
+        let character = usize::try_from(params.get("position")?.get("character")?.as_u64()?).ok()?;
+        let name = name_at(&text, line, character)?;
+        let files = self.folder_files(path.parent()?);
+        let rule_base = RuleFiles::from_texts(files.into_iter().collect()).compile().rule_base?;
+        let words = describe(&rule_base, &name)?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: words }),
+            range: None,
+        })
+    }
+
+    /// The `.accord` files of `folder`, the open ones as the editor holds them.
+    fn folder_files(&self, folder: &Path) -> BTreeMap<String, String> {
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        if let Ok(entries) = std::fs::read_dir(folder) {
+            for path in entries.flatten().map(|entry| entry.path()) {
+                if path.extension().is_some_and(|e| e == "accord")
+                    && !self.documents.contains_key(&path)
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    files.insert(path.display().to_string(), text);
+                }
+            }
+        }
+        for (path, text) in &self.documents {
+            if path.parent() == Some(folder) {
+                files.insert(path.display().to_string(), text.clone());
+            }
+        }
+        files
+    }
+}
+
+/// The name (letters, digits, `_`, `.`, `[]`) at line `line`, UTF-16 column `character`.
+fn name_at(text: &str, line: usize, character: usize) -> Option<String> {
+    let line = text.lines().nth(line)?;
+    let mut units = 0;
+    let at = line.char_indices().find(|(_, c)| {
+        units += c.len_utf16();
+        units > character
+    })?;
+    let is_name = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
+    let start = line[..at.0].rfind(|c: char| !is_name(c)).map_or(0, |i| i + 1);
+    let end = line[at.0..].find(|c: char| !is_name(c)).map_or(line.len(), |i| at.0 + i);
+    let name = line[start..end].trim_end_matches('.');
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// `name` in words, if the rule base knows it.
+fn describe(rule_base: &crate::RuleBase, name: &str) -> Option<String> {
+    use crate::rulebase::Type;
+    let vocabulary = rule_base.vocabulary();
+    if let Some(fact) = vocabulary.find(name).and_then(|id| vocabulary.get(id)) {
+        let ty = match &fact.ty {
+            Type::Bool => "true or false".to_string(),
+            Type::Text => "text".to_string(),
+            Type::Number => "a number".to_string(),
+            Type::Date => "a date".to_string(),
+            Type::TextList => "a list of text".to_string(),
+            Type::Records(_) => "a list of records".to_string(),
+            Type::Enum(values) => format!("one of {}", values.join(", ")),
+        };
+        let mut out = format!("**fact** `{name}`: {ty}");
+        if let Some(question) = &fact.question {
+            let _ = write!(out, "\n\n{}", crate::schema::template_in_words(vocabulary, question));
+        }
+        if let Some(label) = &fact.wording.label {
+            let _ = write!(out, "\n\n_{}_", crate::schema::template_in_words(vocabulary, label));
+        }
+        return Some(out);
+    }
+    if let Some(reference) = rule_base.sources().get(name) {
+        return Some(format!("**source** `{name}`\n\n{}", reference.reference));
+    }
+    let rule = rule_base.rules().iter().find(|rule| rule.id == name)?;
+    let title: String = rule
+        .title
+        .parts
+        .iter()
+        .map(|part| match part {
+            crate::rulebase::TemplatePart::Literal(words) => words.as_str(),
+            crate::rulebase::TemplatePart::Value { .. } => "…",
+        })
+        .collect();
+    Some(format!("**rule** `{name}` ({}): {title}", rule.kind.name()))
 }
 
 fn location(label: &Label, text: &str) -> Option<Location> {

@@ -148,3 +148,51 @@ fn the_other_place_involved_is_related_information() {
     server.send(&json!({"jsonrpc": "2.0", "method": "exit"}));
     assert!(server.child.wait().unwrap().success());
 }
+
+/// Hovering a fact gives its type and question; a source, its reference; a rule, its kind
+/// and title; anything else, nothing.
+#[test]
+fn hover_says_what_a_name_is() {
+    let dir = scratch("lsp", "hover");
+    let folder = dir.canonicalize().unwrap();
+    let vocabulary =
+        format!("{SOURCE_S}fact change.kind is one of none, merger\n  ask \"What kind of change?\"\n");
+    std::fs::write(folder.join("vocabulary.accord"), vocabulary).unwrap();
+    let rules = folder.join("rules.accord");
+    let text = "rule stall\n  when change.kind is merger\n  warn \"Mergers stall\" \"x\"\n  cite s\n";
+    std::fs::write(&rules, text).unwrap();
+    let uri = format!("file://{}", rules.display());
+    let mut server = Server::start(&folder);
+    server.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
+    assert_eq!(server.receive()["result"]["capabilities"]["hoverProvider"], true);
+    server.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let mut hover = |id: u64, line: u64, character: u64| -> Json {
+        server.send(&json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character}}}));
+        loop {
+            let message = server.receive();
+            if message.get("id") == Some(&json!(id)) {
+                return message["result"].clone();
+            }
+        }
+    };
+    let fact = hover(2, 1, 10);
+    let said = fact["contents"]["value"].as_str().unwrap_or_default();
+    assert!(said.contains("**fact** `change.kind`: one of none, merger"), "{fact}");
+    assert!(said.contains("What kind of change?"), "{fact}");
+    let source = hover(3, 3, 7);
+    assert!(source["contents"]["value"].as_str().unwrap_or_default().contains("**source** `s`"), "{source}");
+    let rule = hover(4, 0, 6);
+    assert!(
+        rule["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("**rule** `stall` (warning): Mergers stall"),
+        "{rule}"
+    );
+    assert_eq!(hover(5, 1, 24), Json::Null, "over `merger`, a value: nothing");
+    server.send(&json!({"jsonrpc": "2.0", "id": 9, "method": "shutdown"}));
+    while server.receive().get("id") != Some(&json!(9)) {}
+    server.send(&json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert!(server.child.wait().unwrap().success());
+}
