@@ -40,6 +40,7 @@ mod json_string;
 pub mod lint;
 pub mod load;
 pub mod lsp;
+pub mod percent;
 pub mod prose;
 pub mod report;
 pub mod rulebase;
@@ -51,6 +52,8 @@ pub mod snapshot;
 pub mod suggest;
 pub mod syntax;
 pub mod value;
+#[cfg(test)]
+mod wcag;
 
 pub use case::{Case, parse_case};
 pub use eval::{Advice, Advisor, Answer, Question, Report, Truth};

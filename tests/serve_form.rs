@@ -452,56 +452,6 @@ fn texts_from_the_case_are_escaped() {
     assert_eq!(back["change"]["kind"], markup);
 }
 
-/// The relative luminance of a `#rrggbb` colour (WCAG 2).
-fn luminance(hex: &str) -> f64 {
-    let channel = |at: usize| {
-        let c = f64::from(u8::from_str_radix(&hex[at..at + 2], 16).expect("hex digits")) / 255.0;
-        if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
-    };
-    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
-}
-
-/// The contrast ratio of two colours (WCAG 2): from 1 to 21.
-fn contrast(a: &str, b: &str) -> f64 {
-    let (a, b) = (luminance(a), luminance(b));
-    (a.max(b) + 0.05) / (a.min(b) + 0.05)
-}
-
-/// The `#rrggbb` colours the stylesheet gives the properties `properties`.
-fn colours_of(properties: &[&str]) -> Vec<String> {
-    let mut colours = Vec::new();
-    for declaration in STYLESHEET.split(['{', '}', ';']) {
-        let Some((property, value)) = declaration.split_once(':') else { continue };
-        if properties.contains(&property.trim()) {
-            for (at, _) in value.match_indices('#') {
-                colours.push(value[at..at + 7].to_string());
-            }
-        }
-    }
-    colours
-}
-
-#[test]
-fn the_stylesheet_meets_wcag_aa_contrast() {
-    let texts = colours_of(&["color"]);
-    let mut backgrounds = colours_of(&["background", "background-color"]);
-    backgrounds.push("#ffffff".to_string());
-    assert!(texts.len() >= 5 && backgrounds.len() >= 5, "{texts:?} {backgrounds:?}");
-    for text in &texts {
-        for background in &backgrounds {
-            let ratio = contrast(text, background);
-            assert!(ratio >= 4.5, "{text} on {background}: {ratio:.2}");
-        }
-    }
-    // The borders of controls, and the focus ring, against the backgrounds (3:1).
-    for border in colours_of(&["border", "border-left", "outline"]).iter().filter(|c| *c != "#d1d5db") {
-        for background in &backgrounds {
-            let ratio = contrast(border, background);
-            assert!(ratio >= 3.0, "{border} on {background}: {ratio:.2}");
-        }
-    }
-}
-
 #[test]
 fn the_script_has_no_eval_and_stays_small() {
     for banned in ["eval(", "new Function", "innerHTML", "document.write", "http:", "https:"] {

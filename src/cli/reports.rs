@@ -426,16 +426,7 @@ fn file_name_part(text: &str) -> String {
 /// A file's name as a link from the index beside it: every byte but ASCII letters, digits
 /// and `-._~` percent-encoded.
 fn href(file_name: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for byte in file_name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    accord::percent::encoded(file_name, b"")
 }
 
 #[cfg(test)]

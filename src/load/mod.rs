@@ -129,22 +129,11 @@ impl RuleFiles {
     /// files give the same hash wherever they are read from, the built-in rules included,
     /// so that a report can name the rule base it came from without a path.
     pub fn content_hash(&self) -> String {
-        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut hash = OFFSET;
-        let mut add = |bytes: &[u8]| {
-            for &byte in bytes {
-                hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
-            }
-        };
-        for (path, text) in &self.files {
+        let parts = self.files.iter().flat_map(|(path, text)| {
             let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-            add(name.as_bytes());
-            add(&[0]);
-            add(text.as_bytes());
-            add(&[0]);
-        }
-        format!("{hash:016x}")
+            [name.as_bytes(), &[0], text.as_bytes(), &[0]]
+        });
+        format!("{:016x}", fnv1a(parts))
     }
 
     /// The size of the rule files' texts, in bytes.
@@ -300,6 +289,15 @@ fn rule_base_too_large(shown: &str, total: u64, size: Option<u64>, limit: u64) -
     .help(format!(
         "a rule base is a few hundred kilobytes; are these the right files? ({MAX_RULE_BASE_BYTES_VAR} sets the limit of a whole rule base, {MAX_FILE_BYTES_VAR} that of each file)"
     ))
+}
+
+/// The 64-bit FNV-1a hash of `parts`, one after another: short, stable across versions
+/// and machines (std's hashers promise neither), and no defence against anyone choosing
+/// what collides, which nothing that uses it needs.
+pub(crate) fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+    parts.into_iter().flatten().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

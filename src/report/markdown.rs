@@ -105,15 +105,7 @@ pub fn index_markdown(rows: &[IndexRow], about: &About) -> String {
 /// `href` as a link's destination: every byte but letters, digits and `-._~/%` written
 /// `%XX`, so that no space, bracket or `|` ends the link or the table's cell.
 fn link_destination(href: &str) -> String {
-    let mut out = String::with_capacity(href.len());
-    for byte in href.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/%".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    crate::percent::encoded(href, b"/%")
 }
 
 /// "First things to do": the recommendations and warnings the text report's summary

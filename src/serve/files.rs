@@ -57,16 +57,7 @@ pub(super) fn json_files(cases: &Path) -> Vec<String> {
 /// `text` as one segment of a URL's path: every byte but the unreserved ones
 /// (`A-Z a-z 0-9 - . _ ~`) percent-encoded.
 pub(super) fn encode_segment(text: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    crate::percent::encoded(text, b"")
 }
 
 /// Creates the file `path` holding `contents`, refusing one that exists, so that it

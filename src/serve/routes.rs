@@ -297,35 +297,22 @@ async fn save(
         Err(response) => return response,
     };
     let in_use = workspace.rules().in_use();
+    // Not saved: the page again, with the case shown and why.
+    let not_saved = |json: &Json, why: &str, problems: &str| {
+        let advice = pages::problems(why, problems);
+        whole_page(&workspace, &in_use, StatusCode::UNPROCESSABLE_ENTITY, &file, json, &advice, None)
+    };
     let json = match editing::case_json(&in_use.rule_base, &fields) {
         Ok(json) => json,
         Err(errors) => {
-            let advice = pages::problems("Not saved: some fields cannot be read", &errors.join("\n"));
             let json = read_case(&workspace, &file)
                 .map(|(_, text)| editing::json_of(&text))
                 .unwrap_or_else(|_| json!({}));
-            return whole_page(
-                &workspace,
-                &in_use,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &file,
-                &json,
-                &advice,
-                None,
-            );
+            return not_saved(&json, "Not saved: some fields cannot be read", &errors.join("\n"));
         }
     };
     if let Err(diagnostics) = editing::check(&in_use.rule_base, &file, &json) {
-        let advice = pages::problems("Not saved: the case has problems", &diagnostics);
-        return whole_page(
-            &workspace,
-            &in_use,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &file,
-            &json,
-            &advice,
-            None,
-        );
+        return not_saved(&json, "Not saved: the case has problems", &diagnostics);
     }
     let _writing = workspace.writing().lock().await;
     let (bytes, text) = match read_case(&workspace, &file) {

@@ -86,7 +86,9 @@ impl Workspace {
     /// so that the explanation is of the case the advice was given for, edits not yet
     /// saved included, without the whole case in every link.
     pub(super) fn remember(&self, case: &str) -> String {
-        let key = format!("{:016x}{:x}", fnv1a(case.as_bytes()), case.len());
+        // Not a defence: the server is for one person's own machine, and a key only names
+        // a case they advised.
+        let key = format!("{:016x}{:x}", crate::load::fnv1a([case.as_bytes()]), case.len());
         let mut recent = self.0.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !recent.iter().any(|(known, _)| *known == key) {
             if recent.len() == RECENT {
@@ -167,13 +169,5 @@ fn new_token() -> String {
         use std::fmt::Write as _;
         let _ = write!(hex, "{byte:02x}");
         hex
-    })
-}
-
-/// The 64-bit FNV-1a hash of `bytes`: a short key for a case's text (not a defence: the
-/// server is for one person's own machine, and a key only names a case they advised).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }

@@ -3,6 +3,7 @@
 
 use super::{Html, STYLESHEET};
 use crate::report::timeline::svg::{AS_OF_COLOUR, AXIS_COLOUR, PERIOD_COLOUR};
+use crate::wcag::contrast;
 
 #[test]
 fn the_five_characters_html_gives_meaning_to_are_escaped() {
@@ -12,21 +13,6 @@ fn the_five_characters_html_gives_meaning_to_are_escaped() {
         "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39; &lt;/title&gt;"
     );
     assert_eq!(Html("Café “quoted” &amp;").to_string(), "Café “quoted” &amp;amp;");
-}
-
-/// The relative luminance of a `#rrggbb` colour (WCAG 2).
-fn luminance(hex: &str) -> f64 {
-    let channel = |at: usize| {
-        let c = f64::from(u8::from_str_radix(&hex[at..at + 2], 16).expect("hex digits")) / 255.0;
-        if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
-    };
-    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
-}
-
-/// The contrast ratio of two colours (WCAG 2): from 1 to 21.
-fn contrast(a: &str, b: &str) -> f64 {
-    let (a, b) = (luminance(a), luminance(b));
-    (a.max(b) + 0.05) / (a.min(b) + 0.05)
 }
 
 /// The stylesheet's declarations `(property, value)`, comments left out.

@@ -10,6 +10,8 @@ use serde_json::Value as Json;
 mod edit;
 mod path;
 mod read;
+#[cfg(test)]
+mod tests;
 mod write;
 
 pub use path::MAX_ITEMS;
