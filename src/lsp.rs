@@ -39,7 +39,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     };
     let capabilities = serde_json::to_value(capabilities).map_err(|why| why.to_string())?;
     connection.initialize(capabilities).map_err(|why| why.to_string())?;
-    let mut server = Server { documents: BTreeMap::new() };
+    let mut server = Server { documents: BTreeMap::new(), checked: BTreeMap::new() };
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
@@ -78,6 +78,9 @@ fn send(connection: &Connection, message: Message) -> Result<(), String> {
 /// The texts of the files the editor has open, by path.
 struct Server {
     documents: BTreeMap<PathBuf, String>,
+    /// The rule base of each folder as last checked, when it checked: what hovering reads,
+    /// rather than compiling the folder again for each hover.
+    checked: BTreeMap<PathBuf, crate::RuleBase>,
 }
 
 impl Server {
@@ -112,13 +115,19 @@ impl Server {
 
     /// Checks the rule base of `folder` (its `.accord` files, the open ones as the editor
     /// holds them) and gives the diagnostics of each of its files, none for a clean one.
-    fn check(&self, folder: &Path) -> Vec<Message> {
+    fn check(&mut self, folder: &Path) -> Vec<Message> {
         let files = self.folder_files(folder);
         let compiled =
             RuleFiles::from_texts(files.iter().map(|(p, t)| (p.clone(), t.clone())).collect()).compile();
         let mut found = compiled.diagnostics;
-        if let Some(rule_base) = &compiled.rule_base {
-            found.extend(crate::lint::lint(rule_base).warnings);
+        match compiled.rule_base {
+            Some(rule_base) => {
+                found.extend(crate::lint::lint(&rule_base).warnings);
+                self.checked.insert(folder.to_path_buf(), rule_base);
+            }
+            None => {
+                self.checked.remove(folder);
+            }
         }
         let mut by_file: BTreeMap<&str, Vec<Diagnostic>> =
             files.keys().map(|p| (p.as_str(), Vec::new())).collect();
@@ -173,31 +182,35 @@ impl Server {
         let path = path_of(params.get("textDocument")?.get("uri")?.as_str()?)?;
         let text = match self.documents.get(&path) {
             Some(text) => text.clone(),
-            None => std::fs::read_to_string(&path).ok()?,
+            None => crate::load::read_text(&path).ok()?,
         };
         let line = usize::try_from(params.get("position")?.get("line")?.as_u64()?).ok()?;
         let character = usize::try_from(params.get("position")?.get("character")?.as_u64()?).ok()?;
         let name = name_at(&text, line, character)?;
-        let files = self.folder_files(path.parent()?);
-        let rule_base = RuleFiles::from_texts(files.into_iter().collect()).compile().rule_base?;
-        let words = describe(&rule_base, &name)?;
+        let folder = path.parent()?;
+        let words = match self.checked.get(folder) {
+            Some(rule_base) => describe(rule_base, &name)?,
+            // A file hovered before it was opened: its folder is checked now.
+            None => describe(
+                &RuleFiles::from_texts(self.folder_files(folder).into_iter().collect()).compile().rule_base?,
+                &name,
+            )?,
+        };
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: words }),
             range: None,
         })
     }
 
-    /// The `.accord` files of `folder`, the open ones as the editor holds them.
+    /// The `.accord` files of `folder`, the open ones as the editor holds them, the others
+    /// read as every command reads rule files (within the size limit of a file).
     fn folder_files(&self, folder: &Path) -> BTreeMap<String, String> {
         let mut files: BTreeMap<String, String> = BTreeMap::new();
-        if let Ok(entries) = std::fs::read_dir(folder) {
-            for path in entries.flatten().map(|entry| entry.path()) {
-                if path.extension().is_some_and(|e| e == "accord")
-                    && !self.documents.contains_key(&path)
-                    && let Ok(text) = std::fs::read_to_string(&path)
-                {
-                    files.insert(path.display().to_string(), text);
-                }
+        for path in crate::load::files_at(folder, "accord", "rule").unwrap_or_default() {
+            if !self.documents.contains_key(&path)
+                && let Ok(text) = crate::load::read_text(&path)
+            {
+                files.insert(path.display().to_string(), text);
             }
         }
         for (path, text) in &self.documents {
@@ -307,13 +320,5 @@ fn path_of(uri: &str) -> Option<PathBuf> {
 
 /// The `file://` URI of an absolute path, escaped where a URI needs it.
 fn uri_of(path: &Path) -> Option<Uri> {
-    let mut encoded = String::from("file://");
-    for byte in path.to_str()?.bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            let _ = write!(encoded, "%{byte:02X}");
-        }
-    }
-    Uri::from_str(&encoded).ok()
+    Uri::from_str(&format!("file://{}", crate::percent::encoded(path.to_str()?, b"/"))).ok()
 }
