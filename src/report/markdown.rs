@@ -118,7 +118,7 @@ fn write_summary(out: &mut String, advice: &[Advice]) {
     }
     out.push_str("## First things to do\n\n");
     for (n, advice) in first.enumerate() {
-        let _ = writeln!(out, "{}. {}", n + 1, escape(title_of(advice)));
+        let _ = writeln!(out, "{}. {}", n + 1, escape(advice.shown_title()));
     }
     out.push('\n');
 }
@@ -148,8 +148,8 @@ fn write_timeline(out: &mut String, report: &Report) {
 /// One piece of advice: its heading, its labels, its paragraphs, its reasons and its
 /// sources, numbering the references cited as the text report does.
 fn write_advice<'a>(out: &mut String, advice: &'a Advice, references: &mut References<'a>) {
-    let text = advice.shown.as_ref().map_or(&advice.text, |(_, text)| text);
-    let _ = write!(out, "### {}. {}\n\n", advice.rank, escape(title_of(advice)));
+    let text = advice.shown_text();
+    let _ = write!(out, "### {}. {}\n\n", advice.rank, escape(advice.shown_title()));
     let mut labels = vec![format!("**{}**", advice.kind.label())];
     labels.extend(advice.priority.into_iter().chain(advice.evidence).map(escape));
     let _ = write!(out, "{}\n\n", labels.join(" · "));
@@ -290,12 +290,6 @@ impl<'a> References<'a> {
         let name = format!("{}{number}", self.anchor);
         format!("<a name=\"{name}\"></a><span id=\"{name}\"></span>")
     }
-}
-
-/// The title as shown: with the values the case fills in escaped when they hold control
-/// characters.
-fn title_of<'a>(advice: &'a Advice) -> &'a str {
-    advice.shown.as_ref().map_or(&advice.title, |(title, _)| title)
 }
 
 /// `text` as Markdown that shows it as it is, on one line: white space (line breaks

@@ -211,7 +211,7 @@ fn write_summary(out: &mut String, advice: &[Advice], options: TextOptions) {
     out.push_str("\nFirst things to do\n");
     for (n, advice) in first.enumerate() {
         let label = format!("{}. ", n + 1);
-        let title = advice.shown.as_ref().map_or(&advice.title, |(title, _)| title);
+        let title = advice.shown_title();
         let line = if options.verbose {
             format!("{} ({})", shown(title), advice.rule)
         } else {
@@ -229,8 +229,7 @@ fn write_advice<'a>(
     references: &mut Vec<&'a Reference>,
 ) {
     let kind = advice.kind.label();
-    let (title, text) =
-        advice.shown.as_ref().map_or((&advice.title, &advice.text), |(title, text)| (title, text));
+    let (title, text) = (advice.shown_title(), advice.shown_text());
     let heading = format!("{n}. {kind}: {}", shown(title));
     out.push_str(&wrap(&heading, "", "   "));
     // What a reader weighs first (how soon, on what evidence), then, when verbose, what

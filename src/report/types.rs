@@ -98,6 +98,19 @@ pub struct Advice<'r> {
     pub(crate) shown: Option<(String, String)>,
 }
 
+impl Advice<'_> {
+    /// The title as the reports show it: with the values the case fills in escaped where
+    /// they hold a control character ([`Advice::shown`]'s), else the title.
+    pub(crate) fn shown_title(&self) -> &str {
+        self.shown.as_ref().map_or(&self.title, |(title, _)| title)
+    }
+
+    /// The text as the reports show it, as [`Advice::shown_title`] the title.
+    pub(crate) fn shown_text(&self) -> &str {
+        self.shown.as_ref().map_or(&self.text, |(_, text)| text)
+    }
+}
+
 /// A citation with its reference.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CitedSource<'r> {

@@ -218,12 +218,12 @@ pub(super) fn write_references(out: &mut String, references: &[&Reference]) {
 
 /// The title as the text report shows it (a control character the case wrote escaped).
 fn title<'a>(advice: &'a Advice) -> Cow<'a, str> {
-    escaped(advice.shown.as_ref().map_or(&advice.title, |(title, _)| title), Escape::Controls)
+    escaped(advice.shown_title(), Escape::Controls)
 }
 
 /// The text as the text report shows it: its line breaks kept, to split its paragraphs.
 fn text<'a>(advice: &'a Advice) -> Cow<'a, str> {
-    escaped(advice.shown.as_ref().map_or(&advice.text, |(_, text)| text), Escape::KeepLineBreaks)
+    escaped(advice.shown_text(), Escape::KeepLineBreaks)
 }
 
 /// The class that gives a kind its colour (which repeats what its label says in words).
