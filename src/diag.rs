@@ -61,6 +61,18 @@ pub struct Diagnostic {
     /// [`MAX_REPORTED_PER_FILE`]: code [`MORE_ERRORS`] or [`MORE_WARNINGS`]), how many
     /// they are; 0 for any other.
     pub omitted: usize,
+    /// The edit the help suggests ("did you mean `change.kind`?"), for an editor to offer
+    /// as a fix: always in the primary place's file.
+    pub replacement: Option<Replacement>,
+}
+
+/// Text to write in place of a span: the fix a "did you mean" suggests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replacement {
+    /// The bytes replaced, in the file of the diagnostic's primary place.
+    pub span: Span,
+    /// What to write there instead.
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -75,6 +87,7 @@ impl Diagnostic {
             help: None,
             file: None,
             omitted: 0,
+            replacement: None,
         }
     }
 
@@ -104,6 +117,15 @@ impl Diagnostic {
     /// Adds the likely fix.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Offers `text` in place of `span` (of the primary place's file) as the fix, when
+    /// there is one: what editors apply for "did you mean".
+    pub fn replace_with(mut self, span: Span, text: Option<&str>) -> Self {
+        if let Some(text) = text {
+            self.replacement = Some(Replacement { span, text: text.to_string() });
+        }
         self
     }
 

@@ -339,12 +339,14 @@ impl Checker<'_> {
                 .at(file, span, format!("`{first}` is not known here"))
                 .help(help);
         }
-        let help = did_you_mean(written, candidates.iter().map(String::as_str))
+        let close = did_you_mean(written, candidates.iter().map(String::as_str));
+        let help = close
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| "facts are declared with `fact path is type`; names bound by `for each`, `any`, `all` or `count` can be used inside them".into());
         Diagnostic::error("E0203", format!("unknown name `{written}`"))
             .at(file, span, "not a declared fact or a bound name")
             .help(help)
+            .replace_with(span, close)
     }
 
     fn arith(
@@ -487,9 +489,11 @@ impl Checker<'_> {
             _ => return None,
         };
         let path = &self.vocabulary.fact(fact).path;
+        let (help, value) = self.quoted_value_help(fact, text);
         let diagnostic = Diagnostic::error("E0204", format!("cannot compare a value of `{path}` with text"))
             .at(file, span, "text, in quotes")
-            .help(self.quoted_value_help(fact, text));
+            .help(help)
+            .replace_with(span, value.as_deref());
         Some(diagnostic)
     }
 
@@ -507,12 +511,14 @@ impl Checker<'_> {
             return None;
         }
         let path = &self.vocabulary.fact(fact).path;
-        let help = did_you_mean(word, values.iter().map(String::as_str))
+        let close = did_you_mean(word, values.iter().map(String::as_str));
+        let help = close
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| format!("the values of `{path}` are {}", backticked(values.iter())));
         let diagnostic = Diagnostic::error("E0206", format!("`{word}` is not a value of `{path}`"))
             .at(file, span, "not one of its values")
-            .help(help);
+            .help(help)
+            .replace_with(span, close);
         self.error(diagnostic);
         None
     }
@@ -580,9 +586,11 @@ impl Checker<'_> {
         let (expr, ty) = self.expr(context, scope, item)?;
         if let (Ty::Enum(fact), ast::Expr::Literal(Literal::Text(text))) = (needle_ty, &item.node) {
             let path = &self.vocabulary.fact(*fact).path;
+            let (help, value) = self.quoted_value_help(*fact, text);
             let diagnostic = Diagnostic::error("E0204", format!("expected a value of `{path}`, found text"))
                 .at(context.file, item.span, "text, in quotes")
-                .help(self.quoted_value_help(*fact, text));
+                .help(help)
+                .replace_with(item.span, value.as_deref());
             self.error(diagnostic);
             return None;
         }

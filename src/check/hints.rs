@@ -139,28 +139,39 @@ impl Checker<'_> {
         Some(diagnostic)
     }
 
-    /// Help for a value of the `one of` fact `fact` written in quotes (`"merger"`).
-    pub(super) fn quoted_value_help(&self, fact: FactId, text: &str) -> String {
+    /// Help for a value of the `one of` fact `fact` written in quotes (`"merger"`), and
+    /// the value to write instead of the quoted text when one is likely.
+    pub(super) fn quoted_value_help(&self, fact: FactId, text: &str) -> (String, Option<String>) {
         let declared = self.vocabulary.fact(fact);
         let Type::Enum(values) = &declared.ty else { unreachable!("only asked for `one of` facts") };
         let one_word = text.trim().replace([' ', '-'], "_");
         if values.iter().any(|v| *v == text) {
-            return format!("the values of `{}` are written without quotes: `{text}`", declared.path);
+            let help = format!("the values of `{}` are written without quotes: `{text}`", declared.path);
+            return (help, Some(text.to_string()));
         }
         match values.iter().find(|v| **v == one_word) {
-            Some(value) => format!(
-                "the values of `{}` are written without quotes, as one word: `{value}`",
-                declared.path
-            ),
-            None => match did_you_mean(&one_word, values.iter().map(String::as_str)) {
-                Some(value) => format!(
-                    "the values of `{}` are written without quotes: did you mean `{value}`?",
+            Some(value) => (
+                format!(
+                    "the values of `{}` are written without quotes, as one word: `{value}`",
                     declared.path
                 ),
-                None => format!(
-                    "the values of `{}` are written without quotes; they are {}",
-                    declared.path,
-                    backticked(values.iter())
+                Some(value.clone()),
+            ),
+            None => match did_you_mean(&one_word, values.iter().map(String::as_str)) {
+                Some(value) => (
+                    format!(
+                        "the values of `{}` are written without quotes: did you mean `{value}`?",
+                        declared.path
+                    ),
+                    Some(value.to_string()),
+                ),
+                None => (
+                    format!(
+                        "the values of `{}` are written without quotes; they are {}",
+                        declared.path,
+                        backticked(values.iter())
+                    ),
+                    None,
                 ),
             },
         }
@@ -174,14 +185,15 @@ impl Checker<'_> {
         let words: Vec<&str> = phrase.split(' ').collect();
         let one_word = words.join("_");
         let is_value = |word: &str| values.iter().any(|v| v == word);
-        let help = if words.iter().all(|w| is_value(w)) {
-            format!("separate values with commas, in square brackets: `[{}]`", words.join(", "))
-        } else if let Some(value) = values
+        let close = values
             .iter()
             .find(|v| **v == one_word)
             .map(String::as_str)
-            .or_else(|| did_you_mean(&one_word, values.iter().map(String::as_str)))
-        {
+            .or_else(|| did_you_mean(&one_word, values.iter().map(String::as_str)));
+        let all_values = words.iter().all(|w| is_value(w));
+        let help = if all_values {
+            format!("separate values with commas, in square brackets: `[{}]`", words.join(", "))
+        } else if let Some(value) = close {
             format!("values are written as one word, with underscores: did you mean `{value}`?")
         } else {
             format!(
@@ -193,6 +205,7 @@ impl Checker<'_> {
         Diagnostic::error("E0206", format!("`{phrase}` is not a value of `{}`", declared.path))
             .at(file, span, "several words")
             .help(help)
+            .replace_with(span, close.filter(|_| !all_values))
     }
 }
 

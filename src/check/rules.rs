@@ -123,12 +123,14 @@ impl Checker<'_> {
         }
         // A rule declared but refused by the checker has been reported already.
         if !declared.contains_key(&target.node) {
-            let help = did_you_mean(&target.node, declared.keys().map(String::as_str))
+            let close = did_you_mean(&target.node, declared.keys().map(String::as_str));
+            let help = close
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| "`overrides` and `contradicts` name other rules by their ids".into());
             let diagnostic = Diagnostic::error("E0213", format!("unknown rule `{}`", target.node))
                 .at(file, target.span, "no rule has this id")
-                .help(help);
+                .help(help)
+                .replace_with(target.span, close);
             self.error(diagnostic);
         }
         None
@@ -202,7 +204,8 @@ impl Checker<'_> {
         if let Some((label, _)) = scale.get(&level.node) {
             return Some(label.clone());
         }
-        let help = did_you_mean(&level.node, scale.keys().map(String::as_str))
+        let close = did_you_mean(&level.node, scale.keys().map(String::as_str));
+        let help = close
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| {
                 Some(if scale.is_empty() {
@@ -213,7 +216,8 @@ impl Checker<'_> {
             });
         let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
             .at(file, level.span, "not on the evidence scale")
-            .maybe_help(help);
+            .maybe_help(help)
+            .replace_with(level.span, close);
         self.error(diagnostic);
         None
     }
@@ -238,7 +242,8 @@ impl Checker<'_> {
         if let Some(index) = scale.get_index_of(&step.node) {
             return Some(index);
         }
-        let help = did_you_mean(&step.node, scale.keys().map(String::as_str))
+        let close = did_you_mean(&step.node, scale.keys().map(String::as_str));
+        let help = close
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| {
                 if scale.is_empty() {
@@ -249,7 +254,8 @@ impl Checker<'_> {
             });
         let diagnostic = Diagnostic::error("E0219", format!("unknown priority `{}`", step.node))
             .at(file, step.span, "not on the priority scale")
-            .help(help);
+            .help(help)
+            .replace_with(step.span, close);
         self.error(diagnostic);
         None
     }
@@ -259,14 +265,14 @@ impl Checker<'_> {
         if lessons.contains_key(&lesson.node) {
             return Some(lesson.node.clone());
         }
-        let help = did_you_mean(&lesson.node, lessons.keys().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| {
-                "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into()
-            });
+        let close = did_you_mean(&lesson.node, lessons.keys().map(String::as_str));
+        let help = close.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| {
+            "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into()
+        });
         let diagnostic = Diagnostic::error("E0212", format!("unknown lesson `{}`", lesson.node))
             .at(file, lesson.span, "not declared in `lessons`")
-            .help(help);
+            .help(help)
+            .replace_with(lesson.span, close);
         self.error(diagnostic);
         None
     }
@@ -431,14 +437,14 @@ impl Checker<'_> {
         let mut allowed = Vec::new();
         for allow in allows {
             if !crate::lint::WARNINGS.contains(&allow.code.node.as_str()) {
-                let help = did_you_mean(&allow.code.node, crate::lint::WARNINGS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        format!("the warnings that can be allowed are {}", crate::lint::WARNINGS.join(", "))
-                    });
+                let close = did_you_mean(&allow.code.node, crate::lint::WARNINGS.iter().copied());
+                let help = close.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| {
+                    format!("the warnings that can be allowed are {}", crate::lint::WARNINGS.join(", "))
+                });
                 let diagnostic = Diagnostic::error("E0217", format!("unknown warning `{}`", allow.code.node))
                     .at(file, allow.code.span, "not a warning code")
-                    .help(help);
+                    .help(help)
+                    .replace_with(allow.code.span, close);
                 self.error(diagnostic);
                 continue;
             }

@@ -163,7 +163,7 @@ enum Source {
     /// A case file, and the name of its report (without the extension).
     File(PathBuf, String),
     /// A line of a batch: its number, and its text or why it could not be read.
-    Line { number: usize, text: Result<String, Diagnostic>, shown: String },
+    Line { number: usize, text: Result<String, Box<Diagnostic>>, shown: String },
 }
 
 /// A case's row of the index, or what to say on standard error about it.
@@ -298,7 +298,7 @@ impl Writer<'_> {
                 match text {
                     Ok(text) => accord::parse_case("line", text, vocabulary)
                         .map_err(|diagnostics| line_error(text, diagnostics).describe(shown)),
-                    Err(problem) => Err(line_error("", vec![problem.clone()]).describe(shown)),
+                    Err(problem) => Err(line_error("", vec![(**problem).clone()]).describe(shown)),
                 }
             }
         }
@@ -330,7 +330,7 @@ impl<'s> Lines<'s> {
     }
 
     /// The next line that is not blank: its text, or why it cannot be read as a case.
-    fn next_line(&mut self) -> io::Result<Option<Result<String, Diagnostic>>> {
+    fn next_line(&mut self) -> io::Result<Option<Result<String, Box<Diagnostic>>>> {
         loop {
             let mut bytes = Vec::new();
             let read = (&mut self.input).take(self.limit + 1).read_until(b'\n', &mut bytes)?;
@@ -341,14 +341,16 @@ impl<'s> Lines<'s> {
             if !bytes.ends_with(b"\n") && bytes.len() as u64 > self.limit {
                 self.skip_rest_of_line()?;
                 let message = format!("the line is longer than the limit of {} bytes", self.limit);
-                return Ok(Some(Err(Diagnostic::error("E0003", message))));
+                return Ok(Some(Err(Box::new(Diagnostic::error("E0003", message)))));
             }
             let line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             match String::from_utf8(line.to_vec()) {
                 Ok(text) if text.trim().is_empty() => {}
                 Ok(text) => return Ok(Some(Ok(text))),
-                Err(_) => return Ok(Some(Err(Diagnostic::error("E0002", "the line is not UTF-8 text")))),
+                Err(_) => {
+                    return Ok(Some(Err(Box::new(Diagnostic::error("E0002", "the line is not UTF-8 text")))));
+                }
             }
         }
     }

@@ -26,6 +26,8 @@ impl<'s> Parser<'s> {
             span = Span::new(self.offset(at), self.offset(at) + len);
         }
         let found = describe_found(skip_space(e.at));
+        // The keyword the word written was likely meant to be, for editors to offer.
+        let mut replacement = None;
         let (code, message, label, help) = match &e.expected {
             Expected::EndOfString => (
                 "E0102",
@@ -46,7 +48,7 @@ impl<'s> Parser<'s> {
                 "E0104",
                 format!("rule {found} has no {}", clause_name(clause)),
                 "incomplete rule".to_string(),
-                help_for(&e.expected, ""),
+                help_for(&e.expected, "").0,
             ),
             Expected::DuplicateClause(clause) => (
                 "E0105",
@@ -86,15 +88,20 @@ impl<'s> Parser<'s> {
             ),
             expected => {
                 let what = describe_expected(expected);
-                (
-                    "E0101",
-                    format!("expected {what}, found {found}"),
-                    format!("expected {what}"),
-                    help_for(expected, skip_space(e.at)),
-                )
+                let (help, close) = help_for(expected, skip_space(e.at));
+                replacement = close;
+                ("E0101", format!("expected {what}, found {found}"), format!("expected {what}"), help)
             }
         };
-        Diagnostic::error(code, message).at(self.path, span, label).maybe_help(help)
+        let at = skip_space(e.at);
+        let word = Span::new(
+            self.offset(at),
+            self.offset(at) + at.len() - at.trim_start_matches(is_name_char).len(),
+        );
+        Diagnostic::error(code, message)
+            .at(self.path, span, label)
+            .maybe_help(help)
+            .replace_with(word, replacement)
     }
 }
 
@@ -243,13 +250,17 @@ fn describe_expected(expected: &Expected) -> String {
     }
 }
 
-/// The help for a failure: the closest keyword to what was written, or what is allowed.
-fn help_for(expected: &Expected, at: &str) -> Option<String> {
+/// The help for a failure: the closest keyword to what was written, or what is allowed;
+/// and that keyword, when the help suggests one.
+fn help_for(expected: &Expected, at: &str) -> (Option<String>, Option<&'static str>) {
     let word: String = at.chars().take_while(|c| is_name_char(*c)).collect();
-    let suggest = |options: &[&str]| {
-        crate::suggest::did_you_mean(&word, options.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+    let close = std::cell::Cell::new(None);
+    let suggest = |options: &[&'static str]| {
+        let keyword = crate::suggest::did_you_mean(&word, options.iter().copied())?;
+        close.set(Some(keyword));
+        Some(format!("did you mean `{keyword}`?"))
     };
-    match expected {
+    let help = match expected {
         Expected::Item => suggest(&ITEM_KEYWORDS).or(Some("each item starts with `rule`, `source`, `fact`, `define`, `words`, `evidence scale`, `priority scale` or `lessons` at the start of a line".into())),
         Expected::Clause => {
             // `and` and `or`: a condition continued on a line of its own, after a clause.
@@ -265,9 +276,10 @@ fn help_for(expected: &Expected, at: &str) -> Option<String> {
         Expected::MissingClause("when") => Some("every rule needs a condition: `when ...`".into()),
         Expected::MissingClause("recommend") => Some("every rule needs its advice: `recommend`, `warn` or `note`, then a title and a text".into()),
         Expected::MissingClause(_) => Some("every rule cites at least one source: `cite key`".into()),
-        Expected::Token(token) if token.chars().all(is_name_char) => suggest(&[token]),
+        Expected::Token(token) if token.chars().all(is_name_char) => suggest(&[*token]),
         _ => None,
-    }
+    };
+    (help, close.get())
 }
 
 /// What was found at `at`, as the message says it: a word, a string, a character, or

@@ -239,6 +239,12 @@ pub(super) fn is_name_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
 }
 
+/// Whether `word` can be written as a name: a letter or `_`, then letters, digits and `_`,
+/// and not a reserved word.
+pub(crate) fn is_name(word: &str) -> bool {
+    word.starts_with(is_name_start) && word.chars().all(is_name_char) && !RESERVED.contains(&word)
+}
+
 pub(crate) fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }

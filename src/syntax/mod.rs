@@ -28,7 +28,7 @@ mod tests;
 
 pub use errors::{Expected, SyntaxError};
 pub use keywords::{CLAUSE_KEYWORDS, ITEM_KEYWORDS};
-pub(crate) use lexical::is_name_char;
+pub(crate) use lexical::{is_name, is_name_char};
 
 use lexical::skip_space;
 

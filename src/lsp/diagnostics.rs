@@ -1,0 +1,71 @@
+//! The errors and warnings of a folder's rule base, published file by file as the editor
+//! shows them: code, severity, message with its help, and the other places involved as
+//! related information. Must not find problems: the checker and the analysis do.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use lsp_server::{Message, Notification};
+use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, PublishDiagnosticsParams,
+};
+
+use super::Folder;
+use super::convert::{location, range, uri_of};
+use crate::diag::Severity;
+
+/// A `publishDiagnostics` notification for each file of the folder, with an empty list
+/// for a clean file so that the editor clears what it showed.
+pub fn publish(folder: &Folder) -> Vec<Message> {
+    let mut by_file: BTreeMap<&str, Vec<Diagnostic>> =
+        folder.files.keys().map(|path| (path.as_str(), Vec::new())).collect();
+    for found in &folder.diagnostics {
+        let Some(primary) = &found.primary else { continue };
+        let (Some(text), Some(list)) =
+            (folder.files.get(&primary.file), by_file.get_mut(primary.file.as_str()))
+        else {
+            continue;
+        };
+        list.push(in_protocol(folder, found, text));
+    }
+    by_file
+        .into_iter()
+        .filter_map(|(path, diagnostics)| {
+            let uri = uri_of(Path::new(path))?;
+            let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
+            Some(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)))
+        })
+        .collect()
+}
+
+/// `found`, whose primary place is in the file whose text is `text`, as the protocol
+/// has it.
+pub fn in_protocol(folder: &Folder, found: &crate::diag::Diagnostic, text: &str) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = found
+        .secondary
+        .iter()
+        .filter_map(|label| {
+            Some(DiagnosticRelatedInformation {
+                location: location(&label.file, folder.files.get(&label.file)?, label.span)?,
+                message: label.text.clone(),
+            })
+        })
+        .collect();
+    let message = match &found.help {
+        Some(help) => format!("{}\nhelp: {help}", found.message),
+        None => found.message.clone(),
+    };
+    Diagnostic {
+        range: found.primary.as_ref().map(|primary| range(text, primary.span)).unwrap_or_default(),
+        severity: Some(match found.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(found.code.to_string())),
+        source: Some("accord".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Diagnostic::default()
+    }
+}

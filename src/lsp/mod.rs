@@ -1,0 +1,303 @@
+//! `accord lsp`: a language server for rule files, over the Language Server Protocol on
+//! standard input and output (lsp-server, as rust-analyzer uses). As a file is opened or
+//! typed into, the rule base it belongs to (every `.accord` file of its folder, the open
+//! ones as the editor holds them) is checked as `accord check` checks it, and every error
+//! and warning is published for each file. The folder as last checked then answers the
+//! editor's questions: hover, definitions, references, renames, completion, the outline,
+//! formatting and fixes.
+//!
+//! This file holds the loop over messages and the state kept between them; each kind of
+//! answer has its module: `diagnostics.rs` what is published, `hover.rs`, `navigate.rs`
+//! (definitions, references, renames, the outline), `complete.rs`, `edits.rs` (formatting
+//! and fixes), over `index.rs` (every name's places) and `convert.rs` (the protocol's
+//! places). Must not check anything itself: the checker and the analysis do.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
+};
+use lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as _,
+};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    HoverProviderCapability, OneOf, Position, RenameOptions, ServerCapabilities, TextDocumentIdentifier,
+    TextDocumentSyncCapability, TextDocumentSyncKind,
+};
+
+use crate::RuleFiles;
+
+mod complete;
+mod convert;
+mod diagnostics;
+mod edits;
+mod hover;
+mod index;
+mod navigate;
+#[cfg(test)]
+mod tests;
+
+pub use index::{Index, Occurrence, Symbol};
+
+/// Serves one client on `connection` until it asks to shut down.
+///
+/// # Errors
+///
+/// The protocol was broken (a message that cannot be read or sent).
+pub fn serve(connection: &Connection) -> Result<(), String> {
+    let capabilities = serde_json::to_value(capabilities()).map_err(|why| why.to_string())?;
+    connection.initialize(capabilities).map_err(|why| why.to_string())?;
+    let mut server = Server::default();
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request).map_err(|why| why.to_string())? {
+                    return Ok(());
+                }
+                send(connection, Message::Response(server.answer(request)))?;
+            }
+            Message::Notification(notification) => {
+                if let Some(folder) = server.take(notification) {
+                    for published in server.check(&folder) {
+                        send(connection, published)?;
+                    }
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// What the server answers, as it tells the editor when they meet.
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        completion_provider: Some(CompletionOptions {
+            // A path's next segment after `.`, a list's values after `[` and `,`, a
+            // text's names after `{`.
+            trigger_characters: Some([".", "[", ",", "{", " "].map(String::from).to_vec()),
+            ..CompletionOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+fn send(connection: &Connection, message: Message) -> Result<(), String> {
+    connection.sender.send(message).map_err(|why| why.to_string())
+}
+
+/// The files the editor has open, and each folder's rule base as last checked.
+#[derive(Default)]
+struct Server {
+    /// The texts of the open files, by path.
+    documents: BTreeMap<PathBuf, String>,
+    /// Each folder's rule base as last checked: what every question is answered from,
+    /// rather than compiling the folder again for each.
+    folders: BTreeMap<PathBuf, Folder>,
+}
+
+/// A folder's rule base as last checked.
+pub(crate) struct Folder {
+    /// Its rule files' texts as checked, by path as the diagnostics name them.
+    pub files: BTreeMap<String, String>,
+    /// The rule base, when it checked.
+    pub rule_base: Option<crate::RuleBase>,
+    /// Every error and warning found.
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+    /// Every name's places.
+    pub index: Index,
+}
+
+impl Folder {
+    /// Checks the rule files `files` (path and text) and indexes their names.
+    fn check(files: BTreeMap<String, String>) -> Folder {
+        let compiled =
+            RuleFiles::from_texts(files.iter().map(|(p, t)| (p.clone(), t.clone())).collect()).compile();
+        let mut diagnostics = compiled.diagnostics;
+        if let Some(rule_base) = &compiled.rule_base {
+            diagnostics.extend(crate::lint::lint(rule_base).warnings);
+        }
+        let index = Index::build(files.iter().map(|(path, text)| (path.as_str(), text.as_str())));
+        Folder { files, rule_base: compiled.rule_base, diagnostics, index }
+    }
+}
+
+/// Where a request points: the file (as its folder names it) and the byte offset.
+pub(crate) struct Cursor<'f> {
+    pub folder: &'f Folder,
+    pub file: String,
+    pub text: &'f str,
+    pub offset: usize,
+}
+
+impl Server {
+    /// The answer to a request, or the error that says why there is none.
+    fn answer(&mut self, request: Request) -> Response {
+        match request.method.as_str() {
+            HoverRequest::METHOD => self.reply::<HoverRequest>(request, |server, params| {
+                let at = &params.text_document_position_params;
+                Ok(server.cursor(&at.text_document, at.position).and_then(|cursor| hover::hover(&cursor)))
+            }),
+            GotoDefinition::METHOD => self.reply::<GotoDefinition>(request, |server, params| {
+                let at = &params.text_document_position_params;
+                Ok(server
+                    .cursor(&at.text_document, at.position)
+                    .and_then(|cursor| navigate::definition(&cursor)))
+            }),
+            References::METHOD => self.reply::<References>(request, |server, params| {
+                let at = &params.text_document_position;
+                let declarations = params.context.include_declaration;
+                Ok(server
+                    .cursor(&at.text_document, at.position)
+                    .and_then(|cursor| navigate::references(&cursor, declarations)))
+            }),
+            PrepareRenameRequest::METHOD => self.reply::<PrepareRenameRequest>(request, |server, params| {
+                match server.cursor(&params.text_document, params.position) {
+                    Some(cursor) => navigate::prepare_rename(&cursor).map(Some),
+                    None => Ok(None),
+                }
+            }),
+            Rename::METHOD => self.reply::<Rename>(request, |server, params| {
+                let at = &params.text_document_position;
+                match server.cursor(&at.text_document, at.position) {
+                    Some(cursor) => navigate::rename(&cursor, &params.new_name).map(Some),
+                    None => Ok(None),
+                }
+            }),
+            DocumentSymbolRequest::METHOD => {
+                self.reply::<DocumentSymbolRequest>(request, |server, params| {
+                    let start = Position::default();
+                    Ok(server.cursor(&params.text_document, start).map(|cursor| navigate::outline(&cursor)))
+                })
+            }
+            Completion::METHOD => self.reply::<Completion>(request, |server, params| {
+                let at = &params.text_document_position;
+                Ok(server.cursor(&at.text_document, at.position).map(|cursor| complete::complete(&cursor)))
+            }),
+            Formatting::METHOD => self.reply::<Formatting>(request, |server, params| {
+                let start = Position::default();
+                Ok(server.cursor(&params.text_document, start).and_then(|cursor| edits::format(&cursor)))
+            }),
+            CodeActionRequest::METHOD => self.reply::<CodeActionRequest>(request, |server, params| {
+                let start = params.range.start;
+                Ok(server
+                    .cursor(&params.text_document, start)
+                    .map(|cursor| edits::fixes(&cursor, params.range)))
+            }),
+            _ => Response::new_err(
+                request.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("accord's language server does not answer `{}`", request.method),
+            ),
+        }
+    }
+
+    /// The response to `request` by `answer`: its result, or an error for parameters that
+    /// are not the method's or for an answer refused (a rename to a name already taken).
+    fn reply<R: lsp_types::request::Request>(
+        &mut self,
+        request: Request,
+        answer: impl FnOnce(&mut Server, R::Params) -> Result<R::Result, String>,
+    ) -> Response {
+        let params = match serde_json::from_value::<R::Params>(request.params) {
+            Ok(params) => params,
+            Err(why) => {
+                return Response::new_err(request.id, ErrorCode::InvalidParams as i32, why.to_string());
+            }
+        };
+        match answer(self, params) {
+            Ok(result) => Response::new_ok(request.id, result),
+            Err(why) => Response::new_err(request.id, ErrorCode::RequestFailed as i32, why),
+        }
+    }
+
+    /// Where `document` and `position` point, in the rule base of the document's folder
+    /// as last checked (checked now when no file of it was opened before).
+    fn cursor(&mut self, document: &TextDocumentIdentifier, position: Position) -> Option<Cursor<'_>> {
+        let path = convert::path_of(document.uri.as_str())?;
+        let folder_path = path.parent()?.to_path_buf();
+        if !self.folders.contains_key(&folder_path) {
+            let folder = Folder::check(self.folder_files(&folder_path));
+            self.folders.insert(folder_path.clone(), folder);
+        }
+        let folder = self.folders.get(&folder_path)?;
+        let file = path.display().to_string();
+        let text = folder.files.get(&file)?;
+        Some(Cursor { folder, offset: convert::offset(text, position), text, file })
+    }
+
+    /// Takes a notification about a document into account; gives the folder whose rule
+    /// base to check again, if it changed.
+    fn take(&mut self, notification: Notification) -> Option<PathBuf> {
+        let read = |params: serde_json::Value| -> Option<(PathBuf, Option<String>)> {
+            let uri = params.get("textDocument")?.get("uri")?.as_str()?;
+            let path = convert::path_of(uri)?;
+            let text = params
+                .get("textDocument")
+                .and_then(|document| document.get("text"))
+                .or_else(|| params.get("contentChanges")?.as_array()?.last()?.get("text"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string);
+            Some((path, text))
+        };
+        let method = notification.method.clone();
+        let (path, text) = read(notification.params)?;
+        match method.as_str() {
+            DidOpenTextDocument::METHOD | DidChangeTextDocument::METHOD => {
+                self.documents.insert(path.clone(), text?);
+            }
+            DidCloseTextDocument::METHOD => {
+                self.documents.remove(&path);
+            }
+            DidSaveTextDocument::METHOD => {}
+            _ => return None,
+        }
+        path.parent().map(Path::to_path_buf)
+    }
+
+    /// Checks the rule base of `folder` again and gives the diagnostics of each of its
+    /// files, none for a clean one.
+    fn check(&mut self, folder: &Path) -> Vec<Message> {
+        let checked = Folder::check(self.folder_files(folder));
+        let published = diagnostics::publish(&checked);
+        self.folders.insert(folder.to_path_buf(), checked);
+        published
+    }
+
+    /// The `.accord` files of `folder`, the open ones as the editor holds them, the others
+    /// read as every command reads rule files (within the size limit of a file).
+    fn folder_files(&self, folder: &Path) -> BTreeMap<String, String> {
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        for path in crate::load::files_at(folder, "accord", "rule").unwrap_or_default() {
+            if !self.documents.contains_key(&path)
+                && let Ok(text) = crate::load::read_text(&path)
+            {
+                files.insert(path.display().to_string(), text);
+            }
+        }
+        for (path, text) in &self.documents {
+            if path.parent() == Some(folder) {
+                files.insert(path.display().to_string(), text.clone());
+            }
+        }
+        files
+    }
+}

@@ -1,0 +1,426 @@
+//! The language server's answers, asked in process of a small rule base in two files: what
+//! each name stands for, definitions, references, renames, completion, the outline,
+//! formatting and fixes. (`tests/lsp.rs` speaks the protocol to the binary.)
+
+use std::collections::BTreeMap;
+
+use lsp_types::{CompletionResponse, DocumentChanges, GotoDefinitionResponse, OneOf, Range};
+
+use super::{Cursor, Folder, complete, edits, hover, navigate};
+
+const VOCABULARY: &str = "\
+source s
+  authors \"Author, A.\"
+  year 2000
+  title \"A title\"
+
+lessons
+  L1 \"Mergers stall\"
+  L2 \"Needs differ\"
+
+evidence scale
+  strong \"research finding\"
+  weak \"author argument\"
+
+fact change.kind is one of none, merger
+  ask \"What kind of change?\"
+  says merger \"the change is a merger\"
+
+fact change.date is a date
+  ask \"When?\"
+  label \"the date of the change\"
+
+fact groups is a list of records
+  ask \"Which groups?\"
+
+fact groups[].name is text
+  ask \"Name?\"
+
+fact groups[].needs is one of mild, complex
+  ask \"How are the needs of {groups[].name}?\"
+  label \"the needs of {groups[].name}\"
+
+define is_merger as change.kind is merger
+  says true \"the change is a merger\"
+  says false \"the change is not a merger\"
+";
+
+const RULES: &str = "\
+rule stall
+  lesson L1
+  evidence strong
+  when is_merger and change.date is known
+  warn \"Expect a stall until {change.date + 18 months as month}\"
+    \"x\"
+  cite s
+
+rule complex_groups
+  lesson L1, L2
+  evidence weak
+  for each g in groups
+  when g.needs is complex and any h in groups where h.needs is mild
+  note \"Look at {g.name}\"
+    \"x\"
+  cite s
+  overrides stall
+";
+
+const V: &str = "/r/vocabulary.accord";
+const R: &str = "/r/rules.accord";
+
+fn folder(rules: &str) -> Folder {
+    Folder::check(BTreeMap::from([
+        (V.to_string(), VOCABULARY.to_string()),
+        (R.to_string(), rules.to_string()),
+    ]))
+}
+
+/// The cursor at the `n`th byte of the first `needle` in `file`.
+fn cursor<'f>(folder: &'f Folder, file: &str, needle: &str, n: usize) -> Cursor<'f> {
+    let text = folder.files[file].as_str();
+    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` is not in {file}"));
+    Cursor { folder, file: file.to_string(), text, offset: at + n }
+}
+
+/// The text of each occurrence of the symbol at the cursor, with its line (0-based).
+fn places(folder: &Folder, at: &Cursor<'_>) -> Vec<String> {
+    let symbol = &folder.index.at(&at.file, at.offset).expect("a name at the cursor").symbol;
+    folder
+        .index
+        .of(symbol)
+        .map(|o| {
+            let text = &folder.files[&o.file];
+            let line = text[..o.span.start].matches('\n').count();
+            let file = o.file.trim_start_matches("/r/");
+            format!(
+                "{file}:{line} {}{}",
+                &text[o.span.start..o.span.end],
+                if o.declaration { " (declared)" } else { "" }
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_rule_base_checks() {
+    let folder = folder(RULES);
+    assert!(folder.rule_base.is_some(), "{:?}", folder.diagnostics);
+}
+
+#[test]
+fn a_field_of_a_bound_item_is_the_fact_of_the_list_s_items() {
+    let folder = folder(RULES);
+    let needs = cursor(&folder, R, "g.needs", 3);
+    assert_eq!(
+        places(&folder, &needs),
+        ["vocabulary.accord:27 needs (declared)", "rules.accord:12 needs", "rules.accord:12 needs"]
+    );
+    let bound = cursor(&folder, R, "g.needs", 0);
+    assert_eq!(
+        places(&folder, &bound),
+        ["rules.accord:11 g (declared)", "rules.accord:12 g", "rules.accord:13 g"]
+    );
+    let inner = cursor(&folder, R, "h.needs", 0);
+    assert_eq!(places(&folder, &inner), ["rules.accord:12 h (declared)", "rules.accord:12 h"]);
+}
+
+#[test]
+fn a_list_is_found_in_the_paths_of_its_items_fields() {
+    let folder = folder(RULES);
+    let groups = cursor(&folder, V, "fact groups ", 6);
+    assert_eq!(
+        places(&folder, &groups),
+        [
+            "vocabulary.accord:21 groups (declared)",
+            "rules.accord:11 groups",
+            "rules.accord:12 groups",
+            "vocabulary.accord:24 groups",
+            "vocabulary.accord:27 groups",
+            "vocabulary.accord:28 groups",
+            "vocabulary.accord:29 groups",
+        ]
+    );
+}
+
+#[test]
+fn every_kind_of_name_is_found_where_it_is_used() {
+    let folder = folder(RULES);
+    let check = |file: &str, needle: &str, n: usize, expected: &[&str]| {
+        assert_eq!(places(&folder, &cursor(&folder, file, needle, n)), expected, "at `{needle}`");
+    };
+    check(R, "is_merger", 1, &["vocabulary.accord:31 is_merger (declared)", "rules.accord:3 is_merger"]);
+    check(R, "cite s", 5, &["vocabulary.accord:0 s (declared)", "rules.accord:6 s", "rules.accord:15 s"]);
+    check(R, "stall\n", 1, &["rules.accord:0 stall (declared)", "rules.accord:16 stall"]);
+    check(R, "L2", 1, &["vocabulary.accord:7 L2 (declared)", "rules.accord:9 L2"]);
+    check(R, "weak", 1, &["vocabulary.accord:11 weak (declared)", "rules.accord:10 weak"]);
+    check(
+        R,
+        "change.date +",
+        8,
+        &["vocabulary.accord:17 date (declared)", "rules.accord:3 date", "rules.accord:4 date"],
+    );
+    assert!(folder.index.at(R, RULES.find("complex and").unwrap() + 1).is_none(), "a value is not a name");
+}
+
+#[test]
+fn definition_goes_to_the_declaration_in_the_other_file() {
+    let folder = folder(RULES);
+    let Some(GotoDefinitionResponse::Array(places)) =
+        navigate::definition(&cursor(&folder, R, "change.date", 1))
+    else {
+        panic!("no definition")
+    };
+    assert_eq!(places.len(), 1);
+    assert!(places[0].uri.as_str().ends_with("/r/vocabulary.accord"));
+    assert_eq!((places[0].range.start.line, places[0].range.start.character), (17, 12));
+}
+
+/// Every edit of a workspace edit applied to the folder's texts.
+fn applied(folder: &Folder, edit: &lsp_types::WorkspaceEdit) -> BTreeMap<String, String> {
+    let mut texts = folder.files.clone();
+    let Some(DocumentChanges::Edits(edits)) = &edit.document_changes else { panic!("{edit:?}") };
+    for document in edits {
+        let path =
+            super::convert::path_of(document.text_document.uri.as_str()).unwrap().display().to_string();
+        let text = texts.get_mut(&path).unwrap();
+        let mut spans: Vec<(usize, usize, String)> = document
+            .edits
+            .iter()
+            .map(|edit| {
+                let OneOf::Left(edit) = edit else { panic!() };
+                let range: Range = edit.range;
+                (
+                    super::convert::offset(text, range.start),
+                    super::convert::offset(text, range.end),
+                    edit.new_text.clone(),
+                )
+            })
+            .collect();
+        spans.sort_by_key(|(start, ..)| std::cmp::Reverse(*start));
+        for (start, end, new) in spans {
+            text.replace_range(start..end, &new);
+        }
+    }
+    texts
+}
+
+#[test]
+fn renaming_a_field_of_a_list_s_items_renames_it_everywhere_and_still_checks() {
+    let folder = folder(RULES);
+    let edit = navigate::rename(&cursor(&folder, R, "g.needs", 3), "groups[].level").unwrap();
+    let texts = applied(&folder, &edit);
+    assert!(texts[V].contains("fact groups[].level is one of"), "{}", texts[V]);
+    assert!(
+        texts[R].contains("when g.level is complex and any h in groups where h.level is mild"),
+        "{}",
+        texts[R]
+    );
+    let renamed = Folder::check(texts);
+    assert!(renamed.diagnostics.is_empty(), "{:?}", renamed.diagnostics);
+}
+
+#[test]
+fn renaming_a_list_renames_the_paths_of_its_items_fields() {
+    let folder = folder(RULES);
+    let edit = navigate::rename(&cursor(&folder, R, "in groups", 4), "teams").unwrap();
+    let texts = applied(&folder, &edit);
+    assert!(texts[V].contains("fact teams[].needs"), "{}", texts[V]);
+    assert!(texts[V].contains("{teams[].name}"), "{}", texts[V]);
+    let renamed = Folder::check(texts);
+    assert!(renamed.diagnostics.is_empty(), "{:?}", renamed.diagnostics);
+}
+
+#[test]
+fn renaming_a_rule_and_a_source_and_a_lesson() {
+    let folder = folder(RULES);
+    for (needle, new, expected) in [
+        ("stall\n", "merger_stall", "overrides merger_stall"),
+        ("cite s", "glasby_2012", "cite glasby_2012\n  overrides"),
+        ("L2", "N2", "lesson L1, N2"),
+    ] {
+        let edit =
+            navigate::rename(&cursor(&folder, R, needle, needle.find(' ').map_or(1, |space| space + 1)), new)
+                .unwrap();
+        let texts = applied(&folder, &edit);
+        assert!(texts[R].contains(expected), "{}", texts[R]);
+        assert!(Folder::check(texts).diagnostics.is_empty(), "renaming `{needle}`");
+    }
+}
+
+#[test]
+fn a_rename_that_would_break_the_rule_base_is_refused() {
+    let folder = folder(RULES);
+    let date = cursor(&folder, R, "change.date", 8);
+    assert_eq!(navigate::rename(&date, "kind").unwrap_err(), "there is already a fact `kind`");
+    assert!(navigate::rename(&date, "when").unwrap_err().contains("cannot be a name"));
+    assert!(navigate::rename(&date, "3rd").unwrap_err().contains("cannot be a name"));
+    assert!(navigate::rename(&date, "case.date").unwrap_err().contains("last part of a fact's path"));
+    assert!(navigate::rename(&date, "change.effective_on").is_ok());
+    let rule = cursor(&folder, R, "stall\n", 1);
+    assert_eq!(
+        navigate::rename(&rule, "complex_groups").unwrap_err(),
+        "there is already a rule `complex_groups`"
+    );
+    let value = cursor(&folder, R, "complex and", 1);
+    assert_eq!(navigate::rename(&value, "x").unwrap_err(), "there is no name to rename here");
+}
+
+#[test]
+fn an_unknown_name_is_not_renamed_but_its_fix_is_offered() {
+    let folder = folder(&RULES.replace("lesson L1, L2", "lesson L1, L3"));
+    let unknown = cursor(&folder, R, "L3", 1);
+    assert!(navigate::rename(&unknown, "L4").unwrap_err().contains("not declared"));
+    let whole = Range::new(lsp_types::Position::new(0, 0), lsp_types::Position::new(99, 0));
+    let fixes = edits::fixes(&unknown, whole);
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    let lsp_types::CodeActionOrCommand::CodeAction(fix) = &fixes[0] else { panic!() };
+    assert_eq!(fix.title, "Write `L1`");
+    let texts = applied(&folder, fix.edit.as_ref().unwrap());
+    assert!(texts[R].contains("lesson L1, L1"));
+}
+
+#[test]
+fn every_did_you_mean_of_the_checker_is_a_fix_that_fixes() {
+    for (right, wrong) in [
+        ("when is_merger and change.date is known", "when is_merger and change.dat is known"),
+        ("evidence strong", "evidence strnog"),
+        ("overrides stall", "overrides stal"),
+        ("g.needs is complex", "g.needs is compelx"),
+        ("g.needs is complex", "g.needs is \"complex\""),
+        ("cite s\n  overrides", "cite ss\n  overrides"),
+        ("  note \"Look", "  not \"Look"),
+    ] {
+        let folder = folder(&RULES.replacen(right, wrong, 1));
+        assert!(folder.rule_base.is_none(), "`{wrong}` should not check");
+        let at = cursor(&folder, R, "", 0);
+        let whole = Range::new(lsp_types::Position::new(0, 0), lsp_types::Position::new(99, 0));
+        let fixes = edits::fixes(&at, whole);
+        let [lsp_types::CodeActionOrCommand::CodeAction(fix)] = fixes.as_slice() else {
+            panic!("one fix for `{wrong}`: {fixes:?}")
+        };
+        let texts = applied(&folder, fix.edit.as_ref().unwrap());
+        assert_eq!(texts[R], RULES, "the fix of `{wrong}`");
+    }
+}
+
+fn labels(folder: &Folder, file: &str, needle: &str, n: usize) -> Vec<String> {
+    let CompletionResponse::List(list) = complete::complete(&cursor(folder, file, needle, n)) else {
+        panic!()
+    };
+    list.items.into_iter().map(|item| item.label).collect()
+}
+
+/// A rule file being typed, with the cursor at `|`.
+fn typing(text: &str) -> (Folder, usize) {
+    let at = text.find('|').unwrap();
+    (folder(&text.replace('|', "")), at)
+}
+
+fn completed(text: &str) -> Vec<String> {
+    let (folder, at) = typing(text);
+    let cursor = Cursor { folder: &folder, file: R.to_string(), text: &folder.files[R], offset: at };
+    let CompletionResponse::List(list) = complete::complete(&cursor) else { panic!() };
+    list.items.into_iter().map(|item| item.label).collect()
+}
+
+#[test]
+fn completion_knows_what_may_come_next() {
+    let rule = |clauses: &str| format!("{RULES}\nrule new\n{clauses}");
+    assert_eq!(completed(&rule("  lesson |")), ["L1", "L2"]);
+    assert_eq!(completed(&rule("  lesson L1, |")), ["L1", "L2"]);
+    assert_eq!(completed(&rule("  evidence |")), ["strong", "weak"]);
+    assert_eq!(completed(&rule("  cite |")), ["s"]);
+    assert_eq!(completed(&rule("  overrides |")), ["complex_groups", "stall"]);
+    assert_eq!(completed(&rule("  when change.|")), ["change.kind", "change.date"]);
+    assert_eq!(completed(&rule("  when change.kind is |"))[..2], ["none", "merger"]);
+    assert_eq!(completed(&rule("  when change.kind is not m|"))[..2], ["none", "merger"]);
+    assert_eq!(completed(&rule("  for each g in groups\n  when g.|")), ["g.name", "g.needs"]);
+    assert_eq!(completed(&rule("  when any x in groups where x.needs in [mild, |")), ["mild", "complex"]);
+    assert_eq!(completed(&rule("  note \"Until {change.|")), ["change.kind", "change.date"]);
+    assert!(completed(&rule("  note \"Until change.|")).is_empty(), "words of a text");
+    assert_eq!(completed(&format!("{RULES}\nru|")), super::super::syntax::ITEM_KEYWORDS);
+    let names = completed(&rule("  when |"));
+    for name in ["change.kind", "groups", "is_merger", "as_of"] {
+        assert!(names.iter().any(|n| n == name), "`{name}` in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("[]")), "fields of items only after a bound name: {names:?}");
+    let clauses = completed(&rule("  |"));
+    assert!(clauses.iter().any(|c| c == "cite") && clauses.iter().any(|c| c == "when"), "{clauses:?}");
+}
+
+#[test]
+fn completion_in_the_vocabulary() {
+    let folder = folder(RULES);
+    assert!(labels(&folder, V, "says merger", 5).iter().any(|l| l == "merger"));
+    assert_eq!(labels(&folder, V, "{groups[].name}", 10), ["groups[].name", "groups[].needs"]);
+}
+
+#[test]
+fn hover_over_each_kind_of_name() {
+    let folder = folder(RULES);
+    let said = |file: &str, needle: &str, n: usize| -> String {
+        let hover = hover::hover(&cursor(&folder, file, needle, n))
+            .unwrap_or_else(|| panic!("no hover at `{needle}`"));
+        let lsp_types::HoverContents::Markup(markup) = hover.contents else { panic!() };
+        markup.value
+    };
+    insta::assert_snapshot!(
+        [
+            said(V, "change.kind", 8),
+            said(R, "cite s", 5),
+            said(R, "stall\n", 1),
+            said(R, "L2", 1),
+            said(R, "weak", 1),
+            said(R, "is_merger", 1),
+            said(R, "g.needs", 0),
+        ]
+        .join("\n\n---\n\n")
+    );
+}
+
+#[test]
+fn the_outline_lists_what_a_file_declares() {
+    let folder = folder(RULES);
+    let lsp_types::DocumentSymbolResponse::Nested(symbols) = navigate::outline(&cursor(&folder, V, "", 0))
+    else {
+        panic!()
+    };
+    let listed: Vec<String> = symbols
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} lines {}-{}",
+                s.detail.as_deref().unwrap_or(""),
+                s.name,
+                s.range.start.line,
+                s.range.end.line
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(listed.join("\n"));
+}
+
+#[test]
+fn formatting_gives_accord_fmt_s_layout_and_nothing_for_a_broken_file() {
+    let folder = folder(&RULES.replace("  lesson L1\n", "    lesson   L1\n"));
+    let edits = edits::format(&cursor(&folder, R, "", 0)).unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].new_text, RULES);
+    let laid_out = self::folder(RULES);
+    assert_eq!(edits::format(&cursor(&laid_out, R, "", 0)), Some(Vec::new()));
+    let broken = self::folder(&RULES.replace("when is_merger", "when (is_merger"));
+    assert_eq!(edits::format(&cursor(&broken, R, "", 0)), None);
+}
+
+#[test]
+fn a_file_that_does_not_parse_still_has_its_names() {
+    let folder = folder(&format!("{RULES}\nrule broken\n  when (change.kind is \n"));
+    assert!(folder.rule_base.is_none());
+    let date = cursor(&folder, R, "change.date", 8);
+    assert!(navigate::definition(&date).is_some(), "names of the other items are still found");
+    let CompletionResponse::List(list) = complete::complete(&cursor(&folder, R, "(change.kind is ", 16))
+    else {
+        panic!()
+    };
+    assert!(list.items.iter().any(|item| item.label == "merger"));
+}
