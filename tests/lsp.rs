@@ -11,7 +11,7 @@ use std::process::{ChildStdin, ChildStdout, Stdio};
 
 use serde_json::{Value as Json, json};
 
-use common::{rules::SOURCE_S, scratch};
+use common::{manifest_dir, rules::SOURCE_S, scratch};
 
 /// A running `accord lsp`.
 struct Server {
@@ -56,6 +56,18 @@ impl Server {
         let mut body = vec![0; length];
         self.output.read_exact(&mut body).unwrap();
         serde_json::from_slice(&body).unwrap()
+    }
+
+    /// Sends a request and gives its response's result (or error), skipping the
+    /// notifications that come first.
+    fn request(&mut self, id: u64, method: &str, params: &Json) -> Json {
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.receive();
+            if message.get("id") == Some(&json!(id)) {
+                return message.get("error").cloned().unwrap_or_else(|| message["result"].clone());
+            }
+        }
     }
 
     /// The next diagnostics published for `uri`.
@@ -193,6 +205,165 @@ fn hover_says_what_a_name_is() {
     assert_eq!(hover(5, 1, 24), Json::Null, "over `merger`, a value: nothing");
     server.send(&json!({"jsonrpc": "2.0", "id": 9, "method": "shutdown"}));
     while server.receive().get("id") != Some(&json!(9)) {}
+    server.send(&json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert!(server.child.wait().unwrap().success());
+}
+
+/// A copy of the shipped rule base, its source texts included.
+fn shipped_rules(test: &str) -> (common::Scratch, std::path::PathBuf) {
+    let dir = scratch("lsp", test);
+    let rules = dir.canonicalize().unwrap().join("rules");
+    std::fs::create_dir_all(rules.join("texts")).unwrap();
+    for folder in ["rules", "rules/texts"] {
+        for entry in std::fs::read_dir(manifest_dir().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(
+                    &path,
+                    dir.canonicalize().unwrap().join(folder).join(path.file_name().unwrap()),
+                )
+                .unwrap();
+            }
+        }
+    }
+    (dir, rules)
+}
+
+/// An answer with the scratch folder's URI written `file:///rules`, so that it reads the
+/// same on every machine.
+fn shown(answer: &Json, rules: &std::path::Path) -> String {
+    let folder = format!("file://{}", rules.display());
+    serde_json::to_string_pretty(answer).unwrap().replace(&folder, "file:///rules")
+}
+
+/// What a rule author does in her editor, on the shipped rule base: opens a rule file with
+/// a misspelt fact and reads the error, takes the fix offered, hovers a source and a fact,
+/// goes to a fact's declaration and lists its uses, completes a citation and a value,
+/// renames a rule that another overrides, formats a file and reads its outline. Each answer is a snapshot.
+#[test]
+fn a_rule_author_s_session_on_the_shipped_rules() {
+    let (_dir, rules) = shipped_rules("session");
+    let file = rules.join("4-mergers.accord");
+    let uri = format!("file://{}", file.display());
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut server = Server::start(&rules);
+    let initialized = server.request(1, "initialize", &json!({"capabilities": {}}));
+    insta::assert_snapshot!("capabilities", shown(&initialized["capabilities"], &rules));
+    server.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+
+    // A misspelt fact, typed in: the error, and its fix.
+    let misspelt = text.replacen(
+        "when change.kind is merger and stage_first_18_months",
+        "when change.knid is merger and stage_first_18_months",
+        1,
+    );
+    assert_ne!(misspelt, text);
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "accord", "version": 1, "text": misspelt}}}));
+    let diagnostics = server.diagnostics_for(&uri);
+    insta::assert_snapshot!("misspelt_fact_diagnostics", shown(&json!(diagnostics), &rules));
+    let fixes = server.request(2, "textDocument/codeAction", &json!({
+        "textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics}}));
+    insta::assert_snapshot!("misspelt_fact_fix", shown(&fixes, &rules));
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}}));
+    assert_eq!(server.diagnostics_for(&uri), Vec::<Json>::new(), "the shipped rules check clean");
+
+    let at = |needle: &str, n: usize| -> Json {
+        let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` is not in the file")) + n;
+        let line = text[..offset].matches('\n').count();
+        let character = text[..offset].rsplit('\n').next().unwrap().encode_utf16().count();
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+    };
+    let hover_source = server.request(3, "textDocument/hover", &at("cite glasby_2012", 8));
+    insta::assert_snapshot!("hover_source", hover_source["contents"]["value"].as_str().unwrap());
+    let hover_fact = server.request(4, "textDocument/hover", &at("change.decided_on", 10));
+    insta::assert_snapshot!("hover_fact", hover_fact["contents"]["value"].as_str().unwrap());
+    let definition = server.request(5, "textDocument/definition", &at("change.decided_on", 10));
+    insta::assert_snapshot!("definition_of_a_fact", shown(&definition, &rules));
+    let references = server.request(
+        6,
+        "textDocument/references",
+        &json!({
+        "textDocument": {"uri": uri}, "position": at("change.decided_on", 10)["position"],
+        "context": {"includeDeclaration": true}}),
+    );
+    insta::assert_snapshot!("references_of_a_fact", shown(&references, &rules));
+
+    // Completion, typed at the end of the file: a citation's source, a fact's values.
+    let typed = format!("{text}\nrule new_rule\n  when change.phase is \n  note \"t\"\n    \"x\"\n  cite \n");
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": typed}]}}));
+    let lines = typed.lines().count();
+    let complete = |server: &mut Server, id: u64, line: usize, character: usize| -> Vec<String> {
+        let answer = server.request(
+            id,
+            "textDocument/completion",
+            &json!({
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        );
+        answer["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sources = complete(&mut server, 7, lines - 1, 7);
+    assert!(sources.contains(&"glasby_2012".to_string()) && sources.len() > 10, "{sources:?}");
+    let phases = complete(&mut server, 8, lines - 4, 23);
+    assert_eq!(phases[..4], ["pre_merger_decision", "decision_to_merge", "during_merger", "post_merger"]);
+
+    // Back to the file as shipped: rename a rule that another overrides, in a file not open.
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]}}));
+    let culture = std::fs::read_to_string(rules.join("2-culture.accord")).unwrap();
+    let declared = culture.find("rule look_at_culture_explicitly").unwrap() + 6;
+    let position = json!({"line": culture[..declared].matches('\n').count(), "character": 6});
+    let culture_uri = format!("file://{}", rules.join("2-culture.accord").display());
+    let rename = server.request(
+        9,
+        "textDocument/rename",
+        &json!({
+        "textDocument": {"uri": culture_uri}, "position": position, "newName": "look_at_cultures"}),
+    );
+    insta::assert_snapshot!("rename_a_rule", shown(&rename, &rules));
+    let taken = server.request(
+        10,
+        "textDocument/rename",
+        &json!({
+        "textDocument": {"uri": culture_uri}, "position": position, "newName": "merger_stall_ahead"}),
+    );
+    assert_eq!(taken["message"], "there is already a rule `merger_stall_ahead`", "{taken}");
+
+    let untidy = text.replacen("  lesson S4\n", "    lesson    S4\n", 1);
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": untidy}]}}));
+    let formatted = server.request(
+        11,
+        "textDocument/formatting",
+        &json!({
+        "textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(formatted[0]["newText"].as_str(), Some(text.as_str()), "the layout of `accord fmt`");
+
+    let outline = server.request(12, "textDocument/documentSymbol", &json!({"textDocument": {"uri": uri}}));
+    let listed: Vec<String> = outline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|symbol| {
+            format!(
+                "{} {} (line {})",
+                symbol["detail"].as_str().unwrap(),
+                symbol["name"].as_str().unwrap(),
+                symbol["selectionRange"]["start"]["line"]
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("outline", listed.join("\n"));
+
+    server.request(13, "shutdown", &Json::Null);
     server.send(&json!({"jsonrpc": "2.0", "method": "exit"}));
     assert!(server.child.wait().unwrap().success());
 }
