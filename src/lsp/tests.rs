@@ -60,7 +60,7 @@ rule complex_groups
   for each g in groups
   when g.needs is complex and any h in groups where h.needs is mild
   note \"Look at {g.name}\"
-    \"x\"
+    \"x — é\"
   cite s
   overrides stall
 ";
@@ -423,4 +423,33 @@ fn a_file_that_does_not_parse_still_has_its_names() {
         panic!()
     };
     assert!(list.items.iter().any(|item| item.label == "merger"));
+}
+
+/// Every question, asked at every place of the file as it is typed a character at a
+/// time (every prefix of it, non-ASCII characters included), and at every place of the
+/// whole file: an answer or none, never a panic.
+#[test]
+fn every_question_at_every_place_of_a_file_being_typed() {
+    let ask_everything = |folder: &Folder, offset: usize| {
+        let text = folder.files[R].as_str();
+        let cursor = Cursor { folder, file: R.to_string(), text, offset };
+        let position = super::convert::position(text, offset);
+        let _ = hover::hover(&cursor);
+        let _ = navigate::definition(&cursor);
+        let _ = navigate::references(&cursor, true);
+        let _ = navigate::prepare_rename(&cursor);
+        let _ = navigate::rename(&cursor, "renamed");
+        let _ = complete::complete(&cursor);
+        let _ = edits::fixes(&cursor, Range::new(position, position));
+        let _ = edits::format(&cursor);
+        let _ = navigate::outline(&cursor);
+    };
+    for (end, _) in RULES.char_indices().chain([(RULES.len(), ' ')]) {
+        let folder = folder(&RULES[..end]);
+        ask_everything(&folder, end);
+    }
+    let whole = folder(RULES);
+    for offset in 0..=RULES.len() + 2 {
+        ask_everything(&whole, offset);
+    }
 }
