@@ -105,6 +105,9 @@ impl<'t> Context<'t> {
                 .map(|code| keyword(code, CompletionItemKind::CONSTANT))
                 .collect();
         }
+        if last == "says" && self.keyword == "define" {
+            return keywords(&["true", "false"]);
+        }
         if last == "says" && self.keyword == "fact" {
             let declared_path = self.item.split_whitespace().nth(1).unwrap_or_default();
             return values(index, declared_path);

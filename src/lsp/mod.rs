@@ -92,8 +92,9 @@ fn capabilities() -> ServerCapabilities {
         })),
         completion_provider: Some(CompletionOptions {
             // A path's next segment after `.`, a list's values after `[` and `,`, a
-            // text's names after `{`.
-            trigger_characters: Some([".", "[", ",", "{", " "].map(String::from).to_vec()),
+            // text's names after `{`. Not after a space: a list after every word typed
+            // would be in the way.
+            trigger_characters: Some([".", "[", ",", "{"].map(String::from).to_vec()),
             ..CompletionOptions::default()
         }),
         ..ServerCapabilities::default()

@@ -352,6 +352,7 @@ fn completion_knows_what_may_come_next() {
 fn completion_in_the_vocabulary() {
     let folder = folder(RULES);
     assert!(labels(&folder, V, "says merger", 5).iter().any(|l| l == "merger"));
+    assert_eq!(labels(&folder, V, "says true", 5), ["true", "false"]);
     assert_eq!(labels(&folder, V, "{groups[].name}", 10), ["groups[].name", "groups[].needs"]);
 }
 
