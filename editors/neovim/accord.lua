@@ -66,6 +66,10 @@ vim.api.nvim_create_autocmd("FileType", {
     vim.bo[buffer].expandtab = true
     vim.bo[buffer].shiftwidth = 2
     highlight()
+    -- Neovim 0.10 and later map K to hover for every buffer a server attaches to.
+    if vim.fn.has("nvim-0.10") == 0 then
+      vim.keymap.set("n", "K", vim.lsp.buf.hover, { buffer = buffer, desc = "accord: hover" })
+    end
     -- The server checks the `.accord` files of a file's folder as one rule base: that
     -- folder is the root.
     local config = {
