@@ -277,6 +277,14 @@ fn a_rule_author_s_session_on_the_shipped_rules() {
     };
     let hover_source = server.request(3, "textDocument/hover", &at("cite glasby_2012", 8));
     insta::assert_snapshot!("hover_source", hover_source["contents"]["value"].as_str().unwrap());
+    // While a typo is being mended, hover still says what it said.
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": misspelt}]}}));
+    assert_eq!(server.diagnostics_for(&uri).len(), 1);
+    assert_eq!(server.request(14, "textDocument/hover", &at("cite glasby_2012", 8)), hover_source);
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]}}));
+    assert_eq!(server.diagnostics_for(&uri), Vec::<Json>::new());
     let hover_fact = server.request(4, "textDocument/hover", &at("change.decided_on", 10));
     insta::assert_snapshot!("hover_fact", hover_fact["contents"]["value"].as_str().unwrap());
     let definition = server.request(5, "textDocument/definition", &at("change.decided_on", 10));

@@ -187,7 +187,11 @@ fn outcome(snapshot: &Path, text: &str) -> Outcome {
 fn difference(old: &str, new: &str) -> String {
     // Runs of removed and of added words are marked once each: `[-October 2014-]`.
     let (mut marked, mut removed, mut added) = (String::new(), String::new(), String::new());
-    let flush = |marked: &mut String, removed: &mut String, added: &mut String| {
+    // The bytes of `marked` that are marks: a report may hold `[-` of its own (the
+    // timeline's bar), so the changed lines are those that hold a mark, not the text.
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut flush = |marked: &mut String, removed: &mut String, added: &mut String| {
+        let start = marked.len();
         match (removed.is_empty(), added.is_empty()) {
             (true, true) => {}
             (false, true) => mark(marked, "[-", removed, "-]"),
@@ -200,6 +204,9 @@ fn difference(old: &str, new: &str) -> String {
         }
         removed.clear();
         added.clear();
+        if marked.len() > start {
+            marks.push((start, marked.len()));
+        }
     };
     for change in snapshot::word_diff(old, new) {
         match change {
@@ -212,8 +219,15 @@ fn difference(old: &str, new: &str) -> String {
         }
     }
     flush(&mut marked, &mut removed, &mut added);
-    let lines: Vec<&str> = marked.lines().collect();
-    let changed: Vec<bool> = lines.iter().map(|line| line.contains("[-") || line.contains("{+")).collect();
+    let mut line_start = 0;
+    let mut lines = Vec::new();
+    let mut changed = Vec::new();
+    for line in marked.split_inclusive('\n') {
+        let line_end = line_start + line.len();
+        changed.push(marks.iter().any(|&(start, end)| start < line_end && line_start < end));
+        lines.push(line.trim_end_matches('\n'));
+        line_start = line_end;
+    }
     let mut out = String::new();
     let mut last_shown = None;
     for (i, line) in lines.iter().enumerate() {
@@ -278,4 +292,25 @@ fn write(path: &Path, text: &str) -> Result<(), Failed> {
         eprintln!("error: cannot write `{}`: {why}", path.display());
         Failed
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::difference;
+
+    #[test]
+    fn only_the_lines_that_changed_are_shown_with_those_around_them() {
+        let old = "a\nb\nc\nd\ne\nf stays\ng\n";
+        let new = "a\nb\nc\nd\ne\nf moves\ng\n";
+        assert_eq!(difference(old, new), "  e\n  f [-stays-] {+moves+}\n  g\n");
+    }
+
+    /// The timeline's bar holds `[-` of its own: it is not a change.
+    #[test]
+    fn a_report_s_own_brackets_are_not_taken_for_a_change() {
+        let bar = "Timeline: 2012 [--1-----2AAAA] 2015";
+        let old = format!("{bar}\nx\ny\nz\nmerger in October 2014\n");
+        let new = format!("{bar}\nx\ny\nz\nmerger in April 2015\n");
+        assert_eq!(difference(&old, &new), "  z\n  merger in [-October 2014-] {+April 2015+}\n");
+    }
 }

@@ -119,7 +119,8 @@ struct Server {
 pub(crate) struct Folder {
     /// Its rule files' texts as checked, by path as the diagnostics name them.
     pub files: BTreeMap<String, String>,
-    /// The rule base, when it checked.
+    /// The rule base as last checked clean: kept while the files have errors, so that
+    /// hover still says what a fact or a source is while the author mends a typo.
     pub rule_base: Option<crate::RuleBase>,
     /// Every error and warning found.
     pub diagnostics: Vec<crate::diag::Diagnostic>,
@@ -277,7 +278,10 @@ impl Server {
     /// Checks the rule base of `folder` again and gives the diagnostics of each of its
     /// files, none for a clean one.
     fn check(&mut self, folder: &Path) -> Vec<Message> {
-        let checked = Folder::check(self.folder_files(folder));
+        let mut checked = Folder::check(self.folder_files(folder));
+        if checked.rule_base.is_none() {
+            checked.rule_base = self.folders.remove(folder).and_then(|before| before.rule_base);
+        }
         let published = diagnostics::publish(&checked);
         self.folders.insert(folder.to_path_buf(), checked);
         published
