@@ -5,12 +5,20 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import * as vscode from "vscode";
-import { LanguageClient, type LanguageClientOptions } from "vscode-languageclient/node";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  type ErrorHandler,
+  type LanguageClientOptions,
+} from "vscode-languageclient/node";
 
 /** The setting that names the `accord` program. */
 const PATH_SETTING = "accord.path";
 
 let client: LanguageClient | undefined;
+/** The last `accord lsp` process started, to end it should it outlive its client. */
+let server: ChildProcess | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("accord");
@@ -38,22 +46,53 @@ function accordProgram(): string {
 
 async function startClient(output: vscode.OutputChannel): Promise<void> {
   const program = accordProgram();
+  // The first server is started here, so that a program that cannot be run is reported
+  // once, by us, naming the setting, rather than as the client's "couldn't create
+  // connection". Should the server stop, the client starts the next ones itself.
+  let first: ChildProcess | undefined;
+  try {
+    first = await spawnServer(program);
+  } catch (error) {
+    output.appendLine(`accord: "${program} lsp" could not be started: ${describe(error)}`);
+    void reportCannotStart(program, describe(error));
+    return;
+  }
+  const serverOptions = (): Promise<ChildProcess> => {
+    const ready = first;
+    first = undefined;
+    return ready !== undefined ? Promise.resolve(ready) : spawnServer(program);
+  };
+  // Until the server has answered `initialize`, a failure is ours to report, once; after
+  // that the client's own handling (restart a crashed server a few times) applies.
+  let started = false;
+  let fallback: ErrorHandler | undefined;
+  // One handler for the client's life: it counts the restarts.
+  const restarting = (): ErrorHandler => (fallback ??= candidate.createDefaultErrorHandler());
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "accord" },
       { scheme: "untitled", language: "accord" },
     ],
     outputChannel: output,
+    initializationFailedHandler: () => false,
+    errorHandler: {
+      error: (error, message, count) =>
+        started ? restarting().error(error, message, count) : { action: ErrorAction.Continue, handled: true },
+      closed: () => (started ? restarting().closed() : { action: CloseAction.DoNotRestart, handled: true }),
+    },
   };
   // The client's id is "accord", so it reads the trace level from `accord.trace.server`.
-  const candidate = new LanguageClient("accord", "accord", () => spawnServer(program), clientOptions);
+  const candidate = new LanguageClient("accord", "accord", serverOptions, clientOptions);
   try {
     await candidate.start();
+    started = true;
     client = candidate;
   } catch (error) {
-    output.appendLine(`accord lsp could not be started: ${describe(error)}`);
+    // The program ran but did not answer as a language server (an accord without `lsp`?).
+    output.appendLine(`accord: "${program} lsp" did not start a language server: ${describe(error)}`);
     await candidate.dispose().catch(() => undefined);
-    await reportCannotStart(program, error);
+    stopProcess();
+    void reportCannotStart(program, "it did not answer as a language server");
   }
 }
 
@@ -63,6 +102,15 @@ async function stopClient(): Promise<void> {
   if (running !== undefined) {
     await running.stop().catch(() => undefined);
   }
+  stopProcess();
+}
+
+/** Ends the last server started, should it still run once its client has stopped. */
+function stopProcess(): void {
+  if (server !== undefined && server.exitCode === null && server.signalCode === null) {
+    server.kill();
+  }
+  server = undefined;
 }
 
 /**
@@ -72,22 +120,26 @@ async function stopClient(): Promise<void> {
  */
 function spawnServer(program: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const server = spawn(program, ["lsp"], { stdio: "pipe", shell: false });
-    server.once("error", reject);
-    server.once("spawn", () => {
-      server.removeListener("error", reject);
-      resolve(server);
+    const started = spawn(program, ["lsp"], { stdio: "pipe", shell: false });
+    started.once("error", reject);
+    started.once("spawn", () => {
+      started.removeListener("error", reject);
+      // A server that exits at once (a program without `lsp`) makes the client's writes
+      // fail; the client reports that, so the stream's error must not be thrown again.
+      started.stdin?.on("error", () => undefined);
+      server = started;
+      resolve(started);
     });
   });
 }
 
 /** Says what failed and which setting to change, with a button that opens it. */
-async function reportCannotStart(program: string, error: unknown): Promise<void> {
+async function reportCannotStart(program: string, reason: string): Promise<void> {
   const openSettings = "Open Settings";
   const choice = await vscode.window.showErrorMessage(
-    `accord: could not start the language server "${program} lsp" (${describe(error)}). ` +
+    `accord: could not start the language server "${program} lsp" (${reason}). ` +
       `Set "${PATH_SETTING}" to the accord program (a name on PATH or a full path); ` +
-      "colours and brackets work without it.",
+      'the output "accord" says more. Colours and brackets work without it.',
     openSettings,
   );
   if (choice === openSettings) {
