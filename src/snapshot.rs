@@ -28,6 +28,17 @@ pub fn render(case: &str, text: &str) -> String {
     format!("---\nsource: accord test\nexpression: {quoted}\n---\n{}\n", text.trim_end())
 }
 
+/// A snapshot file's text for the report `text`, over the file `kept` when there is one:
+/// its header is kept as it is (the test that wrote it, the expression, the input file),
+/// so that accepting a change with `accord test` changes only the report, whoever wrote
+/// the file first.
+pub fn render_over(kept: Option<&str>, case: &str, text: &str) -> String {
+    match kept.and_then(|file| Some(&file[..file.len() - contents(file)?.len()])) {
+        Some(header) => format!("{header}{}\n", text.trim_end()),
+        None => render(case, text),
+    }
+}
+
 /// The text a snapshot file holds (after its header), or `None` when the file is not a
 /// snapshot.
 pub fn contents(file: &str) -> Option<&str> {
@@ -131,7 +142,7 @@ fn lcs_diff<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Change<'a>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Change, contents, matches, path_of, render, word_diff};
+    use super::{Change, contents, matches, path_of, render, render_over, word_diff};
     use std::path::Path;
 
     #[test]
@@ -143,6 +154,17 @@ mod tests {
         assert!(!matches(contents(&file).unwrap_or_default(), "Shire\n======\nAdvice!\n"));
         assert_eq!(contents("no header"), None);
         assert_eq!(path_of(Path::new("fixtures/01-x.json")), Path::new("fixtures/snapshots/01-x.snap"));
+    }
+
+    #[test]
+    fn a_kept_header_is_kept() {
+        let kept = "---\nsource: tests/snapshots.rs\nexpression: x\n---\nOld report\n";
+        assert_eq!(
+            render_over(Some(kept), "fixtures/01-x.json", "New report\n"),
+            "---\nsource: tests/snapshots.rs\nexpression: x\n---\nNew report\n"
+        );
+        assert_eq!(render_over(None, "c.json", "R"), render("c.json", "R"));
+        assert_eq!(render_over(Some("not a snapshot"), "c.json", "R"), render("c.json", "R"));
     }
 
     #[test]

@@ -102,9 +102,30 @@ fn a_changed_rule_fails_with_the_change_word_by_word_and_review_decides_each() {
         "rejected: kept as it was"
     );
     assert!(!snapshot(&dir, SHIRE).with_extension("snap.new").exists(), "rejected: the change dropped");
-    assert!(
-        std::fs::read_to_string(snapshot(&dir, WYVERTON)).unwrap().contains("until at least November 2014")
-    );
+    let wyverton = std::fs::read_to_string(snapshot(&dir, WYVERTON)).unwrap();
+    assert!(wyverton.contains("until at least November 2014"));
+    assert!(wyverton.starts_with("---\nsource: accord test\n"), "{wyverton}");
+}
+
+/// Accepting a change keeps the header of the file accepted over, as written by the
+/// project's own tests (`tests/snapshots.rs`), so that only the report changes.
+#[test]
+fn accepting_a_change_keeps_the_snapshot_s_header() {
+    let dir = project("header");
+    std::fs::create_dir_all(dir.join("cases/snapshots")).unwrap();
+    let shipped = manifest_dir().join("fixtures/snapshots").join(SHIRE.replace(".json", ".snap"));
+    std::fs::copy(&shipped, snapshot(&dir, SHIRE)).unwrap();
+    let header_end = |file: &str| file.match_indices("\n---\n").next().unwrap().0;
+    let before = std::fs::read_to_string(snapshot(&dir, SHIRE)).unwrap();
+    let rules = dir.join("rules/4-mergers.accord");
+    let edited = std::fs::read_to_string(&rules)
+        .unwrap()
+        .replace("18 months as month}\"\n", "24 months as month}\"\n");
+    std::fs::write(&rules, edited).unwrap();
+    assert_eq!(accord_in(&dir, &["test", "--accept", "cases"]).status.code(), Some(0));
+    let after = std::fs::read_to_string(snapshot(&dir, SHIRE)).unwrap();
+    assert_ne!(after, before, "the report changed");
+    assert_eq!(after[..header_end(&after)], before[..header_end(&before)], "{after}");
 }
 
 #[test]

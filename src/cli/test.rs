@@ -91,7 +91,8 @@ pub(super) fn run(args: &TestArgs) -> Result<ExitCode, Failed> {
         } else {
             Answer::Skip
         };
-        let file = snapshot::render(&shown, &text);
+        let kept = std::fs::read_to_string(&snapshot).ok();
+        let file = snapshot::render_over(kept.as_deref(), &shown, &text);
         let pending = snapshot::pending_path(&snapshot);
         match answer {
             Answer::Accept => {
