@@ -375,3 +375,24 @@ fn a_rule_author_s_session_on_the_shipped_rules() {
     server.send(&json!({"jsonrpc": "2.0", "method": "exit"}));
     assert!(server.child.wait().unwrap().success());
 }
+
+/// Input that is not the protocol stops the server with exit code 1 and says what was
+/// wrong with it: never a panic, never an allocation of what a header announces.
+#[test]
+fn broken_input_stops_the_server_saying_what_was_wrong() {
+    let dir = scratch("lsp", "broken");
+    for (input, said) in [
+        ("Content-Length: 5\r\n\r\n{bad}", "a message that is not JSON-RPC"),
+        ("garbage\r\n\r\n", "a header line that is not `Name: value`: \"garbage\""),
+        ("", "the input ended before the editor asked the server to shut down"),
+        // lsp-server's own transport asked for 100 GB here, and aborted.
+        ("Content-Length: 99999999999\r\n\r\n", "a message of 99999999999 bytes, larger than the limit"),
+    ] {
+        let mut command = common::accord_command(&dir);
+        command.arg("lsp");
+        let run = common::run_with_input(&mut command, input);
+        assert_eq!(run.status.code(), Some(1), "{input:?}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains(said), "{input:?}: {stderr}");
+    }
+}

@@ -717,11 +717,17 @@ fn refuse_special_file(path: &Path, shown: &str, help: &str) -> Result<(), Faile
 /// `accord lsp`: the language server on standard input and output, until the editor
 /// asks it to shut down.
 fn lsp() -> Result<ExitCode, Failed> {
-    let (connection, io_threads) = lsp_server::Connection::stdio();
-    let served = accord::lsp::serve(&connection);
+    let (connection, transport) = accord::lsp::transport::stdio();
+    let served = accord::lsp::serve(&connection).map_err(|why| match why.as_str() {
+        "disconnected channel" => {
+            "the input ended before the editor asked the server to shut down".to_string()
+        }
+        _ => why,
+    });
     drop(connection);
-    let joined = io_threads.join();
-    match served.and(joined.map_err(|why| why.to_string())) {
+    // When the input could not be read (not the protocol's framing, not JSON), the reader
+    // knows why; the server only saw its channel close. Its reason comes first.
+    match transport.finish().map_err(|why| why.to_string()).and(served) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(why) => {
             eprintln!("error: the language server stopped: {why}");

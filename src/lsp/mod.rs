@@ -40,6 +40,7 @@ mod index;
 mod navigate;
 #[cfg(test)]
 mod tests;
+pub mod transport;
 
 pub use index::{Index, Occurrence, Symbol};
 
