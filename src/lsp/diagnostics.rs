@@ -20,14 +20,27 @@ use crate::diag::Severity;
 pub fn publish(folder: &Folder) -> Vec<Message> {
     let mut by_file: BTreeMap<&str, Vec<Diagnostic>> =
         folder.files.keys().map(|path| (path.as_str(), Vec::new())).collect();
+    // A file that could not be read has no text, but its error is still shown on it.
     for found in &folder.diagnostics {
-        let Some(primary) = &found.primary else { continue };
-        let (Some(text), Some(list)) =
-            (folder.files.get(&primary.file), by_file.get_mut(primary.file.as_str()))
-        else {
-            continue;
+        if let (None, Some(file)) = (&found.primary, &found.file) {
+            by_file.entry(file.as_str()).or_default();
+        }
+    }
+    for found in &folder.diagnostics {
+        // A problem without a place is shown at the top of the file it concerns, or of
+        // every file when it concerns the whole rule base (its size, say): dropped, it
+        // would leave files looking clean that do not check.
+        let files: Vec<&String> = match (&found.primary, &found.file) {
+            (Some(primary), _) => vec![&primary.file],
+            (None, Some(file)) => vec![file],
+            (None, None) => folder.files.keys().collect(),
         };
-        list.push(in_protocol(folder, found, text));
+        for file in files {
+            if let Some(list) = by_file.get_mut(file.as_str()) {
+                let text = folder.files.get(file).map_or("", String::as_str);
+                list.push(in_protocol(folder, found, text));
+            }
+        }
     }
     by_file
         .into_iter()

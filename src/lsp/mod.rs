@@ -238,7 +238,7 @@ impl Server {
         let path = convert::path_of(document.uri.as_str())?;
         let folder_path = path.parent()?.to_path_buf();
         if !self.folders.contains_key(&folder_path) {
-            let folder = Folder::check(self.folder_files(&folder_path));
+            let folder = self.check_files(&folder_path);
             self.folders.insert(folder_path.clone(), folder);
         }
         let folder = self.folders.get(&folder_path)?;
@@ -279,7 +279,7 @@ impl Server {
     /// Checks the rule base of `folder` again and gives the diagnostics of each of its
     /// files, none for a clean one.
     fn check(&mut self, folder: &Path) -> Vec<Message> {
-        let mut checked = Folder::check(self.folder_files(folder));
+        let mut checked = self.check_files(folder);
         if checked.rule_base.is_none() {
             checked.rule_base = self.folders.remove(folder).and_then(|before| before.rule_base);
         }
@@ -288,22 +288,40 @@ impl Server {
         published
     }
 
-    /// The `.accord` files of `folder`, the open ones as the editor holds them, the others
-    /// read as every command reads rule files (within the size limit of a file).
-    fn folder_files(&self, folder: &Path) -> BTreeMap<String, String> {
+    /// The rule base of `folder` checked: its `.accord` files, the open ones as the editor
+    /// holds them, the others read as every command reads rule files. A file that cannot
+    /// be read, or an open one over the size limit of a file, is left out with the error
+    /// `accord check` would give for it, so that the editor and `accord check` agree.
+    fn check_files(&self, folder: &Path) -> Folder {
         let mut files: BTreeMap<String, String> = BTreeMap::new();
+        let mut unread = Vec::new();
         for path in crate::load::files_at(folder, "accord", "rule").unwrap_or_default() {
-            if !self.documents.contains_key(&path)
-                && let Ok(text) = crate::load::read_text(&path)
-            {
-                files.insert(path.display().to_string(), text);
+            if self.documents.contains_key(&path) {
+                continue;
+            }
+            let shown = path.display().to_string();
+            match crate::load::read_text(&path) {
+                Ok(text) => {
+                    files.insert(shown, text);
+                }
+                Err(why) => unread.push(why.diagnostic(&shown).in_file(&shown)),
             }
         }
+        let limit = crate::load::max_file_bytes().unwrap_or(crate::load::MAX_FILE_BYTES);
         for (path, text) in &self.documents {
-            if path.parent() == Some(folder) {
-                files.insert(path.display().to_string(), text.clone());
+            if path.parent() != Some(folder) {
+                continue;
+            }
+            let shown = path.display().to_string();
+            if text.len() as u64 > limit {
+                let too_large = crate::load::ReadError::TooLarge(Some(text.len() as u64));
+                unread.push(too_large.diagnostic(&shown).in_file(&shown));
+            } else {
+                files.insert(shown, text.clone());
             }
         }
-        files
+        let mut checked = Folder::check(files);
+        checked.diagnostics.splice(0..0, unread);
+        checked
     }
 }

@@ -454,3 +454,32 @@ fn every_question_at_every_place_of_a_file_being_typed() {
         ask_everything(&whole, offset);
     }
 }
+
+/// A rule file that cannot be read (not UTF-8), and an open one over the size limit of a
+/// file, are shown as `accord check` shows them, at the top of the file, rather than left
+/// out of the rule base silently (the editor said the folder was clean).
+#[test]
+fn a_file_that_cannot_be_read_is_shown_as_accord_check_shows_it() {
+    let dir = std::env::temp_dir().join(format!("accord-lsp-unread-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rules.accord"), RULES).unwrap();
+    std::fs::write(dir.join("vocabulary.accord"), VOCABULARY).unwrap();
+    std::fs::write(dir.join("binary.accord"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let mut server = super::Server::default();
+    let open = dir.join("open.accord");
+    server.documents.insert(open.clone(), format!("# {}\n", "x".repeat(17 * 1024 * 1024)));
+    let published: Vec<String> = server
+        .check(&dir)
+        .iter()
+        .filter_map(|message| match message {
+            lsp_server::Message::Notification(notification) => Some(notification.params.to_string()),
+            _ => None,
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    let about =
+        |file: &str| published.iter().find(|params| params.contains(file)).cloned().unwrap_or_default();
+    assert!(about("binary.accord").contains("E0002"), "{published:?}");
+    assert!(about("open.accord").contains("E0003"), "{}", about("open.accord").len());
+    assert!(about("rules.accord").contains(r#""diagnostics":[]"#), "{}", about("rules.accord"));
+}
