@@ -68,7 +68,7 @@ the change to the server (eglot) and ask for diagnostics
              (cons (line-number-at-pos) (plist-get contents :value)))))))
 
 (defun accord-try--misspell-and-fix ()
-  "Type a misspelt fact, print its diagnostic, hover, take the quick fix; t if all came."
+  "Misspell a fact, print its diagnostic, hover, take the quick fix; t if all came."
   (accord-try--goto "when change.kind is merger" (length "when change.k"))
   (delete-char 1)
   (accord-try--say "typed: %s" (accord-try--line))
