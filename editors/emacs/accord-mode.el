@@ -16,8 +16,11 @@
 ;;   (require 'accord-mode)
 ;;   (add-hook 'accord-mode-hook #'eglot-ensure)
 ;;
-;; Set `accord-program' when `accord' is not on `exec-path'.  The mode only colours and
-;; comments: everything Emacs says about the rules comes from the language server.
+;; Set `accord-program' when `accord' is not on `exec-path', and `accord-format-on-save'
+;; to lay a file out as `accord fmt' does each time it is saved.  The mode only colours
+;; and comments: everything Emacs says about the rules comes from the language server
+;; (M-. definition, M-? references, `eglot-rename', `eglot-code-actions' for the quick
+;; fixes, `eglot-format-buffer', C-M-i completion, `imenu' the outline).
 
 ;;; Code:
 
@@ -29,6 +32,12 @@
 (defcustom accord-program "accord"
   "The accord binary that eglot starts as the language server."
   :type 'string)
+
+(defcustom accord-format-on-save nil
+  "Non-nil: lay a rule file out as `accord fmt' does before saving it.
+It asks the language server, so it works while eglot manages the
+buffer; a file that does not parse is saved as it is."
+  :type 'boolean)
 
 (defconst accord-keywords
   '("rule" "source" "fact" "words" "evidence" "priority" "scale" "ask" "lesson" "lessons"
@@ -67,7 +76,16 @@
   (setq-local comment-end "")
   (setq-local indent-tabs-mode nil)
   (setq-local tab-width 2)
-  (setq-local font-lock-defaults '(accord-font-lock-keywords)))
+  (setq-local font-lock-defaults '(accord-font-lock-keywords))
+  (add-hook 'before-save-hook #'accord--format-before-save nil t))
+
+(declare-function eglot-managed-p "eglot")
+(declare-function eglot-format-buffer "eglot")
+
+(defun accord--format-before-save ()
+  "Lay the buffer out with the language server, if `accord-format-on-save' says so."
+  (when (and accord-format-on-save (fboundp 'eglot-managed-p) (eglot-managed-p))
+    (eglot-format-buffer)))
 
 ;;;###autoload
 (add-to-list 'auto-mode-alist '("\\.accord\\'" . accord-mode))

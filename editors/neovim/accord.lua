@@ -4,8 +4,16 @@
 -- or `dofile` it from init.lua. It works in Neovim 0.7 and later: 0.8 and later start
 -- the server with vim.lsp.start, 0.7 with vim.lsp.start_client. The binary is `accord`
 -- on PATH unless `vim.g.accord_path` names another (set it before this file runs).
--- It only starts the server and marks comments, strings and keywords: everything the
--- editor shows about the rules comes from `accord lsp`.
+-- It only starts the server, marks comments, strings and keywords and maps keys to what
+-- the server answers: everything the editor shows about the rules comes from `accord lsp`.
+--
+-- Keys, in a rule file: K hover, gd go to definition, grr references, grn rename, gra
+-- quick fix, gO outline (Neovim 0.11 maps all but gd itself; this file maps them before
+-- 0.11), Ctrl-X Ctrl-O completion in insert mode. Options, set before this file runs:
+--   vim.g.accord_path = "/path/to/accord"   -- the binary, when not `accord` on PATH
+--   vim.g.accord_format_on_save = true      -- lay the file out as `accord fmt` on :write
+--   vim.g.accord_autocomplete = true        -- 0.11 and later: the completion menu opens
+--                                           -- by itself after `.`, `[`, `,` and `{`
 
 -- `.accord` files are of the filetype `accord`. Neovim 0.7 reads vim.filetype.add's table
 -- only with g:do_filetype_lua set, so an autocommand says it there.
@@ -56,6 +64,66 @@ local function highlight()
   vim.cmd("highlight default link accordDate Constant")
 end
 
+local function map(buffer, keys, action, what)
+  vim.keymap.set("n", keys, action, { buffer = buffer, desc = "accord: " .. what })
+end
+
+-- Neovim maps keys to a server's answers only from 0.10 (K, and a completion function
+-- for Ctrl-X Ctrl-O) and 0.11 (grr, grn, gra, gO); gd in none. Before, this does.
+local function keys(buffer)
+  map(buffer, "gd", vim.lsp.buf.definition, "go to definition")
+  if vim.fn.has("nvim-0.10") == 0 then
+    map(buffer, "K", vim.lsp.buf.hover, "hover")
+    vim.bo[buffer].omnifunc = "v:lua.vim.lsp.omnifunc"
+  end
+  if vim.fn.has("nvim-0.11") == 0 then
+    map(buffer, "grr", vim.lsp.buf.references, "references")
+    map(buffer, "grn", vim.lsp.buf.rename, "rename")
+    map(buffer, "gra", vim.lsp.buf.code_action, "quick fix")
+    map(buffer, "gO", vim.lsp.buf.document_symbol, "outline")
+  end
+end
+
+local on_save = vim.api.nvim_create_augroup("accord_format_on_save", { clear = true })
+
+-- With vim.g.accord_format_on_save, :write lays the file out as `accord fmt` does first
+-- (a file that does not parse is written as it is).
+local function format_on_save(buffer)
+  vim.api.nvim_clear_autocmds({ group = on_save, buffer = buffer })
+  if not vim.g.accord_format_on_save then
+    return
+  end
+  vim.api.nvim_create_autocmd("BufWritePre", {
+    group = on_save,
+    buffer = buffer,
+    callback = function()
+      if vim.lsp.buf.format ~= nil then
+        vim.lsp.buf.format({ bufnr = buffer, name = "accord", timeout_ms = 2000 })
+      else
+        vim.lsp.buf.formatting_sync(nil, 2000)
+      end
+    end,
+  })
+end
+
+-- With vim.g.accord_autocomplete, on 0.11 and later, Neovim's own completion opens its
+-- menu as the server's trigger characters are typed. Once the server has said which they
+-- are, that is once it is attached.
+if vim.fn.has("nvim-0.11") == 1 then
+  vim.api.nvim_create_autocmd("LspAttach", {
+    group = vim.api.nvim_create_augroup("accord_autocomplete", { clear = true }),
+    callback = function(event)
+      local client = vim.lsp.get_client_by_id(event.data.client_id)
+      if vim.g.accord_autocomplete and client ~= nil and client.name == "accord" then
+        -- Without noselect, the menu opening by itself would write its first name in
+        -- the middle of what is being typed.
+        pcall(function() vim.bo[event.buf].completeopt = "menuone,noselect,popup" end)
+        vim.lsp.completion.enable(true, client.id, event.buf, { autotrigger = true })
+      end
+    end,
+  })
+end
+
 vim.api.nvim_create_autocmd("FileType", {
   group = vim.api.nvim_create_augroup("accord", { clear = true }),
   pattern = "accord",
@@ -66,10 +134,8 @@ vim.api.nvim_create_autocmd("FileType", {
     vim.bo[buffer].expandtab = true
     vim.bo[buffer].shiftwidth = 2
     highlight()
-    -- Neovim 0.10 and later map K to hover for every buffer a server attaches to.
-    if vim.fn.has("nvim-0.10") == 0 then
-      vim.keymap.set("n", "K", vim.lsp.buf.hover, { buffer = buffer, desc = "accord: hover" })
-    end
+    keys(buffer)
+    format_on_save(buffer)
     -- The server checks the `.accord` files of a file's folder as one rule base: that
     -- folder is the root.
     local config = {
