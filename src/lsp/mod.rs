@@ -174,7 +174,7 @@ impl Server {
             }),
             PrepareRenameRequest::METHOD => self.reply::<PrepareRenameRequest>(request, |server, params| {
                 match server.cursor(&params.text_document, params.position) {
-                    Some(cursor) => navigate::prepare_rename(&cursor).map(Some),
+                    Some(cursor) => navigate::prepare_rename(&cursor),
                     None => Ok(None),
                 }
             }),

@@ -46,17 +46,23 @@ fn place(cursor: &Cursor<'_>, occurrence: &Occurrence) -> Option<Location> {
     location(&occurrence.file, cursor.folder.files.get(&occurrence.file)?, occurrence.span)
 }
 
-/// The name a rename at the cursor would change, and its range.
+/// The name a rename at the cursor would change, and its range; none over anything else.
 ///
 /// # Errors
 ///
-/// The cursor is on a name the rule base does not declare.
-pub fn prepare_rename(cursor: &Cursor<'_>) -> Result<PrepareRenameResponse, String> {
+/// The cursor is on a name the rule base does not declare (it says why there is no
+/// rename).
+pub fn prepare_rename(cursor: &Cursor<'_>) -> Result<Option<PrepareRenameResponse>, String> {
+    // Over no name at all (a keyword, a value, a string), there is nothing to say: the
+    // editor simply offers no rename there.
+    if cursor.folder.index.at(&cursor.file, cursor.offset).is_none() {
+        return Ok(None);
+    }
     let at = renamed(cursor)?;
-    Ok(PrepareRenameResponse::RangeWithPlaceholder {
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
         range: range(cursor.text, at.span),
         placeholder: cursor.text[at.span.start..at.span.end].to_string(),
-    })
+    }))
 }
 
 /// The edits that rename the name under the cursor to `new_name` in every file of the

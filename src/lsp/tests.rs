@@ -263,6 +263,10 @@ fn a_rename_that_would_break_the_rule_base_is_refused() {
     );
     let value = cursor(&folder, R, "complex and", 1);
     assert_eq!(navigate::rename(&value, "x").unwrap_err(), "there is no name to rename here");
+    // Over a keyword or a value, no rename is offered, and no error is shown.
+    assert_eq!(navigate::prepare_rename(&value), Ok(None));
+    assert_eq!(navigate::prepare_rename(&cursor(&folder, R, "lesson L1", 2)), Ok(None));
+    assert!(navigate::prepare_rename(&cursor(&folder, R, "stall\n", 1)).unwrap().is_some());
 }
 
 #[test]
