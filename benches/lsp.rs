@@ -14,7 +14,8 @@
 //! `benches/rules.rs`), laid out as a real base is: its facts, sources and lessons each in a
 //! file, its rules in files of 500.
 //!
-//! `cargo bench --bench lsp`
+//! `cargo bench --bench lsp` (`-- shipped` or `-- generated` for one folder). To time
+//! another build of accord against the same folders, name its binary in `ACCORD_LSP_BENCH_BIN`.
 #![allow(clippy::panic, reason = "a benchmark whose run goes wrong stops by panicking")]
 
 use std::fmt::Write as _;
@@ -71,11 +72,18 @@ fn main() {
             fact: "outcomes.measures",
         },
     ];
+    println!("{} lsp", binary().display());
     for scenario in &scenarios {
         if filters.is_empty() || filters.iter().any(|filter| scenario.name.contains(filter.as_str())) {
             run(scenario);
         }
     }
+}
+
+/// The binary timed: this build's, or the one `ACCORD_LSP_BENCH_BIN` names.
+fn binary() -> PathBuf {
+    std::env::var_os("ACCORD_LSP_BENCH_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_accord")), PathBuf::from)
 }
 
 /// The generated rule base, written out; panics if it does not check without errors.
@@ -193,7 +201,7 @@ struct Server {
 
 impl Server {
     fn start(folder: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        let mut child = Command::new(binary())
             .arg("lsp")
             .current_dir(folder)
             .stdin(Stdio::piped())
