@@ -169,9 +169,13 @@ impl<'s> Parser<'s> {
                     parts.push(part);
                     rest = after;
                 }
-                Some(c) => {
-                    typed.push(c);
-                    rest = chars.as_str();
+                Some(_) => {
+                    // The characters up to the next that may mean something, at once: a
+                    // text is mostly plain words.
+                    let end = memchr::memchr3(b'"', b'\\', b'{', &rest.as_bytes()[1..])
+                        .map_or(rest.len(), |at| at + 1);
+                    typed.push_str(&rest[..end]);
+                    rest = &rest[end..];
                 }
             }
         }

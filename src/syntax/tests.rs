@@ -133,6 +133,25 @@ fn folds_white_space_in_texts_and_reads_interpolations() {
 }
 
 #[test]
+fn reads_texts_run_by_run_whatever_their_characters() {
+    // Plain runs are read at once up to a quote, a backslash or a brace: the characters
+    // around them, multi-byte ones included, must come through unchanged.
+    let items = parse_ok(
+        "rule r\n  when a\n  warn \"é{d}ü\" \"ß\\\"é\\\\ «{x}» \\{ü\\}\"\n  cite s at \"§ 2 {not interpolated}\"",
+    );
+    let Item::Rule(rule) = &items[0] else { panic!() };
+    let parts = &rule.advice.title.node.parts;
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[0], TextPart::Literal("é".into()));
+    assert!(matches!(parts[1], TextPart::Interpolation { .. }));
+    assert_eq!(parts[2], TextPart::Literal("ü".into()));
+    let parts = &rule.advice.text.node.parts;
+    assert_eq!(parts[0], TextPart::Literal("ß\"é\\ «".into()));
+    assert_eq!(parts[2], TextPart::Literal("» {ü}".into()));
+    assert_eq!(rule.citations[0].locator.as_ref().unwrap().node, "§ 2 {not interpolated}");
+}
+
+#[test]
 fn reads_a_priority_scale_the_priority_clause_and_after() {
     let items = parse_ok(concat!(
         "priority scale\n  act_now \"act now\"\n  consider \"consider\"\n",
