@@ -14,6 +14,9 @@
 //! `benches/rules.rs`), laid out as a real base is: its facts, sources and lessons each in a
 //! file, its rules in files of 500.
 //!
+//! It speaks to the server only through the protocol, as an editor does, and must not call
+//! the server's code: what an editor waits for is what is measured.
+//!
 //! `cargo bench --bench lsp` (`-- shipped` or `-- generated` for one folder). To time
 //! another build of accord against the same folders, name its binary in `ACCORD_LSP_BENCH_BIN`.
 #![allow(clippy::panic, reason = "a benchmark whose run goes wrong stops by panicking")]
