@@ -22,7 +22,6 @@
 //! those of the command line; every variant, the baseline included, uses it.
 #![allow(clippy::panic, reason = "a benchmark whose run goes wrong stops by panicking")]
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -30,105 +29,28 @@ use accord::batch::{BatchFormat, BatchOptions, run_batch};
 use accord::{Date, RuleFiles};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+#[allow(dead_code, reason = "each bench uses part of the generator")]
+#[path = "common/generated.rs"]
+mod generated;
+
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const TWELVE: &str = include_str!("twelve/rules.accord");
 const SHIRE: &str = include_str!("../fixtures/01-shire-integrated-care.json");
 const RULES_PER_FILE: usize = 5_000;
-
-/// The declarations every generated rule base starts with: the twelve-rule benchmark's
-/// source and facts, and some derived facts.
-fn declarations() -> String {
-    let end = TWELVE.find("\nrule ").expect("the twelve rules follow the declarations");
-    let mut text = TWELVE[..end].to_string();
-    text.push_str(
-        "\ndefine in_stall_window as proposal.change is merger and proposal.months_since_change < 18\n\
-         define health_partners as count p in partners where p.sector is health\n\
-         define complex_needs as population.needs in [complex, unpredictable]\n",
-    );
-    text
-}
-
-/// Rule number `i` of a generated rule base: one of twelve shapes, with numbers varied by
-/// `i` so that no two rules are the same.
-fn generated_rule(i: usize, out: &mut String) {
-    let n = i % 61;
-    let m = i % 11;
-    let needs = ["mild", "moderate", "new", "complex", "unpredictable"][i % 5];
-    let change = ["none", "merger", "new_structure", "pooled_budget", "joint_commissioning"][i % 5];
-    let sector = ["health", "local_government", "third_sector", "provider"][i % 4];
-    let kind = ["recommend", "warn", "note"][i % 3];
-    let _ = writeln!(out, "rule generated_{i}");
-    if i % 7 == 3 {
-        let _ = writeln!(out, "  for each p in partners");
-    }
-    let condition = match (i % 12, i % 7 == 3) {
-        (_, true) => format!("p.sector is {sector} and proposal.months_since_change < {n}"),
-        (0, _) => format!(
-            "population.needs in [{needs}, complex] and proposal.integration is not full\n   \
-             and proposal.months_since_change < {n}"
-        ),
-        (1, _) => format!(
-            "proposal.change is {change} and not proposal.real_reasons_clarified and outcomes.measures >= {m}"
-        ),
-        (2, _) => {
-            format!("(not culture.assessed or culture.model is difference) and outcomes.measures != {m}")
-        }
-        (3, _) => {
-            format!("(count p in partners where p.sector is {sector}) >= {} and outcomes.defined", i % 4)
-        }
-        (4, _) => format!(
-            "(any p in partners where p.sector in [{sector}, provider]) and proposal.integration is full\n   \
-             and outcomes.measures is at most {m}"
-        ),
-        (5, _) => format!(
-            "proposal.months_since_change is unknown and proposal.change in [{change}, new_structure]\n   \
-             or outcomes.measures == {m}"
-        ),
-        (6, _) => format!(
-            "outcomes.measures == {m} or (proposal.stated_reasons and not proposal.od_support_funded)"
-        ),
-        (7, _) => format!("in_stall_window and board.covers_children is false and outcomes.measures > {m}"),
-        (8, _) => format!(
-            "(highest p.sector for p in partners) is at least {sector} and count of partners > {}",
-            i % 6
-        ),
-        (9, _) => format!("complex_needs and health_partners >= {} and not proposal.pooled_funding", i % 3),
-        (10, _) => format!(
-            "not (board.includes_providers or board.includes_third_sector)\n   \
-             and proposal.months_since_change is at least {n}"
-        ),
-        _ => format!(
-            "population.needs is {needs} and (proposal.integration in [linkage, coordination]\n   \
-             or proposal.months_since_change > {n}) and board.includes_users_carers"
-        ),
-    };
-    let _ = writeln!(out, "  when {condition}");
-    if i % 50 == 49 {
-        let _ = writeln!(out, "  overrides generated_{}", i - 1);
-    }
-    let subject = if i % 7 == 3 { "{p}" } else { "the partnership" };
-    let _ = writeln!(
-        out,
-        "  {kind} \"Generated advice {i} for {subject}\"\n    \
-         \"Rule {i} fires; months since the change: {{proposal.months_since_change}}.\"\n  \
-         cite benchmark\n"
-    );
-}
 
 /// A rule base of `rules` generated rules, as files of at most [`RULES_PER_FILE`] rules
 /// (the first also holding the declarations).
 fn generated_rule_base(rules: usize) -> RuleFiles {
     let mut files = Vec::new();
-    let mut text = declarations();
+    let mut text = generated::declarations();
     for i in 0..rules {
         if i > 0 && i % RULES_PER_FILE == 0 {
             files.push((format!("generated-{}.accord", files.len()), std::mem::take(&mut text)));
         }
         text.push('\n');
-        generated_rule(i, &mut text);
+        generated::generated_rule(i, &mut text);
     }
     files.push((format!("generated-{}.accord", files.len()), text));
     RuleFiles::from_texts(files)

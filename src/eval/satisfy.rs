@@ -14,7 +14,7 @@ use super::candidates::constants_in;
 use super::recorder::FactsRead;
 use super::search::{State, Step, Stopped, Strategy, first_found};
 use super::source::Searching;
-use super::{Evaluator, Hypothesis, Truth};
+use super::{Env, Evaluator, Hypothesis, Truth};
 use std::borrow::Cow;
 
 use super::FactInstance;
@@ -71,8 +71,15 @@ impl RuleBase {
         let (mut budget, mut work) = (BUDGET, WORK);
         for as_of in assessment_dates(&constants) {
             let evaluator = Evaluator::new(self, &case, as_of);
-            let mut search =
-                Searcher { evaluator: &evaluator, rules, keep_unknown, constants: &constants, budget, work };
+            let mut search = Searcher {
+                evaluator: &evaluator,
+                rules,
+                keep_unknown,
+                constants: &constants,
+                budget,
+                work,
+                env: Env::default(),
+            };
             let found = first_found(&mut search, &mut State::default());
             (budget, work) = (search.budget, search.work);
             match found {
@@ -135,6 +142,9 @@ struct Searcher<'s, 'a> {
     budget: usize,
     /// Work left, across evaluations (see [`WORK`]).
     work: usize,
+    /// The state of the last evaluation, whose buffers the next reuses: a search makes
+    /// thousands, each of a few reads.
+    env: Env,
 }
 
 impl<'c> Strategy<'c> for Searcher<'_, '_> {
@@ -145,16 +155,24 @@ impl<'c> Strategy<'c> for Searcher<'_, '_> {
         self.budget = self.budget.checked_sub(1).ok_or(Stopped)?;
         let mut next_unknown = None;
         let mut all_true = true;
+        let keep_unknown = self.keep_unknown;
         for &index in self.rules {
             let rule = self.evaluator.rule_base.rule(index);
-            let mut env = self.evaluator.env_for(rule, rule.for_each.map(|_| 0));
-            env.hypothesis = Some(Hypothesis::Search {
-                values: state.values.clone(),
-                settled_unknown: state.settled.clone(),
-                never_given: self.keep_unknown.to_vec(),
-            });
+            let env = &mut self.env;
+            let (mut values, mut settled_unknown, mut never_given) = match env.hypothesis.take() {
+                Some(Hypothesis::Search { values, settled_unknown, never_given }) => {
+                    (values, settled_unknown, never_given)
+                }
+                _ => (Vec::new(), Vec::new(), Vec::new()),
+            };
+            env.start(rule, rule.for_each.map(|_| 0));
+            values.clone_from(&state.values);
+            settled_unknown.clone_from(&state.settled);
+            never_given.clear();
+            never_given.extend_from_slice(self.keep_unknown);
+            env.hypothesis = Some(Hypothesis::Search { values, settled_unknown, never_given });
             env.work_left = Some(self.work);
-            let truth = self.evaluator.truth::<FactsRead, Searching>(&rule.condition, &mut env);
+            let truth = self.evaluator.truth::<FactsRead, Searching>(&rule.condition, env);
             self.work = env.work_left.unwrap_or(0);
             if env.out_of_work {
                 return Err(Stopped);
@@ -169,7 +187,7 @@ impl<'c> Strategy<'c> for Searcher<'_, '_> {
                             .reads
                             .iter()
                             .find(|(fact, known)| {
-                                !known && self.assignable(*fact) && !state.settled.contains(fact)
+                                !known && assignable(keep_unknown, *fact) && !state.settled.contains(fact)
                             })
                             .map(|(f, _)| *f);
                     }
@@ -185,8 +203,7 @@ impl<'c> Strategy<'c> for Searcher<'_, '_> {
     }
 }
 
-impl Searcher<'_, '_> {
-    fn assignable(&self, fact: FactInstance) -> bool {
-        !self.keep_unknown.contains(&fact.fact)
-    }
+/// Whether the search may give `fact` a value: not if it is to be kept unknown.
+fn assignable(keep_unknown: &[FactId], fact: FactInstance) -> bool {
+    !keep_unknown.contains(&fact.fact)
 }

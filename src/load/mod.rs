@@ -321,4 +321,22 @@ mod tests {
         assert_eq!(find_rule_folder(&deep), Some(root.join("project/cases/rules")));
         let _ = fs::remove_dir_all(&root);
     }
+
+    #[test]
+    fn only_lone_carriage_returns_become_line_feeds() {
+        for (text, expected) in [
+            ("", ""),
+            ("no breaks", "no breaks"),
+            ("a\r\nb\r\n", "a\r\nb\r\n"),
+            ("a\rb\r", "a\nb\n"),
+            ("\r\r\n\r", "\n\r\n\n"),
+            ("é\rü\r\nß", "é\nü\r\nß"),
+        ] {
+            assert_eq!(normalise_line_breaks(text), expected, "{text:?}");
+            assert_eq!(
+                matches!(normalise_line_breaks(text), std::borrow::Cow::Borrowed(_)),
+                text == expected
+            );
+        }
+    }
 }

@@ -117,12 +117,14 @@ impl ReadError {
 /// end of the file, which then checked as empty.
 pub fn normalise_line_breaks(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let lone = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone) {
+    // Only carriage returns are looked at (memchr finds them): every rule file is read
+    // again at each keystroke in an editor, and most have none.
+    let lone = |&at: &usize| bytes.get(at + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(|at| lone(&at)) {
         return Cow::Borrowed(text);
     }
     let mut normalised = bytes.to_vec();
-    for at in (0..bytes.len()).filter(|&at| lone(at)) {
+    for at in memchr::memchr_iter(b'\r', bytes).filter(lone) {
         normalised[at] = b'\n';
     }
     // One ASCII byte for another: still UTF-8.

@@ -169,9 +169,13 @@ impl<'s> Parser<'s> {
                     parts.push(part);
                     rest = after;
                 }
-                Some(c) => {
-                    typed.push(c);
-                    rest = chars.as_str();
+                Some(_) => {
+                    // The characters up to the next that may mean something, at once: a
+                    // text is mostly plain words.
+                    let end = memchr::memchr3(b'"', b'\\', b'{', &rest.as_bytes()[1..])
+                        .map_or(rest.len(), |at| at + 1);
+                    typed.push_str(&rest[..end]);
+                    rest = &rest[end..];
                 }
             }
         }
@@ -267,28 +271,28 @@ pub(super) fn starts_with_word(text: &str, word: &str) -> bool {
 
 /// Folds white space that spans lines into one space, and a blank line into a paragraph
 /// break, so long texts can be wrapped freely in the rule file.
-fn fold_space(text: &str) -> String {
+pub(super) fn fold_space(text: &str) -> String {
+    // Run by run, not character by character: texts are most of a rule file's bytes, and
+    // most of their characters are not white space.
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    for c in text.chars() {
-        if c.is_whitespace() {
-            run.push(c);
-            continue;
-        }
-        out.push_str(&fold_run(&run));
-        run.clear();
-        out.push(c);
+    let mut rest = text;
+    while let Some(start) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let end = run.find(|c: char| !c.is_whitespace()).unwrap_or(run.len());
+        out.push_str(fold_run(&run[..end]));
+        rest = &run[end..];
     }
-    out.push_str(&fold_run(&run));
+    out.push_str(rest);
     out
 }
 
 /// A run of white space folded: kept within a line, one space across a line break, a
 /// paragraph break across a blank line.
-fn fold_run(run: &str) -> String {
-    match run.matches('\n').count() {
-        0 => run.to_string(),
-        1 => " ".to_string(),
-        _ => "\n\n".to_string(),
+fn fold_run(run: &str) -> &str {
+    match memchr::memchr_iter(b'\n', run.as_bytes()).count() {
+        0 => run,
+        1 => " ",
+        _ => "\n\n",
     }
 }

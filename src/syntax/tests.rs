@@ -133,6 +133,25 @@ fn folds_white_space_in_texts_and_reads_interpolations() {
 }
 
 #[test]
+fn reads_texts_run_by_run_whatever_their_characters() {
+    // Plain runs are read at once up to a quote, a backslash or a brace: the characters
+    // around them, multi-byte ones included, must come through unchanged.
+    let items = parse_ok(
+        "rule r\n  when a\n  warn \"é{d}ü\" \"ß\\\"é\\\\ «{x}» \\{ü\\}\"\n  cite s at \"§ 2 {not interpolated}\"",
+    );
+    let Item::Rule(rule) = &items[0] else { panic!() };
+    let parts = &rule.advice.title.node.parts;
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[0], TextPart::Literal("é".into()));
+    assert!(matches!(parts[1], TextPart::Interpolation { .. }));
+    assert_eq!(parts[2], TextPart::Literal("ü".into()));
+    let parts = &rule.advice.text.node.parts;
+    assert_eq!(parts[0], TextPart::Literal("ß\"é\\ «".into()));
+    assert_eq!(parts[2], TextPart::Literal("» {ü}".into()));
+    assert_eq!(rule.citations[0].locator.as_ref().unwrap().node, "§ 2 {not interpolated}");
+}
+
+#[test]
 fn reads_a_priority_scale_the_priority_clause_and_after() {
     let items = parse_ok(concat!(
         "priority scale\n  act_now \"act now\"\n  consider \"consider\"\n",
@@ -338,5 +357,58 @@ fn never_panics_on_odd_input() {
         "rule r when a &",
     ] {
         let _ = parse_file("odd.accord", src);
+    }
+}
+
+/// White space folded as it was before `fold_space` went run by run: character by
+/// character, each run counted as it ended.
+fn fold_space_by_character(text: &str) -> String {
+    let fold = |run: &str| match run.matches('\n').count() {
+        0 => run.to_string(),
+        1 => " ".to_string(),
+        _ => "\n\n".to_string(),
+    };
+    let mut out = String::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run.push(c);
+            continue;
+        }
+        out.push_str(&fold(&run));
+        run.clear();
+        out.push(c);
+    }
+    out.push_str(&fold(&run));
+    out
+}
+
+#[test]
+fn white_space_folds_as_it_did_character_by_character() {
+    let texts = [
+        "",
+        " ",
+        "\n",
+        "a",
+        "one two",
+        "  leading and trailing  ",
+        "across\n     a line",
+        "a paragraph\n\n     and the next",
+        "\n\n\n",
+        "tabs\tand\t\tspaces \t\n\t here",
+        "no\u{a0}break and\u{2003}em space\u{2028}line separator",
+        "ends with a line break\n",
+        "\r\n carriage return\r\n\r\nparagraph",
+        "é à ü, \n ß",
+    ];
+    for text in texts {
+        assert_eq!(lexical::fold_space(text), fold_space_by_character(text), "{text:?}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn white_space_folds_as_it_did_for_any_text(text in "[a \\t\\n\u{a0}\u{2028}é]{0,40}") {
+        proptest::prop_assert_eq!(lexical::fold_space(&text), fold_space_by_character(&text));
     }
 }
