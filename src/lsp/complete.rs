@@ -11,7 +11,6 @@ use lsp_types::{
 };
 
 use super::Cursor;
-use super::convert::range;
 use super::index::{Index, Symbol};
 use crate::ast::{FactType, Span};
 use crate::syntax::{CLAUSE_KEYWORDS, ITEM_KEYWORDS, is_name_char};
@@ -60,7 +59,7 @@ impl<'t> Context<'t> {
         let edit = Span::new(self.word_start, cursor.offset);
         if let Some(expression) = self.in_string() {
             return match expression {
-                true => self.names(index, cursor.text, edit),
+                true => self.names(cursor, edit),
                 false => Vec::new(),
             };
         }
@@ -68,7 +67,7 @@ impl<'t> Context<'t> {
         if lead.is_empty() {
             return if self.line.starts_with(|c: char| c.is_whitespace()) {
                 let mut items = self.clauses();
-                items.extend(self.names(index, cursor.text, edit));
+                items.extend(self.names(cursor, edit));
                 items
             } else {
                 keywords(&ITEM_KEYWORDS)
@@ -120,7 +119,7 @@ impl<'t> Context<'t> {
             }
             return items;
         }
-        self.names(index, cursor.text, edit)
+        self.names(cursor, edit)
     }
 
     /// Whether the cursor is inside a string: `Some(true)` inside a `{...}` of one (where
@@ -191,7 +190,8 @@ impl<'t> Context<'t> {
     /// The names that may be written here: a path's next segments after `.`; otherwise
     /// the facts outside lists, the names bound in this item, derived facts, words and
     /// `as_of`.
-    fn names(&self, index: &Index, text: &str, edit: Span) -> Vec<CompletionItem> {
+    fn names(&self, cursor: &Cursor<'_>, edit: Span) -> Vec<CompletionItem> {
+        let index = &cursor.folder.index;
         let written = self.word.trim_end_matches(|c: char| c != '.');
         if let Some(parent) = written.strip_suffix('.') {
             let declared_parent = self.declared_path(parent.trim_end_matches("[]"));
@@ -206,7 +206,7 @@ impl<'t> Context<'t> {
                         let mut item = fact_item(&label, fact);
                         item.filter_text = Some(label.clone());
                         item.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
-                            range: range(text, edit),
+                            range: cursor.folder.range(&cursor.file, edit),
                             new_text: label,
                         }));
                         item

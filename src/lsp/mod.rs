@@ -127,6 +127,8 @@ pub(crate) struct Folder {
     pub diagnostics: Vec<crate::diag::Diagnostic>,
     /// Every name's places.
     pub index: Index,
+    /// Where the lines of each file start.
+    pub lines: BTreeMap<String, convert::Lines>,
 }
 
 impl Folder {
@@ -139,7 +141,22 @@ impl Folder {
             diagnostics.extend(crate::lint::lint(rule_base).warnings);
         }
         let index = Index::build(files.iter().map(|(path, text)| (path.as_str(), text.as_str())));
-        Folder { files, rule_base: compiled.rule_base, diagnostics, index }
+        let lines = files.iter().map(|(path, text)| (path.clone(), convert::Lines::new(text))).collect();
+        Folder { files, rule_base: compiled.rule_base, diagnostics, index, lines }
+    }
+
+    /// The range of `span` in `file`, in lines and UTF-16 columns.
+    pub fn range(&self, file: &str, span: crate::ast::Span) -> lsp_types::Range {
+        match (self.files.get(file), self.lines.get(file)) {
+            (Some(text), Some(lines)) => lines.range(text, span),
+            _ => lsp_types::Range::default(),
+        }
+    }
+
+    /// The location of `span` in `file`, if the folder has it.
+    pub fn location(&self, file: &str, span: crate::ast::Span) -> Option<lsp_types::Location> {
+        self.files.get(file)?;
+        Some(lsp_types::Location { uri: convert::uri_of(Path::new(file))?, range: self.range(file, span) })
     }
 }
 

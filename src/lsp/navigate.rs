@@ -12,7 +12,7 @@ use lsp_types::{
 };
 
 use super::Cursor;
-use super::convert::{location, range, uri_of};
+use super::convert::uri_of;
 use super::index::{Occurrence, Symbol};
 use crate::ast::Span;
 
@@ -43,7 +43,7 @@ pub fn references(cursor: &Cursor<'_>, with_declaration: bool) -> Option<Vec<Loc
 }
 
 fn place(cursor: &Cursor<'_>, occurrence: &Occurrence) -> Option<Location> {
-    location(&occurrence.file, cursor.folder.files.get(&occurrence.file)?, occurrence.span)
+    cursor.folder.location(&occurrence.file, occurrence.span)
 }
 
 /// The name a rename at the cursor would change, and its range; none over anything else.
@@ -60,7 +60,7 @@ pub fn prepare_rename(cursor: &Cursor<'_>) -> Result<Option<PrepareRenameRespons
     }
     let at = renamed(cursor)?;
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: range(cursor.text, at.span),
+        range: cursor.folder.range(&cursor.file, at.span),
         placeholder: cursor.text[at.span.start..at.span.end].to_string(),
     }))
 }
@@ -159,14 +159,14 @@ fn edit_everywhere(cursor: &Cursor<'_>, symbol: &Symbol, new_name: &str) -> Work
     let edits = by_file
         .into_iter()
         .filter_map(|(file, mut spans)| {
-            let text = cursor.folder.files.get(file)?;
+            cursor.folder.files.get(file)?;
             spans.sort_by_key(|span| span.start);
             spans.dedup();
             let edits = spans
                 .into_iter()
                 .map(|span| {
                     lsp_types::OneOf::Left(TextEdit {
-                        range: range(text, span),
+                        range: cursor.folder.range(file, span),
                         new_text: new_name.to_string(),
                     })
                 })
@@ -209,8 +209,8 @@ pub fn outline(cursor: &Cursor<'_>) -> DocumentSymbolResponse {
                 kind: symbol_kind(&declaration.symbol),
                 tags: None,
                 deprecated: None,
-                range: range(cursor.text, extent),
-                selection_range: range(cursor.text, declaration.span),
+                range: cursor.folder.range(&cursor.file, extent),
+                selection_range: cursor.folder.range(&cursor.file, declaration.span),
                 children: None,
             }
         })

@@ -438,7 +438,7 @@ fn every_question_at_every_place_of_a_file_being_typed() {
     let ask_everything = |folder: &Folder, offset: usize| {
         let text = folder.files[R].as_str();
         let cursor = Cursor { folder, file: R.to_string(), text, offset };
-        let position = super::convert::position(text, offset);
+        let position = super::convert::Lines::new(text).position(text, offset);
         let _ = hover::hover(&cursor);
         let _ = navigate::definition(&cursor);
         let _ = navigate::references(&cursor, true);
