@@ -15,15 +15,14 @@ use super::Folder;
 use super::convert::uri_of;
 use crate::diag::Severity;
 
-/// A `publishDiagnostics` notification for each file of the folder, with an empty list
-/// for a clean file so that the editor clears what it showed.
-pub fn publish(folder: &Folder) -> Vec<Message> {
-    let mut by_file: BTreeMap<&str, Vec<Diagnostic>> =
-        folder.files.keys().map(|path| (path.as_str(), Vec::new())).collect();
+/// The diagnostics of each file of the folder, none for a clean file.
+pub fn by_file(folder: &Folder) -> BTreeMap<String, Vec<Diagnostic>> {
+    let mut by_file: BTreeMap<String, Vec<Diagnostic>> =
+        folder.files.keys().map(|path| (path.clone(), Vec::new())).collect();
     // A file that could not be read has no text, but its error is still shown on it.
     for found in &folder.diagnostics {
         if let (None, Some(file)) = (&found.primary, &found.file) {
-            by_file.entry(file.as_str()).or_default();
+            by_file.entry(file.clone()).or_default();
         }
     }
     for found in &folder.diagnostics {
@@ -42,13 +41,13 @@ pub fn publish(folder: &Folder) -> Vec<Message> {
         }
     }
     by_file
-        .into_iter()
-        .filter_map(|(path, diagnostics)| {
-            let uri = uri_of(Path::new(path))?;
-            let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
-            Some(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)))
-        })
-        .collect()
+}
+
+/// The `publishDiagnostics` notification of `diagnostics` for `file`.
+pub fn notification(file: &str, diagnostics: Vec<Diagnostic>) -> Option<Message> {
+    let uri = uri_of(Path::new(file))?;
+    let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
+    Some(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)))
 }
 
 /// `found` as the protocol has it.

@@ -12,7 +12,7 @@
 //! and fixes), over `index.rs` (every name's places) and `convert.rs` (the protocol's
 //! places). Must not check anything itself: the checker and the analysis do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -53,7 +53,16 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     let capabilities = serde_json::to_value(capabilities()).map_err(|why| why.to_string())?;
     connection.initialize(capabilities).map_err(|why| why.to_string())?;
     let mut server = Server::default();
-    for message in &connection.receiver {
+    // A message read while taking the notifications already waiting, to handle next.
+    let mut next = None;
+    loop {
+        let message = match next.take() {
+            Some(message) => message,
+            None => match connection.receiver.recv() {
+                Ok(message) => message,
+                Err(_) => return Ok(()),
+            },
+        };
         match message {
             Message::Request(request) => {
                 if connection.handle_shutdown(&request).map_err(|why| why.to_string())? {
@@ -62,16 +71,26 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 send(connection, Message::Response(server.answer(request)))?;
             }
             Message::Notification(notification) => {
-                if let Some(folder) = server.take(notification) {
-                    for published in server.check(&folder) {
-                        send(connection, published)?;
+                // Every notification already waiting is taken before checking: when an
+                // author types faster than a large rule base checks, only the newest text
+                // is checked, not each keystroke's in turn.
+                let mut changed: BTreeSet<PathBuf> = server.take(notification).into_iter().collect();
+                while let Ok(waiting) = connection.receiver.try_recv() {
+                    match waiting {
+                        Message::Notification(notification) => changed.extend(server.take(notification)),
+                        other => {
+                            next = Some(other);
+                            break;
+                        }
                     }
+                }
+                for published in server.check(&changed) {
+                    send(connection, published)?;
                 }
             }
             Message::Response(_) => {}
         }
     }
-    Ok(())
 }
 
 /// What the server answers, as it tells the editor when they meet.
@@ -114,6 +133,9 @@ struct Server {
     /// Each folder's rule base as last checked: what every question is answered from,
     /// rather than compiling the folder again for each.
     folders: BTreeMap<PathBuf, Folder>,
+    /// The diagnostics last published for each file: a file whose diagnostics did not
+    /// change is not sent again (a rule base of many files sent them all on each edit).
+    published: BTreeMap<String, Vec<lsp_types::Diagnostic>>,
 }
 
 /// A folder's rule base as last checked.
@@ -264,8 +286,8 @@ impl Server {
         Some(Cursor { folder, offset: convert::offset(text, position), text, file })
     }
 
-    /// Takes a notification about a document into account; gives the folder whose rule
-    /// base to check again, if it changed.
+    /// Takes a notification about a document into account; gives the document, if its
+    /// folder's rule base is to be checked again.
     fn take(&mut self, notification: Notification) -> Option<PathBuf> {
         let read = |params: serde_json::Value| -> Option<(PathBuf, Option<String>)> {
             let uri = params.get("textDocument")?.get("uri")?.as_str()?;
@@ -290,19 +312,43 @@ impl Server {
             DidSaveTextDocument::METHOD => {}
             _ => return None,
         }
-        path.parent().map(Path::to_path_buf)
+        Some(path)
     }
 
-    /// Checks the rule base of `folder` again and gives the diagnostics of each of its
-    /// files, none for a clean one.
-    fn check(&mut self, folder: &Path) -> Vec<Message> {
-        let mut checked = self.check_files(folder);
-        if checked.rule_base.is_none() {
-            checked.rule_base = self.folders.remove(folder).and_then(|before| before.rule_base);
+    /// Checks again the rule base of each folder of the `changed` documents, and gives
+    /// the diagnostics to publish: those of each changed document, and of each other file
+    /// whose diagnostics are not those last published (empty ones clear a file).
+    fn check(&mut self, changed: &BTreeSet<PathBuf>) -> Vec<Message> {
+        let folders: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
+        let changed: BTreeSet<String> = changed.iter().map(|path| path.display().to_string()).collect();
+        let mut messages = Vec::new();
+        for folder in folders {
+            let mut checked = self.check_files(folder);
+            if checked.rule_base.is_none() {
+                checked.rule_base = self.folders.remove(folder).and_then(|before| before.rule_base);
+            }
+            let mut by_file = diagnostics::by_file(&checked);
+            // A file of the folder published before and now gone: cleared.
+            let gone: Vec<String> = self
+                .published
+                .keys()
+                .filter(|file| Path::new(file).parent() == Some(folder) && !by_file.contains_key(*file))
+                .cloned()
+                .collect();
+            by_file.extend(gone.into_iter().map(|file| (file, Vec::new())));
+            for (file, diagnostics) in by_file {
+                if !changed.contains(&file) && self.published.get(&file) == Some(&diagnostics) {
+                    continue;
+                }
+                messages.extend(diagnostics::notification(&file, diagnostics.clone()));
+                match diagnostics.is_empty() && !checked.files.contains_key(&file) {
+                    true => self.published.remove(&file),
+                    false => self.published.insert(file, diagnostics),
+                };
+            }
+            self.folders.insert(folder.to_path_buf(), checked);
         }
-        let published = diagnostics::publish(&checked);
-        self.folders.insert(folder.to_path_buf(), checked);
-        published
+        messages
     }
 
     /// The rule base of `folder` checked: its `.accord` files, the open ones as the editor

@@ -473,7 +473,7 @@ fn a_file_that_cannot_be_read_is_shown_as_accord_check_shows_it() {
     let open = dir.join("open.accord");
     server.documents.insert(open.clone(), format!("# {}\n", "x".repeat(17 * 1024 * 1024)));
     let published: Vec<String> = server
-        .check(&dir)
+        .check(&std::collections::BTreeSet::from([open.clone()]))
         .iter()
         .filter_map(|message| match message {
             lsp_server::Message::Notification(notification) => Some(notification.params.to_string()),
@@ -486,4 +486,57 @@ fn a_file_that_cannot_be_read_is_shown_as_accord_check_shows_it() {
     assert!(about("binary.accord").contains("E0002"), "{published:?}");
     assert!(about("open.accord").contains("E0003"), "{}", about("open.accord").len());
     assert!(about("rules.accord").contains(r#""diagnostics":[]"#), "{}", about("rules.accord"));
+}
+
+/// Edits waiting when the server comes to them are checked once, as the newest text; and
+/// the files whose diagnostics did not change are not sent again.
+#[test]
+fn waiting_edits_are_checked_once_and_only_changes_are_published() {
+    use lsp_server::{Connection, Message, Notification, Request};
+    use serde_json::json;
+    let dir = std::env::temp_dir().join(format!("accord-lsp-coalesce-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("vocabulary.accord"), VOCABULARY).unwrap();
+    std::fs::write(dir.join("rules.accord"), RULES).unwrap();
+    let uri = format!("file://{}", dir.join("rules.accord").display());
+    let (server, client) = Connection::memory();
+    let send = |message: Message| client.sender.send(message).unwrap();
+    let change = |version: i32, text: &str| {
+        Message::Notification(Notification::new(
+            "textDocument/didChange".to_string(),
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        ))
+    };
+    send(Message::Request(Request::new(1.into(), "initialize".to_string(), json!({"capabilities": {}}))));
+    send(Message::Notification(Notification::new("initialized".to_string(), json!({}))));
+    send(Message::Notification(Notification::new(
+        "textDocument/didOpen".to_string(),
+        json!({"textDocument": {"uri": uri, "languageId": "accord", "version": 1, "text": RULES}}),
+    )));
+    send(change(2, &RULES.replace("cite s\n  overrides", "cite ss\n  overrides")));
+    send(change(3, &RULES.replace("evidence weak", "evidence wea")));
+    // A request ends the edits taken together; the edit after it is checked on its own,
+    // and changes nothing in the vocabulary's file.
+    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 6}});
+    send(Message::Request(Request::new(2.into(), "textDocument/hover".to_string(), hover)));
+    send(change(4, RULES));
+    send(Message::Request(Request::new(3.into(), "shutdown".to_string(), json!(null))));
+    send(Message::Notification(Notification::new("exit".to_string(), json!(null))));
+    super::serve(&server).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let published: Vec<serde_json::Value> = client
+        .receiver
+        .try_iter()
+        .filter_map(|message| match message {
+            Message::Notification(notification) => Some(notification.params),
+            _ => None,
+        })
+        .collect();
+    let about_rules: Vec<&serde_json::Value> =
+        published.iter().filter(|params| params["uri"] == uri).collect();
+    assert_eq!(about_rules.len(), 2, "one check of the newest text, then one of the edit after the hover");
+    let message = about_rules[0]["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("unknown evidence level `wea`"), "{message}");
+    assert_eq!(about_rules[1]["diagnostics"], json!([]), "cleared");
+    assert_eq!(published.len(), 3, "the vocabulary's file once: {published:?}");
 }
