@@ -396,3 +396,67 @@ fn broken_input_stops_the_server_saying_what_was_wrong() {
         assert!(stderr.contains(said), "{input:?}: {stderr}");
     }
 }
+
+/// An editor that can watch files is asked to report changes made outside it to rule files
+/// and source texts; a change to a file that is not open (a fact removed from the
+/// vocabulary, a quote's words taken out of a source's text) shows at once in the open file.
+#[test]
+fn files_changed_outside_the_editor_are_checked_again() {
+    let dir = scratch("lsp", "watched");
+    let folder = dir.canonicalize().unwrap();
+    std::fs::create_dir_all(folder.join("texts")).unwrap();
+    std::fs::write(folder.join("texts/t.txt"), "It said: hello world, and more.").unwrap();
+    let source =
+        "source s\n  authors \"Author, A.\"\n  year 2000\n  title \"A title\"\n  text \"texts/t.txt\"\n";
+    let vocabulary =
+        format!("{source}fact change.kind is one of none, merger\n  ask \"What kind of change?\"\n");
+    std::fs::write(folder.join("vocabulary.accord"), &vocabulary).unwrap();
+    let rules = folder.join("rules.accord");
+    let text = "rule r\n  when change.kind is merger\n  note \"t\"\n    \"x\"\n  cite s\n    quote \"hello world\"\n";
+    std::fs::write(&rules, text).unwrap();
+    let uri = format!("file://{}", rules.display());
+    let uri_of = |name: &str| format!("file://{}", folder.join(name).display());
+
+    let mut server = Server::start(&folder);
+    let capabilities = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    server.send(
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": capabilities}}),
+    );
+    assert_eq!(server.receive()["id"], 1);
+    server.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let register = server.receive();
+    assert_eq!(register["method"], "client/registerCapability", "{register}");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"],
+        json!([{"globPattern": "**/*.accord"}, {"globPattern": "**/*.txt"}])
+    );
+    server.send(&json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "accord", "version": 1, "text": text}}}));
+    assert_eq!(server.diagnostics_for(&uri), Vec::<Json>::new());
+
+    // The source's text changed on disk: the quote is no longer in it.
+    std::fs::write(folder.join("texts/t.txt"), "It said: goodbye.").unwrap();
+    server.send(&json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {
+        "changes": [{"uri": uri_of("texts/t.txt"), "type": 2}]}}));
+    let diagnostics = server.diagnostics_for(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "E0205", "{diagnostics:?}");
+
+    // Put back; then the vocabulary loses the fact the open file tests.
+    std::fs::write(folder.join("texts/t.txt"), "It said: hello world, and more.").unwrap();
+    std::fs::write(folder.join("vocabulary.accord"), source).unwrap();
+    server.send(&json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {
+        "changes": [{"uri": uri_of("texts/t.txt"), "type": 2}, {"uri": uri_of("vocabulary.accord"), "type": 2}]}}));
+    let diagnostics = server.diagnostics_for(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "E0203", "{diagnostics:?}");
+
+    server.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    while server.receive().get("id") != Some(&json!(2)) {}
+    server.send(&json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert!(server.child.wait().unwrap().success());
+}

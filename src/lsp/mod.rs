@@ -17,11 +17,12 @@ use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as _,
+    PrepareRenameRequest, References, RegisterCapability, Rename, Request as _,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
@@ -51,7 +52,10 @@ pub use index::{Index, Occurrence, Symbol};
 /// The protocol was broken (a message that cannot be read or sent).
 pub fn serve(connection: &Connection) -> Result<(), String> {
     let capabilities = serde_json::to_value(capabilities()).map_err(|why| why.to_string())?;
-    connection.initialize(capabilities).map_err(|why| why.to_string())?;
+    let initialize = connection.initialize(capabilities).map_err(|why| why.to_string())?;
+    if can_watch_files(&initialize) {
+        send(connection, Message::Request(watch_files()))?;
+    }
     let mut server = Server::default();
     // A message read while taking the notifications already waiting, to handle next.
     let mut next = None;
@@ -91,6 +95,25 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
             Message::Response(_) => {}
         }
     }
+}
+
+/// Whether the editor can be asked to watch files (`initialize`'s parameters say so).
+fn can_watch_files(initialize: &serde_json::Value) -> bool {
+    let watched = &initialize["capabilities"]["workspace"]["didChangeWatchedFiles"];
+    watched["dynamicRegistration"] == serde_json::Value::Bool(true)
+}
+
+/// The request that asks the editor to report changes to rule files and to the source
+/// texts beside them made outside it, so that the diagnostics follow them.
+fn watch_files() -> Request {
+    let watchers = ["**/*.accord", "**/*.txt"].map(|glob| serde_json::json!({ "globPattern": glob }));
+    let registration = lsp_types::Registration {
+        id: "accord-watch-files".to_string(),
+        method: DidChangeWatchedFiles::METHOD.to_string(),
+        register_options: Some(serde_json::json!({ "watchers": watchers })),
+    };
+    let params = lsp_types::RegistrationParams { registrations: vec![registration] };
+    Request::new("accord-watch-files".to_string().into(), RegisterCapability::METHOD.to_string(), params)
 }
 
 /// What the server answers, as it tells the editor when they meet.
@@ -286,9 +309,24 @@ impl Server {
         Some(Cursor { folder, offset: convert::offset(text, position), text, file })
     }
 
-    /// Takes a notification about a document into account; gives the document, if its
-    /// folder's rule base is to be checked again.
-    fn take(&mut self, notification: Notification) -> Option<PathBuf> {
+    /// Takes a notification about documents into account; gives the files that changed,
+    /// whose folders' rule bases are to be checked again: a document opened, edited or
+    /// closed, or files changed on disk (`accord fmt`, a `git pull`, a source's text
+    /// edited), which the editor reports once asked to watch them.
+    fn take(&mut self, notification: Notification) -> Vec<PathBuf> {
+        if notification.method == DidChangeWatchedFiles::METHOD {
+            let changes = notification.params.get("changes").and_then(serde_json::Value::as_array);
+            return changes
+                .into_iter()
+                .flatten()
+                .filter_map(|change| convert::path_of(change.get("uri")?.as_str()?))
+                .collect();
+        }
+        self.take_document(notification).into_iter().collect()
+    }
+
+    /// Takes a notification about one open document into account.
+    fn take_document(&mut self, notification: Notification) -> Option<PathBuf> {
         let read = |params: serde_json::Value| -> Option<(PathBuf, Option<String>)> {
             let uri = params.get("textDocument")?.get("uri")?.as_str()?;
             let path = convert::path_of(uri)?;
@@ -319,10 +357,11 @@ impl Server {
     /// the diagnostics to publish: those of each changed document, and of each other file
     /// whose diagnostics are not those last published (empty ones clear a file).
     fn check(&mut self, changed: &BTreeSet<PathBuf>) -> Vec<Message> {
-        let folders: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
+        let folders: BTreeSet<PathBuf> = changed.iter().flat_map(|path| self.folders_of(path)).collect();
         let changed: BTreeSet<String> = changed.iter().map(|path| path.display().to_string()).collect();
         let mut messages = Vec::new();
-        for folder in folders {
+        for folder in &folders {
+            let folder = folder.as_path();
             let mut checked = self.check_files(folder);
             if checked.rule_base.is_none() {
                 checked.rule_base = self.folders.remove(folder).and_then(|before| before.rule_base);
@@ -349,6 +388,16 @@ impl Server {
             self.folders.insert(folder.to_path_buf(), checked);
         }
         messages
+    }
+
+    /// The folders whose rule bases a change of the file at `path` may change: a rule
+    /// file's own; for any other file (a source's text), each folder checked before that
+    /// holds it, in itself or below (`texts/`).
+    fn folders_of(&self, path: &Path) -> Vec<PathBuf> {
+        if path.extension().is_some_and(|extension| extension == "accord") {
+            return path.parent().map(Path::to_path_buf).into_iter().collect();
+        }
+        self.folders.keys().filter(|folder| path.starts_with(folder)).cloned().collect()
     }
 
     /// The rule base of `folder` checked: its `.accord` files, the open ones as the editor
