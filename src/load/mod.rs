@@ -143,6 +143,13 @@ impl RuleFiles {
 
     /// Parses and checks the files as one rule base.
     pub fn compile(&self) -> Compiled {
+        self.compile_and_inspect(|_| ()).0
+    }
+
+    /// [`compile`](Self::compile), showing `inspect` the syntax trees before they are
+    /// dropped: what the language server indexes names from, rather than parsing every
+    /// file a second time.
+    pub fn compile_and_inspect<T>(&self, inspect: impl FnOnce(&[ParsedFile<'_>]) -> T) -> (Compiled, T) {
         let mut sources = SourceMap::default();
         let mut diagnostics = Vec::new();
         let mut parsed = Vec::new();
@@ -158,6 +165,7 @@ impl RuleFiles {
         let room = std::cell::Cell::new(self.texts_room);
         let read = |path: &str, folder: &str| self.read_source_text(path, folder, &room);
         let (rule_base, found) = check::check(&files, &read);
+        let inspected = inspect(&files);
         // The syntax trees are not needed any more: dropped before the rule base is
         // planned, so that the two never take room at once.
         drop(files);
@@ -171,7 +179,7 @@ impl RuleFiles {
         });
         // The first errors and warnings of each file, and how many more there are.
         let diagnostics = crate::diag::cap(diagnostics);
-        Compiled { rule_base, diagnostics, sources }
+        (Compiled { rule_base, diagnostics, sources }, inspected)
     }
 
     /// A source's text, read within `room` (the bytes the rule base may still take, less

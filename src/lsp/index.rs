@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::check::ParsedFile;
+
 use crate::ast::{
     Citation, Expr, FactPath, FactType, Item, Requirement, Rule, RuleFile, SourceFieldName, Span, Spanned,
     Text, TextPart, Wording,
@@ -114,13 +116,19 @@ impl Index {
             .into_iter()
             .map(|(path, text)| (path, text, crate::syntax::parse_file(path, text).0))
             .collect();
+        Index::of_parsed(&parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect::<Vec<_>>())
+    }
+
+    /// The index of files already parsed (as [`crate::RuleFiles::compile_and_inspect`]
+    /// shows them).
+    pub fn of_parsed(files: &[ParsedFile<'_>]) -> Index {
         let mut index = Index::default();
-        for (_, _, tree) in &parsed {
-            index.declare(tree);
+        for file in files {
+            index.declare(file.ast);
         }
-        for (path, text, tree) in &parsed {
-            let mut walk = Walk { index: &mut index, file: path, text, scope: Vec::new() };
-            walk.file(tree);
+        for file in files {
+            let mut walk = Walk { index: &mut index, file: file.path, text: file.text, scope: Vec::new() };
+            walk.file(file.ast);
         }
         index
     }

@@ -179,13 +179,13 @@ pub(crate) struct Folder {
 impl Folder {
     /// Checks the rule files `files` (path and text) and indexes their names.
     fn check(files: BTreeMap<String, String>) -> Folder {
-        let compiled =
-            RuleFiles::from_texts(files.iter().map(|(p, t)| (p.clone(), t.clone())).collect()).compile();
+        let rule_files = RuleFiles::from_texts(files.iter().map(|(p, t)| (p.clone(), t.clone())).collect());
+        // The names are indexed from the trees the check parsed, not from a second parse.
+        let (compiled, index) = rule_files.compile_and_inspect(Index::of_parsed);
         let mut diagnostics = compiled.diagnostics;
         if let Some(rule_base) = &compiled.rule_base {
             diagnostics.extend(crate::lint::lint(rule_base).warnings);
         }
-        let index = Index::build(files.iter().map(|(path, text)| (path.as_str(), text.as_str())));
         let lines = files.iter().map(|(path, text)| (path.clone(), convert::Lines::new(text))).collect();
         Folder { files, rule_base: compiled.rule_base, diagnostics, index, lines }
     }
