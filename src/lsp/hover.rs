@@ -115,7 +115,9 @@ fn source(folder: &Folder, key: &str) -> String {
     let verdict = match (quotes.len(), text.is_empty(), not_found) {
         (0, _, _) => "No rule quotes it.".to_string(),
         (_, true, _) => format!("{quoted}, not checked: the source names no `text` to check them against."),
+        (1, false, 0) => format!("1 quote, found in `{text}`."),
         (_, false, 0) => format!("{quoted}, every one found in `{text}`."),
+        (1, false, _) => format!("1 quote, not found in `{text}` (see the error)."),
         (_, false, missing) => format!("{quoted}: {missing} not found in `{text}` (see the errors)."),
     };
     let _ = write!(out, "\n\n{verdict}");

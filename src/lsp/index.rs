@@ -116,7 +116,9 @@ impl Index {
             .into_iter()
             .map(|(path, text)| (path, text, crate::syntax::parse_file(path, text).0))
             .collect();
-        Index::of_parsed(&parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect::<Vec<_>>())
+        Index::of_parsed(
+            &parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect::<Vec<_>>(),
+        )
     }
 
     /// The index of files already parsed (as [`crate::RuleFiles::compile_and_inspect`]

@@ -540,3 +540,37 @@ fn waiting_edits_are_checked_once_and_only_changes_are_published() {
     assert_eq!(about_rules[1]["diagnostics"], json!([]), "cleared");
     assert_eq!(published.len(), 3, "the vocabulary's file once: {published:?}");
 }
+
+/// A source's hover says whether its quotes are found in its text: every one, or how many
+/// are not, or that there is no text to check them against.
+#[test]
+fn a_source_s_hover_says_whether_its_quotes_are_found() {
+    let dir = std::env::temp_dir().join(format!("accord-lsp-quotes-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("texts")).unwrap();
+    std::fs::write(dir.join("texts/t.txt"), "It said: hello world, and more.").unwrap();
+    let vocabulary =
+        VOCABULARY.replace("  title \"A title\"\n", "  title \"A title\"\n  text \"texts/t.txt\"\n");
+    let quoted = |quote: &str| RULES.replacen("  cite s\n", &format!("  cite s\n    quote \"{quote}\"\n"), 1);
+    let hover_of_s = |rules: &str| {
+        let (v, r) = (dir.join("vocabulary.accord"), dir.join("rules.accord"));
+        let files = BTreeMap::from([
+            (v.display().to_string(), vocabulary.clone()),
+            (r.display().to_string(), rules.to_string()),
+        ]);
+        let folder = Folder::check(files);
+        let file = r.display().to_string();
+        let at = rules.find("cite s").unwrap() + 5;
+        let cursor = Cursor { folder: &folder, file, text: rules, offset: at };
+        let lsp_types::HoverContents::Markup(markup) = hover::hover(&cursor).unwrap().contents else {
+            panic!()
+        };
+        markup.value.lines().last().unwrap_or_default().to_string()
+    };
+    let found = hover_of_s(&quoted("hello world"));
+    let missing = hover_of_s(&quoted("goodbye world"));
+    let unquoted = hover_of_s(RULES);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(found, "1 quote, found in `texts/t.txt`.");
+    assert_eq!(missing, "1 quote, not found in `texts/t.txt` (see the error).");
+    assert_eq!(unquoted, "No rule quotes it.");
+}
