@@ -63,6 +63,30 @@ async function shoot(page, name) {
   console.log(`     screenshot ${path}`);
 }
 
+/**
+ * A screenshot of the editor cropped to the hover shown and the word it is about (the
+ * pictures in docs/ are such crops): from the editor's left edge, with its line numbers,
+ * to just past the hover.
+ */
+async function shootHover(page, name, word) {
+  const hover = await page.locator(".monaco-hover:not(.hidden)").first().boundingBox().catch(() => null);
+  const editor = await page.locator(".monaco-editor").first().boundingBox().catch(() => null);
+  if (hover === null || editor === null || word === null) return;
+  // Whole lines only: from the line the hover's top covers to the line after the word's.
+  const lines = await page.$$eval(".monaco-editor .view-line", (found) =>
+    found.map((line) => line.getBoundingClientRect()).map((box) => [box.top, box.bottom]),
+  );
+  const tops = lines.map(([lineTop]) => lineTop).filter((lineTop) => lineTop <= Math.min(hover.y, word.y) - 2);
+  const wordBottom = lines.find(([lineTop, lineBottom]) => lineTop <= word.y && word.y < lineBottom)?.[1] ?? word.y;
+  const bottoms = lines.map(([, lineBottom]) => lineBottom).filter((lineBottom) => lineBottom > wordBottom);
+  const top = Math.max(editor.y, tops.length > 0 ? Math.max(...tops) : hover.y - 4);
+  const bottom = Math.max(hover.y + hover.height + 4, bottoms.length > 0 ? Math.min(...bottoms) : wordBottom);
+  const right = Math.min(editor.x + editor.width, Math.max(hover.x + hover.width, word.x + word.width) + 24);
+  const path = `${shots}/${name}.png`;
+  await page.screenshot({ path, clip: { x: editor.x, y: top, width: right - editor.x, height: bottom - top } });
+  console.log(`     screenshot ${path}`);
+}
+
 /** The misspelt word an error squiggle underlines, once one shows. */
 async function squiggleUnder(page) {
   try {
@@ -75,6 +99,23 @@ async function squiggleUnder(page) {
     const under = document.elementFromPoint(squiggle.x + squiggle.width / 2, squiggle.y + squiggle.height / 2);
     return `under ${under?.textContent ?? "?"} (${Math.round(squiggle.width)} pixels wide)`;
   });
+}
+
+/** The rows the suggestion widget shows (those in view), once it opens. */
+async function suggestions(page) {
+  try {
+    await page.locator(".suggest-widget.visible .monaco-list-row").first().waitFor({ state: "visible", timeout: 8000 });
+  } catch {
+    return [];
+  }
+  await pause(page, 300);
+  return page.$$eval(".suggest-widget.visible .monaco-list-row", (found) =>
+    found.map((row) => {
+      const name = row.querySelector(".label-name")?.textContent ?? row.getAttribute("aria-label");
+      const detail = row.querySelector(".details-label")?.textContent;
+      return detail ? `${name} (${detail})` : name;
+    }),
+  );
 }
 
 async function openFile(page, name) {
@@ -260,6 +301,7 @@ async function main() {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     report("hover on the error", await textOf(page, ".monaco-hover:not(.hidden) .monaco-hover-content"));
     await shoot(page, "2-error");
+    await shootHover(page, "editor-error", box);
     await page.mouse.move(5, 450);
     await pause(page, 800);
   }
@@ -271,6 +313,7 @@ async function main() {
     await page.mouse.move(sourceBox.x + sourceBox.width / 2, sourceBox.y + sourceBox.height / 2);
     report("hover on glasby_2012", await textOf(page, ".monaco-hover:not(.hidden) .monaco-hover-content"));
     await shoot(page, "3-hover");
+    await shootHover(page, "editor-hover", sourceBox);
     await page.mouse.move(5, 450);
     await pause(page, 800);
   } else {
@@ -300,21 +343,23 @@ async function main() {
   await page.keyboard.type("cite ");
   await pause(page, 500);
   await page.keyboard.press("Control+Space");
-  const rows = page.locator(".suggest-widget.visible .monaco-list-row");
-  try {
-    await rows.first().waitFor({ state: "visible", timeout: 8000 });
-  } catch {
-    // reported below as nothing
-  }
-  const labels = await page.$$eval(".suggest-widget.visible .monaco-list-row", (found) =>
-    found.map((row) => row.querySelector(".label-name")?.textContent ?? row.getAttribute("aria-label")),
-  );
-  report("completion after `cite ` (the rows shown)", labels.join(", "));
+  report("completion after `cite ` (the rows shown)", (await suggestions(page)).join(", "));
   await shoot(page, "5-completion");
   await page.keyboard.press("Escape");
   // Delete Line (Ctrl+Shift+K) takes the unfinished `cite` away again.
   await page.keyboard.press("Control+Shift+K");
   report("problems once the line is gone", await waitProblems(page, /No Problems/));
+
+  // Completion as you type: `.` is one of the server's trigger characters.
+  await goTo(page, "28");
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("when change.");
+  report("completion opened by typing `when change.`", (await suggestions(page)).join(", "));
+  await shoot(page, "5-completion-typed");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+Shift+K");
+  report("problems once that line is gone", await waitProblems(page, /No Problems/));
 
   // Go to definition: F12 on `change.date` (line 25, `  event "Merger takes effect" on change.date`).
   await goTo(page, "25:40");
