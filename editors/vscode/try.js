@@ -110,10 +110,12 @@ async function suggestions(page) {
   }
   await pause(page, 300);
   return page.$$eval(".suggest-widget.visible .monaco-list-row", (found) =>
-    found.map((row) => {
+    found.map((row, index) => {
       const name = row.querySelector(".label-name")?.textContent ?? row.getAttribute("aria-label");
       const detail = row.querySelector(".details-label")?.textContent;
-      return detail ? `${name} (${detail})` : name;
+      // The list draws only the rows in view; each knows how many there are.
+      const of = index === 0 ? ` [1 of ${row.getAttribute("aria-setsize")}]` : "";
+      return `${name}${detail ? ` (${detail})` : ""}${of}`;
     }),
   );
 }
@@ -360,6 +362,18 @@ async function main() {
   await page.keyboard.press("Escape");
   await page.keyboard.press("Control+Shift+K");
   report("problems once that line is gone", await waitProblems(page, /No Problems/));
+
+  // A `one of` fact's values after `is`.
+  await goTo(page, "28");
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("when change.phase is ");
+  await pause(page, 500);
+  await page.keyboard.press("Control+Space");
+  report("completion after `change.phase is `", (await suggestions(page)).join(", "));
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+Shift+K");
+  report("problems once this line is gone", await waitProblems(page, /No Problems/));
 
   // Go to definition: F12 on `change.date` (line 25, `  event "Merger takes effect" on change.date`).
   await goTo(page, "25:40");
