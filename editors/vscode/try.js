@@ -1,10 +1,11 @@
 // Drives the accord extension in VS Code (code-server, in headless Chromium) the way a
 // rule author would: opens rules/4-mergers.accord, types a misspelt fact, reads the
 // Problems count and the squiggle, hovers a source, takes the quick fix, asks for
-// completion after `cite ` and goes to a fact's definition, printing what VS Code showed
-// and taking a screenshot of each. Started by `try` (beside it), which starts code-server;
-// this file must not start or install anything itself. Exits with 1 if any step shows
-// nothing.
+// completion, goes to a fact's definition, and asks for references, a rename, formatting
+// and the outline; then changes a file on disk, sets a wrong accord.path and kills the
+// server five times; printing what VS Code showed and taking a screenshot of each. Started
+// by `try` (beside it), which starts code-server; this file must not start or install
+// anything itself. Exits with 1 if any step shows nothing.
 //
 //   node try.js URL FOLDER SHOTS     # with playwright-core on NODE_PATH
 
@@ -244,6 +245,41 @@ async function wrongPath(page) {
   report("hover of glasby_2012 once accord.path is set back", (await textOf(page, ".monaco-hover:not(.hidden) .monaco-hover-content"))?.split("\n")[0]);
 }
 
+/**
+ * The server killed five times (it runs in code-server's process group, GROUP): the client
+ * starts it again four times, each answering the next misspelling, and then gives up,
+ * saying so.
+ */
+async function crashes(page) {
+  const group = process.env.GROUP;
+  if (!group) return;
+  const { execFileSync } = require("node:child_process");
+  const servers = () =>
+    execFileSync("ps", ["-eo", "pid=,pgid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, pgid, ...args]) => pgid === group && args.slice(-1)[0] === "lsp" && /accord$/.test(args.slice(-2)[0] ?? ""))
+      .map(([pid]) => Number(pid));
+  await page.mouse.move(5, 450);
+  await page.keyboard.press("Escape");
+  const answered = [];
+  for (let round = 1; round <= 5; round += 1) {
+    const running = servers();
+    if (running.length === 0) break;
+    for (const pid of running) process.kill(pid, "SIGKILL");
+    await pause(page, 3000);
+    await goTo(page, "34:16");
+    await page.keyboard.press("Delete");
+    const label = await waitProblems(page, /Errors: 1/, 5000);
+    await page.keyboard.press("Control+Z");
+    await waitProblems(page, /No Problems/, 5000);
+    answered.push(`kill ${round}: ${/Errors: 1/.test(label ?? "") ? "restarted, the error shown" : "no error shown"}`);
+  }
+  console.log(`     ${answered.join("; ")}`);
+  report("after the fifth kill", await textOf(page, '.notifications-toasts .notification-toast:has-text("crashed")', 10000));
+  await shoot(page, "10-crashes");
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -392,6 +428,7 @@ async function main() {
   await outline(page);
   await changedOnDisk(page);
   await wrongPath(page);
+  await crashes(page);
 
   await browser.close();
   console.log(failed === 0 ? "every step showed something" : `${failed} step(s) showed nothing`);
