@@ -310,12 +310,11 @@ fn a_rule_author_s_session_on_the_shipped_rules() {
             &json!({
             "textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
         );
-        answer["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|item| item["label"].as_str().unwrap().to_string())
-            .collect()
+        let items = answer["items"].as_array().unwrap();
+        // The editor sorts by sortText: it must keep the order given.
+        let sorted: Vec<&str> = items.iter().map(|item| item["sortText"].as_str().unwrap()).collect();
+        assert!(sorted.windows(2).all(|pair| pair[0] < pair[1]), "{sorted:?}");
+        items.iter().map(|item| item["label"].as_str().unwrap().to_string()).collect()
     };
     let sources = complete(&mut server, 7, lines - 1, 7);
     assert!(sources.contains(&"glasby_2012".to_string()) && sources.len() > 10, "{sources:?}");

@@ -17,7 +17,12 @@ use crate::syntax::{CLAUSE_KEYWORDS, ITEM_KEYWORDS, is_name_char};
 
 /// The words that may follow the cursor.
 pub fn complete(cursor: &Cursor<'_>) -> CompletionResponse {
-    let items = Context::at(cursor.text, cursor.offset).items(cursor);
+    let mut items = Context::at(cursor.text, cursor.offset).items(cursor);
+    // In the order given (a fact's values in their declared order, then the keywords),
+    // not sorted by the editor into alphabetical order.
+    for (at, item) in items.iter_mut().enumerate() {
+        item.sort_text = Some(format!("{at:05}"));
+    }
     CompletionResponse::List(CompletionList { is_incomplete: false, items })
 }
 

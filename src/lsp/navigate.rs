@@ -42,8 +42,10 @@ pub fn references(cursor: &Cursor<'_>, with_declaration: bool) -> Option<Vec<Loc
     Some(places)
 }
 
+/// Where an occurrence is, as a definition or a reference: the whole path of a fact
+/// (`change.date`, not only `date`), as written.
 fn place(cursor: &Cursor<'_>, occurrence: &Occurrence) -> Option<Location> {
-    cursor.folder.location(&occurrence.file, occurrence.span)
+    cursor.folder.location(&occurrence.file, occurrence.reach)
 }
 
 /// The name a rename at the cursor would change, and its range; none over anything else.

@@ -172,7 +172,7 @@ fn definition_goes_to_the_declaration_in_the_other_file() {
     };
     assert_eq!(places.len(), 1);
     assert!(places[0].uri.as_str().ends_with("/r/vocabulary.accord"));
-    assert_eq!((places[0].range.start.line, places[0].range.start.character), (17, 12));
+    assert_eq!((places[0].range.start.line, places[0].range.start.character), (17, 5), "the whole path");
 }
 
 /// Every edit of a workspace edit applied to the folder's texts.
