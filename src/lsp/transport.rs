@@ -5,6 +5,7 @@
 //! server, saying so. Must not interpret messages: the server does.
 
 use std::io::{self, BufRead, Read as _, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use lsp_server::{Connection, Message};
@@ -18,7 +19,9 @@ const MAX_HEADER_LINE: u64 = 8 * 1024;
 
 /// The threads that read standard input and write standard output.
 pub struct Transport {
-    reader: JoinHandle<io::Result<()>>,
+    /// Why reading stopped, when the input was at fault: set before the reader lets go of
+    /// the connection, so that it is there once the server has seen the input end.
+    failure: Arc<Mutex<Option<io::Error>>>,
     writer: JoinHandle<io::Result<()>>,
 }
 
@@ -26,17 +29,28 @@ pub struct Transport {
 pub fn stdio() -> (Connection, Transport) {
     let (server, client) = Connection::memory();
     let Connection { sender: to_server, receiver: from_server } = client;
-    let reader = std::thread::spawn(move || {
-        let mut input = io::stdin().lock();
-        while let Some(message) = read(&mut input)? {
-            let exit =
-                matches!(&message, Message::Notification(notification) if notification.method == "exit");
-            // A server that stopped takes no more messages.
-            if to_server.send(message).is_err() || exit {
-                break;
+    let failure = Arc::new(Mutex::new(None));
+    let reader_failure = Arc::clone(&failure);
+    // Not joined: a reader still waiting for input when the server stops is left to end
+    // with the process.
+    std::thread::spawn(move || {
+        let forward = || -> io::Result<()> {
+            let mut input = io::stdin().lock();
+            while let Some(message) = read(&mut input)? {
+                let exit =
+                    matches!(&message, Message::Notification(notification) if notification.method == "exit");
+                // A server that stopped takes no more messages.
+                if to_server.send(message).is_err() || exit {
+                    break;
+                }
             }
+            Ok(())
+        };
+        if let Err(why) = forward() {
+            *reader_failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(why);
         }
-        Ok(())
+        // Only now does the server see the input end: the reason is already kept.
+        drop(to_server);
     });
     let writer = std::thread::spawn(move || {
         let mut output = io::stdout().lock();
@@ -46,13 +60,12 @@ pub fn stdio() -> (Connection, Transport) {
         }
         Ok(())
     });
-    (server, Transport { reader, writer })
+    (server, Transport { failure, writer })
 }
 
 impl Transport {
     /// Waits for every message sent to be written (the connection dropped first), and
-    /// gives why reading stopped, if the input was at fault. A reader still waiting for
-    /// input is not waited for: the server has stopped and nothing will read it.
+    /// gives why reading stopped, if the input was at fault.
     ///
     /// # Errors
     ///
@@ -60,8 +73,8 @@ impl Transport {
     /// or standard output could not be written.
     pub fn finish(self) -> io::Result<()> {
         let written = self.writer.join().unwrap_or_else(|_| Err(io::Error::other("the writer stopped")));
-        if self.reader.is_finished() {
-            self.reader.join().unwrap_or_else(|_| Err(io::Error::other("the reader stopped")))?;
+        if let Some(why) = self.failure.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            return Err(why);
         }
         written
     }
