@@ -143,6 +143,14 @@ vim.api.nvim_create_autocmd("FileType", {
       cmd = { vim.g.accord_path or "accord", "lsp" },
       root_dir = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buffer), ":p:h"),
     }
+    -- From 0.10, Neovim can watch files for a server, but on Linux only when the client
+    -- says so: then a rule file or a source's text changed on disk (`accord fmt`, a `git
+    -- pull`) is checked again at once, not at the next edit.
+    if vim.fn.has("nvim-0.10") == 1 then
+      config.capabilities = vim.tbl_deep_extend("force", vim.lsp.protocol.make_client_capabilities(), {
+        workspace = { didChangeWatchedFiles = { dynamicRegistration = true } },
+      })
+    end
     if vim.lsp.start ~= nil then
       vim.lsp.start(config, { bufnr = buffer })
     else
