@@ -182,14 +182,23 @@ impl<'t> Context<'t> {
     /// list`, `any name in list`, `count name in list`, `highest ... for name in list`):
     /// the last binding of that name.
     fn bound_list(&self, name: &str) -> Option<String> {
+        self.bindings()
+            .into_iter()
+            .filter(|(bound, _)| *bound == name)
+            .filter_map(|(_, list)| Some(list?.trim_end_matches(',').to_string()))
+            .next_back()
+    }
+
+    /// The names bound in the item before the cursor, in order, each with the list it is
+    /// bound to when that is written yet (`for each g in groups`, `any g in`).
+    fn bindings(&self) -> Vec<(&'t str, Option<&'t str>)> {
         let words: Vec<&str> = self.item.split(|c: char| c.is_whitespace() || c == '(' || c == ')').collect();
         words
-            .windows(4)
-            .filter(|w| {
-                matches!(w[0], "each" | "any" | "all" | "count" | "for") && w[1] == name && w[2] == "in"
-            })
-            .map(|w| w[3].trim_end_matches(',').to_string())
-            .next_back()
+            .windows(3)
+            .enumerate()
+            .filter(|(_, w)| matches!(w[0], "each" | "any" | "all" | "count" | "for") && w[2] == "in")
+            .map(|(at, w)| (w[1], words.get(at + 3).copied()))
+            .collect()
     }
 
     /// The names that may be written here: a path's next segments after `.`; otherwise
@@ -225,11 +234,10 @@ impl<'t> Context<'t> {
             .filter(|(path, _)| !path.contains("[]"))
             .map(|(path, fact)| fact_item(path, fact))
             .collect();
-        let bound = self.item.split(|c: char| c.is_whitespace() || c == '(').collect::<Vec<_>>();
-        let mut names: Vec<&str> = bound
-            .windows(3)
-            .filter(|w| matches!(w[0], "each" | "any" | "all" | "count" | "for") && w[2] == "in")
-            .map(|w| w[1])
+        let mut names: Vec<&str> = self
+            .bindings()
+            .into_iter()
+            .map(|(name, _)| name)
             .filter(|name| crate::syntax::is_name(name))
             .collect();
         names.sort_unstable();
@@ -326,17 +334,7 @@ fn fact_item(label: &str, fact: &super::index::DeclaredFact) -> CompletionItem {
 }
 
 fn named(symbol: &Symbol, words: &str, kind: CompletionItemKind) -> CompletionItem {
-    let label = match symbol {
-        Symbol::Source(name)
-        | Symbol::Lesson(name)
-        | Symbol::Evidence(name)
-        | Symbol::Priority(name)
-        | Symbol::Rule(name)
-        | Symbol::Definition(name)
-        | Symbol::Words(name)
-        | Symbol::Fact(name) => name.clone(),
-        Symbol::Binding { .. } => String::new(),
-    };
+    let label = symbol.name().unwrap_or_default().to_string();
     let detail = match symbol {
         // A source's `text` file says little; its kind says what it is.
         Symbol::Source(_) | Symbol::Rule(_) => symbol.kind().to_string(),

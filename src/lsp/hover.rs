@@ -61,16 +61,7 @@ fn fact(folder: &Folder, path: &str) -> Option<String> {
     };
     let vocabulary = rule_base.vocabulary();
     let fact = vocabulary.get(vocabulary.find(path)?)?;
-    let ty = match &fact.ty {
-        Type::Bool => "true or false".to_string(),
-        Type::Text => "text".to_string(),
-        Type::Number => "a number".to_string(),
-        Type::Date => "a date".to_string(),
-        Type::TextList => "a list of text".to_string(),
-        Type::Records(_) => "a list of records".to_string(),
-        Type::Enum(values) => format!("one of {}", values.join(", ")),
-    };
-    let mut out = format!("**fact** `{path}`: {ty}");
+    let mut out = format!("**fact** `{path}`: {}", fact.ty.describe());
     if let Some(question) = &fact.question {
         let _ = write!(out, "\n\n{}", template_in_words(vocabulary, question));
     }

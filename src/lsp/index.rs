@@ -43,6 +43,38 @@ pub enum Symbol {
 }
 
 impl Symbol {
+    /// The name it is declared by; `None` for a bound name, known by its place.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Symbol::Fact(name)
+            | Symbol::Definition(name)
+            | Symbol::Words(name)
+            | Symbol::Source(name)
+            | Symbol::Lesson(name)
+            | Symbol::Evidence(name)
+            | Symbol::Priority(name)
+            | Symbol::Rule(name) => Some(name),
+            Symbol::Binding { .. } => None,
+        }
+    }
+
+    /// The same kind of name, called `name` (a bound name stays itself: it is known by
+    /// its place).
+    pub fn with_name(&self, name: &str) -> Symbol {
+        let name = name.to_string();
+        match self {
+            Symbol::Fact(_) => Symbol::Fact(name),
+            Symbol::Definition(_) => Symbol::Definition(name),
+            Symbol::Words(_) => Symbol::Words(name),
+            Symbol::Source(_) => Symbol::Source(name),
+            Symbol::Lesson(_) => Symbol::Lesson(name),
+            Symbol::Evidence(_) => Symbol::Evidence(name),
+            Symbol::Priority(_) => Symbol::Priority(name),
+            Symbol::Rule(_) => Symbol::Rule(name),
+            Symbol::Binding { .. } => self.clone(),
+        }
+    }
+
     /// What kind of name this is, in words.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -110,17 +142,6 @@ pub struct Quote {
 }
 
 impl Index {
-    /// The index of `files` (path and text), parsed here.
-    pub fn build<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Index {
-        let parsed: Vec<(&str, &str, RuleFile)> = files
-            .into_iter()
-            .map(|(path, text)| (path, text, crate::syntax::parse_file(path, text).0))
-            .collect();
-        Index::of_parsed(
-            &parsed.iter().map(|(path, text, ast)| ParsedFile { path, text, ast }).collect::<Vec<_>>(),
-        )
-    }
-
     /// The index of files already parsed (as [`crate::RuleFiles::compile_and_inspect`]
     /// shows them).
     pub fn of_parsed(files: &[ParsedFile<'_>]) -> Index {

@@ -97,14 +97,7 @@ pub fn rename(cursor: &Cursor<'_>, new_name: &str) -> Result<WorkspaceEdit, Stri
                 if parent.is_empty() { segment.to_string() } else { format!("{parent}.{segment}") };
             (Symbol::Fact(new_path), segment)
         }
-        Symbol::Definition(_) => (Symbol::Definition(new_name.to_string()), new_name),
-        Symbol::Words(_) => (Symbol::Words(new_name.to_string()), new_name),
-        Symbol::Source(_) => (Symbol::Source(new_name.to_string()), new_name),
-        Symbol::Lesson(_) => (Symbol::Lesson(new_name.to_string()), new_name),
-        Symbol::Evidence(_) => (Symbol::Evidence(new_name.to_string()), new_name),
-        Symbol::Priority(_) => (Symbol::Priority(new_name.to_string()), new_name),
-        Symbol::Rule(_) => (Symbol::Rule(new_name.to_string()), new_name),
-        binding @ Symbol::Binding { .. } => (binding.clone(), new_name),
+        other => (other.with_name(new_name), new_name),
     };
     if !crate::syntax::is_name(new_segment) {
         return Err(format!(
