@@ -120,6 +120,15 @@ impl Diagnostic {
         self
     }
 
+    /// The help for a name not known: "did you mean `close`?", with the edit that writes
+    /// `close` in place of `span`, when a close name was found; `otherwise()` when not.
+    pub fn suggest(self, span: Span, close: Option<&str>, otherwise: impl FnOnce() -> String) -> Self {
+        match close {
+            Some(name) => self.help(format!("did you mean `{name}`?")).replace_with(span, Some(name)),
+            None => self.help(otherwise()),
+        }
+    }
+
     /// Offers `text` in place of `span` (of the primary place's file) as the fix, when
     /// there is one: what editors apply for "did you mean".
     pub fn replace_with(mut self, span: Span, text: Option<&str>) -> Self {

@@ -339,14 +339,9 @@ impl Checker<'_> {
                 .at(file, span, format!("`{first}` is not known here"))
                 .help(help);
         }
-        let close = did_you_mean(written, candidates.iter().map(String::as_str));
-        let help = close
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| "facts are declared with `fact path is type`; names bound by `for each`, `any`, `all` or `count` can be used inside them".into());
         Diagnostic::error("E0203", format!("unknown name `{written}`"))
             .at(file, span, "not a declared fact or a bound name")
-            .help(help)
-            .replace_with(span, close)
+            .suggest(span, did_you_mean(written, candidates.iter().map(String::as_str)), || "facts are declared with `fact path is type`; names bound by `for each`, `any`, `all` or `count` can be used inside them".into())
     }
 
     fn arith(
@@ -511,14 +506,11 @@ impl Checker<'_> {
             return None;
         }
         let path = &self.vocabulary.fact(fact).path;
-        let close = did_you_mean(word, values.iter().map(String::as_str));
-        let help = close
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| format!("the values of `{path}` are {}", backticked(values.iter())));
         let diagnostic = Diagnostic::error("E0206", format!("`{word}` is not a value of `{path}`"))
             .at(file, span, "not one of its values")
-            .help(help)
-            .replace_with(span, close);
+            .suggest(span, did_you_mean(word, values.iter().map(String::as_str)), || {
+                format!("the values of `{path}` are {}", backticked(values.iter()))
+            });
         self.error(diagnostic);
         None
     }

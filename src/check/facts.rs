@@ -269,14 +269,13 @@ impl Checker<'_> {
         }
         let written = after.node.to_string();
         let Some(target) = self.vocabulary.find(&written) else {
-            let close = did_you_mean(&written, self.vocabulary.facts.iter().map(|fact| fact.path.as_str()));
-            let help = close
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "`after` names another fact of the vocabulary by its path".into());
             let diagnostic = Diagnostic::error("E0203", format!("unknown fact `{written}`"))
                 .at(file, after.span, "not declared")
-                .help(help)
-                .replace_with(after.span, close);
+                .suggest(
+                    after.span,
+                    did_you_mean(&written, self.vocabulary.facts.iter().map(|fact| fact.path.as_str())),
+                    || "`after` names another fact of the vocabulary by its path".into(),
+                );
             self.error(diagnostic);
             return None;
         };

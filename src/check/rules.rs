@@ -123,14 +123,13 @@ impl Checker<'_> {
         }
         // A rule declared but refused by the checker has been reported already.
         if !declared.contains_key(&target.node) {
-            let close = did_you_mean(&target.node, declared.keys().map(String::as_str));
-            let help = close
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "`overrides` and `contradicts` name other rules by their ids".into());
             let diagnostic = Diagnostic::error("E0213", format!("unknown rule `{}`", target.node))
                 .at(file, target.span, "no rule has this id")
-                .help(help)
-                .replace_with(target.span, close);
+                .suggest(
+                    target.span,
+                    did_you_mean(&target.node, declared.keys().map(String::as_str)),
+                    || "`overrides` and `contradicts` name other rules by their ids".into(),
+                );
             self.error(diagnostic);
         }
         None
@@ -204,20 +203,15 @@ impl Checker<'_> {
         if let Some((label, _)) = scale.get(&level.node) {
             return Some(label.clone());
         }
-        let close = did_you_mean(&level.node, scale.keys().map(String::as_str));
-        let help = close
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| {
-                Some(if scale.is_empty() {
+        let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
+            .at(file, level.span, "not on the evidence scale")
+            .suggest(level.span, did_you_mean(&level.node, scale.keys().map(String::as_str)), || {
+                if scale.is_empty() {
                     "declare the scale first: `evidence scale`, then a line `key \"label\"` per level, strongest first".to_string()
                 } else {
                     format!("the levels declared in `evidence scale` are {}", backticked(scale.keys()))
-                })
+                }
             });
-        let diagnostic = Diagnostic::error("E0209", format!("unknown evidence level `{}`", level.node))
-            .at(file, level.span, "not on the evidence scale")
-            .maybe_help(help)
-            .replace_with(level.span, close);
         self.error(diagnostic);
         None
     }
@@ -242,20 +236,15 @@ impl Checker<'_> {
         if let Some(index) = scale.get_index_of(&step.node) {
             return Some(index);
         }
-        let close = did_you_mean(&step.node, scale.keys().map(String::as_str));
-        let help = close
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| {
+        let diagnostic = Diagnostic::error("E0219", format!("unknown priority `{}`", step.node))
+            .at(file, step.span, "not on the priority scale")
+            .suggest(step.span, did_you_mean(&step.node, scale.keys().map(String::as_str)), || {
                 if scale.is_empty() {
                     "declare the scale first: `priority scale`, then a line `key \"label\"` per step, most urgent first".to_string()
                 } else {
                     format!("the steps declared in `priority scale` are {}", backticked(scale.keys()))
                 }
             });
-        let diagnostic = Diagnostic::error("E0219", format!("unknown priority `{}`", step.node))
-            .at(file, step.span, "not on the priority scale")
-            .help(help)
-            .replace_with(step.span, close);
         self.error(diagnostic);
         None
     }
@@ -265,14 +254,11 @@ impl Checker<'_> {
         if lessons.contains_key(&lesson.node) {
             return Some(lesson.node.clone());
         }
-        let close = did_you_mean(&lesson.node, lessons.keys().map(String::as_str));
-        let help = close.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| {
-            "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into()
-        });
         let diagnostic = Diagnostic::error("E0212", format!("unknown lesson `{}`", lesson.node))
             .at(file, lesson.span, "not declared in `lessons`")
-            .help(help)
-            .replace_with(lesson.span, close);
+            .suggest(lesson.span, did_you_mean(&lesson.node, lessons.keys().map(String::as_str)), || {
+                "declare it first: `lessons`, then a line `ID \"what it says\"` per lesson".into()
+            });
         self.error(diagnostic);
         None
     }
@@ -437,14 +423,18 @@ impl Checker<'_> {
         let mut allowed = Vec::new();
         for allow in allows {
             if !crate::lint::WARNINGS.contains(&allow.code.node.as_str()) {
-                let close = did_you_mean(&allow.code.node, crate::lint::WARNINGS.iter().copied());
-                let help = close.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| {
-                    format!("the warnings that can be allowed are {}", crate::lint::WARNINGS.join(", "))
-                });
                 let diagnostic = Diagnostic::error("E0217", format!("unknown warning `{}`", allow.code.node))
                     .at(file, allow.code.span, "not a warning code")
-                    .help(help)
-                    .replace_with(allow.code.span, close);
+                    .suggest(
+                        allow.code.span,
+                        did_you_mean(&allow.code.node, crate::lint::WARNINGS.iter().copied()),
+                        || {
+                            format!(
+                                "the warnings that can be allowed are {}",
+                                crate::lint::WARNINGS.join(", ")
+                            )
+                        },
+                    );
                 self.error(diagnostic);
                 continue;
             }

@@ -147,14 +147,11 @@ impl Checker<'_> {
         if let Some(index) = sources.get_index_of(&key.node) {
             return Some(index);
         }
-        let close = did_you_mean(&key.node, sources.keys().map(String::as_str));
-        let help = close
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| "declare it with `source key`, then its authors, year and title".into());
         let diagnostic = Diagnostic::error("E0202", format!("unknown source `{}`", key.node))
             .at(file, key.span, "no source has this key")
-            .help(help)
-            .replace_with(key.span, close);
+            .suggest(key.span, did_you_mean(&key.node, sources.keys().map(String::as_str)), || {
+                "declare it with `source key`, then its authors, year and title".into()
+            });
         self.error(diagnostic);
         None
     }

@@ -146,23 +146,24 @@ impl Checker<'_> {
         if let Some(index) = names.iter().position(|name| *name == value.node) {
             return Some(index);
         }
-        let close = match values {
-            Values::Bool => None,
-            _ => crate::suggest::did_you_mean(&value.node, names.iter().copied()),
+        let diagnostic = Diagnostic::error("E0206", format!("`{}` is not a value of {what}", value.node)).at(
+            context.file,
+            value.span,
+            "not one of its values",
+        );
+        let diagnostic = match values {
+            Values::Bool => diagnostic.help("a true-or-false fact says `true` and `false`"),
+            _ => diagnostic.suggest(
+                value.span,
+                crate::suggest::did_you_mean(&value.node, names.iter().copied()),
+                || {
+                    format!(
+                        "its values are {}",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    )
+                },
+            ),
         };
-        let help = match values {
-            Values::Bool => "a true-or-false fact says `true` and `false`".to_string(),
-            _ => close.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| {
-                format!(
-                    "its values are {}",
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                )
-            }),
-        };
-        let diagnostic = Diagnostic::error("E0206", format!("`{}` is not a value of {what}", value.node))
-            .at(context.file, value.span, "not one of its values")
-            .help(help)
-            .replace_with(value.span, close);
         self.error(diagnostic);
         None
     }
